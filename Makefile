@@ -1,0 +1,60 @@
+# Every target sets up what it needs: a fresh clone needs only Python 3.11+ and make.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: setup serve test lint typecheck proto-check generate pytest bench lock clean
+
+$(STAMP): server/pyproject.toml clients/python/pyproject.toml requirements-dev.txt constraints.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -r requirements-dev.txt \
+		-e clients/python -e server
+	touch $@
+
+setup: $(STAMP)
+
+## serve: start the gateway on 127.0.0.1:50051 with the simulated exchange
+serve: setup
+	$(BIN)/ibkr-gateway serve $(ARGS)
+
+## test: every check and every test
+test: lint typecheck proto-check pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	buf lint
+	buf format --diff --exit-code
+
+typecheck: setup
+	$(BIN)/mypy server clients/python/src tests bench tools/protoc-gen-grpcio-python
+
+## generate: regenerate checked-in code from proto/
+generate: setup
+	buf generate
+
+## proto-check: fail when regenerating would change the checked-in code
+proto-check: setup
+	rm -rf build/gen-check && mkdir -p build/gen-check
+	buf generate --output build/gen-check
+	diff -r build/gen-check/clients/python/gen clients/python/gen
+	rm -rf build/gen-check
+
+pytest: setup
+	$(BIN)/python -m pytest -q
+
+## bench: throughput and latency against a bare grpc.aio echo server, as ratios
+bench: setup
+	$(BIN)/python -m bench.submit_throughput
+
+## lock: re-pin every Python dependency in constraints.txt
+lock: setup
+	( echo "# Exact versions of every Python dependency (make lock rewrites this file)."; \
+	  $(BIN)/python -m pip freeze --exclude-editable ) > constraints.txt
+
+clean:
+	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache

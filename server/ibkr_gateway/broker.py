@@ -1,0 +1,99 @@
+"""The broker port: what the OrderManager needs from a broker, and what a broker reports.
+
+Reports use IB's vocabulary (status strings, order ids, permIds, execution ids), so
+that the simulated exchange and IB travel the same path through the status mapping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+
+from ibkr_gateway.order.models import Order, Side
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerOrderStatus:
+    broker_order_id: int
+    status: str
+    filled: Decimal
+    remaining: Decimal
+    average_fill_price: Decimal
+    perm_id: int = 0
+    why_held: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerExecution:
+    execution_id: str
+    broker_order_id: int
+    perm_id: int
+    order_ref: str
+    side: Side
+    quantity: Decimal
+    price: Decimal
+    time: datetime
+    exchange: str = ""
+    cumulative_quantity: Decimal = Decimal(0)
+    average_price: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerCommission:
+    execution_id: str
+    commission: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerOrderError:
+    broker_order_id: int
+    code: int
+    message: str
+
+
+BrokerReport = BrokerOrderStatus | BrokerExecution | BrokerCommission | BrokerOrderError
+
+
+class BrokerRejected(Exception):
+    """The broker refused a request outright (e.g. modifying a finished order)."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(f"IB error {code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class BrokerListener(Protocol):
+    def on_broker_report(self, report: BrokerReport) -> None:
+        """Called on the event loop, in the order the broker produced the reports."""
+        ...
+
+
+class BrokerPort(Protocol):
+    name: str
+
+    def set_listener(self, listener: BrokerListener) -> None: ...
+
+    def reserve_order_id(self) -> int:
+        """The next broker order id, reserved before the order is journaled."""
+        ...
+
+    async def start(self, working: Sequence[Order], max_order_id: int) -> None:
+        """Connects and re-attaches to the orders the store says are still working."""
+        ...
+
+    async def stop(self) -> None: ...
+
+    async def place_order(self, order: Order) -> None: ...
+
+    async def place_bracket(self, parent: Order, take_profit: Order, stop_loss: Order) -> None: ...
+
+    async def modify_order(self, order: Order) -> None: ...
+
+    async def cancel_order(self, order: Order) -> None: ...
+
+    async def cancel_all(self) -> None: ...

@@ -1,0 +1,1 @@
+"""Order events and the in-process bus that publishes them after they are journaled."""

@@ -1,0 +1,73 @@
+"""Events about orders. Each is journaled with a gap-free sequence before it is published."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import TypeVar
+
+from ibkr_gateway.order.models import Fill, Order, OrderStatus, TimeInForce
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderEvent:
+    sequence: int
+    time: datetime
+    # The order right after the event.
+    order: Order
+
+    @property
+    def order_id(self) -> str:
+        return self.order.order_id
+
+    @property
+    def client_order_id(self) -> str:
+        return self.order.spec.client_order_id
+
+    @property
+    def account(self) -> str:
+        return self.order.spec.account
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderStatusEvent(OrderEvent):
+    previous_status: OrderStatus
+    reason: str = ""
+
+    @property
+    def status(self) -> OrderStatus:
+        return self.order.status
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FillEvent(OrderEvent):
+    fill: Fill
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CancelEvent(OrderEvent):
+    previous_status: OrderStatus
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModifyEvent(OrderEvent):
+    previous_quantity: Decimal
+    previous_limit_price: Decimal | None
+    previous_stop_price: Decimal | None
+    previous_time_in_force: TimeInForce
+    reason: str = ""
+
+
+E = TypeVar("E", bound=OrderEvent)
+
+
+def with_sequence(event: E, sequence: int) -> E:
+    """The event stamped with its journal sequence (also on its order snapshot)."""
+    order = event.order.evolve(last_sequence=sequence)
+    changes: dict[str, object] = {"sequence": sequence, "order": order}
+    if isinstance(event, FillEvent):
+        changes["fill"] = dataclasses.replace(event.fill, sequence=sequence)
+    return dataclasses.replace(event, **changes)  # type: ignore[arg-type]

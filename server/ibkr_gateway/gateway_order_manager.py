@@ -1,0 +1,190 @@
+"""OrderGatewayIntegration: wires the OrderManager to a broker.
+
+Routes broker reports to orders, pairs each execution with its commission report
+before it becomes a fill (settling without commission after a timeout, so a missing
+report never loses a fill), and holds back a status report that runs ahead of fills
+still waiting for their commission, so FILLED never precedes its fill event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from ibkr_gateway.broker import (
+    BrokerCommission,
+    BrokerExecution,
+    BrokerOrderError,
+    BrokerOrderStatus,
+    BrokerPort,
+    BrokerReport,
+)
+from ibkr_gateway.ib_errors import ErrorClass, classify_error
+from ibkr_gateway.order.manager import OrderManager
+from ibkr_gateway.order.models import Fill, Order
+from ibkr_gateway.order.status import UnknownIBStatus, map_ib_status
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _PendingExecution:
+    execution: BrokerExecution
+    order_id: str
+    timer: asyncio.TimerHandle | None = None
+
+
+@dataclass
+class _OrderHold:
+    executions: set[str] = field(default_factory=set)
+    status: BrokerOrderStatus | None = None
+
+
+class OrderGatewayIntegration:
+    def __init__(
+        self, gateway: BrokerPort, order_manager: OrderManager, *, commission_timeout: float = 5.0
+    ) -> None:
+        self.gateway = gateway
+        self.order_manager = order_manager
+        self.commission_timeout = commission_timeout
+        self._pending: dict[str, _PendingExecution] = {}
+        self._holds: dict[str, _OrderHold] = {}
+        self._initialized = False
+
+    def initialize(self) -> None:
+        self.gateway.set_listener(self)
+        self.order_manager.attach_broker(self.gateway)
+        self._initialized = True
+
+    async def start(self) -> None:
+        """Reloads working orders from the store and hands them to the broker."""
+        if not self._initialized:
+            self.initialize()
+        working = self.order_manager.load_working_orders()
+        await self.gateway.start(working, self.order_manager.store.max_broker_order_id())
+
+    async def shutdown(self) -> None:
+        for pending in list(self._pending.values()):
+            self._settle(pending.execution.execution_id, None)
+        await self.gateway.stop()
+
+    @property
+    def unpaired_executions(self) -> int:
+        return len(self._pending)
+
+    # -- BrokerListener -------------------------------------------------------------
+
+    def on_broker_report(self, report: BrokerReport) -> None:
+        try:
+            if isinstance(report, BrokerOrderStatus):
+                self._on_status(report)
+            elif isinstance(report, BrokerExecution):
+                self._on_execution(report)
+            elif isinstance(report, BrokerCommission):
+                self._settle(report.execution_id, report)
+            else:
+                self._on_error(report)
+        except Exception:
+            log.exception("broker report %r could not be applied", report)
+
+    def _order(self, broker_order_id: int) -> Order | None:
+        order = self.order_manager.order_for_broker_id(broker_order_id)
+        if order is None:
+            log.warning("report for unknown broker order id %d ignored", broker_order_id)
+        return order
+
+    def _on_status(self, report: BrokerOrderStatus) -> None:
+        order = self._order(report.broker_order_id)
+        if order is None:
+            return
+        hold = self._holds.get(order.order_id)
+        if hold is not None:
+            hold.status = report
+            return
+        self._apply_status(order, report)
+
+    def _apply_status(self, order: Order, report: BrokerOrderStatus) -> None:
+        try:
+            status = map_ib_status(report.status, report.filled, order.spec.quantity)
+        except UnknownIBStatus:
+            log.warning("order %s: unknown IB status %r ignored", order.order_id, report.status)
+            return
+        self.order_manager.on_broker_status(
+            order.order_id,
+            status,
+            filled=report.filled,
+            average_fill_price=report.average_fill_price,
+            perm_id=report.perm_id,
+            reason=report.why_held,
+        )
+
+    def _on_execution(self, execution: BrokerExecution) -> None:
+        if execution.execution_id in self._pending:
+            return
+        order = self._order(execution.broker_order_id)
+        if order is None:
+            return
+        pending = _PendingExecution(execution, order.order_id)
+        loop = asyncio.get_running_loop()
+        pending.timer = loop.call_later(
+            self.commission_timeout, self._settle, execution.execution_id, None
+        )
+        self._pending[execution.execution_id] = pending
+        self._holds.setdefault(order.order_id, _OrderHold()).executions.add(execution.execution_id)
+
+    def _settle(self, execution_id: str, commission: BrokerCommission | None) -> None:
+        pending = self._pending.pop(execution_id, None)
+        if pending is None:
+            if commission is not None:
+                log.info("commission for execution %s arrived after it settled", execution_id)
+            return
+        if pending.timer is not None:
+            pending.timer.cancel()
+        if commission is None:
+            log.warning("execution %s recorded without a commission report", execution_id)
+        order = self.order_manager.get(pending.order_id)
+        ex = pending.execution
+        self.order_manager.on_fill(
+            Fill(
+                execution_id=ex.execution_id,
+                order_id=order.order_id,
+                client_order_id=order.spec.client_order_id,
+                account=order.spec.account,
+                symbol=order.spec.contract.symbol,
+                side=ex.side,
+                quantity=ex.quantity,
+                price=ex.price,
+                time=ex.time,
+                commission=commission.commission if commission else None,
+                commission_currency=commission.currency if commission else "",
+                exchange=ex.exchange,
+                broker_order_id=ex.broker_order_id,
+            )
+        )
+        hold = self._holds.get(pending.order_id)
+        if hold is not None:
+            hold.executions.discard(execution_id)
+            if not hold.executions:
+                del self._holds[pending.order_id]
+                if hold.status is not None:
+                    self._apply_status(self.order_manager.get(pending.order_id), hold.status)
+
+    def _on_error(self, error: BrokerOrderError) -> None:
+        kind = classify_error(error.code)
+        order = self._order(error.broker_order_id) if error.broker_order_id > 0 else None
+        if order is None:
+            log.info("IB message %d: %s (%s)", error.code, error.message, kind.value)
+            return
+        if kind is ErrorClass.ORDER_REJECTED:
+            self.order_manager.on_rejected(order.order_id, error.code, error.message)
+        elif kind is ErrorClass.CANCEL_REFUSED:
+            self.order_manager.on_cancel_refused(order.order_id, error.code, error.message)
+        else:
+            log.info(
+                "order %s: IB message %d: %s (%s)",
+                order.order_id,
+                error.code,
+                error.message,
+                kind.value,
+            )

@@ -1,0 +1,1 @@
+"""Orders: domain types, the IB status mapping, validation and the OrderManager."""

@@ -1,0 +1,589 @@
+"""OrderManager: owns every order's lifecycle, journals each change, then publishes it.
+
+All state changes happen synchronously on the event loop between awaits, so the order
+in which changes are made is the order of their journal sequences. Callers are
+answered only once the change is durable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from ibkr_gateway.broker import BrokerPort, BrokerRejected
+from ibkr_gateway.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+)
+from ibkr_gateway.event.bus import EventBus
+from ibkr_gateway.event.events import (
+    CancelEvent,
+    FillEvent,
+    ModifyEvent,
+    OrderEvent,
+    OrderStatusEvent,
+)
+from ibkr_gateway.order.fingerprint import request_fingerprint
+from ibkr_gateway.order.models import Fill, Order, OrderSpec, OrderStatus, OrderType, TimeInForce
+from ibkr_gateway.order.status import CANCELLABLE, MODIFIABLE, can_transition
+from ibkr_gateway.order.validation import validate_bracket, validate_spec
+from ibkr_gateway.store.base import OrderStore
+
+log = logging.getLogger(__name__)
+
+AVERAGE_PRICE_QUANTUM = Decimal("1e-8")
+_BEFORE_FILL = frozenset(
+    {OrderStatus.PENDING_SUBMIT, OrderStatus.ACCEPTED, OrderStatus.SUBMITTED, OrderStatus.INACTIVE}
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _new_order_id() -> str:
+    return uuid.uuid4().hex
+
+
+class OrderManager:
+    def __init__(
+        self,
+        event_bus: EventBus,
+        store: OrderStore,
+        *,
+        default_account: str,
+        clock: Callable[[], datetime] = utc_now,
+        new_order_id: Callable[[], str] = _new_order_id,
+    ) -> None:
+        self.event_bus = event_bus
+        self.store = store
+        self.default_account = default_account
+        self._clock = clock
+        self._new_order_id = new_order_id
+        self.broker: BrokerPort | None = None
+        # Every non-final order, plus final ones until their last change is durable.
+        self._orders: dict[str, Order] = {}
+        self._by_client_id: dict[tuple[str, str], str] = {}
+        self._by_broker_id: dict[int, str] = {}
+        # Creation commits in flight, awaited by concurrent retries of the same submit.
+        self._creating: dict[str, asyncio.Future[None]] = {}
+        # Orders the broker knows about; others can be cancelled locally.
+        self._at_broker: set[str] = set()
+        self._status_before_cancel: dict[str, OrderStatus] = {}
+        self._executions: set[str] = set()
+        store.set_commit_listener(self._on_commit)
+
+    # -- wiring -------------------------------------------------------------------
+
+    def attach_broker(self, broker: BrokerPort) -> None:
+        self.broker = broker
+
+    def working_orders(self) -> list[Order]:
+        return [o for o in self._orders.values() if not o.is_final]
+
+    def load_working_orders(self) -> list[Order]:
+        """Called once at start: the store's working orders become live again."""
+        working = self.store.working_orders()
+        for order in working:
+            self._remember(order)
+            self._at_broker.add(order.order_id)
+        return working
+
+    def _on_commit(self, events: Sequence[OrderEvent]) -> None:
+        for event in events:
+            self.event_bus.publish(event)
+            current = self._orders.get(event.order_id)
+            if current is not None and current.is_final and current.last_sequence == event.sequence:
+                self._forget(current)
+
+    def _remember(self, order: Order) -> None:
+        self._orders[order.order_id] = order
+        self._by_client_id[(order.spec.account, order.spec.client_order_id)] = order.order_id
+        if order.broker_order_id:
+            self._by_broker_id[order.broker_order_id] = order.order_id
+
+    def _forget(self, order: Order) -> None:
+        del self._orders[order.order_id]
+        self._by_client_id.pop((order.spec.account, order.spec.client_order_id), None)
+        self._at_broker.discard(order.order_id)
+        self._status_before_cancel.pop(order.order_id, None)
+
+    def _record(self, events: Sequence[OrderEvent]) -> asyncio.Future[None]:
+        stamped, durable = self.store.append(events)
+        for event in stamped:
+            self._remember(event.order)
+        return durable
+
+    def _require_broker(self) -> BrokerPort:
+        if self.broker is None:
+            raise FailedPrecondition("no broker is attached", reason="NO_BROKER")
+        return self.broker
+
+    # -- queries ------------------------------------------------------------------
+
+    def get(self, order_id: str) -> Order:
+        order = self._orders.get(order_id) or self.store.get_order(order_id)
+        if order is None:
+            raise NotFound(
+                f"order {order_id!r} not found",
+                reason="ORDER_NOT_FOUND",
+                metadata={"order_id": order_id},
+            )
+        return order
+
+    def find(self, account: str, client_order_id: str) -> Order | None:
+        account = account or self.default_account
+        order_id = self._by_client_id.get((account, client_order_id))
+        if order_id is not None and order_id in self._orders:
+            return self._orders[order_id]
+        return self.store.find_order(account, client_order_id)
+
+    def get_by_client_id(self, account: str, client_order_id: str) -> Order:
+        order = self.find(account, client_order_id)
+        if order is None:
+            raise NotFound(
+                f"no order with client_order_id {client_order_id!r} in account "
+                f"{account or self.default_account!r}",
+                reason="ORDER_NOT_FOUND",
+                metadata={"client_order_id": client_order_id},
+            )
+        return order
+
+    def order_for_broker_id(self, broker_order_id: int) -> Order | None:
+        order_id = self._by_broker_id.get(broker_order_id)
+        return None if order_id is None else self.get(order_id)
+
+    # -- submit -------------------------------------------------------------------
+
+    def with_defaults(self, spec: OrderSpec) -> OrderSpec:
+        return replace(
+            spec,
+            account=spec.account or self.default_account,
+            client_order_id=spec.client_order_id or f"gw-{uuid.uuid4().hex}",
+        )
+
+    async def submit(self, spec: OrderSpec) -> Order:
+        spec = self.with_defaults(spec)
+        violations = validate_spec(spec)
+        if violations:
+            raise InvalidArgument(violations)
+        fingerprint = request_fingerprint("order", spec)
+        existing = self.find(spec.account, spec.client_order_id)
+        if existing is not None:
+            return await self._replay(existing, fingerprint)
+        broker = self._require_broker()
+        order = self._new_order(spec, broker.reserve_order_id(), fingerprint)
+        await self._create([order])
+        current = self.get(order.order_id)
+        if current.status is OrderStatus.PENDING_SUBMIT:
+            self._at_broker.add(order.order_id)
+            await self._send(broker.place_order, current)
+        return self.get(order.order_id)
+
+    async def submit_bracket(
+        self,
+        parent: OrderSpec,
+        take_profit_price: Decimal,
+        stop_loss_price: Decimal,
+        stop_loss_limit: Decimal | None,
+        child_tif: TimeInForce,
+    ) -> tuple[Order, Order, Order]:
+        parent = self.with_defaults(parent)
+        violations = [replace(v, field=f"parent.{v.field}") for v in validate_spec(parent)]
+        if not violations:
+            violations = validate_bracket(
+                parent, take_profit_price, stop_loss_price, stop_loss_limit
+            )
+        if violations:
+            raise InvalidArgument(violations)
+        fingerprint = request_fingerprint(
+            "bracket", parent, take_profit_price, stop_loss_price, stop_loss_limit, child_tif.value
+        )
+        existing = self.find(parent.account, parent.client_order_id)
+        if existing is not None:
+            first = await self._replay(existing, fingerprint)
+            return first, *self._bracket_children(first)
+        tp_spec = replace(
+            parent,
+            client_order_id=f"{parent.client_order_id}.tp",
+            side=parent.side.opposite,
+            order_type=OrderType.LIMIT,
+            limit_price=take_profit_price,
+            stop_price=None,
+            time_in_force=child_tif,
+        )
+        sl_spec = replace(
+            parent,
+            client_order_id=f"{parent.client_order_id}.sl",
+            side=parent.side.opposite,
+            order_type=OrderType.STOP if stop_loss_limit is None else OrderType.STOP_LIMIT,
+            limit_price=stop_loss_limit,
+            stop_price=stop_loss_price,
+            time_in_force=child_tif,
+        )
+        for child in (tp_spec, sl_spec):
+            if self.find(child.account, child.client_order_id) is not None:
+                raise AlreadyExists(
+                    f"client_order_id {child.client_order_id!r} is already used",
+                    reason="CLIENT_ORDER_ID_CONFLICT",
+                    metadata={"client_order_id": child.client_order_id},
+                )
+        broker = self._require_broker()
+        p = self._new_order(parent, broker.reserve_order_id(), fingerprint)
+        oca = f"bracket-{p.order_id}"
+        child_fingerprint = f"bracket-child:{fingerprint}"
+        tp = self._new_order(
+            tp_spec,
+            broker.reserve_order_id(),
+            child_fingerprint,
+            parent_order_id=p.order_id,
+            oca_group=oca,
+        )
+        sl = self._new_order(
+            sl_spec,
+            broker.reserve_order_id(),
+            child_fingerprint,
+            parent_order_id=p.order_id,
+            oca_group=oca,
+        )
+        await self._create([p, tp, sl])
+        orders = [self.get(o.order_id) for o in (p, tp, sl)]
+        if all(o.status is OrderStatus.PENDING_SUBMIT for o in orders):
+            self._at_broker.update(o.order_id for o in orders)
+            await self._send(broker.place_bracket, *orders)
+        return self.get(p.order_id), self.get(tp.order_id), self.get(sl.order_id)
+
+    def _bracket_children(self, parent: Order) -> tuple[Order, Order]:
+        account, coid = parent.spec.account, parent.spec.client_order_id
+        tp = self.find(account, f"{coid}.tp")
+        sl = self.find(account, f"{coid}.sl")
+        if tp is None or sl is None:
+            raise NotFound(f"bracket children of {coid!r} not found", reason="ORDER_NOT_FOUND")
+        return tp, sl
+
+    def _new_order(
+        self,
+        spec: OrderSpec,
+        broker_order_id: int,
+        fingerprint: str,
+        *,
+        parent_order_id: str = "",
+        oca_group: str = "",
+    ) -> Order:
+        now = self._clock()
+        return Order(
+            order_id=self._new_order_id(),
+            spec=spec,
+            status=OrderStatus.CREATED,
+            create_time=now,
+            update_time=now,
+            broker_order_id=broker_order_id,
+            parent_order_id=parent_order_id,
+            oca_group=oca_group,
+            request_fingerprint=fingerprint,
+        )
+
+    async def _create(self, orders: Sequence[Order]) -> None:
+        events = [
+            OrderStatusEvent(
+                sequence=0,
+                time=o.create_time,
+                order=o.evolve(status=OrderStatus.PENDING_SUBMIT),
+                previous_status=OrderStatus.CREATED,
+            )
+            for o in orders
+        ]
+        durable = self._record(events)
+        for o in orders:
+            self._creating[o.order_id] = durable
+        try:
+            await durable
+        finally:
+            for o in orders:
+                self._creating.pop(o.order_id, None)
+
+    async def _replay(self, existing: Order, fingerprint: str) -> Order:
+        """AIP-155: a retry gets the original order; another request is a conflict."""
+        if existing.request_fingerprint != fingerprint:
+            raise AlreadyExists(
+                f"client_order_id {existing.spec.client_order_id!r} was already used for a "
+                "different order",
+                reason="CLIENT_ORDER_ID_CONFLICT",
+                metadata={
+                    "client_order_id": existing.spec.client_order_id,
+                    "order_id": existing.order_id,
+                },
+            )
+        pending = self._creating.get(existing.order_id)
+        if pending is not None:
+            await asyncio.shield(pending)
+        return self.get(existing.order_id)
+
+    async def _send(self, call: Callable[..., object], *orders: Order) -> None:
+        """Hands orders to the broker. A refusal rejects them; any other failure leaves
+        them in flight for reconciliation, never reported as rejected."""
+        try:
+            result = call(*orders)
+            if asyncio.iscoroutine(result):
+                await result
+        except BrokerRejected as exc:
+            for order in orders:
+                self.on_rejected(order.order_id, exc.code, exc.message)
+        except Exception:
+            log.exception(
+                "handing orders %s to the broker failed; their fate is unknown",
+                [o.order_id for o in orders],
+            )
+
+    # -- modify and cancel ------------------------------------------------------------
+
+    async def modify(
+        self,
+        order_id: str,
+        *,
+        quantity: Decimal | None,
+        limit_price: Decimal | None,
+        stop_price: Decimal | None,
+        time_in_force: TimeInForce | None,
+    ) -> Order:
+        order = self.get(order_id)
+        if order.status not in MODIFIABLE:
+            raise FailedPrecondition(
+                f"order {order_id} is {order.status.value} and cannot be modified",
+                reason="ORDER_NOT_MODIFIABLE",
+                metadata={"status": order.status.value},
+            )
+        spec = order.spec
+        new_spec = replace(
+            spec,
+            quantity=spec.quantity if quantity is None else quantity,
+            limit_price=spec.limit_price if limit_price is None else limit_price,
+            stop_price=spec.stop_price if stop_price is None else stop_price,
+            time_in_force=time_in_force or spec.time_in_force,
+        )
+        violations = validate_spec(new_spec)
+        if new_spec.quantity <= order.filled_quantity:
+            violations.append(
+                FieldViolation(
+                    "quantity", f"must exceed the filled quantity {order.filled_quantity}"
+                )
+            )
+        if violations:
+            raise InvalidArgument(violations)
+        if new_spec == spec:
+            return order
+        await self._record([self._modify_event(order, new_spec, "")])
+        if order_id in self._at_broker:
+            try:
+                await self._require_broker().modify_order(self.get(order_id))
+            except BrokerRejected as exc:
+                current = self.get(order_id)
+                reason = f"modification refused: IB error {exc.code}: {exc.message}"
+                if not current.is_final:
+                    await self._record([self._modify_event(current, spec, reason)])
+                raise FailedPrecondition(
+                    reason,
+                    reason="BROKER_REFUSED_MODIFICATION",
+                    metadata={"ib_error_code": str(exc.code)},
+                ) from exc
+        return self.get(order_id)
+
+    def _modify_event(self, order: Order, new_spec: OrderSpec, reason: str) -> ModifyEvent:
+        now = self._clock()
+        return ModifyEvent(
+            sequence=0,
+            time=now,
+            order=order.evolve(spec=new_spec, update_time=now),
+            previous_quantity=order.spec.quantity,
+            previous_limit_price=order.spec.limit_price,
+            previous_stop_price=order.spec.stop_price,
+            previous_time_in_force=order.spec.time_in_force,
+            reason=reason,
+        )
+
+    async def cancel(self, order_id: str) -> Order:
+        order = self.get(order_id)
+        if order.status is OrderStatus.PENDING_CANCEL:
+            return order
+        if order.status not in CANCELLABLE:
+            raise FailedPrecondition(
+                f"order {order_id} is {order.status.value} and cannot be cancelled",
+                reason="ORDER_NOT_CANCELLABLE",
+                metadata={"status": order.status.value},
+            )
+        at_broker, durable = self._request_cancels([order])
+        await durable
+        if at_broker:
+            await self._send(self._require_broker().cancel_order, self.get(order_id))
+        return self.get(order_id)
+
+    async def cancel_all(self, account: str = "") -> list[Order]:
+        targets = [
+            o
+            for o in self._orders.values()
+            if o.status in CANCELLABLE and (not account or o.spec.account == account)
+        ]
+        at_broker, durable = self._request_cancels(targets)
+        await durable
+        broker = self._require_broker()
+        if not account:
+            await self._send(lambda: broker.cancel_all())
+        else:
+            for order in at_broker:
+                await self._send(broker.cancel_order, self.get(order.order_id))
+        return [self.get(o.order_id) for o in targets]
+
+    def _request_cancels(self, orders: Sequence[Order]) -> tuple[list[Order], asyncio.Future[None]]:
+        """Journals PENDING_CANCEL for orders the broker has, CANCELLED for the rest."""
+        now = self._clock()
+        events: list[OrderEvent] = []
+        at_broker = []
+        for order in orders:
+            if order.order_id in self._at_broker:
+                self._status_before_cancel[order.order_id] = order.status
+                at_broker.append(order)
+                events.append(
+                    OrderStatusEvent(
+                        sequence=0,
+                        time=now,
+                        previous_status=order.status,
+                        reason="cancel requested",
+                        order=order.evolve(status=OrderStatus.PENDING_CANCEL, update_time=now),
+                    )
+                )
+            else:
+                reason = "cancelled before reaching the broker"
+                events.append(
+                    CancelEvent(
+                        sequence=0,
+                        time=now,
+                        previous_status=order.status,
+                        reason=reason,
+                        order=order.evolve(
+                            status=OrderStatus.CANCELLED, update_time=now, status_reason=reason
+                        ),
+                    )
+                )
+        if events:
+            return at_broker, self._record(events)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done.set_result(None)
+        return at_broker, done
+
+    # -- broker reports (called by OrderGatewayIntegration, in broker order) -----------
+
+    def on_broker_status(
+        self,
+        order_id: str,
+        status: OrderStatus,
+        *,
+        filled: Decimal,
+        average_fill_price: Decimal,
+        perm_id: int,
+        reason: str = "",
+    ) -> None:
+        order = self.get(order_id)
+        changes: dict[str, object] = {}
+        if perm_id and perm_id != order.perm_id:
+            changes["perm_id"] = perm_id
+        if filled > order.filled_quantity:
+            changes["filled_quantity"] = filled
+            changes["average_fill_price"] = average_fill_price
+        if status is not order.status and not can_transition(order.status, status):
+            log.info("order %s: ignoring %s after %s", order_id, status.value, order.status.value)
+            status = order.status
+        if status is order.status:
+            if changes:
+                # Folded into the next journaled snapshot; no event of its own.
+                self._orders[order_id] = order.evolve(**changes)
+            return
+        self._transition(order.evolve(**changes), status, reason)
+
+    def on_rejected(self, order_id: str, code: int, message: str) -> None:
+        order = self.get(order_id)
+        if can_transition(order.status, OrderStatus.REJECTED):
+            self._transition(order, OrderStatus.REJECTED, f"IB error {code}: {message}")
+
+    def on_cancel_refused(self, order_id: str, code: int, message: str) -> None:
+        order = self.get(order_id)
+        if order.status is not OrderStatus.PENDING_CANCEL:
+            return
+        before = self._status_before_cancel.pop(order_id, OrderStatus.SUBMITTED)
+        if before is OrderStatus.SUBMITTED and order.filled_quantity > 0:
+            before = OrderStatus.PARTIALLY_FILLED
+        now = self._clock()
+        self._record(
+            [
+                OrderStatusEvent(
+                    sequence=0,
+                    time=now,
+                    previous_status=order.status,
+                    reason=f"cancel refused: IB error {code}: {message}",
+                    order=order.evolve(status=before, update_time=now),
+                )
+            ]
+        )
+
+    def _transition(self, order: Order, status: OrderStatus, reason: str) -> None:
+        now = self._clock()
+        updated = order.evolve(
+            status=status, update_time=now, status_reason=reason or order.status_reason
+        )
+        event: OrderEvent
+        if status is OrderStatus.CANCELLED:
+            event = CancelEvent(
+                sequence=0,
+                time=now,
+                order=updated,
+                previous_status=order.status,
+                reason=reason or "cancelled",
+            )
+        else:
+            event = OrderStatusEvent(
+                sequence=0, time=now, order=updated, previous_status=order.status, reason=reason
+            )
+        self._record([event])
+
+    def on_fill(self, fill: Fill) -> None:
+        """Records an execution (with its commission, when known) exactly once."""
+        if fill.execution_id in self._executions or self.store.has_fill(fill.execution_id):
+            return
+        self._executions.add(fill.execution_id)
+        order = self.get(fill.order_id)
+        now = self._clock()
+        fills_quantity = order.fills_quantity + fill.quantity
+        fills_notional = order.fills_notional + fill.quantity * fill.price
+        average = order.average_fill_price
+        if fills_quantity >= order.filled_quantity:
+            average = (fills_notional / fills_quantity).quantize(AVERAGE_PRICE_QUANTUM)
+        updated = order.evolve(
+            filled_quantity=max(order.filled_quantity, fills_quantity),
+            average_fill_price=average,
+            fills_quantity=fills_quantity,
+            fills_notional=fills_notional,
+            update_time=now,
+        )
+        events: list[OrderEvent] = [FillEvent(sequence=0, time=now, order=updated, fill=fill)]
+        derived: OrderStatus | None = None
+        if updated.filled_quantity >= updated.spec.quantity:
+            derived = OrderStatus.FILLED
+        elif updated.status in _BEFORE_FILL:
+            derived = OrderStatus.PARTIALLY_FILLED
+        if derived is not None and can_transition(updated.status, derived):
+            events.append(
+                OrderStatusEvent(
+                    sequence=0,
+                    time=now,
+                    previous_status=updated.status,
+                    order=updated.evolve(status=derived),
+                )
+            )
+        self._record(events)

@@ -1,0 +1,158 @@
+"""Domain types of orders and fills. Plain frozen dataclasses, no generated code."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+
+class OrderStatus(enum.Enum):
+    CREATED = "CREATED"
+    PENDING_SUBMIT = "PENDING_SUBMIT"
+    ACCEPTED = "ACCEPTED"
+    SUBMITTED = "SUBMITTED"
+    PARTIALLY_FILLED = "PARTIALLY_FILLED"
+    FILLED = "FILLED"
+    PENDING_CANCEL = "PENDING_CANCEL"
+    CANCELLED = "CANCELLED"
+    REJECTED = "REJECTED"
+    INACTIVE = "INACTIVE"
+
+    @property
+    def is_final(self) -> bool:
+        return self in FINAL_STATUSES
+
+
+FINAL_STATUSES = frozenset({OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.REJECTED})
+
+
+class Side(enum.Enum):
+    BUY = "BUY"
+    SELL = "SELL"
+
+    @property
+    def opposite(self) -> Side:
+        return Side.SELL if self is Side.BUY else Side.BUY
+
+
+class OrderType(enum.Enum):
+    MARKET = "MKT"
+    LIMIT = "LMT"
+    STOP = "STP"
+    STOP_LIMIT = "STP LMT"
+
+    @property
+    def needs_limit_price(self) -> bool:
+        return self in (OrderType.LIMIT, OrderType.STOP_LIMIT)
+
+    @property
+    def needs_stop_price(self) -> bool:
+        return self in (OrderType.STOP, OrderType.STOP_LIMIT)
+
+
+class TimeInForce(enum.Enum):
+    DAY = "DAY"
+    GTC = "GTC"
+    IOC = "IOC"
+    FOK = "FOK"
+
+
+class SecurityType(enum.Enum):
+    """Values are IB's secType codes."""
+
+    STOCK = "STK"
+    OPTION = "OPT"
+    FUTURE = "FUT"
+    FOREX = "CASH"
+    INDEX = "IND"
+    FUTURE_OPTION = "FOP"
+    CFD = "CFD"
+    BOND = "BOND"
+    CRYPTO = "CRYPTO"
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    symbol: str
+    sec_type: SecurityType = SecurityType.STOCK
+    exchange: str = "SMART"
+    currency: str = "USD"
+    con_id: int = 0
+    primary_exchange: str = ""
+    last_trade_date_or_contract_month: str = ""
+    strike: Decimal | None = None
+    right: str = ""
+    multiplier: Decimal | None = None
+    local_symbol: str = ""
+    trading_class: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderSpec:
+    client_order_id: str
+    account: str
+    contract: Contract
+    side: Side
+    quantity: Decimal
+    order_type: OrderType
+    limit_price: Decimal | None = None
+    stop_price: Decimal | None = None
+    time_in_force: TimeInForce = TimeInForce.DAY
+    outside_rth: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    order_id: str
+    spec: OrderSpec
+    status: OrderStatus
+    create_time: datetime
+    update_time: datetime
+    filled_quantity: Decimal = Decimal(0)
+    average_fill_price: Decimal | None = None
+    broker_order_id: int = 0
+    perm_id: int = 0
+    status_reason: str = ""
+    parent_order_id: str = ""
+    oca_group: str = ""
+    last_sequence: int = 0
+    # Running totals of the recorded fills; the broker's cumulative figures may run
+    # ahead of them (filled_quantity is the larger of the two).
+    fills_quantity: Decimal = Decimal(0)
+    fills_notional: Decimal = Decimal(0)
+    # Digest of the submit request that created the order (idempotency check).
+    request_fingerprint: str = ""
+
+    @property
+    def remaining_quantity(self) -> Decimal:
+        if self.status.is_final:
+            return Decimal(0)
+        return max(self.spec.quantity - self.filled_quantity, Decimal(0))
+
+    @property
+    def is_final(self) -> bool:
+        return self.status.is_final
+
+    def evolve(self, **changes: object) -> Order:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    execution_id: str
+    order_id: str
+    client_order_id: str
+    account: str
+    symbol: str
+    side: Side
+    quantity: Decimal
+    price: Decimal
+    time: datetime
+    commission: Decimal | None = None
+    commission_currency: str = ""
+    exchange: str = ""
+    broker_order_id: int = 0
+    sequence: int = 0

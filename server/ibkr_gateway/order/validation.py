@@ -1,0 +1,157 @@
+"""Business rules for order specs. Field names are relative to the spec message."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Final
+
+from ibkr_gateway.errors import FieldViolation
+from ibkr_gateway.order.models import OrderSpec, OrderType, Side
+
+MAX_QUANTITY: Final = Decimal("100000000")
+MAX_PRICE: Final = Decimal("100000000")
+MAX_DECIMAL_PLACES: Final = 8
+
+CLIENT_ORDER_ID_RE: Final = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
+ACCOUNT_RE: Final = re.compile(r"^[A-Za-z0-9_\-]{1,32}$")
+SYMBOL_RE: Final = re.compile(r"^[A-Za-z0-9 ._/&\-]{1,32}$")
+EXCHANGE_RE: Final = re.compile(r"^[A-Za-z0-9._\-]{1,32}$")
+CURRENCY_RE: Final = re.compile(r"^[A-Z]{3}$")
+SHORT_TEXT_MAX: Final = 64
+
+
+def decimal_places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def check_amount(field: str, value: Decimal, maximum: Decimal) -> list[FieldViolation]:
+    """A strictly positive decimal within bounds and precision."""
+    if value <= 0:
+        return [FieldViolation(field, f"must be greater than 0, got {value}")]
+    if value > maximum:
+        return [FieldViolation(field, f"must not exceed {maximum}, got {value}")]
+    if decimal_places(value.normalize()) > MAX_DECIMAL_PLACES:
+        return [FieldViolation(field, f"at most {MAX_DECIMAL_PLACES} decimal places")]
+    return []
+
+
+def validate_spec(spec: OrderSpec) -> list[FieldViolation]:
+    out: list[FieldViolation] = []
+    if not CLIENT_ORDER_ID_RE.match(spec.client_order_id):
+        out.append(
+            FieldViolation("client_order_id", "1 to 64 characters of letters, digits and . _ : -")
+        )
+    if not ACCOUNT_RE.match(spec.account):
+        out.append(FieldViolation("account", "1 to 32 letters, digits, _ or -"))
+    out.extend(_validate_contract(spec))
+    out.extend(check_amount("quantity", spec.quantity, MAX_QUANTITY))
+    out.extend(_validate_prices(spec))
+    return out
+
+
+def _validate_contract(spec: OrderSpec) -> list[FieldViolation]:
+    c = spec.contract
+    out: list[FieldViolation] = []
+    if not c.symbol:
+        out.append(FieldViolation("contract.symbol", "is required"))
+    elif not SYMBOL_RE.match(c.symbol):
+        out.append(
+            FieldViolation("contract.symbol", "1 to 32 letters, digits, spaces or . _ / & -")
+        )
+    if not EXCHANGE_RE.match(c.exchange):
+        out.append(FieldViolation("contract.exchange", "1 to 32 letters, digits or . _ -"))
+    if not CURRENCY_RE.match(c.currency):
+        out.append(FieldViolation("contract.currency", "a 3-letter upper-case ISO 4217 code"))
+    if c.con_id < 0:
+        out.append(FieldViolation("contract.con_id", "must not be negative"))
+    for name in (
+        "primary_exchange",
+        "last_trade_date_or_contract_month",
+        "local_symbol",
+        "trading_class",
+    ):
+        text: str = getattr(c, name)
+        if len(text) > SHORT_TEXT_MAX or not text.isprintable():
+            out.append(
+                FieldViolation(f"contract.{name}", f"at most {SHORT_TEXT_MAX} printable characters")
+            )
+    if c.right not in ("", "C", "P"):
+        out.append(FieldViolation("contract.right", 'must be "C", "P" or empty'))
+    if c.strike is not None:
+        out.extend(check_amount("contract.strike", c.strike, MAX_PRICE))
+    if c.multiplier is not None:
+        out.extend(check_amount("contract.multiplier", c.multiplier, MAX_QUANTITY))
+    return out
+
+
+def _validate_prices(spec: OrderSpec) -> list[FieldViolation]:
+    out: list[FieldViolation] = []
+    kind = spec.order_type
+    for field, value, needed in (
+        ("limit_price", spec.limit_price, kind.needs_limit_price),
+        ("stop_price", spec.stop_price, kind.needs_stop_price),
+    ):
+        if needed and value is None:
+            out.append(FieldViolation(field, f"is required for {kind.name} orders"))
+        elif not needed and value is not None:
+            out.append(FieldViolation(field, f"must be empty for {kind.name} orders"))
+        elif value is not None:
+            out.extend(check_amount(field, value, MAX_PRICE))
+    return out
+
+
+def validate_bracket(
+    parent: OrderSpec, take_profit: Decimal, stop_loss: Decimal, stop_loss_limit: Decimal | None
+) -> list[FieldViolation]:
+    """Children prices must sit on the profitable / protective side of the entry."""
+    out: list[FieldViolation] = []
+    if parent.order_type not in (OrderType.MARKET, OrderType.LIMIT):
+        out.append(FieldViolation("parent.order_type", "must be MARKET or LIMIT for a bracket"))
+    out.extend(check_amount("take_profit_limit_price", take_profit, MAX_PRICE))
+    out.extend(check_amount("stop_loss_stop_price", stop_loss, MAX_PRICE))
+    if stop_loss_limit is not None:
+        out.extend(check_amount("stop_loss_limit_price", stop_loss_limit, MAX_PRICE))
+    if out:
+        return out
+    entry = parent.limit_price
+    if parent.side is Side.BUY:
+        if entry is not None and not take_profit > entry:
+            out.append(
+                FieldViolation(
+                    "take_profit_limit_price", "must be above the entry limit price for a buy"
+                )
+            )
+        if entry is not None and not stop_loss < entry:
+            out.append(
+                FieldViolation(
+                    "stop_loss_stop_price", "must be below the entry limit price for a buy"
+                )
+            )
+        if not stop_loss < take_profit:
+            out.append(
+                FieldViolation(
+                    "stop_loss_stop_price", "must be below the take-profit price for a buy"
+                )
+            )
+    else:
+        if entry is not None and not take_profit < entry:
+            out.append(
+                FieldViolation(
+                    "take_profit_limit_price", "must be below the entry limit price for a sell"
+                )
+            )
+        if entry is not None and not stop_loss > entry:
+            out.append(
+                FieldViolation(
+                    "stop_loss_stop_price", "must be above the entry limit price for a sell"
+                )
+            )
+        if not stop_loss > take_profit:
+            out.append(
+                FieldViolation(
+                    "stop_loss_stop_price", "must be above the take-profit price for a sell"
+                )
+            )
+    return out

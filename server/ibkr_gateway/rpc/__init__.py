@@ -1,0 +1,1 @@
+"""The gRPC face of the gateway: conversion, error mapping, servicers and the server."""

@@ -1,0 +1,316 @@
+"""The one place where generated messages and domain objects meet."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from ibkr.gateway.v1 import events_pb2, orders_pb2
+
+from ibkr_gateway.errors import FieldViolation, InvalidArgument
+from ibkr_gateway.event.events import (
+    CancelEvent,
+    FillEvent,
+    ModifyEvent,
+    OrderEvent,
+    OrderStatusEvent,
+)
+from ibkr_gateway.order.models import (
+    Contract,
+    Fill,
+    Order,
+    OrderSpec,
+    OrderStatus,
+    OrderType,
+    SecurityType,
+    Side,
+    TimeInForce,
+)
+
+DECIMAL_RE = re.compile(r"^-?[0-9]{1,20}(\.[0-9]{1,20})?$")
+
+SIDES: Mapping[orders_pb2.Side.ValueType, Side] = {
+    orders_pb2.SIDE_BUY: Side.BUY,
+    orders_pb2.SIDE_SELL: Side.SELL,
+}
+ORDER_TYPES: Mapping[orders_pb2.OrderType.ValueType, OrderType] = {
+    orders_pb2.ORDER_TYPE_MARKET: OrderType.MARKET,
+    orders_pb2.ORDER_TYPE_LIMIT: OrderType.LIMIT,
+    orders_pb2.ORDER_TYPE_STOP: OrderType.STOP,
+    orders_pb2.ORDER_TYPE_STOP_LIMIT: OrderType.STOP_LIMIT,
+}
+TIME_IN_FORCE: Mapping[orders_pb2.TimeInForce.ValueType, TimeInForce] = {
+    orders_pb2.TIME_IN_FORCE_DAY: TimeInForce.DAY,
+    orders_pb2.TIME_IN_FORCE_GTC: TimeInForce.GTC,
+    orders_pb2.TIME_IN_FORCE_IOC: TimeInForce.IOC,
+    orders_pb2.TIME_IN_FORCE_FOK: TimeInForce.FOK,
+}
+SECURITY_TYPES: Mapping[orders_pb2.SecurityType.ValueType, SecurityType] = {
+    orders_pb2.SECURITY_TYPE_STOCK: SecurityType.STOCK,
+    orders_pb2.SECURITY_TYPE_OPTION: SecurityType.OPTION,
+    orders_pb2.SECURITY_TYPE_FUTURE: SecurityType.FUTURE,
+    orders_pb2.SECURITY_TYPE_FOREX: SecurityType.FOREX,
+    orders_pb2.SECURITY_TYPE_INDEX: SecurityType.INDEX,
+    orders_pb2.SECURITY_TYPE_FUTURE_OPTION: SecurityType.FUTURE_OPTION,
+    orders_pb2.SECURITY_TYPE_CFD: SecurityType.CFD,
+    orders_pb2.SECURITY_TYPE_BOND: SecurityType.BOND,
+    orders_pb2.SECURITY_TYPE_CRYPTO: SecurityType.CRYPTO,
+}
+STATUSES: Mapping[orders_pb2.OrderStatus.ValueType, OrderStatus] = {
+    orders_pb2.ORDER_STATUS_CREATED: OrderStatus.CREATED,
+    orders_pb2.ORDER_STATUS_PENDING_SUBMIT: OrderStatus.PENDING_SUBMIT,
+    orders_pb2.ORDER_STATUS_ACCEPTED: OrderStatus.ACCEPTED,
+    orders_pb2.ORDER_STATUS_SUBMITTED: OrderStatus.SUBMITTED,
+    orders_pb2.ORDER_STATUS_PARTIALLY_FILLED: OrderStatus.PARTIALLY_FILLED,
+    orders_pb2.ORDER_STATUS_FILLED: OrderStatus.FILLED,
+    orders_pb2.ORDER_STATUS_PENDING_CANCEL: OrderStatus.PENDING_CANCEL,
+    orders_pb2.ORDER_STATUS_CANCELLED: OrderStatus.CANCELLED,
+    orders_pb2.ORDER_STATUS_REJECTED: OrderStatus.REJECTED,
+    orders_pb2.ORDER_STATUS_INACTIVE: OrderStatus.INACTIVE,
+}
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _invert(mapping: Mapping[K, V]) -> dict[V, K]:
+    return {v: k for k, v in mapping.items()}
+
+
+SIDE_TO_PROTO = _invert(SIDES)
+ORDER_TYPE_TO_PROTO = _invert(ORDER_TYPES)
+TIF_TO_PROTO = _invert(TIME_IN_FORCE)
+SECURITY_TYPE_TO_PROTO = _invert(SECURITY_TYPES)
+STATUS_TO_PROTO = _invert(STATUSES)
+
+
+# -- scalars --------------------------------------------------------------------------
+
+
+def decimal_text(value: Decimal | None) -> str:
+    """Plain notation without trailing zeros: Decimal("187.2500") -> "187.25"."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def parse_decimal(field: str, text: str, violations: list[FieldViolation]) -> Decimal | None:
+    """A decimal string, or None when empty. Exponents, NaN and infinities are refused."""
+    if text == "":
+        return None
+    if len(text) > 42 or not DECIMAL_RE.match(text):
+        violations.append(
+            FieldViolation(field, f'must be a decimal string like "187.25", got {text[:42]!r}')
+        )
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        violations.append(FieldViolation(field, f"not a decimal: {text!r}"))
+        return None
+
+
+def parse_enum(
+    field: str,
+    value: int,
+    mapping: Mapping[Any, V],
+    violations: list[FieldViolation],
+    default: V | None = None,
+) -> V | None:
+    if value == 0:
+        if default is None:
+            violations.append(FieldViolation(field, "is required"))
+        return default
+    if value not in mapping:
+        violations.append(FieldViolation(field, f"unknown value {value}"))
+        return None
+    return mapping[value]
+
+
+def timestamp(value: datetime) -> Timestamp:
+    ts = Timestamp()
+    ts.FromDatetime(value)
+    return ts
+
+
+# -- requests -----------------------------------------------------------------------
+
+
+def contract_from_proto(
+    msg: orders_pb2.Contract, prefix: str, violations: list[FieldViolation]
+) -> Contract:
+    sec_type = parse_enum(
+        f"{prefix}.sec_type", msg.sec_type, SECURITY_TYPES, violations, SecurityType.STOCK
+    )
+    return Contract(
+        symbol=msg.symbol,
+        sec_type=sec_type or SecurityType.STOCK,
+        exchange=msg.exchange or "SMART",
+        currency=msg.currency or "USD",
+        con_id=msg.con_id,
+        primary_exchange=msg.primary_exchange,
+        last_trade_date_or_contract_month=msg.last_trade_date_or_contract_month,
+        strike=parse_decimal(f"{prefix}.strike", msg.strike, violations),
+        right=msg.right,
+        multiplier=parse_decimal(f"{prefix}.multiplier", msg.multiplier, violations),
+        local_symbol=msg.local_symbol,
+        trading_class=msg.trading_class,
+    )
+
+
+def spec_from_proto(msg: orders_pb2.OrderSpec, prefix: str) -> OrderSpec:
+    """Parses the wire form; business rules are checked by the OrderManager."""
+    v: list[FieldViolation] = []
+    contract = contract_from_proto(msg.contract, f"{prefix}.contract", v)
+    side = parse_enum(f"{prefix}.side", msg.side, SIDES, v)
+    order_type = parse_enum(f"{prefix}.order_type", msg.order_type, ORDER_TYPES, v)
+    tif = parse_enum(
+        f"{prefix}.time_in_force", msg.time_in_force, TIME_IN_FORCE, v, TimeInForce.DAY
+    )
+    quantity = parse_decimal(f"{prefix}.quantity", msg.quantity, v)
+    if msg.quantity == "":
+        v.append(FieldViolation(f"{prefix}.quantity", "is required"))
+    limit_price = parse_decimal(f"{prefix}.limit_price", msg.limit_price, v)
+    stop_price = parse_decimal(f"{prefix}.stop_price", msg.stop_price, v)
+    if v:
+        raise InvalidArgument(v)
+    assert side is not None
+    assert order_type is not None
+    assert quantity is not None
+    return OrderSpec(
+        client_order_id=msg.client_order_id,
+        account=msg.account,
+        contract=contract,
+        side=side,
+        quantity=quantity,
+        order_type=order_type,
+        limit_price=limit_price,
+        stop_price=stop_price,
+        time_in_force=tif or TimeInForce.DAY,
+        outside_rth=msg.outside_rth,
+    )
+
+
+def prefixed(error: InvalidArgument, prefix: str) -> InvalidArgument:
+    """The same violations with field paths relative to the request."""
+    return InvalidArgument(
+        [FieldViolation(f"{prefix}.{v.field}", v.description) for v in error.violations]
+    )
+
+
+# -- responses ----------------------------------------------------------------------
+
+
+def contract_to_proto(c: Contract) -> orders_pb2.Contract:
+    return orders_pb2.Contract(
+        symbol=c.symbol,
+        sec_type=SECURITY_TYPE_TO_PROTO[c.sec_type],
+        exchange=c.exchange,
+        currency=c.currency,
+        con_id=c.con_id,
+        primary_exchange=c.primary_exchange,
+        last_trade_date_or_contract_month=c.last_trade_date_or_contract_month,
+        strike=decimal_text(c.strike),
+        right=c.right,
+        multiplier=decimal_text(c.multiplier),
+        local_symbol=c.local_symbol,
+        trading_class=c.trading_class,
+    )
+
+
+def spec_to_proto(s: OrderSpec) -> orders_pb2.OrderSpec:
+    return orders_pb2.OrderSpec(
+        client_order_id=s.client_order_id,
+        account=s.account,
+        contract=contract_to_proto(s.contract),
+        side=SIDE_TO_PROTO[s.side],
+        quantity=decimal_text(s.quantity),
+        order_type=ORDER_TYPE_TO_PROTO[s.order_type],
+        limit_price=decimal_text(s.limit_price),
+        stop_price=decimal_text(s.stop_price),
+        time_in_force=TIF_TO_PROTO[s.time_in_force],
+        outside_rth=s.outside_rth,
+    )
+
+
+def order_to_proto(o: Order) -> orders_pb2.Order:
+    return orders_pb2.Order(
+        order_id=o.order_id,
+        spec=spec_to_proto(o.spec),
+        status=STATUS_TO_PROTO[o.status],
+        filled_quantity=decimal_text(o.filled_quantity),
+        remaining_quantity=decimal_text(o.remaining_quantity),
+        average_fill_price=decimal_text(o.average_fill_price),
+        broker_order_id=o.broker_order_id,
+        perm_id=o.perm_id,
+        status_reason=o.status_reason,
+        create_time=timestamp(o.create_time),
+        update_time=timestamp(o.update_time),
+        parent_order_id=o.parent_order_id,
+        oca_group=o.oca_group,
+        last_sequence=o.last_sequence,
+    )
+
+
+def fill_to_proto(f: Fill) -> orders_pb2.Fill:
+    return orders_pb2.Fill(
+        execution_id=f.execution_id,
+        order_id=f.order_id,
+        client_order_id=f.client_order_id,
+        account=f.account,
+        symbol=f.symbol,
+        side=SIDE_TO_PROTO[f.side],
+        quantity=decimal_text(f.quantity),
+        price=decimal_text(f.price),
+        time=timestamp(f.time),
+        commission=decimal_text(f.commission),
+        commission_currency=f.commission_currency,
+        sequence=f.sequence,
+        exchange=f.exchange,
+        broker_order_id=f.broker_order_id,
+    )
+
+
+def event_to_proto(e: OrderEvent) -> events_pb2.OrderEvent:
+    msg = events_pb2.OrderEvent(
+        sequence=e.sequence,
+        time=timestamp(e.time),
+        order_id=e.order_id,
+        client_order_id=e.client_order_id,
+        account=e.account,
+        order=order_to_proto(e.order),
+    )
+    if isinstance(e, OrderStatusEvent):
+        msg.status_change.CopyFrom(
+            events_pb2.StatusChange(
+                previous_status=STATUS_TO_PROTO[e.previous_status],
+                status=STATUS_TO_PROTO[e.status],
+                reason=e.reason,
+            )
+        )
+    elif isinstance(e, FillEvent):
+        msg.fill.CopyFrom(fill_to_proto(e.fill))
+    elif isinstance(e, CancelEvent):
+        msg.cancel.CopyFrom(
+            events_pb2.Cancellation(
+                previous_status=STATUS_TO_PROTO[e.previous_status], reason=e.reason
+            )
+        )
+    elif isinstance(e, ModifyEvent):
+        msg.modification.CopyFrom(
+            events_pb2.Modification(
+                previous_quantity=decimal_text(e.previous_quantity),
+                previous_limit_price=decimal_text(e.previous_limit_price),
+                previous_stop_price=decimal_text(e.previous_stop_price),
+                previous_time_in_force=TIF_TO_PROTO[e.previous_time_in_force],
+                reason=e.reason,
+            )
+        )
+    return msg

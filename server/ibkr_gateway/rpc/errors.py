@@ -1,0 +1,143 @@
+"""Maps the gateway's exceptions to gRPC status codes with google.rpc details, in one place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+from ibkr_gateway.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    GatewayError,
+    InvalidArgument,
+    NotFound,
+    ResourceExhausted,
+    Unavailable,
+)
+
+log = logging.getLogger(__name__)
+
+ERROR_DOMAIN = "ibkr-gateway"
+
+_CODES: list[tuple[type[GatewayError], grpc.StatusCode]] = [
+    (InvalidArgument, grpc.StatusCode.INVALID_ARGUMENT),
+    (NotFound, grpc.StatusCode.NOT_FOUND),
+    (AlreadyExists, grpc.StatusCode.ALREADY_EXISTS),
+    (FailedPrecondition, grpc.StatusCode.FAILED_PRECONDITION),
+    (ResourceExhausted, grpc.StatusCode.RESOURCE_EXHAUSTED),
+    (Unavailable, grpc.StatusCode.UNAVAILABLE),
+]
+
+
+def status_code_for(error: GatewayError) -> grpc.StatusCode:
+    for kind, code in _CODES:
+        if isinstance(error, kind):
+            return code
+    return grpc.StatusCode.INTERNAL
+
+
+def to_status(error: GatewayError) -> grpc.Status:
+    code = status_code_for(error)
+    details = []
+    info = error_details_pb2.ErrorInfo(
+        reason=error.reason, domain=ERROR_DOMAIN, metadata=error.metadata
+    )
+    details.append(info)
+    if isinstance(error, InvalidArgument):
+        details.append(
+            error_details_pb2.BadRequest(
+                field_violations=[
+                    error_details_pb2.BadRequest.FieldViolation(
+                        field=v.field, description=v.description
+                    )
+                    for v in error.violations
+                ]
+            )
+        )
+    packed = []
+    for d in details:
+        any_msg = any_pb2.Any()
+        any_msg.Pack(d)
+        packed.append(any_msg)
+    proto = status_pb2.Status(
+        code=getattr(code_pb2, code.name), message=error.message, details=packed
+    )
+    status: grpc.Status = rpc_status.to_status(proto)
+    return status
+
+
+async def abort_with(context: grpc.aio.ServicerContext[Any, Any], error: GatewayError) -> None:
+    status = to_status(error)
+    await context.abort(status.code, status.details, status.trailing_metadata)
+
+
+def _internal(method: str, exc: BaseException) -> GatewayError:
+    log.exception("unexpected error in %s", method, exc_info=exc)
+    error = GatewayError(f"internal error in {method}; see the gateway log", reason="INTERNAL")
+    return error
+
+
+def _wrap_unary(method: str, inner: Any) -> Any:
+    async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+        try:
+            return await inner(request, context)
+        except GatewayError as exc:
+            await abort_with(context, exc)
+        except (grpc.aio.AbortError, grpc.aio.BaseError):
+            raise
+        except Exception as exc:
+            await abort_with(context, _internal(method, exc))
+
+    return unary
+
+
+def _wrap_stream(method: str, inner: Any) -> Any:
+    async def stream(
+        request: Any, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> AsyncIterator[Any]:
+        try:
+            async for item in inner(request, context):
+                yield item
+        except GatewayError as exc:
+            await abort_with(context, exc)
+        except (grpc.aio.AbortError, grpc.aio.BaseError):
+            raise
+        except Exception as exc:
+            await abort_with(context, _internal(method, exc))
+
+    return stream
+
+
+class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
+    """Turns GatewayError into its status; anything else is a bug: INTERNAL, logged."""
+
+    async def intercept_service(
+        self,
+        continuation: Callable[
+            [grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Any, Any] | None]
+        ],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler[Any, Any] | None:
+        handler = await continuation(handler_call_details)
+        if handler is None:
+            return handler
+        method = handler_call_details.method
+        if handler.unary_unary is not None:
+            return grpc.unary_unary_rpc_method_handler(
+                _wrap_unary(method, handler.unary_unary),
+                handler.request_deserializer,
+                handler.response_serializer,
+            )
+        if handler.unary_stream is not None:
+            return grpc.unary_stream_rpc_method_handler(
+                _wrap_stream(method, handler.unary_stream),
+                handler.request_deserializer,
+                handler.response_serializer,
+            )
+        return handler

@@ -1,0 +1,101 @@
+"""The composition root: store, bus, manager, broker and the grpc.aio server."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, simulator_pb2, simulator_pb2_grpc
+
+from ibkr_gateway.event.bus import EventBus
+from ibkr_gateway.gateway_order_manager import OrderGatewayIntegration
+from ibkr_gateway.order.manager import OrderManager
+from ibkr_gateway.rpc.errors import ErrorMappingInterceptor
+from ibkr_gateway.rpc.servicer import OrderGatewayServicer
+from ibkr_gateway.rpc.simulator import SimulatorControlServicer
+from ibkr_gateway.sim.broker import SimBroker
+from ibkr_gateway.store.sqlite import SqliteOrderStore
+
+log = logging.getLogger(__name__)
+
+GATEWAY_SERVICE = gateway_pb2.DESCRIPTOR.services_by_name["OrderGatewayService"].full_name
+SIMULATOR_SERVICE = simulator_pb2.DESCRIPTOR.services_by_name["SimulatorControlService"].full_name
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayConfig:
+    listen: str = "127.0.0.1:50051"
+    backend: str = "sim"
+    db_path: str = "gateway.db"
+    default_account: str = "DU123456"
+    heartbeat_interval: float = 5.0
+    stream_buffer: int = 10_000
+    commission_timeout: float = 5.0
+    shutdown_grace: float = 5.0
+
+
+class GatewayServer:
+    def __init__(self, config: GatewayConfig) -> None:
+        if config.backend != "sim":
+            raise ValueError(f"unknown backend {config.backend!r}")
+        self.config = config
+        self.store = SqliteOrderStore(config.db_path)
+        self.bus = EventBus(config.stream_buffer)
+        self.manager = OrderManager(self.bus, self.store, default_account=config.default_account)
+        self.broker = SimBroker()
+        self.integration = OrderGatewayIntegration(
+            self.broker, self.manager, commission_timeout=config.commission_timeout
+        )
+        self.integration.initialize()
+        self.health = health.aio.HealthServicer()
+        self.server = grpc.aio.server(interceptors=[ErrorMappingInterceptor()])
+        gateway_pb2_grpc.add_OrderGatewayServiceServicer_to_server(
+            OrderGatewayServicer(
+                self.manager,
+                self.bus,
+                heartbeat_interval=config.heartbeat_interval,
+                stream_buffer=config.stream_buffer,
+            ),
+            self.server,
+        )
+        simulator_pb2_grpc.add_SimulatorControlServiceServicer_to_server(
+            SimulatorControlServicer(self.manager, self.broker), self.server
+        )
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        reflection.enable_server_reflection(
+            (GATEWAY_SERVICE, SIMULATOR_SERVICE, health.SERVICE_NAME, reflection.SERVICE_NAME),
+            self.server,
+        )
+        self.port = 0
+
+    async def start(self) -> int:
+        await self.integration.start()
+        self.port = self.server.add_insecure_port(self.config.listen)
+        if self.port == 0:
+            raise OSError(f"cannot listen on {self.config.listen}")
+        await self.server.start()
+        for service in ("", GATEWAY_SERVICE, SIMULATOR_SERVICE):
+            await self.health.set(service, health_pb2.HealthCheckResponse.SERVING)
+        log.info(
+            "gateway serving on %s (backend %s, store %s, journal at %d)",
+            self.config.listen.rsplit(":", 1)[0] + f":{self.port}",
+            self.config.backend,
+            self.config.db_path,
+            self.store.last_sequence,
+        )
+        return self.port
+
+    async def stop(self) -> None:
+        """Streams send what they hold and end; calls in flight get the grace period."""
+        await self.health.enter_graceful_shutdown()
+        self.bus.close()
+        await self.server.stop(self.config.shutdown_grace)
+        await self.integration.shutdown()
+        await self.store.close()
+        log.info("gateway stopped at sequence %d", self.store.last_sequence)
+
+    async def wait_for_termination(self) -> None:
+        await self.server.wait_for_termination()

@@ -1,0 +1,309 @@
+"""OrderGatewayService: a thin layer of conversion over the OrderManager."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from typing import Any, Literal
+
+import grpc
+from ibkr.gateway.v1 import events_pb2, gateway_pb2, gateway_pb2_grpc
+
+from ibkr_gateway.errors import (
+    FieldViolation,
+    InvalidArgument,
+    ResourceExhausted,
+    Unavailable,
+)
+from ibkr_gateway.event.bus import EventBus, SubscriptionClosed, SubscriptionOverflow
+from ibkr_gateway.event.events import FillEvent, OrderEvent
+from ibkr_gateway.order.manager import OrderManager, utc_now
+from ibkr_gateway.order.models import TimeInForce
+from ibkr_gateway.rpc import convert, paging
+from ibkr_gateway.rpc.streams import Heartbeat, follow_events
+from ibkr_gateway.store.base import FillQuery, OrderQuery
+
+Context = grpc.aio.ServicerContext[Any, Any]
+
+MIN_HEARTBEAT = 0.1
+MAX_HEARTBEAT = 3600.0
+MAX_ID_LENGTH = 64
+
+
+def _short_text(field: str, value: str, violations: list[FieldViolation]) -> None:
+    if len(value) > MAX_ID_LENGTH:
+        violations.append(FieldViolation(field, f"at most {MAX_ID_LENGTH} characters"))
+
+
+class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
+    def __init__(
+        self,
+        manager: OrderManager,
+        bus: EventBus,
+        *,
+        heartbeat_interval: float,
+        stream_buffer: int,
+    ) -> None:
+        self.manager = manager
+        self.bus = bus
+        self.heartbeat_interval = heartbeat_interval
+        self.stream_buffer = stream_buffer
+
+    async def SubmitOrder(
+        self, request: gateway_pb2.SubmitOrderRequest, context: Context
+    ) -> gateway_pb2.SubmitOrderResponse:
+        spec = convert.spec_from_proto(request.order, "order")
+        try:
+            order = await self.manager.submit(spec)
+        except InvalidArgument as exc:
+            raise convert.prefixed(exc, "order") from None
+        return gateway_pb2.SubmitOrderResponse(order=convert.order_to_proto(order))
+
+    async def SubmitBracketOrder(
+        self, request: gateway_pb2.SubmitBracketOrderRequest, context: Context
+    ) -> gateway_pb2.SubmitBracketOrderResponse:
+        v: list[FieldViolation] = []
+        try:
+            parent = convert.spec_from_proto(request.parent, "parent")
+        except InvalidArgument as exc:
+            v.extend(exc.violations)
+        take_profit = convert.parse_decimal(
+            "take_profit_limit_price", request.take_profit_limit_price, v
+        )
+        stop_loss = convert.parse_decimal("stop_loss_stop_price", request.stop_loss_stop_price, v)
+        stop_limit = convert.parse_decimal(
+            "stop_loss_limit_price", request.stop_loss_limit_price, v
+        )
+        child_tif = convert.parse_enum(
+            "child_time_in_force",
+            request.child_time_in_force,
+            convert.TIME_IN_FORCE,
+            v,
+            TimeInForce.GTC,
+        )
+        for field, value in (
+            ("take_profit_limit_price", take_profit),
+            ("stop_loss_stop_price", stop_loss),
+        ):
+            if value is None and not any(x.field == field for x in v):
+                v.append(FieldViolation(field, "is required"))
+        if v:
+            raise InvalidArgument(v)
+        assert take_profit is not None
+        assert stop_loss is not None
+        assert child_tif is not None
+        p, tp, sl = await self.manager.submit_bracket(
+            parent, take_profit, stop_loss, stop_limit, child_tif
+        )
+        return gateway_pb2.SubmitBracketOrderResponse(
+            parent=convert.order_to_proto(p),
+            take_profit=convert.order_to_proto(tp),
+            stop_loss=convert.order_to_proto(sl),
+        )
+
+    async def ModifyOrder(
+        self, request: gateway_pb2.ModifyOrderRequest, context: Context
+    ) -> gateway_pb2.ModifyOrderResponse:
+        v: list[FieldViolation] = []
+        if not request.order_id:
+            v.append(FieldViolation("order_id", "is required"))
+        _short_text("order_id", request.order_id, v)
+
+        def optional_decimal(
+            field: Literal["quantity", "limit_price", "stop_price"],
+        ) -> Decimal | None:
+            if not request.HasField(field):
+                return None
+            value = convert.parse_decimal(field, getattr(request, field), v)
+            if value is None and not v:
+                v.append(FieldViolation(field, "must not be empty when set"))
+            return value
+
+        quantity = optional_decimal("quantity")
+        limit_price = optional_decimal("limit_price")
+        stop_price = optional_decimal("stop_price")
+        tif = (
+            convert.parse_enum("time_in_force", request.time_in_force, convert.TIME_IN_FORCE, v)
+            if request.time_in_force
+            else None
+        )
+        if v:
+            raise InvalidArgument(v)
+        order = await self.manager.modify(
+            request.order_id,
+            quantity=quantity,
+            limit_price=limit_price,
+            stop_price=stop_price,
+            time_in_force=tif,
+        )
+        return gateway_pb2.ModifyOrderResponse(order=convert.order_to_proto(order))
+
+    async def CancelOrder(
+        self, request: gateway_pb2.CancelOrderRequest, context: Context
+    ) -> gateway_pb2.CancelOrderResponse:
+        self._require_order_id(request.order_id)
+        order = await self.manager.cancel(request.order_id)
+        return gateway_pb2.CancelOrderResponse(order=convert.order_to_proto(order))
+
+    async def CancelAllOrders(
+        self, request: gateway_pb2.CancelAllOrdersRequest, context: Context
+    ) -> gateway_pb2.CancelAllOrdersResponse:
+        v: list[FieldViolation] = []
+        _short_text("account", request.account, v)
+        if v:
+            raise InvalidArgument(v)
+        orders = await self.manager.cancel_all(request.account)
+        return gateway_pb2.CancelAllOrdersResponse(
+            orders=[convert.order_to_proto(o) for o in orders]
+        )
+
+    async def GetOrder(
+        self, request: gateway_pb2.GetOrderRequest, context: Context
+    ) -> gateway_pb2.GetOrderResponse:
+        v: list[FieldViolation] = []
+        for field in ("order_id", "client_order_id", "account"):
+            _short_text(field, getattr(request, field), v)
+        if bool(request.order_id) == bool(request.client_order_id):
+            v.append(FieldViolation("order_id", "give exactly one of order_id and client_order_id"))
+        if v:
+            raise InvalidArgument(v)
+        if request.order_id:
+            order = self.manager.get(request.order_id)
+        else:
+            order = self.manager.get_by_client_id(request.account, request.client_order_id)
+        return gateway_pb2.GetOrderResponse(order=convert.order_to_proto(order))
+
+    async def ListOrders(
+        self, request: gateway_pb2.ListOrdersRequest, context: Context
+    ) -> gateway_pb2.ListOrdersResponse:
+        v: list[FieldViolation] = []
+        _short_text("account", request.account, v)
+        _short_text("symbol", request.symbol, v)
+        statuses = []
+        for i, value in enumerate(request.statuses):
+            status = convert.parse_enum(f"statuses[{i}]", value, convert.STATUSES, v)
+            if status is not None:
+                statuses.append(status)
+        if v:
+            raise InvalidArgument(v)
+        query = OrderQuery(
+            account=request.account, statuses=frozenset(statuses), symbol=request.symbol
+        )
+        size = paging.page_size(request.page_size)
+        after = paging.decode_token(request.page_token, query)
+        rows = self.manager.store.list_orders(query, after, size + 1)
+        more = len(rows) > size
+        rows = rows[:size]
+        token = paging.encode_token(rows[-1][0], query) if more else ""
+        return gateway_pb2.ListOrdersResponse(
+            orders=[convert.order_to_proto(o) for _, o in rows], next_page_token=token
+        )
+
+    async def ListFills(
+        self, request: gateway_pb2.ListFillsRequest, context: Context
+    ) -> gateway_pb2.ListFillsResponse:
+        v: list[FieldViolation] = []
+        _short_text("account", request.account, v)
+        _short_text("order_id", request.order_id, v)
+        if v:
+            raise InvalidArgument(v)
+        query = FillQuery(account=request.account, order_id=request.order_id)
+        size = paging.page_size(request.page_size)
+        after = paging.decode_token(request.page_token, query)
+        fills = self.manager.store.list_fills(query, after, size + 1)
+        more = len(fills) > size
+        fills = fills[:size]
+        token = paging.encode_token(fills[-1].sequence, query) if more else ""
+        return gateway_pb2.ListFillsResponse(
+            fills=[convert.fill_to_proto(f) for f in fills], next_page_token=token
+        )
+
+    async def StreamOrderEvents(
+        self, request: gateway_pb2.StreamOrderEventsRequest, context: Context
+    ) -> AsyncIterator[gateway_pb2.StreamOrderEventsResponse]:
+        async for item in self._follow(request, fills_only=False):
+            if isinstance(item, Heartbeat):
+                yield gateway_pb2.StreamOrderEventsResponse(heartbeat=self._heartbeat(item))
+            else:
+                yield gateway_pb2.StreamOrderEventsResponse(event=convert.event_to_proto(item))
+
+    async def StreamFills(
+        self, request: gateway_pb2.StreamFillsRequest, context: Context
+    ) -> AsyncIterator[gateway_pb2.StreamFillsResponse]:
+        async for item in self._follow(request, fills_only=True):
+            if isinstance(item, Heartbeat):
+                yield gateway_pb2.StreamFillsResponse(heartbeat=self._heartbeat(item))
+            else:
+                yield gateway_pb2.StreamFillsResponse(event=convert.event_to_proto(item))
+
+    # -- helpers ------------------------------------------------------------------
+
+    @staticmethod
+    def _require_order_id(order_id: str) -> None:
+        v: list[FieldViolation] = []
+        if not order_id:
+            v.append(FieldViolation("order_id", "is required"))
+        _short_text("order_id", order_id, v)
+        if v:
+            raise InvalidArgument(v)
+
+    @staticmethod
+    def _heartbeat(item: Heartbeat) -> events_pb2.Heartbeat:
+        return events_pb2.Heartbeat(
+            last_sequence=item.last_sequence, time=convert.timestamp(utc_now())
+        )
+
+    async def _follow(
+        self,
+        request: gateway_pb2.StreamOrderEventsRequest | gateway_pb2.StreamFillsRequest,
+        *,
+        fills_only: bool,
+    ) -> AsyncIterator[OrderEvent | Heartbeat]:
+        v: list[FieldViolation] = []
+        _short_text("account", request.account, v)
+        _short_text("order_id", request.order_id, v)
+        interval = self.heartbeat_interval
+        if request.HasField("heartbeat_interval"):
+            interval = request.heartbeat_interval.ToTimedelta().total_seconds()
+            if not MIN_HEARTBEAT <= interval <= MAX_HEARTBEAT:
+                v.append(
+                    FieldViolation(
+                        "heartbeat_interval",
+                        f"must be between {MIN_HEARTBEAT}s and {MAX_HEARTBEAT:.0f}s",
+                    )
+                )
+        if v:
+            raise InvalidArgument(v)
+        account, order_id = request.account, request.order_id
+
+        def accepts(event: OrderEvent) -> bool:
+            return (
+                (not fills_only or isinstance(event, FillEvent))
+                and (not account or event.account == account)
+                and (not order_id or event.order_id == order_id)
+            )
+
+        last = request.after_sequence
+        try:
+            async for item in follow_events(
+                self.manager.store,
+                self.bus,
+                after_sequence=request.after_sequence,
+                accepts=accepts,
+                heartbeat_interval=interval,
+                buffer_capacity=self.stream_buffer,
+            ):
+                last = item.last_sequence if isinstance(item, Heartbeat) else item.sequence
+                yield item
+        except SubscriptionOverflow as exc:
+            raise ResourceExhausted(
+                f"stream cut: the consumer fell {exc}; resume with after_sequence={last}",
+                reason="STREAM_BUFFER_OVERFLOW",
+                metadata={"last_sequence": str(last)},
+            ) from None
+        except SubscriptionClosed:
+            raise Unavailable(
+                f"the gateway is shutting down; resume with after_sequence={last}",
+                reason="SHUTTING_DOWN",
+                metadata={"last_sequence": str(last)},
+            ) from None

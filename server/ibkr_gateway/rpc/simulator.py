@@ -1,0 +1,158 @@
+"""SimulatorControlService: tests and demos decide prices and fills of the sim backend."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import grpc
+from ibkr.gateway.v1 import simulator_pb2, simulator_pb2_grpc
+
+from ibkr_gateway.broker import BrokerExecution, BrokerOrderStatus, BrokerReport
+from ibkr_gateway.errors import FailedPrecondition, FieldViolation, InvalidArgument
+from ibkr_gateway.order.manager import OrderManager
+from ibkr_gateway.order.validation import MAX_PRICE, MAX_QUANTITY, SYMBOL_RE, check_amount
+from ibkr_gateway.rpc import convert
+from ibkr_gateway.sim.broker import SimBroker
+from ibkr_gateway.sim.exchange import ORDER_REJECTED, ExchangeError
+
+Context = grpc.aio.ServicerContext[Any, Any]
+
+
+def _amount(
+    field: str, text: str, maximum: Decimal, v: list[FieldViolation], required: bool
+) -> Decimal | None:
+    value = convert.parse_decimal(field, text, v)
+    if value is None:
+        if required and not text:
+            v.append(FieldViolation(field, "is required"))
+        return None
+    v.extend(check_amount(field, value, maximum))
+    return value
+
+
+def _is_execution(report: BrokerReport) -> bool:
+    return isinstance(report, BrokerExecution)
+
+
+def _is_cancel(report: BrokerReport) -> bool:
+    return isinstance(report, BrokerOrderStatus) and report.status == "Cancelled"
+
+
+def _symbol(symbol: str, v: list[FieldViolation]) -> None:
+    if not SYMBOL_RE.match(symbol):
+        v.append(FieldViolation("symbol", "1 to 32 letters, digits, spaces or . _ / & -"))
+
+
+class SimulatorControlServicer(simulator_pb2_grpc.SimulatorControlServiceServicer):
+    def __init__(self, manager: OrderManager, broker: SimBroker | None) -> None:
+        self.manager = manager
+        self._broker = broker
+
+    @property
+    def broker(self) -> SimBroker:
+        if self._broker is None:
+            raise FailedPrecondition(
+                "the gateway is not running the simulated exchange", reason="NOT_SIMULATED"
+            )
+        return self._broker
+
+    def _order_ids(
+        self, reports: list[BrokerReport], want: Callable[[BrokerReport], bool]
+    ) -> list[str]:
+        ids: list[str] = []
+        for r in reports:
+            if isinstance(r, BrokerExecution | BrokerOrderStatus) and want(r):
+                order = self.manager.order_for_broker_id(r.broker_order_id)
+                if order is not None and order.order_id not in ids:
+                    ids.append(order.order_id)
+        return ids
+
+    async def SetPrice(
+        self, request: simulator_pb2.SetPriceRequest, context: Context
+    ) -> simulator_pb2.SetPriceResponse:
+        v: list[FieldViolation] = []
+        _symbol(request.symbol, v)
+        price = _amount("price", request.price, MAX_PRICE, v, required=True)
+        available = None
+        if request.HasField("available_quantity"):
+            available = convert.parse_decimal("available_quantity", request.available_quantity, v)
+            if available is not None and available < 0:
+                v.append(FieldViolation("available_quantity", "must not be negative"))
+        if v:
+            raise InvalidArgument(v)
+        assert price is not None
+        reports = self.broker.exchange.set_price(request.symbol, price, available)
+        self.broker.deliver(reports)
+        return simulator_pb2.SetPriceResponse(
+            filled_order_ids=self._order_ids(reports, _is_execution)
+        )
+
+    async def FillOrder(
+        self, request: simulator_pb2.FillOrderRequest, context: Context
+    ) -> simulator_pb2.FillOrderResponse:
+        v: list[FieldViolation] = []
+        if not request.order_id:
+            v.append(FieldViolation("order_id", "is required"))
+        quantity = _amount("quantity", request.quantity, MAX_QUANTITY, v, required=False)
+        price = _amount("price", request.price, MAX_PRICE, v, required=False)
+        if v:
+            raise InvalidArgument(v)
+        order = self.manager.get(request.order_id)
+        try:
+            reports = self.broker.exchange.fill(order.broker_order_id, quantity, price)
+        except ExchangeError as exc:
+            if exc.code == ORDER_REJECTED:
+                raise InvalidArgument.single("quantity", exc.message) from exc
+            raise FailedPrecondition(
+                f"order {order.order_id} is not working at the exchange", reason="ORDER_NOT_WORKING"
+            ) from exc
+        self.broker.deliver(reports)
+        execution = next(r for r in reports if isinstance(r, BrokerExecution))
+        return simulator_pb2.FillOrderResponse(execution_id=execution.execution_id)
+
+    async def RejectNextOrder(
+        self, request: simulator_pb2.RejectNextOrderRequest, context: Context
+    ) -> simulator_pb2.RejectNextOrderResponse:
+        if request.code < 0:
+            raise InvalidArgument.single("code", "must not be negative")
+        if len(request.reason) > 500:
+            raise InvalidArgument.single("reason", "at most 500 characters")
+        self.broker.exchange.reject_next_order(
+            request.code or ORDER_REJECTED,
+            request.reason or "Order rejected - reason: rejected by the simulator",
+        )
+        return simulator_pb2.RejectNextOrderResponse()
+
+    async def EndTradingDay(
+        self, request: simulator_pb2.EndTradingDayRequest, context: Context
+    ) -> simulator_pb2.EndTradingDayResponse:
+        reports = self.broker.exchange.end_of_day()
+        self.broker.deliver(reports)
+        return simulator_pb2.EndTradingDayResponse(
+            expired_order_ids=self._order_ids(reports, _is_cancel)
+        )
+
+    async def ResetSimulator(
+        self, request: simulator_pb2.ResetSimulatorRequest, context: Context
+    ) -> simulator_pb2.ResetSimulatorResponse:
+        reports = self.broker.exchange.reset()
+        self.broker.deliver(reports)
+        return simulator_pb2.ResetSimulatorResponse(
+            cancelled_order_ids=self._order_ids(reports, _is_cancel)
+        )
+
+    async def GetMarket(
+        self, request: simulator_pb2.GetMarketRequest, context: Context
+    ) -> simulator_pb2.GetMarketResponse:
+        v: list[FieldViolation] = []
+        _symbol(request.symbol, v)
+        if v:
+            raise InvalidArgument(v)
+        exchange = self.broker.exchange
+        available = exchange.available.get(request.symbol)
+        return simulator_pb2.GetMarketResponse(
+            price=convert.decimal_text(exchange.price(request.symbol)),
+            available_quantity=convert.decimal_text(available),
+        )

@@ -1,0 +1,85 @@
+"""Gap-free event feeds: replay the journal after a sequence, then follow the bus live."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from ibkr_gateway.errors import InvalidArgument
+from ibkr_gateway.event.bus import EventBus, EventFilter
+from ibkr_gateway.event.events import OrderEvent
+from ibkr_gateway.store.base import OrderStore
+
+REPLAY_PAGE = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Heartbeat:
+    last_sequence: int
+
+
+async def follow_events(
+    store: OrderStore,
+    bus: EventBus,
+    *,
+    after_sequence: int,
+    accepts: EventFilter,
+    heartbeat_interval: float,
+    buffer_capacity: int | None = None,
+) -> AsyncIterator[OrderEvent | Heartbeat]:
+    """Yields every accepted event with sequence > after_sequence exactly once, in order.
+
+    The journal is read up to what the bus has published; only then does the feed
+    subscribe, and it reads the journal once more up to the sequence the bus stood at
+    when it subscribed. Everything later arrives through the subscription. So a
+    catching-up consumer never fills its live buffer, and nothing falls between.
+    """
+    if after_sequence < 0:
+        raise InvalidArgument.single("after_sequence", "must not be negative")
+    if after_sequence > store.last_sequence:
+        raise InvalidArgument.single(
+            "after_sequence",
+            f"{after_sequence} is ahead of the journal, "
+            f"whose last sequence is {store.last_sequence}",
+        )
+    journal = _JournalReader(store, after_sequence, accepts)
+    async for event in journal.read_until(bus.last_sequence):
+        yield event
+    sub = bus.subscribe(accepts, buffer_capacity)
+    try:
+        async for event in journal.read_until(sub.last_offered):
+            yield event
+        cursor = max(journal.cursor, sub.last_offered)
+        while True:
+            batch = await sub.next_batch(heartbeat_interval)
+            if not batch:
+                cursor = max(cursor, sub.last_offered)
+                yield Heartbeat(cursor)
+                continue
+            for event in batch:
+                if event.sequence > cursor:
+                    cursor = event.sequence
+                    yield event
+    finally:
+        sub.cancel()
+
+
+class _JournalReader:
+    def __init__(self, store: OrderStore, after: int, accepts: EventFilter) -> None:
+        self.store = store
+        self.cursor = after
+        self.accepts = accepts
+
+    async def read_until(self, until: int) -> AsyncIterator[OrderEvent]:
+        """Journal events in (cursor, until], filtered. The journal may already hold
+        committed events the bus has not published yet; those are left to the bus."""
+        while self.cursor < until:
+            page = self.store.read_events(self.cursor, REPLAY_PAGE)
+            if not page:
+                return
+            for event in page:
+                if event.sequence > until:
+                    return
+                self.cursor = event.sequence
+                if self.accepts(event):
+                    yield event

@@ -1,0 +1,1 @@
+"""The deterministic simulated exchange and the broker adapter in front of it."""

@@ -1,0 +1,382 @@
+"""A deterministic matching engine with prices set by its user.
+
+There is one reference price per symbol (a default until set) and, optionally, a
+quantity available at it. Marketable orders trade at the reference price; stops
+trigger when the price reaches them. Every call returns the IB-style reports it
+produced, in order, so the same engine can sit behind any front door.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from ibkr_gateway.broker import (
+    BrokerCommission,
+    BrokerExecution,
+    BrokerOrderError,
+    BrokerOrderStatus,
+    BrokerReport,
+)
+from ibkr_gateway.order.models import OrderType, Side, TimeInForce
+
+DEFAULT_PRICE = Decimal("100")
+CENT = Decimal("0.01")
+
+# IB error codes the simulator reproduces.
+ORDER_REJECTED = 201
+CANNOT_MODIFY_FILLED = 104
+CANCEL_NOT_FOUND = 10147
+CANCEL_NOT_CANCELLABLE = 161
+
+
+class ExchangeError(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(f"IB error {code}: {message}")
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class SimOrder:
+    broker_order_id: int
+    order_ref: str
+    account: str
+    symbol: str
+    currency: str
+    side: Side
+    quantity: Decimal
+    order_type: OrderType
+    limit_price: Decimal | None = None
+    stop_price: Decimal | None = None
+    time_in_force: TimeInForce = TimeInForce.DAY
+    parent_id: int = 0
+    oca_group: str = ""
+    filled: Decimal = Decimal(0)
+    notional: Decimal = Decimal(0)
+    perm_id: int = 0
+    status: str = "PendingSubmit"
+    triggered: bool = False
+    children: list[int] = field(default_factory=list)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.quantity - self.filled
+
+    @property
+    def working(self) -> bool:
+        return self.status in ("PreSubmitted", "Submitted")
+
+    @property
+    def average_price(self) -> Decimal:
+        return self.notional / self.filled if self.filled else Decimal(0)
+
+
+def default_commission(quantity: Decimal, price: Decimal) -> Decimal:
+    """$0.005 a share, at least $1.00, at most 1% of the trade value."""
+    per_share = quantity * Decimal("0.005")
+    cap = quantity * price * Decimal("0.01")
+    return max(min(per_share, cap), Decimal("1.00")).quantize(CENT, ROUND_HALF_UP)
+
+
+class SimulatedExchange:
+    def __init__(
+        self,
+        *,
+        default_price: Decimal = DEFAULT_PRICE,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        session_tag: str = "0",
+        first_perm_id: int = 1_000_001,
+        commission: Callable[[Decimal, Decimal], Decimal] = default_commission,
+    ) -> None:
+        self.default_price = default_price
+        self._clock = clock
+        # Execution ids must stay unique across restarts of the process.
+        self._session_tag = session_tag
+        self._next_perm_id = first_perm_id
+        self._next_exec = 1
+        self._commission = commission
+        self.prices: dict[str, Decimal] = {}
+        self.available: dict[str, Decimal] = {}
+        self.orders: dict[int, SimOrder] = {}
+        self._reject_next: tuple[int, str] | None = None
+
+    # -- market data ----------------------------------------------------------------
+
+    def price(self, symbol: str) -> Decimal:
+        return self.prices.get(symbol, self.default_price)
+
+    def set_price(
+        self, symbol: str, price: Decimal, available: Decimal | None = None
+    ) -> list[BrokerReport]:
+        self.prices[symbol] = price
+        if available is None:
+            self.available.pop(symbol, None)
+        else:
+            self.available[symbol] = available
+        out: list[BrokerReport] = []
+        for order in sorted(self.orders.values(), key=lambda o: o.broker_order_id):
+            if order.symbol == symbol and order.status == "Submitted":
+                self._match(order, out)
+            elif (
+                order.symbol == symbol and order.status == "PreSubmitted" and self._is_active(order)
+            ):
+                self._match(order, out)
+        return out
+
+    def reject_next_order(self, code: int, message: str) -> None:
+        self._reject_next = (code, message)
+
+    # -- order entry ----------------------------------------------------------------
+
+    def place(self, order: SimOrder) -> list[BrokerReport]:
+        out: list[BrokerReport] = []
+        if self._reject_next is not None:
+            code, message = self._reject_next
+            self._reject_next = None
+            order.perm_id = self._new_perm_id()
+            order.status = "Cancelled"
+            self.orders[order.broker_order_id] = order
+            out.append(BrokerOrderError(order.broker_order_id, code, message))
+            out.append(self._status(order))
+            return out
+        order.perm_id = order.perm_id or self._new_perm_id()
+        self.orders[order.broker_order_id] = order
+        if order.parent_id:
+            parent = self.orders.get(order.parent_id)
+            if parent is None or not (parent.working or parent.status == "Filled"):
+                order.status = "Cancelled"
+                out.append(
+                    BrokerOrderError(
+                        order.broker_order_id,
+                        ORDER_REJECTED,
+                        "Order rejected - reason: parent order is not working",
+                    )
+                )
+                out.append(self._status(order))
+                return out
+            parent.children.append(order.broker_order_id)
+        self._activate(order, out)
+        return out
+
+    def place_bracket(
+        self, parent: SimOrder, take_profit: SimOrder, stop_loss: SimOrder
+    ) -> list[BrokerReport]:
+        """IB transmits a bracket as three orders; nothing is live before the last."""
+        out = self.place(parent)
+        if parent.status == "Cancelled":
+            for child in (take_profit, stop_loss):
+                child.perm_id = self._new_perm_id()
+                child.status = "Cancelled"
+                self.orders[child.broker_order_id] = child
+                out.append(self._status(child))
+            return out
+        out += self.place(take_profit)
+        out += self.place(stop_loss)
+        return out
+
+    def modify(
+        self,
+        broker_order_id: int,
+        quantity: Decimal,
+        limit_price: Decimal | None,
+        stop_price: Decimal | None,
+        time_in_force: TimeInForce,
+    ) -> list[BrokerReport]:
+        order = self.orders.get(broker_order_id)
+        if order is None or not order.working:
+            raise ExchangeError(CANNOT_MODIFY_FILLED, "Cannot modify a filled or cancelled order")
+        if quantity <= order.filled:
+            raise ExchangeError(
+                ORDER_REJECTED, "Order rejected - reason: quantity not above filled"
+            )
+        order.quantity = quantity
+        order.limit_price = limit_price
+        order.stop_price = stop_price
+        order.time_in_force = time_in_force
+        out: list[BrokerReport] = [self._status(order)]
+        if self._is_active(order):
+            self._match(order, out)
+        return out
+
+    def cancel(self, broker_order_id: int, reason: str = "") -> list[BrokerReport]:
+        order = self.orders.get(broker_order_id)
+        if order is None:
+            return [
+                BrokerOrderError(
+                    broker_order_id,
+                    CANCEL_NOT_FOUND,
+                    f"OrderId {broker_order_id} that needs to be cancelled is not found.",
+                )
+            ]
+        if not order.working:
+            return [
+                BrokerOrderError(
+                    broker_order_id,
+                    CANCEL_NOT_CANCELLABLE,
+                    "Cancel attempted when order is not in a cancellable state.",
+                )
+            ]
+        out: list[BrokerReport] = []
+        self._cancel(order, out)
+        return out
+
+    def cancel_all(self) -> list[BrokerReport]:
+        out: list[BrokerReport] = []
+        for order in self._working_orders():
+            if order.working:
+                self._cancel(order, out)
+        return out
+
+    def fill(
+        self, broker_order_id: int, quantity: Decimal | None = None, price: Decimal | None = None
+    ) -> list[BrokerReport]:
+        """Trades a working order regardless of the market (test control)."""
+        order = self.orders.get(broker_order_id)
+        if order is None or not order.working:
+            raise ExchangeError(CANCEL_NOT_CANCELLABLE, "order is not working")
+        qty = order.remaining if quantity is None else quantity
+        if qty <= 0 or qty > order.remaining:
+            raise ExchangeError(ORDER_REJECTED, f"fill quantity must be in (0, {order.remaining}]")
+        px = price if price is not None else (order.limit_price or self.price(order.symbol))
+        out: list[BrokerReport] = []
+        self._execute(order, qty, px, out)
+        return out
+
+    def end_of_day(self) -> list[BrokerReport]:
+        out: list[BrokerReport] = []
+        for order in self._working_orders():
+            if order.working and order.time_in_force is TimeInForce.DAY:
+                self._cancel(order, out)
+        return out
+
+    def reset(self) -> list[BrokerReport]:
+        out = self.cancel_all()
+        self.prices.clear()
+        self.available.clear()
+        self._reject_next = None
+        return out
+
+    # -- internals ------------------------------------------------------------------
+
+    def _working_orders(self) -> list[SimOrder]:
+        return sorted(
+            (o for o in self.orders.values() if o.working), key=lambda o: o.broker_order_id
+        )
+
+    def _new_perm_id(self) -> int:
+        self._next_perm_id += 1
+        return self._next_perm_id - 1
+
+    def _is_active(self, order: SimOrder) -> bool:
+        """Bracket children work only once their parent has completely filled."""
+        if not order.parent_id:
+            return True
+        parent = self.orders.get(order.parent_id)
+        return parent is not None and parent.status == "Filled"
+
+    def _activate(self, order: SimOrder, out: list[BrokerReport]) -> None:
+        if not self._is_active(order):
+            order.status = "PreSubmitted"
+            out.append(self._status(order))
+            return
+        waiting_stop = order.order_type.needs_stop_price and not order.triggered
+        order.status = "PreSubmitted" if waiting_stop else "Submitted"
+        out.append(self._status(order))
+        self._match(order, out)
+
+    def _match(self, order: SimOrder, out: list[BrokerReport]) -> None:
+        price = self.price(order.symbol)
+        if order.order_type.needs_stop_price and not order.triggered:
+            assert order.stop_price is not None
+            hit = price >= order.stop_price if order.side is Side.BUY else price <= order.stop_price
+            if not hit:
+                self._expire_if_immediate(order, out)
+                return
+            order.triggered = True
+            order.status = "Submitted"
+            out.append(self._status(order))
+        if order.order_type.needs_limit_price:
+            assert order.limit_price is not None
+            marketable = (
+                price <= order.limit_price if order.side is Side.BUY else price >= order.limit_price
+            )
+            if not marketable:
+                self._expire_if_immediate(order, out)
+                return
+        available = self.available.get(order.symbol)
+        quantity = order.remaining if available is None else min(order.remaining, available)
+        if order.time_in_force is TimeInForce.FOK and quantity < order.remaining:
+            self._cancel(order, out)
+            return
+        if quantity > 0:
+            if available is not None:
+                self.available[order.symbol] = available - quantity
+            self._execute(order, quantity, price, out)
+        if order.working and order.time_in_force in (TimeInForce.IOC, TimeInForce.FOK):
+            self._cancel(order, out)
+
+    def _expire_if_immediate(self, order: SimOrder, out: list[BrokerReport]) -> None:
+        if order.time_in_force in (TimeInForce.IOC, TimeInForce.FOK) and self._is_active(order):
+            self._cancel(order, out)
+
+    def _execute(
+        self, order: SimOrder, quantity: Decimal, price: Decimal, out: list[BrokerReport]
+    ) -> None:
+        order.filled += quantity
+        order.notional += quantity * price
+        exec_id = f"{self._session_tag}.{self._next_exec:08d}.01.01"
+        self._next_exec += 1
+        out.append(
+            BrokerExecution(
+                execution_id=exec_id,
+                broker_order_id=order.broker_order_id,
+                perm_id=order.perm_id,
+                order_ref=order.order_ref,
+                side=order.side,
+                quantity=quantity,
+                price=price,
+                time=self._clock(),
+                exchange="SIM",
+                cumulative_quantity=order.filled,
+                average_price=order.average_price,
+            )
+        )
+        if order.remaining == 0:
+            order.status = "Filled"
+        out.append(self._status(order))
+        out.append(BrokerCommission(exec_id, self._commission(quantity, price), order.currency))
+        if order.status == "Filled":
+            self._on_filled(order, out)
+
+    def _on_filled(self, order: SimOrder, out: list[BrokerReport]) -> None:
+        for child_id in order.children:
+            child = self.orders[child_id]
+            if child.working:
+                self._activate(child, out)
+        if order.oca_group:
+            for other in self._working_orders():
+                if other.oca_group == order.oca_group and other is not order:
+                    self._cancel(other, out)
+
+    def _cancel(self, order: SimOrder, out: list[BrokerReport]) -> None:
+        order.status = "Cancelled"
+        out.append(self._status(order))
+        for child_id in order.children:
+            child = self.orders[child_id]
+            if child.working:
+                self._cancel(child, out)
+
+    def _status(self, order: SimOrder) -> BrokerOrderStatus:
+        return BrokerOrderStatus(
+            broker_order_id=order.broker_order_id,
+            status=order.status,
+            filled=order.filled,
+            remaining=order.remaining
+            if order.status not in ("Cancelled", "Filled")
+            else Decimal(0),
+            average_fill_price=order.average_price,
+            perm_id=order.perm_id,
+        )

@@ -1,0 +1,1 @@
+"""Durable storage of orders, fills and the event journal."""

@@ -1,0 +1,62 @@
+"""The store's interface, so that another database is an adapter, not a rewrite."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ibkr_gateway.event.events import OrderEvent
+from ibkr_gateway.order.models import Fill, Order, OrderStatus
+
+CommitListener = Callable[[Sequence[OrderEvent]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderQuery:
+    account: str = ""
+    statuses: frozenset[OrderStatus] = frozenset()
+    symbol: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FillQuery:
+    account: str = ""
+    order_id: str = ""
+
+
+class OrderStore(Protocol):
+    @property
+    def last_sequence(self) -> int:
+        """Highest sequence handed out (committed or on its way to commit)."""
+        ...
+
+    def set_commit_listener(self, listener: CommitListener) -> None:
+        """Called on the event loop with each committed batch, in sequence order."""
+        ...
+
+    def append(self, events: Sequence[OrderEvent]) -> tuple[list[OrderEvent], asyncio.Future[None]]:
+        """Stamps the events with the next sequences and queues them for one atomic
+        commit; the future resolves once they are durable."""
+        ...
+
+    def get_order(self, order_id: str) -> Order | None: ...
+
+    def find_order(self, account: str, client_order_id: str) -> Order | None: ...
+
+    def list_orders(self, query: OrderQuery, after_key: int, limit: int) -> list[tuple[int, Order]]:
+        """Orders by creation, each with its paging key."""
+        ...
+
+    def list_fills(self, query: FillQuery, after_sequence: int, limit: int) -> list[Fill]: ...
+
+    def has_fill(self, execution_id: str) -> bool: ...
+
+    def max_broker_order_id(self) -> int: ...
+
+    def read_events(self, after_sequence: int, limit: int) -> list[OrderEvent]: ...
+
+    def working_orders(self) -> list[Order]: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,242 @@
+"""JSON encoding of domain objects for the store. Decimals and times as strings."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ibkr_gateway.event.events import (
+    CancelEvent,
+    FillEvent,
+    ModifyEvent,
+    OrderEvent,
+    OrderStatusEvent,
+)
+from ibkr_gateway.order.models import (
+    Contract,
+    Fill,
+    Order,
+    OrderSpec,
+    OrderStatus,
+    OrderType,
+    SecurityType,
+    Side,
+    TimeInForce,
+)
+
+JSON = dict[str, Any]
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _undec(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def contract_to_json(c: Contract) -> JSON:
+    return {
+        "symbol": c.symbol,
+        "sec_type": c.sec_type.value,
+        "exchange": c.exchange,
+        "currency": c.currency,
+        "con_id": c.con_id,
+        "primary_exchange": c.primary_exchange,
+        "last_trade": c.last_trade_date_or_contract_month,
+        "strike": _dec(c.strike),
+        "right": c.right,
+        "multiplier": _dec(c.multiplier),
+        "local_symbol": c.local_symbol,
+        "trading_class": c.trading_class,
+    }
+
+
+def contract_from_json(d: JSON) -> Contract:
+    return Contract(
+        symbol=d["symbol"],
+        sec_type=SecurityType(d["sec_type"]),
+        exchange=d["exchange"],
+        currency=d["currency"],
+        con_id=d["con_id"],
+        primary_exchange=d["primary_exchange"],
+        last_trade_date_or_contract_month=d["last_trade"],
+        strike=_undec(d["strike"]),
+        right=d["right"],
+        multiplier=_undec(d["multiplier"]),
+        local_symbol=d["local_symbol"],
+        trading_class=d["trading_class"],
+    )
+
+
+def spec_to_json(s: OrderSpec) -> JSON:
+    return {
+        "client_order_id": s.client_order_id,
+        "account": s.account,
+        "contract": contract_to_json(s.contract),
+        "side": s.side.value,
+        "quantity": str(s.quantity),
+        "order_type": s.order_type.value,
+        "limit_price": _dec(s.limit_price),
+        "stop_price": _dec(s.stop_price),
+        "tif": s.time_in_force.value,
+        "outside_rth": s.outside_rth,
+    }
+
+
+def spec_from_json(d: JSON) -> OrderSpec:
+    return OrderSpec(
+        client_order_id=d["client_order_id"],
+        account=d["account"],
+        contract=contract_from_json(d["contract"]),
+        side=Side(d["side"]),
+        quantity=Decimal(d["quantity"]),
+        order_type=OrderType(d["order_type"]),
+        limit_price=_undec(d["limit_price"]),
+        stop_price=_undec(d["stop_price"]),
+        time_in_force=TimeInForce(d["tif"]),
+        outside_rth=d["outside_rth"],
+    )
+
+
+def order_to_json(o: Order) -> JSON:
+    return {
+        "order_id": o.order_id,
+        "spec": spec_to_json(o.spec),
+        "status": o.status.value,
+        "create_time": o.create_time.isoformat(),
+        "update_time": o.update_time.isoformat(),
+        "filled_quantity": str(o.filled_quantity),
+        "average_fill_price": _dec(o.average_fill_price),
+        "broker_order_id": o.broker_order_id,
+        "perm_id": o.perm_id,
+        "status_reason": o.status_reason,
+        "parent_order_id": o.parent_order_id,
+        "oca_group": o.oca_group,
+        "last_sequence": o.last_sequence,
+        "fills_quantity": str(o.fills_quantity),
+        "fills_notional": str(o.fills_notional),
+        "request_fingerprint": o.request_fingerprint,
+    }
+
+
+def order_from_json(d: JSON) -> Order:
+    return Order(
+        order_id=d["order_id"],
+        spec=spec_from_json(d["spec"]),
+        status=OrderStatus(d["status"]),
+        create_time=datetime.fromisoformat(d["create_time"]),
+        update_time=datetime.fromisoformat(d["update_time"]),
+        filled_quantity=Decimal(d["filled_quantity"]),
+        average_fill_price=_undec(d["average_fill_price"]),
+        broker_order_id=d["broker_order_id"],
+        perm_id=d["perm_id"],
+        status_reason=d["status_reason"],
+        parent_order_id=d["parent_order_id"],
+        oca_group=d["oca_group"],
+        last_sequence=d["last_sequence"],
+        fills_quantity=Decimal(d["fills_quantity"]),
+        fills_notional=Decimal(d["fills_notional"]),
+        request_fingerprint=d["request_fingerprint"],
+    )
+
+
+def fill_to_json(f: Fill) -> JSON:
+    return {
+        "execution_id": f.execution_id,
+        "order_id": f.order_id,
+        "client_order_id": f.client_order_id,
+        "account": f.account,
+        "symbol": f.symbol,
+        "side": f.side.value,
+        "quantity": str(f.quantity),
+        "price": str(f.price),
+        "time": f.time.isoformat(),
+        "commission": _dec(f.commission),
+        "commission_currency": f.commission_currency,
+        "exchange": f.exchange,
+        "broker_order_id": f.broker_order_id,
+        "sequence": f.sequence,
+    }
+
+
+def fill_from_json(d: JSON) -> Fill:
+    return Fill(
+        execution_id=d["execution_id"],
+        order_id=d["order_id"],
+        client_order_id=d["client_order_id"],
+        account=d["account"],
+        symbol=d["symbol"],
+        side=Side(d["side"]),
+        quantity=Decimal(d["quantity"]),
+        price=Decimal(d["price"]),
+        time=datetime.fromisoformat(d["time"]),
+        commission=_undec(d["commission"]),
+        commission_currency=d["commission_currency"],
+        exchange=d["exchange"],
+        broker_order_id=d["broker_order_id"],
+        sequence=d["sequence"],
+    )
+
+
+def event_kind(event: OrderEvent) -> str:
+    return type(event).__name__
+
+
+def event_payload(event: OrderEvent) -> str:
+    """The kind-specific part of an event; the order snapshot is stored beside it."""
+    body: JSON
+    if isinstance(event, OrderStatusEvent):
+        body = {"previous_status": event.previous_status.value, "reason": event.reason}
+    elif isinstance(event, FillEvent):
+        body = {"fill": fill_to_json(event.fill)}
+    elif isinstance(event, CancelEvent):
+        body = {"previous_status": event.previous_status.value, "reason": event.reason}
+    elif isinstance(event, ModifyEvent):
+        body = {
+            "previous_quantity": str(event.previous_quantity),
+            "previous_limit_price": _dec(event.previous_limit_price),
+            "previous_stop_price": _dec(event.previous_stop_price),
+            "previous_tif": event.previous_time_in_force.value,
+            "reason": event.reason,
+        }
+    else:
+        raise TypeError(f"cannot encode {type(event).__name__}")
+    return json.dumps(body, separators=(",", ":"))
+
+
+def event_from_row(
+    sequence: int, time: str, kind: str, payload: str, order_snapshot: str
+) -> OrderEvent:
+    body = json.loads(payload)
+    common: JSON = {
+        "sequence": sequence,
+        "time": datetime.fromisoformat(time),
+        "order": order_from_json(json.loads(order_snapshot)),
+    }
+    if kind == "OrderStatusEvent":
+        return OrderStatusEvent(
+            **common, previous_status=OrderStatus(body["previous_status"]), reason=body["reason"]
+        )
+    if kind == "FillEvent":
+        return FillEvent(**common, fill=fill_from_json(body["fill"]))
+    if kind == "CancelEvent":
+        return CancelEvent(
+            **common, previous_status=OrderStatus(body["previous_status"]), reason=body["reason"]
+        )
+    if kind == "ModifyEvent":
+        return ModifyEvent(
+            **common,
+            previous_quantity=Decimal(body["previous_quantity"]),
+            previous_limit_price=_undec(body["previous_limit_price"]),
+            previous_stop_price=_undec(body["previous_stop_price"]),
+            previous_time_in_force=TimeInForce(body["previous_tif"]),
+            reason=body["reason"],
+        )
+    raise ValueError(f"unknown event kind {kind!r} at sequence {sequence}")
+
+
+def dumps(d: JSON) -> str:
+    return json.dumps(d, separators=(",", ":"))

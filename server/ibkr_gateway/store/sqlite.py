@@ -1,0 +1,302 @@
+"""SQLite store (WAL, synchronous=FULL) with group commit on one writer thread."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import logging
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+from ibkr_gateway.errors import StoreUnavailable
+from ibkr_gateway.event.events import FillEvent, OrderEvent, with_sequence
+from ibkr_gateway.order.models import FINAL_STATUSES, Fill, Order
+from ibkr_gateway.store import codec
+from ibkr_gateway.store.base import CommitListener, FillQuery, OrderQuery
+
+log = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS orders (
+    order_id TEXT PRIMARY KEY,
+    created_sequence INTEGER NOT NULL UNIQUE,
+    account TEXT NOT NULL,
+    client_order_id TEXT NOT NULL,
+    symbol TEXT NOT NULL,
+    status TEXT NOT NULL,
+    final INTEGER NOT NULL,
+    snapshot TEXT NOT NULL,
+    UNIQUE (account, client_order_id)
+);
+CREATE INDEX IF NOT EXISTS orders_working ON orders (final) WHERE final = 0;
+CREATE TABLE IF NOT EXISTS fills (
+    execution_id TEXT PRIMARY KEY,
+    sequence INTEGER NOT NULL UNIQUE,
+    order_id TEXT NOT NULL,
+    account TEXT NOT NULL,
+    snapshot TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS fills_by_order ON fills (order_id, sequence);
+CREATE TABLE IF NOT EXISTS events (
+    sequence INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    order_id TEXT NOT NULL,
+    account TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    order_snapshot TEXT NOT NULL
+);
+"""
+
+_FINAL_VALUES = tuple(s.value for s in FINAL_STATUSES)
+
+_Batch = list[tuple[list[OrderEvent], "asyncio.Future[None]"]]
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    # FULL: every commit is fsynced before the caller is told the order is durable.
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA busy_timeout=5000")
+    return conn
+
+
+class SqliteOrderStore:
+    """Writes go through one thread in batches (group commit); reads use a second
+    connection on the caller's thread, which WAL keeps from blocking on the writer."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._writer = _connect(self.path)
+        self._writer.executescript(SCHEMA)
+        self._reader = _connect(self.path)
+        row = self._writer.execute("SELECT COALESCE(MAX(sequence), 0) FROM events").fetchone()
+        self._last_sequence: int = row[0]
+        self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="store-writer")
+        self._pending: _Batch = []
+        self._wakeup: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._listener: CommitListener = lambda events: None
+        self._failure: BaseException | None = None
+        self._closing = False
+        self.batches_committed = 0
+        self.events_committed = 0
+
+    @property
+    def last_sequence(self) -> int:
+        return self._last_sequence
+
+    def set_commit_listener(self, listener: CommitListener) -> None:
+        self._listener = listener
+
+    # -- writes -------------------------------------------------------------------
+
+    def append(self, events: Sequence[OrderEvent]) -> tuple[list[OrderEvent], asyncio.Future[None]]:
+        if self._failure is not None:
+            raise StoreUnavailable(f"the order store failed: {self._failure}")
+        if self._closing:
+            raise StoreUnavailable("the order store is closing")
+        loop = asyncio.get_running_loop()
+        if self._task is None:
+            self._wakeup = asyncio.Event()
+            self._task = loop.create_task(self._write_loop(), name="store-writer")
+        stamped = []
+        for event in events:
+            self._last_sequence += 1
+            stamped.append(with_sequence(event, self._last_sequence))
+        future: asyncio.Future[None] = loop.create_future()
+        self._pending.append((stamped, future))
+        assert self._wakeup is not None
+        self._wakeup.set()
+        return stamped, future
+
+    async def _write_loop(self) -> None:
+        assert self._wakeup is not None
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            batch, self._pending = self._pending, []
+            if not batch:
+                if self._closing:
+                    return
+                continue
+            events = [e for group, _ in batch for e in group]
+            try:
+                await loop.run_in_executor(self._executor, self._commit, events)
+            except BaseException as exc:
+                self._fail(exc, batch)
+                if not isinstance(exc, Exception):
+                    raise
+                return
+            self.batches_committed += 1
+            self.events_committed += len(events)
+            try:
+                self._listener(events)
+            except Exception:
+                log.exception("commit listener failed")
+            for _, future in batch:
+                if not future.done():
+                    future.set_result(None)
+            if self._closing and not self._pending:
+                return
+
+    def _fail(self, exc: BaseException, batch: _Batch) -> None:
+        log.critical("order store commit failed; refusing further writes: %r", exc)
+        self._failure = exc
+        error = StoreUnavailable(f"the order store failed: {exc}")
+        for _, future in batch + self._pending:
+            if not future.done():
+                future.set_exception(error)
+        self._pending = []
+
+    def _commit(self, events: list[OrderEvent]) -> None:
+        orders: dict[str, tuple[int, Order]] = {}
+        event_rows = []
+        fill_rows = []
+        for e in events:
+            first = orders.get(e.order_id, (e.sequence, e.order))[0]
+            orders[e.order_id] = (first, e.order)
+            snapshot = codec.dumps(codec.order_to_json(e.order))
+            event_rows.append(
+                (
+                    e.sequence,
+                    e.time.isoformat(),
+                    e.order_id,
+                    e.account,
+                    codec.event_kind(e),
+                    codec.event_payload(e),
+                    snapshot,
+                )
+            )
+            if isinstance(e, FillEvent):
+                f = e.fill
+                fill_rows.append(
+                    (
+                        f.execution_id,
+                        f.sequence,
+                        f.order_id,
+                        f.account,
+                        codec.dumps(codec.fill_to_json(f)),
+                    )
+                )
+        order_rows = [
+            (
+                o.order_id,
+                first,
+                o.spec.account,
+                o.spec.client_order_id,
+                o.spec.contract.symbol,
+                o.status.value,
+                int(o.is_final),
+                codec.dumps(codec.order_to_json(o)),
+            )
+            for first, o in orders.values()
+        ]
+        conn = self._writer
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", event_rows)
+            conn.executemany("INSERT INTO fills VALUES (?, ?, ?, ?, ?)", fill_rows)
+            conn.executemany(
+                "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO "
+                "UPDATE SET status = excluded.status, final = excluded.final, "
+                "snapshot = excluded.snapshot",
+                order_rows,
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    # -- reads --------------------------------------------------------------------
+
+    def get_order(self, order_id: str) -> Order | None:
+        row = self._reader.execute(
+            "SELECT snapshot FROM orders WHERE order_id = ?", (order_id,)
+        ).fetchone()
+        return None if row is None else codec.order_from_json(json.loads(row[0]))
+
+    def find_order(self, account: str, client_order_id: str) -> Order | None:
+        row = self._reader.execute(
+            "SELECT snapshot FROM orders WHERE account = ? AND client_order_id = ?",
+            (account, client_order_id),
+        ).fetchone()
+        return None if row is None else codec.order_from_json(json.loads(row[0]))
+
+    def list_orders(self, query: OrderQuery, after_key: int, limit: int) -> list[tuple[int, Order]]:
+        sql = "SELECT created_sequence, snapshot FROM orders WHERE created_sequence > ?"
+        args: list[object] = [after_key]
+        if query.account:
+            sql += " AND account = ?"
+            args.append(query.account)
+        if query.symbol:
+            sql += " AND symbol = ?"
+            args.append(query.symbol)
+        if query.statuses:
+            sql += f" AND status IN ({','.join('?' * len(query.statuses))})"
+            args.extend(sorted(s.value for s in query.statuses))
+        sql += " ORDER BY created_sequence LIMIT ?"
+        args.append(limit)
+        return [
+            (key, codec.order_from_json(json.loads(snap)))
+            for key, snap in self._reader.execute(sql, args)
+        ]
+
+    def list_fills(self, query: FillQuery, after_sequence: int, limit: int) -> list[Fill]:
+        sql = "SELECT snapshot FROM fills WHERE sequence > ?"
+        args: list[object] = [after_sequence]
+        if query.account:
+            sql += " AND account = ?"
+            args.append(query.account)
+        if query.order_id:
+            sql += " AND order_id = ?"
+            args.append(query.order_id)
+        sql += " ORDER BY sequence LIMIT ?"
+        args.append(limit)
+        return [codec.fill_from_json(json.loads(s)) for (s,) in self._reader.execute(sql, args)]
+
+    def has_fill(self, execution_id: str) -> bool:
+        row = self._reader.execute(
+            "SELECT 1 FROM fills WHERE execution_id = ?", (execution_id,)
+        ).fetchone()
+        return row is not None
+
+    def max_broker_order_id(self) -> int:
+        row = self._reader.execute(
+            "SELECT COALESCE(MAX(json_extract(snapshot, '$.broker_order_id')), 0) FROM orders"
+        ).fetchone()
+        return int(row[0])
+
+    def read_events(self, after_sequence: int, limit: int) -> list[OrderEvent]:
+        rows = self._reader.execute(
+            "SELECT sequence, time, kind, payload, order_snapshot FROM events "
+            "WHERE sequence > ? ORDER BY sequence LIMIT ?",
+            (after_sequence, limit),
+        )
+        return [codec.event_from_row(*row) for row in rows]
+
+    def committed_sequence(self) -> int:
+        row = self._reader.execute("SELECT COALESCE(MAX(sequence), 0) FROM events").fetchone()
+        return int(row[0])
+
+    def working_orders(self) -> list[Order]:
+        rows = self._reader.execute(
+            "SELECT snapshot FROM orders WHERE final = 0 ORDER BY created_sequence"
+        )
+        return [codec.order_from_json(json.loads(s)) for (s,) in rows]
+
+    async def close(self) -> None:
+        """Commits everything queued, then closes."""
+        self._closing = True
+        if self._task is not None and self._wakeup is not None:
+            self._wakeup.set()
+            await self._task
+        self._executor.shutdown(wait=True)
+        self._writer.close()
+        self._reader.close()
