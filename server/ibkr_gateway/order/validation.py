@@ -39,11 +39,11 @@ def check_amount(field: str, value: Decimal, maximum: Decimal) -> list[FieldViol
 
 def validate_spec(spec: OrderSpec) -> list[FieldViolation]:
     out: list[FieldViolation] = []
-    if not CLIENT_ORDER_ID_RE.match(spec.client_order_id):
+    if not CLIENT_ORDER_ID_RE.fullmatch(spec.client_order_id):
         out.append(
             FieldViolation("client_order_id", "1 to 64 characters of letters, digits and . _ : -")
         )
-    if not ACCOUNT_RE.match(spec.account):
+    if not ACCOUNT_RE.fullmatch(spec.account):
         out.append(FieldViolation("account", "1 to 32 letters, digits, _ or -"))
     out.extend(_validate_contract(spec))
     out.extend(check_amount("quantity", spec.quantity, MAX_QUANTITY))
@@ -56,13 +56,13 @@ def _validate_contract(spec: OrderSpec) -> list[FieldViolation]:
     out: list[FieldViolation] = []
     if not c.symbol:
         out.append(FieldViolation("contract.symbol", "is required"))
-    elif not SYMBOL_RE.match(c.symbol):
+    elif not SYMBOL_RE.fullmatch(c.symbol):
         out.append(
             FieldViolation("contract.symbol", "1 to 32 letters, digits, spaces or . _ / & -")
         )
-    if not EXCHANGE_RE.match(c.exchange):
+    if not EXCHANGE_RE.fullmatch(c.exchange):
         out.append(FieldViolation("contract.exchange", "1 to 32 letters, digits or . _ -"))
-    if not CURRENCY_RE.match(c.currency):
+    if not CURRENCY_RE.fullmatch(c.currency):
         out.append(FieldViolation("contract.currency", "a 3-letter upper-case ISO 4217 code"))
     if c.con_id < 0:
         out.append(FieldViolation("contract.con_id", "must not be negative"))

@@ -105,7 +105,7 @@ def parse_decimal(field: str, text: str, violations: list[FieldViolation]) -> De
     """A decimal string, or None when empty. Exponents, NaN and infinities are refused."""
     if text == "":
         return None
-    if len(text) > 42 or not DECIMAL_RE.match(text):
+    if len(text) > 42 or not DECIMAL_RE.fullmatch(text):
         violations.append(
             FieldViolation(field, f'must be a decimal string like "187.25", got {text[:42]!r}')
         )

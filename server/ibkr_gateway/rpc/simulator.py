@@ -41,7 +41,7 @@ def _is_cancel(report: BrokerReport) -> bool:
 
 
 def _symbol(symbol: str, v: list[FieldViolation]) -> None:
-    if not SYMBOL_RE.match(symbol):
+    if not SYMBOL_RE.fullmatch(symbol):
         v.append(FieldViolation("symbol", "1 to 32 letters, digits, spaces or . _ / & -"))
 
 
