@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup serve test lint typecheck proto-check generate pytest bench lock clean
+.PHONY: setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
 
 $(STAMP): server/pyproject.toml clients/python/pyproject.toml requirements-dev.txt constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	buf lint
 	buf format --diff --exit-code
+	buf breaking --against api/v1-baseline.json
 
 typecheck: setup
 	$(BIN)/mypy server clients/python/src tests bench tools/protoc-gen-grpcio-python
@@ -50,6 +51,10 @@ pytest: setup
 ## bench: throughput and latency against a bare grpc.aio echo server, as ratios
 bench: setup
 	$(BIN)/python -m bench.submit_throughput
+
+## proto-baseline: record the current contract as the one later changes must stay compatible with
+proto-baseline: setup
+	buf build --exclude-source-info -o api/v1-baseline.json
 
 ## lock: re-pin every Python dependency in constraints.txt
 lock: setup
