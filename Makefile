@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
+.PHONY: contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
 
 $(STAMP): server/pyproject.toml clients/python/pyproject.toml requirements-dev.txt constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ serve: setup
 	$(BIN)/ibkr-gateway serve $(ARGS)
 
 ## test: every check and every test
-test: lint typecheck proto-check pytest
+test: lint typecheck proto-check pytest contract
 
 lint: setup
 	$(BIN)/ruff check .
@@ -47,6 +47,10 @@ proto-check: setup
 
 pytest: setup
 	$(BIN)/python -m pytest -q
+
+## contract: one gateway on a free port, then the contract-suite runner of every language
+contract: setup
+	$(BIN)/python -m tests.contract.run_all
 
 ## bench: throughput and latency against a bare grpc.aio echo server, as ratios
 bench: setup

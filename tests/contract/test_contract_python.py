@@ -1,0 +1,37 @@
+"""The Python runner passes every scenario, and fails when the server misbehaves."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.contract.runner import SCENARIOS, Runner, ScenarioFailed
+from tests.service.conftest import start_gateway, stop_gateway
+
+SCENARIO_LIST: list[dict[str, Any]] = json.loads(SCENARIOS.read_text())["scenarios"]
+
+
+@pytest.mark.parametrize("scenario", SCENARIO_LIST, ids=[s["name"] for s in SCENARIO_LIST])
+async def test_scenario(tmp_path: Path, scenario: dict[str, Any]) -> None:
+    gw = await start_gateway(tmp_path / "contract.db")
+    try:
+        await Runner(gw.channel).run(scenario, "pytest")
+    finally:
+        await stop_gateway(gw)
+
+
+async def test_a_wrong_response_fails_the_runner(tmp_path: Path) -> None:
+    """A server whose fills report the wrong price must not pass the suite."""
+    gw = await start_gateway(tmp_path / "broken.db")
+    try:
+        # The market moves a dollar: the scenario expecting a fill at 100 must fail.
+        exchange = gw.server.broker.exchange
+        exchange.default_price = exchange.default_price + 1
+        scenario = next(s for s in SCENARIO_LIST if s["name"].startswith("market_order"))
+        with pytest.raises(ScenarioFailed, match="price"):
+            await Runner(gw.channel).run(scenario, "broken")
+    finally:
+        await stop_gateway(gw)
