@@ -15,7 +15,24 @@ $(STAMP): server/pyproject.toml clients/python/pyproject.toml requirements-dev.t
 		-e clients/python -e server
 	touch $@
 
-setup: $(STAMP)
+# Code generators for the TypeScript and Go clients, pinned, installed locally.
+PROTOC_GEN_GO := google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
+PROTOC_GEN_GO_GRPC := google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.1
+TS := clients/typescript
+TS_STAMP := $(TS)/node_modules/.installed
+GO_TOOLS := build/bin/protoc-gen-go build/bin/protoc-gen-go-grpc
+
+$(TS_STAMP): $(TS)/package.json $(TS)/package-lock.json
+	cd $(TS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+build/bin/protoc-gen-go:
+	GOBIN=$(CURDIR)/build/bin go install $(PROTOC_GEN_GO)
+
+build/bin/protoc-gen-go-grpc:
+	GOBIN=$(CURDIR)/build/bin go install $(PROTOC_GEN_GO_GRPC)
+
+setup: $(STAMP) $(TS_STAMP) $(GO_TOOLS)
 
 ## serve: start the gateway on 127.0.0.1:50051 with the simulated exchange
 serve: setup
@@ -43,6 +60,8 @@ proto-check: setup
 	rm -rf build/gen-check && mkdir -p build/gen-check
 	buf generate --output build/gen-check
 	diff -r build/gen-check/clients/python/gen clients/python/gen
+	diff -r build/gen-check/clients/typescript/src/gen clients/typescript/src/gen
+	diff -r build/gen-check/clients/go/gen clients/go/gen
 	rm -rf build/gen-check
 
 pytest: setup
