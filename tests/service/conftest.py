@@ -72,12 +72,8 @@ async def submit(gw: Gateway, spec: orders_pb2.OrderSpec) -> orders_pb2.Order:
 
 
 async def start_gateway(db_path: Path, **overrides: Any) -> Gateway:
-    config = GatewayConfig(
-        listen="127.0.0.1:0",
-        db_path=str(db_path),
-        heartbeat_interval=0.2,
-        **overrides,
-    )
+    settings: dict[str, Any] = {"listen": "127.0.0.1:0", "heartbeat_interval": 0.2}
+    config = GatewayConfig(db_path=str(db_path), **(settings | overrides))
     server = GatewayServer(config)
     port = await server.start()
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")

@@ -1,7 +1,46 @@
 """Python client of the IBKR order gateway.
 
-The generated messages and stubs live in the ``ibkr.gateway.v1`` package installed
-alongside this one.
+``AsyncGatewayClient`` (asyncio) and ``GatewayClient`` (blocking) submit, modify and
+cancel orders and follow events with automatic resume. The generated messages and
+stubs are the ``ibkr.gateway.v1`` package installed alongside this one.
 """
 
+from ibkr_gateway_client.aio import AsyncGatewayClient, RetryPolicy, new_client_order_id
+from ibkr_gateway_client.errors import (
+    AlreadyExistsError,
+    DeadlineExceededError,
+    FailedPreconditionError,
+    GatewayError,
+    InvalidArgumentError,
+    NotFoundError,
+    PermissionDeniedError,
+    ResourceExhaustedError,
+    UnauthenticatedError,
+    UnavailableError,
+)
+from ibkr_gateway_client.models import Fill, Order, OrderEvent
+from ibkr_gateway_client.streams import EventStream
+from ibkr_gateway_client.sync import GatewayClient
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "AlreadyExistsError",
+    "AsyncGatewayClient",
+    "DeadlineExceededError",
+    "EventStream",
+    "FailedPreconditionError",
+    "Fill",
+    "GatewayClient",
+    "GatewayError",
+    "InvalidArgumentError",
+    "NotFoundError",
+    "Order",
+    "OrderEvent",
+    "PermissionDeniedError",
+    "ResourceExhaustedError",
+    "RetryPolicy",
+    "UnauthenticatedError",
+    "UnavailableError",
+    "new_client_order_id",
+]

@@ -1,0 +1,339 @@
+"""Asynchronous client of the order gateway (grpc.aio)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TypeVar
+
+import grpc
+from google.protobuf.duration_pb2 import Duration
+from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, orders_pb2
+
+from ibkr_gateway_client.errors import from_rpc_error
+from ibkr_gateway_client.models import Fill, Order, decimal_text
+from ibkr_gateway_client.streams import EventStream
+
+T = TypeVar("T")
+Amount = Decimal | str | int
+
+# Only these failures are retried, and only for calls that are safe to repeat:
+# reads, and submits (the client_order_id makes a repeat return the original order).
+RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 5
+    initial_backoff: float = 0.1
+    max_backoff: float = 2.0
+
+
+def new_client_order_id() -> str:
+    return f"py-{uuid.uuid4().hex}"
+
+
+def _side(name: str) -> orders_pb2.Side.ValueType:
+    return orders_pb2.Side.Value(f"SIDE_{name.upper()}")
+
+
+def _order_type(name: str) -> orders_pb2.OrderType.ValueType:
+    return orders_pb2.OrderType.Value(f"ORDER_TYPE_{name.upper()}")
+
+
+def _tif(name: str) -> orders_pb2.TimeInForce.ValueType:
+    return orders_pb2.TimeInForce.Value(f"TIME_IN_FORCE_{name.upper()}")
+
+
+def _status(name: str) -> orders_pb2.OrderStatus.ValueType:
+    return orders_pb2.OrderStatus.Value(f"ORDER_STATUS_{name.upper()}")
+
+
+def _amount(value: Amount | None) -> str:
+    return "" if value is None else decimal_text(value)
+
+
+class AsyncGatewayClient:
+    """Submits, modifies and cancels orders; follows events with automatic resume.
+
+    Amounts go in as Decimal (or str/int) and come back as Decimal. Failed calls raise
+    subclasses of GatewayError carrying the server's reason and field violations.
+    """
+
+    def __init__(
+        self,
+        target: str = "127.0.0.1:50051",
+        *,
+        channel: grpc.aio.Channel | None = None,
+        account: str = "",
+        timeout: float = 10.0,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self._owns_channel = channel is None
+        self.channel = channel or grpc.aio.insecure_channel(target)
+        self.stub = gateway_pb2_grpc.OrderGatewayServiceStub(self.channel)
+        self.account = account
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+
+    async def close(self) -> None:
+        if self._owns_channel:
+            await self.channel.close()
+
+    async def __aenter__(self) -> AsyncGatewayClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    # -- plumbing ---------------------------------------------------------------
+
+    async def _call(self, call: Callable[[], Awaitable[T]], *, idempotent: bool) -> T:
+        attempts = self.retry.attempts if idempotent else 1
+        backoff = self.retry.initial_backoff
+        for attempt in range(attempts):
+            try:
+                return await call()
+            except grpc.aio.AioRpcError as error:
+                if error.code() not in RETRYABLE or attempt == attempts - 1:
+                    raise from_rpc_error(error) from None
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, self.retry.max_backoff)
+        raise AssertionError("unreachable")
+
+    # -- orders -------------------------------------------------------------------
+
+    def order_spec(
+        self,
+        symbol: str,
+        side: str,
+        quantity: Amount,
+        *,
+        order_type: str = "MARKET",
+        limit_price: Amount | None = None,
+        stop_price: Amount | None = None,
+        time_in_force: str = "DAY",
+        account: str | None = None,
+        client_order_id: str | None = None,
+        outside_rth: bool = False,
+        contract: orders_pb2.Contract | None = None,
+    ) -> orders_pb2.OrderSpec:
+        """The wire form of an order; a client_order_id is generated when none is given."""
+        resolved = orders_pb2.Contract()
+        if contract is not None:
+            resolved.CopyFrom(contract)
+        resolved.symbol = symbol
+        return orders_pb2.OrderSpec(
+            client_order_id=client_order_id or new_client_order_id(),
+            account=self.account if account is None else account,
+            contract=resolved,
+            side=_side(side),
+            quantity=decimal_text(quantity),
+            order_type=_order_type(order_type),
+            limit_price=_amount(limit_price),
+            stop_price=_amount(stop_price),
+            time_in_force=_tif(time_in_force),
+            outside_rth=outside_rth,
+        )
+
+    async def submit(self, spec: orders_pb2.OrderSpec) -> Order:
+        """Submits a prepared spec; retried safely because its client_order_id is fixed."""
+        request = gateway_pb2.SubmitOrderRequest(order=spec)
+        response = await self._call(
+            lambda: self.stub.SubmitOrder(request, timeout=self.timeout), idempotent=True
+        )
+        return Order.from_proto(response.order)
+
+    async def submit_order(
+        self, symbol: str, side: str, quantity: Amount, **options: object
+    ) -> Order:
+        """Submits an order. Options as for `order_spec` (order_type, limit_price, ...)."""
+        return await self.submit(self.order_spec(symbol, side, quantity, **options))  # type: ignore[arg-type]
+
+    async def submit_bracket(
+        self,
+        symbol: str,
+        side: str,
+        quantity: Amount,
+        *,
+        take_profit: Amount,
+        stop_loss: Amount,
+        entry_limit_price: Amount | None = None,
+        stop_loss_limit_price: Amount | None = None,
+        child_time_in_force: str = "GTC",
+        client_order_id: str | None = None,
+        account: str | None = None,
+    ) -> tuple[Order, Order, Order]:
+        """Entry (LIMIT if entry_limit_price is given, else MARKET), take-profit, stop-loss."""
+        parent = self.order_spec(
+            symbol,
+            side,
+            quantity,
+            order_type="LIMIT" if entry_limit_price is not None else "MARKET",
+            limit_price=entry_limit_price,
+            client_order_id=client_order_id,
+            account=account,
+        )
+        request = gateway_pb2.SubmitBracketOrderRequest(
+            parent=parent,
+            take_profit_limit_price=decimal_text(take_profit),
+            stop_loss_stop_price=decimal_text(stop_loss),
+            stop_loss_limit_price=_amount(stop_loss_limit_price),
+            child_time_in_force=_tif(child_time_in_force),
+        )
+        response = await self._call(
+            lambda: self.stub.SubmitBracketOrder(request, timeout=self.timeout), idempotent=True
+        )
+        return (
+            Order.from_proto(response.parent),
+            Order.from_proto(response.take_profit),
+            Order.from_proto(response.stop_loss),
+        )
+
+    async def modify_order(
+        self,
+        order_id: str,
+        *,
+        quantity: Amount | None = None,
+        limit_price: Amount | None = None,
+        stop_price: Amount | None = None,
+        time_in_force: str | None = None,
+    ) -> Order:
+        request = gateway_pb2.ModifyOrderRequest(order_id=order_id)
+        if quantity is not None:
+            request.quantity = decimal_text(quantity)
+        if limit_price is not None:
+            request.limit_price = decimal_text(limit_price)
+        if stop_price is not None:
+            request.stop_price = decimal_text(stop_price)
+        if time_in_force is not None:
+            request.time_in_force = _tif(time_in_force)
+        # A repeated modify could undo a concurrent one: never retried.
+        response = await self._call(
+            lambda: self.stub.ModifyOrder(request, timeout=self.timeout), idempotent=False
+        )
+        return Order.from_proto(response.order)
+
+    async def cancel_order(self, order_id: str) -> Order:
+        request = gateway_pb2.CancelOrderRequest(order_id=order_id)
+        response = await self._call(
+            lambda: self.stub.CancelOrder(request, timeout=self.timeout), idempotent=False
+        )
+        return Order.from_proto(response.order)
+
+    async def cancel_all_orders(self, account: str = "") -> list[Order]:
+        request = gateway_pb2.CancelAllOrdersRequest(account=account)
+        response = await self._call(
+            lambda: self.stub.CancelAllOrders(request, timeout=self.timeout), idempotent=False
+        )
+        return [Order.from_proto(o) for o in response.orders]
+
+    async def get_order(self, order_id: str) -> Order:
+        request = gateway_pb2.GetOrderRequest(order_id=order_id)
+        response = await self._call(
+            lambda: self.stub.GetOrder(request, timeout=self.timeout), idempotent=True
+        )
+        return Order.from_proto(response.order)
+
+    async def get_order_by_client_id(self, client_order_id: str, account: str = "") -> Order:
+        request = gateway_pb2.GetOrderRequest(
+            client_order_id=client_order_id, account=account or self.account
+        )
+        response = await self._call(
+            lambda: self.stub.GetOrder(request, timeout=self.timeout), idempotent=True
+        )
+        return Order.from_proto(response.order)
+
+    async def list_orders(
+        self,
+        *,
+        account: str = "",
+        statuses: Iterable[str] = (),
+        symbol: str = "",
+        page_size: int = 500,
+    ) -> AsyncIterator[Order]:
+        """Every matching order, oldest first, fetched page by page."""
+        request = gateway_pb2.ListOrdersRequest(
+            account=account,
+            statuses=[_status(s) for s in statuses],
+            symbol=symbol,
+            page_size=page_size,
+        )
+        while True:
+            page = await self._call(
+                lambda: self.stub.ListOrders(request, timeout=self.timeout), idempotent=True
+            )
+            for order in page.orders:
+                yield Order.from_proto(order)
+            if not page.next_page_token:
+                return
+            request.page_token = page.next_page_token
+
+    async def list_fills(
+        self, *, account: str = "", order_id: str = "", page_size: int = 500
+    ) -> AsyncIterator[Fill]:
+        request = gateway_pb2.ListFillsRequest(
+            account=account, order_id=order_id, page_size=page_size
+        )
+        while True:
+            page = await self._call(
+                lambda: self.stub.ListFills(request, timeout=self.timeout), idempotent=True
+            )
+            for fill in page.fills:
+                yield Fill.from_proto(fill)
+            if not page.next_page_token:
+                return
+            request.page_token = page.next_page_token
+
+    # -- streams ------------------------------------------------------------------
+
+    def order_events(
+        self,
+        *,
+        after_sequence: int = 0,
+        account: str = "",
+        order_id: str = "",
+        heartbeat_interval: float = 5.0,
+    ) -> EventStream:
+        """Every event after `after_sequence`, then live; resumes across disconnects."""
+
+        def open_stream(after: int, interval: Duration) -> grpc.aio.UnaryStreamCall:  # type: ignore[type-arg]
+            return self.stub.StreamOrderEvents(
+                gateway_pb2.StreamOrderEventsRequest(
+                    after_sequence=after,
+                    account=account,
+                    order_id=order_id,
+                    heartbeat_interval=interval,
+                )
+            )
+
+        return EventStream(
+            open_stream, after_sequence=after_sequence, heartbeat_interval=heartbeat_interval
+        )
+
+    def fills(
+        self,
+        *,
+        after_sequence: int = 0,
+        account: str = "",
+        order_id: str = "",
+        heartbeat_interval: float = 5.0,
+    ) -> EventStream:
+        """Fill events only (same sequence space), resuming across disconnects."""
+
+        def open_stream(after: int, interval: Duration) -> grpc.aio.UnaryStreamCall:  # type: ignore[type-arg]
+            return self.stub.StreamFills(
+                gateway_pb2.StreamFillsRequest(
+                    after_sequence=after,
+                    account=account,
+                    order_id=order_id,
+                    heartbeat_interval=interval,
+                )
+            )
+
+        return EventStream(
+            open_stream, after_sequence=after_sequence, heartbeat_interval=heartbeat_interval
+        )

@@ -1,0 +1,159 @@
+"""What the client returns: plain dataclasses with Decimal amounts and datetime times."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from ibkr.gateway.v1 import events_pb2, orders_pb2
+
+
+def decimal_or_none(text: str) -> Decimal | None:
+    return Decimal(text) if text else None
+
+
+def decimal_text(value: Decimal | str | int) -> str:
+    """Wire form of an amount. Floats are refused: they cannot hold prices exactly."""
+    if isinstance(value, float):
+        raise TypeError("pass prices and quantities as Decimal, str or int, not float")
+    return format(Decimal(value), "f")
+
+
+def _time(ts: Timestamp) -> datetime:
+    return ts.ToDatetime(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    order_id: str
+    client_order_id: str
+    account: str
+    symbol: str
+    side: str
+    order_type: str
+    quantity: Decimal
+    limit_price: Decimal | None
+    stop_price: Decimal | None
+    time_in_force: str
+    status: str
+    filled_quantity: Decimal
+    remaining_quantity: Decimal
+    average_fill_price: Decimal | None
+    broker_order_id: int
+    perm_id: int
+    status_reason: str
+    parent_order_id: str
+    create_time: datetime
+    update_time: datetime
+    last_sequence: int
+    proto: orders_pb2.Order
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in ("FILLED", "CANCELLED", "REJECTED")
+
+    @classmethod
+    def from_proto(cls, msg: orders_pb2.Order) -> Order:
+        spec = msg.spec
+        return cls(
+            order_id=msg.order_id,
+            client_order_id=spec.client_order_id,
+            account=spec.account,
+            symbol=spec.contract.symbol,
+            side=orders_pb2.Side.Name(spec.side).removeprefix("SIDE_"),
+            order_type=orders_pb2.OrderType.Name(spec.order_type).removeprefix("ORDER_TYPE_"),
+            quantity=Decimal(spec.quantity or "0"),
+            limit_price=decimal_or_none(spec.limit_price),
+            stop_price=decimal_or_none(spec.stop_price),
+            time_in_force=orders_pb2.TimeInForce.Name(spec.time_in_force).removeprefix(
+                "TIME_IN_FORCE_"
+            ),
+            status=orders_pb2.OrderStatus.Name(msg.status).removeprefix("ORDER_STATUS_"),
+            filled_quantity=Decimal(msg.filled_quantity or "0"),
+            remaining_quantity=Decimal(msg.remaining_quantity or "0"),
+            average_fill_price=decimal_or_none(msg.average_fill_price),
+            broker_order_id=msg.broker_order_id,
+            perm_id=msg.perm_id,
+            status_reason=msg.status_reason,
+            parent_order_id=msg.parent_order_id,
+            create_time=_time(msg.create_time),
+            update_time=_time(msg.update_time),
+            last_sequence=msg.last_sequence,
+            proto=msg,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    execution_id: str
+    order_id: str
+    client_order_id: str
+    account: str
+    symbol: str
+    side: str
+    quantity: Decimal
+    price: Decimal
+    commission: Decimal | None
+    commission_currency: str
+    time: datetime
+    sequence: int
+
+    @classmethod
+    def from_proto(cls, msg: orders_pb2.Fill) -> Fill:
+        return cls(
+            execution_id=msg.execution_id,
+            order_id=msg.order_id,
+            client_order_id=msg.client_order_id,
+            account=msg.account,
+            symbol=msg.symbol,
+            side=orders_pb2.Side.Name(msg.side).removeprefix("SIDE_"),
+            quantity=Decimal(msg.quantity),
+            price=Decimal(msg.price),
+            commission=decimal_or_none(msg.commission),
+            commission_currency=msg.commission_currency,
+            time=_time(msg.time),
+            sequence=msg.sequence,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OrderEvent:
+    """One journaled change. `kind` is status_change, fill, cancel or modification."""
+
+    sequence: int
+    time: datetime
+    kind: str
+    order: Order
+    fill: Fill | None
+    reason: str
+    proto: events_pb2.OrderEvent
+
+    @property
+    def order_id(self) -> str:
+        return self.order.order_id
+
+    @property
+    def client_order_id(self) -> str:
+        return self.order.client_order_id
+
+    @classmethod
+    def from_proto(cls, msg: events_pb2.OrderEvent) -> OrderEvent:
+        kind = msg.WhichOneof("kind") or ""
+        reason = ""
+        if kind == "status_change":
+            reason = msg.status_change.reason
+        elif kind == "cancel":
+            reason = msg.cancel.reason
+        elif kind == "modification":
+            reason = msg.modification.reason
+        return cls(
+            sequence=msg.sequence,
+            time=_time(msg.time),
+            kind=kind,
+            order=Order.from_proto(msg.order),
+            fill=Fill.from_proto(msg.fill) if kind == "fill" else None,
+            reason=reason,
+            proto=msg,
+        )

@@ -1,0 +1,107 @@
+"""Blocking client: the async client run on a private event loop thread.
+
+One implementation of retries, error mapping and stream resume serves both styles.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from typing import Any, TypeVar
+
+from ibkr.gateway.v1 import orders_pb2
+
+from ibkr_gateway_client.aio import Amount, AsyncGatewayClient, RetryPolicy
+from ibkr_gateway_client.models import Fill, Order, OrderEvent
+
+T = TypeVar("T")
+
+
+class GatewayClient:
+    """The same surface as AsyncGatewayClient, with blocking calls and iterators."""
+
+    def __init__(
+        self,
+        target: str = "127.0.0.1:50051",
+        *,
+        account: str = "",
+        timeout: float = 10.0,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="ibkr-gateway-client", daemon=True
+        )
+        self._thread.start()
+
+        async def create() -> AsyncGatewayClient:
+            # grpc.aio channels bind to the loop they are created on.
+            return AsyncGatewayClient(target, account=account, timeout=timeout, retry=retry)
+
+        self._client = self._run(create())
+
+    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+
+    def _iterate(self, iterator: AsyncIterator[T]) -> Iterator[T]:
+        while True:
+            try:
+                yield self._run(anext(iterator))  # type: ignore[arg-type]
+            except StopAsyncIteration:
+                return
+
+    def close(self) -> None:
+        self._run(self._client.close())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+
+    def __enter__(self) -> GatewayClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def order_spec(
+        self, symbol: str, side: str, quantity: Amount, **options: Any
+    ) -> orders_pb2.OrderSpec:
+        return self._client.order_spec(symbol, side, quantity, **options)
+
+    def submit(self, spec: orders_pb2.OrderSpec) -> Order:
+        return self._run(self._client.submit(spec))
+
+    def submit_order(self, symbol: str, side: str, quantity: Amount, **options: Any) -> Order:
+        return self._run(self._client.submit_order(symbol, side, quantity, **options))
+
+    def submit_bracket(
+        self, symbol: str, side: str, quantity: Amount, **options: Any
+    ) -> tuple[Order, Order, Order]:
+        return self._run(self._client.submit_bracket(symbol, side, quantity, **options))
+
+    def modify_order(self, order_id: str, **changes: Any) -> Order:
+        return self._run(self._client.modify_order(order_id, **changes))
+
+    def cancel_order(self, order_id: str) -> Order:
+        return self._run(self._client.cancel_order(order_id))
+
+    def cancel_all_orders(self, account: str = "") -> list[Order]:
+        return self._run(self._client.cancel_all_orders(account))
+
+    def get_order(self, order_id: str) -> Order:
+        return self._run(self._client.get_order(order_id))
+
+    def get_order_by_client_id(self, client_order_id: str, account: str = "") -> Order:
+        return self._run(self._client.get_order_by_client_id(client_order_id, account))
+
+    def list_orders(self, **filters: Any) -> Iterator[Order]:
+        return self._iterate(self._client.list_orders(**filters))
+
+    def list_fills(self, **filters: Any) -> Iterator[Fill]:
+        return self._iterate(self._client.list_fills(**filters))
+
+    def order_events(self, **options: Any) -> Iterator[OrderEvent]:
+        return self._iterate(aiter(self._client.order_events(**options)))
+
+    def fills(self, **options: Any) -> Iterator[OrderEvent]:
+        return self._iterate(aiter(self._client.fills(**options)))
