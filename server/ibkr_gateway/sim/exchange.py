@@ -75,10 +75,11 @@ class SimOrder:
 
 
 def default_commission(quantity: Decimal, price: Decimal) -> Decimal:
-    """$0.005 a share, at least $1.00, at most 1% of the trade value."""
+    """$0.005 a share, at least $1.00, but never more than 1% of the trade value
+    (the cap wins over the minimum for very cheap trades, as in IB's fixed pricing)."""
     per_share = quantity * Decimal("0.005")
     cap = quantity * price * Decimal("0.01")
-    return max(min(per_share, cap), Decimal("1.00")).quantize(CENT, ROUND_HALF_UP)
+    return min(max(per_share, Decimal("1.00")), cap).quantize(CENT, ROUND_HALF_UP)
 
 
 class SimulatedExchange:
@@ -158,6 +159,12 @@ class SimulatedExchange:
                 out.append(self._status(order))
                 return out
             parent.children.append(order.broker_order_id)
+        if self._oca_filled(order):
+            # Its OCA group already has a filled member (e.g. a bracket's take-profit
+            # that filled as it was placed): the order is cancelled, never live.
+            order.status = "Cancelled"
+            out.append(self._status(order))
+            return out
         self._activate(order, out)
         return out
 
@@ -270,6 +277,12 @@ class SimulatedExchange:
         self._next_perm_id += 1
         return self._next_perm_id - 1
 
+    def _oca_filled(self, order: SimOrder) -> bool:
+        return bool(order.oca_group) and any(
+            o.oca_group == order.oca_group and o.status == "Filled" and o is not order
+            for o in self.orders.values()
+        )
+
     def _is_active(self, order: SimOrder) -> bool:
         """Bracket children work only once their parent has completely filled."""
         if not order.parent_id:
@@ -348,18 +361,27 @@ class SimulatedExchange:
             order.status = "Filled"
         out.append(self._status(order))
         out.append(BrokerCommission(exec_id, self._commission(quantity, price), order.currency))
-        if order.status == "Filled":
-            self._on_filled(order, out)
-
-    def _on_filled(self, order: SimOrder, out: list[BrokerReport]) -> None:
-        for child_id in order.children:
-            child = self.orders[child_id]
-            if child.working:
-                self._activate(child, out)
         if order.oca_group:
-            for other in self._working_orders():
-                if other.oca_group == order.oca_group and other is not order:
-                    self._cancel(other, out)
+            self._reduce_oca_group(order, quantity, out)
+        if order.status == "Filled":
+            for child_id in order.children:
+                child = self.orders[child_id]
+                if child.working:
+                    self._activate(child, out)
+
+    def _reduce_oca_group(
+        self, filled: SimOrder, quantity: Decimal, out: list[BrokerReport]
+    ) -> None:
+        """One-cancels-all with reduction: each fill shrinks the other members by the
+        same quantity, so that together they never trade more than one of them would."""
+        for other in self._working_orders():
+            if other.oca_group != filled.oca_group or other is filled:
+                continue
+            other.quantity = max(other.quantity - quantity, other.filled)
+            if other.remaining == 0:
+                self._cancel(other, out)
+            else:
+                out.append(self._status(other))
 
     def _cancel(self, order: SimOrder, out: list[BrokerReport]) -> None:
         order.status = "Cancelled"
