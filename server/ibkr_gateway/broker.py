@@ -24,6 +24,8 @@ class BrokerOrderStatus:
     average_fill_price: Decimal
     perm_id: int = 0
     why_held: str = ""
+    # Set on reports recovered after a reconnect, where the order id may be unknown.
+    order_ref: str = ""
 
 
 @dataclass(frozen=True, slots=True)

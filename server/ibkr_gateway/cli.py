@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from typing import Any
 
 import click
 
+from ibkr_gateway.gateway import BrokerConnectionError
+from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.rpc.server import GatewayConfig, GatewayServer
 
 DEFAULTS = GatewayConfig()
@@ -28,10 +31,43 @@ def main() -> None:
 )
 @click.option(
     "--backend",
-    type=click.Choice(["sim"]),
+    type=click.Choice(["sim", "ib"]),
     default=DEFAULTS.backend,
     show_default=True,
-    help="Where orders go: 'sim' is the built-in deterministic simulated exchange.",
+    help="Where orders go: 'sim' is the built-in deterministic simulated exchange, "
+    "'ib' a real IB Gateway / TWS (or `ibkr-gateway tws-sim`), reached with the --ib-* options.",
+)
+@click.option(
+    "--ib-host",
+    default=DEFAULTS.ib.host,
+    show_default=True,
+    help="IB Gateway / TWS host (backend ib).",
+)
+@click.option(
+    "--ib-port",
+    type=click.IntRange(1, 65535),
+    default=DEFAULTS.ib.port,
+    show_default=True,
+    help="IB API port: 4002 Gateway paper, 4001 Gateway live, 7497/7496 TWS.",
+)
+@click.option(
+    "--ib-client-id",
+    type=click.IntRange(0, 2**31 - 1),
+    default=DEFAULTS.ib.client_id,
+    show_default=True,
+    help="API client id; must not be used by another connected API client.",
+)
+@click.option(
+    "--ib-account",
+    default=DEFAULTS.ib.account_id,
+    help="IB account orders go to; the only managed account when omitted.",
+)
+@click.option(
+    "--ib-trading-mode",
+    type=click.Choice(["paper", "live"]),
+    default=DEFAULTS.ib.trading_mode,
+    show_default=True,
+    help="Which kind of login the port belongs to (logged at start).",
 )
 @click.option(
     "--db",
@@ -83,14 +119,39 @@ def main() -> None:
     show_default=True,
     help="Logging threshold.",
 )
-def serve(log_level: str, **options: object) -> None:
+def serve(
+    log_level: str,
+    ib_host: str,
+    ib_port: int,
+    ib_client_id: int,
+    ib_account: str,
+    ib_trading_mode: str,
+    **options: Any,
+) -> None:
     """Run the gateway until SIGINT or SIGTERM."""
     logging.basicConfig(
         level=log_level,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
-    config = GatewayConfig(**options)  # type: ignore[arg-type]
-    asyncio.run(_serve(config))
+    ib = IBGatewayConfig(
+        host=ib_host,
+        port=ib_port,
+        client_id=ib_client_id,
+        account_id=ib_account or "",
+        trading_mode="live" if ib_trading_mode == "live" else "paper",
+    )
+    if (
+        options["backend"] == "ib"
+        and ib_account
+        and (options["default_account"] == DEFAULTS.default_account)
+    ):
+        # Orders without an account go to the IB account, not the simulator's default.
+        options["default_account"] = ib_account
+    config = GatewayConfig(ib=ib, **options)
+    try:
+        asyncio.run(_serve(config))
+    except BrokerConnectionError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 async def _serve(config: GatewayConfig) -> None:

@@ -88,14 +88,19 @@ class OrderGatewayIntegration:
         except Exception:
             log.exception("broker report %r could not be applied", report)
 
-    def _order(self, broker_order_id: int) -> Order | None:
-        order = self.order_manager.order_for_broker_id(broker_order_id)
+    def _order(self, broker_order_id: int, perm_id: int = 0, order_ref: str = "") -> Order | None:
+        order = self.order_manager.order_for_broker_report(broker_order_id, perm_id, order_ref)
         if order is None:
-            log.warning("report for unknown broker order id %d ignored", broker_order_id)
+            log.warning(
+                "report for unknown order (id %d, permId %d, ref %r) ignored",
+                broker_order_id,
+                perm_id,
+                order_ref,
+            )
         return order
 
     def _on_status(self, report: BrokerOrderStatus) -> None:
-        order = self._order(report.broker_order_id)
+        order = self._order(report.broker_order_id, report.perm_id, report.order_ref)
         if order is None:
             return
         hold = self._holds.get(order.order_id)
@@ -122,7 +127,7 @@ class OrderGatewayIntegration:
     def _on_execution(self, execution: BrokerExecution) -> None:
         if execution.execution_id in self._pending:
             return
-        order = self._order(execution.broker_order_id)
+        order = self._order(execution.broker_order_id, execution.perm_id, execution.order_ref)
         if order is None:
             return
         pending = _PendingExecution(execution, order.order_id)
@@ -180,6 +185,8 @@ class OrderGatewayIntegration:
             self.order_manager.on_rejected(order.order_id, error.code, error.message)
         elif kind is ErrorClass.CANCEL_REFUSED:
             self.order_manager.on_cancel_refused(order.order_id, error.code, error.message)
+        elif kind is ErrorClass.MODIFY_REFUSED:
+            self.order_manager.on_modify_refused(order.order_id, error.code, error.message)
         else:
             log.info(
                 "order %s: IB message %d: %s (%s)",

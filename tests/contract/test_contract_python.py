@@ -28,7 +28,8 @@ async def test_a_wrong_response_fails_the_runner(tmp_path: Path) -> None:
     gw = await start_gateway(tmp_path / "broken.db")
     try:
         # The market moves a dollar: the scenario expecting a fill at 100 must fail.
-        exchange = gw.server.broker.exchange
+        assert gw.server.sim_broker is not None
+        exchange = gw.server.sim_broker.exchange
         exchange.default_price = exchange.default_price + 1
         scenario = next(s for s in SCENARIO_LIST if s["name"].startswith("market_order"))
         with pytest.raises(ScenarioFailed, match="price"):

@@ -78,6 +78,9 @@ class OrderManager:
         # Orders the broker knows about; others can be cancelled locally.
         self._at_broker: set[str] = set()
         self._status_before_cancel: dict[str, OrderStatus] = {}
+        # The spec before the last modification, until the broker has had its say.
+        self._spec_before_modify: dict[str, OrderSpec] = {}
+        self._by_perm_id: dict[int, str] = {}
         self._executions: set[str] = set()
         store.set_commit_listener(self._on_commit)
 
@@ -109,12 +112,15 @@ class OrderManager:
         self._by_client_id[(order.spec.account, order.spec.client_order_id)] = order.order_id
         if order.broker_order_id:
             self._by_broker_id[order.broker_order_id] = order.order_id
+        if order.perm_id:
+            self._by_perm_id[order.perm_id] = order.order_id
 
     def _forget(self, order: Order) -> None:
         del self._orders[order.order_id]
         self._by_client_id.pop((order.spec.account, order.spec.client_order_id), None)
         self._at_broker.discard(order.order_id)
         self._status_before_cancel.pop(order.order_id, None)
+        self._spec_before_modify.pop(order.order_id, None)
 
     def _record(self, events: Sequence[OrderEvent]) -> asyncio.Future[None]:
         stamped, durable = self.store.append(events)
@@ -160,6 +166,19 @@ class OrderManager:
     def order_for_broker_id(self, broker_order_id: int) -> Order | None:
         order_id = self._by_broker_id.get(broker_order_id)
         return None if order_id is None else self.get(order_id)
+
+    def order_for_broker_report(
+        self, broker_order_id: int, perm_id: int, order_ref: str
+    ) -> Order | None:
+        """Finds the order a broker report is about: by IB order id, else permId, else
+        orderRef (our client_order_id) in the default account."""
+        if broker_order_id > 0 and broker_order_id in self._by_broker_id:
+            return self.get(self._by_broker_id[broker_order_id])
+        if perm_id > 0 and perm_id in self._by_perm_id:
+            return self.get(self._by_perm_id[perm_id])
+        if order_ref:
+            return self.find(self.default_account, order_ref)
+        return None
 
     # -- submit -------------------------------------------------------------------
 
@@ -380,15 +399,14 @@ class OrderManager:
             raise InvalidArgument(violations)
         if new_spec == spec:
             return order
+        self._spec_before_modify[order_id] = spec
         await self._record([self._modify_event(order, new_spec, "")])
         if order_id in self._at_broker:
             try:
                 await self._require_broker().modify_order(self.get(order_id))
             except BrokerRejected as exc:
-                current = self.get(order_id)
+                self.on_modify_refused(order_id, exc.code, exc.message)
                 reason = f"modification refused: IB error {exc.code}: {exc.message}"
-                if not current.is_final:
-                    await self._record([self._modify_event(current, spec, reason)])
                 raise FailedPrecondition(
                     reason,
                     reason="BROKER_REFUSED_MODIFICATION",
@@ -503,7 +521,7 @@ class OrderManager:
         if status is order.status:
             if changes:
                 # Folded into the next journaled snapshot; no event of its own.
-                self._orders[order_id] = order.evolve(**changes)
+                self._remember(order.evolve(**changes))
             return
         self._transition(order.evolve(**changes), status, reason)
 
@@ -511,6 +529,15 @@ class OrderManager:
         order = self.get(order_id)
         if can_transition(order.status, OrderStatus.REJECTED):
             self._transition(order, OrderStatus.REJECTED, f"IB error {code}: {message}")
+
+    def on_modify_refused(self, order_id: str, code: int, message: str) -> None:
+        """The broker kept the order as it was: journal the rollback."""
+        previous = self._spec_before_modify.pop(order_id, None)
+        order = self.get(order_id)
+        if previous is None or order.is_final:
+            return
+        reason = f"modification refused: IB error {code}: {message}"
+        self._record([self._modify_event(order, previous, reason)])
 
     def on_cancel_refused(self, order_id: str, code: int, message: str) -> None:
         order = self.get(order_id)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, simulator_pb2, simulator_pb2_grpc
 
+from ibkr_gateway.broker import BrokerPort
 from ibkr_gateway.event.bus import EventBus
+from ibkr_gateway.gateway import IBGateway
 from ibkr_gateway.gateway_order_manager import OrderGatewayIntegration
+from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.order.manager import OrderManager
 from ibkr_gateway.rpc.errors import ErrorMappingInterceptor
 from ibkr_gateway.rpc.servicer import OrderGatewayServicer
@@ -29,6 +32,8 @@ SIMULATOR_SERVICE = simulator_pb2.DESCRIPTOR.services_by_name["SimulatorControlS
 class GatewayConfig:
     listen: str = "127.0.0.1:50051"
     backend: str = "sim"
+    # Used when backend == "ib".
+    ib: IBGatewayConfig = field(default_factory=IBGatewayConfig)
     db_path: str = "gateway.db"
     default_account: str = "DU123456"
     heartbeat_interval: float = 5.0
@@ -39,13 +44,14 @@ class GatewayConfig:
 
 class GatewayServer:
     def __init__(self, config: GatewayConfig) -> None:
-        if config.backend != "sim":
+        if config.backend not in ("sim", "ib"):
             raise ValueError(f"unknown backend {config.backend!r}")
         self.config = config
         self.store = SqliteOrderStore(config.db_path)
         self.bus = EventBus(config.stream_buffer)
         self.manager = OrderManager(self.bus, self.store, default_account=config.default_account)
-        self.broker = SimBroker()
+        self.sim_broker = SimBroker() if config.backend == "sim" else None
+        self.broker: BrokerPort = self.sim_broker or IBGateway(config.ib)
         self.integration = OrderGatewayIntegration(
             self.broker, self.manager, commission_timeout=config.commission_timeout
         )
@@ -62,7 +68,7 @@ class GatewayServer:
             self.server,
         )
         simulator_pb2_grpc.add_SimulatorControlServiceServicer_to_server(
-            SimulatorControlServicer(self.manager, self.broker), self.server
+            SimulatorControlServicer(self.manager, self.sim_broker), self.server
         )
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection(

@@ -1,0 +1,327 @@
+"""IBGateway: the BrokerPort on a real IB Gateway / TWS, through ib_async.
+
+The gateway listens to IB's raw messages (orderStatus, execDetails, commissionReport,
+completedOrder, error) by tapping ib_async's wrapper, not to ib_async's interpretation
+of them: ib_async marks a trade Cancelled on most errors, even informational ones, and
+rebuilds its Trade objects on every reconnect. Orders are keyed by IB order id, permId
+and orderRef (the client_order_id), never by object identity.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import enum
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ib_async
+
+from ibkr_gateway.broker import BrokerListener, BrokerReport
+from ibkr_gateway.errors import Unavailable
+from ibkr_gateway.ib import translate
+from ibkr_gateway.ib.config import IBGatewayConfig
+from ibkr_gateway.ib.pacing import Pacer
+from ibkr_gateway.ib_errors import ErrorClass, classify_error
+from ibkr_gateway.order.models import Order
+
+log = logging.getLogger(__name__)
+
+CLIENT_ID_IN_USE = 326
+
+__all__ = [
+    "BrokerConnectionError",
+    "ClientIdInUse",
+    "ConnectionState",
+    "IBGateway",
+    "IBGatewayConfig",
+]
+
+
+class ConnectionState(enum.Enum):
+    DISCONNECTED = "disconnected"
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    # The API socket is up but TWS has lost its link to IB (error 1100).
+    IB_LINK_DOWN = "ib_link_down"
+
+
+class BrokerConnectionError(ConnectionError):
+    pass
+
+
+class ClientIdInUse(BrokerConnectionError):
+    """Another API client is connected with the same client id (IB error 326)."""
+
+
+class IBGateway:
+    name = "ib"
+
+    def __init__(self, config: IBGatewayConfig, ib: ib_async.IB | None = None) -> None:
+        self.config = config
+        self.ib = ib or ib_async.IB()
+        self.pacer = Pacer(config.max_messages_per_second)
+        self.state = ConnectionState.DISCONNECTED
+        self.account = config.account_id
+        self.reconnects = 0
+        self._listener: BrokerListener | None = None
+        self._stopping = False
+        self._reconnect_task: asyncio.Task[None] | None = None
+        self._connect_errors: list[tuple[int, str]] = []
+        self._state_listeners: list[Callable[[ConnectionState], None]] = []
+        self._install_taps()
+        self.ib.disconnectedEvent += self._on_disconnected
+
+    # -- BrokerPort ---------------------------------------------------------------
+
+    def set_listener(self, listener: BrokerListener) -> None:
+        self._listener = listener
+
+    def add_state_listener(self, listener: Callable[[ConnectionState], None]) -> None:
+        self._state_listeners.append(listener)
+
+    def reserve_order_id(self) -> int:
+        if self.state is not ConnectionState.CONNECTED or not self.ib.client.isReady():
+            raise Unavailable(
+                f"not connected to IB ({self.state.value}); nothing was submitted",
+                reason="BROKER_DISCONNECTED",
+            )
+        return int(self.ib.client.getReqId())
+
+    async def start(self, working: Sequence[Order], max_order_id: int) -> None:
+        self._stopping = False
+        await self.connect_gateway()
+        self.ib.client.updateReqId(max_order_id + 1)  # type: ignore[no-untyped-call]
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._reconnect_task is not None:
+            self._reconnect_task.cancel()
+        try:
+            await asyncio.wait_for(self.pacer.drained(), 5)
+        except TimeoutError:
+            log.warning("%d messages to IB were not sent before shutdown", self.pacer.depth)
+        await self.pacer.close()
+        self.ib.disconnect()
+        self._set_state(ConnectionState.DISCONNECTED)
+
+    async def place_order(self, order: Order) -> None:
+        self._send_order(order)
+
+    async def place_bracket(self, parent: Order, take_profit: Order, stop_loss: Order) -> None:
+        # IB activates a bracket when its last order arrives with transmit set.
+        pid = parent.broker_order_id
+        self._send_order(parent, transmit=False)
+        self._send_order(take_profit, parent_broker_id=pid, transmit=False)
+        self._send_order(stop_loss, parent_broker_id=pid, transmit=True)
+
+    async def modify_order(self, order: Order) -> None:
+        # A modification is a placeOrder with the same order id; IB refuses it with an
+        # error (104, 105, 134, ...) that the integration turns into a rollback.
+        self._send_order(order)
+
+    async def cancel_order(self, order: Order) -> None:
+        oid = order.broker_order_id
+        self.pacer.submit(f"cancel {oid}", lambda: self._send(self.ib.client.cancelOrder, oid, ""))
+
+    async def cancel_all(self) -> None:
+        self.pacer.submit("global cancel", lambda: self._send(self.ib.client.reqGlobalCancel))
+
+    # -- connection ---------------------------------------------------------------
+
+    async def connect_gateway(self) -> None:
+        """Connects, and lets ib_async's start-up requests (open orders, completed
+        orders, executions) flow through the taps: that is the reconciliation."""
+        cfg = self.config
+        self._set_state(ConnectionState.CONNECTING)
+        self._connect_errors = []
+        try:
+            await self.ib.connectAsync(
+                cfg.host,
+                cfg.port,
+                clientId=cfg.client_id,
+                timeout=cfg.connect_timeout,
+                account=cfg.account_id,
+            )
+        except (Exception, asyncio.CancelledError) as exc:
+            self._set_state(ConnectionState.DISCONNECTED)
+            if any(code == CLIENT_ID_IN_USE for code, _ in self._connect_errors):
+                raise ClientIdInUse(
+                    f"client id {cfg.client_id} is already in use at {cfg.host}:{cfg.port}; "
+                    "choose another --ib-client-id"
+                ) from exc
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            raise BrokerConnectionError(
+                f"cannot connect to IB at {cfg.host}:{cfg.port}: {exc!r}"
+            ) from exc
+        accounts = self.ib.client.getAccounts()
+        if cfg.account_id and cfg.account_id not in accounts:
+            self.ib.disconnect()
+            raise BrokerConnectionError(
+                f"account {cfg.account_id!r} is not managed by this login ({accounts})"
+            )
+        self.account = cfg.account_id or (accounts[0] if accounts else "")
+        self._set_state(ConnectionState.CONNECTED)
+        self.pacer.resume()
+        log.info(
+            "connected to IB at %s:%d as client %d (account %s, %s)",
+            cfg.host,
+            cfg.port,
+            cfg.client_id,
+            self.account,
+            cfg.trading_mode,
+        )
+
+    def _on_disconnected(self) -> None:
+        self.pacer.pause()
+        if self.state is ConnectionState.CONNECTING:
+            return
+        self._set_state(ConnectionState.DISCONNECTED)
+        if not self._stopping and self._reconnect_task is None:
+            log.warning("disconnected from IB; reconnecting")
+            self._reconnect_task = asyncio.get_running_loop().create_task(
+                self._reconnect(), name="ib-reconnect"
+            )
+
+    async def _reconnect(self) -> None:
+        delay = self.config.reconnect_initial_delay
+        try:
+            while not self._stopping:
+                await asyncio.sleep(delay)
+                try:
+                    await self.connect_gateway()
+                except BrokerConnectionError as exc:
+                    log.warning("reconnect failed: %s; next try in %.1fs", exc, delay)
+                    delay = min(delay * 2, self.config.reconnect_max_delay)
+                    continue
+                self.reconnects += 1
+                return
+        finally:
+            self._reconnect_task = None
+
+    def _set_state(self, state: ConnectionState) -> None:
+        if state is self.state:
+            return
+        self.state = state
+        for listener in self._state_listeners:
+            try:
+                listener(state)
+            except Exception:
+                log.exception("connection state listener failed")
+
+    # -- sending ------------------------------------------------------------------
+
+    def _send(self, method: Callable[..., object], *args: object) -> bool:
+        if not self.ib.client.isReady():
+            return False
+        method(*args)
+        return True
+
+    def _send_order(
+        self, order: Order, *, parent_broker_id: int = 0, transmit: bool = True
+    ) -> None:
+        contract = translate.ib_contract(order.spec.contract)
+        ib_order = translate.ib_order(
+            order, account=self.account, parent_broker_id=parent_broker_id, transmit=transmit
+        )
+        self.pacer.submit(
+            f"order {order.broker_order_id}",
+            lambda: self._send(
+                self.ib.client.placeOrder, order.broker_order_id, contract, ib_order
+            ),
+        )
+
+    # -- taps on IB's raw messages ---------------------------------------------------
+
+    def _install_taps(self) -> None:
+        wrapper = self.ib.wrapper
+        taps: dict[str, Callable[..., BrokerReport | None]] = {
+            "orderStatus": self._tap_order_status,
+            "completedOrder": self._tap_completed_order,
+            "execDetails": self._tap_exec_details,
+            "commissionReport": self._tap_commission,
+            "error": self._tap_error,
+        }
+        for name, tap in taps.items():
+            setattr(wrapper, name, self._chain(getattr(wrapper, name), tap))
+
+    def _chain(
+        self, original: Callable[..., Any], tap: Callable[..., BrokerReport | None]
+    ) -> Callable[..., None]:
+        def handler(*args: Any) -> None:
+            try:
+                original(*args)
+            except Exception:
+                log.exception("ib_async failed on a message; the gateway still handles it")
+            try:
+                report = tap(*args)
+            except Exception:
+                log.exception("cannot translate an IB message: %r", args)
+                return
+            if report is not None and self._listener is not None:
+                self._listener.on_broker_report(report)
+
+        return handler
+
+    def _tap_order_status(
+        self,
+        order_id: int,
+        status: str,
+        filled: float,
+        remaining: float,
+        avg_fill_price: float,
+        perm_id: int,
+        parent_id: int,
+        last_fill_price: float,
+        client_id: int,
+        why_held: str,
+        mkt_cap_price: float = 0.0,
+    ) -> BrokerReport | None:
+        if client_id != self.config.client_id:
+            return None
+        return translate.status_report(
+            order_id, status, filled, remaining, avg_fill_price, perm_id, why_held
+        )
+
+    def _tap_completed_order(
+        self, contract: ib_async.Contract, order: ib_async.Order, state: ib_async.OrderState
+    ) -> BrokerReport | None:
+        report = translate.completed_order_report(order, state)
+        if order.clientId != self.config.client_id:
+            # Order ids are per client id: another client's id means nothing here.
+            report = dataclasses.replace(report, broker_order_id=0)
+        return report
+
+    def _tap_exec_details(
+        self, req_id: int, contract: ib_async.Contract, execution: ib_async.Execution
+    ) -> BrokerReport | None:
+        report = translate.execution_report(execution)
+        if execution.clientId != self.config.client_id:
+            report = dataclasses.replace(report, broker_order_id=0)
+        return report
+
+    def _tap_commission(self, report: ib_async.CommissionReport) -> BrokerReport | None:
+        return translate.commission_report(report)
+
+    def _tap_error(
+        self, req_id: int, code: int, message: str, advanced: str = ""
+    ) -> BrokerReport | None:
+        kind = classify_error(code)
+        if self.state is ConnectionState.CONNECTING:
+            self._connect_errors.append((code, message))
+        if kind is ErrorClass.CONNECTIVITY_LOST:
+            log.warning("IB connectivity lost (%d): %s", code, message)
+            if self.state is ConnectionState.CONNECTED:
+                self._set_state(ConnectionState.IB_LINK_DOWN)
+            return None
+        if kind is ErrorClass.CONNECTIVITY_RESTORED:
+            log.info("IB connectivity restored (%d): %s", code, message)
+            if self.state is ConnectionState.IB_LINK_DOWN:
+                self._set_state(ConnectionState.CONNECTED)
+            return None
+        if req_id <= 0:
+            log.info("IB message %d: %s", code, message)
+            return None
+        return translate.error_report(req_id, code, message)

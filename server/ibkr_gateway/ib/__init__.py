@@ -1,0 +1,1 @@
+"""The Interactive Brokers side: configuration, pacing and translation for IBGateway."""

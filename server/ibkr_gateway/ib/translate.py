@@ -1,0 +1,136 @@
+"""Pure translation between the domain and ib_async's objects and raw callbacks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import ib_async
+
+from ibkr_gateway.broker import (
+    BrokerCommission,
+    BrokerExecution,
+    BrokerOrderError,
+    BrokerOrderStatus,
+)
+from ibkr_gateway.order.models import Contract, Order, Side
+
+UNSET_DOUBLE = ib_async.util.UNSET_DOUBLE
+UNSET_INTEGER = ib_async.util.UNSET_INTEGER
+
+
+def decimal_from(value: float | str | Decimal | None) -> Decimal:
+    """IB numbers arrive as floats; their shortest repr is the decimal that was sent."""
+    if value is None or value == "" or value == UNSET_DOUBLE:
+        return Decimal(0)
+    return Decimal(str(value))
+
+
+def ib_contract(contract: Contract) -> ib_async.Contract:
+    return ib_async.Contract(
+        secType=contract.sec_type.value,
+        conId=contract.con_id,
+        symbol=contract.symbol,
+        lastTradeDateOrContractMonth=contract.last_trade_date_or_contract_month,
+        strike=float(contract.strike) if contract.strike is not None else 0.0,
+        right=contract.right,
+        multiplier=str(contract.multiplier) if contract.multiplier is not None else "",
+        exchange=contract.exchange,
+        primaryExchange=contract.primary_exchange,
+        currency=contract.currency,
+        localSymbol=contract.local_symbol,
+        tradingClass=contract.trading_class,
+    )
+
+
+def ib_order(
+    order: Order, *, account: str, parent_broker_id: int = 0, transmit: bool = True
+) -> ib_async.Order:
+    spec = order.spec
+    return ib_async.Order(
+        orderId=order.broker_order_id,
+        action=spec.side.value,
+        totalQuantity=float(spec.quantity),
+        orderType=spec.order_type.value,
+        lmtPrice=float(spec.limit_price) if spec.limit_price is not None else UNSET_DOUBLE,
+        auxPrice=float(spec.stop_price) if spec.stop_price is not None else UNSET_DOUBLE,
+        tif=spec.time_in_force.value,
+        outsideRth=spec.outside_rth,
+        orderRef=spec.client_order_id,
+        account=spec.account or account,
+        parentId=parent_broker_id,
+        ocaGroup=order.oca_group,
+        # Reduce the other members on each fill, without blocking.
+        ocaType=3 if order.oca_group else 0,
+        transmit=transmit,
+    )
+
+
+def status_report(
+    order_id: int,
+    status: str,
+    filled: float,
+    remaining: float,
+    avg_fill_price: float,
+    perm_id: int,
+    why_held: str,
+    order_ref: str = "",
+) -> BrokerOrderStatus:
+    return BrokerOrderStatus(
+        broker_order_id=order_id,
+        status=status,
+        filled=decimal_from(filled),
+        remaining=decimal_from(remaining),
+        average_fill_price=decimal_from(avg_fill_price),
+        perm_id=perm_id,
+        why_held=why_held,
+        order_ref=order_ref,
+    )
+
+
+def completed_order_report(order: ib_async.Order, state: ib_async.OrderState) -> BrokerOrderStatus:
+    """A completed order (filled or cancelled while the gateway may have been away)."""
+    filled = decimal_from(order.filledQuantity)
+    return BrokerOrderStatus(
+        broker_order_id=order.orderId if order.orderId != UNSET_INTEGER else 0,
+        status=state.status,
+        filled=filled,
+        remaining=max(decimal_from(order.totalQuantity) - filled, Decimal(0))
+        if state.status not in ("Filled", "Cancelled", "ApiCancelled")
+        else Decimal(0),
+        average_fill_price=Decimal(0),
+        perm_id=order.permId,
+        why_held=state.completedStatus,
+        order_ref=order.orderRef,
+    )
+
+
+def execution_report(execution: ib_async.Execution) -> BrokerExecution:
+    when = execution.time
+    if not isinstance(when, datetime) or when.tzinfo is None:
+        when = datetime.now(UTC)
+    return BrokerExecution(
+        execution_id=execution.execId,
+        broker_order_id=execution.orderId if execution.orderId != UNSET_INTEGER else 0,
+        perm_id=execution.permId,
+        order_ref=execution.orderRef,
+        side=Side.BUY if execution.side == "BOT" else Side.SELL,
+        quantity=decimal_from(execution.shares),
+        price=decimal_from(execution.price),
+        time=when.astimezone(UTC),
+        exchange=execution.exchange,
+        cumulative_quantity=decimal_from(execution.cumQty),
+        average_price=decimal_from(execution.avgPrice),
+    )
+
+
+def commission_report(report: ib_async.CommissionReport) -> BrokerCommission:
+    return BrokerCommission(
+        execution_id=report.execId,
+        commission=decimal_from(report.commission),
+        currency=report.currency,
+    )
+
+
+def error_report(req_id: int, code: int, message: str) -> BrokerOrderError:
+    return BrokerOrderError(broker_order_id=req_id, code=code, message=message)
