@@ -1,0 +1,31 @@
+"""The benchmark runs end to end: both servers answer every call."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_quick_benchmark_reports_throughput_for_both_servers() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.submit_throughput", "--quick", "--json"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=100,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    for kind in ("echo", "gateway"):
+        server = report["servers"][kind]
+        assert server["failed"] == 0
+        assert server["rps"] > 0
+    assert report["ratios"]["throughput"] > 0
