@@ -4,9 +4,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+GO_CLIENT := clients/go
+GO_CONTRACT_RUNNER := build/bin/contract-runner-go
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
+.PHONY: go-test $(GO_CONTRACT_RUNNER) contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
 
 $(STAMP): server/pyproject.toml clients/python/pyproject.toml requirements-dev.txt constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -39,7 +41,7 @@ serve: setup
 	$(BIN)/ibkr-gateway serve $(ARGS)
 
 ## test: every check and every test
-test: lint typecheck proto-check pytest contract
+test: lint typecheck proto-check pytest go-test contract
 
 lint: setup
 	$(BIN)/ruff check .
@@ -68,8 +70,19 @@ pytest: setup
 	$(BIN)/python -m pytest -q
 
 ## contract: one gateway on a free port, then the contract-suite runner of every language
-contract: setup
+contract: setup $(GO_CONTRACT_RUNNER)
 	$(BIN)/python -m tests.contract.run_all
+
+## go-test: build, vet, gofmt check and unit tests of the Go client (no server needed)
+go-test:
+	go -C $(GO_CLIENT) build ./...
+	go -C $(GO_CLIENT) vet ./...
+	test -z "$$(gofmt -l $(GO_CLIENT)/gateway $(GO_CLIENT)/cmd)"
+	go -C $(GO_CLIENT) test ./...
+
+# Phony so that Go's own cache decides what to rebuild.
+$(GO_CONTRACT_RUNNER):
+	go -C $(GO_CLIENT) build -o $(CURDIR)/$@ ./cmd/contract-runner
 
 ## bench: throughput and latency against a bare grpc.aio echo server, as ratios
 bench: setup

@@ -14,6 +14,16 @@ ROOT = Path(__file__).resolve().parents[2]
 # (language, command); "{target}" becomes host:port of the gateway.
 RUNNERS: list[tuple[str, list[str]]] = [
     ("python", [sys.executable, "-m", "tests.contract.runner", "--target", "{target}"]),
+    (
+        "go",
+        [
+            "build/bin/contract-runner-go",
+            "--target",
+            "{target}",
+            "--scenarios",
+            "tests/contract/scenarios.json",
+        ],
+    ),
 ]
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TypeVar
 
 from ibkr_gateway.order.models import Fill, Order, OrderStatus, TimeInForce
 
@@ -61,13 +59,12 @@ class ModifyEvent(OrderEvent):
     reason: str = ""
 
 
-E = TypeVar("E", bound=OrderEvent)
-
-
-def with_sequence(event: E, sequence: int) -> E:
-    """The event stamped with its journal sequence (also on its order snapshot)."""
-    order = event.order.evolve(last_sequence=sequence)
-    changes: dict[str, object] = {"sequence": sequence, "order": order}
+def stamp_sequence(event: OrderEvent, sequence: int) -> None:
+    """Stamps a freshly built event, its order snapshot and its fill with the journal
+    sequence, in place: they were created for this event and nothing shares them yet,
+    and the journal is the one place that fixes their sequence."""
+    stamp = object.__setattr__
+    stamp(event, "sequence", sequence)
+    stamp(event.order, "last_sequence", sequence)
     if isinstance(event, FillEvent):
-        changes["fill"] = dataclasses.replace(event.fill, sequence=sequence)
-    return dataclasses.replace(event, **changes)  # type: ignore[arg-type]
+        stamp(event.fill, "sequence", sequence)

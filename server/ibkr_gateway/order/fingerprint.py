@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 
+import orjson
+
 from ibkr_gateway.order.models import OrderSpec
-from ibkr_gateway.store import codec
 
 
 def request_fingerprint(kind: str, spec: OrderSpec, *extra: object) -> str:
-    text = codec.dumps(
-        {"kind": kind, "spec": codec.spec_to_json(spec), "extra": [str(x) for x in extra]}
-    )
-    return hashlib.sha256(text.encode()).hexdigest()
+    # Dataclass fields in declaration order, Decimals as text: deterministic.
+    text = orjson.dumps([kind, spec, [str(x) for x in extra]], default=str)
+    return hashlib.sha256(text).hexdigest()

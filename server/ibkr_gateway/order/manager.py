@@ -8,7 +8,9 @@ answered only once the change is durable.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
+import os
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -49,8 +51,15 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _new_order_id() -> str:
-    return uuid.uuid4().hex
+class _OrderIds:
+    """Random per process, then a counter: unique across restarts, cheap to make."""
+
+    def __init__(self) -> None:
+        self._prefix = os.urandom(8).hex()
+        self._counter = itertools.count(1)
+
+    def __call__(self) -> str:
+        return f"{self._prefix}{next(self._counter):08x}"
 
 
 class OrderManager:
@@ -61,13 +70,13 @@ class OrderManager:
         *,
         default_account: str,
         clock: Callable[[], datetime] = utc_now,
-        new_order_id: Callable[[], str] = _new_order_id,
+        new_order_id: Callable[[], str] | None = None,
     ) -> None:
         self.event_bus = event_bus
         self.store = store
         self.default_account = default_account
         self._clock = clock
-        self._new_order_id = new_order_id
+        self._new_order_id = new_order_id or _OrderIds()
         self.broker: BrokerPort | None = None
         # Every non-final order, plus final ones until their last change is durable.
         self._orders: dict[str, Order] = {}
@@ -81,6 +90,9 @@ class OrderManager:
         # The spec before the last modification, until the broker has had its say.
         self._spec_before_modify: dict[str, OrderSpec] = {}
         self._by_perm_id: dict[int, str] = {}
+        # Every (account, client_order_id) ever used, once loaded: a new id is then
+        # known to be new without a store lookup.
+        self._known_keys: set[tuple[str, str]] | None = None
         self._executions: set[str] = set()
         store.set_commit_listener(self._on_commit)
 
@@ -94,6 +106,7 @@ class OrderManager:
 
     def load_working_orders(self) -> list[Order]:
         """Called once at start: the store's working orders become live again."""
+        self._known_keys = self.store.client_order_keys()
         working = self.store.working_orders()
         for order in working:
             self._remember(order)
@@ -109,7 +122,10 @@ class OrderManager:
 
     def _remember(self, order: Order) -> None:
         self._orders[order.order_id] = order
-        self._by_client_id[(order.spec.account, order.spec.client_order_id)] = order.order_id
+        key = (order.spec.account, order.spec.client_order_id)
+        self._by_client_id[key] = order.order_id
+        if self._known_keys is not None:
+            self._known_keys.add(key)
         if order.broker_order_id:
             self._by_broker_id[order.broker_order_id] = order.order_id
         if order.perm_id:
@@ -146,11 +162,13 @@ class OrderManager:
         return order
 
     def find(self, account: str, client_order_id: str) -> Order | None:
-        account = account or self.default_account
-        order_id = self._by_client_id.get((account, client_order_id))
+        key = (account or self.default_account, client_order_id)
+        order_id = self._by_client_id.get(key)
         if order_id is not None and order_id in self._orders:
             return self._orders[order_id]
-        return self.store.find_order(account, client_order_id)
+        if self._known_keys is not None and key not in self._known_keys:
+            return None
+        return self.store.find_order(*key)
 
     def get_by_client_id(self, account: str, client_order_id: str) -> Order:
         order = self.find(account, client_order_id)
@@ -523,7 +541,7 @@ class OrderManager:
                 # Folded into the next journaled snapshot; no event of its own.
                 self._remember(order.evolve(**changes))
             return
-        self._transition(order.evolve(**changes), status, reason)
+        self._transition(order, status, reason, changes)
 
     def on_rejected(self, order_id: str, code: int, message: str) -> None:
         order = self.get(order_id)
@@ -559,10 +577,19 @@ class OrderManager:
             ]
         )
 
-    def _transition(self, order: Order, status: OrderStatus, reason: str) -> None:
+    def _transition(
+        self,
+        order: Order,
+        status: OrderStatus,
+        reason: str,
+        changes: dict[str, object] | None = None,
+    ) -> None:
         now = self._clock()
         updated = order.evolve(
-            status=status, update_time=now, status_reason=reason or order.status_reason
+            **(changes or {}),
+            status=status,
+            update_time=now,
+            status_reason=reason or order.status_reason,
         )
         event: OrderEvent
         if status is OrderStatus.CANCELLED:

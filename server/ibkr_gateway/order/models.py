@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+
+from ibkr_gateway.copying import replace_fields
 
 
 class OrderStatus(enum.Enum):
@@ -137,7 +138,7 @@ class Order:
         return self.status.is_final
 
     def evolve(self, **changes: object) -> Order:
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        return replace_fields(self, changes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -134,10 +135,13 @@ def parse_enum(
     return mapping[value]
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def timestamp(value: datetime) -> Timestamp:
-    ts = Timestamp()
-    ts.FromDatetime(value)
-    return ts
+    # Integer arithmetic: exact, and much cheaper than Timestamp.FromDatetime.
+    delta = value - _EPOCH
+    return Timestamp(seconds=delta.days * 86_400 + delta.seconds, nanos=delta.microseconds * 1000)
 
 
 # -- requests -----------------------------------------------------------------------
@@ -225,7 +229,10 @@ def contract_to_proto(c: Contract) -> orders_pb2.Contract:
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def spec_to_proto(s: OrderSpec) -> orders_pb2.OrderSpec:
+    """Cached: a spec is shared by every snapshot of its order. Callers copy the
+    result into a parent message and never change it."""
     return orders_pb2.OrderSpec(
         client_order_id=s.client_order_id,
         account=s.account,

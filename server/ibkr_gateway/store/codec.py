@@ -7,6 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import orjson
+
 from ibkr_gateway.event.events import (
     CancelEvent,
     FillEvent,
@@ -37,21 +39,37 @@ def _undec(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+def _default(value: object) -> str:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def encode(value: object) -> str:
+    """JSON of a domain dataclass, field by field (orjson walks dataclasses natively):
+    enums by value, times in ISO 8601, Decimals as text."""
+    return orjson.dumps(value, default=_default).decode()
+
+
+def _as_json(value: object) -> JSON:
+    decoded: JSON = orjson.loads(encode(value))
+    return decoded
+
+
 def contract_to_json(c: Contract) -> JSON:
-    return {
-        "symbol": c.symbol,
-        "sec_type": c.sec_type.value,
-        "exchange": c.exchange,
-        "currency": c.currency,
-        "con_id": c.con_id,
-        "primary_exchange": c.primary_exchange,
-        "last_trade": c.last_trade_date_or_contract_month,
-        "strike": _dec(c.strike),
-        "right": c.right,
-        "multiplier": _dec(c.multiplier),
-        "local_symbol": c.local_symbol,
-        "trading_class": c.trading_class,
-    }
+    return _as_json(c)
+
+
+def spec_to_json(s: OrderSpec) -> JSON:
+    return _as_json(s)
+
+
+def order_to_json(o: Order) -> JSON:
+    return _as_json(o)
+
+
+def fill_to_json(f: Fill) -> JSON:
+    return _as_json(f)
 
 
 def contract_from_json(d: JSON) -> Contract:
@@ -62,28 +80,13 @@ def contract_from_json(d: JSON) -> Contract:
         currency=d["currency"],
         con_id=d["con_id"],
         primary_exchange=d["primary_exchange"],
-        last_trade_date_or_contract_month=d["last_trade"],
+        last_trade_date_or_contract_month=d["last_trade_date_or_contract_month"],
         strike=_undec(d["strike"]),
         right=d["right"],
         multiplier=_undec(d["multiplier"]),
         local_symbol=d["local_symbol"],
         trading_class=d["trading_class"],
     )
-
-
-def spec_to_json(s: OrderSpec) -> JSON:
-    return {
-        "client_order_id": s.client_order_id,
-        "account": s.account,
-        "contract": contract_to_json(s.contract),
-        "side": s.side.value,
-        "quantity": str(s.quantity),
-        "order_type": s.order_type.value,
-        "limit_price": _dec(s.limit_price),
-        "stop_price": _dec(s.stop_price),
-        "tif": s.time_in_force.value,
-        "outside_rth": s.outside_rth,
-    }
 
 
 def spec_from_json(d: JSON) -> OrderSpec:
@@ -96,30 +99,9 @@ def spec_from_json(d: JSON) -> OrderSpec:
         order_type=OrderType(d["order_type"]),
         limit_price=_undec(d["limit_price"]),
         stop_price=_undec(d["stop_price"]),
-        time_in_force=TimeInForce(d["tif"]),
+        time_in_force=TimeInForce(d["time_in_force"]),
         outside_rth=d["outside_rth"],
     )
-
-
-def order_to_json(o: Order) -> JSON:
-    return {
-        "order_id": o.order_id,
-        "spec": spec_to_json(o.spec),
-        "status": o.status.value,
-        "create_time": o.create_time.isoformat(),
-        "update_time": o.update_time.isoformat(),
-        "filled_quantity": str(o.filled_quantity),
-        "average_fill_price": _dec(o.average_fill_price),
-        "broker_order_id": o.broker_order_id,
-        "perm_id": o.perm_id,
-        "status_reason": o.status_reason,
-        "parent_order_id": o.parent_order_id,
-        "oca_group": o.oca_group,
-        "last_sequence": o.last_sequence,
-        "fills_quantity": str(o.fills_quantity),
-        "fills_notional": str(o.fills_notional),
-        "request_fingerprint": o.request_fingerprint,
-    }
 
 
 def order_from_json(d: JSON) -> Order:
@@ -141,25 +123,6 @@ def order_from_json(d: JSON) -> Order:
         fills_notional=Decimal(d["fills_notional"]),
         request_fingerprint=d["request_fingerprint"],
     )
-
-
-def fill_to_json(f: Fill) -> JSON:
-    return {
-        "execution_id": f.execution_id,
-        "order_id": f.order_id,
-        "client_order_id": f.client_order_id,
-        "account": f.account,
-        "symbol": f.symbol,
-        "side": f.side.value,
-        "quantity": str(f.quantity),
-        "price": str(f.price),
-        "time": f.time.isoformat(),
-        "commission": _dec(f.commission),
-        "commission_currency": f.commission_currency,
-        "exchange": f.exchange,
-        "broker_order_id": f.broker_order_id,
-        "sequence": f.sequence,
-    }
 
 
 def fill_from_json(d: JSON) -> Fill:
@@ -204,7 +167,7 @@ def event_payload(event: OrderEvent) -> str:
         }
     else:
         raise TypeError(f"cannot encode {type(event).__name__}")
-    return json.dumps(body, separators=(",", ":"))
+    return dumps(body)
 
 
 def event_from_row(
@@ -239,4 +202,4 @@ def event_from_row(
 
 
 def dumps(d: JSON) -> str:
-    return json.dumps(d, separators=(",", ":"))
+    return orjson.dumps(d).decode()

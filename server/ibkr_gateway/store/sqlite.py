@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ibkr_gateway.errors import StoreUnavailable
-from ibkr_gateway.event.events import FillEvent, OrderEvent, with_sequence
+from ibkr_gateway.event.events import FillEvent, OrderEvent, stamp_sequence
 from ibkr_gateway.order.models import FINAL_STATUSES, Fill, Order
 from ibkr_gateway.store import codec
 from ibkr_gateway.store.base import CommitListener, FillQuery, OrderQuery
@@ -105,10 +105,10 @@ class SqliteOrderStore:
         if self._task is None:
             self._wakeup = asyncio.Event()
             self._task = loop.create_task(self._write_loop(), name="store-writer")
-        stamped = []
-        for event in events:
+        stamped = list(events)
+        for event in stamped:
             self._last_sequence += 1
-            stamped.append(with_sequence(event, self._last_sequence))
+            stamp_sequence(event, self._last_sequence)
         future: asyncio.Future[None] = loop.create_future()
         self._pending.append((stamped, future))
         assert self._wakeup is not None
@@ -156,13 +156,15 @@ class SqliteOrderStore:
         self._pending = []
 
     def _commit(self, events: list[OrderEvent]) -> None:
-        orders: dict[str, tuple[int, Order]] = {}
+        # Per order: the sequence that created it (if in this batch), its latest
+        # snapshot and that snapshot's encoding, written once per batch.
+        orders: dict[str, tuple[int, Order, str]] = {}
         event_rows = []
         fill_rows = []
         for e in events:
-            first = orders.get(e.order_id, (e.sequence, e.order))[0]
-            orders[e.order_id] = (first, e.order)
-            snapshot = codec.dumps(codec.order_to_json(e.order))
+            snapshot = codec.encode(e.order)
+            first = orders[e.order_id][0] if e.order_id in orders else e.sequence
+            orders[e.order_id] = (first, e.order, snapshot)
             event_rows.append(
                 (
                     e.sequence,
@@ -182,7 +184,7 @@ class SqliteOrderStore:
                         f.sequence,
                         f.order_id,
                         f.account,
-                        codec.dumps(codec.fill_to_json(f)),
+                        codec.encode(f),
                     )
                 )
         order_rows = [
@@ -194,9 +196,9 @@ class SqliteOrderStore:
                 o.spec.contract.symbol,
                 o.status.value,
                 int(o.is_final),
-                codec.dumps(codec.order_to_json(o)),
+                snapshot,
             )
-            for first, o in orders.values()
+            for first, o, snapshot in orders.values()
         ]
         conn = self._writer
         conn.execute("BEGIN IMMEDIATE")
@@ -260,6 +262,10 @@ class SqliteOrderStore:
         sql += " ORDER BY sequence LIMIT ?"
         args.append(limit)
         return [codec.fill_from_json(json.loads(s)) for (s,) in self._reader.execute(sql, args)]
+
+    def client_order_keys(self) -> set[tuple[str, str]]:
+        rows = self._reader.execute("SELECT account, client_order_id FROM orders")
+        return {(account, coid) for account, coid in rows}
 
     def has_fill(self, execution_id: str) -> bool:
         row = self._reader.execute(

@@ -1,0 +1,23 @@
+// Package gateway is a Go client for the IBKR order gateway
+// (ibkr.gateway.v1.OrderGatewayService).
+//
+// It wraps the generated stubs in package gatewayv1 and adds what every
+// strategy otherwise writes itself: safe retries of order submission, paging,
+// order and fill feeds that resume after a dropped or stalled connection
+// without losing or repeating an event, and typed errors carrying the
+// gateway's google.rpc details.
+//
+// Messages are the generated protobuf types. Quantities and prices stay
+// decimal strings ("187.25"), as on the wire, so that no amount passes
+// through a float.
+//
+//	c, err := gateway.Dial(ctx, "127.0.0.1:50051")
+//	if err != nil { ... }
+//	defer c.Close()
+//	order, err := c.SubmitOrder(ctx, &gatewayv1.OrderSpec{
+//		Contract:  &gatewayv1.Contract{Symbol: "AAPL"},
+//		Side:      gatewayv1.Side_SIDE_BUY,
+//		Quantity:  "100",
+//		OrderType: gatewayv1.OrderType_ORDER_TYPE_MARKET,
+//	})
+package gateway

@@ -1,0 +1,224 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"io"
+	"iter"
+	"sync/atomic"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	gatewayv1 "github.com/ibkr-gateway/ibkr-gateway/clients/go/gen/ibkr/gateway/v1"
+)
+
+// DefaultHeartbeatInterval is asked of the server when StreamOptions leaves
+// HeartbeatInterval zero. The client always names the interval, rather than
+// relying on the server's default, because stall detection must know it.
+const DefaultHeartbeatInterval = 5 * time.Second
+
+// stallIntervals is how many heartbeat intervals of silence mean the stream
+// is dead: one missed heartbeat can be a busy server, three is a broken path.
+const stallIntervals = 3
+
+// ErrStalled ends a stream call that received neither an event nor a
+// heartbeat for three heartbeat intervals; the feed then reconnects.
+var ErrStalled = errors.New("gateway: stream stalled: nothing received for three heartbeat intervals")
+
+// ErrStreamEnded ends a stream call the server closed without an error, which
+// an endless feed never does on purpose; the feed then reconnects.
+var ErrStreamEnded = errors.New("gateway: stream ended by the server")
+
+// StreamOptions selects a feed and where it starts.
+type StreamOptions struct {
+	// AfterSequence starts the feed after this journal sequence; 0 replays
+	// the whole journal. Pass the sequence of the last event you processed
+	// to continue where an earlier run stopped.
+	AfterSequence int64
+	// Account keeps only this account's events; all accounts when empty.
+	Account string
+	// OrderID keeps only this order's events; all orders when empty.
+	OrderID string
+	// HeartbeatInterval is how often an idle stream carries a heartbeat,
+	// 100ms to 1h; DefaultHeartbeatInterval when zero.
+	HeartbeatInterval time.Duration
+	// OnReconnect, when set, hears of every reconnection: the error that
+	// ended the previous call and the sequence the next call resumes after.
+	// It runs on the iterating goroutine, before the backoff pause.
+	OnReconnect func(err error, afterSequence int64)
+}
+
+func (o StreamOptions) interval() time.Duration {
+	if o.HeartbeatInterval <= 0 {
+		return DefaultHeartbeatInterval
+	}
+	return o.HeartbeatInterval
+}
+
+// OrderEvents yields order events (status changes, fills, cancellations,
+// modifications) after opts.AfterSequence, in journal order, replaying the
+// journal first and then following it live, until ctx is done or the loop
+// stops.
+//
+// A dropped, cut or stalled call is reopened after the last sequence seen,
+// heartbeats included, so no event is skipped or repeated. Reconnections
+// back off under the client's stream policy (WithStreamBackoff). The sequence
+// ends with an error when ctx is done (ctx.Err()), on an error that a
+// reconnection would not cure (e.g. InvalidArgument), or when the policy's
+// MaxAttempts is spent.
+func (c *Client) OrderEvents(ctx context.Context, opts StreamOptions) iter.Seq2[*gatewayv1.OrderEvent, error] {
+	hb := durationpb.New(opts.interval())
+	return follow(ctx, c.stream, opts, func(ctx context.Context, after int64) (receiver, error) {
+		s, err := c.rpc.StreamOrderEvents(ctx, &gatewayv1.StreamOrderEventsRequest{
+			AfterSequence: after, Account: opts.Account, OrderId: opts.OrderID, HeartbeatInterval: hb,
+		})
+		return receiverOf(s, err)
+	})
+}
+
+// Fills is OrderEvents restricted to fill events: each yielded event's Fill
+// is set, and its Order is the order right after the fill. Sequences are
+// those of the shared journal, so they have gaps, and resuming is the same.
+func (c *Client) Fills(ctx context.Context, opts StreamOptions) iter.Seq2[*gatewayv1.OrderEvent, error] {
+	hb := durationpb.New(opts.interval())
+	return follow(ctx, c.stream, opts, func(ctx context.Context, after int64) (receiver, error) {
+		s, err := c.rpc.StreamFills(ctx, &gatewayv1.StreamFillsRequest{
+			AfterSequence: after, Account: opts.Account, OrderId: opts.OrderID, HeartbeatInterval: hb,
+		})
+		return receiverOf(s, err)
+	})
+}
+
+// feedMessage is what both streaming responses are: an event or a heartbeat.
+type feedMessage interface {
+	GetEvent() *gatewayv1.OrderEvent
+	GetHeartbeat() *gatewayv1.Heartbeat
+}
+
+// receiver reads the next message of one open stream call.
+type receiver func() (feedMessage, error)
+
+// opener starts a stream call after the given sequence.
+type opener func(ctx context.Context, after int64) (receiver, error)
+
+// receiverOf adapts a generated stream, whose Recv returns *T, to receiver.
+func receiverOf[T any, PT interface {
+	*T
+	feedMessage
+}](s grpc.ServerStreamingClient[T], err error) (receiver, error) {
+	if err != nil {
+		return nil, err
+	}
+	return func() (feedMessage, error) {
+		msg, err := s.Recv()
+		if err != nil {
+			return nil, err
+		}
+		return PT(msg), nil
+	}, nil
+}
+
+// follow is the reconnecting feed behind OrderEvents and Fills: sessions one
+// after another from the cursor, with backoff between them.
+func follow(ctx context.Context, backoff RetryPolicy, opts StreamOptions, open opener) iter.Seq2[*gatewayv1.OrderEvent, error] {
+	return func(yield func(*gatewayv1.OrderEvent, error) bool) {
+		cur := cursor{last: opts.AfterSequence}
+		stallAfter := stallIntervals * opts.interval()
+		failures := 0
+		for {
+			received, stopped, err := session(ctx, open, &cur, stallAfter, yield)
+			if stopped {
+				return
+			}
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				yield(nil, ctxErr)
+				return
+			}
+			if !resumable(err) {
+				yield(nil, err)
+				return
+			}
+			if received {
+				failures = 0
+			}
+			failures++
+			if backoff.exhausted(failures) {
+				yield(nil, err)
+				return
+			}
+			if opts.OnReconnect != nil {
+				opts.OnReconnect(err, cur.last)
+			}
+			if sleep(ctx, backoff.backoff(failures)) != nil {
+				yield(nil, ctx.Err())
+				return
+			}
+		}
+	}
+}
+
+// session runs one stream call from the cursor until it fails or the caller
+// stops (stopped). received reports whether anything at all arrived, which
+// proves the gateway reachable and resets the reconnection backoff.
+func session(ctx context.Context, open opener, cur *cursor, stallAfter time.Duration, yield func(*gatewayv1.OrderEvent, error) bool) (received, stopped bool, err error) {
+	callCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// The watchdog runs only while waiting on the server, never while the
+	// caller handles an event: a slow consumer is not a stalled stream (the
+	// server cuts that one with RESOURCE_EXHAUSTED instead).
+	var stalled atomic.Bool
+	watchdog := time.AfterFunc(stallAfter, func() {
+		stalled.Store(true)
+		cancel()
+	})
+	defer watchdog.Stop()
+
+	recv, err := open(callCtx, cur.last)
+	for err == nil {
+		watchdog.Reset(stallAfter)
+		var msg feedMessage
+		msg, err = recv()
+		watchdog.Stop()
+		if err != nil {
+			break
+		}
+		received = true
+		if hb := msg.GetHeartbeat(); hb != nil {
+			cur.advance(hb.GetLastSequence())
+			continue
+		}
+		if ev := msg.GetEvent(); ev != nil && cur.accept(ev.GetSequence()) {
+			if !yield(ev, nil) {
+				return received, true, nil
+			}
+		}
+	}
+	switch {
+	case stalled.Load():
+		return received, false, ErrStalled
+	case errors.Is(err, io.EOF):
+		return received, false, ErrStreamEnded
+	}
+	return received, false, convert(ctx, err)
+}
+
+// resumable reports whether reopening the stream can cure err. The gateway
+// ends streams with UNAVAILABLE when it shuts down and RESOURCE_EXHAUSTED
+// (STREAM_BUFFER_OVERFLOW) when the consumer fell behind; both say to resume.
+// A CANCELLED the caller did not cause comes from the transport or a proxy.
+// Other RESOURCE_EXHAUSTED, e.g. a message over the size limit, would recur.
+func resumable(err error) bool {
+	if errors.Is(err, ErrStalled) || errors.Is(err, ErrStreamEnded) {
+		return true
+	}
+	switch Code(err) {
+	case codes.Unavailable, codes.Canceled, codes.Aborted:
+		return true
+	case codes.ResourceExhausted:
+		return Reason(err) == "STREAM_BUFFER_OVERFLOW"
+	}
+	return false
+}
