@@ -120,6 +120,11 @@ async def test_acknowledged_orders_survive_sigkill(tmp_path: Path) -> None:
                 assert got.order.spec.client_order_id == coid
                 assert got.order.status != S.ORDER_STATUS_UNSPECIFIED
 
+            # Before anything new happens, the journal replays in full.
+            replayed = await journal(stub)
+            assert replayed == list(range(1, len(replayed) + 1))
+            assert len(replayed) >= 2 * len(acked)
+
             # Retrying every attempt (acknowledged or not) yields exactly one order each.
             for coid in sorted(attempted):
                 i = int(coid.split("-")[1])

@@ -57,6 +57,20 @@ async def test_replay_from_zero_is_gap_free_and_resume_after_n_is_exact(gw: Gate
         ]
 
 
+async def test_restarted_gateway_replays_its_whole_journal(tmp_path: Path) -> None:
+    gw = await start_gateway(tmp_path / "replay.db")
+    await _fill_orders(gw, 2)
+    head = await _head(gw)
+    await stop_gateway(gw)
+    gw = await start_gateway(tmp_path / "replay.db")
+    try:
+        # No new event after the restart: the replay must come from the journal alone.
+        events = await read_events(gw, until=count(head))
+        assert _sequences(events) == list(range(1, head + 1))
+    finally:
+        await stop_gateway(gw)
+
+
 async def test_stream_dropped_midway_resumes_without_gap_or_duplicate(gw: Gateway) -> None:
     await _fill_orders(gw, 3, "before")
     received: list[int] = []

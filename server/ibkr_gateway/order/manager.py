@@ -95,6 +95,8 @@ class OrderManager:
         self._known_keys: set[tuple[str, str]] | None = None
         self._executions: set[str] = set()
         store.set_commit_listener(self._on_commit)
+        # Everything already in the journal counts as published: streams replay it.
+        event_bus.last_sequence = max(event_bus.last_sequence, store.last_sequence)
 
     # -- wiring -------------------------------------------------------------------
 
