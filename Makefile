@@ -8,7 +8,7 @@ GO_CLIENT := clients/go
 GO_CONTRACT_RUNNER := build/bin/contract-runner-go
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: go-test $(GO_CONTRACT_RUNNER) contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
+.PHONY: ts-build ts-test go-test $(GO_CONTRACT_RUNNER) contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
 
 $(STAMP): server/pyproject.toml clients/python/pyproject.toml requirements-dev.txt constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -41,7 +41,7 @@ serve: setup
 	$(BIN)/ibkr-gateway serve $(ARGS)
 
 ## test: every check and every test
-test: lint typecheck proto-check pytest go-test contract
+test: lint typecheck proto-check pytest go-test ts-test contract
 
 lint: setup
 	$(BIN)/ruff check .
@@ -70,8 +70,16 @@ pytest: setup
 	$(BIN)/python -m pytest -q
 
 ## contract: one gateway on a free port, then the contract-suite runner of every language
-contract: setup $(GO_CONTRACT_RUNNER)
+contract: setup ts-build $(GO_CONTRACT_RUNNER)
 	$(BIN)/python -m tests.contract.run_all
+
+## ts-build: compile the TypeScript client and its contract runner
+ts-build: $(TS_STAMP)
+	cd $(TS) && npm run build
+
+## ts-test: TypeScript client unit tests (node --test; no gateway needed)
+ts-test: $(TS_STAMP)
+	cd $(TS) && npm test
 
 ## go-test: build, vet, gofmt check and unit tests of the Go client (no server needed)
 go-test:

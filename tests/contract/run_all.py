@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # (language, command); "{target}" becomes host:port of the gateway.
 RUNNERS: list[tuple[str, list[str]]] = [
     ("python", [sys.executable, "-m", "tests.contract.runner", "--target", "{target}"]),
+    ("typescript", ["node", "clients/typescript/dist/contract/runner.js", "--target", "{target}"]),
     (
         "go",
         [

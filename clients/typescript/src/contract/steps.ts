@@ -1,0 +1,314 @@
+/**
+ * Executes contract-suite scenarios against a gateway, step by step, with the semantics of
+ * tests/contract/README.md (the Python runner tests/contract/runner.py is the reference).
+ *
+ * Unary calls go through the transport with the method descriptor looked up by name, so
+ * any RPC in scenarios.json works without a table here; errors are decoded by the client's
+ * toGatewayError. Streams are read raw (no resume logic): the suite tests the server.
+ */
+import {
+  fromJson,
+  toJson,
+  type DescMessage,
+  type DescMethod,
+  type DescMethodUnary,
+  type DescService,
+  type JsonObject,
+  type JsonValue,
+  type MessageShape,
+} from "@bufbuild/protobuf";
+import { createClient, type Client, type Transport } from "@connectrpc/connect";
+import { toGatewayError, type GatewayError } from "../errors.js";
+import { OrderEventSchema } from "../gen/ibkr/gateway/v1/events_pb.js";
+import { OrderGatewayService } from "../gen/ibkr/gateway/v1/gateway_pb.js";
+import { SimulatorControlService } from "../gen/ibkr/gateway/v1/simulator_pb.js";
+import {
+  arrayAt,
+  asInteger,
+  asString,
+  asText,
+  atPath,
+  expand,
+  isObject,
+  objectAt,
+  ScenarioFailed,
+} from "./scenario.js";
+
+/** Each step must finish within this, as in the reference runner. */
+export const STEP_TIMEOUT_MS = 10_000;
+
+/** Responses as protobuf JSON with proto field names and every implicit field present. */
+const JSON_OPTIONS = { useProtoFieldName: true, alwaysEmitImplicit: true } as const;
+
+const SERVICES: Readonly<Record<string, DescService>> = {
+  gateway: OrderGatewayService,
+  simulator: SimulatorControlService,
+};
+
+const EVENT_KINDS = ["status_change", "fill", "cancel", "modification"] as const;
+
+type Variables = Map<string, string>;
+
+export class Runner {
+  readonly #transport: Transport;
+  readonly #gateway: Client<typeof OrderGatewayService>;
+
+  constructor(transport: Transport) {
+    this.#transport = transport;
+    this.#gateway = createClient(OrderGatewayService, transport);
+  }
+
+  /** Runs every step of one scenario; throws ScenarioFailed naming the failing step. */
+  async run(scenario: JsonObject, runId: string): Promise<void> {
+    const variables: Variables = new Map([["run", runId]]);
+    const steps = arrayAt(scenario, "steps");
+    for (const [index, rawStep] of steps.entries()) {
+      const op = isObject(rawStep) ? String(rawStep["op"]) : "?";
+      try {
+        const step = expand(rawStep, variables);
+        if (!isObject(step)) {
+          throw new ScenarioFailed("a step must be an object");
+        }
+        await withTimeout(STEP_TIMEOUT_MS, (signal) => this.#step(step, variables, signal));
+      } catch (error) {
+        if (error instanceof StepTimedOut) {
+          throw new ScenarioFailed(`step ${index} (${op}) timed out`);
+        }
+        const message = error instanceof Error ? error.message : String(error);
+        throw new ScenarioFailed(`step ${index} (${op}): ${message}`);
+      }
+    }
+  }
+
+  async #step(step: JsonObject, variables: Variables, signal: AbortSignal): Promise<void> {
+    const op = step["op"];
+    switch (op) {
+      case "call":
+        return this.#call(step, variables, signal);
+      case "events":
+        return this.#events(step, variables, signal);
+      case "resume":
+        return this.#resume(step, signal);
+      default:
+        throw new ScenarioFailed(`unknown op ${JSON.stringify(op)}`);
+    }
+  }
+
+  async #call(step: JsonObject, variables: Variables, signal: AbortSignal): Promise<void> {
+    const serviceName = asString(step["service"] ?? "gateway", "service");
+    const service = SERVICES[serviceName];
+    if (service === undefined) {
+      throw new ScenarioFailed(`unknown service '${serviceName}'`);
+    }
+    const name = asString(step["method"], "method");
+    const method = service.methods.find((m) => m.name === name);
+    if (method === undefined || !isUnary(method)) {
+      throw new ScenarioFailed(`${service.typeName} has no unary method '${name}'`);
+    }
+    const request = parseRequest(method.input, step["request"] ?? {});
+    const expect = objectAt(step, "expect", {});
+    let document: JsonValue;
+    try {
+      const response = await this.#transport.unary(method, signal, undefined, undefined, request);
+      document = toJson(method.output, response.message, JSON_OPTIONS);
+    } catch (thrown) {
+      if (signal.aborted) {
+        throw thrown;
+      }
+      const error = toGatewayError(thrown);
+      if (!("error" in expect)) {
+        throw new ScenarioFailed(`${name} failed: ${error.codeName} ${error.rawMessage}`);
+      }
+      checkError(error, objectAt(expect, "error"));
+      return;
+    }
+    if ("error" in expect) {
+      const want = objectAt(expect, "error");
+      throw new ScenarioFailed(`${name} succeeded; expected ${asText(want["code"] ?? null)}`);
+    }
+    for (const [path, want] of Object.entries(objectAt(expect, "fields", {}))) {
+      const got = asText(atPath(document, path));
+      if (got !== want) {
+        throw new ScenarioFailed(`${name}: ${path} is '${got}', expected '${asText(want ?? null)}'`);
+      }
+    }
+    for (const [path, want] of Object.entries(objectAt(expect, "counts", {}))) {
+      const items = atPath(document, path);
+      const count = Array.isArray(items) ? items.length : NaN;
+      if (count !== want) {
+        throw new ScenarioFailed(`${name}: ${path} has ${count} items, not ${asText(want ?? null)}`);
+      }
+    }
+    for (const [variable, path] of Object.entries(objectAt(step, "save", {}))) {
+      variables.set(variable, asText(atPath(document, asString(path, "save path"))));
+    }
+  }
+
+  async #events(step: JsonObject, variables: Variables, signal: AbortSignal): Promise<void> {
+    const wanted = new Set(arrayAt(step, "orders").map((id) => asString(id, "order id")));
+    const until = Object.entries(objectAt(step, "until")).map(
+      ([orderId, status]) => [orderId, asString(status, "status")] as const,
+    );
+    const kept: JsonObject[] = [];
+    const done = (): boolean =>
+      until.every(([orderId, status]) =>
+        kept.some((event) => event["order_id"] === orderId && statusOf(event) === status),
+      );
+    await this.#read(0, signal, (event) => {
+      if (wanted.has(asString(event["order_id"], "order_id"))) {
+        kept.push(event);
+      }
+      return done();
+    });
+    for (const [orderId, kinds] of Object.entries(objectAt(step, "expect_kinds", {}))) {
+      const got = kept
+        .filter((event) => event["order_id"] === orderId)
+        .map((event) => `${kindOf(event)}:${statusOf(event).replace(/^ORDER_STATUS_/, "")}`);
+      const want = Array.isArray(kinds) ? kinds.map((kind) => asText(kind)) : [];
+      if (JSON.stringify(got) !== JSON.stringify(want)) {
+        throw new ScenarioFailed(`events of ${orderId}: ${JSON.stringify(got)}, expected ${JSON.stringify(kinds)}`);
+      }
+    }
+    for (const [orderId, fills] of Object.entries(objectAt(step, "expect_fills", {}))) {
+      const want = Array.isArray(fills) ? fills : [];
+      const got = kept.filter((event) => event["order_id"] === orderId && "fill" in event).map((event) => objectAt(event, "fill"));
+      if (got.length !== want.length) {
+        throw new ScenarioFailed(`${orderId} has ${got.length} fills, expected ${want.length}`);
+      }
+      for (const [index, wantFill] of want.entries()) {
+        const gotFill = got[index] ?? {};
+        for (const [key, value] of Object.entries(isObject(wantFill) ? wantFill : {})) {
+          const gotValue = asText(atPath(gotFill, key));
+          if (gotValue !== value) {
+            throw new ScenarioFailed(`fill ${key} of ${orderId}: ${gotValue} != ${asText(value ?? null)}`);
+          }
+        }
+      }
+    }
+    const saveAs = step["save_last_sequence"];
+    if (saveAs !== undefined) {
+      if (kept.length === 0) {
+        throw new ScenarioFailed("no event kept to take the last sequence from");
+      }
+      const last = kept.map((event) => BigInt(asString(event["sequence"], "sequence"))).reduce((a, b) => (a > b ? a : b));
+      variables.set(asString(saveAs, "save_last_sequence"), last.toString());
+    }
+  }
+
+  async #resume(step: JsonObject, signal: AbortSignal): Promise<void> {
+    const dropAfter = asInteger(step["drop_after"], "drop_after");
+    const until = asInteger(step["until_sequence"], "until_sequence");
+    const sequences: number[] = [];
+    const keep = (event: JsonObject): void => {
+      sequences.push(asInteger(event["sequence"], "sequence"));
+    };
+    await this.#read(0, signal, (event) => {
+      keep(event);
+      return sequences.length >= dropAfter;
+    });
+    await this.#read(sequences.at(-1) ?? 0, signal, (event) => {
+      keep(event);
+      return (sequences.at(-1) ?? 0) >= until;
+    });
+    const gapFree = sequences.every((sequence, index) => sequence === index + 1);
+    if (!gapFree) {
+      throw new ScenarioFailed(`resumed sequences are not gap-free: ${JSON.stringify(sequences)}`);
+    }
+  }
+
+  /**
+   * Reads StreamOrderEvents after `after`, skipping heartbeats, handing each event (as
+   * protobuf JSON) to onEvent until it returns true; then cancels the call.
+   */
+  async #read(after: number, signal: AbortSignal, onEvent: (event: JsonObject) => boolean): Promise<void> {
+    const call = new AbortController();
+    const stop = (): void => call.abort();
+    signal.addEventListener("abort", stop, { once: true });
+    try {
+      const stream = this.#gateway.streamOrderEvents({ afterSequence: BigInt(after) }, { signal: call.signal });
+      for await (const message of stream) {
+        if (message.payload.case === "event") {
+          const event = toJson(OrderEventSchema, message.payload.value, JSON_OPTIONS);
+          if (onEvent(event as JsonObject)) {
+            return;
+          }
+        }
+      }
+    } finally {
+      signal.removeEventListener("abort", stop);
+      call.abort();
+    }
+    throw new ScenarioFailed("stream ended early");
+  }
+}
+
+function parseRequest(schema: DescMessage, json: JsonValue): MessageShape<DescMessage> {
+  try {
+    return fromJson(schema, json);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ScenarioFailed(`request is not a valid ${schema.typeName}: ${message}`);
+  }
+}
+
+/** DescMethod is not a union narrowed by methodKind, hence the guard. */
+function isUnary(method: DescMethod): method is DescMethodUnary {
+  return method.methodKind === "unary";
+}
+
+function checkError(error: GatewayError, want: JsonObject): void {
+  const code = asString(want["code"], "error code");
+  if (error.codeName !== code) {
+    throw new ScenarioFailed(`status ${error.codeName} (${error.rawMessage}), not ${code}`);
+  }
+  // The reference runner insists on a google.rpc.Status, even when nothing is asked of it.
+  if (!error.trailers.has("grpc-status-details-bin")) {
+    throw new ScenarioFailed("error carries no google.rpc.Status details");
+  }
+  if ("reason" in want && error.reason !== want["reason"]) {
+    throw new ScenarioFailed(`reason '${error.reason}', expected '${asText(want["reason"] ?? null)}'`);
+  }
+  const fields = new Set(error.fieldViolations.map((v) => v.field));
+  const missing = (Array.isArray(want["field_violations"]) ? want["field_violations"] : [])
+    .map((field) => asString(field, "field violation"))
+    .filter((field) => !fields.has(field))
+    .sort();
+  if (missing.length > 0) {
+    throw new ScenarioFailed(`no field violation for ${JSON.stringify(missing)}; got ${JSON.stringify([...fields].sort())}`);
+  }
+}
+
+function statusOf(event: JsonObject): string {
+  return asText(atPath(event, "order.status"));
+}
+
+function kindOf(event: JsonObject): string {
+  const kind = EVENT_KINDS.find((name) => name in event);
+  if (kind === undefined) {
+    throw new ScenarioFailed(`event ${asText(event["sequence"] ?? null)} has no kind`);
+  }
+  return kind;
+}
+
+class StepTimedOut extends Error {}
+
+/**
+ * Runs work with a signal that aborts after ms. The race also covers work that would
+ * ignore the signal, so no step can hang the runner.
+ */
+async function withTimeout(ms: number, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new StepTimedOut());
+    }, ms);
+  });
+  try {
+    await Promise.race([work(controller.signal), timedOut]);
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Typed errors. Every failure of a GatewayClient call is a GatewayError (or a subclass for
+ * the codes the gateway uses on purpose), so callers branch with `instanceof` and read the
+ * gateway's machine-readable reason instead of parsing messages.
+ */
+import { Code, ConnectError } from "@connectrpc/connect";
+import { BadRequestSchema, ErrorInfoSchema } from "./google-rpc.js";
+
+/** gRPC canonical code names, as the gRPC spec (and the contract suite) spells them. */
+const CODE_NAMES: Readonly<Record<Code, string>> = {
+  [Code.Canceled]: "CANCELLED",
+  [Code.Unknown]: "UNKNOWN",
+  [Code.InvalidArgument]: "INVALID_ARGUMENT",
+  [Code.DeadlineExceeded]: "DEADLINE_EXCEEDED",
+  [Code.NotFound]: "NOT_FOUND",
+  [Code.AlreadyExists]: "ALREADY_EXISTS",
+  [Code.PermissionDenied]: "PERMISSION_DENIED",
+  [Code.ResourceExhausted]: "RESOURCE_EXHAUSTED",
+  [Code.FailedPrecondition]: "FAILED_PRECONDITION",
+  [Code.Aborted]: "ABORTED",
+  [Code.OutOfRange]: "OUT_OF_RANGE",
+  [Code.Unimplemented]: "UNIMPLEMENTED",
+  [Code.Internal]: "INTERNAL",
+  [Code.Unavailable]: "UNAVAILABLE",
+  [Code.DataLoss]: "DATA_LOSS",
+  [Code.Unauthenticated]: "UNAUTHENTICATED",
+};
+
+/** The gRPC name of a status code, e.g. "ALREADY_EXISTS" for Code.AlreadyExists. */
+export function grpcCodeName(code: Code): string {
+  return CODE_NAMES[code] ?? `CODE_${String(code)}`;
+}
+
+/** One invalid request field, from google.rpc.BadRequest. */
+export interface FieldViolation {
+  /** Dotted path of the field in the request, e.g. "order.quantity". */
+  readonly field: string;
+  readonly description: string;
+}
+
+export interface GatewayErrorInit {
+  code: Code;
+  message: string;
+  reason?: string;
+  domain?: string;
+  metadata?: Readonly<Record<string, string>>;
+  fieldViolations?: readonly FieldViolation[];
+  trailers?: Headers;
+  cause?: unknown;
+}
+
+/** A failed gateway call. */
+export class GatewayError extends Error {
+  /** gRPC status code (Connect's Code enum has the gRPC numbers). */
+  readonly code: Code;
+  /** google.rpc.ErrorInfo.reason, e.g. "CLIENT_ORDER_ID_CONFLICT"; "" when none was sent. */
+  readonly reason: string;
+  /** google.rpc.ErrorInfo.domain: "ibkr-gateway" for the gateway's own errors. */
+  readonly domain: string;
+  /** google.rpc.ErrorInfo.metadata: facts about the failure, e.g. the conflicting order. */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** google.rpc.BadRequest violations; empty unless the code is INVALID_ARGUMENT. */
+  readonly fieldViolations: readonly FieldViolation[];
+  /** Response headers and trailers of the failed call. */
+  readonly trailers: Headers;
+  /** The server's message, without the code prefix. */
+  readonly rawMessage: string;
+  /**
+   * Set by submitOrder/submitBracket: the client_order_id that was sent, so that an order
+   * whose fate is unknown (e.g. UNAVAILABLE after every retry) can be looked up with
+   * getOrder({ clientOrderId }) even when the client generated the id.
+   */
+  clientOrderId: string | undefined;
+
+  constructor(init: GatewayErrorInit) {
+    super(`[${grpcCodeName(init.code)}] ${init.message}`, { cause: init.cause });
+    this.name = new.target.name;
+    this.code = init.code;
+    this.rawMessage = init.message;
+    this.reason = init.reason ?? "";
+    this.domain = init.domain ?? "";
+    this.metadata = init.metadata ?? {};
+    this.fieldViolations = init.fieldViolations ?? [];
+    this.trailers = init.trailers ?? new Headers();
+    this.clientOrderId = undefined;
+  }
+
+  /** The gRPC name of the code, e.g. "NOT_FOUND". */
+  get codeName(): string {
+    return grpcCodeName(this.code);
+  }
+}
+
+/** INVALID_ARGUMENT: bad quantity, price, symbol, enum, id; see fieldViolations. */
+export class InvalidArgumentError extends GatewayError {}
+/** NOT_FOUND: no such order. */
+export class NotFoundError extends GatewayError {}
+/** ALREADY_EXISTS: the client_order_id is taken by a different spec. */
+export class AlreadyExistsError extends GatewayError {}
+/** FAILED_PRECONDITION: e.g. cancel or modify of a finished order. */
+export class FailedPreconditionError extends GatewayError {}
+/** RESOURCE_EXHAUSTED: e.g. a stream consumer fell too far behind. */
+export class ResourceExhaustedError extends GatewayError {}
+/** UNAVAILABLE: gateway unreachable, shutting down, or its store failed. */
+export class UnavailableError extends GatewayError {}
+
+const SUBCLASSES: Partial<Record<Code, new (init: GatewayErrorInit) => GatewayError>> = {
+  [Code.InvalidArgument]: InvalidArgumentError,
+  [Code.NotFound]: NotFoundError,
+  [Code.AlreadyExists]: AlreadyExistsError,
+  [Code.FailedPrecondition]: FailedPreconditionError,
+  [Code.ResourceExhausted]: ResourceExhaustedError,
+  [Code.Unavailable]: UnavailableError,
+};
+
+/** Builds the GatewayError subclass that belongs to init.code. */
+export function gatewayError(init: GatewayErrorInit): GatewayError {
+  const Subclass = SUBCLASSES[init.code] ?? GatewayError;
+  return new Subclass(init);
+}
+
+/**
+ * Converts anything a Connect call can throw into a GatewayError, decoding the google.rpc
+ * details. Non-Connect values (a network error, an AbortSignal reason) go through
+ * ConnectError.from, which gives them a code the same way Connect itself would.
+ */
+export function toGatewayError(thrown: unknown): GatewayError {
+  if (thrown instanceof GatewayError) {
+    return thrown;
+  }
+  const error = ConnectError.from(thrown);
+  // Several ErrorInfo details would be unusual; the first names the primary reason.
+  const info = error.findDetails(ErrorInfoSchema)[0];
+  const fieldViolations = error
+    .findDetails(BadRequestSchema)
+    .flatMap((bad) => bad.fieldViolations)
+    .map((v) => ({ field: v.field, description: v.description }));
+  return gatewayError({
+    code: error.code,
+    message: error.rawMessage,
+    reason: info?.reason ?? "",
+    domain: info?.domain ?? "",
+    metadata: info ? { ...info.metadata } : {},
+    fieldViolations,
+    trailers: error.metadata,
+    cause: error.cause ?? error,
+  });
+}
+
+/** The error a call ends with when the caller's AbortSignal fires. */
+export function abortedError(signal: AbortSignal): GatewayError {
+  return new GatewayError({
+    code: Code.Canceled,
+    message: "the operation was aborted",
+    cause: signal.reason,
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * TypeScript client of the IBKR order gateway.
+ *
+ * ```ts
+ * const gateway = createGatewayClient({ baseUrl: "http://127.0.0.1:50051" });
+ * const order = await gateway.submitOrder({ contract: { symbol: "AAPL" }, side: Side.BUY,
+ *   quantity: "100", orderType: OrderType.LIMIT, limitPrice: "187.25" });
+ * ```
+ *
+ * Quantities and prices are decimal strings, never numbers.
+ */
+export {
+  createGatewayClient,
+  GatewayClient,
+  type BracketInit,
+  type BracketOrders,
+  type CallOptions,
+  type GatewayClientOptions,
+  type ListFillsFilter,
+  type ListOrdersFilter,
+  type OrderChanges,
+  type OrderRef,
+  type OrderSpecInit,
+  type StreamDefaults,
+  type StreamOptions,
+  type SubmitOptions,
+} from "./client.js";
+export {
+  AlreadyExistsError,
+  FailedPreconditionError,
+  GatewayError,
+  grpcCodeName,
+  InvalidArgumentError,
+  NotFoundError,
+  ResourceExhaustedError,
+  toGatewayError,
+  UnavailableError,
+  type FieldViolation,
+} from "./errors.js";
+export { BadRequestSchema, ErrorInfoSchema, type BadRequest, type ErrorInfo } from "./google-rpc.js";
+export { ResumableStream, SequenceCursor, type ReconnectInfo } from "./resume.js";
+export type { BackoffOptions, RetryOptions } from "./retry.js";
+export { Code } from "@connectrpc/connect";
+// The contract's messages, enums and service descriptors.
+export * from "./gen/ibkr/gateway/v1/orders_pb.js";
+export * from "./gen/ibkr/gateway/v1/events_pb.js";
+export * from "./gen/ibkr/gateway/v1/gateway_pb.js";
+export * from "./gen/ibkr/gateway/v1/simulator_pb.js";
