@@ -203,6 +203,8 @@ class OrderManager:
     # -- submit -------------------------------------------------------------------
 
     def with_defaults(self, spec: OrderSpec) -> OrderSpec:
+        if spec.account and spec.client_order_id:
+            return spec
         return replace(
             spec,
             account=spec.account or self.default_account,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -229,10 +228,7 @@ def contract_to_proto(c: Contract) -> orders_pb2.Contract:
     )
 
 
-@functools.lru_cache(maxsize=8192)
 def spec_to_proto(s: OrderSpec) -> orders_pb2.OrderSpec:
-    """Cached: a spec is shared by every snapshot of its order. Callers copy the
-    result into a parent message and never change it."""
     return orders_pb2.OrderSpec(
         client_order_id=s.client_order_id,
         account=s.account,
