@@ -1,4 +1,4 @@
-"""Command line: `ibkr-gateway serve`."""
+"""Command line: `ibkr-gateway serve`, and `ibkr-gateway tws-sim` (a fake IB Gateway)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import click
 from ibkr_gateway.gateway import BrokerConnectionError
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.rpc.server import GatewayConfig, GatewayServer
+from ibkr_gateway.sim.tws import DEFAULT_ACCOUNT, TwsSimulator
 
 DEFAULTS = GatewayConfig()
 
@@ -163,6 +164,50 @@ async def _serve(config: GatewayConfig) -> None:
         loop.add_signal_handler(sig, stopping.set)
     await stopping.wait()
     await server.stop()
+
+
+@main.command("tws-sim")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=4002,
+    show_default=True,
+    help="TWS API port (4002 is IB Gateway's paper port). 0 picks a free port.",
+)
+@click.option(
+    "--account",
+    default=DEFAULT_ACCOUNT,
+    show_default=True,
+    help="The managed account the simulator reports.",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
+    default="INFO",
+    show_default=True,
+    help="Logging threshold.",
+)
+def tws_sim(host: str, port: int, account: str, log_level: str) -> None:
+    """Run a fake IB Gateway (TWS API protocol, server version 178) in front of the
+    simulated exchange, until SIGINT or SIGTERM."""
+    logging.basicConfig(
+        level=log_level,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    asyncio.run(_tws_sim(host, port, account))
+
+
+async def _tws_sim(host: str, port: int, account: str) -> None:
+    simulator = TwsSimulator(account=account)
+    bound = await simulator.start(host, port)
+    logging.getLogger("ibkr_gateway.sim.tws").info("tws-sim listening on %s:%d", host, bound)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    await stopping.wait()
+    await simulator.stop()
 
 
 if __name__ == "__main__":

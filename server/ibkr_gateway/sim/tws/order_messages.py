@@ -41,6 +41,9 @@ class OrderView:
     trail_stop_price: Decimal | None
     status: str
     filled: Decimal
+    remaining: Decimal = Decimal(0)
+    avg_fill_price: Decimal = Decimal(0)
+    last_fill_price: Decimal = Decimal(0)
     parent_perm_id: int = 0
     completed_time: str = ""
 

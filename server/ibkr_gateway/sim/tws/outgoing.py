@@ -36,7 +36,6 @@ COMPLETED_ORDER = 101
 COMPLETED_ORDERS_END = 102
 
 # IB error codes the simulator sends itself (the exchange has its own).
-DUPLICATE_ORDER_ID = 103
 MODIFY_MISMATCH = 105
 ORDER_CANCELLED = 202
 READ_ERROR = 320
@@ -61,12 +60,6 @@ class Out:
 
     def encode(self) -> bytes:
         return encode_message(self.fields)
-
-    @property
-    def message_id(self) -> int:
-        first = self.fields[0]
-        assert isinstance(first, int)
-        return first
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,297 @@
+"""`TwsSimulator`: the simulated exchange behind the TWS socket protocol.
+
+Drive the market through the simulator (`set_price`, `fill`, `end_of_day`), not the
+exchange directly: the simulator logs executions and routes reports to the session that
+owns each order as they pass, and reports of a client that is not connected are
+dropped, to be recovered with reqOpenOrders / reqCompletedOrders / reqExecutions.
+
+Fault injection: `drop_connections()`, `commission_delay`, `drop_commissions`,
+`duplicate_status`, `reorder_status`, `reject_next(code, message)`, and a second
+connection with a client id in use (error 326, closed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from ibkr_gateway.broker import BrokerReport
+from ibkr_gateway.sim.exchange import SimOrder, SimulatedExchange
+from ibkr_gateway.sim.tws import outgoing
+from ibkr_gateway.sim.tws.executions import ExecutionLog
+from ibkr_gateway.sim.tws.incoming import (
+    CancelOrder,
+    GlobalCancel,
+    ReqAccountUpdates,
+    ReqAccountUpdatesMulti,
+    ReqAutoOpenOrders,
+    ReqCompletedOrders,
+    ReqCurrentTime,
+    ReqExecutions,
+    ReqIds,
+    ReqOpenOrders,
+    ReqPositions,
+    Request,
+    StartApi,
+    Unhandled,
+)
+from ibkr_gateway.sim.tws.order_messages import OrderView, completed_order, open_order
+from ibkr_gateway.sim.tws.orders import DeskResult, OrderDesk
+from ibkr_gateway.sim.tws.outgoing import Kind, Out
+from ibkr_gateway.sim.tws.place_order import PlaceOrder
+from ibkr_gateway.sim.tws.reports import ReportTranslator, Routed, reorder_statuses
+from ibkr_gateway.sim.tws.session import ClientSession
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ACCOUNT = "DU123456"
+
+
+def status_message(v: OrderView) -> Out:
+    return outgoing.order_status(
+        v.order_id,
+        v.status,
+        v.filled,
+        v.remaining,
+        v.avg_fill_price,
+        v.perm_id,
+        v.order.parent_id,
+        v.last_fill_price,
+        v.client_id,
+    )
+
+
+class TwsSimulator:
+    def __init__(
+        self,
+        exchange: SimulatedExchange | None = None,
+        *,
+        account: str = DEFAULT_ACCOUNT,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        tag = f"{int(time.time() * 1000):012x}"
+        self.exchange = exchange or SimulatedExchange(session_tag=tag)
+        self.account = account
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self.desk = OrderDesk(self.exchange, account, self._clock)
+        self.executions = ExecutionLog()
+        self._translator = ReportTranslator(self.desk, self.executions)
+        self._server: asyncio.Server | None = None
+        self._port = 0
+        self._connections: set[ClientSession] = set()
+        self._clients: dict[int, ClientSession] = {}
+        self._sessions: set[asyncio.Task[Any]] = set()
+        self._late: set[asyncio.Task[None]] = set()
+        # Fault injection, read as each message goes out.
+        self.commission_delay = 0.0
+        self.drop_commissions = False
+        self.duplicate_status = False
+        self.reorder_status = False
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> int:
+        self._server = await asyncio.start_server(self._on_connect, host, port)
+        self._port = self._server.sockets[0].getsockname()[1]
+        return self._port
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+        for session in list(self._connections):
+            session.abort()
+        for task in self._late:
+            task.cancel()
+        # Session tasks are not cancelled: asyncio's stream callback (3.11) would raise
+        # on a cancelled one. Aborted sockets end them at their next read.
+        await asyncio.gather(*self._sessions, *self._late, return_exceptions=True)
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def client_ids(self) -> list[int]:
+        return sorted(self._clients)
+
+    # -- market control and faults ----------------------------------------------------
+
+    def set_price(
+        self, symbol: str, price: Decimal | str, available: Decimal | str | None = None
+    ) -> None:
+        amount = None if available is None else Decimal(available)
+        self._publish(self.desk.set_price(symbol, Decimal(price), amount))
+
+    def fill(
+        self,
+        order_id: int,
+        quantity: Decimal | str | None = None,
+        price: Decimal | str | None = None,
+        *,
+        client_id: int | None = None,
+    ) -> None:
+        """Trades a client's working order regardless of the market (all of what is
+        left unless `quantity`); ExchangeError if it is not working. `client_id` is
+        needed only when several clients used this order id."""
+        qty = None if quantity is None else Decimal(quantity)
+        px = None if price is None else Decimal(price)
+        self._publish(self.exchange.fill(self.desk.resolve(order_id, client_id), qty, px))
+
+    def exchange_order(self, order_id: int, client_id: int | None = None) -> SimOrder:
+        """The exchange's state of a client's order (test inspection)."""
+        return self.exchange.orders[self.desk.resolve(order_id, client_id)]
+
+    def end_of_day(self) -> None:
+        """Cancels DAY and OPG orders, and GTD orders whose date has come."""
+        self._publish(self.desk.end_of_day())
+
+    def reject_next(self, code: int, message: str) -> None:
+        self.exchange.reject_next_order(code, message)
+
+    def drop_connections(self) -> None:
+        for session in list(self._connections):
+            session.abort()
+
+    # -- sessions (SessionHost) ---------------------------------------------------------
+
+    def attach(self, session: ClientSession) -> bool:
+        assert session.client_id is not None
+        if session.client_id in self._clients:
+            return False
+        self._clients[session.client_id] = session
+        return True
+
+    def detach(self, session: ClientSession) -> None:
+        self._connections.discard(session)
+        if session.client_id is not None and self._clients.get(session.client_id) is session:
+            del self._clients[session.client_id]
+            self.desk.drop_client(session.client_id)
+
+    def next_valid_id(self) -> int:
+        return self.desk.next_order_id
+
+    def handle(self, session: ClientSession, request: Request) -> None:
+        client = session.client_id
+        assert client is not None
+        if isinstance(request, PlaceOrder):
+            self._apply(client, self.desk.place(client, request))
+        elif isinstance(request, CancelOrder):
+            self._apply(client, self.desk.cancel(client, request.order_id))
+        elif isinstance(request, GlobalCancel):
+            self._apply(client, self.desk.cancel_all(client))
+        elif isinstance(request, ReqExecutions):
+            self._answer_executions(session, client, request)
+        elif isinstance(request, Unhandled):
+            log.info("tws-sim: ignoring message id %s from client %s", request.message_id, client)
+        elif isinstance(request, ReqAutoOpenOrders):
+            log.info("tws-sim: reqAutoOpenOrders(%s) from client %s", request.auto_bind, client)
+        elif not isinstance(request, StartApi):  # the session answers startApi itself
+            session.send(self._answer(client, request))
+
+    def _answer(self, client: int, request: Request) -> list[Out]:
+        """Answers to queries, each ending with its end marker where it has one
+        (ib_async's connect waits for every one of them)."""
+        if isinstance(request, ReqIds):
+            return [outgoing.next_valid_id(self.desk.next_order_id)]
+        if isinstance(request, ReqCurrentTime):
+            return [outgoing.current_time(int(self._clock().timestamp()))]
+        if isinstance(request, ReqOpenOrders):
+            views = self.desk.open_views(None if request.all_clients else client)
+            pairs = [m for v in views for m in (open_order(v), status_message(v))]
+            return [*pairs, outgoing.open_order_end()]
+        if isinstance(request, ReqCompletedOrders):
+            views = self.desk.completed_views()
+            return [*map(completed_order, views), outgoing.completed_orders_end()]
+        if isinstance(request, ReqPositions):
+            positions = [
+                outgoing.position(p.account, p.contract, p.quantity, p.average_cost)
+                for p in self.executions.positions()
+            ]
+            return [*positions, outgoing.position_end()]
+        if isinstance(request, ReqAccountUpdates):
+            account = request.account or self.account
+            return [outgoing.account_download_end(account)] if request.subscribe else []
+        if isinstance(request, ReqAccountUpdatesMulti):
+            return [outgoing.account_update_multi_end(request.req_id)]
+        raise AssertionError(f"no answer for {request!r}")
+
+    # -- internals ------------------------------------------------------------------
+
+    async def _on_connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        session = ClientSession(self, reader, writer)
+        task = asyncio.current_task()
+        assert task is not None
+        self._sessions.add(task)
+        self._connections.add(session)
+        try:
+            await session.run()
+        except Exception:
+            # A bug here must not pass silently as an unretrieved task exception.
+            log.exception("tws-sim: session %r failed", session)
+            session.abort()
+        finally:
+            self._sessions.discard(task)
+
+    def _answer_executions(
+        self, session: ClientSession, client: int, request: ReqExecutions
+    ) -> None:
+        messages: list[Out] = []
+        for entry in self.executions.matching(client, request.filter):
+            messages.append(outgoing.exec_details(request.req_id, entry.view))
+            if entry.commission is not None and not self.drop_commissions:
+                c = entry.commission
+                messages.append(
+                    outgoing.commission_report(
+                        c.execution_id, c.commission, c.currency, entry.view.order_id
+                    )
+                )
+        session.send([*messages, outgoing.exec_details_end(request.req_id)])
+
+    def _apply(self, client: int, result: DeskResult) -> None:
+        routed = [
+            Routed(client, outgoing.error(e.broker_order_id, e.code, e.message))
+            for e in result.errors
+        ]
+        routed += self._translator.translate(result.reports, modified=result.modified)
+        self._deliver(routed)
+
+    def _publish(self, reports: Sequence[BrokerReport]) -> None:
+        self._deliver(self._translator.translate(reports))
+
+    def _deliver(self, routed: list[Routed]) -> None:
+        by_client: dict[int, list[Out]] = {}
+        for r in routed:
+            by_client.setdefault(r.client_id, []).append(r.out)
+        for client_id, messages in by_client.items():
+            session = self._clients.get(client_id)
+            if session is None:
+                log.debug(
+                    "tws-sim: client %s is not connected; %d messages dropped",
+                    client_id,
+                    len(messages),
+                )
+                continue
+            if self.reorder_status:
+                messages = reorder_statuses(messages)
+            late = [m for m in messages if m.kind is Kind.COMMISSION]
+            if late and (self.drop_commissions or self.commission_delay > 0):
+                messages = [m for m in messages if m.kind is not Kind.COMMISSION]
+                if not self.drop_commissions:
+                    self._send_later(session, late, self.commission_delay)
+            session.send(messages)
+
+    def _send_later(self, session: ClientSession, messages: list[Out], delay: float) -> None:
+        async def send() -> None:
+            await asyncio.sleep(delay)
+            session.send(messages)
+
+        task = asyncio.get_running_loop().create_task(send(), name="tws-sim late commission")
+        self._late.add(task)
+        task.add_done_callback(self._late.discard)

@@ -1,0 +1,58 @@
+"""Fixtures for running the real ib_async against the TWS simulator on port 0."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator
+
+import pytest
+from ib_async import IB
+
+from ibkr_gateway.sim.tws import TwsSimulator
+
+CONNECT_TIMEOUT = 2.0
+
+
+@pytest.fixture(autouse=True)
+def ib_async_decoded_everything(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fails the test if ib_async dropped a message it could not decode, or got a
+    status for an order it did not know (both are simulator bugs)."""
+    caplog.set_level(logging.INFO, logger="ib_async")
+    yield
+    bad = [
+        f"{r.name}: {r.getMessage()}"
+        for r in caplog.records
+        if (r.name == "ib_async.Decoder" and r.levelno >= logging.WARNING)
+        or "No order found" in r.getMessage()
+    ]
+    assert bad == []
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[TwsSimulator]:
+    simulator = TwsSimulator()
+    await simulator.start()
+    yield simulator
+    await simulator.stop()
+
+
+async def connect(sim: TwsSimulator, client_id: int = 1) -> IB:
+    ib = IB()
+    await ib.connectAsync("127.0.0.1", sim.port, clientId=client_id, timeout=CONNECT_TIMEOUT)
+    return ib
+
+
+@pytest.fixture
+async def ib(sim: TwsSimulator) -> AsyncIterator[IB]:
+    client = await connect(sim)
+    yield client
+    client.disconnect()
+
+
+async def until(condition: Callable[[], object], seconds: float = 2.0) -> None:
+    """Waits for a condition the event loop will make true; fails after `seconds`."""
+    async with asyncio.timeout(seconds):
+        # Polling: conditions span ib_async and the simulator, which share no event.
+        while not condition():  # noqa: ASYNC110
+            await asyncio.sleep(0.005)

@@ -1,0 +1,172 @@
+"""Fault injection in the TWS simulator, seen through the real ib_async: dropped
+connections, fills while no client is connected, late or missing commission reports,
+duplicated and reordered order statuses."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from ib_async import IB, LimitOrder, MarketOrder, Stock
+
+from ibkr_gateway.sim.tws import TwsSimulator
+from tests.ib.conftest import CONNECT_TIMEOUT, connect, until
+from tests.ib.wire import FrameTap
+
+AAPL = Stock("AAPL", "SMART", "USD")
+ORDER_STATUS, OPEN_ORDER, EXEC_DETAILS = 3, 5, 11
+
+
+async def tapped(sim: TwsSimulator) -> tuple[IB, FrameTap]:
+    ib = IB()
+    tap = FrameTap()
+    ib.client.conn.hasData += tap.feed
+    await ib.connectAsync("127.0.0.1", sim.port, clientId=1, timeout=CONNECT_TIMEOUT)
+    return ib, tap
+
+
+def commission_times(ib: IB) -> list[float]:
+    times: list[float] = []
+    ib.commissionReportEvent += lambda *_: times.append(time.monotonic())
+    return times
+
+
+async def test_drop_connections_fires_disconnected_event(ib: IB, sim: TwsSimulator) -> None:
+    gone = asyncio.Event()
+    ib.disconnectedEvent += gone.set
+    sim.drop_connections()
+    await asyncio.wait_for(gone.wait(), 1)
+    assert not ib.isConnected()
+    assert sim.client_ids == []
+    again = await connect(sim)
+    assert sim.client_ids == [1]
+    again.disconnect()
+
+
+async def test_fills_while_disconnected_are_recovered_after_reconnect(
+    ib: IB, sim: TwsSimulator
+) -> None:
+    fills_now = ib.placeOrder(AAPL, LimitOrder("BUY", 10, 90, orderRef="will-fill"))
+    stays_open = ib.placeOrder(AAPL, LimitOrder("BUY", 5, 80, orderRef="stays-open"))
+    partly = ib.placeOrder(AAPL, LimitOrder("SELL", 8, 150, orderRef="partly"))
+    await until(lambda: stays_open.orderStatus.status == "Submitted")
+    await until(lambda: partly.orderStatus.status == "Submitted")
+    sim.drop_connections()
+    await until(lambda: not ib.isConnected())
+
+    sim.set_price("AAPL", "89")
+    sim.fill(partly.order.orderId, "3", "151")
+
+    again = await connect(sim)
+    try:
+        executions = await again.reqExecutionsAsync()
+        assert sorted((f.execution.orderRef, f.execution.shares) for f in executions) == [
+            ("partly", 3.0),
+            ("will-fill", 10.0),
+        ]
+        # A repeated reqExecutions returns new Fill objects; ib_async puts commission
+        # reports on the ones it first saw (the connect's own reqExecutions).
+        assert [f.commissionReport.commission for f in again.fills()] == [1.0, 1.0]
+        assert {f.execution.orderId for f in executions} == {
+            fills_now.order.orderId,
+            partly.order.orderId,
+        }
+        open_trades = {t.order.orderRef: t for t in again.openTrades()}
+        assert sorted(open_trades) == ["partly", "stays-open"]
+        assert open_trades["partly"].orderStatus.filled == 3.0
+        assert open_trades["partly"].orderStatus.remaining == 5.0
+        completed = await again.reqCompletedOrdersAsync(False)
+        assert [(t.order.orderRef, t.orderStatus.status) for t in completed] == [
+            ("will-fill", "Filled")
+        ]
+        assert completed[0].order.permId == fills_now.order.permId
+        assert {p.position for p in again.positions()} == {7.0}  # +10 -3
+        # Reconnected, the session is live again for its old orders.
+        again.cancelOrder(open_trades["stays-open"].order)
+        await until(lambda: open_trades["stays-open"].orderStatus.status == "Cancelled")
+    finally:
+        again.disconnect()
+
+
+async def test_commission_delay_sends_the_report_late(ib: IB, sim: TwsSimulator) -> None:
+    sim.commission_delay = 0.2
+    reports = commission_times(ib)
+    trade = ib.placeOrder(AAPL, MarketOrder("BUY", 10))
+    await until(lambda: trade.orderStatus.status == "Filled")
+    filled_at = time.monotonic()
+    assert reports == []
+    await until(lambda: reports)
+    assert reports[0] - filled_at > 0.1
+    assert trade.fills[0].commissionReport.commission == 1.0
+
+
+async def test_late_commission_of_a_dropped_session_is_not_sent_to_the_next(
+    ib: IB, sim: TwsSimulator
+) -> None:
+    sim.commission_delay = 0.1
+    trade = ib.placeOrder(AAPL, MarketOrder("BUY", 10))
+    await until(lambda: trade.orderStatus.status == "Filled")
+    sim.drop_connections()
+    again = await connect(sim)
+    try:
+        reports = commission_times(again)
+        await asyncio.sleep(0.2)
+        assert reports == []
+        (fill,) = again.fills()
+        assert fill.commissionReport.commission == 1.0
+    finally:
+        again.disconnect()
+
+
+async def test_drop_commissions_never_sends_them(ib: IB, sim: TwsSimulator) -> None:
+    sim.drop_commissions = True
+    reports = commission_times(ib)
+    trade = ib.placeOrder(AAPL, MarketOrder("BUY", 10))
+    await until(lambda: trade.orderStatus.status == "Filled")
+    (fill,) = await ib.reqExecutionsAsync()
+    await asyncio.sleep(0.05)
+    assert reports == []
+    assert fill.commissionReport.commission == 0.0
+
+
+async def test_duplicate_status_sends_every_order_status_twice(sim: TwsSimulator) -> None:
+    sim.duplicate_status = True
+    ib, tap = await tapped(sim)
+    try:
+        changes: list[str] = []
+        ib.orderStatusEvent += lambda t: changes.append(t.orderStatus.status)
+        trade = ib.placeOrder(AAPL, MarketOrder("BUY", 10))
+        await until(lambda: trade.orderStatus.status == "Filled")
+        await asyncio.sleep(0.02)
+    finally:
+        ib.disconnect()
+    statuses = [m[2] for m in tap.messages(ORDER_STATUS)]
+    assert statuses == ["Submitted", "Submitted", "Filled", "Filled"]
+    # ib_async swallows an orderStatus that changes nothing: one event per change.
+    assert changes == ["Submitted", "Filled"]
+    assert len(trade.fills) == 1
+
+
+async def test_reorder_status_sends_status_before_open_order_and_execution(
+    sim: TwsSimulator,
+) -> None:
+    sim.reorder_status = True
+    ib, tap = await tapped(sim)
+    reports: list[Any] = []
+    ib.commissionReportEvent += lambda *args: reports.append(args)
+    try:
+        trade = ib.placeOrder(AAPL, MarketOrder("BUY", 10))
+        await until(lambda: trade.orderStatus.status == "Filled" and reports)
+    finally:
+        ib.disconnect()
+    sequence = [(int(m[0]), m[2] if m[0] == "3" else "") for m in tap.messages(3, 5, 11, 59)]
+    assert sequence == [
+        (ORDER_STATUS, "Submitted"),
+        (OPEN_ORDER, ""),
+        (ORDER_STATUS, "Filled"),
+        (EXEC_DETAILS, ""),
+        (OPEN_ORDER, ""),
+        (59, ""),
+    ]
+    assert len(trade.fills) == 1
