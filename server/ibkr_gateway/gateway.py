@@ -69,6 +69,7 @@ class IBGateway:
         self._stopping = False
         self._reconnect_task: asyncio.Task[None] | None = None
         self._connect_errors: list[tuple[int, str]] = []
+        self._connect_task: asyncio.Future[object] | None = None
         self._state_listeners: list[Callable[[ConnectionState], None]] = []
         self._install_taps()
         self.ib.disconnectedEvent += self._on_disconnected
@@ -136,15 +137,23 @@ class IBGateway:
         cfg = self.config
         self._set_state(ConnectionState.CONNECTING)
         self._connect_errors = []
-        try:
-            await self.ib.connectAsync(
+        # ib_async waits out its whole timeout after error 326; the error tap cancels
+        # this task instead, so that a client-id clash fails at once.
+        self._connect_task = asyncio.ensure_future(
+            self.ib.connectAsync(
                 cfg.host,
                 cfg.port,
                 clientId=cfg.client_id,
                 timeout=cfg.connect_timeout,
                 account=cfg.account_id,
             )
+        )
+        try:
+            await self._connect_task
         except (Exception, asyncio.CancelledError) as exc:
+            # Still CONNECTING while ib_async reports the disconnect: no reconnect loop
+            # is started for a failed attempt.
+            self.ib.disconnect()
             self._set_state(ConnectionState.DISCONNECTED)
             if any(code == CLIENT_ID_IN_USE for code, _ in self._connect_errors):
                 raise ClientIdInUse(
@@ -159,6 +168,7 @@ class IBGateway:
         accounts = self.ib.client.getAccounts()
         if cfg.account_id and cfg.account_id not in accounts:
             self.ib.disconnect()
+            self._set_state(ConnectionState.DISCONNECTED)
             raise BrokerConnectionError(
                 f"account {cfg.account_id!r} is not managed by this login ({accounts})"
             )
@@ -311,6 +321,8 @@ class IBGateway:
         kind = classify_error(code)
         if self.state is ConnectionState.CONNECTING:
             self._connect_errors.append((code, message))
+            if code == CLIENT_ID_IN_USE and self._connect_task is not None:
+                self._connect_task.cancel()
         if kind is ErrorClass.CONNECTIVITY_LOST:
             log.warning("IB connectivity lost (%d): %s", code, message)
             if self.state is ConnectionState.CONNECTED:

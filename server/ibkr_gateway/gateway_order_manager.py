@@ -37,8 +37,11 @@ class _PendingExecution:
 
 @dataclass
 class _OrderHold:
+    """A status report waiting for the executions it already counts."""
+
     executions: set[str] = field(default_factory=set)
     status: BrokerOrderStatus | None = None
+    timer: asyncio.TimerHandle | None = None
 
 
 class OrderGatewayIntegration:
@@ -104,10 +107,36 @@ class OrderGatewayIntegration:
         if order is None:
             return
         hold = self._holds.get(order.order_id)
-        if hold is not None:
-            hold.status = report
+        if hold is None and report.filled > order.fills_quantity:
+            # IB may report a fill's status before its execution (and on reconnect,
+            # completed orders come before executions): wait for them, for a while.
+            hold = self._holds[order.order_id] = _OrderHold()
+        if hold is None:
+            self._apply_status(order, report)
             return
-        self._apply_status(order, report)
+        hold.status = report
+        if hold.timer is None:
+            hold.timer = asyncio.get_running_loop().call_later(
+                self.commission_timeout, self._release, order.order_id, True
+            )
+        self._release(order.order_id)
+
+    def _release(self, order_id: str, timed_out: bool = False) -> None:
+        """Applies a held status once the executions it counts are recorded."""
+        hold = self._holds.get(order_id)
+        if hold is None:
+            return
+        order = self.order_manager.get(order_id)
+        if not timed_out and (
+            hold.executions
+            or (hold.status is not None and hold.status.filled > order.fills_quantity)
+        ):
+            return
+        del self._holds[order_id]
+        if hold.timer is not None:
+            hold.timer.cancel()
+        if hold.status is not None:
+            self._apply_status(order, hold.status)
 
     def _apply_status(self, order: Order, report: BrokerOrderStatus) -> None:
         try:
@@ -170,10 +199,7 @@ class OrderGatewayIntegration:
         hold = self._holds.get(pending.order_id)
         if hold is not None:
             hold.executions.discard(execution_id)
-            if not hold.executions:
-                del self._holds[pending.order_id]
-                if hold.status is not None:
-                    self._apply_status(self.order_manager.get(pending.order_id), hold.status)
+            self._release(pending.order_id)
 
     def _on_error(self, error: BrokerOrderError) -> None:
         kind = classify_error(error.code)

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import grpc
 import pytest
@@ -100,8 +100,13 @@ async def gw(tmp_path: Path) -> AsyncIterator[Gateway]:
         await stop_gateway(gateway)
 
 
+class HasStub(Protocol):
+    @property
+    def stub(self) -> gateway_pb2_grpc.OrderGatewayServiceAsyncStub: ...
+
+
 async def read_events(
-    gw: Gateway,
+    gw: HasStub,
     *,
     after: int = 0,
     until: Callable[[list[events_pb2.OrderEvent]], bool],
