@@ -19,7 +19,8 @@ from ibkr_gateway.order.manager import OrderManager
 from ibkr_gateway.rpc.errors import ErrorMappingInterceptor
 from ibkr_gateway.rpc.servicer import OrderGatewayServicer
 from ibkr_gateway.rpc.simulator import SimulatorControlServicer
-from ibkr_gateway.sim.broker import SimBroker
+from ibkr_gateway.sim.broker import SimBroker, SimMarketControl
+from ibkr_gateway.sim.control import MarketControl
 from ibkr_gateway.store.sqlite import SqliteOrderStore
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,8 @@ class GatewayConfig:
 
 
 class GatewayServer:
-    def __init__(self, config: GatewayConfig) -> None:
+    def __init__(self, config: GatewayConfig, *, market: MarketControl | None = None) -> None:
+        """`market` drives SimulatorControlService; the sim backend brings its own."""
         if config.backend not in ("sim", "ib"):
             raise ValueError(f"unknown backend {config.backend!r}")
         self.config = config
@@ -68,7 +70,10 @@ class GatewayServer:
             self.server,
         )
         simulator_pb2_grpc.add_SimulatorControlServiceServicer_to_server(
-            SimulatorControlServicer(self.manager, self.sim_broker), self.server
+            SimulatorControlServicer(
+                self.manager, SimMarketControl(self.sim_broker) if self.sim_broker else market
+            ),
+            self.server,
         )
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection(

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import grpc
 from ibkr.gateway.v1 import simulator_pb2, simulator_pb2_grpc
 
-from ibkr_gateway.broker import BrokerExecution, BrokerOrderStatus, BrokerReport
 from ibkr_gateway.errors import FailedPrecondition, FieldViolation, InvalidArgument
 from ibkr_gateway.order.manager import OrderManager
 from ibkr_gateway.order.validation import MAX_PRICE, MAX_QUANTITY, SYMBOL_RE, check_amount
 from ibkr_gateway.rpc import convert
-from ibkr_gateway.sim.broker import SimBroker
+from ibkr_gateway.sim.control import MarketControl
 from ibkr_gateway.sim.exchange import ORDER_REJECTED, ExchangeError
 
 Context = grpc.aio.ServicerContext[Any, Any]
@@ -32,42 +30,27 @@ def _amount(
     return value
 
 
-def _is_execution(report: BrokerReport) -> bool:
-    return isinstance(report, BrokerExecution)
-
-
-def _is_cancel(report: BrokerReport) -> bool:
-    return isinstance(report, BrokerOrderStatus) and report.status == "Cancelled"
-
-
 def _symbol(symbol: str, v: list[FieldViolation]) -> None:
     if not SYMBOL_RE.fullmatch(symbol):
         v.append(FieldViolation("symbol", "1 to 32 letters, digits, spaces or . _ / & -"))
 
 
 class SimulatorControlServicer(simulator_pb2_grpc.SimulatorControlServiceServicer):
-    def __init__(self, manager: OrderManager, broker: SimBroker | None) -> None:
+    def __init__(self, manager: OrderManager, market: MarketControl | None) -> None:
         self.manager = manager
-        self._broker = broker
+        self._market = market
 
     @property
-    def broker(self) -> SimBroker:
-        if self._broker is None:
+    def market(self) -> MarketControl:
+        if self._market is None:
             raise FailedPrecondition(
-                "the gateway is not running the simulated exchange", reason="NOT_SIMULATED"
+                "the gateway is not connected to a simulated market", reason="NOT_SIMULATED"
             )
-        return self._broker
+        return self._market
 
-    def _order_ids(
-        self, reports: list[BrokerReport], want: Callable[[BrokerReport], bool]
-    ) -> list[str]:
-        ids: list[str] = []
-        for r in reports:
-            if isinstance(r, BrokerExecution | BrokerOrderStatus) and want(r):
-                order = self.manager.order_for_broker_id(r.broker_order_id)
-                if order is not None and order.order_id not in ids:
-                    ids.append(order.order_id)
-        return ids
+    def _order_ids(self, broker_order_ids: list[int]) -> list[str]:
+        orders = (self.manager.order_for_broker_id(i) for i in broker_order_ids)
+        return [o.order_id for o in orders if o is not None]
 
     async def SetPrice(
         self, request: simulator_pb2.SetPriceRequest, context: Context
@@ -83,11 +66,8 @@ class SimulatorControlServicer(simulator_pb2_grpc.SimulatorControlServiceService
         if v:
             raise InvalidArgument(v)
         assert price is not None
-        reports = self.broker.exchange.set_price(request.symbol, price, available)
-        self.broker.deliver(reports)
-        return simulator_pb2.SetPriceResponse(
-            filled_order_ids=self._order_ids(reports, _is_execution)
-        )
+        traded = self.market.set_price(request.symbol, price, available)
+        return simulator_pb2.SetPriceResponse(filled_order_ids=self._order_ids(traded))
 
     async def FillOrder(
         self, request: simulator_pb2.FillOrderRequest, context: Context
@@ -101,16 +81,15 @@ class SimulatorControlServicer(simulator_pb2_grpc.SimulatorControlServiceService
             raise InvalidArgument(v)
         order = self.manager.get(request.order_id)
         try:
-            reports = self.broker.exchange.fill(order.broker_order_id, quantity, price)
-        except ExchangeError as exc:
-            if exc.code == ORDER_REJECTED:
+            execution_id = self.market.fill(order.broker_order_id, quantity, price)
+        except (ExchangeError, KeyError) as exc:
+            if isinstance(exc, ExchangeError) and exc.code == ORDER_REJECTED:
                 raise InvalidArgument.single("quantity", exc.message) from exc
             raise FailedPrecondition(
-                f"order {order.order_id} is not working at the exchange", reason="ORDER_NOT_WORKING"
+                f"order {order.order_id} is not working at the exchange",
+                reason="ORDER_NOT_WORKING",
             ) from exc
-        self.broker.deliver(reports)
-        execution = next(r for r in reports if isinstance(r, BrokerExecution))
-        return simulator_pb2.FillOrderResponse(execution_id=execution.execution_id)
+        return simulator_pb2.FillOrderResponse(execution_id=execution_id)
 
     async def RejectNextOrder(
         self, request: simulator_pb2.RejectNextOrderRequest, context: Context
@@ -119,7 +98,7 @@ class SimulatorControlServicer(simulator_pb2_grpc.SimulatorControlServiceService
             raise InvalidArgument.single("code", "must not be negative")
         if len(request.reason) > 500:
             raise InvalidArgument.single("reason", "at most 500 characters")
-        self.broker.exchange.reject_next_order(
+        self.market.reject_next(
             request.code or ORDER_REJECTED,
             request.reason or "Order rejected - reason: rejected by the simulator",
         )
@@ -128,20 +107,14 @@ class SimulatorControlServicer(simulator_pb2_grpc.SimulatorControlServiceService
     async def EndTradingDay(
         self, request: simulator_pb2.EndTradingDayRequest, context: Context
     ) -> simulator_pb2.EndTradingDayResponse:
-        reports = self.broker.exchange.end_of_day()
-        self.broker.deliver(reports)
-        return simulator_pb2.EndTradingDayResponse(
-            expired_order_ids=self._order_ids(reports, _is_cancel)
-        )
+        expired = self.market.end_of_day()
+        return simulator_pb2.EndTradingDayResponse(expired_order_ids=self._order_ids(expired))
 
     async def ResetSimulator(
         self, request: simulator_pb2.ResetSimulatorRequest, context: Context
     ) -> simulator_pb2.ResetSimulatorResponse:
-        reports = self.broker.exchange.reset()
-        self.broker.deliver(reports)
-        return simulator_pb2.ResetSimulatorResponse(
-            cancelled_order_ids=self._order_ids(reports, _is_cancel)
-        )
+        cancelled = self.market.reset()
+        return simulator_pb2.ResetSimulatorResponse(cancelled_order_ids=self._order_ids(cancelled))
 
     async def GetMarket(
         self, request: simulator_pb2.GetMarketRequest, context: Context
@@ -150,9 +123,7 @@ class SimulatorControlServicer(simulator_pb2_grpc.SimulatorControlServiceService
         _symbol(request.symbol, v)
         if v:
             raise InvalidArgument(v)
-        exchange = self.broker.exchange
-        available = exchange.available.get(request.symbol)
+        price, available = self.market.market(request.symbol)
         return simulator_pb2.GetMarketResponse(
-            price=convert.decimal_text(exchange.price(request.symbol)),
-            available_quantity=convert.decimal_text(available),
+            price=convert.decimal_text(price), available_quantity=convert.decimal_text(available)
         )

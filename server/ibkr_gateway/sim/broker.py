@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from ibkr_gateway.broker import BrokerListener, BrokerRejected, BrokerReport
 from ibkr_gateway.order.models import Order, OrderStatus
+from ibkr_gateway.sim.control import cancelled_ids, execution_id, traded_ids
 from ibkr_gateway.sim.exchange import ExchangeError, SimOrder, SimulatedExchange
 
 
@@ -119,3 +120,41 @@ class SimBroker:
                 listener.on_broker_report(report)
 
         asyncio.get_running_loop().call_soon(run)
+
+
+class SimMarketControl:
+    """MarketControl of the in-process exchange; reports go to the gateway as usual."""
+
+    def __init__(self, broker: SimBroker) -> None:
+        self.broker = broker
+        self.exchange = broker.exchange
+
+    @staticmethod
+    def _same(broker_order_id: int) -> int:
+        return broker_order_id
+
+    def set_price(self, symbol: str, price: Decimal, available: Decimal | None) -> list[int]:
+        reports = self.exchange.set_price(symbol, price, available)
+        self.broker.deliver(reports)
+        return traded_ids(reports, self._same)
+
+    def fill(self, broker_order_id: int, quantity: Decimal | None, price: Decimal | None) -> str:
+        reports = self.exchange.fill(broker_order_id, quantity, price)
+        self.broker.deliver(reports)
+        return execution_id(reports)
+
+    def reject_next(self, code: int, message: str) -> None:
+        self.exchange.reject_next_order(code, message)
+
+    def end_of_day(self) -> list[int]:
+        reports = self.exchange.end_of_day()
+        self.broker.deliver(reports)
+        return cancelled_ids(reports, self._same)
+
+    def reset(self) -> list[int]:
+        reports = self.exchange.reset()
+        self.broker.deliver(reports)
+        return cancelled_ids(reports, self._same)
+
+    def market(self, symbol: str) -> tuple[Decimal, Decimal | None]:
+        return self.exchange.price(symbol), self.exchange.available.get(symbol)

@@ -372,13 +372,15 @@ class SimulatedExchange:
     def _reduce_oca_group(
         self, filled: SimOrder, quantity: Decimal, out: list[BrokerReport]
     ) -> None:
-        """One-cancels-all with reduction: each fill shrinks the other members by the
-        same quantity, so that together they never trade more than one of them would."""
+        """One-cancels-all: a member that completes cancels the others; a partial fill
+        shrinks them by the same quantity, so that together they never trade more than
+        one of them would."""
         for other in self._working_orders():
             if other.oca_group != filled.oca_group or other is filled:
                 continue
-            other.quantity = max(other.quantity - quantity, other.filled)
-            if other.remaining == 0:
+            if filled.status != "Filled":
+                other.quantity = max(other.quantity - quantity, other.filled)
+            if filled.status == "Filled" or other.remaining == 0:
                 self._cancel(other, out)
             else:
                 out.append(self._status(other))

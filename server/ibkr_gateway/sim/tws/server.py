@@ -125,9 +125,10 @@ class TwsSimulator:
 
     def set_price(
         self, symbol: str, price: Decimal | str, available: Decimal | str | None = None
-    ) -> None:
+    ) -> list[BrokerReport]:
+        """Moves the market; returns the exchange's reports (already sent to clients)."""
         amount = None if available is None else Decimal(available)
-        self._publish(self.desk.set_price(symbol, Decimal(price), amount))
+        return self._publish(self.desk.set_price(symbol, Decimal(price), amount))
 
     def fill(
         self,
@@ -136,21 +137,25 @@ class TwsSimulator:
         price: Decimal | str | None = None,
         *,
         client_id: int | None = None,
-    ) -> None:
+    ) -> list[BrokerReport]:
         """Trades a client's working order regardless of the market (all of what is
         left unless `quantity`); ExchangeError if it is not working. `client_id` is
         needed only when several clients used this order id."""
         qty = None if quantity is None else Decimal(quantity)
         px = None if price is None else Decimal(price)
-        self._publish(self.exchange.fill(self.desk.resolve(order_id, client_id), qty, px))
+        return self._publish(self.exchange.fill(self.desk.resolve(order_id, client_id), qty, px))
 
     def exchange_order(self, order_id: int, client_id: int | None = None) -> SimOrder:
         """The exchange's state of a client's order (test inspection)."""
         return self.exchange.orders[self.desk.resolve(order_id, client_id)]
 
-    def end_of_day(self) -> None:
+    def end_of_day(self) -> list[BrokerReport]:
         """Cancels DAY and OPG orders, and GTD orders whose date has come."""
-        self._publish(self.desk.end_of_day())
+        return self._publish(self.desk.end_of_day())
+
+    def reset(self) -> list[BrokerReport]:
+        """Cancels every working order and forgets prices and pending rejections."""
+        return self._publish(self.exchange.reset())
 
     def reject_next(self, code: int, message: str) -> None:
         self.exchange.reject_next_order(code, message)
@@ -262,8 +267,9 @@ class TwsSimulator:
         routed += self._translator.translate(result.reports, modified=result.modified)
         self._deliver(routed)
 
-    def _publish(self, reports: Sequence[BrokerReport]) -> None:
+    def _publish(self, reports: Sequence[BrokerReport]) -> list[BrokerReport]:
         self._deliver(self._translator.translate(reports))
+        return list(reports)
 
     def _deliver(self, routed: list[Routed]) -> None:
         by_client: dict[int, list[Out]] = {}
