@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -314,3 +315,30 @@ async def test_burst_of_500_is_paced_and_fully_acknowledged(
         assert {o.order_id for o in orders} == {o.order_id for o in orders}
     finally:
         await stop_ib_gateway(gw)
+
+
+async def test_trailing_stop_gtd_and_oca_reach_ib(gw: IbGateway, sim: TwsSimulator) -> None:
+    trail = order_spec(
+        "ib-trail", side=S.SIDE_SELL, order_type=S.ORDER_TYPE_TRAILING_STOP, trailing_amount="5"
+    )
+    gtd = limit_spec("ib-gtd", "50", tif=S.TIME_IN_FORCE_GTD)
+    gtd.good_till_time.FromDatetime(datetime.now(UTC) + timedelta(days=2))
+    a = limit_spec("ib-oca-a", "90", oca_group="ib-grp")
+    b = limit_spec("ib-oca-b", "110", side=S.SIDE_SELL, oca_group="ib-grp")
+    trail_order, gtd_order, a_order, b_order = [
+        await submit(gw, spec) for spec in (trail, gtd, a, b)
+    ]
+    await read_events(gw, until=reaches(b_order.order_id, S.ORDER_STATUS_SUBMITTED))
+    at_ib = sim.exchange_order(gtd_order.broker_order_id, 7)
+    assert at_ib.working
+    sim.set_price("AAPL", "110")  # the trailing stop climbs to 105; the OCA sell fills
+    sim.set_price("AAPL", "104")  # the trailing stop triggers
+    await read_events(
+        gw,
+        until=lambda ev: (
+            reaches(trail_order.order_id, S.ORDER_STATUS_FILLED)(ev)
+            and reaches(b_order.order_id, S.ORDER_STATUS_FILLED)(ev)
+            and reaches(a_order.order_id, S.ORDER_STATUS_CANCELLED)(ev)
+        ),
+    )
+    assert (await get(gw, trail_order.order_id)).average_fill_price == "104"

@@ -43,8 +43,10 @@ def order_spec(
     stop_price: str = "",
     tif: orders_pb2.TimeInForce.ValueType = orders_pb2.TIME_IN_FORCE_UNSPECIFIED,
     account: str = "",
+    **fields: str,
 ) -> orders_pb2.OrderSpec:
-    return orders_pb2.OrderSpec(
+    """An order spec; `fields` sets further string fields (oca_group, trailing_amount...)."""
+    spec = orders_pb2.OrderSpec(
         client_order_id=client_order_id,
         account=account,
         contract=orders_pb2.Contract(symbol=symbol),
@@ -55,6 +57,9 @@ def order_spec(
         stop_price=stop_price,
         time_in_force=tif,
     )
+    for name, value in fields.items():
+        setattr(spec, name, value)
+    return spec
 
 
 def limit_spec(client_order_id: str, price: str = "50", **kw: Any) -> orders_pb2.OrderSpec:

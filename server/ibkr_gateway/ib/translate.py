@@ -13,7 +13,7 @@ from ibkr_gateway.broker import (
     BrokerOrderError,
     BrokerOrderStatus,
 )
-from ibkr_gateway.order.models import Contract, Order, Side
+from ibkr_gateway.order.models import Contract, Order, OrderType, Side
 
 UNSET_DOUBLE = ib_async.util.UNSET_DOUBLE
 UNSET_INTEGER = ib_async.util.UNSET_INTEGER
@@ -24,6 +24,10 @@ def decimal_from(value: float | str | Decimal | None) -> Decimal:
     if value is None or value == "" or value == UNSET_DOUBLE:
         return Decimal(0)
     return Decimal(str(value))
+
+
+def _float_or_unset(value: Decimal | None) -> float:
+    return float(value) if value is not None else UNSET_DOUBLE
 
 
 def ib_contract(contract: Contract) -> ib_async.Contract:
@@ -47,13 +51,22 @@ def ib_order(
     order: Order, *, account: str, parent_broker_id: int = 0, transmit: bool = True
 ) -> ib_async.Order:
     spec = order.spec
+    trailing = spec.order_type is OrderType.TRAILING_STOP
+    # TRAIL carries its distance in auxPrice (or trailingPercent) and its optional
+    # initial stop in trailStopPrice.
+    aux = spec.trailing_amount if trailing else spec.stop_price
     return ib_async.Order(
         orderId=order.broker_order_id,
         action=spec.side.value,
         totalQuantity=float(spec.quantity),
         orderType=spec.order_type.value,
         lmtPrice=float(spec.limit_price) if spec.limit_price is not None else UNSET_DOUBLE,
-        auxPrice=float(spec.stop_price) if spec.stop_price is not None else UNSET_DOUBLE,
+        auxPrice=float(aux) if aux is not None else UNSET_DOUBLE,
+        trailingPercent=_float_or_unset(spec.trailing_percent),
+        trailStopPrice=_float_or_unset(spec.stop_price if trailing else None),
+        goodTillDate=spec.good_till.astimezone(UTC).strftime("%Y%m%d %H:%M:%S UTC")
+        if spec.good_till is not None
+        else "",
         tif=spec.time_in_force.value,
         outsideRth=spec.outside_rth,
         orderRef=spec.client_order_id,

@@ -214,6 +214,8 @@ class OrderManager:
     async def submit(self, spec: OrderSpec) -> Order:
         spec = self.with_defaults(spec)
         violations = validate_spec(spec)
+        if spec.good_till is not None and spec.good_till <= self._clock():
+            violations.append(FieldViolation("good_till_time", "must be in the future"))
         if violations:
             raise InvalidArgument(violations)
         fingerprint = request_fingerprint("order", spec)
@@ -221,7 +223,9 @@ class OrderManager:
         if existing is not None:
             return await self._replay(existing, fingerprint)
         broker = self._require_broker()
-        order = self._new_order(spec, broker.reserve_order_id(), fingerprint)
+        order = self._new_order(
+            spec, broker.reserve_order_id(), fingerprint, oca_group=spec.oca_group
+        )
         await self._create([order])
         current = self.get(order.order_id)
         if current.status is OrderStatus.PENDING_SUBMIT:

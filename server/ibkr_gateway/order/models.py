@@ -44,6 +44,7 @@ class OrderType(enum.Enum):
     LIMIT = "LMT"
     STOP = "STP"
     STOP_LIMIT = "STP LMT"
+    TRAILING_STOP = "TRAIL"
 
     @property
     def needs_limit_price(self) -> bool:
@@ -53,12 +54,19 @@ class OrderType(enum.Enum):
     def needs_stop_price(self) -> bool:
         return self in (OrderType.STOP, OrderType.STOP_LIMIT)
 
+    @property
+    def waits_for_stop(self) -> bool:
+        """Rests untriggered until the market reaches a stop price."""
+        return self in (OrderType.STOP, OrderType.STOP_LIMIT, OrderType.TRAILING_STOP)
+
 
 class TimeInForce(enum.Enum):
     DAY = "DAY"
     GTC = "GTC"
     IOC = "IOC"
     FOK = "FOK"
+    GTD = "GTD"
+    OPG = "OPG"
 
 
 class SecurityType(enum.Enum):
@@ -103,6 +111,12 @@ class OrderSpec:
     stop_price: Decimal | None = None
     time_in_force: TimeInForce = TimeInForce.DAY
     outside_rth: bool = False
+    # TRAILING_STOP: distance of the stop from the market, as an amount or a percentage.
+    trailing_amount: Decimal | None = None
+    trailing_percent: Decimal | None = None
+    # GTD: when the order expires.
+    good_till: datetime | None = None
+    oca_group: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Final
 
 from ibkr_gateway.errors import FieldViolation
-from ibkr_gateway.order.models import OrderSpec, OrderType, Side
+from ibkr_gateway.order.models import OrderSpec, OrderType, Side, TimeInForce
 
 MAX_QUANTITY: Final = Decimal("100000000")
 MAX_PRICE: Final = Decimal("100000000")
@@ -48,7 +48,32 @@ def validate_spec(spec: OrderSpec) -> list[FieldViolation]:
     out.extend(_validate_contract(spec))
     out.extend(check_amount("quantity", spec.quantity, MAX_QUANTITY))
     out.extend(_validate_prices(spec))
+    out.extend(_validate_trailing(spec))
+    if (spec.time_in_force is TimeInForce.GTD) != (spec.good_till is not None):
+        out.append(FieldViolation("good_till_time", "is required for GTD and only for GTD"))
+    if spec.oca_group and not CLIENT_ORDER_ID_RE.fullmatch(spec.oca_group):
+        out.append(FieldViolation("oca_group", "1 to 64 characters of letters, digits and . _ : -"))
     return out
+
+
+def _validate_trailing(spec: OrderSpec) -> list[FieldViolation]:
+    amount, percent = spec.trailing_amount, spec.trailing_percent
+    if spec.order_type is not OrderType.TRAILING_STOP:
+        return [
+            FieldViolation(field, "is only for TRAILING_STOP orders")
+            for field, value in (("trailing_amount", amount), ("trailing_percent", percent))
+            if value is not None
+        ]
+    if (amount is None) == (percent is None):
+        return [
+            FieldViolation(
+                "trailing_amount", "give exactly one of trailing_amount and trailing_percent"
+            )
+        ]
+    if amount is not None:
+        return check_amount("trailing_amount", amount, MAX_PRICE)
+    assert percent is not None
+    return check_amount("trailing_percent", percent, Decimal(100))
 
 
 def _validate_contract(spec: OrderSpec) -> list[FieldViolation]:
@@ -93,6 +118,11 @@ def _validate_prices(spec: OrderSpec) -> list[FieldViolation]:
         ("limit_price", spec.limit_price, kind.needs_limit_price),
         ("stop_price", spec.stop_price, kind.needs_stop_price),
     ):
+        if kind is OrderType.TRAILING_STOP and field == "stop_price":
+            # Optional initial stop; the market moves it from there.
+            if value is not None:
+                out.extend(check_amount(field, value, MAX_PRICE))
+            continue
         if needed and value is None:
             out.append(FieldViolation(field, f"is required for {kind.name} orders"))
         elif not needed and value is not None:

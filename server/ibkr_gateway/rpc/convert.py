@@ -42,12 +42,15 @@ ORDER_TYPES: Mapping[orders_pb2.OrderType.ValueType, OrderType] = {
     orders_pb2.ORDER_TYPE_LIMIT: OrderType.LIMIT,
     orders_pb2.ORDER_TYPE_STOP: OrderType.STOP,
     orders_pb2.ORDER_TYPE_STOP_LIMIT: OrderType.STOP_LIMIT,
+    orders_pb2.ORDER_TYPE_TRAILING_STOP: OrderType.TRAILING_STOP,
 }
 TIME_IN_FORCE: Mapping[orders_pb2.TimeInForce.ValueType, TimeInForce] = {
     orders_pb2.TIME_IN_FORCE_DAY: TimeInForce.DAY,
     orders_pb2.TIME_IN_FORCE_GTC: TimeInForce.GTC,
     orders_pb2.TIME_IN_FORCE_IOC: TimeInForce.IOC,
     orders_pb2.TIME_IN_FORCE_FOK: TimeInForce.FOK,
+    orders_pb2.TIME_IN_FORCE_GTD: TimeInForce.GTD,
+    orders_pb2.TIME_IN_FORCE_OPG: TimeInForce.OPG,
 }
 SECURITY_TYPES: Mapping[orders_pb2.SecurityType.ValueType, SecurityType] = {
     orders_pb2.SECURITY_TYPE_STOCK: SecurityType.STOCK,
@@ -182,6 +185,11 @@ def spec_from_proto(msg: orders_pb2.OrderSpec, prefix: str) -> OrderSpec:
         v.append(FieldViolation(f"{prefix}.quantity", "is required"))
     limit_price = parse_decimal(f"{prefix}.limit_price", msg.limit_price, v)
     stop_price = parse_decimal(f"{prefix}.stop_price", msg.stop_price, v)
+    trailing_amount = parse_decimal(f"{prefix}.trailing_amount", msg.trailing_amount, v)
+    trailing_percent = parse_decimal(f"{prefix}.trailing_percent", msg.trailing_percent, v)
+    good_till = None
+    if msg.HasField("good_till_time"):
+        good_till = msg.good_till_time.ToDatetime(tzinfo=UTC)
     if v:
         raise InvalidArgument(v)
     assert side is not None
@@ -198,6 +206,10 @@ def spec_from_proto(msg: orders_pb2.OrderSpec, prefix: str) -> OrderSpec:
         stop_price=stop_price,
         time_in_force=tif or TimeInForce.DAY,
         outside_rth=msg.outside_rth,
+        trailing_amount=trailing_amount,
+        trailing_percent=trailing_percent,
+        good_till=good_till,
+        oca_group=msg.oca_group,
     )
 
 
@@ -240,6 +252,10 @@ def spec_to_proto(s: OrderSpec) -> orders_pb2.OrderSpec:
         stop_price=decimal_text(s.stop_price),
         time_in_force=TIF_TO_PROTO[s.time_in_force],
         outside_rth=s.outside_rth,
+        trailing_amount=decimal_text(s.trailing_amount),
+        trailing_percent=decimal_text(s.trailing_percent),
+        good_till_time=timestamp(s.good_till) if s.good_till is not None else None,
+        oca_group=s.oca_group,
     )
 
 

@@ -32,6 +32,9 @@ def sim_order_from(order: Order, parent_broker_id: int = 0) -> SimOrder:
         filled=order.filled_quantity,
         notional=(order.average_fill_price or Decimal(0)) * order.filled_quantity,
         perm_id=order.perm_id,
+        trailing_amount=spec.trailing_amount,
+        trailing_percent=spec.trailing_percent,
+        good_till=spec.good_till,
     )
 
 

@@ -60,6 +60,11 @@ class SimOrder:
     status: str = "PendingSubmit"
     triggered: bool = False
     children: list[int] = field(default_factory=list)
+    # TRAILING_STOP: the stop follows the market at this distance (amount or percent).
+    trailing_amount: Decimal | None = None
+    trailing_percent: Decimal | None = None
+    # GTD: expires at the first end of day at or after this time.
+    good_till: datetime | None = None
 
     @property
     def remaining(self) -> Decimal:
@@ -80,6 +85,15 @@ def default_commission(quantity: Decimal, price: Decimal) -> Decimal:
     per_share = quantity * Decimal("0.005")
     cap = quantity * price * Decimal("0.01")
     return min(max(per_share, Decimal("1.00")), cap).quantize(CENT, ROUND_HALF_UP)
+
+
+def trailing_stop(order: SimOrder, price: Decimal) -> Decimal:
+    """Where a trailing stop sits with the market at `price`."""
+    if order.trailing_percent is not None:
+        offset = price * order.trailing_percent / 100
+    else:
+        offset = order.trailing_amount or Decimal(0)
+    return price - offset if order.side is Side.SELL else price + offset
 
 
 class SimulatedExchange:
@@ -113,6 +127,9 @@ class SimulatedExchange:
         self, symbol: str, price: Decimal, available: Decimal | None = None
     ) -> list[BrokerReport]:
         self.prices[symbol] = price
+        for order in self.orders.values():
+            if order.symbol == symbol and order.working:
+                self._trail(order, price)
         if available is None:
             self.available.pop(symbol, None)
         else:
@@ -255,7 +272,7 @@ class SimulatedExchange:
     def end_of_day(self) -> list[BrokerReport]:
         out: list[BrokerReport] = []
         for order in self._working_orders():
-            if order.working and order.time_in_force is TimeInForce.DAY:
+            if order.working and self._expires_today(order):
                 self._cancel(order, out)
         return out
 
@@ -267,6 +284,25 @@ class SimulatedExchange:
         return out
 
     # -- internals ------------------------------------------------------------------
+
+    def _expires_today(self, order: SimOrder) -> bool:
+        tif = order.time_in_force
+        if tif is TimeInForce.GTD:
+            return order.good_till is not None and order.good_till <= self._clock()
+        return tif in (TimeInForce.DAY, TimeInForce.OPG)
+
+    @staticmethod
+    def _trail(order: SimOrder, price: Decimal) -> None:
+        """Moves an untriggered trailing stop after the market, never back."""
+        if order.order_type is not OrderType.TRAILING_STOP or order.triggered:
+            return
+        stop = trailing_stop(order, price)
+        if order.stop_price is None:
+            order.stop_price = stop
+        elif order.side is Side.SELL:
+            order.stop_price = max(order.stop_price, stop)
+        else:
+            order.stop_price = min(order.stop_price, stop)
 
     def _working_orders(self) -> list[SimOrder]:
         return sorted(
@@ -295,14 +331,16 @@ class SimulatedExchange:
             order.status = "PreSubmitted"
             out.append(self._status(order))
             return
-        waiting_stop = order.order_type.needs_stop_price and not order.triggered
+        if order.order_type is OrderType.TRAILING_STOP and order.stop_price is None:
+            order.stop_price = trailing_stop(order, self.price(order.symbol))
+        waiting_stop = order.order_type.waits_for_stop and not order.triggered
         order.status = "PreSubmitted" if waiting_stop else "Submitted"
         out.append(self._status(order))
         self._match(order, out)
 
     def _match(self, order: SimOrder, out: list[BrokerReport]) -> None:
         price = self.price(order.symbol)
-        if order.order_type.needs_stop_price and not order.triggered:
+        if order.order_type.waits_for_stop and not order.triggered:
             assert order.stop_price is not None
             hit = price >= order.stop_price if order.side is Side.BUY else price <= order.stop_price
             if not hit:

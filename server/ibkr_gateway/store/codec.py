@@ -72,6 +72,10 @@ def fill_to_json(f: Fill) -> JSON:
     return _as_json(f)
 
 
+def _time_or_none(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
 def contract_from_json(d: JSON) -> Contract:
     return Contract(
         symbol=d["symbol"],
@@ -101,6 +105,11 @@ def spec_from_json(d: JSON) -> OrderSpec:
         stop_price=_undec(d["stop_price"]),
         time_in_force=TimeInForce(d["time_in_force"]),
         outside_rth=d["outside_rth"],
+        # Absent from snapshots written before these fields existed.
+        trailing_amount=_undec(d.get("trailing_amount")),
+        trailing_percent=_undec(d.get("trailing_percent")),
+        good_till=_time_or_none(d.get("good_till")),
+        oca_group=d.get("oca_group", ""),
     )
 
 

@@ -6,11 +6,13 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import TypeVar
 
 import grpc
 from google.protobuf.duration_pb2 import Duration
+from google.protobuf.timestamp_pb2 import Timestamp
 from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, orders_pb2
 
 from ibkr_gateway_client.errors import from_rpc_error
@@ -50,6 +52,14 @@ def _tif(name: str) -> orders_pb2.TimeInForce.ValueType:
 
 def _status(name: str) -> orders_pb2.OrderStatus.ValueType:
     return orders_pb2.OrderStatus.Value(f"ORDER_STATUS_{name.upper()}")
+
+
+def _timestamp(value: datetime) -> Timestamp:
+    if value.tzinfo is None:
+        raise ValueError("good_till must be timezone-aware")
+    ts = Timestamp()
+    ts.FromDatetime(value)
+    return ts
 
 
 def _amount(value: Amount | None) -> str:
@@ -120,6 +130,10 @@ class AsyncGatewayClient:
         client_order_id: str | None = None,
         outside_rth: bool = False,
         contract: orders_pb2.Contract | None = None,
+        trailing_amount: Amount | None = None,
+        trailing_percent: Amount | None = None,
+        good_till: datetime | None = None,
+        oca_group: str = "",
     ) -> orders_pb2.OrderSpec:
         """The wire form of an order; a client_order_id is generated when none is given."""
         resolved = orders_pb2.Contract()
@@ -137,6 +151,10 @@ class AsyncGatewayClient:
             stop_price=_amount(stop_price),
             time_in_force=_tif(time_in_force),
             outside_rth=outside_rth,
+            trailing_amount=_amount(trailing_amount),
+            trailing_percent=_amount(trailing_percent),
+            good_till_time=_timestamp(good_till) if good_till is not None else None,
+            oca_group=oca_group,
         )
 
     async def submit(self, spec: orders_pb2.OrderSpec) -> Order:

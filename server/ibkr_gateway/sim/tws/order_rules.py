@@ -7,18 +7,16 @@ is no opening auction to wait for.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from ibkr_gateway.order.models import OrderType, Side, TimeInForce
+from ibkr_gateway.order.models import OrderType, TimeInForce
 from ibkr_gateway.sim.exchange import ORDER_REJECTED
-from ibkr_gateway.sim.tws.place_order import PlaceOrder, WireOrder
+from ibkr_gateway.sim.tws.place_order import PlaceOrder
 
 ORDER_TYPES = {
     "MKT": OrderType.MARKET,
     "LMT": OrderType.LIMIT,
     "STP": OrderType.STOP,
     "STP LMT": OrderType.STOP_LIMIT,
-    "TRAIL": OrderType.STOP,
+    "TRAIL": OrderType.TRAILING_STOP,
 }
 TIMES_IN_FORCE = {
     "": TimeInForce.DAY,
@@ -69,13 +67,3 @@ def validate(request: PlaceOrder, account: str) -> None:  # noqa: C901 - a flat 
             raise _reject("TRAIL needs exactly one of auxPrice and trailingPercent")
     elif kind.needs_stop_price and (o.aux_price is None or o.aux_price <= 0):
         raise _reject(f"{o.order_type} needs a positive auxPrice (the stop price)")
-
-
-def trail_stop(order: WireOrder, side: Side, price: Decimal) -> Decimal:
-    """Where a trailing stop sits with the market at `price`."""
-    if order.trailing_percent is not None:
-        offset = price * order.trailing_percent / 100
-    else:
-        assert order.aux_price is not None
-        offset = order.aux_price
-    return price - offset if side is Side.SELL else price + offset

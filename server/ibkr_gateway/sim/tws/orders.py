@@ -30,7 +30,6 @@ from ibkr_gateway.sim.tws.order_rules import (
     ORDER_TYPES,
     TIMES_IN_FORCE,
     Rejection,
-    trail_stop,
     validate,
 )
 from ibkr_gateway.sim.tws.outgoing import MODIFY_MISMATCH, ib_time
@@ -139,13 +138,6 @@ class OrderDesk:
     def set_price(
         self, symbol: str, price: Decimal, available: Decimal | None
     ) -> list[BrokerReport]:
-        for exchange_id, record in self.records.items():
-            sim = self.exchange.orders.get(exchange_id)
-            if record.order.order_type == "TRAIL" and sim and sim.symbol == symbol:
-                if sim.working and not sim.triggered and sim.stop_price is not None:
-                    stop = trail_stop(record.order, sim.side, price)
-                    better = max if sim.side is Side.SELL else min
-                    sim.stop_price = better(sim.stop_price, stop)
         return self.exchange.set_price(symbol, price, available)
 
     def end_of_day(self) -> list[BrokerReport]:
@@ -284,11 +276,9 @@ class OrderDesk:
         o, c = request.order, request.contract
         kind = ORDER_TYPES[o.order_type]
         side = Side(o.action)
-        stop: Decimal | None
-        if o.order_type == "TRAIL":
-            stop = o.trail_stop_price or trail_stop(o, side, self.exchange.price(c.symbol))
-        else:
-            stop = o.aux_price if kind.needs_stop_price else None
+        trailing = o.order_type == "TRAIL"
+        # A trailing stop starts at trailStopPrice, or where the exchange puts it.
+        stop = o.trail_stop_price if trailing else (o.aux_price if kind.needs_stop_price else None)
         parent = 0
         if o.parent_id:
             parent = self._ids.get((client_id, o.parent_id), _UNKNOWN_PARENT)
@@ -306,4 +296,6 @@ class OrderDesk:
             time_in_force=TIMES_IN_FORCE[o.tif],
             parent_id=parent,
             oca_group=f"{client_id}/{o.oca_group}" if o.oca_group else "",
+            trailing_amount=o.aux_price if trailing and o.trailing_percent is None else None,
+            trailing_percent=o.trailing_percent if trailing else None,
         )

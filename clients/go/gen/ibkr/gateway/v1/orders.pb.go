@@ -165,6 +165,9 @@ const (
 	OrderType_ORDER_TYPE_STOP OrderType = 3
 	// Becomes a limit order at limit_price once the market trades through stop_price.
 	OrderType_ORDER_TYPE_STOP_LIMIT OrderType = 4
+	// A stop that follows the market at trailing_amount or trailing_percent and becomes a
+	// market order when the market turns through it (IB "TRAIL").
+	OrderType_ORDER_TYPE_TRAILING_STOP OrderType = 5
 )
 
 // Enum value maps for OrderType.
@@ -175,13 +178,15 @@ var (
 		2: "ORDER_TYPE_LIMIT",
 		3: "ORDER_TYPE_STOP",
 		4: "ORDER_TYPE_STOP_LIMIT",
+		5: "ORDER_TYPE_TRAILING_STOP",
 	}
 	OrderType_value = map[string]int32{
-		"ORDER_TYPE_UNSPECIFIED": 0,
-		"ORDER_TYPE_MARKET":      1,
-		"ORDER_TYPE_LIMIT":       2,
-		"ORDER_TYPE_STOP":        3,
-		"ORDER_TYPE_STOP_LIMIT":  4,
+		"ORDER_TYPE_UNSPECIFIED":   0,
+		"ORDER_TYPE_MARKET":        1,
+		"ORDER_TYPE_LIMIT":         2,
+		"ORDER_TYPE_STOP":          3,
+		"ORDER_TYPE_STOP_LIMIT":    4,
+		"ORDER_TYPE_TRAILING_STOP": 5,
 	}
 )
 
@@ -225,6 +230,10 @@ const (
 	TimeInForce_TIME_IN_FORCE_IOC TimeInForce = 3
 	// Fill or kill: fills completely at once or is cancelled without any fill.
 	TimeInForce_TIME_IN_FORCE_FOK TimeInForce = 4
+	// Until good_till_time.
+	TimeInForce_TIME_IN_FORCE_GTD TimeInForce = 5
+	// At the opening: executes in the opening auction or is cancelled.
+	TimeInForce_TIME_IN_FORCE_OPG TimeInForce = 6
 )
 
 // Enum value maps for TimeInForce.
@@ -235,6 +244,8 @@ var (
 		2: "TIME_IN_FORCE_GTC",
 		3: "TIME_IN_FORCE_IOC",
 		4: "TIME_IN_FORCE_FOK",
+		5: "TIME_IN_FORCE_GTD",
+		6: "TIME_IN_FORCE_OPG",
 	}
 	TimeInForce_value = map[string]int32{
 		"TIME_IN_FORCE_UNSPECIFIED": 0,
@@ -242,6 +253,8 @@ var (
 		"TIME_IN_FORCE_GTC":         2,
 		"TIME_IN_FORCE_IOC":         3,
 		"TIME_IN_FORCE_FOK":         4,
+		"TIME_IN_FORCE_GTD":         5,
+		"TIME_IN_FORCE_OPG":         6,
 	}
 )
 
@@ -525,7 +538,17 @@ type OrderSpec struct {
 	// DAY when unset.
 	TimeInForce TimeInForce `protobuf:"varint,9,opt,name=time_in_force,json=timeInForce,proto3,enum=ibkr.gateway.v1.TimeInForce" json:"time_in_force,omitempty"`
 	// Allow execution outside regular trading hours.
-	OutsideRth    bool `protobuf:"varint,10,opt,name=outside_rth,json=outsideRth,proto3" json:"outside_rth,omitempty"`
+	OutsideRth bool `protobuf:"varint,10,opt,name=outside_rth,json=outsideRth,proto3" json:"outside_rth,omitempty"`
+	// TRAILING_STOP only: distance of the stop from the market, a positive decimal string.
+	// Give this or trailing_percent.
+	TrailingAmount string `protobuf:"bytes,11,opt,name=trailing_amount,json=trailingAmount,proto3" json:"trailing_amount,omitempty"`
+	// TRAILING_STOP only: distance of the stop from the market in percent (0 < p <= 100).
+	TrailingPercent string `protobuf:"bytes,12,opt,name=trailing_percent,json=trailingPercent,proto3" json:"trailing_percent,omitempty"`
+	// Required for GTD (and forbidden otherwise): when the order expires.
+	GoodTillTime *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=good_till_time,json=goodTillTime,proto3" json:"good_till_time,omitempty"`
+	// One-cancels-all group: when an order of the group fills, the others are cancelled
+	// (partial fills reduce them). Same characters as client_order_id; empty for none.
+	OcaGroup      string `protobuf:"bytes,14,opt,name=oca_group,json=ocaGroup,proto3" json:"oca_group,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -628,6 +651,34 @@ func (x *OrderSpec) GetOutsideRth() bool {
 		return x.OutsideRth
 	}
 	return false
+}
+
+func (x *OrderSpec) GetTrailingAmount() string {
+	if x != nil {
+		return x.TrailingAmount
+	}
+	return ""
+}
+
+func (x *OrderSpec) GetTrailingPercent() string {
+	if x != nil {
+		return x.TrailingPercent
+	}
+	return ""
+}
+
+func (x *OrderSpec) GetGoodTillTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.GoodTillTime
+	}
+	return nil
+}
+
+func (x *OrderSpec) GetOcaGroup() string {
+	if x != nil {
+		return x.OcaGroup
+	}
+	return ""
 }
 
 // An order as the gateway knows it.
@@ -976,7 +1027,7 @@ const file_ibkr_gateway_v1_orders_proto_rawDesc = "" +
 	" \x01(\tR\n" +
 	"multiplier\x12!\n" +
 	"\flocal_symbol\x18\v \x01(\tR\vlocalSymbol\x12#\n" +
-	"\rtrading_class\x18\f \x01(\tR\ftradingClass\"\xa9\x03\n" +
+	"\rtrading_class\x18\f \x01(\tR\ftradingClass\"\xdc\x04\n" +
 	"\tOrderSpec\x12&\n" +
 	"\x0fclient_order_id\x18\x01 \x01(\tR\rclientOrderId\x12\x18\n" +
 	"\aaccount\x18\x02 \x01(\tR\aaccount\x125\n" +
@@ -992,7 +1043,11 @@ const file_ibkr_gateway_v1_orders_proto_rawDesc = "" +
 	"\rtime_in_force\x18\t \x01(\x0e2\x1c.ibkr.gateway.v1.TimeInForceR\vtimeInForce\x12\x1f\n" +
 	"\voutside_rth\x18\n" +
 	" \x01(\bR\n" +
-	"outsideRth\"\xd8\x04\n" +
+	"outsideRth\x12'\n" +
+	"\x0ftrailing_amount\x18\v \x01(\tR\x0etrailingAmount\x12)\n" +
+	"\x10trailing_percent\x18\f \x01(\tR\x0ftrailingPercent\x12@\n" +
+	"\x0egood_till_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\fgoodTillTime\x12\x1b\n" +
+	"\toca_group\x18\x0e \x01(\tR\bocaGroup\"\xd8\x04\n" +
 	"\x05Order\x12\x19\n" +
 	"\border_id\x18\x01 \x01(\tR\aorderId\x12.\n" +
 	"\x04spec\x18\x02 \x01(\v2\x1a.ibkr.gateway.v1.OrderSpecR\x04spec\x124\n" +
@@ -1043,19 +1098,22 @@ const file_ibkr_gateway_v1_orders_proto_rawDesc = "" +
 	"\x04Side\x12\x14\n" +
 	"\x10SIDE_UNSPECIFIED\x10\x00\x12\f\n" +
 	"\bSIDE_BUY\x10\x01\x12\r\n" +
-	"\tSIDE_SELL\x10\x02*\x84\x01\n" +
+	"\tSIDE_SELL\x10\x02*\xa2\x01\n" +
 	"\tOrderType\x12\x1a\n" +
 	"\x16ORDER_TYPE_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11ORDER_TYPE_MARKET\x10\x01\x12\x14\n" +
 	"\x10ORDER_TYPE_LIMIT\x10\x02\x12\x13\n" +
 	"\x0fORDER_TYPE_STOP\x10\x03\x12\x19\n" +
-	"\x15ORDER_TYPE_STOP_LIMIT\x10\x04*\x88\x01\n" +
+	"\x15ORDER_TYPE_STOP_LIMIT\x10\x04\x12\x1c\n" +
+	"\x18ORDER_TYPE_TRAILING_STOP\x10\x05*\xb6\x01\n" +
 	"\vTimeInForce\x12\x1d\n" +
 	"\x19TIME_IN_FORCE_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11TIME_IN_FORCE_DAY\x10\x01\x12\x15\n" +
 	"\x11TIME_IN_FORCE_GTC\x10\x02\x12\x15\n" +
 	"\x11TIME_IN_FORCE_IOC\x10\x03\x12\x15\n" +
-	"\x11TIME_IN_FORCE_FOK\x10\x04*\xcc\x02\n" +
+	"\x11TIME_IN_FORCE_FOK\x10\x04\x12\x15\n" +
+	"\x11TIME_IN_FORCE_GTD\x10\x05\x12\x15\n" +
+	"\x11TIME_IN_FORCE_OPG\x10\x06*\xcc\x02\n" +
 	"\vOrderStatus\x12\x1c\n" +
 	"\x18ORDER_STATUS_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14ORDER_STATUS_CREATED\x10\x01\x12\x1f\n" +
@@ -1102,17 +1160,18 @@ var file_ibkr_gateway_v1_orders_proto_depIdxs = []int32{
 	1,  // 2: ibkr.gateway.v1.OrderSpec.side:type_name -> ibkr.gateway.v1.Side
 	2,  // 3: ibkr.gateway.v1.OrderSpec.order_type:type_name -> ibkr.gateway.v1.OrderType
 	3,  // 4: ibkr.gateway.v1.OrderSpec.time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
-	6,  // 5: ibkr.gateway.v1.Order.spec:type_name -> ibkr.gateway.v1.OrderSpec
-	4,  // 6: ibkr.gateway.v1.Order.status:type_name -> ibkr.gateway.v1.OrderStatus
-	9,  // 7: ibkr.gateway.v1.Order.create_time:type_name -> google.protobuf.Timestamp
-	9,  // 8: ibkr.gateway.v1.Order.update_time:type_name -> google.protobuf.Timestamp
-	1,  // 9: ibkr.gateway.v1.Fill.side:type_name -> ibkr.gateway.v1.Side
-	9,  // 10: ibkr.gateway.v1.Fill.time:type_name -> google.protobuf.Timestamp
-	11, // [11:11] is the sub-list for method output_type
-	11, // [11:11] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	9,  // 5: ibkr.gateway.v1.OrderSpec.good_till_time:type_name -> google.protobuf.Timestamp
+	6,  // 6: ibkr.gateway.v1.Order.spec:type_name -> ibkr.gateway.v1.OrderSpec
+	4,  // 7: ibkr.gateway.v1.Order.status:type_name -> ibkr.gateway.v1.OrderStatus
+	9,  // 8: ibkr.gateway.v1.Order.create_time:type_name -> google.protobuf.Timestamp
+	9,  // 9: ibkr.gateway.v1.Order.update_time:type_name -> google.protobuf.Timestamp
+	1,  // 10: ibkr.gateway.v1.Fill.side:type_name -> ibkr.gateway.v1.Side
+	9,  // 11: ibkr.gateway.v1.Fill.time:type_name -> google.protobuf.Timestamp
+	12, // [12:12] is the sub-list for method output_type
+	12, // [12:12] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_ibkr_gateway_v1_orders_proto_init() }

@@ -101,6 +101,10 @@ class _OrderTypeEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_OrderType.V
     """Becomes a market order once the market trades through stop_price."""
     ORDER_TYPE_STOP_LIMIT: _OrderType.ValueType  # 4
     """Becomes a limit order at limit_price once the market trades through stop_price."""
+    ORDER_TYPE_TRAILING_STOP: _OrderType.ValueType  # 5
+    """A stop that follows the market at trailing_amount or trailing_percent and becomes a
+    market order when the market turns through it (IB "TRAIL").
+    """
 
 class OrderType(_OrderType, metaclass=_OrderTypeEnumTypeWrapper):
     """How an order is priced."""
@@ -114,6 +118,10 @@ ORDER_TYPE_STOP: OrderType.ValueType  # 3
 """Becomes a market order once the market trades through stop_price."""
 ORDER_TYPE_STOP_LIMIT: OrderType.ValueType  # 4
 """Becomes a limit order at limit_price once the market trades through stop_price."""
+ORDER_TYPE_TRAILING_STOP: OrderType.ValueType  # 5
+"""A stop that follows the market at trailing_amount or trailing_percent and becomes a
+market order when the market turns through it (IB "TRAIL").
+"""
 Global___OrderType: _TypeAlias = OrderType  # noqa: Y015
 
 class _TimeInForce:
@@ -131,6 +139,10 @@ class _TimeInForceEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_TimeInFor
     """Immediate or cancel: what cannot fill at once is cancelled."""
     TIME_IN_FORCE_FOK: _TimeInForce.ValueType  # 4
     """Fill or kill: fills completely at once or is cancelled without any fill."""
+    TIME_IN_FORCE_GTD: _TimeInForce.ValueType  # 5
+    """Until good_till_time."""
+    TIME_IN_FORCE_OPG: _TimeInForce.ValueType  # 6
+    """At the opening: executes in the opening auction or is cancelled."""
 
 class TimeInForce(_TimeInForce, metaclass=_TimeInForceEnumTypeWrapper):
     """How long an order stays working."""
@@ -144,6 +156,10 @@ TIME_IN_FORCE_IOC: TimeInForce.ValueType  # 3
 """Immediate or cancel: what cannot fill at once is cancelled."""
 TIME_IN_FORCE_FOK: TimeInForce.ValueType  # 4
 """Fill or kill: fills completely at once or is cancelled without any fill."""
+TIME_IN_FORCE_GTD: TimeInForce.ValueType  # 5
+"""Until good_till_time."""
+TIME_IN_FORCE_OPG: TimeInForce.ValueType  # 6
+"""At the opening: executes in the opening auction or is cancelled."""
 Global___TimeInForce: _TypeAlias = TimeInForce  # noqa: Y015
 
 class _OrderStatus:
@@ -282,6 +298,10 @@ class OrderSpec(_message.Message):
     STOP_PRICE_FIELD_NUMBER: _builtins.int
     TIME_IN_FORCE_FIELD_NUMBER: _builtins.int
     OUTSIDE_RTH_FIELD_NUMBER: _builtins.int
+    TRAILING_AMOUNT_FIELD_NUMBER: _builtins.int
+    TRAILING_PERCENT_FIELD_NUMBER: _builtins.int
+    GOOD_TILL_TIME_FIELD_NUMBER: _builtins.int
+    OCA_GROUP_FIELD_NUMBER: _builtins.int
     client_order_id: _builtins.str
     """Caller's id for this order, unique per account; makes SubmitOrder idempotent.
     Letters, digits and ". _ : -", at most 64 characters. Generated when empty.
@@ -303,9 +323,23 @@ class OrderSpec(_message.Message):
     """DAY when unset."""
     outside_rth: _builtins.bool
     """Allow execution outside regular trading hours."""
+    trailing_amount: _builtins.str
+    """TRAILING_STOP only: distance of the stop from the market, a positive decimal string.
+    Give this or trailing_percent.
+    """
+    trailing_percent: _builtins.str
+    """TRAILING_STOP only: distance of the stop from the market in percent (0 < p <= 100)."""
+    oca_group: _builtins.str
+    """One-cancels-all group: when an order of the group fills, the others are cancelled
+    (partial fills reduce them). Same characters as client_order_id; empty for none.
+    """
     @_builtins.property
     def contract(self) -> Global___Contract:
         """The instrument."""
+
+    @_builtins.property
+    def good_till_time(self) -> _timestamp_pb2.Timestamp:
+        """Required for GTD (and forbidden otherwise): when the order expires."""
 
     def __init__(
         self,
@@ -320,10 +354,14 @@ class OrderSpec(_message.Message):
         stop_price: _builtins.str = ...,
         time_in_force: Global___TimeInForce.ValueType = ...,
         outside_rth: _builtins.bool = ...,
+        trailing_amount: _builtins.str = ...,
+        trailing_percent: _builtins.str = ...,
+        good_till_time: _timestamp_pb2.Timestamp | None = ...,
+        oca_group: _builtins.str = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["contract", b"contract"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["contract", b"contract", "good_till_time", b"good_till_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "client_order_id", b"client_order_id", "contract", b"contract", "limit_price", b"limit_price", "order_type", b"order_type", "outside_rth", b"outside_rth", "quantity", b"quantity", "side", b"side", "stop_price", b"stop_price", "time_in_force", b"time_in_force"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "client_order_id", b"client_order_id", "contract", b"contract", "good_till_time", b"good_till_time", "limit_price", b"limit_price", "oca_group", b"oca_group", "order_type", b"order_type", "outside_rth", b"outside_rth", "quantity", b"quantity", "side", b"side", "stop_price", b"stop_price", "time_in_force", b"time_in_force", "trailing_amount", b"trailing_amount", "trailing_percent", b"trailing_percent"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
