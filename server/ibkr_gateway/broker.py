@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
-from ibkr_gateway.order.models import Order, Side
+from ibkr_gateway.order.models import Contract, Order, OrderType, Side, TimeInForce
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +51,35 @@ class BrokerCommission:
 
 
 @dataclass(frozen=True, slots=True)
+class BrokerOpenOrder:
+    """An order as the broker describes it (IB openOrder), ours or not."""
+
+    broker_order_id: int
+    perm_id: int
+    client_id: int
+    order_ref: str
+    account: str
+    contract: Contract
+    side: Side
+    quantity: Decimal
+    # None when the broker's order type has no equivalent here.
+    order_type: OrderType | None
+    limit_price: Decimal | None
+    stop_price: Decimal | None
+    time_in_force: TimeInForce
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
 class BrokerOrderError:
     broker_order_id: int
     code: int
     message: str
 
 
-BrokerReport = BrokerOrderStatus | BrokerExecution | BrokerCommission | BrokerOrderError
+BrokerReport = (
+    BrokerOrderStatus | BrokerExecution | BrokerCommission | BrokerOrderError | BrokerOpenOrder
+)
 
 
 class BrokerRejected(Exception):

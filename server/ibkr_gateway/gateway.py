@@ -249,6 +249,7 @@ class IBGateway:
         wrapper = self.ib.wrapper
         taps: dict[str, Callable[..., BrokerReport | None]] = {
             "orderStatus": self._tap_order_status,
+            "openOrder": self._tap_open_order,
             "completedOrder": self._tap_completed_order,
             "execDetails": self._tap_exec_details,
             "commissionReport": self._tap_commission,
@@ -289,11 +290,25 @@ class IBGateway:
         why_held: str,
         mkt_cap_price: float = 0.0,
     ) -> BrokerReport | None:
-        if client_id != self.config.client_id:
-            return None
+        # Order ids are per client id: another client's order is known by permId only.
+        own_id = order_id if client_id == self.config.client_id else 0
         return translate.status_report(
-            order_id, status, filled, remaining, avg_fill_price, perm_id, why_held
+            own_id, status, filled, remaining, avg_fill_price, perm_id, why_held
         )
+
+    def _tap_open_order(
+        self,
+        order_id: int,
+        contract: ib_async.Contract,
+        order: ib_async.Order,
+        state: ib_async.OrderState,
+    ) -> BrokerReport | None:
+        if order.whatIf:
+            return None
+        report = translate.open_order_report(order_id, contract, order, state)
+        if order.clientId != self.config.client_id:
+            report = dataclasses.replace(report, broker_order_id=0)
+        return report
 
     def _tap_completed_order(
         self, contract: ib_async.Contract, order: ib_async.Order, state: ib_async.OrderState

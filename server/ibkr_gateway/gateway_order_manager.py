@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ibkr_gateway.broker import (
     BrokerCommission,
     BrokerExecution,
+    BrokerOpenOrder,
     BrokerOrderError,
     BrokerOrderStatus,
     BrokerPort,
@@ -86,6 +87,8 @@ class OrderGatewayIntegration:
                 self._on_execution(report)
             elif isinstance(report, BrokerCommission):
                 self._settle(report.execution_id, report)
+            elif isinstance(report, BrokerOpenOrder):
+                self._on_open_order(report)
             else:
                 self._on_error(report)
         except Exception:
@@ -101,6 +104,21 @@ class OrderGatewayIntegration:
                 order_ref,
             )
         return order
+
+    def _on_open_order(self, report: BrokerOpenOrder) -> None:
+        order = self.order_manager.order_for_broker_report(
+            report.broker_order_id, report.perm_id, report.order_ref
+        )
+        if order is not None:
+            return
+        if report.order_type is None or report.status in ("Cancelled", "ApiCancelled"):
+            log.warning(
+                "broker order %d (permId %d) of an unsupported kind is not recorded",
+                report.broker_order_id,
+                report.perm_id,
+            )
+            return
+        self.order_manager.record_external(report)
 
     def _on_status(self, report: BrokerOrderStatus) -> None:
         order = self._order(report.broker_order_id, report.perm_id, report.order_ref)

@@ -11,6 +11,7 @@ from typing import Any
 
 import grpc
 import pytest
+from ib_async import IB, LimitOrder, Stock
 from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, orders_pb2
 
 from ibkr_gateway.gateway import ClientIdInUse, ConnectionState, IBGateway
@@ -342,3 +343,32 @@ async def test_trailing_stop_gtd_and_oca_reach_ib(gw: IbGateway, sim: TwsSimulat
         ),
     )
     assert (await get(gw, trail_order.order_id)).average_fill_price == "104"
+
+
+async def test_orders_placed_outside_the_gateway_are_recorded_as_external(
+    sim: TwsSimulator, tmp_path: Path
+) -> None:
+    db = tmp_path / "external.db"
+    gw = await start_ib_gateway(sim, db)
+    await stop_ib_gateway(gw)
+    # Another tool, same client id, while the gateway is down.
+    other = IB()
+    await other.connectAsync("127.0.0.1", sim.port, clientId=7, timeout=3)
+    trade = other.placeOrder(
+        Stock("MSFT", "SMART", "USD"), LimitOrder("BUY", 3, 50.0, orderRef="manual-1")
+    )
+    await asyncio.sleep(0.2)
+    other.disconnect()
+    gw = await start_ib_gateway(sim, db)
+    try:
+        found = await gw.stub.GetOrder(gateway_pb2.GetOrderRequest(client_order_id="manual-1"))
+        assert found.order.external
+        assert found.order.status == S.ORDER_STATUS_SUBMITTED
+        assert (found.order.spec.contract.symbol, found.order.spec.limit_price) == ("MSFT", "50")
+        assert found.order.broker_order_id == trade.order.orderId
+        sim.fill(trade.order.orderId, "3", "49", client_id=7)
+        events = await read_events(gw, until=reaches(found.order.order_id, S.ORDER_STATUS_FILLED))
+        fills = [e for e in events if e.order_id == found.order.order_id and e.HasField("fill")]
+        assert [(f.fill.quantity, f.fill.price) for f in fills] == [("3", "49")]
+    finally:
+        await stop_ib_gateway(gw)

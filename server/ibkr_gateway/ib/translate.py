@@ -10,10 +10,18 @@ import ib_async
 from ibkr_gateway.broker import (
     BrokerCommission,
     BrokerExecution,
+    BrokerOpenOrder,
     BrokerOrderError,
     BrokerOrderStatus,
 )
-from ibkr_gateway.order.models import Contract, Order, OrderType, Side
+from ibkr_gateway.order.models import (
+    Contract,
+    Order,
+    OrderType,
+    SecurityType,
+    Side,
+    TimeInForce,
+)
 
 UNSET_DOUBLE = ib_async.util.UNSET_DOUBLE
 UNSET_INTEGER = ib_async.util.UNSET_INTEGER
@@ -76,6 +84,46 @@ def ib_order(
         # Reduce the other members on each fill, without blocking.
         ocaType=3 if order.oca_group else 0,
         transmit=transmit,
+    )
+
+
+_ORDER_TYPES = {t.value: t for t in OrderType}
+_TIMES_IN_FORCE = {t.value: t for t in TimeInForce}
+_SECURITY_TYPES = {t.value: t for t in SecurityType}
+
+
+def _decimal_or_none(value: float | Decimal | None) -> Decimal | None:
+    return None if value is None or value in (UNSET_DOUBLE, 0.0) else decimal_from(value)
+
+
+def open_order_report(
+    order_id: int, contract: ib_async.Contract, order: ib_async.Order, state: ib_async.OrderState
+) -> BrokerOpenOrder:
+    order_type = _ORDER_TYPES.get(order.orderType)
+    trailing = order_type is OrderType.TRAILING_STOP
+    return BrokerOpenOrder(
+        broker_order_id=order_id,
+        perm_id=order.permId,
+        client_id=order.clientId,
+        order_ref=order.orderRef,
+        account=order.account,
+        contract=Contract(
+            symbol=contract.symbol,
+            sec_type=_SECURITY_TYPES.get(contract.secType, SecurityType.STOCK),
+            exchange=contract.exchange or "SMART",
+            currency=contract.currency or "USD",
+            con_id=contract.conId,
+            primary_exchange=contract.primaryExchange,
+            local_symbol=contract.localSymbol,
+            trading_class=contract.tradingClass,
+        ),
+        side=Side.BUY if order.action == "BUY" else Side.SELL,
+        quantity=decimal_from(order.totalQuantity),
+        order_type=order_type,
+        limit_price=_decimal_or_none(order.lmtPrice),
+        stop_price=_decimal_or_none(order.trailStopPrice if trailing else order.auxPrice),
+        time_in_force=_TIMES_IN_FORCE.get(order.tif, TimeInForce.DAY),
+        status=state.status,
     )
 
 

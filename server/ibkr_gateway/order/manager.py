@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from ibkr_gateway.broker import BrokerPort, BrokerRejected
+from ibkr_gateway.broker import BrokerOpenOrder, BrokerPort, BrokerRejected
 from ibkr_gateway.errors import (
     AlreadyExists,
     FailedPrecondition,
@@ -35,8 +35,14 @@ from ibkr_gateway.event.events import (
 )
 from ibkr_gateway.order.fingerprint import request_fingerprint
 from ibkr_gateway.order.models import Fill, Order, OrderSpec, OrderStatus, OrderType, TimeInForce
-from ibkr_gateway.order.status import CANCELLABLE, MODIFIABLE, can_transition
-from ibkr_gateway.order.validation import validate_bracket, validate_spec
+from ibkr_gateway.order.status import (
+    CANCELLABLE,
+    MODIFIABLE,
+    UnknownIBStatus,
+    can_transition,
+    map_ib_status,
+)
+from ibkr_gateway.order.validation import CLIENT_ORDER_ID_RE, validate_bracket, validate_spec
 from ibkr_gateway.store.base import OrderStore
 
 log = logging.getLogger(__name__)
@@ -550,6 +556,58 @@ class OrderManager:
                 self._remember(order.evolve(**changes))
             return
         self._transition(order, status, reason, changes)
+
+    def record_external(self, report: BrokerOpenOrder) -> Order:
+        """Records an order found at the broker that the gateway did not place."""
+        account = report.account or self.default_account
+        ref = report.order_ref
+        if not ref or not CLIENT_ORDER_ID_RE.fullmatch(ref) or self.find(account, ref):
+            ref = f"ext-{report.perm_id}"
+        assert report.order_type is not None
+        spec = OrderSpec(
+            client_order_id=ref,
+            account=account,
+            contract=report.contract,
+            side=report.side,
+            quantity=report.quantity,
+            order_type=report.order_type,
+            limit_price=report.limit_price,
+            stop_price=report.stop_price,
+            time_in_force=report.time_in_force,
+        )
+        try:
+            status = map_ib_status(report.status, Decimal(0), report.quantity)
+        except UnknownIBStatus:
+            status = OrderStatus.SUBMITTED
+        now = self._clock()
+        reason = f"placed outside the gateway (IB client {report.client_id})"
+        order = Order(
+            order_id=self._new_order_id(),
+            spec=spec,
+            status=status,
+            create_time=now,
+            update_time=now,
+            broker_order_id=report.broker_order_id,
+            perm_id=report.perm_id,
+            status_reason=reason,
+            external=True,
+        )
+        self._at_broker.add(order.order_id)
+        log.warning(
+            "recording external order %s (permId %d, %s)", order.order_id, report.perm_id, ref
+        )
+        self._record(
+            [
+                OrderStatusEvent(
+                    sequence=0,
+                    time=now,
+                    order=order,
+                    previous_status=OrderStatus.CREATED,
+                    reason=reason,
+                )
+            ]
+        )
+        return order
 
     def on_rejected(self, order_id: str, code: int, message: str) -> None:
         order = self.get(order_id)

@@ -140,6 +140,8 @@ class Order:
     fills_notional: Decimal = Decimal(0)
     # Digest of the submit request that created the order (idempotency check).
     request_fingerprint: str = ""
+    # Placed outside the gateway, found at the broker.
+    external: bool = False
 
     @property
     def remaining_quantity(self) -> Decimal:

@@ -275,6 +275,7 @@ def order_to_proto(o: Order) -> orders_pb2.Order:
         parent_order_id=o.parent_order_id,
         oca_group=o.oca_group,
         last_sequence=o.last_sequence,
+        external=o.external,
     )
 
 

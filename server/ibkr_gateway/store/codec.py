@@ -131,6 +131,7 @@ def order_from_json(d: JSON) -> Order:
         fills_quantity=Decimal(d["fills_quantity"]),
         fills_notional=Decimal(d["fills_notional"]),
         request_fingerprint=d["request_fingerprint"],
+        external=d.get("external", False),
     )
 
 

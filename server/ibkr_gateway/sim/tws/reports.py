@@ -66,7 +66,7 @@ class ReportTranslator:
                 out += self._status(report, report.broker_order_id in rejected, modified)
             elif isinstance(report, BrokerExecution):
                 out += self._execution(report)
-            else:
+            elif isinstance(report, BrokerCommission):
                 out += self._commission(report)
         return out
 

@@ -711,7 +711,10 @@ type Order struct {
 	// One-cancels-all group name; empty when the order is in none.
 	OcaGroup string `protobuf:"bytes,13,opt,name=oca_group,json=ocaGroup,proto3" json:"oca_group,omitempty"`
 	// Sequence of the last event about this order.
-	LastSequence  int64 `protobuf:"varint,14,opt,name=last_sequence,json=lastSequence,proto3" json:"last_sequence,omitempty"`
+	LastSequence int64 `protobuf:"varint,14,opt,name=last_sequence,json=lastSequence,proto3" json:"last_sequence,omitempty"`
+	// The order was placed outside the gateway (found at the broker on reconciliation);
+	// its client_order_id is the broker's orderRef, or "ext-<perm_id>" when it has none.
+	External      bool `protobuf:"varint,15,opt,name=external,proto3" json:"external,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -842,6 +845,13 @@ func (x *Order) GetLastSequence() int64 {
 		return x.LastSequence
 	}
 	return 0
+}
+
+func (x *Order) GetExternal() bool {
+	if x != nil {
+		return x.External
+	}
+	return false
 }
 
 // One execution of an order.
@@ -1047,7 +1057,7 @@ const file_ibkr_gateway_v1_orders_proto_rawDesc = "" +
 	"\x0ftrailing_amount\x18\v \x01(\tR\x0etrailingAmount\x12)\n" +
 	"\x10trailing_percent\x18\f \x01(\tR\x0ftrailingPercent\x12@\n" +
 	"\x0egood_till_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\fgoodTillTime\x12\x1b\n" +
-	"\toca_group\x18\x0e \x01(\tR\bocaGroup\"\xd8\x04\n" +
+	"\toca_group\x18\x0e \x01(\tR\bocaGroup\"\xf4\x04\n" +
 	"\x05Order\x12\x19\n" +
 	"\border_id\x18\x01 \x01(\tR\aorderId\x12.\n" +
 	"\x04spec\x18\x02 \x01(\v2\x1a.ibkr.gateway.v1.OrderSpecR\x04spec\x124\n" +
@@ -1065,7 +1075,8 @@ const file_ibkr_gateway_v1_orders_proto_rawDesc = "" +
 	"updateTime\x12&\n" +
 	"\x0fparent_order_id\x18\f \x01(\tR\rparentOrderId\x12\x1b\n" +
 	"\toca_group\x18\r \x01(\tR\bocaGroup\x12#\n" +
-	"\rlast_sequence\x18\x0e \x01(\x03R\flastSequence\"\xdc\x03\n" +
+	"\rlast_sequence\x18\x0e \x01(\x03R\flastSequence\x12\x1a\n" +
+	"\bexternal\x18\x0f \x01(\bR\bexternal\"\xdc\x03\n" +
 	"\x04Fill\x12!\n" +
 	"\fexecution_id\x18\x01 \x01(\tR\vexecutionId\x12\x19\n" +
 	"\border_id\x18\x02 \x01(\tR\aorderId\x12&\n" +

@@ -387,6 +387,7 @@ class Order(_message.Message):
     PARENT_ORDER_ID_FIELD_NUMBER: _builtins.int
     OCA_GROUP_FIELD_NUMBER: _builtins.int
     LAST_SEQUENCE_FIELD_NUMBER: _builtins.int
+    EXTERNAL_FIELD_NUMBER: _builtins.int
     order_id: _builtins.str
     """Gateway-assigned id, unique across accounts."""
     status: Global___OrderStatus.ValueType
@@ -409,6 +410,10 @@ class Order(_message.Message):
     """One-cancels-all group name; empty when the order is in none."""
     last_sequence: _builtins.int
     """Sequence of the last event about this order."""
+    external: _builtins.bool
+    """The order was placed outside the gateway (found at the broker on reconciliation);
+    its client_order_id is the broker's orderRef, or "ext-<perm_id>" when it has none.
+    """
     @_builtins.property
     def spec(self) -> Global___OrderSpec:
         """The order as submitted (or last modified), with defaults filled in."""
@@ -438,10 +443,11 @@ class Order(_message.Message):
         parent_order_id: _builtins.str = ...,
         oca_group: _builtins.str = ...,
         last_sequence: _builtins.int = ...,
+        external: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "spec", b"spec", "update_time", b"update_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["average_fill_price", b"average_fill_price", "broker_order_id", b"broker_order_id", "create_time", b"create_time", "filled_quantity", b"filled_quantity", "last_sequence", b"last_sequence", "oca_group", b"oca_group", "order_id", b"order_id", "parent_order_id", b"parent_order_id", "perm_id", b"perm_id", "remaining_quantity", b"remaining_quantity", "spec", b"spec", "status", b"status", "status_reason", b"status_reason", "update_time", b"update_time"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["average_fill_price", b"average_fill_price", "broker_order_id", b"broker_order_id", "create_time", b"create_time", "external", b"external", "filled_quantity", b"filled_quantity", "last_sequence", b"last_sequence", "oca_group", b"oca_group", "order_id", b"order_id", "parent_order_id", b"parent_order_id", "perm_id", b"perm_id", "remaining_quantity", b"remaining_quantity", "spec", b"spec", "status", b"status", "status_reason", b"status_reason", "update_time", b"update_time"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
