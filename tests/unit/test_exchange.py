@@ -79,6 +79,7 @@ def brief(report: BrokerReport) -> tuple[object, ...]:
         return ("exec", report.broker_order_id, report.quantity, report.price)
     if isinstance(report, BrokerCommission):
         return ("commission", report.commission)
+    assert isinstance(report, BrokerOrderError), report
     return ("error", report.broker_order_id, report.code)
 
 
