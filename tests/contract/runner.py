@@ -222,7 +222,11 @@ def check_error(error: grpc.aio.AioRpcError, want: dict[str, Any]) -> None:
         raise ScenarioFailed(f"no field violation for {sorted(missing)}; got {sorted(fields)}")
 
 
-async def main(target: str, only: str | None) -> int:
+def uses_simulator(scenario: dict[str, Any]) -> bool:
+    return any(step.get("service") == "simulator" for step in scenario["steps"])
+
+
+async def main(target: str, only: str | None, skip_simulator: bool = False) -> int:
     scenarios = json.loads(SCENARIOS.read_text())["scenarios"]
     run_id = f"py-{uuid.uuid4().hex[:8]}"
     passed = failed = 0
@@ -230,6 +234,9 @@ async def main(target: str, only: str | None) -> int:
         runner = Runner(channel)
         for scenario in scenarios:
             if only and scenario["name"] != only:
+                continue
+            if skip_simulator and uses_simulator(scenario):
+                print(f"skip {scenario['name']}: needs SimulatorControlService")
                 continue
             try:
                 await runner.run(scenario, f"{run_id}-{passed + failed}")
@@ -247,5 +254,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--target", required=True, help="gateway address, host:port")
     parser.add_argument("--scenario", help="run only this scenario")
+    parser.add_argument(
+        "--skip-simulator",
+        action="store_true",
+        help="skip scenarios that drive the market (for a gateway without simulator control)",
+    )
     args = parser.parse_args()
-    sys.exit(asyncio.run(main(args.target, args.scenario)))
+    sys.exit(asyncio.run(main(args.target, args.scenario, args.skip_simulator)))
