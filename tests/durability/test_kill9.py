@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import re
 import signal
-import sys
-from collections.abc import AsyncIterator
+from asyncio.subprocess import Process
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import grpc
 import pytest
 from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, orders_pb2
+
+from tests.process import GATEWAY_READY, cli_process
 
 pytestmark = pytest.mark.slow
 
@@ -22,12 +22,8 @@ CALLERS = 16
 KILL_AFTER = 200
 
 
-@contextlib.asynccontextmanager
-async def gateway_process(db: Path) -> AsyncIterator[tuple[asyncio.subprocess.Process, int]]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "ibkr_gateway.cli",
+def gateway_process(db: Path) -> AbstractAsyncContextManager[tuple[Process, int]]:
+    return cli_process(
         "serve",
         "--listen",
         "127.0.0.1:0",
@@ -35,27 +31,8 @@ async def gateway_process(db: Path) -> AsyncIterator[tuple[asyncio.subprocess.Pr
         str(db),
         "--heartbeat-interval",
         "0.2",
-        stderr=asyncio.subprocess.PIPE,
+        ready=GATEWAY_READY,
     )
-    assert proc.stderr is not None
-    log: list[str] = []
-    port = 0
-    while not port:
-        line = (await proc.stderr.readline()).decode()
-        log.append(line)
-        if not line:
-            raise AssertionError(f"gateway exited: {''.join(log)}")
-        found = re.search(r"gateway serving on 127\.0\.0\.1:(\d+)", line)
-        port = int(found.group(1)) if found else 0
-    # Keep draining the log so that the gateway never blocks on a full pipe.
-    drain = asyncio.create_task(proc.stderr.read())
-    try:
-        yield proc, port
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-        await proc.wait()
-        await drain
 
 
 def spec(coid: str, i: int) -> orders_pb2.OrderSpec:
@@ -71,7 +48,7 @@ def spec(coid: str, i: int) -> orders_pb2.OrderSpec:
     )
 
 
-async def burst(port: int, proc: asyncio.subprocess.Process) -> tuple[dict[str, str], set[str]]:
+async def burst(port: int, proc: Process) -> tuple[dict[str, str], set[str]]:
     """Submits until the process is killed; returns acknowledged and attempted ids."""
     acked: dict[str, str] = {}
     attempted: set[str] = set()

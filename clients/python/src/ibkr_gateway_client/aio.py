@@ -317,20 +317,7 @@ class AsyncGatewayClient:
         heartbeat_interval: float = 5.0,
     ) -> EventStream:
         """Every event after `after_sequence`, then live; resumes across disconnects."""
-
-        def open_stream(after: int, interval: Duration) -> grpc.aio.UnaryStreamCall:  # type: ignore[type-arg]
-            return self.stub.StreamOrderEvents(
-                gateway_pb2.StreamOrderEventsRequest(
-                    after_sequence=after,
-                    account=account,
-                    order_id=order_id,
-                    heartbeat_interval=interval,
-                )
-            )
-
-        return EventStream(
-            open_stream, after_sequence=after_sequence, heartbeat_interval=heartbeat_interval
-        )
+        return self._stream(False, after_sequence, account, order_id, heartbeat_interval)
 
     def fills(
         self,
@@ -341,16 +328,26 @@ class AsyncGatewayClient:
         heartbeat_interval: float = 5.0,
     ) -> EventStream:
         """Fill events only (same sequence space), resuming across disconnects."""
+        return self._stream(True, after_sequence, account, order_id, heartbeat_interval)
 
+    def _stream(
+        self,
+        fills_only: bool,
+        after_sequence: int,
+        account: str,
+        order_id: str,
+        heartbeat_interval: float,
+    ) -> EventStream:
         def open_stream(after: int, interval: Duration) -> grpc.aio.UnaryStreamCall:  # type: ignore[type-arg]
-            return self.stub.StreamFills(
-                gateway_pb2.StreamFillsRequest(
-                    after_sequence=after,
-                    account=account,
-                    order_id=order_id,
-                    heartbeat_interval=interval,
-                )
-            )
+            fields = {
+                "after_sequence": after,
+                "account": account,
+                "order_id": order_id,
+                "heartbeat_interval": interval,
+            }
+            if fills_only:
+                return self.stub.StreamFills(gateway_pb2.StreamFillsRequest(**fields))  # type: ignore[arg-type]
+            return self.stub.StreamOrderEvents(gateway_pb2.StreamOrderEventsRequest(**fields))  # type: ignore[arg-type]
 
         return EventStream(
             open_stream, after_sequence=after_sequence, heartbeat_interval=heartbeat_interval
