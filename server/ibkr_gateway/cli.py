@@ -12,6 +12,8 @@ import click
 from ibkr_gateway.gateway import BrokerConnectionError
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.rpc.server import GatewayConfig, GatewayServer
+from ibkr_gateway.security.auth import AuthFileError
+from ibkr_gateway.security.tls import ListenRefused, TlsFiles
 from ibkr_gateway.sim.tws import DEFAULT_ACCOUNT, TwsSimulator
 
 DEFAULTS = GatewayConfig()
@@ -114,6 +116,34 @@ def main() -> None:
     help="Seconds calls in flight get to finish on SIGTERM/SIGINT.",
 )
 @click.option(
+    "--auth-file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="TOML file of bearer tokens, each with scopes (orders:read, orders:write, admin) "
+    "and accounts. Without it every caller is trusted, so only loopback is allowed.",
+)
+@click.option(
+    "--tls-cert",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="PEM certificate chain of the server: serve TLS.",
+)
+@click.option(
+    "--tls-key",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="PEM private key matching --tls-cert.",
+)
+@click.option(
+    "--tls-client-ca",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="PEM CA bundle; clients must present a certificate it signed (mutual TLS).",
+)
+@click.option(
+    "--insecure", is_flag=True, help="Allow a non-loopback --listen without --auth-file and TLS."
+)
+@click.option(
     "--log-level",
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
     default="INFO",
@@ -127,6 +157,10 @@ def serve(
     ib_client_id: int,
     ib_account: str,
     ib_trading_mode: str,
+    tls_cert: str | None,
+    tls_key: str | None,
+    tls_client_ca: str | None,
+    auth_file: str | None,
     **options: Any,
 ) -> None:
     """Run the gateway until SIGINT or SIGTERM."""
@@ -148,10 +182,13 @@ def serve(
     ):
         # Orders without an account go to the IB account, not the simulator's default.
         options["default_account"] = ib_account
-    config = GatewayConfig(ib=ib, **options)
+    if bool(tls_cert) != bool(tls_key) or (tls_client_ca and not tls_cert):
+        raise click.UsageError("--tls-cert and --tls-key go together; --tls-client-ca needs them")
+    tls = TlsFiles(tls_cert, tls_key or "", tls_client_ca or "") if tls_cert else None
+    config = GatewayConfig(ib=ib, tls=tls, auth_file=auth_file or "", **options)
     try:
         asyncio.run(_serve(config))
-    except BrokerConnectionError as exc:
+    except (BrokerConnectionError, ListenRefused, AuthFileError) as exc:
         raise click.ClickException(str(exc)) from None
 
 

@@ -67,6 +67,14 @@ class Unavailable(GatewayError):
     default_reason = "UNAVAILABLE"
 
 
+class Unauthenticated(GatewayError):
+    default_reason = "UNAUTHENTICATED"
+
+
+class PermissionDenied(GatewayError):
+    default_reason = "PERMISSION_DENIED"
+
+
 class StoreUnavailable(Unavailable):
     """The durable store failed; nothing more is acknowledged until a restart."""
 

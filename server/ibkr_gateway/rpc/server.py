@@ -16,9 +16,12 @@ from ibkr_gateway.gateway import IBGateway
 from ibkr_gateway.gateway_order_manager import OrderGatewayIntegration
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.order.manager import OrderManager
+from ibkr_gateway.rpc.auth import AuthInterceptor
 from ibkr_gateway.rpc.errors import ErrorMappingInterceptor
 from ibkr_gateway.rpc.servicer import OrderGatewayServicer
 from ibkr_gateway.rpc.simulator import SimulatorControlServicer
+from ibkr_gateway.security.auth import TokenTable
+from ibkr_gateway.security.tls import TlsFiles, check_listen
 from ibkr_gateway.sim.broker import SimBroker, SimMarketControl
 from ibkr_gateway.sim.control import MarketControl
 from ibkr_gateway.store.sqlite import SqliteOrderStore
@@ -41,6 +44,12 @@ class GatewayConfig:
     stream_buffer: int = 10_000
     commission_timeout: float = 5.0
     shutdown_grace: float = 5.0
+    # Bearer tokens with scopes and accounts (TOML); everyone is trusted when empty,
+    # which only loopback listening allows.
+    auth_file: str = ""
+    tls: TlsFiles | None = None
+    # Allow a non-loopback listen address without auth and TLS.
+    insecure: bool = False
 
 
 class GatewayServer:
@@ -49,6 +58,13 @@ class GatewayServer:
         if config.backend not in ("sim", "ib"):
             raise ValueError(f"unknown backend {config.backend!r}")
         self.config = config
+        tokens = TokenTable.load(config.auth_file) if config.auth_file else None
+        check_listen(
+            config.listen,
+            authenticated=tokens is not None,
+            tls=config.tls is not None,
+            insecure=config.insecure,
+        )
         self.store = SqliteOrderStore(config.db_path)
         self.bus = EventBus(config.stream_buffer)
         self.manager = OrderManager(self.bus, self.store, default_account=config.default_account)
@@ -59,7 +75,11 @@ class GatewayServer:
         )
         self.integration.initialize()
         self.health = health.aio.HealthServicer()
-        self.server = grpc.aio.server(interceptors=[ErrorMappingInterceptor()])
+        interceptors: list[grpc.aio.ServerInterceptor] = [ErrorMappingInterceptor()]
+        if tokens is not None:
+            # Outermost: an unauthenticated call never reaches a servicer.
+            interceptors.insert(0, AuthInterceptor(tokens))
+        self.server = grpc.aio.server(interceptors=interceptors)
         gateway_pb2_grpc.add_OrderGatewayServiceServicer_to_server(
             OrderGatewayServicer(
                 self.manager,
@@ -84,7 +104,12 @@ class GatewayServer:
 
     async def start(self) -> int:
         await self.integration.start()
-        self.port = self.server.add_insecure_port(self.config.listen)
+        if self.config.tls is not None:
+            self.port = self.server.add_secure_port(
+                self.config.listen, self.config.tls.credentials()
+            )
+        else:
+            self.port = self.server.add_insecure_port(self.config.listen)
         if self.port == 0:
             raise OSError(f"cannot listen on {self.config.listen}")
         await self.server.start()

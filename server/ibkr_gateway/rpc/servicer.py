@@ -18,9 +18,10 @@ from ibkr_gateway.errors import (
 from ibkr_gateway.event.bus import EventBus, SubscriptionClosed, SubscriptionOverflow
 from ibkr_gateway.event.events import FillEvent, OrderEvent
 from ibkr_gateway.order.manager import OrderManager, utc_now
-from ibkr_gateway.order.models import TimeInForce
+from ibkr_gateway.order.models import Order, TimeInForce
 from ibkr_gateway.rpc import convert, paging
 from ibkr_gateway.rpc.streams import Heartbeat, follow_events
+from ibkr_gateway.security.auth import principal
 from ibkr_gateway.store.base import FillQuery, OrderQuery
 
 Context = grpc.aio.ServicerContext[Any, Any]
@@ -53,6 +54,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         self, request: gateway_pb2.SubmitOrderRequest, context: Context
     ) -> gateway_pb2.SubmitOrderResponse:
         spec = convert.spec_from_proto(request.order, "order")
+        principal().require_account(spec.account or self.manager.default_account)
         try:
             order = await self.manager.submit(spec)
         except InvalidArgument as exc:
@@ -92,6 +94,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         assert take_profit is not None
         assert stop_loss is not None
         assert child_tif is not None
+        principal().require_account(parent.account or self.manager.default_account)
         p, tp, sl = await self.manager.submit_bracket(
             parent, take_profit, stop_loss, stop_limit, child_tif
         )
@@ -129,6 +132,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         )
         if v:
             raise InvalidArgument(v)
+        self._visible_order(request.order_id)
         order = await self.manager.modify(
             request.order_id,
             quantity=quantity,
@@ -142,6 +146,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         self, request: gateway_pb2.CancelOrderRequest, context: Context
     ) -> gateway_pb2.CancelOrderResponse:
         self._require_order_id(request.order_id)
+        self._visible_order(request.order_id)
         order = await self.manager.cancel(request.order_id)
         return gateway_pb2.CancelOrderResponse(order=convert.order_to_proto(order))
 
@@ -152,7 +157,15 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         _short_text("account", request.account, v)
         if v:
             raise InvalidArgument(v)
-        orders = await self.manager.cancel_all(request.account)
+        who = principal()
+        if request.account or who.all_accounts:
+            who.require_account(request.account or "*")
+            orders = await self.manager.cancel_all(request.account)
+        else:
+            # A token limited to some accounts cancels only those, never IB-wide.
+            orders = []
+            for account in sorted(who.accounts):
+                orders += await self.manager.cancel_all(account)
         return gateway_pb2.CancelAllOrdersResponse(
             orders=[convert.order_to_proto(o) for o in orders]
         )
@@ -168,8 +181,9 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         if v:
             raise InvalidArgument(v)
         if request.order_id:
-            order = self.manager.get(request.order_id)
+            order = self._visible_order(request.order_id)
         else:
+            principal().require_account(request.account or self.manager.default_account)
             order = self.manager.get_by_client_id(request.account, request.client_order_id)
         return gateway_pb2.GetOrderResponse(order=convert.order_to_proto(order))
 
@@ -187,7 +201,10 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         if v:
             raise InvalidArgument(v)
         query = OrderQuery(
-            account=request.account, statuses=frozenset(statuses), symbol=request.symbol
+            account=request.account,
+            accounts=self._visible_accounts(request.account),
+            statuses=frozenset(statuses),
+            symbol=request.symbol,
         )
         size = paging.page_size(request.page_size)
         after = paging.decode_token(request.page_token, query)
@@ -207,7 +224,11 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         _short_text("order_id", request.order_id, v)
         if v:
             raise InvalidArgument(v)
-        query = FillQuery(account=request.account, order_id=request.order_id)
+        query = FillQuery(
+            account=request.account,
+            accounts=self._visible_accounts(request.account),
+            order_id=request.order_id,
+        )
         size = paging.page_size(request.page_size)
         after = paging.decode_token(request.page_token, query)
         fills = self.manager.store.list_fills(query, after, size + 1)
@@ -237,6 +258,19 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
                 yield gateway_pb2.StreamFillsResponse(event=convert.event_to_proto(item))
 
     # -- helpers ------------------------------------------------------------------
+
+    def _visible_order(self, order_id: str) -> Order:
+        order = self.manager.get(order_id)
+        principal().require_account(order.spec.account)
+        return order
+
+    @staticmethod
+    def _visible_accounts(account: str) -> frozenset[str]:
+        """Accounts a listing is limited to; empty when the caller may see all."""
+        who = principal()
+        if account:
+            who.require_account(account)
+        return frozenset() if who.all_accounts else who.accounts
 
     @staticmethod
     def _require_order_id(order_id: str) -> None:
@@ -275,10 +309,14 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         if v:
             raise InvalidArgument(v)
         account, order_id = request.account, request.order_id
+        who = principal()
+        if account:
+            who.require_account(account)
 
         def accepts(event: OrderEvent) -> bool:
             return (
-                (not fills_only or isinstance(event, FillEvent))
+                who.may_access(event.account)
+                and (not fills_only or isinstance(event, FillEvent))
                 and (not account or event.account == account)
                 and (not order_id or event.order_id == order_id)
             )

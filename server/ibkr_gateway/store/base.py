@@ -16,6 +16,8 @@ CommitListener = Callable[[Sequence[OrderEvent]], None]
 @dataclass(frozen=True, slots=True)
 class OrderQuery:
     account: str = ""
+    # When not empty, only these accounts (what the caller may see).
+    accounts: frozenset[str] = frozenset()
     statuses: frozenset[OrderStatus] = frozenset()
     symbol: str = ""
 
@@ -23,6 +25,7 @@ class OrderQuery:
 @dataclass(frozen=True, slots=True)
 class FillQuery:
     account: str = ""
+    accounts: frozenset[str] = frozenset()
     order_id: str = ""
 
 

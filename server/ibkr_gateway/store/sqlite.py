@@ -64,6 +64,17 @@ def _connect(path: str) -> sqlite3.Connection:
     return conn
 
 
+def _account_filter(account: str, accounts: frozenset[str], args: list[object]) -> str:
+    sql = ""
+    if account:
+        sql += " AND account = ?"
+        args.append(account)
+    if accounts:
+        sql += f" AND account IN ({','.join('?' * len(accounts))})"
+        args.extend(sorted(accounts))
+    return sql
+
+
 class SqliteOrderStore:
     """Writes go through one thread in batches (group commit); reads use a second
     connection on the caller's thread, which WAL keeps from blocking on the writer."""
@@ -234,9 +245,7 @@ class SqliteOrderStore:
     def list_orders(self, query: OrderQuery, after_key: int, limit: int) -> list[tuple[int, Order]]:
         sql = "SELECT created_sequence, snapshot FROM orders WHERE created_sequence > ?"
         args: list[object] = [after_key]
-        if query.account:
-            sql += " AND account = ?"
-            args.append(query.account)
+        sql += _account_filter(query.account, query.accounts, args)
         if query.symbol:
             sql += " AND symbol = ?"
             args.append(query.symbol)
@@ -253,9 +262,7 @@ class SqliteOrderStore:
     def list_fills(self, query: FillQuery, after_sequence: int, limit: int) -> list[Fill]:
         sql = "SELECT snapshot FROM fills WHERE sequence > ?"
         args: list[object] = [after_sequence]
-        if query.account:
-            sql += " AND account = ?"
-            args.append(query.account)
+        sql += _account_filter(query.account, query.accounts, args)
         if query.order_id:
             sql += " AND order_id = ?"
             args.append(query.order_id)

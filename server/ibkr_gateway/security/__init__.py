@@ -1,0 +1,1 @@
+"""Who may call the gateway: bearer tokens, scopes, accounts; TLS settings."""

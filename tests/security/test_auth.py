@@ -1,0 +1,261 @@
+"""Bearer tokens: who may call which method, for which accounts; tokens never logged."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from ibkr.gateway.v1 import (
+    gateway_pb2,
+    gateway_pb2_grpc,
+    orders_pb2,
+    simulator_pb2,
+    simulator_pb2_grpc,
+)
+
+from ibkr_gateway.errors import Unauthenticated
+from ibkr_gateway.rpc.server import GatewayConfig, GatewayServer
+from ibkr_gateway.security.auth import AuthFileError, TokenTable
+from tests.service.conftest import error_details, limit_spec
+
+TOKENS = {
+    "reader": "reader-token-0123456789",
+    "trader": "trader-token-0123456789",
+    "other": "other-token-0123456789a",
+    "admin": "admin-token-0123456789a",
+}
+AUTH_FILE = f"""
+[[tokens]]
+name = "reader"
+token = "{TOKENS["reader"]}"
+scopes = ["orders:read"]
+accounts = ["DU1"]
+
+[[tokens]]
+name = "trader"
+token_sha256 = "{hashlib.sha256(TOKENS["trader"].encode()).hexdigest()}"
+scopes = ["orders:read", "orders:write"]
+accounts = ["DU1"]
+
+[[tokens]]
+name = "other"
+token = "{TOKENS["other"]}"
+scopes = ["orders:read", "orders:write"]
+accounts = ["DU2"]
+
+[[tokens]]
+name = "admin"
+token = "{TOKENS["admin"]}"
+scopes = ["admin"]
+accounts = ["*"]
+"""
+
+
+def auth(who: str) -> list[tuple[str, str]]:
+    return [("authorization", f"Bearer {TOKENS[who]}")]
+
+
+class Caller:
+    def __init__(self, channel: grpc.aio.Channel) -> None:
+        self.stub = gateway_pb2_grpc.OrderGatewayServiceStub(channel)
+        self.sim = simulator_pb2_grpc.SimulatorControlServiceStub(channel)
+        self.health = health_pb2_grpc.HealthStub(channel)
+
+    async def submit(self, who: str, coid: str, account: str) -> orders_pb2.Order:
+        request = gateway_pb2.SubmitOrderRequest(order=limit_spec(coid, account=account))
+        return (await self.stub.SubmitOrder(request, metadata=auth(who))).order
+
+
+@pytest.fixture
+async def caller(tmp_path: Path) -> AsyncIterator[Caller]:
+    auth_file = tmp_path / "auth.toml"
+    auth_file.write_text(AUTH_FILE)
+    server = GatewayServer(
+        GatewayConfig(
+            listen="127.0.0.1:0",
+            db_path=str(tmp_path / "auth.db"),
+            auth_file=str(auth_file),
+            heartbeat_interval=0.2,
+        )
+    )
+    port = await server.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            yield Caller(channel)
+    finally:
+        await server.stop()
+
+
+async def _code(call: Any) -> tuple[grpc.StatusCode, str]:
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await call
+    return caught.value.code(), error_details(caught.value)[0]
+
+
+async def test_no_or_unknown_token_is_unauthenticated(caller: Caller) -> None:
+    request = gateway_pb2.SubmitOrderRequest(order=limit_spec("x", account="DU1"))
+    assert await _code(caller.stub.SubmitOrder(request)) == (
+        grpc.StatusCode.UNAUTHENTICATED,
+        "MISSING_TOKEN",
+    )
+    bad = [("authorization", "Bearer not-a-known-token")]
+    assert await _code(caller.stub.SubmitOrder(request, metadata=bad)) == (
+        grpc.StatusCode.UNAUTHENTICATED,
+        "INVALID_TOKEN",
+    )
+    basic = [("authorization", f"Basic {TOKENS['trader']}")]
+    assert (await _code(caller.stub.SubmitOrder(request, metadata=basic)))[0] == (
+        grpc.StatusCode.UNAUTHENTICATED
+    )
+    stream = caller.stub.StreamOrderEvents(gateway_pb2.StreamOrderEventsRequest())
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        async for _ in stream:
+            pass
+    assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+async def test_scopes_and_accounts_are_enforced(caller: Caller) -> None:
+    assert await _code(caller.submit("reader", "r1", "DU1")) == (
+        grpc.StatusCode.PERMISSION_DENIED,
+        "MISSING_SCOPE",
+    )
+    assert await _code(caller.submit("trader", "t1", "DU2")) == (
+        grpc.StatusCode.PERMISSION_DENIED,
+        "ACCOUNT_NOT_PERMITTED",
+    )
+    mine = await caller.submit("trader", "t2", "DU1")
+    theirs = await caller.submit("other", "o1", "DU2")
+    get_theirs = caller.stub.GetOrder(
+        gateway_pb2.GetOrderRequest(order_id=theirs.order_id), metadata=auth("trader")
+    )
+    assert (await _code(get_theirs))[0] == grpc.StatusCode.PERMISSION_DENIED
+    cancel_mine = caller.stub.CancelOrder(
+        gateway_pb2.CancelOrderRequest(order_id=mine.order_id), metadata=auth("other")
+    )
+    assert (await _code(cancel_mine))[0] == grpc.StatusCode.PERMISSION_DENIED
+    await caller.stub.CancelOrder(
+        gateway_pb2.CancelOrderRequest(order_id=mine.order_id), metadata=auth("trader")
+    )
+
+
+async def test_lists_and_streams_show_only_permitted_accounts(caller: Caller) -> None:
+    mine = await caller.submit("trader", "t3", "DU1")
+    await caller.submit("other", "o3", "DU2")
+    listed = await caller.stub.ListOrders(gateway_pb2.ListOrdersRequest(), metadata=auth("reader"))
+    assert [o.order_id for o in listed.orders] == [mine.order_id]
+    everything = await caller.stub.ListOrders(
+        gateway_pb2.ListOrdersRequest(), metadata=auth("admin")
+    )
+    assert len(everything.orders) == 2
+    filtered = caller.stub.ListOrders(
+        gateway_pb2.ListOrdersRequest(account="DU2"), metadata=auth("reader")
+    )
+    assert (await _code(filtered))[0] == grpc.StatusCode.PERMISSION_DENIED
+    accounts = set()
+    stream = caller.stub.StreamOrderEvents(
+        gateway_pb2.StreamOrderEventsRequest(), metadata=auth("reader")
+    )
+    async for message in stream:
+        if message.HasField("heartbeat"):
+            break
+        accounts.add(message.event.account)
+    assert accounts == {"DU1"}
+
+
+async def test_admin_calls_need_admin(caller: Caller) -> None:
+    cancel_all = caller.stub.CancelAllOrders(
+        gateway_pb2.CancelAllOrdersRequest(), metadata=auth("trader")
+    )
+    assert await _code(cancel_all) == (grpc.StatusCode.PERMISSION_DENIED, "MISSING_SCOPE")
+    set_price = caller.sim.SetPrice(
+        simulator_pb2.SetPriceRequest(symbol="AAPL", price="1"), metadata=auth("trader")
+    )
+    assert (await _code(set_price))[0] == grpc.StatusCode.PERMISSION_DENIED
+    await caller.submit("trader", "t4", "DU1")
+    done = await caller.stub.CancelAllOrders(
+        gateway_pb2.CancelAllOrdersRequest(), metadata=auth("admin")
+    )
+    assert len(done.orders) == 1
+    # Health needs no token, so that probes work.
+    health = await caller.health.Check(health_pb2.HealthCheckRequest())
+    assert health.status == health_pb2.HealthCheckResponse.SERVING
+
+
+async def test_tokens_never_reach_the_log(caller: Caller, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    for who in TOKENS:
+        try:
+            await caller.submit(who, f"log-{who}", "DU1")
+        except grpc.aio.AioRpcError:
+            pass
+    await _code(
+        caller.stub.GetOrder(
+            gateway_pb2.GetOrderRequest(order_id="x"),
+            metadata=[("authorization", "Bearer leak-me")],
+        )
+    )
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    for token in [*TOKENS.values(), "leak-me"]:
+        assert token not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "one or more"),
+        ('[[tokens]]\nname = "a"\nscopes = ["orders:read"]\naccounts = ["*"]', "exactly one"),
+        (
+            '[[tokens]]\nname = "a"\ntoken = "short"\nscopes = ["orders:read"]\naccounts = ["*"]',
+            "at least 16",
+        ),
+        (
+            '[[tokens]]\nname = "a"\ntoken_sha256 = "zz"\nscopes = ["admin"]\naccounts = ["*"]',
+            "64 hex",
+        ),
+        (
+            '[[tokens]]\nname = "a"\ntoken = "0123456789abcdef"\nscopes = ["trade"]\n'
+            'accounts = ["*"]',
+            "unknown scopes",
+        ),
+        (
+            '[[tokens]]\nname = "a"\ntoken = "0123456789abcdef"\nscopes = ["admin"]\naccounts = []',
+            "accounts must be",
+        ),
+        (
+            '[[tokens]]\nname = "a"\ntoken = "0123456789abcdef"\nscopes = ["admin"]\n'
+            'accounts = ["*"]\n[[tokens]]\nname = "a"\ntoken = "fedcba9876543210"\n'
+            'scopes = ["admin"]\naccounts = ["*"]',
+            "unique",
+        ),
+    ],
+)
+def test_bad_auth_files_are_refused(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "auth.toml"
+    path.write_text(text)
+    with pytest.raises(AuthFileError, match=message):
+        TokenTable.load(path)
+
+
+def test_authenticate_reads_the_bearer_header() -> None:
+    table = TokenTable.parse(
+        {
+            "tokens": [
+                {
+                    "name": "t",
+                    "token": "0123456789abcdef",
+                    "scopes": ["orders:read"],
+                    "accounts": ["A"],
+                }
+            ]
+        }
+    )
+    assert table.authenticate([("authorization", "Bearer 0123456789abcdef")]).name == "t"
+    assert table.authenticate([("Authorization", b"bearer 0123456789abcdef")]).name == "t"
+    with pytest.raises(Unauthenticated):
+        table.authenticate([])
