@@ -92,9 +92,10 @@ go-test:
 $(GO_CONTRACT_RUNNER):
 	go -C $(GO_CLIENT) build -o $(CURDIR)/$@ ./cmd/contract-runner
 
-## bench: throughput and latency against a bare grpc.aio echo server, as ratios
+## bench: SubmitOrder throughput vs a bare grpc.aio echo server; IB acknowledgement latency vs direct ib_async; the paced 500-order burst
 bench: setup
 	$(BIN)/python -m bench.submit_throughput
+	$(BIN)/python -m bench.ib_latency
 
 ## proto-baseline: record the current contract as the one later changes must stay compatible with
 proto-baseline: setup

@@ -11,6 +11,7 @@ import click
 
 from ibkr_gateway.gateway import BrokerConnectionError
 from ibkr_gateway.ib.config import IBGatewayConfig
+from ibkr_gateway.risk.limits import RiskFileError
 from ibkr_gateway.rpc.server import GatewayConfig, GatewayServer
 from ibkr_gateway.security.auth import AuthFileError
 from ibkr_gateway.security.tls import ListenRefused, TlsFiles
@@ -141,6 +142,13 @@ def main() -> None:
     help="PEM CA bundle; clients must present a certificate it signed (mutual TLS).",
 )
 @click.option(
+    "--risk-file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="TOML file of pre-trade limits per account (quantity, notional, price collar, "
+    "symbols, security types, open orders) and orders per second per caller.",
+)
+@click.option(
     "--insecure", is_flag=True, help="Allow a non-loopback --listen without --auth-file and TLS."
 )
 @click.option(
@@ -161,6 +169,7 @@ def serve(
     tls_key: str | None,
     tls_client_ca: str | None,
     auth_file: str | None,
+    risk_file: str | None,
     **options: Any,
 ) -> None:
     """Run the gateway until SIGINT or SIGTERM."""
@@ -185,10 +194,12 @@ def serve(
     if bool(tls_cert) != bool(tls_key) or (tls_client_ca and not tls_cert):
         raise click.UsageError("--tls-cert and --tls-key go together; --tls-client-ca needs them")
     tls = TlsFiles(tls_cert, tls_key or "", tls_client_ca or "") if tls_cert else None
-    config = GatewayConfig(ib=ib, tls=tls, auth_file=auth_file or "", **options)
+    config = GatewayConfig(
+        ib=ib, tls=tls, auth_file=auth_file or "", risk_file=risk_file or "", **options
+    )
     try:
         asyncio.run(_serve(config))
-    except (BrokerConnectionError, ListenRefused, AuthFileError) as exc:
+    except (BrokerConnectionError, ListenRefused, AuthFileError, RiskFileError) as exc:
         raise click.ClickException(str(exc)) from None
 
 

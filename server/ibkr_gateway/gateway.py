@@ -61,6 +61,9 @@ class IBGateway:
     def __init__(self, config: IBGatewayConfig, ib: ib_async.IB | None = None) -> None:
         self.config = config
         self.ib = ib or ib_async.IB()
+        # ib_async's own throttle queues messages where the pacer cannot see them and
+        # drops that queue on a disconnect; the pacer must be the only throttle.
+        self.ib.client.MaxRequests = 0
         self.pacer = Pacer(config.max_messages_per_second)
         self.state = ConnectionState.DISCONNECTED
         self.account = config.account_id

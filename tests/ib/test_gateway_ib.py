@@ -372,3 +372,28 @@ async def test_orders_placed_outside_the_gateway_are_recorded_as_external(
         assert [(f.fill.quantity, f.fill.price) for f in fills] == [("3", "49")]
     finally:
         await stop_ib_gateway(gw)
+
+
+async def test_a_disconnect_mid_burst_loses_no_queued_order(
+    sim: TwsSimulator, tmp_path: Path
+) -> None:
+    gw = await start_ib_gateway(sim, tmp_path / "midburst.db", ib={"max_messages_per_second": 50})
+    try:
+        orders = await asyncio.gather(
+            *(submit(gw, limit_spec(f"mid-{i}", "40")) for i in range(100))
+        )
+        await asyncio.sleep(0.5)
+        sim.drop_connections()
+        ids = {o.order_id for o in orders}
+        await read_events(
+            gw,
+            until=lambda ev: (
+                ids <= {e.order_id for e in ev if e.order.status == S.ORDER_STATUS_SUBMITTED}
+            ),
+            within=20,
+        )
+        assert gw.ib.reconnects >= 1
+        refs = [r.order.order_ref for r in sim.desk.records.values() if r.client_id == 7]
+        assert sorted(refs) == sorted(f"mid-{i}" for i in range(100))
+    finally:
+        await stop_ib_gateway(gw)

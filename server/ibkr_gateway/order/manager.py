@@ -43,6 +43,8 @@ from ibkr_gateway.order.status import (
     map_ib_status,
 )
 from ibkr_gateway.order.validation import CLIENT_ORDER_ID_RE, validate_bracket, validate_spec
+from ibkr_gateway.risk.engine import RiskEngine
+from ibkr_gateway.risk.guard import KillSwitchState, OrderGuard
 from ibkr_gateway.store.base import OrderStore
 
 log = logging.getLogger(__name__)
@@ -77,6 +79,7 @@ class OrderManager:
         default_account: str,
         clock: Callable[[], datetime] = utc_now,
         new_order_id: Callable[[], str] | None = None,
+        risk: RiskEngine | None = None,
     ) -> None:
         self.event_bus = event_bus
         self.store = store
@@ -84,6 +87,7 @@ class OrderManager:
         self._clock = clock
         self._new_order_id = new_order_id or _OrderIds()
         self.broker: BrokerPort | None = None
+        self.guard = OrderGuard(store, risk)
         # Every non-final order, plus final ones until their last change is durable.
         self._orders: dict[str, Order] = {}
         self._by_client_id: dict[tuple[str, str], str] = {}
@@ -217,7 +221,18 @@ class OrderManager:
             client_order_id=spec.client_order_id or f"gw-{uuid.uuid4().hex}",
         )
 
-    async def submit(self, spec: OrderSpec) -> Order:
+    def _open_orders(self, account: str) -> int:
+        return sum(1 for o in self._orders.values() if not o.is_final and o.spec.account == account)
+
+    async def set_kill_switch(
+        self, engaged: bool, reason: str, set_by: str
+    ) -> tuple[KillSwitchState, list[Order]]:
+        """Engaging halts new orders, then cancels every working one."""
+        self.guard.set_kill_switch(engaged, reason, set_by, self._clock())
+        cancelled = await self.cancel_all() if engaged else []
+        return self.guard.kill_switch, cancelled
+
+    async def submit(self, spec: OrderSpec, *, caller: str = "local") -> Order:
         spec = self.with_defaults(spec)
         violations = validate_spec(spec)
         if spec.good_till is not None and spec.good_till <= self._clock():
@@ -228,6 +243,7 @@ class OrderManager:
         existing = self.find(spec.account, spec.client_order_id)
         if existing is not None:
             return await self._replay(existing, fingerprint)
+        self.guard.check_new(spec, caller, self._open_orders(spec.account))
         broker = self._require_broker()
         order = self._new_order(
             spec, broker.reserve_order_id(), fingerprint, oca_group=spec.oca_group
@@ -246,6 +262,8 @@ class OrderManager:
         stop_loss_price: Decimal,
         stop_loss_limit: Decimal | None,
         child_tif: TimeInForce,
+        *,
+        caller: str = "local",
     ) -> tuple[Order, Order, Order]:
         parent = self.with_defaults(parent)
         violations = [replace(v, field=f"parent.{v.field}") for v in validate_spec(parent)]
@@ -262,6 +280,7 @@ class OrderManager:
         if existing is not None:
             first = await self._replay(existing, fingerprint)
             return first, *self._bracket_children(first)
+        self.guard.check_new(parent, caller, self._open_orders(parent.account), added=3)
         tp_spec = replace(
             parent,
             client_order_id=f"{parent.client_order_id}.tp",
@@ -431,6 +450,7 @@ class OrderManager:
             raise InvalidArgument(violations)
         if new_spec == spec:
             return order
+        self.guard.check_change(new_spec)
         self._spec_before_modify[order_id] = spec
         await self._record([self._modify_event(order, new_spec, "")])
         if order_id in self._at_broker:

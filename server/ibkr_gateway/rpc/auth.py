@@ -17,7 +17,14 @@ _GATEWAY = "/ibkr.gateway.v1.OrderGatewayService/"
 METHOD_SCOPES: Final[dict[str, str]] = {
     **{
         _GATEWAY + m: READ
-        for m in ("GetOrder", "ListOrders", "ListFills", "StreamOrderEvents", "StreamFills")
+        for m in (
+            "GetOrder",
+            "ListOrders",
+            "ListFills",
+            "StreamOrderEvents",
+            "StreamFills",
+            "GetKillSwitch",
+        )
     },
     **{
         _GATEWAY + m: WRITE

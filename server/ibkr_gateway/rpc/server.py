@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -16,6 +17,9 @@ from ibkr_gateway.gateway import IBGateway
 from ibkr_gateway.gateway_order_manager import OrderGatewayIntegration
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.order.manager import OrderManager
+from ibkr_gateway.order.models import Contract
+from ibkr_gateway.risk.engine import RiskEngine
+from ibkr_gateway.risk.limits import RiskConfig
 from ibkr_gateway.rpc.auth import AuthInterceptor
 from ibkr_gateway.rpc.errors import ErrorMappingInterceptor
 from ibkr_gateway.rpc.servicer import OrderGatewayServicer
@@ -50,6 +54,8 @@ class GatewayConfig:
     tls: TlsFiles | None = None
     # Allow a non-loopback listen address without auth and TLS.
     insecure: bool = False
+    # Pre-trade limits (TOML); no limits when empty.
+    risk_file: str = ""
 
 
 class GatewayServer:
@@ -67,8 +73,13 @@ class GatewayServer:
         )
         self.store = SqliteOrderStore(config.db_path)
         self.bus = EventBus(config.stream_buffer)
-        self.manager = OrderManager(self.bus, self.store, default_account=config.default_account)
         self.sim_broker = SimBroker() if config.backend == "sim" else None
+        risk = None
+        if config.risk_file:
+            risk = RiskEngine(RiskConfig.load(config.risk_file), self._reference_price)
+        self.manager = OrderManager(
+            self.bus, self.store, default_account=config.default_account, risk=risk
+        )
         self.broker: BrokerPort = self.sim_broker or IBGateway(config.ib)
         self.integration = OrderGatewayIntegration(
             self.broker, self.manager, commission_timeout=config.commission_timeout
@@ -101,6 +112,13 @@ class GatewayServer:
             self.server,
         )
         self.port = 0
+
+    def _reference_price(self, contract: Contract) -> Decimal | None:
+        """The simulated market's price; IB market data is not subscribed, so on the IB
+        backend limits are checked against the order's own price."""
+        if self.sim_broker is None:
+            return None
+        return self.sim_broker.exchange.price(contract.symbol)
 
     async def start(self) -> int:
         await self.integration.start()

@@ -19,6 +19,7 @@ from ibkr_gateway.event.bus import EventBus, SubscriptionClosed, SubscriptionOve
 from ibkr_gateway.event.events import FillEvent, OrderEvent
 from ibkr_gateway.order.manager import OrderManager, utc_now
 from ibkr_gateway.order.models import Order, TimeInForce
+from ibkr_gateway.risk.guard import KillSwitchState
 from ibkr_gateway.rpc import convert, paging
 from ibkr_gateway.rpc.streams import Heartbeat, follow_events
 from ibkr_gateway.security.auth import principal
@@ -29,6 +30,15 @@ Context = grpc.aio.ServicerContext[Any, Any]
 MIN_HEARTBEAT = 0.1
 MAX_HEARTBEAT = 3600.0
 MAX_ID_LENGTH = 64
+
+
+def _kill_switch(state: KillSwitchState) -> gateway_pb2.KillSwitch:
+    return gateway_pb2.KillSwitch(
+        engaged=state.engaged,
+        reason=state.reason,
+        set_by=state.set_by,
+        set_time=convert.timestamp(state.set_time) if state.set_time else None,
+    )
 
 
 def _short_text(field: str, value: str, violations: list[FieldViolation]) -> None:
@@ -56,7 +66,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         spec = convert.spec_from_proto(request.order, "order")
         principal().require_account(spec.account or self.manager.default_account)
         try:
-            order = await self.manager.submit(spec)
+            order = await self.manager.submit(spec, caller=principal().name)
         except InvalidArgument as exc:
             raise convert.prefixed(exc, "order") from None
         return gateway_pb2.SubmitOrderResponse(order=convert.order_to_proto(order))
@@ -96,7 +106,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         assert child_tif is not None
         principal().require_account(parent.account or self.manager.default_account)
         p, tp, sl = await self.manager.submit_bracket(
-            parent, take_profit, stop_loss, stop_limit, child_tif
+            parent, take_profit, stop_loss, stop_limit, child_tif, caller=principal().name
         )
         return gateway_pb2.SubmitBracketOrderResponse(
             parent=convert.order_to_proto(p),
@@ -256,6 +266,26 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
                 yield gateway_pb2.StreamFillsResponse(heartbeat=self._heartbeat(item))
             else:
                 yield gateway_pb2.StreamFillsResponse(event=convert.event_to_proto(item))
+
+    async def SetKillSwitch(
+        self, request: gateway_pb2.SetKillSwitchRequest, context: Context
+    ) -> gateway_pb2.SetKillSwitchResponse:
+        if len(request.reason) > 500:
+            raise InvalidArgument.single("reason", "at most 500 characters")
+        state, cancelled = await self.manager.set_kill_switch(
+            request.engaged, request.reason, principal().name
+        )
+        return gateway_pb2.SetKillSwitchResponse(
+            kill_switch=_kill_switch(state),
+            cancelled_orders=[convert.order_to_proto(o) for o in cancelled],
+        )
+
+    async def GetKillSwitch(
+        self, request: gateway_pb2.GetKillSwitchRequest, context: Context
+    ) -> gateway_pb2.GetKillSwitchResponse:
+        return gateway_pb2.GetKillSwitchResponse(
+            kill_switch=_kill_switch(self.manager.guard.kill_switch)
+        )
 
     # -- helpers ------------------------------------------------------------------
 

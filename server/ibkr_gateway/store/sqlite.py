@@ -39,6 +39,10 @@ CREATE TABLE IF NOT EXISTS fills (
     snapshot TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS fills_by_order ON fills (order_id, sequence);
+CREATE TABLE IF NOT EXISTS settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS events (
     sequence INTEGER PRIMARY KEY,
     time TEXT NOT NULL,
@@ -269,6 +273,18 @@ class SqliteOrderStore:
         sql += " ORDER BY sequence LIMIT ?"
         args.append(limit)
         return [codec.fill_from_json(json.loads(s)) for (s,) in self._reader.execute(sql, args)]
+
+    def get_setting(self, key: str) -> str | None:
+        row = self._reader.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def save_setting(self, key: str, value: str) -> None:
+        """Durable at once (rare writes, outside the event journal)."""
+        self._reader.execute(
+            "INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = "
+            "excluded.value",
+            (key, value),
+        )
 
     def client_order_keys(self) -> set[tuple[str, str]]:
         rows = self._reader.execute("SELECT account, client_order_id FROM orders")

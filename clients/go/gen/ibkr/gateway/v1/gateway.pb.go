@@ -10,6 +10,7 @@ import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	durationpb "google.golang.org/protobuf/types/known/durationpb"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -1249,11 +1250,273 @@ func (*StreamFillsResponse_Event) isStreamFillsResponse_Payload() {}
 
 func (*StreamFillsResponse_Heartbeat) isStreamFillsResponse_Payload() {}
 
+type SetKillSwitchRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// True to engage (cancel all, block new orders), false to release.
+	Engaged bool `protobuf:"varint,1,opt,name=engaged,proto3" json:"engaged,omitempty"`
+	// Why; recorded with the switch.
+	Reason        string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetKillSwitchRequest) Reset() {
+	*x = SetKillSwitchRequest{}
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetKillSwitchRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetKillSwitchRequest) ProtoMessage() {}
+
+func (x *SetKillSwitchRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetKillSwitchRequest.ProtoReflect.Descriptor instead.
+func (*SetKillSwitchRequest) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *SetKillSwitchRequest) GetEngaged() bool {
+	if x != nil {
+		return x.Engaged
+	}
+	return false
+}
+
+func (x *SetKillSwitchRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+type SetKillSwitchResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The switch after the call.
+	KillSwitch *KillSwitch `protobuf:"bytes,1,opt,name=kill_switch,json=killSwitch,proto3" json:"kill_switch,omitempty"`
+	// Orders a cancel was requested for when engaging.
+	CancelledOrders []*Order `protobuf:"bytes,2,rep,name=cancelled_orders,json=cancelledOrders,proto3" json:"cancelled_orders,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *SetKillSwitchResponse) Reset() {
+	*x = SetKillSwitchResponse{}
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetKillSwitchResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetKillSwitchResponse) ProtoMessage() {}
+
+func (x *SetKillSwitchResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetKillSwitchResponse.ProtoReflect.Descriptor instead.
+func (*SetKillSwitchResponse) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *SetKillSwitchResponse) GetKillSwitch() *KillSwitch {
+	if x != nil {
+		return x.KillSwitch
+	}
+	return nil
+}
+
+func (x *SetKillSwitchResponse) GetCancelledOrders() []*Order {
+	if x != nil {
+		return x.CancelledOrders
+	}
+	return nil
+}
+
+type GetKillSwitchRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetKillSwitchRequest) Reset() {
+	*x = GetKillSwitchRequest{}
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetKillSwitchRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetKillSwitchRequest) ProtoMessage() {}
+
+func (x *GetKillSwitchRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetKillSwitchRequest.ProtoReflect.Descriptor instead.
+func (*GetKillSwitchRequest) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{22}
+}
+
+type GetKillSwitchResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The current state.
+	KillSwitch    *KillSwitch `protobuf:"bytes,1,opt,name=kill_switch,json=killSwitch,proto3" json:"kill_switch,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetKillSwitchResponse) Reset() {
+	*x = GetKillSwitchResponse{}
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetKillSwitchResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetKillSwitchResponse) ProtoMessage() {}
+
+func (x *GetKillSwitchResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetKillSwitchResponse.ProtoReflect.Descriptor instead.
+func (*GetKillSwitchResponse) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *GetKillSwitchResponse) GetKillSwitch() *KillSwitch {
+	if x != nil {
+		return x.KillSwitch
+	}
+	return nil
+}
+
+// State of the kill switch.
+type KillSwitch struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// New orders are refused while engaged.
+	Engaged bool `protobuf:"varint,1,opt,name=engaged,proto3" json:"engaged,omitempty"`
+	// Why it was last set.
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Who set it (token name).
+	SetBy string `protobuf:"bytes,3,opt,name=set_by,json=setBy,proto3" json:"set_by,omitempty"`
+	// When it was last set.
+	SetTime       *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=set_time,json=setTime,proto3" json:"set_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *KillSwitch) Reset() {
+	*x = KillSwitch{}
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *KillSwitch) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*KillSwitch) ProtoMessage() {}
+
+func (x *KillSwitch) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use KillSwitch.ProtoReflect.Descriptor instead.
+func (*KillSwitch) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *KillSwitch) GetEngaged() bool {
+	if x != nil {
+		return x.Engaged
+	}
+	return false
+}
+
+func (x *KillSwitch) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *KillSwitch) GetSetBy() string {
+	if x != nil {
+		return x.SetBy
+	}
+	return ""
+}
+
+func (x *KillSwitch) GetSetTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SetTime
+	}
+	return nil
+}
+
 var File_ibkr_gateway_v1_gateway_proto protoreflect.FileDescriptor
 
 const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
 	"\n" +
-	"\x1dibkr/gateway/v1/gateway.proto\x12\x0fibkr.gateway.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cibkr/gateway/v1/events.proto\x1a\x1cibkr/gateway/v1/orders.proto\"F\n" +
+	"\x1dibkr/gateway/v1/gateway.proto\x12\x0fibkr.gateway.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cibkr/gateway/v1/events.proto\x1a\x1cibkr/gateway/v1/orders.proto\"F\n" +
 	"\x12SubmitOrderRequest\x120\n" +
 	"\x05order\x18\x01 \x01(\v2\x1a.ibkr.gateway.v1.OrderSpecR\x05order\"C\n" +
 	"\x13SubmitOrderResponse\x12,\n" +
@@ -1332,7 +1595,24 @@ const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
 	"\x13StreamFillsResponse\x123\n" +
 	"\x05event\x18\x01 \x01(\v2\x1b.ibkr.gateway.v1.OrderEventH\x00R\x05event\x12:\n" +
 	"\theartbeat\x18\x02 \x01(\v2\x1a.ibkr.gateway.v1.HeartbeatH\x00R\theartbeatB\t\n" +
-	"\apayload2\xbe\a\n" +
+	"\apayload\"H\n" +
+	"\x14SetKillSwitchRequest\x12\x18\n" +
+	"\aengaged\x18\x01 \x01(\bR\aengaged\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"\x98\x01\n" +
+	"\x15SetKillSwitchResponse\x12<\n" +
+	"\vkill_switch\x18\x01 \x01(\v2\x1b.ibkr.gateway.v1.KillSwitchR\n" +
+	"killSwitch\x12A\n" +
+	"\x10cancelled_orders\x18\x02 \x03(\v2\x16.ibkr.gateway.v1.OrderR\x0fcancelledOrders\"\x16\n" +
+	"\x14GetKillSwitchRequest\"U\n" +
+	"\x15GetKillSwitchResponse\x12<\n" +
+	"\vkill_switch\x18\x01 \x01(\v2\x1b.ibkr.gateway.v1.KillSwitchR\n" +
+	"killSwitch\"\x8c\x01\n" +
+	"\n" +
+	"KillSwitch\x12\x18\n" +
+	"\aengaged\x18\x01 \x01(\bR\aengaged\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x15\n" +
+	"\x06set_by\x18\x03 \x01(\tR\x05setBy\x125\n" +
+	"\bset_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\asetTime2\xfe\b\n" +
 	"\x13OrderGatewayService\x12X\n" +
 	"\vSubmitOrder\x12#.ibkr.gateway.v1.SubmitOrderRequest\x1a$.ibkr.gateway.v1.SubmitOrderResponse\x12m\n" +
 	"\x12SubmitBracketOrder\x12*.ibkr.gateway.v1.SubmitBracketOrderRequest\x1a+.ibkr.gateway.v1.SubmitBracketOrderResponse\x12X\n" +
@@ -1344,7 +1624,9 @@ const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
 	"ListOrders\x12\".ibkr.gateway.v1.ListOrdersRequest\x1a#.ibkr.gateway.v1.ListOrdersResponse\x12R\n" +
 	"\tListFills\x12!.ibkr.gateway.v1.ListFillsRequest\x1a\".ibkr.gateway.v1.ListFillsResponse\x12l\n" +
 	"\x11StreamOrderEvents\x12).ibkr.gateway.v1.StreamOrderEventsRequest\x1a*.ibkr.gateway.v1.StreamOrderEventsResponse0\x01\x12Z\n" +
-	"\vStreamFills\x12#.ibkr.gateway.v1.StreamFillsRequest\x1a$.ibkr.gateway.v1.StreamFillsResponse0\x01b\x06proto3"
+	"\vStreamFills\x12#.ibkr.gateway.v1.StreamFillsRequest\x1a$.ibkr.gateway.v1.StreamFillsResponse0\x01\x12^\n" +
+	"\rSetKillSwitch\x12%.ibkr.gateway.v1.SetKillSwitchRequest\x1a&.ibkr.gateway.v1.SetKillSwitchResponse\x12^\n" +
+	"\rGetKillSwitch\x12%.ibkr.gateway.v1.GetKillSwitchRequest\x1a&.ibkr.gateway.v1.GetKillSwitchResponseb\x06proto3"
 
 var (
 	file_ibkr_gateway_v1_gateway_proto_rawDescOnce sync.Once
@@ -1358,7 +1640,7 @@ func file_ibkr_gateway_v1_gateway_proto_rawDescGZIP() []byte {
 	return file_ibkr_gateway_v1_gateway_proto_rawDescData
 }
 
-var file_ibkr_gateway_v1_gateway_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_ibkr_gateway_v1_gateway_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
 var file_ibkr_gateway_v1_gateway_proto_goTypes = []any{
 	(*SubmitOrderRequest)(nil),         // 0: ibkr.gateway.v1.SubmitOrderRequest
 	(*SubmitOrderResponse)(nil),        // 1: ibkr.gateway.v1.SubmitOrderResponse
@@ -1380,62 +1662,76 @@ var file_ibkr_gateway_v1_gateway_proto_goTypes = []any{
 	(*StreamOrderEventsResponse)(nil),  // 17: ibkr.gateway.v1.StreamOrderEventsResponse
 	(*StreamFillsRequest)(nil),         // 18: ibkr.gateway.v1.StreamFillsRequest
 	(*StreamFillsResponse)(nil),        // 19: ibkr.gateway.v1.StreamFillsResponse
-	(*OrderSpec)(nil),                  // 20: ibkr.gateway.v1.OrderSpec
-	(*Order)(nil),                      // 21: ibkr.gateway.v1.Order
-	(TimeInForce)(0),                   // 22: ibkr.gateway.v1.TimeInForce
-	(OrderStatus)(0),                   // 23: ibkr.gateway.v1.OrderStatus
-	(*Fill)(nil),                       // 24: ibkr.gateway.v1.Fill
-	(*durationpb.Duration)(nil),        // 25: google.protobuf.Duration
-	(*OrderEvent)(nil),                 // 26: ibkr.gateway.v1.OrderEvent
-	(*Heartbeat)(nil),                  // 27: ibkr.gateway.v1.Heartbeat
+	(*SetKillSwitchRequest)(nil),       // 20: ibkr.gateway.v1.SetKillSwitchRequest
+	(*SetKillSwitchResponse)(nil),      // 21: ibkr.gateway.v1.SetKillSwitchResponse
+	(*GetKillSwitchRequest)(nil),       // 22: ibkr.gateway.v1.GetKillSwitchRequest
+	(*GetKillSwitchResponse)(nil),      // 23: ibkr.gateway.v1.GetKillSwitchResponse
+	(*KillSwitch)(nil),                 // 24: ibkr.gateway.v1.KillSwitch
+	(*OrderSpec)(nil),                  // 25: ibkr.gateway.v1.OrderSpec
+	(*Order)(nil),                      // 26: ibkr.gateway.v1.Order
+	(TimeInForce)(0),                   // 27: ibkr.gateway.v1.TimeInForce
+	(OrderStatus)(0),                   // 28: ibkr.gateway.v1.OrderStatus
+	(*Fill)(nil),                       // 29: ibkr.gateway.v1.Fill
+	(*durationpb.Duration)(nil),        // 30: google.protobuf.Duration
+	(*OrderEvent)(nil),                 // 31: ibkr.gateway.v1.OrderEvent
+	(*Heartbeat)(nil),                  // 32: ibkr.gateway.v1.Heartbeat
+	(*timestamppb.Timestamp)(nil),      // 33: google.protobuf.Timestamp
 }
 var file_ibkr_gateway_v1_gateway_proto_depIdxs = []int32{
-	20, // 0: ibkr.gateway.v1.SubmitOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
-	21, // 1: ibkr.gateway.v1.SubmitOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	20, // 2: ibkr.gateway.v1.SubmitBracketOrderRequest.parent:type_name -> ibkr.gateway.v1.OrderSpec
-	22, // 3: ibkr.gateway.v1.SubmitBracketOrderRequest.child_time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
-	21, // 4: ibkr.gateway.v1.SubmitBracketOrderResponse.parent:type_name -> ibkr.gateway.v1.Order
-	21, // 5: ibkr.gateway.v1.SubmitBracketOrderResponse.take_profit:type_name -> ibkr.gateway.v1.Order
-	21, // 6: ibkr.gateway.v1.SubmitBracketOrderResponse.stop_loss:type_name -> ibkr.gateway.v1.Order
-	22, // 7: ibkr.gateway.v1.ModifyOrderRequest.time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
-	21, // 8: ibkr.gateway.v1.ModifyOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	21, // 9: ibkr.gateway.v1.CancelOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	21, // 10: ibkr.gateway.v1.CancelAllOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
-	21, // 11: ibkr.gateway.v1.GetOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	23, // 12: ibkr.gateway.v1.ListOrdersRequest.statuses:type_name -> ibkr.gateway.v1.OrderStatus
-	21, // 13: ibkr.gateway.v1.ListOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
-	24, // 14: ibkr.gateway.v1.ListFillsResponse.fills:type_name -> ibkr.gateway.v1.Fill
-	25, // 15: ibkr.gateway.v1.StreamOrderEventsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
-	26, // 16: ibkr.gateway.v1.StreamOrderEventsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
-	27, // 17: ibkr.gateway.v1.StreamOrderEventsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
-	25, // 18: ibkr.gateway.v1.StreamFillsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
-	26, // 19: ibkr.gateway.v1.StreamFillsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
-	27, // 20: ibkr.gateway.v1.StreamFillsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
-	0,  // 21: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:input_type -> ibkr.gateway.v1.SubmitOrderRequest
-	2,  // 22: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:input_type -> ibkr.gateway.v1.SubmitBracketOrderRequest
-	4,  // 23: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:input_type -> ibkr.gateway.v1.ModifyOrderRequest
-	6,  // 24: ibkr.gateway.v1.OrderGatewayService.CancelOrder:input_type -> ibkr.gateway.v1.CancelOrderRequest
-	8,  // 25: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:input_type -> ibkr.gateway.v1.CancelAllOrdersRequest
-	10, // 26: ibkr.gateway.v1.OrderGatewayService.GetOrder:input_type -> ibkr.gateway.v1.GetOrderRequest
-	12, // 27: ibkr.gateway.v1.OrderGatewayService.ListOrders:input_type -> ibkr.gateway.v1.ListOrdersRequest
-	14, // 28: ibkr.gateway.v1.OrderGatewayService.ListFills:input_type -> ibkr.gateway.v1.ListFillsRequest
-	16, // 29: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:input_type -> ibkr.gateway.v1.StreamOrderEventsRequest
-	18, // 30: ibkr.gateway.v1.OrderGatewayService.StreamFills:input_type -> ibkr.gateway.v1.StreamFillsRequest
-	1,  // 31: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:output_type -> ibkr.gateway.v1.SubmitOrderResponse
-	3,  // 32: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:output_type -> ibkr.gateway.v1.SubmitBracketOrderResponse
-	5,  // 33: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:output_type -> ibkr.gateway.v1.ModifyOrderResponse
-	7,  // 34: ibkr.gateway.v1.OrderGatewayService.CancelOrder:output_type -> ibkr.gateway.v1.CancelOrderResponse
-	9,  // 35: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:output_type -> ibkr.gateway.v1.CancelAllOrdersResponse
-	11, // 36: ibkr.gateway.v1.OrderGatewayService.GetOrder:output_type -> ibkr.gateway.v1.GetOrderResponse
-	13, // 37: ibkr.gateway.v1.OrderGatewayService.ListOrders:output_type -> ibkr.gateway.v1.ListOrdersResponse
-	15, // 38: ibkr.gateway.v1.OrderGatewayService.ListFills:output_type -> ibkr.gateway.v1.ListFillsResponse
-	17, // 39: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:output_type -> ibkr.gateway.v1.StreamOrderEventsResponse
-	19, // 40: ibkr.gateway.v1.OrderGatewayService.StreamFills:output_type -> ibkr.gateway.v1.StreamFillsResponse
-	31, // [31:41] is the sub-list for method output_type
-	21, // [21:31] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	25, // 0: ibkr.gateway.v1.SubmitOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
+	26, // 1: ibkr.gateway.v1.SubmitOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	25, // 2: ibkr.gateway.v1.SubmitBracketOrderRequest.parent:type_name -> ibkr.gateway.v1.OrderSpec
+	27, // 3: ibkr.gateway.v1.SubmitBracketOrderRequest.child_time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
+	26, // 4: ibkr.gateway.v1.SubmitBracketOrderResponse.parent:type_name -> ibkr.gateway.v1.Order
+	26, // 5: ibkr.gateway.v1.SubmitBracketOrderResponse.take_profit:type_name -> ibkr.gateway.v1.Order
+	26, // 6: ibkr.gateway.v1.SubmitBracketOrderResponse.stop_loss:type_name -> ibkr.gateway.v1.Order
+	27, // 7: ibkr.gateway.v1.ModifyOrderRequest.time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
+	26, // 8: ibkr.gateway.v1.ModifyOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	26, // 9: ibkr.gateway.v1.CancelOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	26, // 10: ibkr.gateway.v1.CancelAllOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
+	26, // 11: ibkr.gateway.v1.GetOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	28, // 12: ibkr.gateway.v1.ListOrdersRequest.statuses:type_name -> ibkr.gateway.v1.OrderStatus
+	26, // 13: ibkr.gateway.v1.ListOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
+	29, // 14: ibkr.gateway.v1.ListFillsResponse.fills:type_name -> ibkr.gateway.v1.Fill
+	30, // 15: ibkr.gateway.v1.StreamOrderEventsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
+	31, // 16: ibkr.gateway.v1.StreamOrderEventsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
+	32, // 17: ibkr.gateway.v1.StreamOrderEventsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
+	30, // 18: ibkr.gateway.v1.StreamFillsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
+	31, // 19: ibkr.gateway.v1.StreamFillsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
+	32, // 20: ibkr.gateway.v1.StreamFillsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
+	24, // 21: ibkr.gateway.v1.SetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
+	26, // 22: ibkr.gateway.v1.SetKillSwitchResponse.cancelled_orders:type_name -> ibkr.gateway.v1.Order
+	24, // 23: ibkr.gateway.v1.GetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
+	33, // 24: ibkr.gateway.v1.KillSwitch.set_time:type_name -> google.protobuf.Timestamp
+	0,  // 25: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:input_type -> ibkr.gateway.v1.SubmitOrderRequest
+	2,  // 26: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:input_type -> ibkr.gateway.v1.SubmitBracketOrderRequest
+	4,  // 27: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:input_type -> ibkr.gateway.v1.ModifyOrderRequest
+	6,  // 28: ibkr.gateway.v1.OrderGatewayService.CancelOrder:input_type -> ibkr.gateway.v1.CancelOrderRequest
+	8,  // 29: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:input_type -> ibkr.gateway.v1.CancelAllOrdersRequest
+	10, // 30: ibkr.gateway.v1.OrderGatewayService.GetOrder:input_type -> ibkr.gateway.v1.GetOrderRequest
+	12, // 31: ibkr.gateway.v1.OrderGatewayService.ListOrders:input_type -> ibkr.gateway.v1.ListOrdersRequest
+	14, // 32: ibkr.gateway.v1.OrderGatewayService.ListFills:input_type -> ibkr.gateway.v1.ListFillsRequest
+	16, // 33: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:input_type -> ibkr.gateway.v1.StreamOrderEventsRequest
+	18, // 34: ibkr.gateway.v1.OrderGatewayService.StreamFills:input_type -> ibkr.gateway.v1.StreamFillsRequest
+	20, // 35: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:input_type -> ibkr.gateway.v1.SetKillSwitchRequest
+	22, // 36: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:input_type -> ibkr.gateway.v1.GetKillSwitchRequest
+	1,  // 37: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:output_type -> ibkr.gateway.v1.SubmitOrderResponse
+	3,  // 38: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:output_type -> ibkr.gateway.v1.SubmitBracketOrderResponse
+	5,  // 39: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:output_type -> ibkr.gateway.v1.ModifyOrderResponse
+	7,  // 40: ibkr.gateway.v1.OrderGatewayService.CancelOrder:output_type -> ibkr.gateway.v1.CancelOrderResponse
+	9,  // 41: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:output_type -> ibkr.gateway.v1.CancelAllOrdersResponse
+	11, // 42: ibkr.gateway.v1.OrderGatewayService.GetOrder:output_type -> ibkr.gateway.v1.GetOrderResponse
+	13, // 43: ibkr.gateway.v1.OrderGatewayService.ListOrders:output_type -> ibkr.gateway.v1.ListOrdersResponse
+	15, // 44: ibkr.gateway.v1.OrderGatewayService.ListFills:output_type -> ibkr.gateway.v1.ListFillsResponse
+	17, // 45: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:output_type -> ibkr.gateway.v1.StreamOrderEventsResponse
+	19, // 46: ibkr.gateway.v1.OrderGatewayService.StreamFills:output_type -> ibkr.gateway.v1.StreamFillsResponse
+	21, // 47: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:output_type -> ibkr.gateway.v1.SetKillSwitchResponse
+	23, // 48: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:output_type -> ibkr.gateway.v1.GetKillSwitchResponse
+	37, // [37:49] is the sub-list for method output_type
+	25, // [25:37] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_ibkr_gateway_v1_gateway_proto_init() }
@@ -1460,7 +1756,7 @@ func file_ibkr_gateway_v1_gateway_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ibkr_gateway_v1_gateway_proto_rawDesc), len(file_ibkr_gateway_v1_gateway_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   20,
+			NumMessages:   25,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -29,6 +29,8 @@ const (
 	OrderGatewayService_ListFills_FullMethodName          = "/ibkr.gateway.v1.OrderGatewayService/ListFills"
 	OrderGatewayService_StreamOrderEvents_FullMethodName  = "/ibkr.gateway.v1.OrderGatewayService/StreamOrderEvents"
 	OrderGatewayService_StreamFills_FullMethodName        = "/ibkr.gateway.v1.OrderGatewayService/StreamFills"
+	OrderGatewayService_SetKillSwitch_FullMethodName      = "/ibkr.gateway.v1.OrderGatewayService/SetKillSwitch"
+	OrderGatewayService_GetKillSwitch_FullMethodName      = "/ibkr.gateway.v1.OrderGatewayService/GetKillSwitch"
 )
 
 // OrderGatewayServiceClient is the client API for OrderGatewayService service.
@@ -65,6 +67,11 @@ type OrderGatewayServiceClient interface {
 	StreamOrderEvents(ctx context.Context, in *StreamOrderEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamOrderEventsResponse], error)
 	// Like StreamOrderEvents, restricted to fill events (same sequence space).
 	StreamFills(ctx context.Context, in *StreamFillsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamFillsResponse], error)
+	// Kill switch (admin): engaging it cancels every working order and refuses new ones
+	// (FAILED_PRECONDITION, reason KILL_SWITCH_ENGAGED) until it is released. Survives restarts.
+	SetKillSwitch(ctx context.Context, in *SetKillSwitchRequest, opts ...grpc.CallOption) (*SetKillSwitchResponse, error)
+	// Reads the kill switch.
+	GetKillSwitch(ctx context.Context, in *GetKillSwitchRequest, opts ...grpc.CallOption) (*GetKillSwitchResponse, error)
 }
 
 type orderGatewayServiceClient struct {
@@ -193,6 +200,26 @@ func (c *orderGatewayServiceClient) StreamFills(ctx context.Context, in *StreamF
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type OrderGatewayService_StreamFillsClient = grpc.ServerStreamingClient[StreamFillsResponse]
 
+func (c *orderGatewayServiceClient) SetKillSwitch(ctx context.Context, in *SetKillSwitchRequest, opts ...grpc.CallOption) (*SetKillSwitchResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetKillSwitchResponse)
+	err := c.cc.Invoke(ctx, OrderGatewayService_SetKillSwitch_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *orderGatewayServiceClient) GetKillSwitch(ctx context.Context, in *GetKillSwitchRequest, opts ...grpc.CallOption) (*GetKillSwitchResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetKillSwitchResponse)
+	err := c.cc.Invoke(ctx, OrderGatewayService_GetKillSwitch_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // OrderGatewayServiceServer is the server API for OrderGatewayService service.
 // All implementations must embed UnimplementedOrderGatewayServiceServer
 // for forward compatibility.
@@ -227,6 +254,11 @@ type OrderGatewayServiceServer interface {
 	StreamOrderEvents(*StreamOrderEventsRequest, grpc.ServerStreamingServer[StreamOrderEventsResponse]) error
 	// Like StreamOrderEvents, restricted to fill events (same sequence space).
 	StreamFills(*StreamFillsRequest, grpc.ServerStreamingServer[StreamFillsResponse]) error
+	// Kill switch (admin): engaging it cancels every working order and refuses new ones
+	// (FAILED_PRECONDITION, reason KILL_SWITCH_ENGAGED) until it is released. Survives restarts.
+	SetKillSwitch(context.Context, *SetKillSwitchRequest) (*SetKillSwitchResponse, error)
+	// Reads the kill switch.
+	GetKillSwitch(context.Context, *GetKillSwitchRequest) (*GetKillSwitchResponse, error)
 	mustEmbedUnimplementedOrderGatewayServiceServer()
 }
 
@@ -266,6 +298,12 @@ func (UnimplementedOrderGatewayServiceServer) StreamOrderEvents(*StreamOrderEven
 }
 func (UnimplementedOrderGatewayServiceServer) StreamFills(*StreamFillsRequest, grpc.ServerStreamingServer[StreamFillsResponse]) error {
 	return status.Error(codes.Unimplemented, "method StreamFills not implemented")
+}
+func (UnimplementedOrderGatewayServiceServer) SetKillSwitch(context.Context, *SetKillSwitchRequest) (*SetKillSwitchResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetKillSwitch not implemented")
+}
+func (UnimplementedOrderGatewayServiceServer) GetKillSwitch(context.Context, *GetKillSwitchRequest) (*GetKillSwitchResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetKillSwitch not implemented")
 }
 func (UnimplementedOrderGatewayServiceServer) mustEmbedUnimplementedOrderGatewayServiceServer() {}
 func (UnimplementedOrderGatewayServiceServer) testEmbeddedByValue()                             {}
@@ -454,6 +492,42 @@ func _OrderGatewayService_StreamFills_Handler(srv interface{}, stream grpc.Serve
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type OrderGatewayService_StreamFillsServer = grpc.ServerStreamingServer[StreamFillsResponse]
 
+func _OrderGatewayService_SetKillSwitch_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetKillSwitchRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OrderGatewayServiceServer).SetKillSwitch(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OrderGatewayService_SetKillSwitch_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OrderGatewayServiceServer).SetKillSwitch(ctx, req.(*SetKillSwitchRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OrderGatewayService_GetKillSwitch_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetKillSwitchRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OrderGatewayServiceServer).GetKillSwitch(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OrderGatewayService_GetKillSwitch_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OrderGatewayServiceServer).GetKillSwitch(ctx, req.(*GetKillSwitchRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // OrderGatewayService_ServiceDesc is the grpc.ServiceDesc for OrderGatewayService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -492,6 +566,14 @@ var OrderGatewayService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListFills",
 			Handler:    _OrderGatewayService_ListFills_Handler,
+		},
+		{
+			MethodName: "SetKillSwitch",
+			Handler:    _OrderGatewayService_SetKillSwitch_Handler,
+		},
+		{
+			MethodName: "GetKillSwitch",
+			Handler:    _OrderGatewayService_GetKillSwitch_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -23,57 +23,68 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from ibkr.gateway.v1 import events_pb2 as ibkr_dot_gateway_dot_v1_dot_events__pb2
 from ibkr.gateway.v1 import orders_pb2 as ibkr_dot_gateway_dot_v1_dot_orders__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dibkr/gateway/v1/gateway.proto\x12\x0fibkr.gateway.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cibkr/gateway/v1/events.proto\x1a\x1cibkr/gateway/v1/orders.proto\"F\n\x12SubmitOrderRequest\x12\x30\n\x05order\x18\x01 \x01(\x0b\x32\x1a.ibkr.gateway.v1.OrderSpecR\x05order\"C\n\x13SubmitOrderResponse\x12,\n\x05order\x18\x01 \x01(\x0b\x32\x16.ibkr.gateway.v1.OrderR\x05order\"\xb7\x02\n\x19SubmitBracketOrderRequest\x12\x32\n\x06parent\x18\x01 \x01(\x0b\x32\x1a.ibkr.gateway.v1.OrderSpecR\x06parent\x12\x35\n\x17take_profit_limit_price\x18\x02 \x01(\tR\x14takeProfitLimitPrice\x12/\n\x14stop_loss_stop_price\x18\x03 \x01(\tR\x11stopLossStopPrice\x12\x31\n\x15stop_loss_limit_price\x18\x04 \x01(\tR\x12stopLossLimitPrice\x12K\n\x13\x63hild_time_in_force\x18\x05 \x01(\x0e\x32\x1c.ibkr.gateway.v1.TimeInForceR\x10\x63hildTimeInForce\"\xba\x01\n\x1aSubmitBracketOrderResponse\x12.\n\x06parent\x18\x01 \x01(\x0b\x32\x16.ibkr.gateway.v1.OrderR\x06parent\x12\x37\n\x0btake_profit\x18\x02 \x01(\x0b\x32\x16.ibkr.gateway.v1.OrderR\ntakeProfit\x12\x33\n\tstop_loss\x18\x03 \x01(\x0b\x32\x16.ibkr.gateway.v1.OrderR\x08stopLoss\"\x88\x02\n\x12ModifyOrderRequest\x12\x19\n\x08order_id\x18\x01 \x01(\tR\x07orderId\x12\x1f\n\x08quantity\x18\x02 \x01(\tH\x00R\x08quantity\x88\x01\x01\x12$\n\x0blimit_price\x18\x03 \x01(\tH\x01R\nlimitPrice\x88\x01\x01\x12\"\n\nstop_price\x18\x04 \x01(\tH\x02R\tstopPrice\x88\x01\x01\x12@\n\rtime_in_force\x18\x05 \x01(\x0e\x32\x1c.ibkr.gateway.v1.TimeInForceR\x0btimeInForceB\x0b\n\t_quantityB\x0e\n\x0c_limit_priceB\r\n\x0b_stop_price\"C\n\x13ModifyOrderResponse\x12,\n\x05order\x18\x01 \x01(\x0b\x32\x16.ibkr.gateway.v1.OrderR\x05order\"/\n\x12\x43\x61ncelOrderRequest\x12\x19\n\x08order_id\x18\x01 \x01(\tR\x07orderId\"C\n\x13\x43\x61ncelOrderResponse\x12,\n\x05order\x18\x01 \x01(\x0b\x32\x16.ibkr.gateway.v1.OrderR\x05order\"2\n\x16\x43\x61ncelAllOrdersRequest\x12\x18\n\x07\x61\x63\x63ount\x18\x01 \x01(\tR\x07\x61\x63\x63ount\"I\n\x17\x43\x61ncelAllOrdersResponse\x12.\n\x06orders\x18\x01 \x03(\x0b\x32\x16.ibkr.gateway.v1.OrderR\x06orders\"n\n\x0fGetOrderRequest\x12\x19\n\x08order_id\x18\x01 \x01(\tR\x07orderId\x12&\n\x0f\x63lient_order_id\x18\x02 \x01(\tR\rclientOrderId\x12\x18\n\x07\x61\x63\x63ount\x18\x03 \x01(\tR\x07\x61\x63\x63ount\"@\n\x10GetOrderResponse\x12,\n\x05order\x18\x01 \x01(\x0b\x32\x16.ibkr.gateway.v1.OrderR\x05order\"\xbb\x01\n\x11ListOrdersRequest\x12\x18\n\x07\x61\x63\x63ount\x18\x01 \x01(\tR\x07\x61\x63\x63ount\x12\x38\n\x08statuses\x18\x02 \x03(\x0e\x32\x1c.ibkr.gateway.v1.OrderStatusR\x08statuses\x12\x16\n\x06symbol\x18\x03 \x01(\tR\x06symbol\x12\x1b\n\tpage_size\x18\x04 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x05 \x01(\tR\tpageToken\"l\n\x12ListOrdersResponse\x12.\n\x06orders\x18\x01 \x03(\x0b\x32\x16.ibkr.gateway.v1.OrderR\x06orders\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x83\x01\n\x10ListFillsRequest\x12\x18\n\x07\x61\x63\x63ount\x18\x01 \x01(\tR\x07\x61\x63\x63ount\x12\x19\n\x08order_id\x18\x02 \x01(\tR\x07orderId\x12\x1b\n\tpage_size\x18\x03 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x04 \x01(\tR\tpageToken\"h\n\x11ListFillsResponse\x12+\n\x05\x66ills\x18\x01 \x03(\x0b\x32\x15.ibkr.gateway.v1.FillR\x05\x66ills\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xc0\x01\n\x18StreamOrderEventsRequest\x12%\n\x0e\x61\x66ter_sequence\x18\x01 \x01(\x03R\rafterSequence\x12\x18\n\x07\x61\x63\x63ount\x18\x02 \x01(\tR\x07\x61\x63\x63ount\x12\x19\n\x08order_id\x18\x03 \x01(\tR\x07orderId\x12H\n\x12heartbeat_interval\x18\x04 \x01(\x0b\x32\x19.google.protobuf.DurationR\x11heartbeatInterval\"\x97\x01\n\x19StreamOrderEventsResponse\x12\x33\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x1b.ibkr.gateway.v1.OrderEventH\x00R\x05\x65vent\x12:\n\theartbeat\x18\x02 \x01(\x0b\x32\x1a.ibkr.gateway.v1.HeartbeatH\x00R\theartbeatB\t\n\x07payload\"\xba\x01\n\x12StreamFillsRequest\x12%\n\x0e\x61\x66ter_sequence\x18\x01 \x01(\x03R\rafterSequence\x12\x18\n\x07\x61\x63\x63ount\x18\x02 \x01(\tR\x07\x61\x63\x63ount\x12\x19\n\x08order_id\x18\x03 \x01(\tR\x07orderId\x12H\n\x12heartbeat_interval\x18\x04 \x01(\x0b\x32\x19.google.protobuf.DurationR\x11heartbeatInterval\"\x91\x01\n\x13StreamFillsResponse\x12\x33\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x1b.ibkr.gateway.v1.OrderEventH\x00R\x05\x65vent\x12:\n\theartbeat\x18\x02 \x01(\x0b\x32\x1a.ibkr.gateway.v1.HeartbeatH\x00R\theartbeatB\t\n\x07payload2\xbe\x07\n\x13OrderGatewayService\x12X\n\x0bSubmitOrder\x12#.ibkr.gateway.v1.SubmitOrderRequest\x1a$.ibkr.gateway.v1.SubmitOrderResponse\x12m\n\x12SubmitBracketOrder\x12*.ibkr.gateway.v1.SubmitBracketOrderRequest\x1a+.ibkr.gateway.v1.SubmitBracketOrderResponse\x12X\n\x0bModifyOrder\x12#.ibkr.gateway.v1.ModifyOrderRequest\x1a$.ibkr.gateway.v1.ModifyOrderResponse\x12X\n\x0b\x43\x61ncelOrder\x12#.ibkr.gateway.v1.CancelOrderRequest\x1a$.ibkr.gateway.v1.CancelOrderResponse\x12\x64\n\x0f\x43\x61ncelAllOrders\x12\'.ibkr.gateway.v1.CancelAllOrdersRequest\x1a(.ibkr.gateway.v1.CancelAllOrdersResponse\x12O\n\x08GetOrder\x12 .ibkr.gateway.v1.GetOrderRequest\x1a!.ibkr.gateway.v1.GetOrderResponse\x12U\n\nListOrders\x12\".ibkr.gateway.v1.ListOrdersRequest\x1a#.ibkr.gateway.v1.ListOrdersResponse\x12R\n\tListFills\x12!.ibkr.gateway.v1.ListFillsRequest\x1a\".ibkr.gateway.v1.ListFillsResponse\x12l\n\x11StreamOrderEvents\x12).ibkr.gateway.v1.StreamOrderEventsRequest\x1a*.ibkr.gateway.v1.StreamOrderEventsResponse0\x01\x12Z\n\x0bStreamFills\x12#.ibkr.gateway.v1.StreamFillsRequest\x1a$.ibkr.gateway.v1.StreamFillsResponse0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dibkr/gateway/v1/gateway.proto\x12\x0fibkr.gateway.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cibkr/gateway/v1/events.proto\x1a\x1cibkr/gateway/v1/orders.proto\"F\n\x12SubmitOrderRequest\x12\x30\n\x05order\x18\x01 \x01(\x0b\x32\x1a.ibkr.gateway.v1.OrderSpecR\x05order\"C\n\x13SubmitOrderResponse\x12,\n\x05order\x18\x01 \x01(\x0b\x32\x16.ibkr.gateway.v1.OrderR\x05order\"\xb7\x02\n\x19SubmitBracketOrderRequest\x12\x32\n\x06parent\x18\x01 \x01(\x0b\x32\x1a.ibkr.gateway.v1.OrderSpecR\x06parent\x12\x35\n\x17take_profit_limit_price\x18\x02 \x01(\tR\x14takeProfitLimitPrice\x12/\n\x14stop_loss_stop_price\x18\x03 \x01(\tR\x11stopLossStopPrice\x12\x31\n\x15stop_loss_limit_price\x18\x04 \x01(\tR\x12stopLossLimitPrice\x12K\n\x13\x63hild_time_in_force\x18\x05 \x01(\x0e\x32\x1c.ibkr.gateway.v1.TimeInForceR\x10\x63hildTimeInForce\"\xba\x01\n\x1aSubmitBracketOrderResponse\x12.\n\x06parent\x18\x01 \x01(\x0b\x32\x16.ibkr.gateway.v1.OrderR\x06parent\x12\x37\n\x0btake_profit\x18\x02 \x01(\x0b\x32\x16.ibkr.gateway.v1.OrderR\ntakeProfit\x12\x33\n\tstop_loss\x18\x03 \x01(\x0b\x32\x16.ibkr.gateway.v1.OrderR\x08stopLoss\"\x88\x02\n\x12ModifyOrderRequest\x12\x19\n\x08order_id\x18\x01 \x01(\tR\x07orderId\x12\x1f\n\x08quantity\x18\x02 \x01(\tH\x00R\x08quantity\x88\x01\x01\x12$\n\x0blimit_price\x18\x03 \x01(\tH\x01R\nlimitPrice\x88\x01\x01\x12\"\n\nstop_price\x18\x04 \x01(\tH\x02R\tstopPrice\x88\x01\x01\x12@\n\rtime_in_force\x18\x05 \x01(\x0e\x32\x1c.ibkr.gateway.v1.TimeInForceR\x0btimeInForceB\x0b\n\t_quantityB\x0e\n\x0c_limit_priceB\r\n\x0b_stop_price\"C\n\x13ModifyOrderResponse\x12,\n\x05order\x18\x01 \x01(\x0b\x32\x16.ibkr.gateway.v1.OrderR\x05order\"/\n\x12\x43\x61ncelOrderRequest\x12\x19\n\x08order_id\x18\x01 \x01(\tR\x07orderId\"C\n\x13\x43\x61ncelOrderResponse\x12,\n\x05order\x18\x01 \x01(\x0b\x32\x16.ibkr.gateway.v1.OrderR\x05order\"2\n\x16\x43\x61ncelAllOrdersRequest\x12\x18\n\x07\x61\x63\x63ount\x18\x01 \x01(\tR\x07\x61\x63\x63ount\"I\n\x17\x43\x61ncelAllOrdersResponse\x12.\n\x06orders\x18\x01 \x03(\x0b\x32\x16.ibkr.gateway.v1.OrderR\x06orders\"n\n\x0fGetOrderRequest\x12\x19\n\x08order_id\x18\x01 \x01(\tR\x07orderId\x12&\n\x0f\x63lient_order_id\x18\x02 \x01(\tR\rclientOrderId\x12\x18\n\x07\x61\x63\x63ount\x18\x03 \x01(\tR\x07\x61\x63\x63ount\"@\n\x10GetOrderResponse\x12,\n\x05order\x18\x01 \x01(\x0b\x32\x16.ibkr.gateway.v1.OrderR\x05order\"\xbb\x01\n\x11ListOrdersRequest\x12\x18\n\x07\x61\x63\x63ount\x18\x01 \x01(\tR\x07\x61\x63\x63ount\x12\x38\n\x08statuses\x18\x02 \x03(\x0e\x32\x1c.ibkr.gateway.v1.OrderStatusR\x08statuses\x12\x16\n\x06symbol\x18\x03 \x01(\tR\x06symbol\x12\x1b\n\tpage_size\x18\x04 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x05 \x01(\tR\tpageToken\"l\n\x12ListOrdersResponse\x12.\n\x06orders\x18\x01 \x03(\x0b\x32\x16.ibkr.gateway.v1.OrderR\x06orders\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x83\x01\n\x10ListFillsRequest\x12\x18\n\x07\x61\x63\x63ount\x18\x01 \x01(\tR\x07\x61\x63\x63ount\x12\x19\n\x08order_id\x18\x02 \x01(\tR\x07orderId\x12\x1b\n\tpage_size\x18\x03 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x04 \x01(\tR\tpageToken\"h\n\x11ListFillsResponse\x12+\n\x05\x66ills\x18\x01 \x03(\x0b\x32\x15.ibkr.gateway.v1.FillR\x05\x66ills\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xc0\x01\n\x18StreamOrderEventsRequest\x12%\n\x0e\x61\x66ter_sequence\x18\x01 \x01(\x03R\rafterSequence\x12\x18\n\x07\x61\x63\x63ount\x18\x02 \x01(\tR\x07\x61\x63\x63ount\x12\x19\n\x08order_id\x18\x03 \x01(\tR\x07orderId\x12H\n\x12heartbeat_interval\x18\x04 \x01(\x0b\x32\x19.google.protobuf.DurationR\x11heartbeatInterval\"\x97\x01\n\x19StreamOrderEventsResponse\x12\x33\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x1b.ibkr.gateway.v1.OrderEventH\x00R\x05\x65vent\x12:\n\theartbeat\x18\x02 \x01(\x0b\x32\x1a.ibkr.gateway.v1.HeartbeatH\x00R\theartbeatB\t\n\x07payload\"\xba\x01\n\x12StreamFillsRequest\x12%\n\x0e\x61\x66ter_sequence\x18\x01 \x01(\x03R\rafterSequence\x12\x18\n\x07\x61\x63\x63ount\x18\x02 \x01(\tR\x07\x61\x63\x63ount\x12\x19\n\x08order_id\x18\x03 \x01(\tR\x07orderId\x12H\n\x12heartbeat_interval\x18\x04 \x01(\x0b\x32\x19.google.protobuf.DurationR\x11heartbeatInterval\"\x91\x01\n\x13StreamFillsResponse\x12\x33\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x1b.ibkr.gateway.v1.OrderEventH\x00R\x05\x65vent\x12:\n\theartbeat\x18\x02 \x01(\x0b\x32\x1a.ibkr.gateway.v1.HeartbeatH\x00R\theartbeatB\t\n\x07payload\"H\n\x14SetKillSwitchRequest\x12\x18\n\x07\x65ngaged\x18\x01 \x01(\x08R\x07\x65ngaged\x12\x16\n\x06reason\x18\x02 \x01(\tR\x06reason\"\x98\x01\n\x15SetKillSwitchResponse\x12<\n\x0bkill_switch\x18\x01 \x01(\x0b\x32\x1b.ibkr.gateway.v1.KillSwitchR\nkillSwitch\x12\x41\n\x10\x63\x61ncelled_orders\x18\x02 \x03(\x0b\x32\x16.ibkr.gateway.v1.OrderR\x0f\x63\x61ncelledOrders\"\x16\n\x14GetKillSwitchRequest\"U\n\x15GetKillSwitchResponse\x12<\n\x0bkill_switch\x18\x01 \x01(\x0b\x32\x1b.ibkr.gateway.v1.KillSwitchR\nkillSwitch\"\x8c\x01\n\nKillSwitch\x12\x18\n\x07\x65ngaged\x18\x01 \x01(\x08R\x07\x65ngaged\x12\x16\n\x06reason\x18\x02 \x01(\tR\x06reason\x12\x15\n\x06set_by\x18\x03 \x01(\tR\x05setBy\x12\x35\n\x08set_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07setTime2\xfe\x08\n\x13OrderGatewayService\x12X\n\x0bSubmitOrder\x12#.ibkr.gateway.v1.SubmitOrderRequest\x1a$.ibkr.gateway.v1.SubmitOrderResponse\x12m\n\x12SubmitBracketOrder\x12*.ibkr.gateway.v1.SubmitBracketOrderRequest\x1a+.ibkr.gateway.v1.SubmitBracketOrderResponse\x12X\n\x0bModifyOrder\x12#.ibkr.gateway.v1.ModifyOrderRequest\x1a$.ibkr.gateway.v1.ModifyOrderResponse\x12X\n\x0b\x43\x61ncelOrder\x12#.ibkr.gateway.v1.CancelOrderRequest\x1a$.ibkr.gateway.v1.CancelOrderResponse\x12\x64\n\x0f\x43\x61ncelAllOrders\x12\'.ibkr.gateway.v1.CancelAllOrdersRequest\x1a(.ibkr.gateway.v1.CancelAllOrdersResponse\x12O\n\x08GetOrder\x12 .ibkr.gateway.v1.GetOrderRequest\x1a!.ibkr.gateway.v1.GetOrderResponse\x12U\n\nListOrders\x12\".ibkr.gateway.v1.ListOrdersRequest\x1a#.ibkr.gateway.v1.ListOrdersResponse\x12R\n\tListFills\x12!.ibkr.gateway.v1.ListFillsRequest\x1a\".ibkr.gateway.v1.ListFillsResponse\x12l\n\x11StreamOrderEvents\x12).ibkr.gateway.v1.StreamOrderEventsRequest\x1a*.ibkr.gateway.v1.StreamOrderEventsResponse0\x01\x12Z\n\x0bStreamFills\x12#.ibkr.gateway.v1.StreamFillsRequest\x1a$.ibkr.gateway.v1.StreamFillsResponse0\x01\x12^\n\rSetKillSwitch\x12%.ibkr.gateway.v1.SetKillSwitchRequest\x1a&.ibkr.gateway.v1.SetKillSwitchResponse\x12^\n\rGetKillSwitch\x12%.ibkr.gateway.v1.GetKillSwitchRequest\x1a&.ibkr.gateway.v1.GetKillSwitchResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ibkr.gateway.v1.gateway_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SUBMITORDERREQUEST']._serialized_start=142
-  _globals['_SUBMITORDERREQUEST']._serialized_end=212
-  _globals['_SUBMITORDERRESPONSE']._serialized_start=214
-  _globals['_SUBMITORDERRESPONSE']._serialized_end=281
-  _globals['_SUBMITBRACKETORDERREQUEST']._serialized_start=284
-  _globals['_SUBMITBRACKETORDERREQUEST']._serialized_end=595
-  _globals['_SUBMITBRACKETORDERRESPONSE']._serialized_start=598
-  _globals['_SUBMITBRACKETORDERRESPONSE']._serialized_end=784
-  _globals['_MODIFYORDERREQUEST']._serialized_start=787
-  _globals['_MODIFYORDERREQUEST']._serialized_end=1051
-  _globals['_MODIFYORDERRESPONSE']._serialized_start=1053
-  _globals['_MODIFYORDERRESPONSE']._serialized_end=1120
-  _globals['_CANCELORDERREQUEST']._serialized_start=1122
-  _globals['_CANCELORDERREQUEST']._serialized_end=1169
-  _globals['_CANCELORDERRESPONSE']._serialized_start=1171
-  _globals['_CANCELORDERRESPONSE']._serialized_end=1238
-  _globals['_CANCELALLORDERSREQUEST']._serialized_start=1240
-  _globals['_CANCELALLORDERSREQUEST']._serialized_end=1290
-  _globals['_CANCELALLORDERSRESPONSE']._serialized_start=1292
-  _globals['_CANCELALLORDERSRESPONSE']._serialized_end=1365
-  _globals['_GETORDERREQUEST']._serialized_start=1367
-  _globals['_GETORDERREQUEST']._serialized_end=1477
-  _globals['_GETORDERRESPONSE']._serialized_start=1479
-  _globals['_GETORDERRESPONSE']._serialized_end=1543
-  _globals['_LISTORDERSREQUEST']._serialized_start=1546
-  _globals['_LISTORDERSREQUEST']._serialized_end=1733
-  _globals['_LISTORDERSRESPONSE']._serialized_start=1735
-  _globals['_LISTORDERSRESPONSE']._serialized_end=1843
-  _globals['_LISTFILLSREQUEST']._serialized_start=1846
-  _globals['_LISTFILLSREQUEST']._serialized_end=1977
-  _globals['_LISTFILLSRESPONSE']._serialized_start=1979
-  _globals['_LISTFILLSRESPONSE']._serialized_end=2083
-  _globals['_STREAMORDEREVENTSREQUEST']._serialized_start=2086
-  _globals['_STREAMORDEREVENTSREQUEST']._serialized_end=2278
-  _globals['_STREAMORDEREVENTSRESPONSE']._serialized_start=2281
-  _globals['_STREAMORDEREVENTSRESPONSE']._serialized_end=2432
-  _globals['_STREAMFILLSREQUEST']._serialized_start=2435
-  _globals['_STREAMFILLSREQUEST']._serialized_end=2621
-  _globals['_STREAMFILLSRESPONSE']._serialized_start=2624
-  _globals['_STREAMFILLSRESPONSE']._serialized_end=2769
-  _globals['_ORDERGATEWAYSERVICE']._serialized_start=2772
-  _globals['_ORDERGATEWAYSERVICE']._serialized_end=3730
+  _globals['_SUBMITORDERREQUEST']._serialized_start=175
+  _globals['_SUBMITORDERREQUEST']._serialized_end=245
+  _globals['_SUBMITORDERRESPONSE']._serialized_start=247
+  _globals['_SUBMITORDERRESPONSE']._serialized_end=314
+  _globals['_SUBMITBRACKETORDERREQUEST']._serialized_start=317
+  _globals['_SUBMITBRACKETORDERREQUEST']._serialized_end=628
+  _globals['_SUBMITBRACKETORDERRESPONSE']._serialized_start=631
+  _globals['_SUBMITBRACKETORDERRESPONSE']._serialized_end=817
+  _globals['_MODIFYORDERREQUEST']._serialized_start=820
+  _globals['_MODIFYORDERREQUEST']._serialized_end=1084
+  _globals['_MODIFYORDERRESPONSE']._serialized_start=1086
+  _globals['_MODIFYORDERRESPONSE']._serialized_end=1153
+  _globals['_CANCELORDERREQUEST']._serialized_start=1155
+  _globals['_CANCELORDERREQUEST']._serialized_end=1202
+  _globals['_CANCELORDERRESPONSE']._serialized_start=1204
+  _globals['_CANCELORDERRESPONSE']._serialized_end=1271
+  _globals['_CANCELALLORDERSREQUEST']._serialized_start=1273
+  _globals['_CANCELALLORDERSREQUEST']._serialized_end=1323
+  _globals['_CANCELALLORDERSRESPONSE']._serialized_start=1325
+  _globals['_CANCELALLORDERSRESPONSE']._serialized_end=1398
+  _globals['_GETORDERREQUEST']._serialized_start=1400
+  _globals['_GETORDERREQUEST']._serialized_end=1510
+  _globals['_GETORDERRESPONSE']._serialized_start=1512
+  _globals['_GETORDERRESPONSE']._serialized_end=1576
+  _globals['_LISTORDERSREQUEST']._serialized_start=1579
+  _globals['_LISTORDERSREQUEST']._serialized_end=1766
+  _globals['_LISTORDERSRESPONSE']._serialized_start=1768
+  _globals['_LISTORDERSRESPONSE']._serialized_end=1876
+  _globals['_LISTFILLSREQUEST']._serialized_start=1879
+  _globals['_LISTFILLSREQUEST']._serialized_end=2010
+  _globals['_LISTFILLSRESPONSE']._serialized_start=2012
+  _globals['_LISTFILLSRESPONSE']._serialized_end=2116
+  _globals['_STREAMORDEREVENTSREQUEST']._serialized_start=2119
+  _globals['_STREAMORDEREVENTSREQUEST']._serialized_end=2311
+  _globals['_STREAMORDEREVENTSRESPONSE']._serialized_start=2314
+  _globals['_STREAMORDEREVENTSRESPONSE']._serialized_end=2465
+  _globals['_STREAMFILLSREQUEST']._serialized_start=2468
+  _globals['_STREAMFILLSREQUEST']._serialized_end=2654
+  _globals['_STREAMFILLSRESPONSE']._serialized_start=2657
+  _globals['_STREAMFILLSRESPONSE']._serialized_end=2802
+  _globals['_SETKILLSWITCHREQUEST']._serialized_start=2804
+  _globals['_SETKILLSWITCHREQUEST']._serialized_end=2876
+  _globals['_SETKILLSWITCHRESPONSE']._serialized_start=2879
+  _globals['_SETKILLSWITCHRESPONSE']._serialized_end=3031
+  _globals['_GETKILLSWITCHREQUEST']._serialized_start=3033
+  _globals['_GETKILLSWITCHREQUEST']._serialized_end=3055
+  _globals['_GETKILLSWITCHRESPONSE']._serialized_start=3057
+  _globals['_GETKILLSWITCHRESPONSE']._serialized_end=3142
+  _globals['_KILLSWITCH']._serialized_start=3145
+  _globals['_KILLSWITCH']._serialized_end=3285
+  _globals['_ORDERGATEWAYSERVICE']._serialized_start=3288
+  _globals['_ORDERGATEWAYSERVICE']._serialized_end=4438
 # @@protoc_insertion_point(module_scope)

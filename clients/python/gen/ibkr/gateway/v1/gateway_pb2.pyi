@@ -7,6 +7,7 @@ from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import message as _message
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from ibkr.gateway.v1 import events_pb2 as _events_pb2
 from ibkr.gateway.v1 import orders_pb2 as _orders_pb2
@@ -593,3 +594,128 @@ class StreamFillsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _WhichOneofArgType_payload) -> _WhichOneofReturnType_payload | None: ...
 
 Global___StreamFillsResponse: _TypeAlias = StreamFillsResponse  # noqa: Y015
+
+@_typing.final
+class SetKillSwitchRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGED_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    engaged: _builtins.bool
+    """True to engage (cancel all, block new orders), false to release."""
+    reason: _builtins.str
+    """Why; recorded with the switch."""
+    def __init__(
+        self,
+        *,
+        engaged: _builtins.bool = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engaged", b"engaged", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetKillSwitchRequest: _TypeAlias = SetKillSwitchRequest  # noqa: Y015
+
+@_typing.final
+class SetKillSwitchResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    KILL_SWITCH_FIELD_NUMBER: _builtins.int
+    CANCELLED_ORDERS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def kill_switch(self) -> Global___KillSwitch:
+        """The switch after the call."""
+
+    @_builtins.property
+    def cancelled_orders(self) -> _containers.RepeatedCompositeFieldContainer[_orders_pb2.Order]:
+        """Orders a cancel was requested for when engaging."""
+
+    def __init__(
+        self,
+        *,
+        kill_switch: Global___KillSwitch | None = ...,
+        cancelled_orders: _abc.Iterable[_orders_pb2.Order] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["kill_switch", b"kill_switch"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cancelled_orders", b"cancelled_orders", "kill_switch", b"kill_switch"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetKillSwitchResponse: _TypeAlias = SetKillSwitchResponse  # noqa: Y015
+
+@_typing.final
+class GetKillSwitchRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetKillSwitchRequest: _TypeAlias = GetKillSwitchRequest  # noqa: Y015
+
+@_typing.final
+class GetKillSwitchResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    KILL_SWITCH_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def kill_switch(self) -> Global___KillSwitch:
+        """The current state."""
+
+    def __init__(
+        self,
+        *,
+        kill_switch: Global___KillSwitch | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["kill_switch", b"kill_switch"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["kill_switch", b"kill_switch"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetKillSwitchResponse: _TypeAlias = GetKillSwitchResponse  # noqa: Y015
+
+@_typing.final
+class KillSwitch(_message.Message):
+    """State of the kill switch."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGED_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    SET_BY_FIELD_NUMBER: _builtins.int
+    SET_TIME_FIELD_NUMBER: _builtins.int
+    engaged: _builtins.bool
+    """New orders are refused while engaged."""
+    reason: _builtins.str
+    """Why it was last set."""
+    set_by: _builtins.str
+    """Who set it (token name)."""
+    @_builtins.property
+    def set_time(self) -> _timestamp_pb2.Timestamp:
+        """When it was last set."""
+
+    def __init__(
+        self,
+        *,
+        engaged: _builtins.bool = ...,
+        reason: _builtins.str = ...,
+        set_by: _builtins.str = ...,
+        set_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["set_time", b"set_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engaged", b"engaged", "reason", b"reason", "set_by", b"set_by", "set_time", b"set_time"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___KillSwitch: _TypeAlias = KillSwitch  # noqa: Y015

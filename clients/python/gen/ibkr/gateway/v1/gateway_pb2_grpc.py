@@ -87,6 +87,16 @@ class OrderGatewayServiceStub:
                 request_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.StreamFillsRequest.SerializeToString,
                 response_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.StreamFillsResponse.FromString,
                 _registered_method=True)
+        self.SetKillSwitch = channel.unary_unary(
+                '/ibkr.gateway.v1.OrderGatewayService/SetKillSwitch',
+                request_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SetKillSwitchRequest.SerializeToString,
+                response_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SetKillSwitchResponse.FromString,
+                _registered_method=True)
+        self.GetKillSwitch = channel.unary_unary(
+                '/ibkr.gateway.v1.OrderGatewayService/GetKillSwitch',
+                request_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.GetKillSwitchRequest.SerializeToString,
+                response_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.GetKillSwitchResponse.FromString,
+                _registered_method=True)
 
 
 class OrderGatewayServiceServicer:
@@ -171,6 +181,21 @@ class OrderGatewayServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetKillSwitch(self, request, context):
+        """Kill switch (admin): engaging it cancels every working order and refuses new ones
+        (FAILED_PRECONDITION, reason KILL_SWITCH_ENGAGED) until it is released. Survives restarts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetKillSwitch(self, request, context):
+        """Reads the kill switch.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_OrderGatewayServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -223,6 +248,16 @@ def add_OrderGatewayServiceServicer_to_server(servicer, server):
                     servicer.StreamFills,
                     request_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.StreamFillsRequest.FromString,
                     response_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.StreamFillsResponse.SerializeToString,
+            ),
+            'SetKillSwitch': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetKillSwitch,
+                    request_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SetKillSwitchRequest.FromString,
+                    response_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SetKillSwitchResponse.SerializeToString,
+            ),
+            'GetKillSwitch': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetKillSwitch,
+                    request_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.GetKillSwitchRequest.FromString,
+                    response_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.GetKillSwitchResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -498,6 +533,60 @@ class OrderGatewayService:
             '/ibkr.gateway.v1.OrderGatewayService/StreamFills',
             ibkr_dot_gateway_dot_v1_dot_gateway__pb2.StreamFillsRequest.SerializeToString,
             ibkr_dot_gateway_dot_v1_dot_gateway__pb2.StreamFillsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetKillSwitch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ibkr.gateway.v1.OrderGatewayService/SetKillSwitch',
+            ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SetKillSwitchRequest.SerializeToString,
+            ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SetKillSwitchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetKillSwitch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ibkr.gateway.v1.OrderGatewayService/GetKillSwitch',
+            ibkr_dot_gateway_dot_v1_dot_gateway__pb2.GetKillSwitchRequest.SerializeToString,
+            ibkr_dot_gateway_dot_v1_dot_gateway__pb2.GetKillSwitchResponse.FromString,
             options,
             channel_credentials,
             insecure,

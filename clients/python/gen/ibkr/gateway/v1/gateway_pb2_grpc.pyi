@@ -66,6 +66,12 @@ class OrderGatewayServiceStub:
     """
     StreamFills: _grpc.UnaryStreamMultiCallable[_gateway_pb2.StreamFillsRequest, _gateway_pb2.StreamFillsResponse]
     """Like StreamOrderEvents, restricted to fill events (same sequence space)."""
+    SetKillSwitch: _grpc.UnaryUnaryMultiCallable[_gateway_pb2.SetKillSwitchRequest, _gateway_pb2.SetKillSwitchResponse]
+    """Kill switch (admin): engaging it cancels every working order and refuses new ones
+    (FAILED_PRECONDITION, reason KILL_SWITCH_ENGAGED) until it is released. Survives restarts.
+    """
+    GetKillSwitch: _grpc.UnaryUnaryMultiCallable[_gateway_pb2.GetKillSwitchRequest, _gateway_pb2.GetKillSwitchResponse]
+    """Reads the kill switch."""
 
 @_typing.type_check_only
 class OrderGatewayServiceAsyncStub(OrderGatewayServiceStub):
@@ -105,6 +111,12 @@ class OrderGatewayServiceAsyncStub(OrderGatewayServiceStub):
     """
     StreamFills: _aio.UnaryStreamMultiCallable[_gateway_pb2.StreamFillsRequest, _gateway_pb2.StreamFillsResponse]  # type: ignore[assignment]
     """Like StreamOrderEvents, restricted to fill events (same sequence space)."""
+    SetKillSwitch: _aio.UnaryUnaryMultiCallable[_gateway_pb2.SetKillSwitchRequest, _gateway_pb2.SetKillSwitchResponse]  # type: ignore[assignment]
+    """Kill switch (admin): engaging it cancels every working order and refuses new ones
+    (FAILED_PRECONDITION, reason KILL_SWITCH_ENGAGED) until it is released. Survives restarts.
+    """
+    GetKillSwitch: _aio.UnaryUnaryMultiCallable[_gateway_pb2.GetKillSwitchRequest, _gateway_pb2.GetKillSwitchResponse]  # type: ignore[assignment]
+    """Reads the kill switch."""
 
 class OrderGatewayServiceServicer(metaclass=_abc_1.ABCMeta):
     """Routes orders to Interactive Brokers (or the simulated exchange) and streams what
@@ -201,5 +213,23 @@ class OrderGatewayServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_abc.Iterator[_gateway_pb2.StreamFillsResponse], _abc.AsyncIterator[_gateway_pb2.StreamFillsResponse]]:
         """Like StreamOrderEvents, restricted to fill events (same sequence space)."""
+
+    @_abc_1.abstractmethod
+    def SetKillSwitch(
+        self,
+        request: _gateway_pb2.SetKillSwitchRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_gateway_pb2.SetKillSwitchResponse, _abc.Awaitable[_gateway_pb2.SetKillSwitchResponse]]:
+        """Kill switch (admin): engaging it cancels every working order and refuses new ones
+        (FAILED_PRECONDITION, reason KILL_SWITCH_ENGAGED) until it is released. Survives restarts.
+        """
+
+    @_abc_1.abstractmethod
+    def GetKillSwitch(
+        self,
+        request: _gateway_pb2.GetKillSwitchRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_gateway_pb2.GetKillSwitchResponse, _abc.Awaitable[_gateway_pb2.GetKillSwitchResponse]]:
+        """Reads the kill switch."""
 
 def add_OrderGatewayServiceServicer_to_server(servicer: OrderGatewayServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -4,8 +4,8 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Duration } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_duration } from "@bufbuild/protobuf/wkt";
+import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_duration, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Heartbeat, OrderEvent } from "./events_pb.js";
 import { file_ibkr_gateway_v1_events } from "./events_pb.js";
 import type { Fill, Order, OrderSpec, OrderStatus, TimeInForce } from "./orders_pb.js";
@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ibkr/gateway/v1/gateway.proto.
  */
 export const file_ibkr_gateway_v1_gateway: GenFile = /*@__PURE__*/
-  fileDesc("Ch1pYmtyL2dhdGV3YXkvdjEvZ2F0ZXdheS5wcm90bxIPaWJrci5nYXRld2F5LnYxIj8KElN1Ym1pdE9yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiPAoTU3VibWl0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciLgAQoZU3VibWl0QnJhY2tldE9yZGVyUmVxdWVzdBIqCgZwYXJlbnQYASABKAsyGi5pYmtyLmdhdGV3YXkudjEuT3JkZXJTcGVjEh8KF3Rha2VfcHJvZml0X2xpbWl0X3ByaWNlGAIgASgJEhwKFHN0b3BfbG9zc19zdG9wX3ByaWNlGAMgASgJEh0KFXN0b3BfbG9zc19saW1pdF9wcmljZRgEIAEoCRI5ChNjaGlsZF90aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlIpwBChpTdWJtaXRCcmFja2V0T3JkZXJSZXNwb25zZRImCgZwYXJlbnQYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKwoLdGFrZV9wcm9maXQYAiABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKQoJc3RvcF9sb3NzGAMgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyItEBChJNb2RpZnlPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFQoIcXVhbnRpdHkYAiABKAlIAIgBARIYCgtsaW1pdF9wcmljZRgDIAEoCUgBiAEBEhcKCnN0b3BfcHJpY2UYBCABKAlIAogBARIzCg10aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlQgsKCV9xdWFudGl0eUIOCgxfbGltaXRfcHJpY2VCDQoLX3N0b3BfcHJpY2UiPAoTTW9kaWZ5T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciImChJDYW5jZWxPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkiPAoTQ2FuY2VsT3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciIpChZDYW5jZWxBbGxPcmRlcnNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkiQQoXQ2FuY2VsQWxsT3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIk0KD0dldE9yZGVyUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIXCg9jbGllbnRfb3JkZXJfaWQYAiABKAkSDwoHYWNjb3VudBgDIAEoCSI5ChBHZXRPcmRlclJlc3BvbnNlEiUKBW9yZGVyGAEgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIosBChFMaXN0T3JkZXJzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJEi4KCHN0YXR1c2VzGAIgAygOMhwuaWJrci5nYXRld2F5LnYxLk9yZGVyU3RhdHVzEg4KBnN5bWJvbBgDIAEoCRIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCSJVChJMaXN0T3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJcChBMaXN0RmlsbHNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkiUgoRTGlzdEZpbGxzUmVzcG9uc2USJAoFZmlsbHMYASADKAsyFS5pYmtyLmdhdGV3YXkudjEuRmlsbBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkijAEKGFN0cmVhbU9yZGVyRXZlbnRzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoAxIPCgdhY2NvdW50GAIgASgJEhAKCG9yZGVyX2lkGAMgASgJEjUKEmhlYXJ0YmVhdF9pbnRlcnZhbBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiKFAQoZU3RyZWFtT3JkZXJFdmVudHNSZXNwb25zZRIsCgVldmVudBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5PcmRlckV2ZW50SAASLwoJaGVhcnRiZWF0GAIgASgLMhouaWJrci5nYXRld2F5LnYxLkhlYXJ0YmVhdEgAQgkKB3BheWxvYWQihgEKElN0cmVhbUZpbGxzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoAxIPCgdhY2NvdW50GAIgASgJEhAKCG9yZGVyX2lkGAMgASgJEjUKEmhlYXJ0YmVhdF9pbnRlcnZhbBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiJ/ChNTdHJlYW1GaWxsc1Jlc3BvbnNlEiwKBWV2ZW50GAEgASgLMhsuaWJrci5nYXRld2F5LnYxLk9yZGVyRXZlbnRIABIvCgloZWFydGJlYXQYAiABKAsyGi5pYmtyLmdhdGV3YXkudjEuSGVhcnRiZWF0SABCCQoHcGF5bG9hZDK+BwoTT3JkZXJHYXRld2F5U2VydmljZRJYCgtTdWJtaXRPcmRlchIjLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRPcmRlclJlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuU3VibWl0T3JkZXJSZXNwb25zZRJtChJTdWJtaXRCcmFja2V0T3JkZXISKi5pYmtyLmdhdGV3YXkudjEuU3VibWl0QnJhY2tldE9yZGVyUmVxdWVzdBorLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRCcmFja2V0T3JkZXJSZXNwb25zZRJYCgtNb2RpZnlPcmRlchIjLmlia3IuZ2F0ZXdheS52MS5Nb2RpZnlPcmRlclJlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuTW9kaWZ5T3JkZXJSZXNwb25zZRJYCgtDYW5jZWxPcmRlchIjLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxPcmRlclJlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsT3JkZXJSZXNwb25zZRJkCg9DYW5jZWxBbGxPcmRlcnMSJy5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsQWxsT3JkZXJzUmVxdWVzdBooLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxBbGxPcmRlcnNSZXNwb25zZRJPCghHZXRPcmRlchIgLmlia3IuZ2F0ZXdheS52MS5HZXRPcmRlclJlcXVlc3QaIS5pYmtyLmdhdGV3YXkudjEuR2V0T3JkZXJSZXNwb25zZRJVCgpMaXN0T3JkZXJzEiIuaWJrci5nYXRld2F5LnYxLkxpc3RPcmRlcnNSZXF1ZXN0GiMuaWJrci5nYXRld2F5LnYxLkxpc3RPcmRlcnNSZXNwb25zZRJSCglMaXN0RmlsbHMSIS5pYmtyLmdhdGV3YXkudjEuTGlzdEZpbGxzUmVxdWVzdBoiLmlia3IuZ2F0ZXdheS52MS5MaXN0RmlsbHNSZXNwb25zZRJsChFTdHJlYW1PcmRlckV2ZW50cxIpLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1PcmRlckV2ZW50c1JlcXVlc3QaKi5pYmtyLmdhdGV3YXkudjEuU3RyZWFtT3JkZXJFdmVudHNSZXNwb25zZTABEloKC1N0cmVhbUZpbGxzEiMuaWJrci5nYXRld2F5LnYxLlN0cmVhbUZpbGxzUmVxdWVzdBokLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1GaWxsc1Jlc3BvbnNlMAFiBnByb3RvMw", [file_google_protobuf_duration, file_ibkr_gateway_v1_events, file_ibkr_gateway_v1_orders]);
+  fileDesc("Ch1pYmtyL2dhdGV3YXkvdjEvZ2F0ZXdheS5wcm90bxIPaWJrci5nYXRld2F5LnYxIj8KElN1Ym1pdE9yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiPAoTU3VibWl0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciLgAQoZU3VibWl0QnJhY2tldE9yZGVyUmVxdWVzdBIqCgZwYXJlbnQYASABKAsyGi5pYmtyLmdhdGV3YXkudjEuT3JkZXJTcGVjEh8KF3Rha2VfcHJvZml0X2xpbWl0X3ByaWNlGAIgASgJEhwKFHN0b3BfbG9zc19zdG9wX3ByaWNlGAMgASgJEh0KFXN0b3BfbG9zc19saW1pdF9wcmljZRgEIAEoCRI5ChNjaGlsZF90aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlIpwBChpTdWJtaXRCcmFja2V0T3JkZXJSZXNwb25zZRImCgZwYXJlbnQYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKwoLdGFrZV9wcm9maXQYAiABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKQoJc3RvcF9sb3NzGAMgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyItEBChJNb2RpZnlPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFQoIcXVhbnRpdHkYAiABKAlIAIgBARIYCgtsaW1pdF9wcmljZRgDIAEoCUgBiAEBEhcKCnN0b3BfcHJpY2UYBCABKAlIAogBARIzCg10aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlQgsKCV9xdWFudGl0eUIOCgxfbGltaXRfcHJpY2VCDQoLX3N0b3BfcHJpY2UiPAoTTW9kaWZ5T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciImChJDYW5jZWxPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkiPAoTQ2FuY2VsT3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciIpChZDYW5jZWxBbGxPcmRlcnNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkiQQoXQ2FuY2VsQWxsT3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIk0KD0dldE9yZGVyUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIXCg9jbGllbnRfb3JkZXJfaWQYAiABKAkSDwoHYWNjb3VudBgDIAEoCSI5ChBHZXRPcmRlclJlc3BvbnNlEiUKBW9yZGVyGAEgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIosBChFMaXN0T3JkZXJzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJEi4KCHN0YXR1c2VzGAIgAygOMhwuaWJrci5nYXRld2F5LnYxLk9yZGVyU3RhdHVzEg4KBnN5bWJvbBgDIAEoCRIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCSJVChJMaXN0T3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJcChBMaXN0RmlsbHNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkiUgoRTGlzdEZpbGxzUmVzcG9uc2USJAoFZmlsbHMYASADKAsyFS5pYmtyLmdhdGV3YXkudjEuRmlsbBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkijAEKGFN0cmVhbU9yZGVyRXZlbnRzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoAxIPCgdhY2NvdW50GAIgASgJEhAKCG9yZGVyX2lkGAMgASgJEjUKEmhlYXJ0YmVhdF9pbnRlcnZhbBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiKFAQoZU3RyZWFtT3JkZXJFdmVudHNSZXNwb25zZRIsCgVldmVudBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5PcmRlckV2ZW50SAASLwoJaGVhcnRiZWF0GAIgASgLMhouaWJrci5nYXRld2F5LnYxLkhlYXJ0YmVhdEgAQgkKB3BheWxvYWQihgEKElN0cmVhbUZpbGxzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoAxIPCgdhY2NvdW50GAIgASgJEhAKCG9yZGVyX2lkGAMgASgJEjUKEmhlYXJ0YmVhdF9pbnRlcnZhbBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiJ/ChNTdHJlYW1GaWxsc1Jlc3BvbnNlEiwKBWV2ZW50GAEgASgLMhsuaWJrci5nYXRld2F5LnYxLk9yZGVyRXZlbnRIABIvCgloZWFydGJlYXQYAiABKAsyGi5pYmtyLmdhdGV3YXkudjEuSGVhcnRiZWF0SABCCQoHcGF5bG9hZCI3ChRTZXRLaWxsU3dpdGNoUmVxdWVzdBIPCgdlbmdhZ2VkGAEgASgIEg4KBnJlYXNvbhgCIAEoCSJ7ChVTZXRLaWxsU3dpdGNoUmVzcG9uc2USMAoLa2lsbF9zd2l0Y2gYASABKAsyGy5pYmtyLmdhdGV3YXkudjEuS2lsbFN3aXRjaBIwChBjYW5jZWxsZWRfb3JkZXJzGAIgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIhYKFEdldEtpbGxTd2l0Y2hSZXF1ZXN0IkkKFUdldEtpbGxTd2l0Y2hSZXNwb25zZRIwCgtraWxsX3N3aXRjaBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5LaWxsU3dpdGNoImsKCktpbGxTd2l0Y2gSDwoHZW5nYWdlZBgBIAEoCBIOCgZyZWFzb24YAiABKAkSDgoGc2V0X2J5GAMgASgJEiwKCHNldF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcDL+CAoTT3JkZXJHYXRld2F5U2VydmljZRJYCgtTdWJtaXRPcmRlchIjLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRPcmRlclJlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuU3VibWl0T3JkZXJSZXNwb25zZRJtChJTdWJtaXRCcmFja2V0T3JkZXISKi5pYmtyLmdhdGV3YXkudjEuU3VibWl0QnJhY2tldE9yZGVyUmVxdWVzdBorLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRCcmFja2V0T3JkZXJSZXNwb25zZRJYCgtNb2RpZnlPcmRlchIjLmlia3IuZ2F0ZXdheS52MS5Nb2RpZnlPcmRlclJlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuTW9kaWZ5T3JkZXJSZXNwb25zZRJYCgtDYW5jZWxPcmRlchIjLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxPcmRlclJlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsT3JkZXJSZXNwb25zZRJkCg9DYW5jZWxBbGxPcmRlcnMSJy5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsQWxsT3JkZXJzUmVxdWVzdBooLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxBbGxPcmRlcnNSZXNwb25zZRJPCghHZXRPcmRlchIgLmlia3IuZ2F0ZXdheS52MS5HZXRPcmRlclJlcXVlc3QaIS5pYmtyLmdhdGV3YXkudjEuR2V0T3JkZXJSZXNwb25zZRJVCgpMaXN0T3JkZXJzEiIuaWJrci5nYXRld2F5LnYxLkxpc3RPcmRlcnNSZXF1ZXN0GiMuaWJrci5nYXRld2F5LnYxLkxpc3RPcmRlcnNSZXNwb25zZRJSCglMaXN0RmlsbHMSIS5pYmtyLmdhdGV3YXkudjEuTGlzdEZpbGxzUmVxdWVzdBoiLmlia3IuZ2F0ZXdheS52MS5MaXN0RmlsbHNSZXNwb25zZRJsChFTdHJlYW1PcmRlckV2ZW50cxIpLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1PcmRlckV2ZW50c1JlcXVlc3QaKi5pYmtyLmdhdGV3YXkudjEuU3RyZWFtT3JkZXJFdmVudHNSZXNwb25zZTABEloKC1N0cmVhbUZpbGxzEiMuaWJrci5nYXRld2F5LnYxLlN0cmVhbUZpbGxzUmVxdWVzdBokLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1GaWxsc1Jlc3BvbnNlMAESXgoNU2V0S2lsbFN3aXRjaBIlLmlia3IuZ2F0ZXdheS52MS5TZXRLaWxsU3dpdGNoUmVxdWVzdBomLmlia3IuZ2F0ZXdheS52MS5TZXRLaWxsU3dpdGNoUmVzcG9uc2USXgoNR2V0S2lsbFN3aXRjaBIlLmlia3IuZ2F0ZXdheS52MS5HZXRLaWxsU3dpdGNoUmVxdWVzdBomLmlia3IuZ2F0ZXdheS52MS5HZXRLaWxsU3dpdGNoUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_ibkr_gateway_v1_events, file_ibkr_gateway_v1_orders]);
 
 /**
  * @generated from message ibkr.gateway.v1.SubmitOrderRequest
@@ -622,6 +622,132 @@ export const StreamFillsResponseSchema: GenMessage<StreamFillsResponse> = /*@__P
   messageDesc(file_ibkr_gateway_v1_gateway, 19);
 
 /**
+ * @generated from message ibkr.gateway.v1.SetKillSwitchRequest
+ */
+export type SetKillSwitchRequest = Message<"ibkr.gateway.v1.SetKillSwitchRequest"> & {
+  /**
+   * True to engage (cancel all, block new orders), false to release.
+   *
+   * @generated from field: bool engaged = 1;
+   */
+  engaged: boolean;
+
+  /**
+   * Why; recorded with the switch.
+   *
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.SetKillSwitchRequest.
+ * Use `create(SetKillSwitchRequestSchema)` to create a new message.
+ */
+export const SetKillSwitchRequestSchema: GenMessage<SetKillSwitchRequest> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_gateway, 20);
+
+/**
+ * @generated from message ibkr.gateway.v1.SetKillSwitchResponse
+ */
+export type SetKillSwitchResponse = Message<"ibkr.gateway.v1.SetKillSwitchResponse"> & {
+  /**
+   * The switch after the call.
+   *
+   * @generated from field: ibkr.gateway.v1.KillSwitch kill_switch = 1;
+   */
+  killSwitch?: KillSwitch | undefined;
+
+  /**
+   * Orders a cancel was requested for when engaging.
+   *
+   * @generated from field: repeated ibkr.gateway.v1.Order cancelled_orders = 2;
+   */
+  cancelledOrders: Order[];
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.SetKillSwitchResponse.
+ * Use `create(SetKillSwitchResponseSchema)` to create a new message.
+ */
+export const SetKillSwitchResponseSchema: GenMessage<SetKillSwitchResponse> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_gateway, 21);
+
+/**
+ * @generated from message ibkr.gateway.v1.GetKillSwitchRequest
+ */
+export type GetKillSwitchRequest = Message<"ibkr.gateway.v1.GetKillSwitchRequest"> & {
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.GetKillSwitchRequest.
+ * Use `create(GetKillSwitchRequestSchema)` to create a new message.
+ */
+export const GetKillSwitchRequestSchema: GenMessage<GetKillSwitchRequest> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_gateway, 22);
+
+/**
+ * @generated from message ibkr.gateway.v1.GetKillSwitchResponse
+ */
+export type GetKillSwitchResponse = Message<"ibkr.gateway.v1.GetKillSwitchResponse"> & {
+  /**
+   * The current state.
+   *
+   * @generated from field: ibkr.gateway.v1.KillSwitch kill_switch = 1;
+   */
+  killSwitch?: KillSwitch | undefined;
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.GetKillSwitchResponse.
+ * Use `create(GetKillSwitchResponseSchema)` to create a new message.
+ */
+export const GetKillSwitchResponseSchema: GenMessage<GetKillSwitchResponse> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_gateway, 23);
+
+/**
+ * State of the kill switch.
+ *
+ * @generated from message ibkr.gateway.v1.KillSwitch
+ */
+export type KillSwitch = Message<"ibkr.gateway.v1.KillSwitch"> & {
+  /**
+   * New orders are refused while engaged.
+   *
+   * @generated from field: bool engaged = 1;
+   */
+  engaged: boolean;
+
+  /**
+   * Why it was last set.
+   *
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+
+  /**
+   * Who set it (token name).
+   *
+   * @generated from field: string set_by = 3;
+   */
+  setBy: string;
+
+  /**
+   * When it was last set.
+   *
+   * @generated from field: google.protobuf.Timestamp set_time = 4;
+   */
+  setTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.KillSwitch.
+ * Use `create(KillSwitchSchema)` to create a new message.
+ */
+export const KillSwitchSchema: GenMessage<KillSwitch> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_gateway, 24);
+
+/**
  * Routes orders to Interactive Brokers (or the simulated exchange) and streams what
  * happens to them. Errors are gRPC status codes with google.rpc details: BadRequest
  * for invalid fields, ErrorInfo (domain "ibkr-gateway") naming the reason.
@@ -734,6 +860,27 @@ export const OrderGatewayService: GenService<{
     methodKind: "server_streaming";
     input: typeof StreamFillsRequestSchema;
     output: typeof StreamFillsResponseSchema;
+  },
+  /**
+   * Kill switch (admin): engaging it cancels every working order and refuses new ones
+   * (FAILED_PRECONDITION, reason KILL_SWITCH_ENGAGED) until it is released. Survives restarts.
+   *
+   * @generated from rpc ibkr.gateway.v1.OrderGatewayService.SetKillSwitch
+   */
+  setKillSwitch: {
+    methodKind: "unary";
+    input: typeof SetKillSwitchRequestSchema;
+    output: typeof SetKillSwitchResponseSchema;
+  },
+  /**
+   * Reads the kill switch.
+   *
+   * @generated from rpc ibkr.gateway.v1.OrderGatewayService.GetKillSwitch
+   */
+  getKillSwitch: {
+    methodKind: "unary";
+    input: typeof GetKillSwitchRequestSchema;
+    output: typeof GetKillSwitchResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_ibkr_gateway_v1_gateway, 0);
