@@ -182,6 +182,15 @@ async def test_admin_calls_need_admin(caller: Caller) -> None:
         gateway_pb2.CancelAllOrdersRequest(), metadata=auth("admin")
     )
     assert len(done.orders) == 1
+    trail = await caller.stub.ListAuditRecords(
+        gateway_pb2.ListAuditRecordsRequest(), metadata=auth("admin")
+    )
+    assert [(r.principal, r.method.rsplit("/", 1)[1], r.status) for r in trail.records] == [
+        ("trader", "CancelAllOrders", "PERMISSION_DENIED"),
+        ("trader", "SetPrice", "PERMISSION_DENIED"),
+        ("trader", "SubmitOrder", "OK"),
+        ("admin", "CancelAllOrders", "OK"),
+    ]
     # Health needs no token, so that probes work.
     health = await caller.health.Check(health_pb2.HealthCheckRequest())
     assert health.status == health_pb2.HealthCheckResponse.SERVING

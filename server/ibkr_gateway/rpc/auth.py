@@ -8,7 +8,7 @@ from typing import Any, Final, TypeAlias
 import grpc
 
 from ibkr_gateway.errors import GatewayError
-from ibkr_gateway.rpc.errors import abort_with
+from ibkr_gateway.rpc.errors import ResultListener, abort_with, status_code_for
 from ibkr_gateway.security.auth import ADMIN, READ, WRITE, Principal, TokenTable, current_principal
 
 _GATEWAY = "/ibkr.gateway.v1.OrderGatewayService/"
@@ -66,13 +66,26 @@ def _as(principal: Principal, handler: Handler) -> Handler:
     return handler
 
 
-def _refusing(error: GatewayError, handler: Handler) -> Handler:
+def _refusing(
+    error: GatewayError,
+    handler: Handler,
+    method: str,
+    who: Principal | None,
+    listener: ResultListener | None,
+) -> Handler:
+    def tell(request: Any) -> None:
+        if listener is not None and who is not None:
+            current_principal.set(who)
+            listener(method, request, None, status_code_for(error), error.message)
+
     async def refuse(request: Any, context: Context) -> None:
+        tell(request)
         await abort_with(context, error)
 
     if handler.unary_stream is not None:
 
         async def refuse_stream(request: Any, context: Context) -> AsyncIterator[Any]:
+            tell(request)
             await abort_with(context, error)
             yield None  # pragma: no cover - abort raises
 
@@ -85,8 +98,10 @@ def _refusing(error: GatewayError, handler: Handler) -> Handler:
 
 
 class AuthInterceptor(grpc.aio.ServerInterceptor):
-    def __init__(self, tokens: TokenTable) -> None:
+    def __init__(self, tokens: TokenTable, on_refused: ResultListener | None = None) -> None:
+        """`on_refused` hears of calls refused for a missing scope (the caller is known)."""
         self.tokens = tokens
+        self.on_refused = on_refused
 
     async def intercept_service(
         self,
@@ -97,9 +112,10 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         method = handler_call_details.method
         if handler is None or method.startswith(PUBLIC_PREFIXES):
             return handler
+        who: Principal | None = None
         try:
             who = self.tokens.authenticate(handler_call_details.invocation_metadata)
             who.require_scope(METHOD_SCOPES.get(method, ADMIN))
         except GatewayError as error:
-            return _refusing(error, handler)
+            return _refusing(error, handler, method, who, self.on_refused)
         return _as(who, handler)

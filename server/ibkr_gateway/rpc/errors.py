@@ -87,16 +87,33 @@ def _internal(method: str, exc: BaseException) -> GatewayError:
     return error
 
 
-def _wrap_unary(method: str, inner: Any) -> Any:
+# Told the outcome of each unary call: (method, request, response or None, status, detail).
+ResultListener = Callable[[str, Any, Any, grpc.StatusCode, str], None]
+
+
+def _wrap_unary(method: str, inner: Any, listener: ResultListener | None) -> Any:
+    def tell(request: Any, response: Any, code: grpc.StatusCode, detail: str) -> None:
+        if listener is not None:
+            try:
+                listener(method, request, response, code, detail)
+            except Exception:
+                log.exception("result listener failed for %s", method)
+
     async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
         try:
-            return await inner(request, context)
+            response = await inner(request, context)
         except GatewayError as exc:
+            tell(request, None, status_code_for(exc), exc.message)
             await abort_with(context, exc)
         except (grpc.aio.AbortError, grpc.aio.BaseError):
             raise
         except Exception as exc:
-            await abort_with(context, _internal(method, exc))
+            error = _internal(method, exc)
+            tell(request, None, grpc.StatusCode.INTERNAL, error.message)
+            await abort_with(context, error)
+        else:
+            tell(request, response, grpc.StatusCode.OK, "")
+            return response
 
     return unary
 
@@ -123,8 +140,9 @@ class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
 
     Handlers are registered once and never change, so each method is wrapped once."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_result: ResultListener | None = None) -> None:
         self._wrapped: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
+        self._on_result = on_result
 
     async def intercept_service(
         self,
@@ -149,7 +167,7 @@ class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
     ) -> grpc.RpcMethodHandler[Any, Any]:
         if handler.unary_unary is not None:
             return grpc.unary_unary_rpc_method_handler(
-                _wrap_unary(method, handler.unary_unary),
+                _wrap_unary(method, handler.unary_unary, self._on_result),
                 handler.request_deserializer,
                 handler.response_serializer,
             )

@@ -20,6 +20,7 @@ from ibkr_gateway.order.manager import OrderManager
 from ibkr_gateway.order.models import Contract
 from ibkr_gateway.risk.engine import RiskEngine
 from ibkr_gateway.risk.limits import RiskConfig
+from ibkr_gateway.rpc.audit import AuditTrail
 from ibkr_gateway.rpc.auth import AuthInterceptor
 from ibkr_gateway.rpc.errors import ErrorMappingInterceptor
 from ibkr_gateway.rpc.servicer import OrderGatewayServicer
@@ -86,10 +87,13 @@ class GatewayServer:
         )
         self.integration.initialize()
         self.health = health.aio.HealthServicer()
-        interceptors: list[grpc.aio.ServerInterceptor] = [ErrorMappingInterceptor()]
+        self.audit = AuditTrail(self.store)
+        interceptors: list[grpc.aio.ServerInterceptor] = [
+            ErrorMappingInterceptor(on_result=self.audit.record)
+        ]
         if tokens is not None:
             # Outermost: an unauthenticated call never reaches a servicer.
-            interceptors.insert(0, AuthInterceptor(tokens))
+            interceptors.insert(0, AuthInterceptor(tokens, on_refused=self.audit.record))
         self.server = grpc.aio.server(interceptors=interceptors)
         gateway_pb2_grpc.add_OrderGatewayServiceServicer_to_server(
             OrderGatewayServicer(

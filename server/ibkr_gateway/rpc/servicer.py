@@ -287,6 +287,32 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
             kill_switch=_kill_switch(self.manager.guard.kill_switch)
         )
 
+    async def ListAuditRecords(
+        self, request: gateway_pb2.ListAuditRecordsRequest, context: Context
+    ) -> gateway_pb2.ListAuditRecordsResponse:
+        size = paging.page_size(request.page_size)
+        after = paging.decode_token(request.page_token, "audit")
+        # Read your writes: records queued for the next group commit are included.
+        await self.manager.store.append([])[1]
+        records = self.manager.store.list_audit(after, size + 1)
+        more = len(records) > size
+        records = records[:size]
+        return gateway_pb2.ListAuditRecordsResponse(
+            records=[
+                gateway_pb2.AuditRecord(
+                    id=r.id,
+                    time=convert.timestamp(r.time),
+                    principal=r.principal,
+                    method=r.method,
+                    request_json=r.request_json,
+                    status=r.status,
+                    detail=r.detail,
+                )
+                for r in records
+            ],
+            next_page_token=paging.encode_token(records[-1].id, "audit") if more else "",
+        )
+
     # -- helpers ------------------------------------------------------------------
 
     def _visible_order(self, order_id: str) -> Order:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from ibkr_gateway.event.events import OrderEvent
@@ -27,6 +28,17 @@ class FillQuery:
     account: str = ""
     accounts: frozenset[str] = frozenset()
     order_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    time: datetime
+    principal: str
+    method: str
+    request_json: str
+    status: str
+    detail: str
+    id: int = 0
 
 
 class OrderStore(Protocol):
@@ -60,6 +72,10 @@ class OrderStore(Protocol):
         ...
 
     def has_fill(self, execution_id: str) -> bool: ...
+
+    def append_audit(self, record: AuditRecord) -> None: ...
+
+    def list_audit(self, after_id: int, limit: int) -> list[AuditRecord]: ...
 
     def get_setting(self, key: str) -> str | None: ...
 

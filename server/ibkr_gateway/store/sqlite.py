@@ -8,13 +8,14 @@ import json
 import logging
 import sqlite3
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from ibkr_gateway.errors import StoreUnavailable
 from ibkr_gateway.event.events import FillEvent, OrderEvent, stamp_sequence
 from ibkr_gateway.order.models import FINAL_STATUSES, Fill, Order
 from ibkr_gateway.store import codec
-from ibkr_gateway.store.base import CommitListener, FillQuery, OrderQuery
+from ibkr_gateway.store.base import AuditRecord, CommitListener, FillQuery, OrderQuery
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,15 @@ CREATE TABLE IF NOT EXISTS fills (
     snapshot TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS fills_by_order ON fills (order_id, sequence);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time TEXT NOT NULL,
+    principal TEXT NOT NULL,
+    method TEXT NOT NULL,
+    request TEXT NOT NULL,
+    status TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS settings (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -94,6 +104,7 @@ class SqliteOrderStore:
         self._last_sequence: int = row[0]
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="store-writer")
         self._pending: _Batch = []
+        self._pending_audit: list[AuditRecord] = []
         self._wakeup: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
         self._listener: CommitListener = lambda events: None
@@ -117,18 +128,31 @@ class SqliteOrderStore:
         if self._closing:
             raise StoreUnavailable("the order store is closing")
         loop = asyncio.get_running_loop()
-        if self._task is None:
-            self._wakeup = asyncio.Event()
-            self._task = loop.create_task(self._write_loop(), name="store-writer")
         stamped = list(events)
         for event in stamped:
             self._last_sequence += 1
             stamp_sequence(event, self._last_sequence)
         future: asyncio.Future[None] = loop.create_future()
         self._pending.append((stamped, future))
+        self._wake()
+        return stamped, future
+
+    def append_audit(self, record: AuditRecord) -> None:
+        """Queues an audit record for the next group commit."""
+        if self._failure is not None or self._closing:
+            log.error("audit record not stored (store unavailable): %r", record)
+            return
+        self._pending_audit.append(record)
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._task is None:
+            self._wakeup = asyncio.Event()
+            self._task = asyncio.get_running_loop().create_task(
+                self._write_loop(), name="store-writer"
+            )
         assert self._wakeup is not None
         self._wakeup.set()
-        return stamped, future
 
     async def _write_loop(self) -> None:
         assert self._wakeup is not None
@@ -137,13 +161,14 @@ class SqliteOrderStore:
             await self._wakeup.wait()
             self._wakeup.clear()
             batch, self._pending = self._pending, []
-            if not batch:
+            audits, self._pending_audit = self._pending_audit, []
+            if not batch and not audits:
                 if self._closing:
                     return
                 continue
             events = [e for group, _ in batch for e in group]
             try:
-                await loop.run_in_executor(self._executor, self._commit, events)
+                await loop.run_in_executor(self._executor, self._commit, events, audits)
             except BaseException as exc:
                 self._fail(exc, batch)
                 if not isinstance(exc, Exception):
@@ -158,7 +183,7 @@ class SqliteOrderStore:
             for _, future in batch:
                 if not future.done():
                     future.set_result(None)
-            if self._closing and not self._pending:
+            if self._closing and not self._pending and not self._pending_audit:
                 return
 
     def _fail(self, exc: BaseException, batch: _Batch) -> None:
@@ -170,7 +195,7 @@ class SqliteOrderStore:
                 future.set_exception(error)
         self._pending = []
 
-    def _commit(self, events: list[OrderEvent]) -> None:
+    def _commit(self, events: list[OrderEvent], audits: list[AuditRecord]) -> None:
         # Per order: the sequence that created it (if in this batch), its latest
         # snapshot and that snapshot's encoding, written once per batch.
         orders: dict[str, tuple[int, Order, str]] = {}
@@ -220,6 +245,14 @@ class SqliteOrderStore:
         try:
             conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", event_rows)
             conn.executemany("INSERT INTO fills VALUES (?, ?, ?, ?, ?)", fill_rows)
+            conn.executemany(
+                "INSERT INTO audit (time, principal, method, request, status, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (a.time.isoformat(), a.principal, a.method, a.request_json, a.status, a.detail)
+                    for a in audits
+                ],
+            )
             conn.executemany(
                 "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO "
                 "UPDATE SET status = excluded.status, final = excluded.final, "
@@ -273,6 +306,25 @@ class SqliteOrderStore:
         sql += " ORDER BY sequence LIMIT ?"
         args.append(limit)
         return [codec.fill_from_json(json.loads(s)) for (s,) in self._reader.execute(sql, args)]
+
+    def list_audit(self, after_id: int, limit: int) -> list[AuditRecord]:
+        rows = self._reader.execute(
+            "SELECT id, time, principal, method, request, status, detail FROM audit "
+            "WHERE id > ? ORDER BY id LIMIT ?",
+            (after_id, limit),
+        )
+        return [
+            AuditRecord(
+                id=row[0],
+                time=datetime.fromisoformat(row[1]),
+                principal=row[2],
+                method=row[3],
+                request_json=row[4],
+                status=row[5],
+                detail=row[6],
+            )
+            for row in rows
+        ]
 
     def get_setting(self, key: str) -> str | None:
         row = self._reader.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()

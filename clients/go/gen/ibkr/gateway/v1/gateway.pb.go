@@ -1512,6 +1512,214 @@ func (x *KillSwitch) GetSetTime() *timestamppb.Timestamp {
 	return nil
 }
 
+type ListAuditRecordsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Maximum records to return, 1..1000; 100 when 0.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// next_page_token of the previous page.
+	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAuditRecordsRequest) Reset() {
+	*x = ListAuditRecordsRequest{}
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAuditRecordsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAuditRecordsRequest) ProtoMessage() {}
+
+func (x *ListAuditRecordsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAuditRecordsRequest.ProtoReflect.Descriptor instead.
+func (*ListAuditRecordsRequest) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *ListAuditRecordsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListAuditRecordsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+type ListAuditRecordsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The records, oldest first.
+	Records []*AuditRecord `protobuf:"bytes,1,rep,name=records,proto3" json:"records,omitempty"`
+	// Token for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAuditRecordsResponse) Reset() {
+	*x = ListAuditRecordsResponse{}
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAuditRecordsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAuditRecordsResponse) ProtoMessage() {}
+
+func (x *ListAuditRecordsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAuditRecordsResponse.ProtoReflect.Descriptor instead.
+func (*ListAuditRecordsResponse) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *ListAuditRecordsResponse) GetRecords() []*AuditRecord {
+	if x != nil {
+		return x.Records
+	}
+	return nil
+}
+
+func (x *ListAuditRecordsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// One mutating call.
+type AuditRecord struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Position in the audit trail.
+	Id int64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	// When the call finished.
+	Time *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=time,proto3" json:"time,omitempty"`
+	// Who made it: the token name ("local" without authentication).
+	Principal string `protobuf:"bytes,3,opt,name=principal,proto3" json:"principal,omitempty"`
+	// The full method name, e.g. "/ibkr.gateway.v1.OrderGatewayService/SubmitOrder".
+	Method string `protobuf:"bytes,4,opt,name=method,proto3" json:"method,omitempty"`
+	// The request as protobuf JSON.
+	RequestJson string `protobuf:"bytes,5,opt,name=request_json,json=requestJson,proto3" json:"request_json,omitempty"`
+	// The resulting gRPC status code name, e.g. "OK" or "FAILED_PRECONDITION".
+	Status string `protobuf:"bytes,6,opt,name=status,proto3" json:"status,omitempty"`
+	// The error message, or the ids of the orders the call touched.
+	Detail        string `protobuf:"bytes,7,opt,name=detail,proto3" json:"detail,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AuditRecord) Reset() {
+	*x = AuditRecord{}
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AuditRecord) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AuditRecord) ProtoMessage() {}
+
+func (x *AuditRecord) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AuditRecord.ProtoReflect.Descriptor instead.
+func (*AuditRecord) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *AuditRecord) GetId() int64 {
+	if x != nil {
+		return x.Id
+	}
+	return 0
+}
+
+func (x *AuditRecord) GetTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Time
+	}
+	return nil
+}
+
+func (x *AuditRecord) GetPrincipal() string {
+	if x != nil {
+		return x.Principal
+	}
+	return ""
+}
+
+func (x *AuditRecord) GetMethod() string {
+	if x != nil {
+		return x.Method
+	}
+	return ""
+}
+
+func (x *AuditRecord) GetRequestJson() string {
+	if x != nil {
+		return x.RequestJson
+	}
+	return ""
+}
+
+func (x *AuditRecord) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *AuditRecord) GetDetail() string {
+	if x != nil {
+		return x.Detail
+	}
+	return ""
+}
+
 var File_ibkr_gateway_v1_gateway_proto protoreflect.FileDescriptor
 
 const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
@@ -1612,7 +1820,22 @@ const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
 	"\aengaged\x18\x01 \x01(\bR\aengaged\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x15\n" +
 	"\x06set_by\x18\x03 \x01(\tR\x05setBy\x125\n" +
-	"\bset_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\asetTime2\xfe\b\n" +
+	"\bset_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\asetTime\"U\n" +
+	"\x17ListAuditRecordsRequest\x12\x1b\n" +
+	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tR\tpageToken\"z\n" +
+	"\x18ListAuditRecordsResponse\x126\n" +
+	"\arecords\x18\x01 \x03(\v2\x1c.ibkr.gateway.v1.AuditRecordR\arecords\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xd6\x01\n" +
+	"\vAuditRecord\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\x03R\x02id\x12.\n" +
+	"\x04time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12\x1c\n" +
+	"\tprincipal\x18\x03 \x01(\tR\tprincipal\x12\x16\n" +
+	"\x06method\x18\x04 \x01(\tR\x06method\x12!\n" +
+	"\frequest_json\x18\x05 \x01(\tR\vrequestJson\x12\x16\n" +
+	"\x06status\x18\x06 \x01(\tR\x06status\x12\x16\n" +
+	"\x06detail\x18\a \x01(\tR\x06detail2\xe7\t\n" +
 	"\x13OrderGatewayService\x12X\n" +
 	"\vSubmitOrder\x12#.ibkr.gateway.v1.SubmitOrderRequest\x1a$.ibkr.gateway.v1.SubmitOrderResponse\x12m\n" +
 	"\x12SubmitBracketOrder\x12*.ibkr.gateway.v1.SubmitBracketOrderRequest\x1a+.ibkr.gateway.v1.SubmitBracketOrderResponse\x12X\n" +
@@ -1626,7 +1849,8 @@ const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
 	"\x11StreamOrderEvents\x12).ibkr.gateway.v1.StreamOrderEventsRequest\x1a*.ibkr.gateway.v1.StreamOrderEventsResponse0\x01\x12Z\n" +
 	"\vStreamFills\x12#.ibkr.gateway.v1.StreamFillsRequest\x1a$.ibkr.gateway.v1.StreamFillsResponse0\x01\x12^\n" +
 	"\rSetKillSwitch\x12%.ibkr.gateway.v1.SetKillSwitchRequest\x1a&.ibkr.gateway.v1.SetKillSwitchResponse\x12^\n" +
-	"\rGetKillSwitch\x12%.ibkr.gateway.v1.GetKillSwitchRequest\x1a&.ibkr.gateway.v1.GetKillSwitchResponseb\x06proto3"
+	"\rGetKillSwitch\x12%.ibkr.gateway.v1.GetKillSwitchRequest\x1a&.ibkr.gateway.v1.GetKillSwitchResponse\x12g\n" +
+	"\x10ListAuditRecords\x12(.ibkr.gateway.v1.ListAuditRecordsRequest\x1a).ibkr.gateway.v1.ListAuditRecordsResponseb\x06proto3"
 
 var (
 	file_ibkr_gateway_v1_gateway_proto_rawDescOnce sync.Once
@@ -1640,7 +1864,7 @@ func file_ibkr_gateway_v1_gateway_proto_rawDescGZIP() []byte {
 	return file_ibkr_gateway_v1_gateway_proto_rawDescData
 }
 
-var file_ibkr_gateway_v1_gateway_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
+var file_ibkr_gateway_v1_gateway_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
 var file_ibkr_gateway_v1_gateway_proto_goTypes = []any{
 	(*SubmitOrderRequest)(nil),         // 0: ibkr.gateway.v1.SubmitOrderRequest
 	(*SubmitOrderResponse)(nil),        // 1: ibkr.gateway.v1.SubmitOrderResponse
@@ -1667,71 +1891,78 @@ var file_ibkr_gateway_v1_gateway_proto_goTypes = []any{
 	(*GetKillSwitchRequest)(nil),       // 22: ibkr.gateway.v1.GetKillSwitchRequest
 	(*GetKillSwitchResponse)(nil),      // 23: ibkr.gateway.v1.GetKillSwitchResponse
 	(*KillSwitch)(nil),                 // 24: ibkr.gateway.v1.KillSwitch
-	(*OrderSpec)(nil),                  // 25: ibkr.gateway.v1.OrderSpec
-	(*Order)(nil),                      // 26: ibkr.gateway.v1.Order
-	(TimeInForce)(0),                   // 27: ibkr.gateway.v1.TimeInForce
-	(OrderStatus)(0),                   // 28: ibkr.gateway.v1.OrderStatus
-	(*Fill)(nil),                       // 29: ibkr.gateway.v1.Fill
-	(*durationpb.Duration)(nil),        // 30: google.protobuf.Duration
-	(*OrderEvent)(nil),                 // 31: ibkr.gateway.v1.OrderEvent
-	(*Heartbeat)(nil),                  // 32: ibkr.gateway.v1.Heartbeat
-	(*timestamppb.Timestamp)(nil),      // 33: google.protobuf.Timestamp
+	(*ListAuditRecordsRequest)(nil),    // 25: ibkr.gateway.v1.ListAuditRecordsRequest
+	(*ListAuditRecordsResponse)(nil),   // 26: ibkr.gateway.v1.ListAuditRecordsResponse
+	(*AuditRecord)(nil),                // 27: ibkr.gateway.v1.AuditRecord
+	(*OrderSpec)(nil),                  // 28: ibkr.gateway.v1.OrderSpec
+	(*Order)(nil),                      // 29: ibkr.gateway.v1.Order
+	(TimeInForce)(0),                   // 30: ibkr.gateway.v1.TimeInForce
+	(OrderStatus)(0),                   // 31: ibkr.gateway.v1.OrderStatus
+	(*Fill)(nil),                       // 32: ibkr.gateway.v1.Fill
+	(*durationpb.Duration)(nil),        // 33: google.protobuf.Duration
+	(*OrderEvent)(nil),                 // 34: ibkr.gateway.v1.OrderEvent
+	(*Heartbeat)(nil),                  // 35: ibkr.gateway.v1.Heartbeat
+	(*timestamppb.Timestamp)(nil),      // 36: google.protobuf.Timestamp
 }
 var file_ibkr_gateway_v1_gateway_proto_depIdxs = []int32{
-	25, // 0: ibkr.gateway.v1.SubmitOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
-	26, // 1: ibkr.gateway.v1.SubmitOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	25, // 2: ibkr.gateway.v1.SubmitBracketOrderRequest.parent:type_name -> ibkr.gateway.v1.OrderSpec
-	27, // 3: ibkr.gateway.v1.SubmitBracketOrderRequest.child_time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
-	26, // 4: ibkr.gateway.v1.SubmitBracketOrderResponse.parent:type_name -> ibkr.gateway.v1.Order
-	26, // 5: ibkr.gateway.v1.SubmitBracketOrderResponse.take_profit:type_name -> ibkr.gateway.v1.Order
-	26, // 6: ibkr.gateway.v1.SubmitBracketOrderResponse.stop_loss:type_name -> ibkr.gateway.v1.Order
-	27, // 7: ibkr.gateway.v1.ModifyOrderRequest.time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
-	26, // 8: ibkr.gateway.v1.ModifyOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	26, // 9: ibkr.gateway.v1.CancelOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	26, // 10: ibkr.gateway.v1.CancelAllOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
-	26, // 11: ibkr.gateway.v1.GetOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	28, // 12: ibkr.gateway.v1.ListOrdersRequest.statuses:type_name -> ibkr.gateway.v1.OrderStatus
-	26, // 13: ibkr.gateway.v1.ListOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
-	29, // 14: ibkr.gateway.v1.ListFillsResponse.fills:type_name -> ibkr.gateway.v1.Fill
-	30, // 15: ibkr.gateway.v1.StreamOrderEventsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
-	31, // 16: ibkr.gateway.v1.StreamOrderEventsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
-	32, // 17: ibkr.gateway.v1.StreamOrderEventsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
-	30, // 18: ibkr.gateway.v1.StreamFillsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
-	31, // 19: ibkr.gateway.v1.StreamFillsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
-	32, // 20: ibkr.gateway.v1.StreamFillsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
+	28, // 0: ibkr.gateway.v1.SubmitOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
+	29, // 1: ibkr.gateway.v1.SubmitOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	28, // 2: ibkr.gateway.v1.SubmitBracketOrderRequest.parent:type_name -> ibkr.gateway.v1.OrderSpec
+	30, // 3: ibkr.gateway.v1.SubmitBracketOrderRequest.child_time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
+	29, // 4: ibkr.gateway.v1.SubmitBracketOrderResponse.parent:type_name -> ibkr.gateway.v1.Order
+	29, // 5: ibkr.gateway.v1.SubmitBracketOrderResponse.take_profit:type_name -> ibkr.gateway.v1.Order
+	29, // 6: ibkr.gateway.v1.SubmitBracketOrderResponse.stop_loss:type_name -> ibkr.gateway.v1.Order
+	30, // 7: ibkr.gateway.v1.ModifyOrderRequest.time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
+	29, // 8: ibkr.gateway.v1.ModifyOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	29, // 9: ibkr.gateway.v1.CancelOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	29, // 10: ibkr.gateway.v1.CancelAllOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
+	29, // 11: ibkr.gateway.v1.GetOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	31, // 12: ibkr.gateway.v1.ListOrdersRequest.statuses:type_name -> ibkr.gateway.v1.OrderStatus
+	29, // 13: ibkr.gateway.v1.ListOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
+	32, // 14: ibkr.gateway.v1.ListFillsResponse.fills:type_name -> ibkr.gateway.v1.Fill
+	33, // 15: ibkr.gateway.v1.StreamOrderEventsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
+	34, // 16: ibkr.gateway.v1.StreamOrderEventsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
+	35, // 17: ibkr.gateway.v1.StreamOrderEventsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
+	33, // 18: ibkr.gateway.v1.StreamFillsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
+	34, // 19: ibkr.gateway.v1.StreamFillsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
+	35, // 20: ibkr.gateway.v1.StreamFillsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
 	24, // 21: ibkr.gateway.v1.SetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
-	26, // 22: ibkr.gateway.v1.SetKillSwitchResponse.cancelled_orders:type_name -> ibkr.gateway.v1.Order
+	29, // 22: ibkr.gateway.v1.SetKillSwitchResponse.cancelled_orders:type_name -> ibkr.gateway.v1.Order
 	24, // 23: ibkr.gateway.v1.GetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
-	33, // 24: ibkr.gateway.v1.KillSwitch.set_time:type_name -> google.protobuf.Timestamp
-	0,  // 25: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:input_type -> ibkr.gateway.v1.SubmitOrderRequest
-	2,  // 26: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:input_type -> ibkr.gateway.v1.SubmitBracketOrderRequest
-	4,  // 27: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:input_type -> ibkr.gateway.v1.ModifyOrderRequest
-	6,  // 28: ibkr.gateway.v1.OrderGatewayService.CancelOrder:input_type -> ibkr.gateway.v1.CancelOrderRequest
-	8,  // 29: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:input_type -> ibkr.gateway.v1.CancelAllOrdersRequest
-	10, // 30: ibkr.gateway.v1.OrderGatewayService.GetOrder:input_type -> ibkr.gateway.v1.GetOrderRequest
-	12, // 31: ibkr.gateway.v1.OrderGatewayService.ListOrders:input_type -> ibkr.gateway.v1.ListOrdersRequest
-	14, // 32: ibkr.gateway.v1.OrderGatewayService.ListFills:input_type -> ibkr.gateway.v1.ListFillsRequest
-	16, // 33: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:input_type -> ibkr.gateway.v1.StreamOrderEventsRequest
-	18, // 34: ibkr.gateway.v1.OrderGatewayService.StreamFills:input_type -> ibkr.gateway.v1.StreamFillsRequest
-	20, // 35: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:input_type -> ibkr.gateway.v1.SetKillSwitchRequest
-	22, // 36: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:input_type -> ibkr.gateway.v1.GetKillSwitchRequest
-	1,  // 37: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:output_type -> ibkr.gateway.v1.SubmitOrderResponse
-	3,  // 38: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:output_type -> ibkr.gateway.v1.SubmitBracketOrderResponse
-	5,  // 39: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:output_type -> ibkr.gateway.v1.ModifyOrderResponse
-	7,  // 40: ibkr.gateway.v1.OrderGatewayService.CancelOrder:output_type -> ibkr.gateway.v1.CancelOrderResponse
-	9,  // 41: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:output_type -> ibkr.gateway.v1.CancelAllOrdersResponse
-	11, // 42: ibkr.gateway.v1.OrderGatewayService.GetOrder:output_type -> ibkr.gateway.v1.GetOrderResponse
-	13, // 43: ibkr.gateway.v1.OrderGatewayService.ListOrders:output_type -> ibkr.gateway.v1.ListOrdersResponse
-	15, // 44: ibkr.gateway.v1.OrderGatewayService.ListFills:output_type -> ibkr.gateway.v1.ListFillsResponse
-	17, // 45: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:output_type -> ibkr.gateway.v1.StreamOrderEventsResponse
-	19, // 46: ibkr.gateway.v1.OrderGatewayService.StreamFills:output_type -> ibkr.gateway.v1.StreamFillsResponse
-	21, // 47: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:output_type -> ibkr.gateway.v1.SetKillSwitchResponse
-	23, // 48: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:output_type -> ibkr.gateway.v1.GetKillSwitchResponse
-	37, // [37:49] is the sub-list for method output_type
-	25, // [25:37] is the sub-list for method input_type
-	25, // [25:25] is the sub-list for extension type_name
-	25, // [25:25] is the sub-list for extension extendee
-	0,  // [0:25] is the sub-list for field type_name
+	36, // 24: ibkr.gateway.v1.KillSwitch.set_time:type_name -> google.protobuf.Timestamp
+	27, // 25: ibkr.gateway.v1.ListAuditRecordsResponse.records:type_name -> ibkr.gateway.v1.AuditRecord
+	36, // 26: ibkr.gateway.v1.AuditRecord.time:type_name -> google.protobuf.Timestamp
+	0,  // 27: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:input_type -> ibkr.gateway.v1.SubmitOrderRequest
+	2,  // 28: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:input_type -> ibkr.gateway.v1.SubmitBracketOrderRequest
+	4,  // 29: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:input_type -> ibkr.gateway.v1.ModifyOrderRequest
+	6,  // 30: ibkr.gateway.v1.OrderGatewayService.CancelOrder:input_type -> ibkr.gateway.v1.CancelOrderRequest
+	8,  // 31: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:input_type -> ibkr.gateway.v1.CancelAllOrdersRequest
+	10, // 32: ibkr.gateway.v1.OrderGatewayService.GetOrder:input_type -> ibkr.gateway.v1.GetOrderRequest
+	12, // 33: ibkr.gateway.v1.OrderGatewayService.ListOrders:input_type -> ibkr.gateway.v1.ListOrdersRequest
+	14, // 34: ibkr.gateway.v1.OrderGatewayService.ListFills:input_type -> ibkr.gateway.v1.ListFillsRequest
+	16, // 35: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:input_type -> ibkr.gateway.v1.StreamOrderEventsRequest
+	18, // 36: ibkr.gateway.v1.OrderGatewayService.StreamFills:input_type -> ibkr.gateway.v1.StreamFillsRequest
+	20, // 37: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:input_type -> ibkr.gateway.v1.SetKillSwitchRequest
+	22, // 38: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:input_type -> ibkr.gateway.v1.GetKillSwitchRequest
+	25, // 39: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:input_type -> ibkr.gateway.v1.ListAuditRecordsRequest
+	1,  // 40: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:output_type -> ibkr.gateway.v1.SubmitOrderResponse
+	3,  // 41: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:output_type -> ibkr.gateway.v1.SubmitBracketOrderResponse
+	5,  // 42: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:output_type -> ibkr.gateway.v1.ModifyOrderResponse
+	7,  // 43: ibkr.gateway.v1.OrderGatewayService.CancelOrder:output_type -> ibkr.gateway.v1.CancelOrderResponse
+	9,  // 44: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:output_type -> ibkr.gateway.v1.CancelAllOrdersResponse
+	11, // 45: ibkr.gateway.v1.OrderGatewayService.GetOrder:output_type -> ibkr.gateway.v1.GetOrderResponse
+	13, // 46: ibkr.gateway.v1.OrderGatewayService.ListOrders:output_type -> ibkr.gateway.v1.ListOrdersResponse
+	15, // 47: ibkr.gateway.v1.OrderGatewayService.ListFills:output_type -> ibkr.gateway.v1.ListFillsResponse
+	17, // 48: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:output_type -> ibkr.gateway.v1.StreamOrderEventsResponse
+	19, // 49: ibkr.gateway.v1.OrderGatewayService.StreamFills:output_type -> ibkr.gateway.v1.StreamFillsResponse
+	21, // 50: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:output_type -> ibkr.gateway.v1.SetKillSwitchResponse
+	23, // 51: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:output_type -> ibkr.gateway.v1.GetKillSwitchResponse
+	26, // 52: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:output_type -> ibkr.gateway.v1.ListAuditRecordsResponse
+	40, // [40:53] is the sub-list for method output_type
+	27, // [27:40] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_ibkr_gateway_v1_gateway_proto_init() }
@@ -1756,7 +1987,7 @@ func file_ibkr_gateway_v1_gateway_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ibkr_gateway_v1_gateway_proto_rawDesc), len(file_ibkr_gateway_v1_gateway_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   25,
+			NumMessages:   28,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

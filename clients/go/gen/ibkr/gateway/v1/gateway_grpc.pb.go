@@ -31,6 +31,7 @@ const (
 	OrderGatewayService_StreamFills_FullMethodName        = "/ibkr.gateway.v1.OrderGatewayService/StreamFills"
 	OrderGatewayService_SetKillSwitch_FullMethodName      = "/ibkr.gateway.v1.OrderGatewayService/SetKillSwitch"
 	OrderGatewayService_GetKillSwitch_FullMethodName      = "/ibkr.gateway.v1.OrderGatewayService/GetKillSwitch"
+	OrderGatewayService_ListAuditRecords_FullMethodName   = "/ibkr.gateway.v1.OrderGatewayService/ListAuditRecords"
 )
 
 // OrderGatewayServiceClient is the client API for OrderGatewayService service.
@@ -72,6 +73,9 @@ type OrderGatewayServiceClient interface {
 	SetKillSwitch(ctx context.Context, in *SetKillSwitchRequest, opts ...grpc.CallOption) (*SetKillSwitchResponse, error)
 	// Reads the kill switch.
 	GetKillSwitch(ctx context.Context, in *GetKillSwitchRequest, opts ...grpc.CallOption) (*GetKillSwitchResponse, error)
+	// The audit trail (admin): every mutating call with who, what, result and time,
+	// oldest first, with paging (AIP-158).
+	ListAuditRecords(ctx context.Context, in *ListAuditRecordsRequest, opts ...grpc.CallOption) (*ListAuditRecordsResponse, error)
 }
 
 type orderGatewayServiceClient struct {
@@ -220,6 +224,16 @@ func (c *orderGatewayServiceClient) GetKillSwitch(ctx context.Context, in *GetKi
 	return out, nil
 }
 
+func (c *orderGatewayServiceClient) ListAuditRecords(ctx context.Context, in *ListAuditRecordsRequest, opts ...grpc.CallOption) (*ListAuditRecordsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListAuditRecordsResponse)
+	err := c.cc.Invoke(ctx, OrderGatewayService_ListAuditRecords_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // OrderGatewayServiceServer is the server API for OrderGatewayService service.
 // All implementations must embed UnimplementedOrderGatewayServiceServer
 // for forward compatibility.
@@ -259,6 +273,9 @@ type OrderGatewayServiceServer interface {
 	SetKillSwitch(context.Context, *SetKillSwitchRequest) (*SetKillSwitchResponse, error)
 	// Reads the kill switch.
 	GetKillSwitch(context.Context, *GetKillSwitchRequest) (*GetKillSwitchResponse, error)
+	// The audit trail (admin): every mutating call with who, what, result and time,
+	// oldest first, with paging (AIP-158).
+	ListAuditRecords(context.Context, *ListAuditRecordsRequest) (*ListAuditRecordsResponse, error)
 	mustEmbedUnimplementedOrderGatewayServiceServer()
 }
 
@@ -304,6 +321,9 @@ func (UnimplementedOrderGatewayServiceServer) SetKillSwitch(context.Context, *Se
 }
 func (UnimplementedOrderGatewayServiceServer) GetKillSwitch(context.Context, *GetKillSwitchRequest) (*GetKillSwitchResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetKillSwitch not implemented")
+}
+func (UnimplementedOrderGatewayServiceServer) ListAuditRecords(context.Context, *ListAuditRecordsRequest) (*ListAuditRecordsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListAuditRecords not implemented")
 }
 func (UnimplementedOrderGatewayServiceServer) mustEmbedUnimplementedOrderGatewayServiceServer() {}
 func (UnimplementedOrderGatewayServiceServer) testEmbeddedByValue()                             {}
@@ -528,6 +548,24 @@ func _OrderGatewayService_GetKillSwitch_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _OrderGatewayService_ListAuditRecords_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListAuditRecordsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OrderGatewayServiceServer).ListAuditRecords(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OrderGatewayService_ListAuditRecords_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OrderGatewayServiceServer).ListAuditRecords(ctx, req.(*ListAuditRecordsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // OrderGatewayService_ServiceDesc is the grpc.ServiceDesc for OrderGatewayService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -574,6 +612,10 @@ var OrderGatewayService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetKillSwitch",
 			Handler:    _OrderGatewayService_GetKillSwitch_Handler,
+		},
+		{
+			MethodName: "ListAuditRecords",
+			Handler:    _OrderGatewayService_ListAuditRecords_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -97,6 +97,11 @@ class OrderGatewayServiceStub:
                 request_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.GetKillSwitchRequest.SerializeToString,
                 response_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.GetKillSwitchResponse.FromString,
                 _registered_method=True)
+        self.ListAuditRecords = channel.unary_unary(
+                '/ibkr.gateway.v1.OrderGatewayService/ListAuditRecords',
+                request_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.ListAuditRecordsRequest.SerializeToString,
+                response_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.ListAuditRecordsResponse.FromString,
+                _registered_method=True)
 
 
 class OrderGatewayServiceServicer:
@@ -196,6 +201,14 @@ class OrderGatewayServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAuditRecords(self, request, context):
+        """The audit trail (admin): every mutating call with who, what, result and time,
+        oldest first, with paging (AIP-158).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_OrderGatewayServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -258,6 +271,11 @@ def add_OrderGatewayServiceServicer_to_server(servicer, server):
                     servicer.GetKillSwitch,
                     request_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.GetKillSwitchRequest.FromString,
                     response_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.GetKillSwitchResponse.SerializeToString,
+            ),
+            'ListAuditRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuditRecords,
+                    request_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.ListAuditRecordsRequest.FromString,
+                    response_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.ListAuditRecordsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -587,6 +605,33 @@ class OrderGatewayService:
             '/ibkr.gateway.v1.OrderGatewayService/GetKillSwitch',
             ibkr_dot_gateway_dot_v1_dot_gateway__pb2.GetKillSwitchRequest.SerializeToString,
             ibkr_dot_gateway_dot_v1_dot_gateway__pb2.GetKillSwitchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAuditRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ibkr.gateway.v1.OrderGatewayService/ListAuditRecords',
+            ibkr_dot_gateway_dot_v1_dot_gateway__pb2.ListAuditRecordsRequest.SerializeToString,
+            ibkr_dot_gateway_dot_v1_dot_gateway__pb2.ListAuditRecordsResponse.FromString,
             options,
             channel_credentials,
             insecure,

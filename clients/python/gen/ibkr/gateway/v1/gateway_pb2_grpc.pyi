@@ -72,6 +72,10 @@ class OrderGatewayServiceStub:
     """
     GetKillSwitch: _grpc.UnaryUnaryMultiCallable[_gateway_pb2.GetKillSwitchRequest, _gateway_pb2.GetKillSwitchResponse]
     """Reads the kill switch."""
+    ListAuditRecords: _grpc.UnaryUnaryMultiCallable[_gateway_pb2.ListAuditRecordsRequest, _gateway_pb2.ListAuditRecordsResponse]
+    """The audit trail (admin): every mutating call with who, what, result and time,
+    oldest first, with paging (AIP-158).
+    """
 
 @_typing.type_check_only
 class OrderGatewayServiceAsyncStub(OrderGatewayServiceStub):
@@ -117,6 +121,10 @@ class OrderGatewayServiceAsyncStub(OrderGatewayServiceStub):
     """
     GetKillSwitch: _aio.UnaryUnaryMultiCallable[_gateway_pb2.GetKillSwitchRequest, _gateway_pb2.GetKillSwitchResponse]  # type: ignore[assignment]
     """Reads the kill switch."""
+    ListAuditRecords: _aio.UnaryUnaryMultiCallable[_gateway_pb2.ListAuditRecordsRequest, _gateway_pb2.ListAuditRecordsResponse]  # type: ignore[assignment]
+    """The audit trail (admin): every mutating call with who, what, result and time,
+    oldest first, with paging (AIP-158).
+    """
 
 class OrderGatewayServiceServicer(metaclass=_abc_1.ABCMeta):
     """Routes orders to Interactive Brokers (or the simulated exchange) and streams what
@@ -231,5 +239,15 @@ class OrderGatewayServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_gateway_pb2.GetKillSwitchResponse, _abc.Awaitable[_gateway_pb2.GetKillSwitchResponse]]:
         """Reads the kill switch."""
+
+    @_abc_1.abstractmethod
+    def ListAuditRecords(
+        self,
+        request: _gateway_pb2.ListAuditRecordsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_gateway_pb2.ListAuditRecordsResponse, _abc.Awaitable[_gateway_pb2.ListAuditRecordsResponse]]:
+        """The audit trail (admin): every mutating call with who, what, result and time,
+        oldest first, with paging (AIP-158).
+        """
 
 def add_OrderGatewayServiceServicer_to_server(servicer: OrderGatewayServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -1,0 +1,77 @@
+"""The audit trail: every mutating call, who made it, what it asked, how it ended."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import grpc
+from google.protobuf import json_format
+from google.protobuf.message import Message
+
+from ibkr_gateway.security.auth import principal
+from ibkr_gateway.store.base import AuditRecord, OrderStore
+
+_GATEWAY = "/ibkr.gateway.v1.OrderGatewayService/"
+_SIMULATOR = "/ibkr.gateway.v1.SimulatorControlService/"
+
+AUDITED: Final = frozenset(
+    [
+        _GATEWAY + m
+        for m in (
+            "SubmitOrder",
+            "SubmitBracketOrder",
+            "ModifyOrder",
+            "CancelOrder",
+            "CancelAllOrders",
+            "SetKillSwitch",
+        )
+    ]
+    + [
+        _SIMULATOR + m
+        for m in ("SetPrice", "FillOrder", "RejectNextOrder", "EndTradingDay", "ResetSimulator")
+    ]
+)
+
+# Response fields that hold the orders a call touched.
+_ORDER_FIELDS: Final = ("order", "parent", "take_profit", "stop_loss", "orders", "cancelled_orders")
+
+
+def touched_orders(response: Message) -> list[str]:
+    ids: list[str] = []
+    for name in _ORDER_FIELDS:
+        if name not in response.DESCRIPTOR.fields_by_name:
+            continue
+        value = getattr(response, name)
+        for item in value if hasattr(value, "__len__") else [value]:
+            if item.order_id:
+                ids.append(item.order_id)
+    return ids
+
+
+class AuditTrail:
+    def __init__(self, store: OrderStore, clock: Callable[[], datetime] | None = None) -> None:
+        self.store = store
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    def record(
+        self, method: str, request: Any, response: Any, code: grpc.StatusCode, detail: str
+    ) -> None:
+        """A ResultListener for the error-mapping interceptor."""
+        if method not in AUDITED:
+            return
+        if code is grpc.StatusCode.OK and isinstance(response, Message):
+            detail = " ".join(touched_orders(response))
+        self.store.append_audit(
+            AuditRecord(
+                time=self._clock(),
+                principal=principal().name,
+                method=method,
+                request_json=json_format.MessageToJson(
+                    request, preserving_proto_field_name=True, indent=None
+                ),
+                status=code.name,
+                detail=detail,
+            )
+        )
