@@ -11,6 +11,7 @@ import click
 
 from ibkr_gateway.gateway import BrokerConnectionError
 from ibkr_gateway.ib.config import IBGatewayConfig
+from ibkr_gateway.observability.logs import configure_logging
 from ibkr_gateway.risk.limits import RiskFileError
 from ibkr_gateway.rpc.server import GatewayConfig, GatewayServer
 from ibkr_gateway.security.auth import AuthFileError
@@ -149,7 +150,19 @@ def main() -> None:
     "symbols, security types, open orders) and orders per second per caller.",
 )
 @click.option(
+    "--metrics-listen",
+    default="",
+    help="host:port for a Prometheus /metrics endpoint (e.g. 127.0.0.1:9464); off when empty.",
+)
+@click.option(
     "--insecure", is_flag=True, help="Allow a non-loopback --listen without --auth-file and TLS."
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Log lines as text, or as JSON objects for log pipelines.",
 )
 @click.option(
     "--log-level",
@@ -160,6 +173,7 @@ def main() -> None:
 )
 def serve(
     log_level: str,
+    log_format: str,
     ib_host: str,
     ib_port: int,
     ib_client_id: int,
@@ -173,10 +187,7 @@ def serve(
     **options: Any,
 ) -> None:
     """Run the gateway until SIGINT or SIGTERM."""
-    logging.basicConfig(
-        level=log_level,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    configure_logging(log_level, log_format)
     ib = IBGatewayConfig(
         host=ib_host,
         port=ib_port,
@@ -230,19 +241,23 @@ async def _serve(config: GatewayConfig) -> None:
     help="The managed account the simulator reports.",
 )
 @click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Log lines as text, or as JSON objects for log pipelines.",
+)
+@click.option(
     "--log-level",
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
     default="INFO",
     show_default=True,
     help="Logging threshold.",
 )
-def tws_sim(host: str, port: int, account: str, log_level: str) -> None:
+def tws_sim(host: str, port: int, account: str, log_level: str, log_format: str) -> None:
     """Run a fake IB Gateway (TWS API protocol, server version 178) in front of the
     simulated exchange, until SIGINT or SIGTERM."""
-    logging.basicConfig(
-        level=log_level,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    configure_logging(log_level, log_format)
     asyncio.run(_tws_sim(host, port, account))
 
 

@@ -160,7 +160,12 @@ class OrderGatewayIntegration:
         try:
             status = map_ib_status(report.status, report.filled, order.spec.quantity)
         except UnknownIBStatus:
-            log.warning("order %s: unknown IB status %r ignored", order.order_id, report.status)
+            log.warning(
+                "order %s: unknown IB status %r ignored",
+                order.order_id,
+                report.status,
+                extra={"order_id": order.order_id},
+            )
             return
         self.order_manager.on_broker_status(
             order.order_id,
@@ -238,4 +243,5 @@ class OrderGatewayIntegration:
                 error.code,
                 error.message,
                 kind.value,
+                extra={"order_id": order.order_id, "ib_error_code": error.code},
             )

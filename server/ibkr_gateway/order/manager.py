@@ -411,6 +411,7 @@ class OrderManager:
             log.exception(
                 "handing orders %s to the broker failed; their fate is unknown",
                 [o.order_id for o in orders],
+                extra={"order_ids": [o.order_id for o in orders]},
             )
 
     # -- modify and cancel ------------------------------------------------------------
@@ -568,7 +569,13 @@ class OrderManager:
             changes["filled_quantity"] = filled
             changes["average_fill_price"] = average_fill_price
         if status is not order.status and not can_transition(order.status, status):
-            log.info("order %s: ignoring %s after %s", order_id, status.value, order.status.value)
+            log.info(
+                "order %s: ignoring %s after %s",
+                order_id,
+                status.value,
+                order.status.value,
+                extra={"order_id": order_id},
+            )
             status = order.status
         if status is order.status:
             if changes:
@@ -614,7 +621,11 @@ class OrderManager:
         )
         self._at_broker.add(order.order_id)
         log.warning(
-            "recording external order %s (permId %d, %s)", order.order_id, report.perm_id, ref
+            "recording external order %s (permId %d, %s)",
+            order.order_id,
+            report.perm_id,
+            ref,
+            extra={"order_id": order.order_id, "perm_id": report.perm_id},
         )
         self._record(
             [

@@ -56,7 +56,13 @@ class AuditTrail:
         self._clock = clock or (lambda: datetime.now(UTC))
 
     def record(
-        self, method: str, request: Any, response: Any, code: grpc.StatusCode, detail: str
+        self,
+        method: str,
+        request: Any,
+        response: Any,
+        code: grpc.StatusCode,
+        detail: str,
+        elapsed: float = 0.0,
     ) -> None:
         """A ResultListener for the error-mapping interceptor."""
         if method not in AUDITED:

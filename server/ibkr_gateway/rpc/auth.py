@@ -76,7 +76,7 @@ def _refusing(
     def tell(request: Any) -> None:
         if listener is not None and who is not None:
             current_principal.set(who)
-            listener(method, request, None, status_code_for(error), error.message)
+            listener(method, request, None, status_code_for(error), error.message, 0.0)
 
     async def refuse(request: Any, context: Context) -> None:
         tell(request)

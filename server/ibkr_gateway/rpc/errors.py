@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 import grpc
@@ -87,32 +88,37 @@ def _internal(method: str, exc: BaseException) -> GatewayError:
     return error
 
 
-# Told the outcome of each unary call: (method, request, response or None, status, detail).
-ResultListener = Callable[[str, Any, Any, grpc.StatusCode, str], None]
+# Told the outcome of each unary call:
+# (method, request, response or None, status, detail, seconds taken).
+ResultListener = Callable[[str, Any, Any, grpc.StatusCode, str, float], None]
 
 
-def _wrap_unary(method: str, inner: Any, listener: ResultListener | None) -> Any:
-    def tell(request: Any, response: Any, code: grpc.StatusCode, detail: str) -> None:
-        if listener is not None:
+def _wrap_unary(method: str, inner: Any, listeners: Sequence[ResultListener]) -> Any:
+    def tell(
+        request: Any, response: Any, code: grpc.StatusCode, detail: str, started: float
+    ) -> None:
+        elapsed = time.perf_counter() - started
+        for listener in listeners:
             try:
-                listener(method, request, response, code, detail)
+                listener(method, request, response, code, detail, elapsed)
             except Exception:
                 log.exception("result listener failed for %s", method)
 
     async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+        started = time.perf_counter()
         try:
             response = await inner(request, context)
         except GatewayError as exc:
-            tell(request, None, status_code_for(exc), exc.message)
+            tell(request, None, status_code_for(exc), exc.message, started)
             await abort_with(context, exc)
         except (grpc.aio.AbortError, grpc.aio.BaseError):
             raise
         except Exception as exc:
             error = _internal(method, exc)
-            tell(request, None, grpc.StatusCode.INTERNAL, error.message)
+            tell(request, None, grpc.StatusCode.INTERNAL, error.message, started)
             await abort_with(context, error)
         else:
-            tell(request, response, grpc.StatusCode.OK, "")
+            tell(request, response, grpc.StatusCode.OK, "", started)
             return response
 
     return unary
@@ -140,9 +146,9 @@ class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
 
     Handlers are registered once and never change, so each method is wrapped once."""
 
-    def __init__(self, on_result: ResultListener | None = None) -> None:
+    def __init__(self, listeners: Sequence[ResultListener] = ()) -> None:
         self._wrapped: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
-        self._on_result = on_result
+        self._listeners = tuple(listeners)
 
     async def intercept_service(
         self,
@@ -167,7 +173,7 @@ class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
     ) -> grpc.RpcMethodHandler[Any, Any]:
         if handler.unary_unary is not None:
             return grpc.unary_unary_rpc_method_handler(
-                _wrap_unary(method, handler.unary_unary, self._on_result),
+                _wrap_unary(method, handler.unary_unary, self._listeners),
                 handler.request_deserializer,
                 handler.response_serializer,
             )

@@ -13,9 +13,10 @@ from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, simulator_pb2, simula
 
 from ibkr_gateway.broker import BrokerPort
 from ibkr_gateway.event.bus import EventBus
-from ibkr_gateway.gateway import IBGateway
+from ibkr_gateway.gateway import ConnectionState, IBGateway
 from ibkr_gateway.gateway_order_manager import OrderGatewayIntegration
 from ibkr_gateway.ib.config import IBGatewayConfig
+from ibkr_gateway.observability.metrics import GatewayMetrics
 from ibkr_gateway.order.manager import OrderManager
 from ibkr_gateway.order.models import Contract
 from ibkr_gateway.risk.engine import RiskEngine
@@ -57,6 +58,8 @@ class GatewayConfig:
     insecure: bool = False
     # Pre-trade limits (TOML); no limits when empty.
     risk_file: str = ""
+    # host:port of the Prometheus /metrics endpoint; none when empty.
+    metrics_listen: str = ""
 
 
 class GatewayServer:
@@ -88,8 +91,22 @@ class GatewayServer:
         self.integration.initialize()
         self.health = health.aio.HealthServicer()
         self.audit = AuditTrail(self.store)
+        self.metrics = GatewayMetrics()
+        self.bus.add_listener(self.metrics.observe_event)
+        self.metrics.watch(
+            subscribers=lambda: self.bus.subscriber_count,
+            broker_connected=self._broker_connected,
+            pacing_queue=lambda: (
+                self.broker.pacer.depth if isinstance(self.broker, IBGateway) else 0
+            ),
+            orders_by_status=self.store.count_orders_by_status,
+        )
+        if config.metrics_listen:
+            check_listen(
+                config.metrics_listen, authenticated=False, tls=False, insecure=config.insecure
+            )
         interceptors: list[grpc.aio.ServerInterceptor] = [
-            ErrorMappingInterceptor(on_result=self.audit.record)
+            ErrorMappingInterceptor([self.audit.record, self.metrics.observe_call])
         ]
         if tokens is not None:
             # Outermost: an unauthenticated call never reaches a servicer.
@@ -116,6 +133,12 @@ class GatewayServer:
             self.server,
         )
         self.port = 0
+        self.metrics_port = 0
+
+    def _broker_connected(self) -> bool:
+        if isinstance(self.broker, IBGateway):
+            return self.broker.state is ConnectionState.CONNECTED
+        return True
 
     def _reference_price(self, contract: Contract) -> Decimal | None:
         """The simulated market's price; IB market data is not subscribed, so on the IB
@@ -135,6 +158,8 @@ class GatewayServer:
         if self.port == 0:
             raise OSError(f"cannot listen on {self.config.listen}")
         await self.server.start()
+        if self.config.metrics_listen:
+            self.metrics_port = self.metrics.serve(self.config.metrics_listen)
         for service in ("", GATEWAY_SERVICE, SIMULATOR_SERVICE):
             await self.health.set(service, health_pb2.HealthCheckResponse.SERVING)
         log.info(
@@ -152,6 +177,7 @@ class GatewayServer:
         self.bus.close()
         await self.server.stop(self.config.shutdown_grace)
         await self.integration.shutdown()
+        self.metrics.stop()
         await self.store.close()
         log.info("gateway stopped at sequence %d", self.store.last_sequence)
 

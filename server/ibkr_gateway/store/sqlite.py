@@ -326,6 +326,15 @@ class SqliteOrderStore:
             for row in rows
         ]
 
+    def count_orders_by_status(self) -> dict[str, int]:
+        """For metrics scrapes, which run on another thread: a connection of its own."""
+        conn = sqlite3.connect(self.path)
+        try:
+            rows = conn.execute("SELECT status, COUNT(*) FROM orders GROUP BY status")
+            return {status: count for status, count in rows}
+        finally:
+            conn.close()
+
     def get_setting(self, key: str) -> str | None:
         row = self._reader.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
