@@ -17,6 +17,8 @@ from tests.service.conftest import (
     error_details,
     limit_spec,
     order_spec,
+    reaches,
+    read_events,
     start_gateway,
     stop_gateway,
     submit,
@@ -87,6 +89,10 @@ async def test_security_type_and_open_order_limits(gw: Gateway) -> None:
     # A retry of an accepted order is still answered with the original.
     again = await submit(gw, limit_spec("open-0", "95"))
     assert again.spec.client_order_id == "open-0"
+    # A cancelled order no longer counts.
+    await gw.stub.CancelOrder(gateway_pb2.CancelOrderRequest(order_id=again.order_id))
+    await read_events(gw, until=reaches(again.order_id, S.ORDER_STATUS_CANCELLED))
+    await submit(gw, limit_spec("open-4", "95"))
 
 
 async def test_a_modification_is_checked_too(gw: Gateway) -> None:

@@ -8,6 +8,7 @@ answered only once the change is durable.
 from __future__ import annotations
 
 import asyncio
+import collections
 import itertools
 import logging
 import os
@@ -100,6 +101,8 @@ class OrderManager:
         # The spec before the last modification, until the broker has had its say.
         self._spec_before_modify: dict[str, OrderSpec] = {}
         self._by_perm_id: dict[int, str] = {}
+        # Non-final orders per account, kept as orders change (risk limit on open orders).
+        self._open_by_account: collections.Counter[str] = collections.Counter()
         # Every (account, client_order_id) ever used, once loaded: a new id is then
         # known to be new without a store lookup.
         self._known_keys: set[tuple[str, str]] | None = None
@@ -133,6 +136,10 @@ class OrderManager:
                 self._forget(current)
 
     def _remember(self, order: Order) -> None:
+        previous = self._orders.get(order.order_id)
+        was_open = previous is not None and not previous.is_final
+        if was_open != (not order.is_final):
+            self._open_by_account[order.spec.account] += -1 if was_open else 1
         self._orders[order.order_id] = order
         key = (order.spec.account, order.spec.client_order_id)
         self._by_client_id[key] = order.order_id
@@ -222,7 +229,7 @@ class OrderManager:
         )
 
     def _open_orders(self, account: str) -> int:
-        return sum(1 for o in self._orders.values() if not o.is_final and o.spec.account == account)
+        return self._open_by_account[account]
 
     async def set_kill_switch(
         self, engaged: bool, reason: str, set_by: str
