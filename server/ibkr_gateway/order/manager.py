@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from ibkr_gateway.broker import BrokerOpenOrder, BrokerPort, BrokerRejected
+from ibkr_gateway.broker import BrokerPort, BrokerRejected
 from ibkr_gateway.errors import (
     AlreadyExists,
     FailedPrecondition,
@@ -29,31 +29,23 @@ from ibkr_gateway.errors import (
 from ibkr_gateway.event.bus import EventBus
 from ibkr_gateway.event.events import (
     CancelEvent,
-    FillEvent,
     ModifyEvent,
     OrderEvent,
     OrderStatusEvent,
 )
+from ibkr_gateway.order.broker_updates import BrokerUpdates
 from ibkr_gateway.order.fingerprint import request_fingerprint
-from ibkr_gateway.order.models import Fill, Order, OrderSpec, OrderStatus, OrderType, TimeInForce
+from ibkr_gateway.order.models import Order, OrderSpec, OrderStatus, OrderType, TimeInForce
 from ibkr_gateway.order.status import (
     CANCELLABLE,
     MODIFIABLE,
-    UnknownIBStatus,
-    can_transition,
-    map_ib_status,
 )
-from ibkr_gateway.order.validation import CLIENT_ORDER_ID_RE, validate_bracket, validate_spec
+from ibkr_gateway.order.validation import validate_bracket, validate_spec
 from ibkr_gateway.risk.engine import RiskEngine
 from ibkr_gateway.risk.guard import KillSwitchState, OrderGuard
 from ibkr_gateway.store.base import OrderStore
 
 log = logging.getLogger(__name__)
-
-AVERAGE_PRICE_QUANTUM = Decimal("1e-8")
-_BEFORE_FILL = frozenset(
-    {OrderStatus.PENDING_SUBMIT, OrderStatus.ACCEPTED, OrderStatus.SUBMITTED, OrderStatus.INACTIVE}
-)
 
 
 def utc_now() -> datetime:
@@ -71,7 +63,7 @@ class _OrderIds:
         return f"{self._prefix}{next(self._counter):08x}"
 
 
-class OrderManager:
+class OrderManager(BrokerUpdates):
     def __init__(
         self,
         event_bus: EventBus,
@@ -555,193 +547,3 @@ class OrderManager:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         done.set_result(None)
         return at_broker, done
-
-    # -- broker reports (called by OrderGatewayIntegration, in broker order) -----------
-
-    def on_broker_status(
-        self,
-        order_id: str,
-        status: OrderStatus,
-        *,
-        filled: Decimal,
-        average_fill_price: Decimal,
-        perm_id: int,
-        reason: str = "",
-    ) -> None:
-        order = self.get(order_id)
-        changes: dict[str, object] = {}
-        if perm_id and perm_id != order.perm_id:
-            changes["perm_id"] = perm_id
-        if filled > order.filled_quantity:
-            changes["filled_quantity"] = filled
-            changes["average_fill_price"] = average_fill_price
-        if status is not order.status and not can_transition(order.status, status):
-            log.info(
-                "order %s: ignoring %s after %s",
-                order_id,
-                status.value,
-                order.status.value,
-                extra={"order_id": order_id},
-            )
-            status = order.status
-        if status is order.status:
-            if changes:
-                # Folded into the next journaled snapshot; no event of its own.
-                self._remember(order.evolve(**changes))
-            return
-        self._transition(order, status, reason, changes)
-
-    def record_external(self, report: BrokerOpenOrder) -> Order:
-        """Records an order found at the broker that the gateway did not place."""
-        account = report.account or self.default_account
-        ref = report.order_ref
-        if not ref or not CLIENT_ORDER_ID_RE.fullmatch(ref) or self.find(account, ref):
-            ref = f"ext-{report.perm_id}"
-        assert report.order_type is not None
-        spec = OrderSpec(
-            client_order_id=ref,
-            account=account,
-            contract=report.contract,
-            side=report.side,
-            quantity=report.quantity,
-            order_type=report.order_type,
-            limit_price=report.limit_price,
-            stop_price=report.stop_price,
-            time_in_force=report.time_in_force,
-        )
-        try:
-            status = map_ib_status(report.status, Decimal(0), report.quantity)
-        except UnknownIBStatus:
-            status = OrderStatus.SUBMITTED
-        now = self._clock()
-        reason = f"placed outside the gateway (IB client {report.client_id})"
-        order = Order(
-            order_id=self._new_order_id(),
-            spec=spec,
-            status=status,
-            create_time=now,
-            update_time=now,
-            broker_order_id=report.broker_order_id,
-            perm_id=report.perm_id,
-            status_reason=reason,
-            external=True,
-        )
-        self._at_broker.add(order.order_id)
-        log.warning(
-            "recording external order %s (permId %d, %s)",
-            order.order_id,
-            report.perm_id,
-            ref,
-            extra={"order_id": order.order_id, "perm_id": report.perm_id},
-        )
-        self._record(
-            [
-                OrderStatusEvent(
-                    sequence=0,
-                    time=now,
-                    order=order,
-                    previous_status=OrderStatus.CREATED,
-                    reason=reason,
-                )
-            ]
-        )
-        return order
-
-    def on_rejected(self, order_id: str, code: int, message: str) -> None:
-        order = self.get(order_id)
-        if can_transition(order.status, OrderStatus.REJECTED):
-            self._transition(order, OrderStatus.REJECTED, f"IB error {code}: {message}")
-
-    def on_modify_refused(self, order_id: str, code: int, message: str) -> None:
-        """The broker kept the order as it was: journal the rollback."""
-        previous = self._spec_before_modify.pop(order_id, None)
-        order = self.get(order_id)
-        if previous is None or order.is_final:
-            return
-        reason = f"modification refused: IB error {code}: {message}"
-        self._record([self._modify_event(order, previous, reason)])
-
-    def on_cancel_refused(self, order_id: str, code: int, message: str) -> None:
-        order = self.get(order_id)
-        if order.status is not OrderStatus.PENDING_CANCEL:
-            return
-        before = self._status_before_cancel.pop(order_id, OrderStatus.SUBMITTED)
-        if before is OrderStatus.SUBMITTED and order.filled_quantity > 0:
-            before = OrderStatus.PARTIALLY_FILLED
-        now = self._clock()
-        self._record(
-            [
-                OrderStatusEvent(
-                    sequence=0,
-                    time=now,
-                    previous_status=order.status,
-                    reason=f"cancel refused: IB error {code}: {message}",
-                    order=order.evolve(status=before, update_time=now),
-                )
-            ]
-        )
-
-    def _transition(
-        self,
-        order: Order,
-        status: OrderStatus,
-        reason: str,
-        changes: dict[str, object] | None = None,
-    ) -> None:
-        now = self._clock()
-        updated = order.evolve(
-            **(changes or {}),
-            status=status,
-            update_time=now,
-            status_reason=reason or order.status_reason,
-        )
-        event: OrderEvent
-        if status is OrderStatus.CANCELLED:
-            event = CancelEvent(
-                sequence=0,
-                time=now,
-                order=updated,
-                previous_status=order.status,
-                reason=reason or "cancelled",
-            )
-        else:
-            event = OrderStatusEvent(
-                sequence=0, time=now, order=updated, previous_status=order.status, reason=reason
-            )
-        self._record([event])
-
-    def on_fill(self, fill: Fill) -> None:
-        """Records an execution (with its commission, when known) exactly once."""
-        if fill.execution_id in self._executions or self.store.has_fill(fill.execution_id):
-            return
-        self._executions.add(fill.execution_id)
-        order = self.get(fill.order_id)
-        now = self._clock()
-        fills_quantity = order.fills_quantity + fill.quantity
-        fills_notional = order.fills_notional + fill.quantity * fill.price
-        average = order.average_fill_price
-        if fills_quantity >= order.filled_quantity:
-            average = (fills_notional / fills_quantity).quantize(AVERAGE_PRICE_QUANTUM)
-        updated = order.evolve(
-            filled_quantity=max(order.filled_quantity, fills_quantity),
-            average_fill_price=average,
-            fills_quantity=fills_quantity,
-            fills_notional=fills_notional,
-            update_time=now,
-        )
-        events: list[OrderEvent] = [FillEvent(sequence=0, time=now, order=updated, fill=fill)]
-        derived: OrderStatus | None = None
-        if updated.filled_quantity >= updated.spec.quantity:
-            derived = OrderStatus.FILLED
-        elif updated.status in _BEFORE_FILL:
-            derived = OrderStatus.PARTIALLY_FILLED
-        if derived is not None and can_transition(updated.status, derived):
-            events.append(
-                OrderStatusEvent(
-                    sequence=0,
-                    time=now,
-                    previous_status=updated.status,
-                    order=updated.evolve(status=derived),
-                )
-            )
-        self._record(events)
