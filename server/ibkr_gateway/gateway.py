@@ -24,7 +24,7 @@ from ibkr_gateway.ib import translate
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.ib.pacing import Pacer
 from ibkr_gateway.ib_errors import ErrorClass, classify_error
-from ibkr_gateway.order.models import Order
+from ibkr_gateway.order.models import Order, OrderStatus
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,8 @@ class IBGateway:
         self._reconnect_task: asyncio.Task[None] | None = None
         self._connect_errors: list[tuple[int, str]] = []
         self._connect_task: asyncio.Future[object] | None = None
+        # orderRefs of every order IB has told us about (open or completed).
+        self._known_refs: set[str] = set()
         self._state_listeners: list[Callable[[ConnectionState], None]] = []
         self._install_taps()
         self.ib.disconnectedEvent += self._on_disconnected
@@ -97,6 +99,17 @@ class IBGateway:
         self._stopping = False
         await self.connect_gateway()
         self.ib.client.updateReqId(max_order_id + 1)  # type: ignore[no-untyped-call]
+
+    def unknown_to_broker(self, working: Sequence[Order]) -> list[Order]:
+        """Orders journaled but never acknowledged that IB did not report after the
+        start-up sync: they were still queued here when the process stopped."""
+        return [
+            o
+            for o in working
+            if o.status is OrderStatus.PENDING_SUBMIT
+            and not o.perm_id
+            and o.spec.client_order_id not in self._known_refs
+        ]
 
     async def stop(self) -> None:
         self._stopping = True
@@ -308,6 +321,7 @@ class IBGateway:
     ) -> BrokerReport | None:
         if order.whatIf:
             return None
+        self._known_refs.add(order.orderRef)
         report = translate.open_order_report(order_id, contract, order, state)
         if order.clientId != self.config.client_id:
             report = dataclasses.replace(report, broker_order_id=0)
@@ -316,6 +330,7 @@ class IBGateway:
     def _tap_completed_order(
         self, contract: ib_async.Contract, order: ib_async.Order, state: ib_async.OrderState
     ) -> BrokerReport | None:
+        self._known_refs.add(order.orderRef)
         report = translate.completed_order_report(order, state)
         if order.clientId != self.config.client_id:
             # Order ids are per client id: another client's id means nothing here.

@@ -67,6 +67,12 @@ class OrderGatewayIntegration:
             self.initialize()
         working = self.order_manager.load_working_orders()
         await self.gateway.start(working, self.order_manager.store.max_broker_order_id())
+        unsent = self.gateway.unknown_to_broker(working)
+        if unsent:
+            log.warning(
+                "sending %d orders that never reached the broker before a restart", len(unsent)
+            )
+            await self.order_manager.resend(unsent)
 
     async def shutdown(self) -> None:
         for pending in list(self._pending.values()):

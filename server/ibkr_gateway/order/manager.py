@@ -413,6 +413,16 @@ class OrderManager(BrokerUpdates):
                 extra={"order_ids": [o.order_id for o in orders]},
             )
 
+    async def resend(self, orders: Sequence[Order]) -> None:
+        """Sends journaled orders the broker never received, under fresh broker ids
+        (IB refuses ids below ones already used). The new id is journaled with the
+        broker's acknowledgement; until then, its orderRef finds the order."""
+        broker = self._require_broker()
+        for order in orders:
+            current = self.get(order.order_id).evolve(broker_order_id=broker.reserve_order_id())
+            self._remember(current)
+            await self._send(broker.place_order, current)
+
     # -- modify and cancel ------------------------------------------------------------
 
     async def modify(

@@ -138,6 +138,9 @@ def parse_enum(
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# The range google.protobuf.Timestamp allows: 0001-01-01 to 9999-12-31.
+_MIN_SECONDS = -62_135_596_800
+_MAX_SECONDS = 253_402_300_799
 
 
 def timestamp(value: datetime) -> Timestamp:
@@ -189,7 +192,11 @@ def spec_from_proto(msg: orders_pb2.OrderSpec, prefix: str) -> OrderSpec:
     trailing_percent = parse_decimal(f"{prefix}.trailing_percent", msg.trailing_percent, v)
     good_till = None
     if msg.HasField("good_till_time"):
-        good_till = msg.good_till_time.ToDatetime(tzinfo=UTC)
+        ts = msg.good_till_time
+        if not (_MIN_SECONDS <= ts.seconds <= _MAX_SECONDS and 0 <= ts.nanos < 1_000_000_000):
+            v.append(FieldViolation(f"{prefix}.good_till_time", "not a valid timestamp"))
+        else:
+            good_till = ts.ToDatetime(tzinfo=UTC)
     if v:
         raise InvalidArgument(v)
     assert side is not None

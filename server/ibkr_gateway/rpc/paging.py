@@ -38,7 +38,9 @@ def decode_token(token: str, filters: object) -> int:
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
         position = int(data["p"])
         digest = str(data["f"])
-    except (ValueError, KeyError, TypeError) as exc:
+        if not 0 <= position < 2**63:
+            raise ValueError("position out of range")
+    except (ValueError, KeyError, TypeError, OverflowError) as exc:
         raise InvalidArgument.single("page_token", "is not a token this server issued") from exc
     if digest != _filter_digest(filters):
         raise InvalidArgument.single("page_token", "was issued for different filters")

@@ -354,7 +354,9 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         _short_text("order_id", request.order_id, v)
         interval = self.heartbeat_interval
         if request.HasField("heartbeat_interval"):
-            interval = request.heartbeat_interval.ToTimedelta().total_seconds()
+            # Arithmetic, not ToTimedelta: an absurd Duration must be a bad argument.
+            duration = request.heartbeat_interval
+            interval = duration.seconds + duration.nanos / 1e9
             if not MIN_HEARTBEAT <= interval <= MAX_HEARTBEAT:
                 v.append(
                     FieldViolation(

@@ -46,10 +46,13 @@ async def follow_events(
     async for event in journal.read_until(bus.last_sequence):
         yield event
     sub = bus.subscribe(accepts, buffer_capacity)
+    # Everything after this arrives through the subscription, buffered while the
+    # journal replay below is being sent; the cursor must not run past it.
+    subscribed_at = sub.last_offered
     try:
-        async for event in journal.read_until(sub.last_offered):
+        async for event in journal.read_until(subscribed_at):
             yield event
-        cursor = max(journal.cursor, sub.last_offered)
+        cursor = max(journal.cursor, subscribed_at)
         while True:
             batch = await sub.next_batch(heartbeat_interval)
             if not batch:

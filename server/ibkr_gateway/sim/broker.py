@@ -76,6 +76,10 @@ class SimBroker:
     async def stop(self) -> None:
         return None
 
+    def unknown_to_broker(self, working: Sequence[Order]) -> list[Order]:
+        # start() rebuilt the book from every working order, sent or not.
+        return []
+
     async def place_order(self, order: Order) -> None:
         self._deliver(self.exchange.place(sim_order_from(order)))
 
