@@ -21,6 +21,7 @@ CONSUMERS = 100
 CHANNELS = 4
 PRODUCERS = 4
 PRODUCE_SECONDS = 2.0
+MIN_ORDERS = 100
 # A consumer drops its stream after 1..MAX_RUN events.
 MAX_RUN = 300
 SEED = 20240611
@@ -97,7 +98,8 @@ async def follow_to(stub: Stub, head: asyncio.Future[int], index: int) -> Consum
 
 
 async def produce(gw: Gateway, seconds: float, tag: str = "storm") -> int:
-    """Market orders from a few concurrent callers for `seconds`; returns how many."""
+    """Market orders from a few concurrent callers for `seconds` (and at least
+    MIN_ORDERS); returns how many."""
     loop = asyncio.get_running_loop()
     stop_at = loop.time() + seconds
     submitted = 0
@@ -105,7 +107,9 @@ async def produce(gw: Gateway, seconds: float, tag: str = "storm") -> int:
     async def caller(n: int) -> None:
         nonlocal submitted
         i = 0
-        while loop.time() < stop_at:
+        # At least MIN_ORDERS in all, however slow the machine: every consumer must
+        # have to drop (and resume) a few times on the way to the head.
+        while loop.time() < stop_at or submitted < MIN_ORDERS:
             spec = order_spec(f"{tag}-{n}-{i}", quantity="1")
             await gw.stub.SubmitOrder(gateway_pb2.SubmitOrderRequest(order=spec))
             submitted += 1

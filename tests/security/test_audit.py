@@ -7,7 +7,7 @@ from pathlib import Path
 
 import grpc
 import pytest
-from ibkr.gateway.v1 import gateway_pb2, simulator_pb2
+from ibkr.gateway.v1 import gateway_pb2, orders_pb2, simulator_pb2
 
 from tests.service.conftest import limit_spec, order_spec, start_gateway, stop_gateway, submit
 
@@ -46,5 +46,19 @@ async def test_mutating_calls_are_audited_durably(tmp_path: Path) -> None:
         assert all(r.principal == "local" for r in records)
         assert [r.id for r in records] == sorted(r.id for r in records)
         assert all(r.time.seconds > 0 for r in records)
+    finally:
+        await stop_gateway(gw)
+
+
+async def test_a_request_json_cannot_express_is_still_audited(tmp_path: Path) -> None:
+    gw = await start_gateway(tmp_path / "odd.db")
+    try:
+        spec = limit_spec("odd", tif=orders_pb2.TIME_IN_FORCE_GTD)
+        spec.good_till_time.seconds = 2**62  # beyond what a JSON timestamp can hold
+        with pytest.raises(grpc.aio.AioRpcError):
+            await submit(gw, spec)
+        trail = await gw.stub.ListAuditRecords(gateway_pb2.ListAuditRecordsRequest())
+        assert [r.status for r in trail.records] == ["INVALID_ARGUMENT"]
+        assert "unrepresentable_request" in trail.records[0].request_json
     finally:
         await stop_gateway(gw)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -50,6 +51,15 @@ def touched_orders(response: Message) -> list[str]:
     return ids
 
 
+def _as_json(request: Message) -> str:
+    try:
+        return json_format.MessageToJson(request, preserving_proto_field_name=True, indent=None)
+    except (json_format.Error, ValueError, OverflowError):
+        # Values JSON cannot express (an out-of-range timestamp): keep the text form,
+        # so that a refused call is still on the record.
+        return json.dumps({"unrepresentable_request": str(request)})
+
+
 class AuditTrail:
     def __init__(self, store: OrderStore, clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
@@ -74,9 +84,7 @@ class AuditTrail:
                 time=self._clock(),
                 principal=principal().name,
                 method=method,
-                request_json=json_format.MessageToJson(
-                    request, preserving_proto_field_name=True, indent=None
-                ),
+                request_json=_as_json(request),
                 status=code.name,
                 detail=detail,
             )
