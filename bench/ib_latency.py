@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,9 +34,10 @@ import grpc
 from ib_async import IB, Client, LimitOrder, Stock, Trade
 from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, orders_pb2
 
+from bench.children import child_process
+from bench.ib_report import table
 from bench.submit_throughput import server_process as echo_server
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 ROLES = ("sim", "gateway")
 ACCOUNT = "DU123456"
 DIRECT_CLIENT_ID = 1
@@ -149,41 +150,10 @@ async def _serve_gateway(sim_port: int, db_path: str, rate: int) -> dict[str, fl
     }
 
 
-@contextlib.asynccontextmanager
-async def child_process(
+def child(
     role: str, args: Sequence[str], profile: Path | None = None
-) -> AsyncIterator[tuple[int, dict[str, float]]]:
-    """Yields the child's port and a dict that is filled with its own counters once it
-    has stopped."""
-    command = [sys.executable]
-    if profile is not None:
-        command += ["-m", "cProfile", "-o", str(profile)]
-    command += ["-m", "bench.ib_latency", "--serve", role, *args]
-    proc = await asyncio.create_subprocess_exec(
-        *command,
-        cwd=REPO_ROOT,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    assert proc.stdin is not None
-    assert proc.stdout is not None
-    stats: dict[str, float] = {}
-    try:
-        line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
-        if not line.startswith("port "):
-            raise RuntimeError(f"{role} did not start (exit {await proc.wait()})")
-        yield int(line.split()[1]), stats
-        proc.stdin.close()
-        rest = (await asyncio.wait_for(proc.stdout.read(), 30)).decode()
-        for line in rest.splitlines():
-            if line.startswith("stats "):
-                stats.update(json.loads(line.removeprefix("stats ")))
-        if await proc.wait() != 0:
-            raise RuntimeError(f"{role} exited with {proc.returncode}")
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
+) -> contextlib.AbstractAsyncContextManager[tuple[int, dict[str, float]]]:
+    return child_process("bench.ib_latency", role, args, profile)
 
 
 # -- measuring -------------------------------------------------------------------------
@@ -467,12 +437,10 @@ async def run(args: argparse.Namespace) -> Results:
     gap = idle_gap(args.rate)
     with tempfile.TemporaryDirectory(prefix="bench-ib-") as tmp:
         async with contextlib.AsyncExitStack() as stack:
-            sim_port, _ = await stack.enter_async_context(child_process("sim", []))
+            sim_port, _ = await stack.enter_async_context(child("sim", []))
             gateway_args = ["--sim-port", str(sim_port), "--db", f"{tmp}/gateway.db"]
             gateway_port, gateway_stats = await stack.enter_async_context(
-                child_process(
-                    "gateway", [*gateway_args, "--rate", str(args.rate)], args.profile_gateway
-                )
+                child("gateway", [*gateway_args, "--rate", str(args.rate)], args.profile_gateway)
             )
             echo_port, _ = await stack.enter_async_context(echo_server("echo", Path(tmp), None))
             channels = [
@@ -509,12 +477,6 @@ def _rounded(value: float, digits: int) -> float | None:
     return None if math.isnan(value) else round(value, digits)
 
 
-def _cell(value: float | None, width: int = 0, sign: bool = False) -> str:
-    if value is None:
-        return "-".rjust(width)
-    return (f"{value:+.2f}" if sign else f"{value:.2f}").rjust(width)
-
-
 def summary(args: argparse.Namespace, results: Results) -> dict[str, Any]:
     s, b = results.sequential, results.burst
     added_p50 = s.gateway.percentile_ms(50) - s.direct.percentile_ms(50)
@@ -546,45 +508,6 @@ def summary(args: argparse.Namespace, results: Results) -> dict[str, Any]:
         },
         "gateway_stats": results.gateway_stats,
     }
-
-
-def table(report: dict[str, Any]) -> str:
-    ack, added, burst = report["acknowledgement"], report["added_ms"], report["burst"]
-    lines = [
-        f"Acknowledgement on the TWS simulator: {report['requests']} orders a path after "
-        f"{report['warmup']} warm-up, one at a time, each after {report['idle_gap_ms']} ms idle",
-        "",
-        f"{'path':<26}{'p50 ms':>10}{'p99 ms':>10}{'failed':>8}",
-    ]
-    rows = (
-        ("direct ib_async", ack["direct"]),
-        ("gateway", ack["gateway"]),
-        ("  its SubmitOrder reply", ack["gateway_reply"]),
-        ("grpc.aio echo (one hop)", ack["echo"]),
-    )
-    for name, s in rows:
-        lines.append(f"{name:<26}{_cell(s['p50_ms'], 10)}{_cell(s['p99_ms'], 10)}{s['failed']:>8}")
-    verdict = "meets" if report["meets_target"] else "MISSES"
-    depth = burst["max_queue_depth"]
-    lines += [
-        "",
-        f"gateway - direct  p50 {_cell(added['p50'], sign=True)} ms  "
-        f"p99 {_cell(added['p99'], sign=True)} ms",
-        f"p50 {verdict} the target of +{report['target_added_p50_ms']:.2f} ms",
-        "",
-        f"Burst: {burst['orders']} orders from {burst['callers']} callers, "
-        f"paced at {burst['rate']} messages/s",
-        "",
-        f"{'accepted s':>12}{'drain s':>10}{'floor s':>10}{'drain/floor':>13}"
-        f"{'max queue':>11}{'failed':>8}",
-        f"{_cell(burst['accepted_s'], 12)}{_cell(burst['drain_s'], 10)}"
-        f"{_cell(burst['floor_s'], 10)}{_cell(burst['ratio'], 13)}"
-        f"{'-' if depth is None else str(int(depth)):>11}{burst['failed']:>8}",
-    ]
-    throttled = report["gateway_stats"].get("ib_async_throttled_s")
-    if throttled:
-        lines.append(f"ib_async held messages back (its own throttle) for {throttled:.2f} s")
-    return "\n".join(lines)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,8 @@ from typing import Any
 import grpc
 from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, orders_pb2
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from bench.children import child_process
+
 SERVICE = gateway_pb2.DESCRIPTOR.services_by_name["OrderGatewayService"].full_name
 SERVERS = ("echo", "gateway")
 TARGET_THROUGHPUT_RATIO = 0.7
@@ -98,48 +99,13 @@ async def _serve(kind: str, db_path: str) -> None:
     print(f"stats {json.dumps(stats)}", flush=True)
 
 
-@contextlib.asynccontextmanager
-async def server_process(
+def server_process(
     kind: str, workdir: Path, profile: Path | None
-) -> AsyncIterator[tuple[int, dict[str, int]]]:
-    """Yields the port and a dict that is filled with the server's own counters once
-    it has stopped."""
-    command = [sys.executable]
-    if profile is not None:
-        command += ["-m", "cProfile", "-o", str(profile)]
-    command += [
-        "-m",
-        "bench.submit_throughput",
-        "--serve",
-        kind,
-        "--db",
-        str(workdir / "gateway.db"),
-    ]
-    proc = await asyncio.create_subprocess_exec(
-        *command,
-        cwd=REPO_ROOT,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
+) -> contextlib.AbstractAsyncContextManager[tuple[int, dict[str, float]]]:
+    """The port, and the server's own counters once it has stopped."""
+    return child_process(
+        "bench.submit_throughput", kind, ["--db", str(workdir / "gateway.db")], profile
     )
-    assert proc.stdin is not None
-    assert proc.stdout is not None
-    stats: dict[str, int] = {}
-    try:
-        line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
-        if not line.startswith("port "):
-            raise RuntimeError(f"{kind} server did not start (exit {await proc.wait()})")
-        yield int(line.split()[1]), stats
-        proc.stdin.close()
-        rest = (await asyncio.wait_for(proc.stdout.read(), 30)).decode()
-        for line in rest.splitlines():
-            if line.startswith("stats "):
-                stats.update(json.loads(line.removeprefix("stats ")))
-        if await proc.wait() != 0:
-            raise RuntimeError(f"{kind} server exited with {proc.returncode}")
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
 
 
 # -- the load generator ------------------------------------------------------------------
@@ -151,7 +117,7 @@ class Result:
     seconds: float
     latencies: list[float]
     failures: list[str]
-    server_stats: dict[str, int] = field(default_factory=dict)
+    server_stats: dict[str, float] = field(default_factory=dict)
 
     @property
     def rps(self) -> float:
