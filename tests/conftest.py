@@ -1,5 +1,6 @@
 """Fixtures shared by every test package."""
 
+from tests.ib.conftest import sim
 from tests.service.conftest import gw
 
-__all__ = ["gw"]
+__all__ = ["gw", "sim"]

@@ -9,7 +9,7 @@ import collections
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from ibkr.gateway.v1 import gateway_pb2, orders_pb2
 from ibkr_gateway.broker import BrokerCommission, BrokerExecution, BrokerReport
 from ibkr_gateway.gateway import ConnectionState
 from ibkr_gateway.sim.tws import TwsSimulator
+from tests.ib.conftest import ib_async_failures
 from tests.ib.test_gateway_ib import IbGateway, start_ib_gateway, stop_ib_gateway
 from tests.service.conftest import limit_spec, reaches, read_events
 
@@ -36,20 +37,7 @@ def ib_async_decoded_everything(caplog: pytest.LogCaptureFixture) -> Iterator[No
     """As in tests/ib: ib_async dropped nothing it could not decode."""
     caplog.set_level(logging.INFO, logger="ib_async")
     yield
-    bad = [
-        f"{r.name}: {r.getMessage()}"
-        for r in caplog.records
-        if r.name == "ib_async.Decoder" and r.levelno >= logging.WARNING
-    ]
-    assert bad == []
-
-
-@pytest.fixture
-async def sim() -> AsyncIterator[TwsSimulator]:
-    simulator = TwsSimulator()
-    await simulator.start()
-    yield simulator
-    await simulator.stop()
+    assert ib_async_failures(caplog.records, unknown_orders=False) == []
 
 
 class Market:

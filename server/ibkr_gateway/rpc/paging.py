@@ -5,8 +5,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from ibkr_gateway.errors import InvalidArgument
+
+T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
@@ -45,3 +49,20 @@ def decode_token(token: str, filters: object) -> int:
     if digest != _filter_digest(filters):
         raise InvalidArgument.single("page_token", "was issued for different filters")
     return position
+
+
+def page(
+    fetch: Callable[[int, int], Sequence[T]],
+    page_size_requested: int,
+    token: str,
+    filters: object,
+    position_of: Callable[[T], int],
+) -> tuple[list[T], str]:
+    """One page of `fetch(after, limit)` and the token of the next (empty on the last).
+    One item more than the page is read to know whether another page follows."""
+    size = page_size(page_size_requested)
+    items = list(fetch(decode_token(token, filters), size + 1))
+    if len(items) <= size:
+        return items, ""
+    items = items[:size]
+    return items, encode_token(position_of(items[-1]), filters)

@@ -216,12 +216,13 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
             statuses=frozenset(statuses),
             symbol=request.symbol,
         )
-        size = paging.page_size(request.page_size)
-        after = paging.decode_token(request.page_token, query)
-        rows = self.manager.store.list_orders(query, after, size + 1)
-        more = len(rows) > size
-        rows = rows[:size]
-        token = paging.encode_token(rows[-1][0], query) if more else ""
+        rows, token = paging.page(
+            lambda after, limit: self.manager.store.list_orders(query, after, limit),
+            request.page_size,
+            request.page_token,
+            query,
+            lambda row: row[0],
+        )
         return gateway_pb2.ListOrdersResponse(
             orders=[convert.order_to_proto(o) for _, o in rows], next_page_token=token
         )
@@ -239,12 +240,13 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
             accounts=self._visible_accounts(request.account),
             order_id=request.order_id,
         )
-        size = paging.page_size(request.page_size)
-        after = paging.decode_token(request.page_token, query)
-        fills = self.manager.store.list_fills(query, after, size + 1)
-        more = len(fills) > size
-        fills = fills[:size]
-        token = paging.encode_token(fills[-1].sequence, query) if more else ""
+        fills, token = paging.page(
+            lambda after, limit: self.manager.store.list_fills(query, after, limit),
+            request.page_size,
+            request.page_token,
+            query,
+            lambda fill: fill.sequence,
+        )
         return gateway_pb2.ListFillsResponse(
             fills=[convert.fill_to_proto(f) for f in fills], next_page_token=token
         )
@@ -290,13 +292,15 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
     async def ListAuditRecords(
         self, request: gateway_pb2.ListAuditRecordsRequest, context: Context
     ) -> gateway_pb2.ListAuditRecordsResponse:
-        size = paging.page_size(request.page_size)
-        after = paging.decode_token(request.page_token, "audit")
         # Read your writes: records queued for the next group commit are included.
         await self.manager.store.append([])[1]
-        records = self.manager.store.list_audit(after, size + 1)
-        more = len(records) > size
-        records = records[:size]
+        records, token = paging.page(
+            self.manager.store.list_audit,
+            request.page_size,
+            request.page_token,
+            "audit",
+            lambda record: record.id,
+        )
         return gateway_pb2.ListAuditRecordsResponse(
             records=[
                 gateway_pb2.AuditRecord(
@@ -310,7 +314,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
                 )
                 for r in records
             ],
-            next_page_token=paging.encode_token(records[-1].id, "audit") if more else "",
+            next_page_token=token,
         )
 
     # -- helpers ------------------------------------------------------------------
