@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sqlite3
 from typing import Any
 
 import click
@@ -15,10 +16,21 @@ from ibkr_gateway.observability.logs import configure_logging
 from ibkr_gateway.risk.limits import RiskFileError
 from ibkr_gateway.rpc.server import GatewayConfig, GatewayServer
 from ibkr_gateway.security.auth import AuthFileError
-from ibkr_gateway.security.tls import ListenRefused, TlsFiles
+from ibkr_gateway.security.tls import ListenRefused, TlsFiles, parse_listen
 from ibkr_gateway.sim.tws import DEFAULT_ACCOUNT, TwsSimulator
+from ibkr_gateway.store.lock import DatabaseLock, DatabaseLocked
 
 DEFAULTS = GatewayConfig()
+
+
+def _host_port(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if value == "" and param.name == "metrics_listen":
+        return value
+    try:
+        parse_listen(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,6 +44,7 @@ def main() -> None:
     "--listen",
     default=DEFAULTS.listen,
     show_default=True,
+    callback=_host_port,
     help="host:port to serve gRPC on. Port 0 picks a free port.",
 )
 @click.option(
@@ -152,6 +165,7 @@ def main() -> None:
 @click.option(
     "--metrics-listen",
     default="",
+    callback=_host_port,
     help="host:port for a Prometheus /metrics endpoint (e.g. 127.0.0.1:9464); off when empty.",
 )
 @click.option(
@@ -208,10 +222,26 @@ def serve(
     config = GatewayConfig(
         ib=ib, tls=tls, auth_file=auth_file or "", risk_file=risk_file or "", **options
     )
+    lock = DatabaseLock(config.db_path)
     try:
+        if config.db_path != ":memory:":
+            lock.acquire()
         asyncio.run(_serve(config))
-    except (BrokerConnectionError, ListenRefused, AuthFileError, RiskFileError) as exc:
+    except (
+        BrokerConnectionError,
+        ListenRefused,
+        AuthFileError,
+        RiskFileError,
+        DatabaseLocked,
+    ) as exc:
         raise click.ClickException(str(exc)) from None
+    except sqlite3.Error as exc:
+        # A read-only database file, or one that is not SQLite.
+        raise click.ClickException(f"cannot use --db {config.db_path}: {exc}") from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot start: {exc}") from None
+    finally:
+        lock.release()
 
 
 async def _serve(config: GatewayConfig) -> None:

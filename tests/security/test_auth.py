@@ -224,6 +224,11 @@ async def test_tokens_never_reach_the_log(caller: Caller, caplog: pytest.LogCapt
             "at least 16",
         ),
         (
+            '[[tokens]]\nname = "a"\ntoken = " 0123456789abcdef"\nscopes = ["admin"]\n'
+            'accounts = ["*"]',
+            r"tokens\[0\]: token has leading or trailing whitespace",
+        ),
+        (
             '[[tokens]]\nname = "a"\ntoken_sha256 = "zz"\nscopes = ["admin"]\naccounts = ["*"]',
             "64 hex",
         ),
@@ -268,3 +273,14 @@ def test_authenticate_reads_the_bearer_header() -> None:
     assert table.authenticate([("Authorization", b"bearer 0123456789abcdef")]).name == "t"
     with pytest.raises(Unauthenticated):
         table.authenticate([])
+
+
+async def test_unauthenticated_mutating_calls_are_audited(caller: Caller) -> None:
+    request = gateway_pb2.SubmitOrderRequest(order=limit_spec("anon", account="DU1"))
+    await _code(caller.stub.SubmitOrder(request))
+    trail = await caller.stub.ListAuditRecords(
+        gateway_pb2.ListAuditRecordsRequest(), metadata=auth("admin")
+    )
+    assert [(r.principal, r.method.rsplit("/", 1)[1], r.status) for r in trail.records] == [
+        ("unauthenticated", "SubmitOrder", "UNAUTHENTICATED")
+    ]

@@ -9,7 +9,15 @@ import grpc
 
 from ibkr_gateway.errors import GatewayError
 from ibkr_gateway.rpc.errors import ResultListener, abort_with, status_code_for
-from ibkr_gateway.security.auth import ADMIN, READ, WRITE, Principal, TokenTable, current_principal
+from ibkr_gateway.security.auth import (
+    ADMIN,
+    READ,
+    UNAUTHENTICATED,
+    WRITE,
+    Principal,
+    TokenTable,
+    current_principal,
+)
 
 _GATEWAY = "/ibkr.gateway.v1.OrderGatewayService/"
 
@@ -74,8 +82,9 @@ def _refusing(
     listener: ResultListener | None,
 ) -> Handler:
     def tell(request: Any) -> None:
-        if listener is not None and who is not None:
-            current_principal.set(who)
+        if listener is not None:
+            # An attempt without a valid token is on the record too, under its own name.
+            current_principal.set(who or UNAUTHENTICATED)
             listener(method, request, None, status_code_for(error), error.message, 0.0)
 
     async def refuse(request: Any, context: Context) -> None:
@@ -99,7 +108,7 @@ def _refusing(
 
 class AuthInterceptor(grpc.aio.ServerInterceptor):
     def __init__(self, tokens: TokenTable, on_refused: ResultListener | None = None) -> None:
-        """`on_refused` hears of calls refused for a missing scope (the caller is known)."""
+        """`on_refused` hears of every refused call, unauthenticated ones included."""
         self.tokens = tokens
         self.on_refused = on_refused
 

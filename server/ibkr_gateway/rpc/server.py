@@ -27,7 +27,7 @@ from ibkr_gateway.rpc.errors import ErrorMappingInterceptor
 from ibkr_gateway.rpc.servicer import OrderGatewayServicer
 from ibkr_gateway.rpc.simulator import SimulatorControlServicer
 from ibkr_gateway.security.auth import TokenTable
-from ibkr_gateway.security.tls import TlsFiles, check_listen
+from ibkr_gateway.security.tls import ListenRefused, TlsFiles, check_listen
 from ibkr_gateway.sim.broker import SimBroker, SimMarketControl
 from ibkr_gateway.sim.control import MarketControl
 from ibkr_gateway.store.sqlite import SqliteOrderStore
@@ -93,6 +93,8 @@ class GatewayServer:
         self.audit = AuditTrail(self.store)
         self.metrics = GatewayMetrics()
         self.bus.add_listener(self.metrics.observe_event)
+        # After a restart the gauge shows the recovered journal, not 0 until the next event.
+        self.metrics.journal_sequence.set(self.store.last_sequence)
         self.metrics.watch(
             subscribers=lambda: self.bus.subscriber_count,
             broker_connected=self._broker_connected,
@@ -111,7 +113,9 @@ class GatewayServer:
         if tokens is not None:
             # Outermost: an unauthenticated call never reaches a servicer.
             interceptors.insert(0, AuthInterceptor(tokens, on_refused=self.audit.record))
-        self.server = grpc.aio.server(interceptors=interceptors)
+        # Without SO_REUSEPORT a second gateway on the same port fails to bind instead of
+        # silently sharing the callers with the first one.
+        self.server = grpc.aio.server(interceptors=interceptors, options=[("grpc.so_reuseport", 0)])
         gateway_pb2_grpc.add_OrderGatewayServiceServicer_to_server(
             OrderGatewayServicer(
                 self.manager,
@@ -149,14 +153,19 @@ class GatewayServer:
 
     async def start(self) -> int:
         await self.integration.start()
-        if self.config.tls is not None:
-            self.port = self.server.add_secure_port(
-                self.config.listen, self.config.tls.credentials()
-            )
-        else:
-            self.port = self.server.add_insecure_port(self.config.listen)
+        try:
+            if self.config.tls is not None:
+                self.port = self.server.add_secure_port(
+                    self.config.listen, self.config.tls.credentials()
+                )
+            else:
+                self.port = self.server.add_insecure_port(self.config.listen)
+        except RuntimeError:
+            self.port = 0
         if self.port == 0:
-            raise OSError(f"cannot listen on {self.config.listen}")
+            raise ListenRefused(
+                f"cannot listen on {self.config.listen}: address in use or not available"
+            )
         await self.server.start()
         if self.config.metrics_listen:
             self.metrics_port = self.metrics.serve(self.config.metrics_listen)

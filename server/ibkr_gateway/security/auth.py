@@ -69,6 +69,9 @@ class Principal:
 # Without an auth file the gateway listens on loopback only, and every caller is this.
 LOCAL: Final = Principal("local", frozenset(SCOPES), frozenset({ALL_ACCOUNTS}))
 
+# The caller of a refused call that presented no valid token, as the audit trail names it.
+UNAUTHENTICATED: Final = Principal("unauthenticated", frozenset(), frozenset())
+
 current_principal: contextvars.ContextVar[Principal] = contextvars.ContextVar(
     "current_principal", default=LOCAL
 )
@@ -155,6 +158,11 @@ def _entry_digest(entry: Mapping[str, object], where: str) -> bytes:
     token, hashed = entry.get("token"), entry.get("token_sha256")
     if (token is None) == (hashed is None):
         raise AuthFileError(f"{where}: give exactly one of token and token_sha256")
+    if isinstance(token, str) and token != token.strip():
+        # Stripping would quietly change the secret; a caller could never send it as written.
+        raise AuthFileError(f"{where}: token has leading or trailing whitespace; remove it")
+    if isinstance(hashed, str) and hashed != hashed.strip():
+        raise AuthFileError(f"{where}: token_sha256 has leading or trailing whitespace")
     if isinstance(token, str) and len(token) >= 16:
         return _digest(token)
     if isinstance(hashed, str):

@@ -1,0 +1,108 @@
+"""Operator mistakes at start end the process with one clear line, never a traceback."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from tests.process import GATEWAY_READY, cli_process
+from tests.security.certs import make_certificates
+
+
+async def refused(*args: str) -> tuple[int, str]:
+    """Runs `ibkr-gateway serve ARGS`, which must exit on its own; (exit code, stderr)."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "ibkr_gateway.cli", "serve", *args, stderr=asyncio.subprocess.PIPE
+    )
+    _, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    text = err.decode()
+    assert "Traceback" not in text, text
+    assert proc.returncode is not None
+    return proc.returncode, text
+
+
+def error_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.startswith("Error:")]
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+async def test_a_second_gateway_on_one_db_is_refused(tmp_path: Path) -> None:
+    db = str(tmp_path / "one.db")
+    async with cli_process("serve", "--listen", "127.0.0.1:0", "--db", db, ready=GATEWAY_READY) as (
+        first,
+        _,
+    ):
+        code, err = await refused("--listen", "127.0.0.1:0", "--db", db)
+    assert code == 1
+    assert f"held by PID {first.pid}" in error_line(err)
+
+
+async def test_a_second_gateway_on_one_port_is_refused(tmp_path: Path) -> None:
+    first_db, second_db = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    async with cli_process(
+        "serve", "--listen", "127.0.0.1:0", "--db", first_db, ready=GATEWAY_READY
+    ) as (_, port):
+        code, err = await refused("--listen", f"127.0.0.1:{port}", "--db", second_db)
+    assert code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in error_line(err)
+
+
+async def test_a_malformed_listen_address_names_the_option(tmp_path: Path) -> None:
+    for bad in ("50051", "127.0.0.1:70000", "127.0.0.1:http", ":50051"):
+        code, err = await refused("--listen", bad, "--db", str(tmp_path / "x.db"))
+        assert code == 2
+        assert "--listen" in error_line(err), bad
+
+
+async def test_an_unwritable_db_is_refused(tmp_path: Path) -> None:
+    # A regular file where the database's directory should be: no permission bits needed,
+    # so this holds when the tests run as root too.
+    (tmp_path / "file").write_text("")
+    code, err = await refused("--listen", "127.0.0.1:0", "--db", str(tmp_path / "file" / "x.db"))
+    assert code == 1
+    assert "cannot use --db" in error_line(err)
+
+
+async def test_a_db_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "notes.db"
+    db.write_text("these are not the orders you are looking for\n" * 100)
+    code, err = await refused("--listen", "127.0.0.1:0", "--db", str(db))
+    assert code == 1
+    assert f"cannot use --db {db}" in error_line(err)
+
+
+async def test_a_tls_key_that_does_not_match_the_certificate_is_refused(tmp_path: Path) -> None:
+    _, server, client = make_certificates(tmp_path)
+    code, err = await refused(
+        "--listen", "127.0.0.1:0", "--db", str(tmp_path / "t.db"),
+        "--tls-cert", str(server.cert), "--tls-key", str(client.key),
+    )  # fmt: skip
+    assert code == 1
+    assert "not a PEM certificate and its private key" in error_line(err)
+
+
+async def test_a_tls_file_that_is_not_pem_is_refused(tmp_path: Path) -> None:
+    _, server, _ = make_certificates(tmp_path)
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_bytes(b"\x00\x01 not pem")
+    code, err = await refused(
+        "--listen", "127.0.0.1:0", "--db", str(tmp_path / "t.db"),
+        "--tls-cert", str(garbage), "--tls-key", str(server.key),
+    )  # fmt: skip
+    assert code == 1
+    assert f"--tls-cert {garbage}" in error_line(err)
+
+
+async def test_an_auth_token_with_surrounding_spaces_is_refused(tmp_path: Path) -> None:
+    auth = tmp_path / "auth.toml"
+    auth.write_text(
+        '[[tokens]]\nname = "a"\ntoken = "0123456789abcdef "\nscopes = ["admin"]\n'
+        'accounts = ["*"]\n'
+    )
+    code, err = await refused(
+        "--listen", "127.0.0.1:0", "--db", str(tmp_path / "a.db"), "--auth-file", str(auth)
+    )
+    assert code == 1
+    assert "tokens[0]: token has leading or trailing whitespace" in error_line(err)
