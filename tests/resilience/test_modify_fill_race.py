@@ -1,0 +1,50 @@
+"""ModifyOrder racing a fill, run many times in-process: a modification that lowers
+the quantity to or below what the exchange already filled must be refused and rolled
+back, never leave an order FILLED above its quantity while the exchange works on."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+
+from ibkr_gateway.errors import FailedPrecondition, InvalidArgument
+from tests.unit.order_invariants import violations
+from tests.unit.order_support import Desk, limit_buy
+
+RACES = 1_000
+
+
+async def race(n: int) -> list[str]:
+    desk = Desk()
+    order = await desk.manager.submit(limit_buy(f"r{n}"))
+    filled = Decimal(10 + n % 90)
+    target = Decimal(5 + (n * 7) % 95)
+    fill_first = n % 2 == 0
+    if fill_first:
+        desk.fill(order, filled)
+    modify = asyncio.ensure_future(
+        desk.manager.modify(
+            order.order_id,
+            quantity=target,
+            limit_price=None,
+            stop_price=None,
+            time_in_force=None,
+        )
+    )
+    if not fill_first:
+        await asyncio.sleep(0)
+        desk.fill(order, filled)
+    try:
+        await modify
+    except (FailedPrecondition, InvalidArgument):
+        pass
+    await desk.settle()
+    return violations(desk, [order.order_id])
+
+
+async def test_modify_racing_a_fill_keeps_the_invariants() -> None:
+    found: list[str] = []
+    for n in range(RACES):
+        found += await race(n)
+    print(f"modify-vs-fill races run: {RACES}, invariant violations: {len(found)}")
+    assert found == []
