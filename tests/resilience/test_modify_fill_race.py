@@ -48,3 +48,15 @@ async def test_modify_racing_a_fill_keeps_the_invariants() -> None:
         found += await race(n)
     print(f"modify-vs-fill races run: {RACES}, invariant violations: {len(found)}")
     assert found == []
+
+
+async def test_concurrent_identical_submits_make_one_order() -> None:
+    """A retry racing its original (both before the first is durable) gets the same
+    order, and the exchange sees it once."""
+    desk = Desk()
+    spec = limit_buy("twice")
+    first, second = await asyncio.gather(desk.manager.submit(spec), desk.manager.submit(spec))
+    await desk.settle()
+    assert first.order_id == second.order_id
+    assert list(desk.exchange.orders) == [first.broker_order_id]
+    assert violations(desk, [first.order_id]) == []
