@@ -60,3 +60,28 @@ async def test_concurrent_identical_submits_make_one_order() -> None:
     assert first.order_id == second.order_id
     assert list(desk.exchange.orders) == [first.broker_order_id]
     assert violations(desk, [first.order_id]) == []
+
+
+async def test_modify_refused_after_a_racing_cancel_is_rolled_back() -> None:
+    """The order is final when the refusal comes; the journal still must not keep a
+    quantity the exchange never worked."""
+    desk = Desk()
+    order = await desk.manager.submit(limit_buy("mc"))
+    modify = asyncio.ensure_future(
+        desk.manager.modify(
+            order.order_id,
+            quantity=Decimal(50),
+            limit_price=None,
+            stop_price=None,
+            time_in_force=None,
+        )
+    )
+    await asyncio.sleep(0)
+    desk.broker.deliver(desk.exchange.cancel(order.broker_order_id))
+    try:
+        await modify
+    except FailedPrecondition:
+        pass
+    await desk.settle()
+    assert desk.manager.get(order.order_id).spec.quantity == Decimal(100)
+    assert violations(desk, [order.order_id]) == []
