@@ -126,6 +126,6 @@ class OrderInvariants(RuleBasedStateMachine):
 
 
 OrderInvariants.TestCase.settings = settings(
-    max_examples=300, stateful_step_count=30, deadline=None, database=None, derandomize=True
+    max_examples=300, stateful_step_count=30, deadline=None, database=None
 )
 test_order_invariants = OrderInvariants.TestCase
