@@ -323,7 +323,9 @@ async def test_burst_of_500_is_paced_and_fully_acknowledged(
         orders = await asyncio.gather(
             *(submit(gw, limit_spec(f"burst-{i}", "40")) for i in range(500))
         )
-        assert gw.ib.pacer.max_depth > 400
+        # Every acknowledged order not yet sent waits in the pacer's queue: the depth
+        # follows from the counts, whatever the machine's speed.
+        assert gw.ib.pacer.max_depth >= len(orders) - len(sent_times) > 0
         await read_events(
             gw,
             until=lambda ev: (
