@@ -23,10 +23,20 @@ from ibkr_gateway.broker import (
 )
 from ibkr_gateway.ib_errors import ErrorClass, classify_error
 from ibkr_gateway.order.manager import OrderManager
-from ibkr_gateway.order.models import Fill, Order
+from ibkr_gateway.order.models import Fill, Order, OrderStatus
 from ibkr_gateway.order.status import UnknownIBStatus, map_ib_status
 
 log = logging.getLogger(__name__)
+
+_ORDER_REFUSALS = frozenset({ErrorClass.ORDER_REJECTED, ErrorClass.MODIFY_REFUSED})
+_WORKING = frozenset(
+    {
+        OrderStatus.ACCEPTED,
+        OrderStatus.SUBMITTED,
+        OrderStatus.PARTIALLY_FILLED,
+        OrderStatus.PENDING_CANCEL,
+    }
+)
 
 
 @dataclass
@@ -236,7 +246,11 @@ class OrderGatewayIntegration:
         if order is None:
             log.info("IB message %d: %s (%s)", error.code, error.message, kind.value)
             return
-        if kind is ErrorClass.ORDER_REJECTED:
+        if kind in _ORDER_REFUSALS and order.status in _WORKING:
+            # IB keeps a working order as it was when it refuses a change to it: only
+            # a new order ends REJECTED.
+            self.order_manager.on_modify_refused(order.order_id, error.code, error.message)
+        elif kind is ErrorClass.ORDER_REJECTED:
             self.order_manager.on_rejected(order.order_id, error.code, error.message)
         elif kind is ErrorClass.CANCEL_REFUSED:
             self.order_manager.on_cancel_refused(order.order_id, error.code, error.message)

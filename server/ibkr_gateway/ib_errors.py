@@ -76,12 +76,13 @@ def classify_error(code: int) -> ErrorClass:
         return ErrorClass.CANCEL_REFUSED
     if code in MODIFY_REFUSED_CODES:
         return ErrorClass.MODIFY_REFUSED
-    if code in WARNING_CODES:
-        return ErrorClass.WARNING
+    # 2110 (TWS lost its link to the server) lies inside the 2100-2199 warning range.
     if code in CONNECTIVITY_LOST_CODES:
         return ErrorClass.CONNECTIVITY_LOST
     if code in CONNECTIVITY_RESTORED_CODES:
         return ErrorClass.CONNECTIVITY_RESTORED
+    if code in WARNING_CODES:
+        return ErrorClass.WARNING
     if code in ORDER_REJECTION_CODES:
         return ErrorClass.ORDER_REJECTED
     return ErrorClass.UNKNOWN

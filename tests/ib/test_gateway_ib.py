@@ -140,6 +140,29 @@ async def test_refused_modification_is_rolled_back(gw: IbGateway) -> None:
     assert (await get(gw, order.order_id)).status == S.ORDER_STATUS_SUBMITTED
 
 
+async def test_refused_modification_of_a_working_order_keeps_it_working(
+    gw: IbGateway, sim: TwsSimulator
+) -> None:
+    order = await submit(gw, limit_spec("ib-offtick", "50", quantity="10"))
+    await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_SUBMITTED))
+    sim.desk.refuse_next_modify = (110, "The price does not conform to the minimum tick")
+    await gw.stub.ModifyOrder(
+        gateway_pb2.ModifyOrderRequest(order_id=order.order_id, limit_price="55")
+    )
+    events = await read_events(
+        gw, until=lambda ev: sum(1 for e in ev if e.HasField("modification")) == 2
+    )
+    rollback = [e for e in events if e.HasField("modification")][-1]
+    assert rollback.order.spec.limit_price == "50"
+    assert "IB error 110" in rollback.modification.reason
+    assert (await get(gw, order.order_id)).status == S.ORDER_STATUS_SUBMITTED
+    sim.fill(order.broker_order_id, "10", "50", client_id=7)
+    events = await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_FILLED))
+    kinds = statuses_of(events, order.order_id)
+    assert "status_change:REJECTED" not in kinds
+    assert [k for k in kinds if k.startswith("fill")] == ["fill:SUBMITTED"]
+
+
 async def test_bracket_children_are_linked_at_ib(gw: IbGateway, sim: TwsSimulator) -> None:
     response = await gw.stub.SubmitBracketOrder(
         gateway_pb2.SubmitBracketOrderRequest(

@@ -78,6 +78,8 @@ class OrderDesk:
         self._next_exchange_id = 1
         # Above every order id any client used: safe for every client to start from.
         self.next_order_id = 1
+        # Fault injection: the next modification is refused with this error.
+        self.refuse_next_modify: tuple[int, str] | None = None
 
     # -- requests -------------------------------------------------------------------
 
@@ -87,6 +89,10 @@ class OrderDesk:
         result = DeskResult()
         try:
             validate(request, self.account)
+            if key in self._ids and self.refuse_next_modify is not None:
+                code, message = self.refuse_next_modify
+                self.refuse_next_modify = None
+                raise Rejection(code, message)
             if key in self._ids:
                 self._modify(self._ids[key], request, result)
             elif not request.order.transmit:
