@@ -190,6 +190,7 @@ class OrderGatewayIntegration:
             average_fill_price=report.average_fill_price,
             perm_id=report.perm_id,
             reason=report.why_held,
+            remaining=report.remaining,
         )
 
     def _on_execution(self, execution: BrokerExecution) -> None:

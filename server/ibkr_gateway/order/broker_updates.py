@@ -73,8 +73,18 @@ class BrokerUpdates:
         average_fill_price: Decimal,
         perm_id: int,
         reason: str = "",
+        remaining: Decimal | None = None,
     ) -> None:
         order = self.get(order_id)
+        pending = self._spec_before_modify.get(order_id)
+        if (
+            pending is not None
+            and remaining is not None
+            and not status.is_final
+            and filled + remaining == order.spec.quantity
+        ):
+            # The broker works the modified quantity: the modification stands.
+            del self._spec_before_modify[order_id]
         changes: dict[str, object] = {}
         if perm_id and perm_id != order.perm_id:
             changes["perm_id"] = perm_id
@@ -162,7 +172,9 @@ class BrokerUpdates:
         """The broker kept the order as it was: journal the rollback."""
         previous = self._spec_before_modify.pop(order_id, None)
         order = self.get(order_id)
-        if previous is None or order.is_final:
+        # Rolled back even on a final order: the journal must show the spec the broker
+        # worked, not one it refused.
+        if previous is None or previous == order.spec:
             return
         reason = f"modification refused: IB error {code}: {message}"
         self._record([self._modify_event(order, previous, reason)])
@@ -224,6 +236,17 @@ class BrokerUpdates:
         order = self.get(fill.order_id)
         now = self._clock()
         fills_quantity = order.fills_quantity + fill.quantity
+        events: list[OrderEvent] = []
+        previous = self._spec_before_modify.get(order.order_id)
+        reached = max(order.filled_quantity, fills_quantity)
+        if previous is not None and reached >= order.spec.quantity:
+            # A modification not yet confirmed, overtaken by fills against the old
+            # quantity: the broker refuses a quantity at or below its filled quantity,
+            # so it still works the old spec. Rolled back before the fill counts.
+            del self._spec_before_modify[order.order_id]
+            rollback = self._modify_event(order, previous, "modification overtaken by a fill")
+            events.append(rollback)
+            order = rollback.order
         fills_notional = order.fills_notional + fill.quantity * fill.price
         average = order.average_fill_price
         if fills_quantity >= order.filled_quantity:
@@ -235,7 +258,7 @@ class BrokerUpdates:
             fills_notional=fills_notional,
             update_time=now,
         )
-        events: list[OrderEvent] = [FillEvent(sequence=0, time=now, order=updated, fill=fill)]
+        events.append(FillEvent(sequence=0, time=now, order=updated, fill=fill))
         derived: OrderStatus | None = None
         if updated.filled_quantity >= updated.spec.quantity:
             derived = OrderStatus.FILLED
