@@ -96,6 +96,11 @@ class BrokerListener(Protocol):
         """Called on the event loop, in the order the broker produced the reports."""
         ...
 
+    def on_broker_resynced(self) -> None:
+        """The connection came back and the broker's reconciliation reports (open and
+        completed orders, executions) have all been delivered."""
+        ...
+
 
 class BrokerPort(Protocol):
     name: str
@@ -113,7 +118,8 @@ class BrokerPort(Protocol):
     async def stop(self) -> None: ...
 
     def unknown_to_broker(self, working: Sequence[Order]) -> list[Order]:
-        """After start: working orders the broker has never seen (to be sent now)."""
+        """After start or a reconnect: working orders the broker has never seen and that
+        are not waiting to be sent (to be sent now)."""
         ...
 
     async def place_order(self, order: Order) -> None: ...

@@ -75,6 +75,11 @@ class IBGateway:
         self._connect_task: asyncio.Future[object] | None = None
         # orderRefs of every order IB has told us about (open or completed).
         self._known_refs: set[str] = set()
+        # Order ids whose placeOrder still waits in the pacer: known not to be at IB.
+        self._queued_orders: set[int] = set()
+        # The highest order id ever used: IB answers 103 to a reused id, and its counter
+        # can start low again after a TWS / IB Gateway restart.
+        self._highest_order_id = 0
         self._state_listeners: list[Callable[[ConnectionState], None]] = []
         self._install_taps()
         self.ib.disconnectedEvent += self._on_disconnected
@@ -93,22 +98,26 @@ class IBGateway:
                 f"not connected to IB ({self.state.value}); nothing was submitted",
                 reason="BROKER_DISCONNECTED",
             )
-        return int(self.ib.client.getReqId())
+        order_id = int(self.ib.client.getReqId())
+        self._highest_order_id = max(self._highest_order_id, order_id)
+        return order_id
 
     async def start(self, working: Sequence[Order], max_order_id: int) -> None:
         self._stopping = False
+        self._highest_order_id = max(self._highest_order_id, max_order_id)
         await self.connect_gateway()
-        self.ib.client.updateReqId(max_order_id + 1)  # type: ignore[no-untyped-call]
 
     def unknown_to_broker(self, working: Sequence[Order]) -> list[Order]:
-        """Orders journaled but never acknowledged that IB did not report after the
-        start-up sync: they were still queued here when the process stopped."""
+        """Orders journaled but never acknowledged that IB did not report in the last
+        (re)connect's reconciliation and that are not waiting in the pacer: they were
+        queued here when the process stopped, or lost on the wire when the link broke."""
         return [
             o
             for o in working
             if o.status is OrderStatus.PENDING_SUBMIT
             and not o.perm_id
             and o.spec.client_order_id not in self._known_refs
+            and o.broker_order_id not in self._queued_orders
         ]
 
     async def stop(self) -> None:
@@ -162,6 +171,8 @@ class IBGateway:
                 clientId=cfg.client_id,
                 timeout=cfg.connect_timeout,
                 account=cfg.account_id,
+                # A partial reconciliation would make orders IB holds look unsent.
+                raiseSyncErrors=True,
             )
         )
         try:
@@ -189,6 +200,7 @@ class IBGateway:
                 f"account {cfg.account_id!r} is not managed by this login ({accounts})"
             )
         self.account = cfg.account_id or (accounts[0] if accounts else "")
+        self.ib.client.updateReqId(self._highest_order_id + 1)  # type: ignore[no-untyped-call]
         self._set_state(ConnectionState.CONNECTED)
         self.pacer.resume()
         log.info(
@@ -223,6 +235,8 @@ class IBGateway:
                     delay = min(delay * 2, self.config.reconnect_max_delay)
                     continue
                 self.reconnects += 1
+                if self._listener is not None:
+                    self._listener.on_broker_resynced()
                 return
         finally:
             self._reconnect_task = None
@@ -252,12 +266,20 @@ class IBGateway:
         ib_order = translate.ib_order(
             order, account=self.account, parent_broker_id=parent_broker_id, transmit=transmit
         )
-        self.pacer.submit(
-            f"order {order.broker_order_id}",
-            lambda: self._send(
-                self.ib.client.placeOrder, order.broker_order_id, contract, ib_order
-            ),
-        )
+        order_id = order.broker_order_id
+        self._queued_orders.add(order_id)
+
+        def send() -> bool:
+            try:
+                sent = self._send(self.ib.client.placeOrder, order_id, contract, ib_order)
+            except Exception:
+                self._queued_orders.discard(order_id)
+                raise
+            if sent:
+                self._queued_orders.discard(order_id)
+            return sent
+
+        self.pacer.submit(f"order {order_id}", send)
 
     # -- taps on IB's raw messages ---------------------------------------------------
 

@@ -64,6 +64,7 @@ class OrderGatewayIntegration:
         self.commission_timeout = commission_timeout
         self._pending: dict[str, _PendingExecution] = {}
         self._holds: dict[str, _OrderHold] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
         self._initialized = False
 
     def initialize(self) -> None:
@@ -77,14 +78,37 @@ class OrderGatewayIntegration:
             self.initialize()
         working = self.order_manager.load_working_orders()
         await self.gateway.start(working, self.order_manager.store.max_broker_order_id())
-        unsent = self.gateway.unknown_to_broker(working)
+        await self._resend_unsent("before a restart")
+
+    def on_broker_resynced(self) -> None:
+        # Chosen now, before the pacer sends what it held through the outage: an order
+        # sent after this point is in flight, not lost.
+        unsent = self.gateway.unknown_to_broker(self.order_manager.unsent_candidates())
+        if not unsent:
+            return
+        task = asyncio.get_running_loop().create_task(
+            self._resend(unsent, "when the link to the broker broke"), name="resend-unsent"
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    async def _resend_unsent(self, when: str) -> None:
+        unsent = self.gateway.unknown_to_broker(self.order_manager.unsent_candidates())
         if unsent:
-            log.warning(
-                "sending %d orders that never reached the broker before a restart", len(unsent)
-            )
-            await self.order_manager.resend(unsent)
+            await self._resend(unsent, when)
+
+    async def _resend(self, unsent: list[Order], when: str) -> None:
+        log.warning("sending %d orders that never reached the broker %s", len(unsent), when)
+        await self.order_manager.resend(unsent)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("%s failed", task.get_name(), exc_info=task.exception())
 
     async def shutdown(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
         for pending in list(self._pending.values()):
             self._settle(pending.execution.execution_id, None)
         await self.gateway.stop()

@@ -6,8 +6,9 @@ owns each order as they pass, and reports of a client that is not connected are
 dropped, to be recovered with reqOpenOrders / reqCompletedOrders / reqExecutions.
 
 Fault injection: `drop_connections()`, `commission_delay`, `drop_commissions`,
-`duplicate_status`, `reorder_status`, `reject_next(code, message)`, and a second
-connection with a client id in use (error 326, closed).
+`duplicate_status`, `reorder_status`, `reject_next(code, message)`,
+`drop_on_next_order` (the connection breaks as an order arrives, which never reaches the
+exchange), and a second connection with a client id in use (error 326, closed).
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ class TwsSimulator:
         self.drop_commissions = False
         self.duplicate_status = False
         self.reorder_status = False
+        self.drop_on_next_order = False
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -185,7 +187,12 @@ class TwsSimulator:
     def handle(self, session: ClientSession, request: Request) -> None:
         client = session.client_id
         assert client is not None
-        if isinstance(request, PlaceOrder):
+        if isinstance(request, PlaceOrder) and self.drop_on_next_order:
+            # An order in transit when the link breaks: the client wrote it, TWS never
+            # read it, and every later message on that socket is lost with it.
+            self.drop_on_next_order = False
+            session.abort()
+        elif isinstance(request, PlaceOrder):
             self._apply(client, self.desk.place(client, request))
         elif isinstance(request, CancelOrder):
             self._apply(client, self.desk.cancel(client, request.order_id))
