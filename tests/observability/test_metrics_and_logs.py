@@ -63,8 +63,8 @@ async def test_metrics_endpoint(tmp_path: Path) -> None:
 async def test_journal_sequence_is_right_after_a_restart(tmp_path: Path) -> None:
     gw = await start_gateway(tmp_path / "r.db")
     await submit(gw, limit_spec("r-1", "50"))
-    last = gw.server.store.last_sequence
     await stop_gateway(gw)
+    last = gw.server.store.last_sequence
     gw = await start_gateway(tmp_path / "r.db", metrics_listen="127.0.0.1:0")
     try:
         values = await asyncio.to_thread(scrape, gw.server.metrics_port)

@@ -28,11 +28,14 @@ class MemoryStore:
         self.last_sequence = 0
         self._listener: object = None
         self._settings: dict[str, str] = {}
+        self.failure: str | None = None
 
     def set_commit_listener(self, listener: object) -> None:
         self._listener = listener
 
-    def append(self, events: Sequence[OrderEvent]) -> tuple[list[OrderEvent], asyncio.Future[None]]:
+    def append(
+        self, events: Sequence[OrderEvent], *, abandon_on_failure: bool = False
+    ) -> tuple[list[OrderEvent], asyncio.Future[None]]:
         stamped = list(events)
         for event in stamped:
             self.last_sequence += 1
@@ -48,6 +51,10 @@ class MemoryStore:
 
         loop.call_soon(commit)
         return stamped, durable
+
+    async def wait_durable(self, future: asyncio.Future[None]) -> bool:
+        await future
+        return True
 
     def latest(self, order_id: str) -> Order | None:
         for event in reversed(self.events):
@@ -82,8 +89,9 @@ class MemoryStore:
     def get_setting(self, key: str) -> str | None:
         return self._settings.get(key)
 
-    def save_setting(self, key: str, value: str) -> None:
+    def save_setting(self, key: str, value: str) -> asyncio.Future[None]:
         self._settings[key] = value
+        return self.append([])[1]
 
 
 class Desk:

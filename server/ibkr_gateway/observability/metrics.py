@@ -51,6 +51,11 @@ class GatewayMetrics:
             "Last published journal sequence.",
             registry=self.registry,
         )
+        self.store_failing = Gauge(
+            "ibkr_gateway_store_failing",
+            "1 while commits to the order store fail and are retried, else 0.",
+            registry=self.registry,
+        )
         self.subscribers = Gauge(
             "ibkr_gateway_stream_subscribers",
             "Open event and fill streams.",

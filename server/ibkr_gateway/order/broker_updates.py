@@ -80,10 +80,12 @@ class BrokerUpdates:
         if (
             pending is not None
             and remaining is not None
+            and pending.quantity != order.spec.quantity
             and not status.is_final
             and filled + remaining == order.spec.quantity
         ):
-            # The broker works the modified quantity: the modification stands.
+            # The broker works the modified quantity: the modification stands. (A status
+            # says nothing about prices, so a price change is not confirmed this way.)
             del self._spec_before_modify[order_id]
         changes: dict[str, object] = {}
         if perm_id and perm_id != order.perm_id:
@@ -239,10 +241,15 @@ class BrokerUpdates:
         events: list[OrderEvent] = []
         previous = self._spec_before_modify.get(order.order_id)
         reached = max(order.filled_quantity, fills_quantity)
-        if previous is not None and reached >= order.spec.quantity:
-            # A modification not yet confirmed, overtaken by fills against the old
+        if (
+            previous is not None
+            and previous.quantity > order.spec.quantity
+            and reached >= order.spec.quantity
+        ):
+            # A quantity cut not yet confirmed, overtaken by fills against the old
             # quantity: the broker refuses a quantity at or below its filled quantity,
-            # so it still works the old spec. Rolled back before the fill counts.
+            # so it still works the old spec. Rolled back before the fill counts. (A
+            # fill after a price change may be that change's own doing: no rollback.)
             del self._spec_before_modify[order.order_id]
             rollback = self._modify_event(order, previous, "modification overtaken by a fill")
             events.append(rollback)

@@ -13,18 +13,21 @@ import itertools
 import logging
 import os
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from ibkr_gateway.broker import BrokerPort, BrokerRejected
 from ibkr_gateway.errors import (
     AlreadyExists,
     FailedPrecondition,
     FieldViolation,
+    GatewayError,
     InvalidArgument,
     NotFound,
+    StoreUnavailable,
     Unavailable,
 )
 from ibkr_gateway.event.bus import EventBus
@@ -48,6 +51,8 @@ from ibkr_gateway.risk.guard import KillSwitchState, OrderGuard
 from ibkr_gateway.store.base import OrderStore
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -88,7 +93,9 @@ class OrderManager(BrokerUpdates):
         self._by_client_id: dict[tuple[str, str], str] = {}
         self._by_broker_id: dict[int, str] = {}
         # Creation commits in flight, awaited by concurrent retries of the same submit.
+        # Such an order is not visible to other calls until its creation is durable.
         self._creating: dict[str, asyncio.Future[None]] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
         # Orders the broker knows about; others can be cancelled locally.
         self._at_broker: set[str] = set()
         self._status_before_cancel: dict[str, OrderStatus] = {}
@@ -151,11 +158,61 @@ class OrderManager(BrokerUpdates):
         self._status_before_cancel.pop(order.order_id, None)
         self._spec_before_modify.pop(order.order_id, None)
 
-    def _record(self, events: Sequence[OrderEvent]) -> asyncio.Future[None]:
-        stamped, durable = self.store.append(events)
+    def _record(
+        self, events: Sequence[OrderEvent], *, abandon_on_failure: bool = False
+    ) -> asyncio.Future[None]:
+        stamped, durable = self.store.append(events, abandon_on_failure=abandon_on_failure)
         for event in stamped:
             self._remember(event.order)
         return durable
+
+    def _unremember(self, order: Order) -> None:
+        """Undoes `_remember` of an order whose creation never became durable."""
+        if self._orders.pop(order.order_id, None) is None:
+            return
+        key = (order.spec.account, order.spec.client_order_id)
+        if self._by_client_id.get(key) == order.order_id:
+            del self._by_client_id[key]
+            if self._known_keys is not None:
+                self._known_keys.discard(key)
+        if self._by_broker_id.get(order.broker_order_id) == order.order_id:
+            del self._by_broker_id[order.broker_order_id]
+        self._open_by_account[order.spec.account] -= 1
+
+    def _require_store(self) -> None:
+        """Mutating calls are refused while the store cannot write: their answer could
+        not be made true."""
+        cause = self.store.failure
+        if cause is not None:
+            raise StoreUnavailable(
+                f"the order store cannot write ({cause}); nothing was changed",
+                metadata={"cause": cause},
+            )
+
+    async def _await_recorded(self, durable: asyncio.Future[None], done: str) -> None:
+        if not await self.store.wait_durable(durable):
+            cause = self.store.failure or "unknown"
+            raise StoreUnavailable(
+                f"{done}, but the order store cannot write ({cause}): the change is kept "
+                "and recorded as soon as it can be",
+                metadata={"cause": cause},
+            )
+
+    def _spawn(self, work: Coroutine[object, object, T]) -> asyncio.Task[T]:
+        """Runs work that must finish even when its caller goes away (a cancelled or
+        timed-out call would otherwise leave a journaled change unsent)."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None and not isinstance(exc, GatewayError):
+            log.error("order work failed", exc_info=exc)
 
     def _require_broker(self) -> BrokerPort:
         if self.broker is None:
@@ -166,7 +223,7 @@ class OrderManager(BrokerUpdates):
 
     def get(self, order_id: str) -> Order:
         order = self._orders.get(order_id) or self.store.get_order(order_id)
-        if order is None:
+        if order is None or not self._created(order_id):
             raise NotFound(
                 f"order {order_id!r} not found",
                 reason="ORDER_NOT_FOUND",
@@ -183,9 +240,16 @@ class OrderManager(BrokerUpdates):
             return None
         return self.store.find_order(*key)
 
+    def _created(self, order_id: str) -> bool:
+        """False while the order's creation is not durable (or failed to be)."""
+        pending = self._creating.get(order_id)
+        if pending is None:
+            return True
+        return pending.done() and not pending.cancelled() and pending.exception() is None
+
     def get_by_client_id(self, account: str, client_order_id: str) -> Order:
         order = self.find(account, client_order_id)
-        if order is None:
+        if order is None or not self._created(order.order_id):
             raise NotFound(
                 f"no order with client_order_id {client_order_id!r} in account "
                 f"{account or self.default_account!r}",
@@ -228,9 +292,17 @@ class OrderManager(BrokerUpdates):
     async def set_kill_switch(
         self, engaged: bool, reason: str, set_by: str
     ) -> tuple[KillSwitchState, list[Order]]:
-        """Engaging halts new orders, then cancels every working one."""
-        self.guard.set_kill_switch(engaged, reason, set_by, self._clock())
-        cancelled = await self.cancel_all() if engaged else []
+        """Engaging halts new orders at once, then cancels every working one at the
+        broker, also while the store cannot write: the state and the cancels are then
+        recorded as soon as it can."""
+        saved = self.guard.set_kill_switch(engaged, reason, set_by, self._clock())
+        cancelled = await self._cancel_all(account="", urgent=True) if engaged else []
+        if not await self.store.wait_durable(saved):
+            log.critical(
+                "kill switch %s but not yet recorded: the order store cannot write (%s)",
+                "engaged" if engaged else "released",
+                self.store.failure,
+            )
         return self.guard.kill_switch, cancelled
 
     async def submit(self, spec: OrderSpec, *, caller: str = "local") -> Order:
@@ -244,17 +316,15 @@ class OrderManager(BrokerUpdates):
         existing = self.find(spec.account, spec.client_order_id)
         if existing is not None:
             return await self._replay(existing, fingerprint)
+        self._require_store()
         self.guard.check_new(spec, caller, self._open_orders(spec.account))
         broker = self._require_broker()
         order = self._new_order(
             spec, broker.reserve_order_id(), fingerprint, oca_group=spec.oca_group
         )
-        await self._create([order])
-        current = self.get(order.order_id)
-        if current.status is OrderStatus.PENDING_SUBMIT:
-            self._at_broker.add(order.order_id)
-            await self._send(broker.place_order, current)
-        return self.get(order.order_id)
+        durable = self._begin_create([order])
+        sent = self._spawn(self._create_and_send([order], durable, broker.place_order))
+        return (await asyncio.shield(sent))[0]
 
     async def submit_bracket(
         self,
@@ -281,6 +351,7 @@ class OrderManager(BrokerUpdates):
         if existing is not None:
             first = await self._replay(existing, fingerprint)
             return first, *self._bracket_children(first)
+        self._require_store()
         self.guard.check_new(parent, caller, self._open_orders(parent.account), added=3)
         tp_spec = replace(
             parent,
@@ -325,12 +396,10 @@ class OrderManager(BrokerUpdates):
             parent_order_id=p.order_id,
             oca_group=oca,
         )
-        await self._create([p, tp, sl])
-        orders = [self.get(o.order_id) for o in (p, tp, sl)]
-        if all(o.status is OrderStatus.PENDING_SUBMIT for o in orders):
-            self._at_broker.update(o.order_id for o in orders)
-            await self._send(broker.place_bracket, *orders)
-        return self.get(p.order_id), self.get(tp.order_id), self.get(sl.order_id)
+        durable = self._begin_create([p, tp, sl])
+        sent = self._spawn(self._create_and_send([p, tp, sl], durable, broker.place_bracket))
+        parent_order, take_profit, stop_loss = await asyncio.shield(sent)
+        return parent_order, take_profit, stop_loss
 
     def _bracket_children(self, parent: Order) -> tuple[Order, Order]:
         account, coid = parent.spec.account, parent.spec.client_order_id
@@ -362,7 +431,8 @@ class OrderManager(BrokerUpdates):
             request_fingerprint=fingerprint,
         )
 
-    async def _create(self, orders: Sequence[Order]) -> None:
+    def _begin_create(self, orders: Sequence[Order]) -> asyncio.Future[None]:
+        """Journals new orders; a concurrent retry finds them from here on."""
         events = [
             OrderStatusEvent(
                 sequence=0,
@@ -372,14 +442,40 @@ class OrderManager(BrokerUpdates):
             )
             for o in orders
         ]
-        durable = self._record(events)
+        durable = self._record(events, abandon_on_failure=True)
         for o in orders:
             self._creating[o.order_id] = durable
+        return durable
+
+    async def _create_and_send(
+        self,
+        orders: Sequence[Order],
+        durable: asyncio.Future[None],
+        send: Callable[..., Awaitable[None]],
+    ) -> list[Order]:
+        """Hands new orders to the broker once their creation is durable. A creation
+        that cannot be made durable is undone: the order never existed, and the caller
+        is told UNAVAILABLE. Returns the orders as they are once handed over."""
         try:
             await durable
+        except BaseException:
+            for o in orders:
+                self._unremember(o)
+            raise
         finally:
             for o in orders:
                 self._creating.pop(o.order_id, None)
+        current = [self.get(o.order_id) for o in orders]
+        if any(o.status is not OrderStatus.PENDING_SUBMIT for o in current):
+            return current
+        if self.guard.kill_switch.engaged:
+            # Engaged while the creation was being committed: it must not reach the broker.
+            reason = "cancelled before reaching the broker: the kill switch was engaged"
+            await self._cancel_unsent([(o, reason) for o in current])
+        else:
+            self._at_broker.update(o.order_id for o in current)
+            await self._send(send, *current)
+        return [self.get(o.order_id) for o in orders]
 
     async def _replay(self, existing: Order, fingerprint: str) -> Order:
         """AIP-155: a retry gets the original order; another request is a conflict."""
@@ -495,6 +591,7 @@ class OrderManager(BrokerUpdates):
         time_in_force: TimeInForce | None,
     ) -> Order:
         order = self.get(order_id)
+        self._require_store()
         if order.status not in MODIFIABLE:
             raise FailedPrecondition(
                 f"order {order_id} is {order.status.value} and cannot be modified",
@@ -522,19 +619,27 @@ class OrderManager(BrokerUpdates):
             return order
         self.guard.check_change(new_spec)
         self._spec_before_modify[order_id] = spec
-        await self._record([self._modify_event(order, new_spec, "")])
-        if order_id in self._at_broker:
-            try:
-                await self._require_broker().modify_order(self.get(order_id))
-            except BrokerRejected as exc:
-                self.on_modify_refused(order_id, exc.code, exc.message)
-                reason = f"modification refused: IB error {exc.code}: {exc.message}"
-                raise FailedPrecondition(
-                    reason,
-                    reason="BROKER_REFUSED_MODIFICATION",
-                    metadata={"ib_error_code": str(exc.code)},
-                ) from exc
+        durable = self._record([self._modify_event(order, new_spec, "")])
+        # Sent once durable, even if this call goes away meanwhile.
+        sent = self._spawn(self._send_modification(order_id, durable))
+        await self._await_recorded(durable, "the modification is accepted")
+        await asyncio.shield(sent)
         return self.get(order_id)
+
+    async def _send_modification(self, order_id: str, durable: asyncio.Future[None]) -> None:
+        await durable
+        if order_id not in self._at_broker:
+            return
+        try:
+            await self._require_broker().modify_order(self.get(order_id))
+        except BrokerRejected as exc:
+            self.on_modify_refused(order_id, exc.code, exc.message)
+            reason = f"modification refused: IB error {exc.code}: {exc.message}"
+            raise FailedPrecondition(
+                reason,
+                reason="BROKER_REFUSED_MODIFICATION",
+                metadata={"ib_error_code": str(exc.code)},
+            ) from exc
 
     def _modify_event(self, order: Order, new_spec: OrderSpec, reason: str) -> ModifyEvent:
         now = self._clock()
@@ -553,6 +658,7 @@ class OrderManager(BrokerUpdates):
         order = self.get(order_id)
         if order.status is OrderStatus.PENDING_CANCEL:
             return order
+        self._require_store()
         if order.status not in CANCELLABLE:
             raise FailedPrecondition(
                 f"order {order_id} is {order.status.value} and cannot be cancelled",
@@ -560,26 +666,42 @@ class OrderManager(BrokerUpdates):
                 metadata={"status": order.status.value},
             )
         at_broker, durable = self._request_cancels([order])
-        await durable
+        # The answer is the state this call made durable; what the broker does next
+        # follows on the stream.
+        requested = self.get(order_id)
+        # A cancel is safe to send before it is durable: PENDING_CANCEL is already ahead
+        # of any report the broker sends back, and after a crash reconciliation shows
+        # the broker's answer.
         if at_broker:
-            await self._send(self._require_broker().cancel_order, self.get(order_id))
-        return self.get(order_id)
+            await self._send(self._require_broker().cancel_order, requested)
+        await self._await_recorded(durable, "the cancel was sent to the broker")
+        return requested
 
     async def cancel_all(self, account: str = "") -> list[Order]:
+        self._require_store()
+        return await self._cancel_all(account, urgent=False)
+
+    async def _cancel_all(self, account: str, *, urgent: bool) -> list[Order]:
+        """`urgent`: answered once the cancels are sent, durable or not (the kill
+        switch works while the store cannot write)."""
         targets = [
             o
             for o in self._orders.values()
-            if o.status in CANCELLABLE and (not account or o.spec.account == account)
+            if o.status in CANCELLABLE
+            and o.order_id not in self._creating
+            and (not account or o.spec.account == account)
         ]
         at_broker, durable = self._request_cancels(targets)
-        await durable
+        requested = [self.get(o.order_id) for o in targets]
         broker = self._require_broker()
         if not account:
             await self._send(lambda: broker.cancel_all())
         else:
             for order in at_broker:
                 await self._send(broker.cancel_order, self.get(order.order_id))
-        return [self.get(o.order_id) for o in targets]
+        if not urgent:
+            await self._await_recorded(durable, "the cancels were sent to the broker")
+        return requested
 
     def _request_cancels(self, orders: Sequence[Order]) -> tuple[list[Order], asyncio.Future[None]]:
         """Journals PENDING_CANCEL for orders the broker has, CANCELLED for the rest."""

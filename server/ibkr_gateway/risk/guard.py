@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -37,12 +38,16 @@ class OrderGuard:
                 set_time=datetime.fromisoformat(data["set_time"]) if data["set_time"] else None,
             )
 
-    def set_kill_switch(self, engaged: bool, reason: str, set_by: str, now: datetime) -> None:
-        state = replace(
+    def set_kill_switch(
+        self, engaged: bool, reason: str, set_by: str, now: datetime
+    ) -> asyncio.Future[None]:
+        """Takes effect at once; the future resolves once the state is durable. While
+        the store cannot write, a restart would come back with the last recorded state,
+        which for a release is the safe side (still halted)."""
+        self.kill_switch = replace(
             self.kill_switch, engaged=engaged, reason=reason, set_by=set_by, set_time=now
         )
-        # Durable before it takes effect: a restart must not silently re-enable trading.
-        self.store.save_setting(
+        return self.store.save_setting(
             KILL_SWITCH_KEY,
             json.dumps(
                 {
@@ -53,7 +58,6 @@ class OrderGuard:
                 }
             ),
         )
-        self.kill_switch = state
 
     def check_new(self, spec: OrderSpec, caller: str, open_orders: int, added: int = 1) -> None:
         if self.kill_switch.engaged:

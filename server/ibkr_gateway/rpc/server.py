@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -90,6 +91,9 @@ class GatewayServer:
         )
         self.integration.initialize()
         self.health = health.aio.HealthServicer()
+        self._serving = False
+        self._health_tasks: set[asyncio.Task[None]] = set()
+        self.store.add_health_listener(self._on_store_health)
         self.audit = AuditTrail(self.store)
         self.metrics = GatewayMetrics()
         self.bus.add_listener(self.metrics.observe_event)
@@ -169,8 +173,8 @@ class GatewayServer:
         await self.server.start()
         if self.config.metrics_listen:
             self.metrics_port = self.metrics.serve(self.config.metrics_listen)
-        for service in ("", GATEWAY_SERVICE, SIMULATOR_SERVICE):
-            await self.health.set(service, health_pb2.HealthCheckResponse.SERVING)
+        self._serving = True
+        await self._set_health()
         log.info(
             "gateway serving on %s (backend %s, store %s, journal at %d)",
             self.config.listen.rsplit(":", 1)[0] + f":{self.port}",
@@ -180,8 +184,25 @@ class GatewayServer:
         )
         return self.port
 
+    async def _set_health(self) -> None:
+        """SERVING only while started and the store can write."""
+        if not self._serving:
+            return
+        status = health_pb2.HealthCheckResponse.SERVING
+        if self.store.failure is not None:
+            status = health_pb2.HealthCheckResponse.NOT_SERVING
+        for service in ("", GATEWAY_SERVICE, SIMULATOR_SERVICE):
+            await self.health.set(service, status)
+
+    def _on_store_health(self, failure: str | None) -> None:
+        self.metrics.store_failing.set(0 if failure is None else 1)
+        task = asyncio.get_running_loop().create_task(self._set_health(), name="store-health")
+        self._health_tasks.add(task)
+        task.add_done_callback(self._health_tasks.discard)
+
     async def stop(self) -> None:
         """Streams send what they hold and end; calls in flight get the grace period."""
+        self._serving = False
         await self.health.enter_graceful_shutdown()
         self.bus.close()
         await self.server.stop(self.config.shutdown_grace)

@@ -292,8 +292,10 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
     async def ListAuditRecords(
         self, request: gateway_pb2.ListAuditRecordsRequest, context: Context
     ) -> gateway_pb2.ListAuditRecordsResponse:
-        # Read your writes: records queued for the next group commit are included.
-        await self.manager.store.append([])[1]
+        # Read your writes: records queued for the next group commit are included,
+        # unless the store cannot write (then what is recorded is all there is).
+        store = self.manager.store
+        await store.wait_durable(store.append([])[1])
         records, token = paging.page(
             self.manager.store.list_audit,
             request.page_size,

@@ -51,10 +51,24 @@ class OrderStore(Protocol):
         """Called on the event loop with each committed batch, in sequence order."""
         ...
 
-    def append(self, events: Sequence[OrderEvent]) -> tuple[list[OrderEvent], asyncio.Future[None]]:
-        """Stamps the events (fresh objects, owned by the store from here on) with the
-        next sequences and queues them for one atomic commit; the future resolves once
-        they are durable."""
+    @property
+    def failure(self) -> str | None:
+        """Why commits are failing (they are retried in place), or None."""
+        ...
+
+    def add_health_listener(self, listener: Callable[[str | None], None]) -> None: ...
+
+    def append(
+        self, events: Sequence[OrderEvent], *, abandon_on_failure: bool = False
+    ) -> tuple[list[OrderEvent], asyncio.Future[None]]:
+        """Queues the events (fresh objects, owned by the store from here on) for one
+        atomic commit, which stamps them with the next sequences; the future resolves
+        once they are durable. While commits fail they stay queued and are retried in
+        order, unless `abandon_on_failure`: then the future fails and they are dropped."""
+        ...
+
+    async def wait_durable(self, future: asyncio.Future[None]) -> bool:
+        """True once durable; False as soon as commits are failing."""
         ...
 
     def get_order(self, order_id: str) -> Order | None: ...
@@ -81,7 +95,9 @@ class OrderStore(Protocol):
 
     def get_setting(self, key: str) -> str | None: ...
 
-    def save_setting(self, key: str, value: str) -> None: ...
+    def save_setting(self, key: str, value: str) -> asyncio.Future[None]:
+        """Queued with the next commit; the future resolves once durable."""
+        ...
 
     def max_broker_order_id(self) -> int: ...
 

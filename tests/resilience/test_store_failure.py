@@ -1,0 +1,344 @@
+"""The store cannot write (its disk is full): every answer stays true.
+
+The disk is filled for real as SQLite sees it: the writer's database may not grow
+(`max_page_count`) and its last free space is used up, so commits fail with SQLITE_FULL
+("database or disk is full"); freeing the space lets the same process carry on."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sqlite3
+from collections.abc import Awaitable
+from pathlib import Path
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from ibkr.gateway.v1 import gateway_pb2, orders_pb2, simulator_pb2
+
+from ibkr_gateway.store.sqlite import SqliteOrderStore
+from tests.service.conftest import (
+    Gateway,
+    error_details,
+    limit_spec,
+    reaches,
+    read_events,
+    start_gateway,
+    stop_gateway,
+    submit,
+)
+
+S = orders_pb2
+UNLIMITED_PAGES = 1_073_741_823
+
+
+class Disk:
+    """The store's disk, filled and freed on the store's own writer thread."""
+
+    def __init__(self, store: SqliteOrderStore) -> None:
+        self.store = store
+
+    async def fill(self) -> None:
+        await self._on_writer(self._fill)
+
+    async def free(self) -> None:
+        await self._on_writer(self._free)
+
+    async def _on_writer(self, work: object) -> None:
+        assert callable(work)
+        await asyncio.get_running_loop().run_in_executor(self.store._executor, work)
+
+    def _fill(self) -> None:
+        conn = self.store._writer
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        for _ in range(100_000):
+            try:
+                conn.execute(
+                    "INSERT INTO settings VALUES ('filler-' || hex(randomblob(8)), ?)", ("x" * 200,)
+                )
+            except sqlite3.OperationalError:
+                return
+        raise AssertionError("the disk never filled")
+
+    def _free(self) -> None:
+        conn = self.store._writer
+        conn.execute("DELETE FROM settings WHERE key LIKE 'filler-%'")
+        conn.execute(f"PRAGMA max_page_count = {UNLIMITED_PAGES}")
+
+
+async def fill_until_refused(gw: Gateway, disk: Disk) -> None:
+    """Fills the disk, then submits until the store finds out: what is left of
+    half-used pages may still take a few orders."""
+    await disk.fill()
+    for n in range(1000):
+        refused = await refusal(submit(gw, limit_spec(f"filler-{n}", "50")))
+        if refused is not None:
+            assert refused == grpc.StatusCode.UNAVAILABLE
+            return
+    raise AssertionError("the store never found the disk full")
+
+
+async def refusal(call: Awaitable[object]) -> grpc.StatusCode | None:
+    """The status code of a failed call; None when it succeeded."""
+    try:
+        await call
+    except grpc.aio.AioRpcError as exc:
+        return exc.code()
+    return None
+
+
+async def health_of(gw: Gateway) -> int:
+    stub = health_pb2_grpc.HealthStub(gw.channel)
+    response = await stub.Check(health_pb2.HealthCheckRequest(service=""))
+    return int(response.status)
+
+
+async def until(condition: object, within: float = 10.0) -> None:
+    assert callable(condition)
+    async with asyncio.timeout(within):
+        # Polling: health is read over gRPC, which offers no event to wait on.
+        while not await condition():  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+
+
+async def health_is(gw: Gateway, status: int) -> None:
+    async def check() -> bool:
+        return await health_of(gw) == status
+
+    await until(check)
+
+
+async def unavailable(call: object) -> grpc.aio.AioRpcError:
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await call  # type: ignore[misc]
+    assert caught.value.code() == grpc.StatusCode.UNAVAILABLE, caught.value.details()
+    return caught.value
+
+
+@pytest.fixture
+async def gw(tmp_path: Path) -> Gateway:  # type: ignore[misc]
+    gateway = await start_gateway(tmp_path / "full.db")
+    try:
+        yield gateway
+    finally:
+        await stop_gateway(gateway)
+
+
+async def test_a_submit_on_a_full_disk_is_unavailable_and_leaves_no_order(
+    gw: Gateway, tmp_path: Path
+) -> None:
+    disk = Disk(gw.server.store)
+    await fill_until_refused(gw, disk)
+    spec = limit_spec("full-1", "50")
+    error = await unavailable(submit(gw, spec))
+    assert "disk full" in (error.details() or "")
+    assert error_details(error)[0] == "STORE_UNAVAILABLE"
+    await health_is(gw, health_pb2.HealthCheckResponse.NOT_SERVING)
+    # A retry while the disk is full: still UNAVAILABLE, never OK.
+    error = await unavailable(submit(gw, spec))
+    assert "disk full" in (error.details() or "")
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await gw.stub.GetOrder(gateway_pb2.GetOrderRequest(client_order_id="full-1"))
+    assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+    await disk.free()
+    # Freed space is found without a restart: the store retries in place.
+    await health_is(gw, health_pb2.HealthCheckResponse.SERVING)
+    order = await submit(gw, spec)
+    assert order.spec.client_order_id == "full-1"
+    await stop_gateway(gw)
+    again = await start_gateway(tmp_path / "full.db")
+    try:
+        got = await again.stub.GetOrder(gateway_pb2.GetOrderRequest(client_order_id="full-1"))
+        assert got.order.order_id == order.order_id
+    finally:
+        await stop_gateway(again)
+
+
+async def test_a_submit_in_flight_when_the_disk_fills_is_undone(gw: Gateway) -> None:
+    """The creation commit fails under the call: UNAVAILABLE, and the order is gone
+    from memory too (a retry is not answered with a phantom)."""
+    store = gw.server.store
+    commit = store._commit
+    full = True
+    attempts = 0
+
+    def commit_on_a_full_disk(*args: object) -> None:
+        nonlocal attempts
+        attempts += 1
+        if full:
+            raise sqlite3.OperationalError("database or disk is full")
+        commit(*args)  # type: ignore[arg-type]
+
+    store._commit = commit_on_a_full_disk  # type: ignore[method-assign,assignment]
+    spec = limit_spec("in-flight", "50")
+    error = await unavailable(submit(gw, spec))
+    assert "disk full" in (error.details() or "")
+    assert attempts >= 1
+    assert gw.server.manager.find("", "in-flight") is None
+    await unavailable(submit(gw, spec))
+    assert gw.server.manager.find("", "in-flight") is None
+    full = False
+    await health_is(gw, health_pb2.HealthCheckResponse.SERVING)
+    assert (await submit(gw, spec)).status == S.ORDER_STATUS_PENDING_SUBMIT
+    assert store._commit is commit_on_a_full_disk
+
+
+async def test_every_mutating_call_is_unavailable_with_the_cause(gw: Gateway) -> None:
+    order = await submit(gw, limit_spec("resting", "50"))
+    await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_SUBMITTED))
+    await fill_until_refused(gw, Disk(gw.server.store))
+    calls = [
+        gw.stub.ModifyOrder(gateway_pb2.ModifyOrderRequest(order_id=order.order_id, quantity="5")),
+        gw.stub.CancelOrder(gateway_pb2.CancelOrderRequest(order_id=order.order_id)),
+        gw.stub.CancelAllOrders(gateway_pb2.CancelAllOrdersRequest()),
+        gw.stub.SubmitBracketOrder(
+            gateway_pb2.SubmitBracketOrderRequest(
+                parent=limit_spec("br", "50"),
+                take_profit_limit_price="60",
+                stop_loss_stop_price="40",
+            )
+        ),
+    ]
+    for call in calls:
+        error = await unavailable(call)
+        assert "disk full" in (error.details() or "")
+    # Nothing was changed, not even in memory: reads answer what is recorded.
+    got = await gw.stub.GetOrder(gateway_pb2.GetOrderRequest(order_id=order.order_id))
+    assert got.order.status == S.ORDER_STATUS_SUBMITTED
+    assert got.order.spec.quantity == "100"
+
+
+async def test_broker_reports_wait_in_order_and_land_when_space_returns(
+    gw: Gateway, tmp_path: Path
+) -> None:
+    orders = [await submit(gw, limit_spec(f"rest-{i}", "50", quantity="10")) for i in range(3)]
+    ids = {o.order_id for o in orders}
+    await read_events(
+        gw,
+        until=lambda ev: (
+            ids <= {e.order_id for e in ev if e.order.status == S.ORDER_STATUS_SUBMITTED}
+        ),
+    )
+    before = gw.server.store.last_sequence
+    disk = Disk(gw.server.store)
+    await disk.fill()
+    # The exchange fills every order while nothing can be written.
+    await gw.sim.SetPrice(simulator_pb2.SetPriceRequest(symbol="AAPL", price="49"))
+    await health_is(gw, health_pb2.HealthCheckResponse.NOT_SERVING)
+    assert gw.server.store.last_sequence == before
+    await disk.free()
+    events = await read_events(
+        gw,
+        after=before,
+        until=lambda ev: ids <= {e.order_id for e in ev if e.order.status == S.ORDER_STATUS_FILLED},
+    )
+    assert [e.sequence for e in events] == list(range(before + 1, before + 1 + len(events)))
+    for order in orders:
+        kinds = [e.WhichOneof("kind") for e in events if e.order_id == order.order_id]
+        assert kinds == ["fill", "status_change"]
+    await stop_gateway(gw)
+    again = await start_gateway(tmp_path / "full.db")
+    try:
+        fills = await again.stub.ListFills(gateway_pb2.ListFillsRequest())
+        assert sorted(f.order_id for f in fills.fills) == sorted(ids)
+    finally:
+        await stop_gateway(again)
+
+
+async def test_the_kill_switch_cancels_at_the_broker_on_a_full_disk(
+    gw: Gateway, tmp_path: Path
+) -> None:
+    orders = [await submit(gw, limit_spec(f"ks-{i}", "50")) for i in range(3)]
+    ids = {o.order_id for o in orders}
+    await read_events(
+        gw,
+        until=lambda ev: (
+            ids <= {e.order_id for e in ev if e.order.status == S.ORDER_STATUS_SUBMITTED}
+        ),
+    )
+    disk = Disk(gw.server.store)
+    await fill_until_refused(gw, disk)
+    response = await gw.stub.SetKillSwitch(
+        gateway_pb2.SetKillSwitchRequest(engaged=True, reason="disk full drill")
+    )
+    assert response.kill_switch.engaged
+    assert {o.order_id for o in response.cancelled_orders} == ids
+    exchange = gw.server.sim_broker
+    assert exchange is not None
+    assert [o for o in exchange.exchange.orders.values() if o.working] == []
+    await disk.free()
+    events = await read_events(
+        gw,
+        until=lambda ev: (
+            ids <= {e.order_id for e in ev if e.order.status == S.ORDER_STATUS_CANCELLED}
+        ),
+    )
+    assert events
+    await stop_gateway(gw)
+    again = await start_gateway(tmp_path / "full.db")
+    try:
+        state = await again.stub.GetKillSwitch(gateway_pb2.GetKillSwitchRequest())
+        assert state.kill_switch.engaged
+        assert state.kill_switch.reason == "disk full drill"
+    finally:
+        await stop_gateway(again)
+
+
+ROUNDS = 20
+
+
+async def test_store_failure_rounds_lose_no_acknowledged_order(tmp_path: Path) -> None:
+    """Rounds of retrying submitters with the disk filling and freeing under them:
+    every order answered OK is in the journal after a restart, and no order exists
+    that was not answered OK at least once."""
+    db = tmp_path / "rounds.db"
+    rng = random.Random(7)
+    acknowledged: dict[str, str] = {}
+    lost = false_ok = 0
+    for round_ in range(ROUNDS):
+        gw = await start_gateway(db)
+        disk = Disk(gw.server.store)
+
+        async def submitter(n: int, gw: Gateway = gw, round_: int = round_) -> None:
+            spec = limit_spec(f"r{round_}-{n}", "50")
+            for _ in range(200):
+                call = gw.stub.SubmitOrder(gateway_pb2.SubmitOrderRequest(order=spec))
+                refused = await refusal(call)
+                if refused is None:
+                    acknowledged[spec.client_order_id] = (await call).order.order_id
+                    return
+                assert refused == grpc.StatusCode.UNAVAILABLE
+                await asyncio.sleep(0.01)
+
+        async def flaky_disk(disk: Disk = disk) -> None:
+            await asyncio.sleep(rng.uniform(0, 0.05))
+            await disk.fill()
+            await asyncio.sleep(rng.uniform(0.02, 0.1))
+            await disk.free()
+
+        await asyncio.gather(flaky_disk(), *(submitter(n) for n in range(8)))
+        await stop_gateway(gw)
+        gw = await start_gateway(db)
+        try:
+            stored: dict[str, str] = {}
+            token = ""
+            while True:
+                page = await gw.stub.ListOrders(
+                    gateway_pb2.ListOrdersRequest(page_size=500, page_token=token)
+                )
+                stored |= {o.spec.client_order_id: o.order_id for o in page.orders}
+                token = page.next_page_token
+                if not token:
+                    break
+        finally:
+            await stop_gateway(gw)
+        lost += sum(1 for coid, oid in acknowledged.items() if stored.get(coid) != oid)
+        false_ok += sum(1 for coid in stored if coid not in acknowledged)
+    print(
+        f"store-failure rounds: {ROUNDS}, acknowledged orders: {len(acknowledged)}, "
+        f"lost: {lost}, false OKs: {false_ok}"
+    )
+    assert len(acknowledged) == ROUNDS * 8
+    assert (lost, false_ok) == (0, 0)
