@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import itertools
 import logging
-import os
+import secrets
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -52,15 +51,13 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class _OrderIds:
-    """Random per process, then a counter: unique across restarts, cheap to make."""
+ORDER_ID_BYTES = 16
 
-    def __init__(self) -> None:
-        self._prefix = os.urandom(8).hex()
-        self._counter = itertools.count(1)
 
-    def __call__(self) -> str:
-        return f"{self._prefix}{next(self._counter):08x}"
+def random_order_id() -> str:
+    """128 random bits: one order id tells nothing about any other, so ids cannot be
+    enumerated; a collision is as likely as guessing a 128-bit key."""
+    return secrets.token_hex(ORDER_ID_BYTES)
 
 
 class OrderManager(BrokerUpdates):
@@ -78,7 +75,7 @@ class OrderManager(BrokerUpdates):
         self.store = store
         self.default_account = default_account
         self._clock = clock
-        self._new_order_id = new_order_id or _OrderIds()
+        self._new_order_id = new_order_id or random_order_id
         self.broker: BrokerPort | None = None
         self.guard = OrderGuard(store, risk)
         # Every non-final order, plus final ones until their last change is durable.
