@@ -60,6 +60,16 @@ def random_order_id() -> str:
     return secrets.token_hex(ORDER_ID_BYTES)
 
 
+def order_not_found(order_id: str) -> NotFound:
+    """The one answer for an id that names no order the caller may see: an order of
+    another account must be indistinguishable from one that does not exist."""
+    return NotFound(
+        f"order {order_id!r} not found",
+        reason="ORDER_NOT_FOUND",
+        metadata={"order_id": order_id},
+    )
+
+
 class OrderManager(BrokerUpdates):
     def __init__(
         self,
@@ -162,11 +172,7 @@ class OrderManager(BrokerUpdates):
     def get(self, order_id: str) -> Order:
         order = self._orders.get(order_id) or self.store.get_order(order_id)
         if order is None:
-            raise NotFound(
-                f"order {order_id!r} not found",
-                reason="ORDER_NOT_FOUND",
-                metadata={"order_id": order_id},
-            )
+            raise order_not_found(order_id)
         return order
 
     def find(self, account: str, client_order_id: str) -> Order | None:

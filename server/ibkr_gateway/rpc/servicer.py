@@ -21,6 +21,7 @@ from ibkr_gateway.order.manager import OrderManager, utc_now
 from ibkr_gateway.order.models import Order, TimeInForce
 from ibkr_gateway.risk.guard import KillSwitchState
 from ibkr_gateway.rpc import convert, paging
+from ibkr_gateway.rpc.access import visible_order
 from ibkr_gateway.rpc.streams import Heartbeat, follow_events
 from ibkr_gateway.security.auth import principal
 from ibkr_gateway.store.base import FillQuery, OrderQuery
@@ -320,9 +321,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
     # -- helpers ------------------------------------------------------------------
 
     def _visible_order(self, order_id: str) -> Order:
-        order = self.manager.get(order_id)
-        principal().require_account(order.spec.account)
-        return order
+        return visible_order(self.manager, order_id)
 
     @staticmethod
     def _visible_accounts(account: str) -> frozenset[str]:
