@@ -12,7 +12,7 @@ import collections
 import logging
 import secrets
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -41,7 +41,7 @@ from ibkr_gateway.order.status import (
 )
 from ibkr_gateway.order.validation import validate_bracket, validate_spec
 from ibkr_gateway.risk.engine import RiskEngine
-from ibkr_gateway.risk.guard import KillSwitchState, OrderGuard
+from ibkr_gateway.risk.guard import OrderGuard
 from ibkr_gateway.store.base import OrderStore
 
 log = logging.getLogger(__name__)
@@ -227,12 +227,21 @@ class OrderManager(BrokerUpdates):
         return self._open_by_account[account]
 
     async def set_kill_switch(
-        self, engaged: bool, reason: str, set_by: str
-    ) -> tuple[KillSwitchState, list[Order]]:
-        """Engaging halts new orders, then cancels every working one."""
-        self.guard.set_kill_switch(engaged, reason, set_by, self._clock())
-        cancelled = await self.cancel_all() if engaged else []
-        return self.guard.kill_switch, cancelled
+        self, engaged: bool, reason: str, set_by: str, accounts: Collection[str] | None = None
+    ) -> list[Order]:
+        """Engaging halts new orders, then cancels the working ones: every account's for
+        the gateway-wide switch (accounts None), else only those of `accounts`, each
+        halted on its own. Returns the orders a cancel was requested for."""
+        now = self._clock()
+        if accounts is None:
+            self.guard.set_kill_switch(engaged, reason, set_by, now)
+            return await self.cancel_all() if engaged else []
+        self.guard.set_account_halts(accounts, engaged, reason, set_by, now)
+        cancelled: list[Order] = []
+        if engaged:
+            for account in sorted(accounts):
+                cancelled += await self.cancel_all(account)
+        return cancelled
 
     async def submit(self, spec: OrderSpec, *, caller: str = "local") -> Order:
         spec = self.with_defaults(spec)

@@ -13,6 +13,7 @@ from ibkr_gateway.order.manager import OrderManager
 from ibkr_gateway.order.validation import MAX_PRICE, MAX_QUANTITY, SYMBOL_RE, check_amount
 from ibkr_gateway.rpc import convert
 from ibkr_gateway.rpc.access import require_every_account, visible_order
+from ibkr_gateway.rpc.audit import acting_on
 from ibkr_gateway.sim.control import MarketControl
 from ibkr_gateway.sim.exchange import ORDER_REJECTED, ExchangeError
 
@@ -82,6 +83,7 @@ class SimulatorControlServicer(simulator_pb2_grpc.SimulatorControlServiceService
         if v:
             raise InvalidArgument(v)
         order = visible_order(self.manager, request.order_id)
+        acting_on([order.spec.account])
         try:
             execution_id = self.market.fill(order.broker_order_id, quantity, price)
         except (ExchangeError, KeyError) as exc:
