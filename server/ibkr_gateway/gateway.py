@@ -67,6 +67,8 @@ class IBGateway:
         self.pacer = Pacer(config.max_messages_per_second)
         self.state = ConnectionState.DISCONNECTED
         self.account = config.account_id
+        # The login's accounts as of the last connection: orders naming another are refused.
+        self._managed_accounts: frozenset[str] = frozenset()
         self.reconnects = 0
         self._listener: BrokerListener | None = None
         self._stopping = False
@@ -94,6 +96,9 @@ class IBGateway:
                 reason="BROKER_DISCONNECTED",
             )
         return int(self.ib.client.getReqId())
+
+    def managed_accounts(self) -> frozenset[str]:
+        return self._managed_accounts
 
     async def start(self, working: Sequence[Order], max_order_id: int) -> None:
         self._stopping = False
@@ -189,6 +194,7 @@ class IBGateway:
                 f"account {cfg.account_id!r} is not managed by this login ({accounts})"
             )
         self.account = cfg.account_id or (accounts[0] if accounts else "")
+        self._managed_accounts = frozenset(accounts)
         self._set_state(ConnectionState.CONNECTED)
         self.pacer.resume()
         log.info(

@@ -36,6 +36,7 @@ async def _start(tmp_path: Path) -> tuple[GatewayServer, grpc.aio.Channel]:
             db_path=str(tmp_path / "bounds.db"),
             auth_file=str(auth_file),
             heartbeat_interval=0.2,
+            sim_accounts=("DU1", "DU2"),
         )
     )
     port = await server.start()

@@ -91,6 +91,7 @@ async def caller(tmp_path: Path) -> AsyncIterator[Caller]:
             db_path=str(tmp_path / "auth.db"),
             auth_file=str(auth_file),
             heartbeat_interval=0.2,
+            sim_accounts=("DU1", "DU2"),
         )
     )
     port = await server.start()

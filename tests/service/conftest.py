@@ -76,8 +76,16 @@ async def submit(gw: Gateway, spec: orders_pb2.OrderSpec) -> orders_pb2.Order:
     return response.order
 
 
+# The simulated broker's accounts besides the default DU123456.
+OTHER_ACCOUNTS = ("DU2", "DU3")
+
+
 async def start_gateway(db_path: Path, **overrides: Any) -> Gateway:
-    settings: dict[str, Any] = {"listen": "127.0.0.1:0", "heartbeat_interval": 0.2}
+    settings: dict[str, Any] = {
+        "listen": "127.0.0.1:0",
+        "heartbeat_interval": 0.2,
+        "sim_accounts": OTHER_ACCOUNTS,
+    }
     config = GatewayConfig(db_path=str(db_path), **(settings | overrides))
     server = GatewayServer(config)
     port = await server.start()

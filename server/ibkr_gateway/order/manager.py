@@ -223,6 +223,14 @@ class OrderManager(BrokerUpdates):
             client_order_id=spec.client_order_id or f"gw-{uuid.uuid4().hex}",
         )
 
+    def _account_violations(self, account: str) -> list[FieldViolation]:
+        """An account the broker login does not manage is refused before anything is
+        stored; the managed ones are not listed, since callers may not see them all."""
+        broker = self.broker
+        if broker is None or not account or account in broker.managed_accounts():
+            return []
+        return [FieldViolation("account", f"{account!r} is not an account this gateway manages")]
+
     def _open_orders(self, account: str) -> int:
         return self._open_by_account[account]
 
@@ -248,6 +256,7 @@ class OrderManager(BrokerUpdates):
         violations = validate_spec(spec)
         if spec.good_till is not None and spec.good_till <= self._clock():
             violations.append(FieldViolation("good_till_time", "must be in the future"))
+        violations += self._account_violations(spec.account)
         if violations:
             raise InvalidArgument(violations)
         fingerprint = request_fingerprint("order", spec)
@@ -277,7 +286,10 @@ class OrderManager(BrokerUpdates):
         caller: str = "local",
     ) -> tuple[Order, Order, Order]:
         parent = self.with_defaults(parent)
-        violations = [replace(v, field=f"parent.{v.field}") for v in validate_spec(parent)]
+        violations = [
+            replace(v, field=f"parent.{v.field}")
+            for v in validate_spec(parent) + self._account_violations(parent.account)
+        ]
         if not violations:
             violations = validate_bracket(
                 parent, take_profit_price, stop_loss_price, stop_loss_limit

@@ -46,6 +46,9 @@ class GatewayConfig:
     ib: IBGatewayConfig = field(default_factory=IBGatewayConfig)
     db_path: str = "gateway.db"
     default_account: str = "DU123456"
+    # Accounts the simulated broker manages besides default_account (backend sim); on the
+    # ib backend the managed accounts are those of the IB login.
+    sim_accounts: tuple[str, ...] = ()
     heartbeat_interval: float = 5.0
     stream_buffer: int = 10_000
     commission_timeout: float = 5.0
@@ -77,7 +80,11 @@ class GatewayServer:
         )
         self.store = SqliteOrderStore(config.db_path)
         self.bus = EventBus(config.stream_buffer)
-        self.sim_broker = SimBroker() if config.backend == "sim" else None
+        self.sim_broker = (
+            SimBroker(accounts={config.default_account, *config.sim_accounts})
+            if config.backend == "sim"
+            else None
+        )
         risk = None
         if config.risk_file:
             risk = RiskEngine(RiskConfig.load(config.risk_file), self._reference_price)
@@ -167,6 +174,13 @@ class GatewayServer:
                 f"cannot listen on {self.config.listen}: address in use or not available"
             )
         await self.server.start()
+        if self.config.default_account not in self.broker.managed_accounts():
+            log.warning(
+                "the default account %s is not managed by the %s login: orders that name "
+                "no account will be refused (set --account)",
+                self.config.default_account,
+                self.config.backend,
+            )
         if self.config.metrics_listen:
             self.metrics_port = self.metrics.serve(self.config.metrics_listen)
         for service in ("", GATEWAY_SERVICE, SIMULATOR_SERVICE):
