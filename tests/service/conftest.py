@@ -180,5 +180,17 @@ def error_details(error: grpc.aio.AioRpcError) -> tuple[str, dict[str, str]]:
     return reason, fields
 
 
+def error_metadata(error: grpc.aio.AioRpcError) -> dict[str, str]:
+    """ErrorInfo.metadata of a failed call."""
+    status = rpc_status.from_call(error)
+    assert status is not None, "the error carries no google.rpc.Status details"
+    for detail in status.details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            return dict(info.metadata)
+    raise AssertionError("the error carries no ErrorInfo")
+
+
 def count(n: int) -> Callable[[list[events_pb2.OrderEvent]], bool]:
     return lambda events: len(events) >= n

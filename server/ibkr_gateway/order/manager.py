@@ -303,7 +303,6 @@ class OrderManager(BrokerUpdates):
         if existing is not None:
             first = await self._replay(existing, fingerprint)
             return first, *self._bracket_children(first)
-        self.guard.check_new(parent, caller, self._open_orders(parent.account), added=3)
         tp_spec = replace(
             parent,
             client_order_id=f"{parent.client_order_id}.tp",
@@ -321,6 +320,14 @@ class OrderManager(BrokerUpdates):
             limit_price=stop_loss_limit,
             stop_price=stop_loss_price,
             time_in_force=child_tif,
+        )
+        # The children are held to the same limits as the parent: either may trade.
+        self.guard.check_new(
+            parent,
+            caller,
+            self._open_orders(parent.account),
+            added=3,
+            linked=(tp_spec, sl_spec),
         )
         for child in (tp_spec, sl_spec):
             if self.find(child.account, child.client_order_id) is not None:

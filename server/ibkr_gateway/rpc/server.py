@@ -20,7 +20,7 @@ from ibkr_gateway.observability.metrics import GatewayMetrics
 from ibkr_gateway.order.manager import OrderManager
 from ibkr_gateway.order.models import Contract
 from ibkr_gateway.risk.engine import RiskEngine
-from ibkr_gateway.risk.limits import RiskConfig
+from ibkr_gateway.risk.limits import RiskConfig, RiskFileError
 from ibkr_gateway.rpc.audit import AuditTrail
 from ibkr_gateway.rpc.auth import AuthInterceptor
 from ibkr_gateway.rpc.errors import ErrorMappingInterceptor
@@ -78,6 +78,13 @@ class GatewayServer:
             tls=config.tls is not None,
             insecure=config.insecure,
         )
+        limits = RiskConfig.load(config.risk_file) if config.risk_file else None
+        if limits is not None and config.backend != "sim" and limits.has_price_collar:
+            # Without reference prices the collar would refuse every priced order.
+            raise RiskFileError(
+                f"{config.risk_file}: price_collar_percent needs a reference price, which "
+                f"only the sim backend has; remove it for --backend {config.backend}"
+            )
         self.store = SqliteOrderStore(config.db_path)
         self.bus = EventBus(config.stream_buffer)
         self.sim_broker = (
@@ -85,9 +92,7 @@ class GatewayServer:
             if config.backend == "sim"
             else None
         )
-        risk = None
-        if config.risk_file:
-            risk = RiskEngine(RiskConfig.load(config.risk_file), self._reference_price)
+        risk = RiskEngine(limits, self._reference_price) if limits is not None else None
         self.manager = OrderManager(
             self.bus, self.store, default_account=config.default_account, risk=risk
         )
