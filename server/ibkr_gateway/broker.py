@@ -111,6 +111,11 @@ class BrokerPort(Protocol):
         """The next broker order id, reserved before the order is journaled."""
         ...
 
+    def managed_accounts(self) -> frozenset[str]:
+        """The accounts orders may go to: those of the broker login (the last ones it
+        reported while disconnected)."""
+        ...
+
     async def start(self, working: Sequence[Order], max_order_id: int) -> None:
         """Connects and re-attaches to the orders the store says are still working."""
         ...

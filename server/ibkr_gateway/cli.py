@@ -103,6 +103,14 @@ def main() -> None:
     help="Account used when a request leaves it empty.",
 )
 @click.option(
+    "--sim-account",
+    "sim_accounts",
+    multiple=True,
+    help="Another account the simulated broker manages, besides --account (backend sim; "
+    "repeatable). Orders for accounts the broker does not manage are refused; on the ib "
+    "backend those are the accounts of the IB login.",
+)
+@click.option(
     "--heartbeat-interval",
     type=click.FloatRange(0.1, 3600),
     default=DEFAULTS.heartbeat_interval,

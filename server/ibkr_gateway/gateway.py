@@ -67,6 +67,8 @@ class IBGateway:
         self.pacer = Pacer(config.max_messages_per_second)
         self.state = ConnectionState.DISCONNECTED
         self.account = config.account_id
+        # The login's accounts as of the last connection: orders naming another are refused.
+        self._managed_accounts: frozenset[str] = frozenset()
         self.reconnects = 0
         self._listener: BrokerListener | None = None
         self._stopping = False
@@ -101,6 +103,9 @@ class IBGateway:
         order_id = int(self.ib.client.getReqId())
         self._highest_order_id = max(self._highest_order_id, order_id)
         return order_id
+
+    def managed_accounts(self) -> frozenset[str]:
+        return self._managed_accounts
 
     async def start(self, working: Sequence[Order], max_order_id: int) -> None:
         self._stopping = False
@@ -201,6 +206,7 @@ class IBGateway:
             )
         self.account = cfg.account_id or (accounts[0] if accounts else "")
         self.ib.client.updateReqId(self._highest_order_id + 1)  # type: ignore[no-untyped-call]
+        self._managed_accounts = frozenset(accounts)
         self._set_state(ConnectionState.CONNECTED)
         self.pacer.resume()
         log.info(

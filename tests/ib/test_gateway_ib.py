@@ -89,6 +89,18 @@ async def get(gw: IbGateway, order_id: str) -> orders_pb2.Order:
     return (await gw.stub.GetOrder(gateway_pb2.GetOrderRequest(order_id=order_id))).order
 
 
+async def test_only_accounts_of_the_ib_login_take_orders(gw: IbGateway, sim: TwsSimulator) -> None:
+    assert gw.ib.managed_accounts() == {"DU123456"}
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await submit(gw, limit_spec("ib-stranger", "50", account="DU999"))
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert list(error_details(caught.value)[1]) == ["order.account"]
+    assert gw.server.store.last_sequence == 0
+    assert sim.exchange.orders == {}
+    order = await submit(gw, limit_spec("ib-managed", "50", account="DU123456"))
+    await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_SUBMITTED))
+
+
 async def test_market_order_fills_with_its_commission(gw: IbGateway) -> None:
     order = await submit(gw, order_spec("ib-mkt", quantity="100"))
     assert order.status == S.ORDER_STATUS_PENDING_SUBMIT

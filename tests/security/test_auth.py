@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import AsyncIterator
+import secrets
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_status import rpc_status
 from ibkr.gateway.v1 import (
     gateway_pb2,
     gateway_pb2_grpc,
@@ -29,6 +31,7 @@ TOKENS = {
     "trader": "trader-token-0123456789",
     "other": "other-token-0123456789a",
     "admin": "admin-token-0123456789a",
+    "desk": "desk-token-0123456789ab",
 }
 AUTH_FILE = f"""
 [[tokens]]
@@ -54,6 +57,12 @@ name = "admin"
 token = "{TOKENS["admin"]}"
 scopes = ["admin"]
 accounts = ["*"]
+
+[[tokens]]
+name = "desk"
+token = "{TOKENS["desk"]}"
+scopes = ["admin"]
+accounts = ["DU1"]
 """
 
 
@@ -82,6 +91,7 @@ async def caller(tmp_path: Path) -> AsyncIterator[Caller]:
             db_path=str(tmp_path / "auth.db"),
             auth_file=str(auth_file),
             heartbeat_interval=0.2,
+            sim_accounts=("DU1", "DU2"),
         )
     )
     port = await server.start()
@@ -134,14 +144,54 @@ async def test_scopes_and_accounts_are_enforced(caller: Caller) -> None:
     get_theirs = caller.stub.GetOrder(
         gateway_pb2.GetOrderRequest(order_id=theirs.order_id), metadata=auth("trader")
     )
-    assert (await _code(get_theirs))[0] == grpc.StatusCode.PERMISSION_DENIED
+    assert (await _code(get_theirs))[0] == grpc.StatusCode.NOT_FOUND
     cancel_mine = caller.stub.CancelOrder(
         gateway_pb2.CancelOrderRequest(order_id=mine.order_id), metadata=auth("other")
     )
-    assert (await _code(cancel_mine))[0] == grpc.StatusCode.PERMISSION_DENIED
+    assert (await _code(cancel_mine))[0] == grpc.StatusCode.NOT_FOUND
     await caller.stub.CancelOrder(
         gateway_pb2.CancelOrderRequest(order_id=mine.order_id), metadata=auth("trader")
     )
+
+
+async def _status_text(call: Any, order_id: str) -> str:
+    """The whole status of a failed call (code, message, every detail), the id masked."""
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await call
+    status = rpc_status.from_call(caught.value)
+    assert status is not None
+    return str(status).replace(order_id, "<id>")
+
+
+async def test_another_accounts_order_is_exactly_like_a_missing_one(caller: Caller) -> None:
+    theirs = (await caller.submit("other", "o-nf", "DU2")).order_id
+    missing = secrets.token_hex(16)
+    calls: list[Callable[[str], Any]] = [
+        lambda i: caller.stub.GetOrder(
+            gateway_pb2.GetOrderRequest(order_id=i), metadata=auth("trader")
+        ),
+        lambda i: caller.stub.CancelOrder(
+            gateway_pb2.CancelOrderRequest(order_id=i), metadata=auth("trader")
+        ),
+        lambda i: caller.stub.ModifyOrder(
+            gateway_pb2.ModifyOrderRequest(order_id=i, quantity="5"), metadata=auth("trader")
+        ),
+        # An admin token limited to DU1 is bound by its accounts on the simulator too.
+        lambda i: caller.sim.FillOrder(
+            simulator_pb2.FillOrderRequest(order_id=i), metadata=auth("desk")
+        ),
+    ]
+    for call in calls:
+        answer = await _status_text(call(theirs), theirs)
+        assert answer == await _status_text(call(missing), missing)
+        assert "NOT_FOUND" in answer
+        assert "DU2" not in answer
+    # The order was untouched, and its own account still sees it.
+    got = await caller.stub.GetOrder(
+        gateway_pb2.GetOrderRequest(order_id=theirs), metadata=auth("other")
+    )
+    assert (got.order.spec.quantity, got.order.filled_quantity) == ("100", "0")
+    assert got.order.status != orders_pb2.ORDER_STATUS_CANCELLED
 
 
 async def test_lists_and_streams_show_only_permitted_accounts(caller: Caller) -> None:
@@ -284,3 +334,37 @@ async def test_unauthenticated_mutating_calls_are_audited(caller: Caller) -> Non
     assert [(r.principal, r.method.rsplit("/", 1)[1], r.status) for r in trail.records] == [
         ("unauthenticated", "SubmitOrder", "UNAUTHENTICATED")
     ]
+
+
+async def test_simulator_calls_that_reach_every_account_need_an_all_accounts_token(
+    caller: Caller,
+) -> None:
+    calls: dict[str, Callable[[str], Any]] = {
+        "SetPrice": lambda who: caller.sim.SetPrice(
+            simulator_pb2.SetPriceRequest(symbol="AAPL", price="100"), metadata=auth(who)
+        ),
+        "RejectNextOrder": lambda who: caller.sim.RejectNextOrder(
+            simulator_pb2.RejectNextOrderRequest(), metadata=auth(who)
+        ),
+        "EndTradingDay": lambda who: caller.sim.EndTradingDay(
+            simulator_pb2.EndTradingDayRequest(), metadata=auth(who)
+        ),
+        "ResetSimulator": lambda who: caller.sim.ResetSimulator(
+            simulator_pb2.ResetSimulatorRequest(), metadata=auth(who)
+        ),
+    }
+    theirs = await caller.submit("other", "o-day", "DU2")
+    for name, call in calls.items():
+        assert await _code(call("desk")) == (
+            grpc.StatusCode.PERMISSION_DENIED,
+            "ALL_ACCOUNTS_REQUIRED",
+        ), name
+    got = await caller.stub.GetOrder(
+        gateway_pb2.GetOrderRequest(order_id=theirs.order_id), metadata=auth("other")
+    )
+    assert got.order.status not in (
+        orders_pb2.ORDER_STATUS_CANCELLED,
+        orders_pb2.ORDER_STATUS_PENDING_CANCEL,
+    )
+    for call in calls.values():
+        await call("admin")

@@ -12,9 +12,11 @@ import pytest
 from ibkr.gateway.v1 import gateway_pb2, orders_pb2
 
 from ibkr_gateway.risk.limits import RiskConfig, RiskFileError
+from ibkr_gateway.rpc.server import GatewayConfig, GatewayServer
 from tests.service.conftest import (
     Gateway,
     error_details,
+    error_metadata,
     limit_spec,
     order_spec,
     reaches,
@@ -66,6 +68,16 @@ async def refused(gw: Gateway, spec: orders_pb2.OrderSpec) -> tuple[grpc.StatusC
         (limit_spec("n", "99", quantity="600"), "RISK_MAX_NOTIONAL"),  # 600 x 100 > 50,000
         (limit_spec("c-lo", "89"), "RISK_PRICE_COLLAR"),  # 11% under the reference 100
         (limit_spec("c-hi", "111"), "RISK_PRICE_COLLAR"),
+        # A trailing stop 11 away from the reference 100 stops 11% from it.
+        (
+            order_spec(
+                "trail",
+                side=S.SIDE_SELL,
+                order_type=S.ORDER_TYPE_TRAILING_STOP,
+                trailing_amount="11",
+            ),
+            "RISK_PRICE_COLLAR",
+        ),
         (limit_spec("sym", "99", symbol="AAPL", account="DU2"), "RISK_SYMBOL_NOT_ALLOWED"),
         (limit_spec("q2", "99", symbol="MSFT", account="DU2", quantity="6"), "RISK_MAX_QUANTITY"),
     ],
@@ -77,6 +89,89 @@ async def test_orders_over_a_limit_are_refused_and_never_stored(
     assert gw.server.store.last_sequence == 0
     assert gw.server.sim_broker is not None
     assert gw.server.sim_broker.exchange.orders == {}
+
+
+@pytest.mark.parametrize(
+    ("at_limit", "past_limit", "reason"),
+    [
+        # DU2: at most 5 MSFT.
+        (
+            limit_spec("q-at", "99", symbol="MSFT", account="DU2", quantity="5"),
+            limit_spec("q-past", "99", symbol="MSFT", account="DU2", quantity="5.00000001"),
+            "RISK_MAX_QUANTITY",
+        ),
+        # At most 50,000 of notional, at the reference price 100.
+        (
+            limit_spec("n-at", "100", quantity="500"),
+            limit_spec("n-past", "100", quantity="500.00000001"),
+            "RISK_MAX_NOTIONAL",
+        ),
+        # ...or at the order's own price where it may trade higher.
+        (
+            limit_spec("p-at", "100", quantity="500"),
+            limit_spec("p-past", "100.01", quantity="500"),
+            "RISK_MAX_NOTIONAL",
+        ),
+    ],
+)
+async def test_limits_hold_exactly_at_the_boundary(
+    gw: Gateway, at_limit: orders_pb2.OrderSpec, past_limit: orders_pb2.OrderSpec, reason: str
+) -> None:
+    assert await refused(gw, past_limit) == (grpc.StatusCode.FAILED_PRECONDITION, reason)
+    assert gw.server.store.last_sequence == 0
+    accepted = await submit(gw, at_limit)
+    assert accepted.status == S.ORDER_STATUS_PENDING_SUBMIT
+
+
+async def test_a_stock_multiplier_other_than_one_is_invalid(gw: Gateway) -> None:
+    # 600 x 100 is over the notional limit; a multiplier of 0.01 would have hidden it.
+    spec = limit_spec("tiny-mult", "99", quantity="600")
+    spec.contract.multiplier = "0.01"
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await submit(gw, spec)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert error_details(caught.value)[1] == {
+        "order.contract.multiplier": "must be empty or 1 for STK"
+    }
+    spec.contract.multiplier = "1"
+    assert await refused(gw, spec) == (grpc.StatusCode.FAILED_PRECONDITION, "RISK_MAX_NOTIONAL")
+    assert gw.server.store.last_sequence == 0
+
+
+def bracket(
+    coid: str, entry: str, take_profit: str, stop_loss: str, stop_limit: str = "", **kw: str
+) -> gateway_pb2.SubmitBracketOrderRequest:
+    return gateway_pb2.SubmitBracketOrderRequest(
+        parent=limit_spec(coid, entry, **kw),
+        take_profit_limit_price=take_profit,
+        stop_loss_stop_price=stop_loss,
+        stop_loss_limit_price=stop_limit,
+    )
+
+
+@pytest.mark.parametrize(
+    ("request_", "reason", "leg"),
+    [
+        (bracket("b-tp", "100", "111", "95"), "RISK_PRICE_COLLAR", "b-tp.tp"),
+        (bracket("b-sl", "100", "105", "89"), "RISK_PRICE_COLLAR", "b-sl.sl"),
+        (bracket("b-sll", "100", "105", "95", "89"), "RISK_PRICE_COLLAR", "b-sll.sl"),
+        # 490 x 100 is within 50,000 for the entry; the take-profit sells at 109.
+        (bracket("b-n", "100", "109", "95", quantity="490"), "RISK_MAX_NOTIONAL", "b-n.tp"),
+    ],
+)
+async def test_bracket_children_are_held_to_the_limits(
+    gw: Gateway, request_: gateway_pb2.SubmitBracketOrderRequest, reason: str, leg: str
+) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await gw.stub.SubmitBracketOrder(request_)
+    assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert error_details(caught.value)[0] == reason
+    assert error_metadata(caught.value)["client_order_id"] == leg
+    assert gw.server.store.last_sequence == 0
+    assert gw.server.sim_broker is not None
+    assert gw.server.sim_broker.exchange.orders == {}
+    within = await gw.stub.SubmitBracketOrder(bracket("b-ok", "100", "110", "90", quantity="450"))
+    assert within.parent.status == S.ORDER_STATUS_PENDING_SUBMIT
 
 
 async def test_security_type_and_open_order_limits(gw: Gateway) -> None:
@@ -145,6 +240,15 @@ async def test_kill_switch_cancels_everything_and_blocks_until_released(tmp_path
         await submit(restarted, order_spec("ks-4"))
     finally:
         await stop_gateway(restarted)
+
+
+def test_a_price_collar_stops_the_start_on_the_ib_backend(tmp_path: Path) -> None:
+    risk = tmp_path / "collar.toml"
+    risk.write_text('[accounts.DU1]\nprice_collar_percent = "5"\n')
+    db = tmp_path / "ib.db"
+    with pytest.raises(RiskFileError, match="price_collar_percent needs a reference price"):
+        GatewayServer(GatewayConfig(backend="ib", db_path=str(db), risk_file=str(risk)))
+    assert not db.exists()
 
 
 @pytest.mark.parametrize(

@@ -76,8 +76,16 @@ async def submit(gw: Gateway, spec: orders_pb2.OrderSpec) -> orders_pb2.Order:
     return response.order
 
 
+# The simulated broker's accounts besides the default DU123456.
+OTHER_ACCOUNTS = ("DU2", "DU3")
+
+
 async def start_gateway(db_path: Path, **overrides: Any) -> Gateway:
-    settings: dict[str, Any] = {"listen": "127.0.0.1:0", "heartbeat_interval": 0.2}
+    settings: dict[str, Any] = {
+        "listen": "127.0.0.1:0",
+        "heartbeat_interval": 0.2,
+        "sim_accounts": OTHER_ACCOUNTS,
+    }
     config = GatewayConfig(db_path=str(db_path), **(settings | overrides))
     server = GatewayServer(config)
     port = await server.start()
@@ -170,6 +178,18 @@ def error_details(error: grpc.aio.AioRpcError) -> tuple[str, dict[str, str]]:
             detail.Unpack(bad)
             fields.update({v.field: v.description for v in bad.field_violations})
     return reason, fields
+
+
+def error_metadata(error: grpc.aio.AioRpcError) -> dict[str, str]:
+    """ErrorInfo.metadata of a failed call."""
+    status = rpc_status.from_call(error)
+    assert status is not None, "the error carries no google.rpc.Status details"
+    for detail in status.details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            return dict(info.metadata)
+    raise AssertionError("the error carries no ErrorInfo")
 
 
 def count(n: int) -> Callable[[list[events_pb2.OrderEvent]], bool]:

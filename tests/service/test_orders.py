@@ -111,8 +111,8 @@ async def test_same_id_with_another_spec_is_already_exists(gw: Gateway) -> None:
 
 
 async def test_same_id_in_another_account_is_another_order(gw: Gateway) -> None:
-    a = await submit(gw, limit_spec("shared", account="DU111"))
-    b = await submit(gw, limit_spec("shared", account="DU222"))
+    a = await submit(gw, limit_spec("shared", account="DU2"))
+    b = await submit(gw, limit_spec("shared", account="DU3"))
     assert a.order_id != b.order_id
 
 
@@ -288,7 +288,7 @@ async def test_end_of_day_expires_day_orders_only(gw: Gateway) -> None:
 
 async def test_cancel_all_orders(gw: Gateway) -> None:
     orders = [await submit(gw, limit_spec(f"all-{i}")) for i in range(3)]
-    other = await submit(gw, limit_spec("other", account="DU999"))
+    other = await submit(gw, limit_spec("other", account="DU2"))
     response = await gw.stub.CancelAllOrders(gateway_pb2.CancelAllOrdersRequest(account="DU123456"))
     assert {o.order_id for o in response.orders} == {o.order_id for o in orders}
     await read_events(

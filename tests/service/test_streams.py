@@ -102,7 +102,7 @@ async def test_many_concurrent_subscribers_see_the_same_sequence(gw: Gateway) ->
 
 async def test_idle_stream_heartbeats_with_the_last_sequence(gw: Gateway) -> None:
     await _fill_orders(gw, 1, "mine")
-    await submit(gw, limit_spec("theirs", account="DU777"))
+    await submit(gw, limit_spec("theirs", account="DU2"))
     head = await _head(gw)
     call = gw.stub.StreamOrderEvents(
         gateway_pb2.StreamOrderEventsRequest(

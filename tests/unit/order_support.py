@@ -106,7 +106,7 @@ class Desk:
             clock=lambda: T0,
         )
         self.exchange = SimulatedExchange(clock=lambda: T0, session_tag="R")
-        self.broker = SimBroker(self.exchange)
+        self.broker = SimBroker(self.exchange, accounts=[ACCOUNT])
         self.integration = OrderGatewayIntegration(self.broker, self.manager)
         self.integration.initialize()
 

@@ -20,6 +20,7 @@ from ibkr_gateway.order.models import (
 from ibkr_gateway.order.validation import (
     MAX_PRICE,
     MAX_QUANTITY,
+    MULTIPLIED_TYPES,
     check_amount,
     decimal_places,
     validate_bracket,
@@ -285,6 +286,47 @@ def test_bad_prices(spec: OrderSpec, expected: set[str]) -> None:
 )
 def test_bad_field_is_named(spec: OrderSpec, field: str) -> None:
     assert fields(validate_spec(spec)) == {field}
+
+
+# -- multipliers -----------------------------------------------------------------------
+
+
+def _with_multiplier(sec_type: SecurityType, multiplier: str | None) -> OrderSpec:
+    value = None if multiplier is None else D(multiplier)
+    return make_spec(contract=Contract(symbol="X", sec_type=sec_type, multiplier=value))
+
+
+UNIT_TYPES = [t for t in SecurityType if t not in MULTIPLIED_TYPES]
+
+
+@pytest.mark.parametrize("sec_type", UNIT_TYPES)
+@pytest.mark.parametrize("multiplier", [None, "1", "1.00"])
+def test_one_unit_types_take_an_empty_or_unit_multiplier(
+    sec_type: SecurityType, multiplier: str | None
+) -> None:
+    assert validate_spec(_with_multiplier(sec_type, multiplier)) == []
+
+
+@pytest.mark.parametrize("sec_type", UNIT_TYPES)
+@pytest.mark.parametrize("multiplier", ["0.01", "0.99999999", "2", "100"])
+def test_one_unit_types_refuse_any_other_multiplier(
+    sec_type: SecurityType, multiplier: str
+) -> None:
+    # A stock with multiplier 0.01 would count a hundredth of its notional.
+    assert validate_spec(_with_multiplier(sec_type, multiplier)) == [
+        FieldViolation("contract.multiplier", f"must be empty or 1 for {sec_type.value}")
+    ]
+
+
+@pytest.mark.parametrize("sec_type", [t for t in SecurityType if t in MULTIPLIED_TYPES])
+def test_derivatives_take_a_multiplier_of_at_least_one(sec_type: SecurityType) -> None:
+    for fine in (None, "1", "50", "100", "1000.5"):
+        assert validate_spec(_with_multiplier(sec_type, fine)) == []
+    for shrinking in ("0.5", "0.00000001"):
+        assert validate_spec(_with_multiplier(sec_type, shrinking)) == [
+            FieldViolation("contract.multiplier", f"must be at least 1 for {sec_type.value}")
+        ]
+    assert fields(validate_spec(_with_multiplier(sec_type, "0"))) == {"contract.multiplier"}
 
 
 def test_empty_symbol_says_required() -> None:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import itertools
 import logging
-import os
+import secrets
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -47,7 +46,7 @@ from ibkr_gateway.order.status import (
 )
 from ibkr_gateway.order.validation import validate_bracket, validate_spec
 from ibkr_gateway.risk.engine import RiskEngine
-from ibkr_gateway.risk.guard import KillSwitchState, OrderGuard
+from ibkr_gateway.risk.guard import OrderGuard
 from ibkr_gateway.store.base import OrderStore
 
 log = logging.getLogger(__name__)
@@ -59,15 +58,23 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class _OrderIds:
-    """Random per process, then a counter: unique across restarts, cheap to make."""
+ORDER_ID_BYTES = 16
 
-    def __init__(self) -> None:
-        self._prefix = os.urandom(8).hex()
-        self._counter = itertools.count(1)
 
-    def __call__(self) -> str:
-        return f"{self._prefix}{next(self._counter):08x}"
+def random_order_id() -> str:
+    """128 random bits: one order id tells nothing about any other, so ids cannot be
+    enumerated; a collision is as likely as guessing a 128-bit key."""
+    return secrets.token_hex(ORDER_ID_BYTES)
+
+
+def order_not_found(order_id: str) -> NotFound:
+    """The one answer for an id that names no order the caller may see: an order of
+    another account must be indistinguishable from one that does not exist."""
+    return NotFound(
+        f"order {order_id!r} not found",
+        reason="ORDER_NOT_FOUND",
+        metadata={"order_id": order_id},
+    )
 
 
 class OrderManager(BrokerUpdates):
@@ -85,7 +92,7 @@ class OrderManager(BrokerUpdates):
         self.store = store
         self.default_account = default_account
         self._clock = clock
-        self._new_order_id = new_order_id or _OrderIds()
+        self._new_order_id = new_order_id or random_order_id
         self.broker: BrokerPort | None = None
         self.guard = OrderGuard(store, risk)
         # Every non-final order, plus final ones until their last change is durable.
@@ -224,11 +231,7 @@ class OrderManager(BrokerUpdates):
     def get(self, order_id: str) -> Order:
         order = self._orders.get(order_id) or self.store.get_order(order_id)
         if order is None or not self._created(order_id):
-            raise NotFound(
-                f"order {order_id!r} not found",
-                reason="ORDER_NOT_FOUND",
-                metadata={"order_id": order_id},
-            )
+            raise order_not_found(order_id)
         return order
 
     def find(self, account: str, client_order_id: str) -> Order | None:
@@ -286,30 +289,54 @@ class OrderManager(BrokerUpdates):
             client_order_id=spec.client_order_id or f"gw-{uuid.uuid4().hex}",
         )
 
+    def _account_violations(self, account: str) -> list[FieldViolation]:
+        """An account the broker login does not manage is refused before anything is
+        stored; the managed ones are not listed, since callers may not see them all."""
+        broker = self.broker
+        if broker is None or not account or account in broker.managed_accounts():
+            return []
+        return [FieldViolation("account", f"{account!r} is not an account this gateway manages")]
+
     def _open_orders(self, account: str) -> int:
         return self._open_by_account[account]
 
     async def set_kill_switch(
-        self, engaged: bool, reason: str, set_by: str
-    ) -> tuple[KillSwitchState, list[Order]]:
-        """Engaging halts new orders at once, then cancels every working one at the
-        broker, also while the store cannot write: the state and the cancels are then
-        recorded as soon as it can."""
-        saved = self.guard.set_kill_switch(engaged, reason, set_by, self._clock())
-        cancelled = await self._cancel_all(account="", urgent=True) if engaged else []
+        self,
+        engaged: bool,
+        reason: str,
+        set_by: str,
+        accounts: Collection[str] | None = None,
+    ) -> list[Order]:
+        """Engaging halts new orders at once, then cancels the working ones at the
+        broker: every account's for the gateway-wide switch (accounts None), else only
+        those of `accounts`, each halted on its own. It works while the store cannot
+        write: the state and the cancels are then recorded as soon as it can. Returns
+        the orders a cancel was requested for."""
+        now = self._clock()
+        cancelled: list[Order] = []
+        if accounts is None:
+            saved = self.guard.set_kill_switch(engaged, reason, set_by, now)
+            if engaged:
+                cancelled = await self._cancel_all("", urgent=True)
+        else:
+            saved = self.guard.set_account_halts(accounts, engaged, reason, set_by, now)
+            if engaged:
+                for account in sorted(accounts):
+                    cancelled += await self._cancel_all(account, urgent=True)
         if not await self.store.wait_durable(saved):
             log.critical(
                 "kill switch %s but not yet recorded: the order store cannot write (%s)",
                 "engaged" if engaged else "released",
                 self.store.failure,
             )
-        return self.guard.kill_switch, cancelled
+        return cancelled
 
     async def submit(self, spec: OrderSpec, *, caller: str = "local") -> Order:
         spec = self.with_defaults(spec)
         violations = validate_spec(spec)
         if spec.good_till is not None and spec.good_till <= self._clock():
             violations.append(FieldViolation("good_till_time", "must be in the future"))
+        violations += self._account_violations(spec.account)
         if violations:
             raise InvalidArgument(violations)
         fingerprint = request_fingerprint("order", spec)
@@ -337,7 +364,10 @@ class OrderManager(BrokerUpdates):
         caller: str = "local",
     ) -> tuple[Order, Order, Order]:
         parent = self.with_defaults(parent)
-        violations = [replace(v, field=f"parent.{v.field}") for v in validate_spec(parent)]
+        violations = [
+            replace(v, field=f"parent.{v.field}")
+            for v in validate_spec(parent) + self._account_violations(parent.account)
+        ]
         if not violations:
             violations = validate_bracket(
                 parent, take_profit_price, stop_loss_price, stop_loss_limit
@@ -352,7 +382,6 @@ class OrderManager(BrokerUpdates):
             first = await self._replay(existing, fingerprint)
             return first, *self._bracket_children(first)
         self._require_store()
-        self.guard.check_new(parent, caller, self._open_orders(parent.account), added=3)
         tp_spec = replace(
             parent,
             client_order_id=f"{parent.client_order_id}.tp",
@@ -370,6 +399,14 @@ class OrderManager(BrokerUpdates):
             limit_price=stop_loss_limit,
             stop_price=stop_loss_price,
             time_in_force=child_tif,
+        )
+        # The children are held to the same limits as the parent: either may trade.
+        self.guard.check_new(
+            parent,
+            caller,
+            self._open_orders(parent.account),
+            added=3,
+            linked=(tp_spec, sl_spec),
         )
         for child in (tp_spec, sl_spec):
             if self.find(child.account, child.client_order_id) is not None:
@@ -468,7 +505,7 @@ class OrderManager(BrokerUpdates):
         current = [self.get(o.order_id) for o in orders]
         if any(o.status is not OrderStatus.PENDING_SUBMIT for o in current):
             return current
-        if self.guard.kill_switch.engaged:
+        if any(self.guard.halted(o.spec.account) for o in current):
             # Engaged while the creation was being committed: it must not reach the broker.
             reason = "cancelled before reaching the broker: the kill switch was engaged"
             await self._cancel_unsent([(o, reason) for o in current])

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Final
 
 from ibkr_gateway.errors import FieldViolation
-from ibkr_gateway.order.models import OrderSpec, OrderType, Side, TimeInForce
+from ibkr_gateway.order.models import OrderSpec, OrderType, SecurityType, Side, TimeInForce
 
 MAX_QUANTITY: Final = Decimal("100000000")
 MAX_PRICE: Final = Decimal("100000000")
@@ -19,6 +19,12 @@ SYMBOL_RE: Final = re.compile(r"^[A-Za-z0-9 ._/&\-]{1,32}$")
 EXCHANGE_RE: Final = re.compile(r"^[A-Za-z0-9._\-]{1,32}$")
 CURRENCY_RE: Final = re.compile(r"^[A-Z]{3}$")
 SHORT_TEXT_MAX: Final = 64
+
+# Security types whose contracts carry a multiplier (units of the underlying per
+# contract). Every other type trades one unit per unit of quantity.
+MULTIPLIED_TYPES: Final = frozenset(
+    {SecurityType.OPTION, SecurityType.FUTURE, SecurityType.FUTURE_OPTION}
+)
 
 
 def decimal_places(value: Decimal) -> int:
@@ -107,7 +113,20 @@ def _validate_contract(spec: OrderSpec) -> list[FieldViolation]:
     if c.strike is not None:
         out.extend(check_amount("contract.strike", c.strike, MAX_PRICE))
     if c.multiplier is not None:
-        out.extend(check_amount("contract.multiplier", c.multiplier, MAX_QUANTITY))
+        out.extend(_check_multiplier(c.sec_type, c.multiplier))
+    return out
+
+
+def _check_multiplier(sec_type: SecurityType, multiplier: Decimal) -> list[FieldViolation]:
+    """The notional limit multiplies by it: a caller-chosen fraction would shrink it."""
+    field = "contract.multiplier"
+    if sec_type not in MULTIPLIED_TYPES:
+        if multiplier != 1:
+            return [FieldViolation(field, f"must be empty or 1 for {sec_type.value}")]
+        return []
+    out = check_amount(field, multiplier, MAX_QUANTITY)
+    if not out and multiplier < 1:
+        out.append(FieldViolation(field, f"must be at least 1 for {sec_type.value}"))
     return out
 
 

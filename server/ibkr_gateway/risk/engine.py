@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import collections
+import functools
 import time
 from collections.abc import Callable
 from decimal import Decimal
 
 from ibkr_gateway.errors import FailedPrecondition, ResourceExhausted
-from ibkr_gateway.order.models import Contract, OrderSpec
+from ibkr_gateway.order.models import Contract, OrderSpec, OrderType, Side
+from ibkr_gateway.order.validation import MULTIPLIED_TYPES
 from ibkr_gateway.risk.limits import RiskConfig
 
 ReferencePrice = Callable[[Contract], Decimal | None]
 
 
 def _refuse(reason: str, message: str, **metadata: object) -> FailedPrecondition:
+    """Metadata names the limit and, through client_order_id, which order broke it (a
+    bracket has three)."""
     return FailedPrecondition(
         message, reason=reason, metadata={k: str(v) for k, v in metadata.items()}
     )
@@ -53,59 +57,112 @@ class RiskEngine:
         """Raises FailedPrecondition naming the first limit the order breaks."""
         limits = self.config.for_account(spec.account)
         symbol, sec_type = spec.contract.symbol, spec.contract.sec_type
+        refuse = functools.partial(_refuse, client_order_id=spec.client_order_id)
         if limits.allowed_symbols is not None and symbol not in limits.allowed_symbols:
-            raise _refuse(
+            raise refuse(
                 "RISK_SYMBOL_NOT_ALLOWED",
                 f"{symbol} is not allowed for {spec.account}",
                 symbol=symbol,
             )
         if limits.allowed_sec_types is not None and sec_type not in limits.allowed_sec_types:
-            raise _refuse(
+            raise refuse(
                 "RISK_SEC_TYPE_NOT_ALLOWED",
                 f"security type {sec_type.value} is not allowed for {spec.account}",
                 sec_type=sec_type.value,
             )
         if limits.max_quantity is not None and spec.quantity > limits.max_quantity:
-            raise _refuse(
+            raise refuse(
                 "RISK_MAX_QUANTITY",
                 f"quantity {spec.quantity} exceeds the limit {limits.max_quantity}",
                 limit=limits.max_quantity,
                 quantity=spec.quantity,
             )
         if limits.max_open_orders is not None and open_orders >= limits.max_open_orders:
-            raise _refuse(
+            raise refuse(
                 "RISK_MAX_OPEN_ORDERS",
                 f"{spec.account} already has {open_orders} open orders",
                 limit=limits.max_open_orders,
             )
-        reference = self.reference_price(spec.contract)
-        order_price = spec.limit_price or spec.stop_price
-        if limits.price_collar_percent is not None and reference and order_price is not None:
-            for price in (p for p in (spec.limit_price, spec.stop_price) if p is not None):
-                distance = abs(price - reference) / reference * 100
-                if distance > limits.price_collar_percent:
-                    raise _refuse(
-                        "RISK_PRICE_COLLAR",
-                        f"price {price} is {distance:.2f}% from the reference {reference}; "
-                        f"the collar is {limits.price_collar_percent}%",
-                        limit=limits.price_collar_percent,
-                        reference=reference,
-                        price=price,
-                    )
+        reference = self.reference_price(spec.contract) or None
+        prices = order_prices(spec, reference)
+        if limits.price_collar_percent is not None:
+            _check_collar(spec, limits.price_collar_percent, reference, prices)
         if limits.max_notional is not None:
-            basis = reference or order_price
-            if basis is None:
-                raise _refuse(
-                    "RISK_NO_REFERENCE_PRICE",
-                    "no reference price to check the notional limit against",
-                    symbol=symbol,
-                )
-            multiplier = spec.contract.multiplier or Decimal(1)
-            notional = spec.quantity * basis * multiplier
-            if notional > limits.max_notional:
-                raise _refuse(
-                    "RISK_MAX_NOTIONAL",
-                    f"notional {notional} exceeds the limit {limits.max_notional}",
-                    limit=limits.max_notional,
-                    notional=notional,
-                )
+            _check_notional(spec, limits.max_notional, reference, prices)
+
+
+def _check_collar(
+    spec: OrderSpec, collar: Decimal, reference: Decimal | None, prices: list[Decimal]
+) -> None:
+    if not prices and spec.order_type is not OrderType.TRAILING_STOP:
+        return
+    refuse = functools.partial(_refuse, client_order_id=spec.client_order_id)
+    if reference is None:
+        # A collar that cannot be checked must not let the order through.
+        raise refuse(
+            "RISK_NO_REFERENCE_PRICE",
+            "no reference price to check the price collar against",
+            symbol=spec.contract.symbol,
+        )
+    for price in prices:
+        distance = abs(price - reference) / reference * 100
+        if distance > collar:
+            raise refuse(
+                "RISK_PRICE_COLLAR",
+                f"price {price} is {distance:.2f}% from the reference {reference}; "
+                f"the collar is {collar}%",
+                limit=collar,
+                reference=reference,
+                price=price,
+            )
+
+
+def _check_notional(
+    spec: OrderSpec, limit: Decimal, reference: Decimal | None, prices: list[Decimal]
+) -> None:
+    refuse = functools.partial(_refuse, client_order_id=spec.client_order_id)
+    candidates = [p for p in (reference, *prices) if p is not None]
+    if not candidates:
+        raise refuse(
+            "RISK_NO_REFERENCE_PRICE",
+            "no reference price to check the notional limit against",
+            symbol=spec.contract.symbol,
+        )
+    sec_type = spec.contract.sec_type
+    multiplier = spec.contract.multiplier
+    if multiplier is None:
+        if sec_type in MULTIPLIED_TYPES:
+            # A guessed multiplier could be far below the contract's own.
+            raise refuse(
+                "RISK_NO_MULTIPLIER",
+                f"a {sec_type.value} order needs contract.multiplier to be checked "
+                "against the notional limit",
+                sec_type=sec_type.value,
+            )
+        multiplier = Decimal(1)
+    # The highest price the order may trade at: a buy limit above the market still
+    # commits its limit, a buy stop its stop.
+    notional = spec.quantity * max(candidates) * multiplier
+    if notional > limit:
+        raise refuse(
+            "RISK_MAX_NOTIONAL",
+            f"notional {notional} exceeds the limit {limit}",
+            limit=limit,
+            notional=notional,
+        )
+
+
+def order_prices(spec: OrderSpec, reference: Decimal | None) -> list[Decimal]:
+    """Every price the order names or implies: its limit and stop prices, and for a
+    trailing stop the stop its trailing distance sets off the reference price."""
+    prices = [p for p in (spec.limit_price, spec.stop_price) if p is not None]
+    if spec.order_type is OrderType.TRAILING_STOP and reference is not None:
+        if spec.trailing_amount is not None:
+            distance = spec.trailing_amount
+        elif spec.trailing_percent is not None:
+            distance = reference * spec.trailing_percent / 100
+        else:
+            distance = Decimal(0)
+        # A sell stop trails below the market, a buy stop above it.
+        prices.append(reference - distance if spec.side is Side.SELL else reference + distance)
+    return prices

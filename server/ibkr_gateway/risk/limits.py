@@ -59,6 +59,13 @@ class RiskConfig:
     accounts: Mapping[str, AccountLimits] = field(default_factory=dict)
     orders_per_second: int | None = None
 
+    @property
+    def has_price_collar(self) -> bool:
+        return any(
+            limits.price_collar_percent is not None
+            for limits in (self.defaults, *self.accounts.values())
+        )
+
     def for_account(self, account: str) -> AccountLimits:
         specific = self.accounts.get(account)
         return specific.over(self.defaults) if specific else self.defaults

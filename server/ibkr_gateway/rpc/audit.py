@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -37,6 +38,20 @@ AUDITED: Final = frozenset(
 
 # Response fields that hold the orders a call touched.
 _ORDER_FIELDS: Final = ("order", "parent", "take_profit", "stop_loss", "orders", "cancelled_orders")
+
+
+# The accounts the call being handled acts on, as its servicer found them. grpc.aio runs
+# each call in a task of its own, whose context starts without them.
+_acting_on: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar(
+    "acting_on", default=frozenset()
+)
+
+
+def acting_on(accounts: Iterable[str]) -> None:
+    """Tells the audit trail which accounts the current call acts on. Called only once the
+    caller is known to be allowed them: a record must never show a token the accounts
+    (or the orders) it could not reach."""
+    _acting_on.set(_acting_on.get() | frozenset(accounts))
 
 
 def touched_orders(response: Message) -> list[str]:
@@ -87,5 +102,6 @@ class AuditTrail:
                 request_json=_as_json(request),
                 status=code.name,
                 detail=detail,
+                accounts=_acting_on.get(),
             )
         )

@@ -21,7 +21,7 @@ from ibkr_gateway.observability.metrics import GatewayMetrics
 from ibkr_gateway.order.manager import OrderManager
 from ibkr_gateway.order.models import Contract
 from ibkr_gateway.risk.engine import RiskEngine
-from ibkr_gateway.risk.limits import RiskConfig
+from ibkr_gateway.risk.limits import RiskConfig, RiskFileError
 from ibkr_gateway.rpc.audit import AuditTrail
 from ibkr_gateway.rpc.auth import AuthInterceptor
 from ibkr_gateway.rpc.errors import ErrorMappingInterceptor
@@ -47,6 +47,9 @@ class GatewayConfig:
     ib: IBGatewayConfig = field(default_factory=IBGatewayConfig)
     db_path: str = "gateway.db"
     default_account: str = "DU123456"
+    # Accounts the simulated broker manages besides default_account (backend sim); on the
+    # ib backend the managed accounts are those of the IB login.
+    sim_accounts: tuple[str, ...] = ()
     heartbeat_interval: float = 5.0
     stream_buffer: int = 10_000
     commission_timeout: float = 5.0
@@ -76,12 +79,21 @@ class GatewayServer:
             tls=config.tls is not None,
             insecure=config.insecure,
         )
+        limits = RiskConfig.load(config.risk_file) if config.risk_file else None
+        if limits is not None and config.backend != "sim" and limits.has_price_collar:
+            # Without reference prices the collar would refuse every priced order.
+            raise RiskFileError(
+                f"{config.risk_file}: price_collar_percent needs a reference price, which "
+                f"only the sim backend has; remove it for --backend {config.backend}"
+            )
         self.store = SqliteOrderStore(config.db_path)
         self.bus = EventBus(config.stream_buffer)
-        self.sim_broker = SimBroker() if config.backend == "sim" else None
-        risk = None
-        if config.risk_file:
-            risk = RiskEngine(RiskConfig.load(config.risk_file), self._reference_price)
+        self.sim_broker = (
+            SimBroker(accounts={config.default_account, *config.sim_accounts})
+            if config.backend == "sim"
+            else None
+        )
+        risk = RiskEngine(limits, self._reference_price) if limits is not None else None
         self.manager = OrderManager(
             self.bus, self.store, default_account=config.default_account, risk=risk
         )
@@ -171,6 +183,13 @@ class GatewayServer:
                 f"cannot listen on {self.config.listen}: address in use or not available"
             )
         await self.server.start()
+        if self.config.default_account not in self.broker.managed_accounts():
+            log.warning(
+                "the default account %s is not managed by the %s login: orders that name "
+                "no account will be refused (set --account)",
+                self.config.default_account,
+                self.config.backend,
+            )
         if self.config.metrics_listen:
             self.metrics_port = self.metrics.serve(self.config.metrics_listen)
         self._serving = True

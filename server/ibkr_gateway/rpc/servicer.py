@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -19,8 +19,11 @@ from ibkr_gateway.event.bus import EventBus, SubscriptionClosed, SubscriptionOve
 from ibkr_gateway.event.events import FillEvent, OrderEvent
 from ibkr_gateway.order.manager import OrderManager, utc_now
 from ibkr_gateway.order.models import Order, TimeInForce
+from ibkr_gateway.order.validation import ACCOUNT_RE
 from ibkr_gateway.risk.guard import KillSwitchState
 from ibkr_gateway.rpc import convert, paging
+from ibkr_gateway.rpc.access import visible_order
+from ibkr_gateway.rpc.audit import acting_on
 from ibkr_gateway.rpc.streams import Heartbeat, follow_events
 from ibkr_gateway.security.auth import principal
 from ibkr_gateway.store.base import FillQuery, OrderQuery
@@ -32,12 +35,23 @@ MAX_HEARTBEAT = 3600.0
 MAX_ID_LENGTH = 64
 
 
-def _kill_switch(state: KillSwitchState) -> gateway_pb2.KillSwitch:
+def _kill_switch(
+    state: KillSwitchState, halts: Mapping[str, KillSwitchState]
+) -> gateway_pb2.KillSwitch:
     return gateway_pb2.KillSwitch(
         engaged=state.engaged,
         reason=state.reason,
         set_by=state.set_by,
         set_time=convert.timestamp(state.set_time) if state.set_time else None,
+        halted_accounts=[
+            gateway_pb2.AccountHalt(
+                account=account,
+                reason=halt.reason,
+                set_by=halt.set_by,
+                set_time=convert.timestamp(halt.set_time) if halt.set_time else None,
+            )
+            for account, halt in sorted(halts.items())
+        ],
     )
 
 
@@ -64,7 +78,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         self, request: gateway_pb2.SubmitOrderRequest, context: Context
     ) -> gateway_pb2.SubmitOrderResponse:
         spec = convert.spec_from_proto(request.order, "order")
-        principal().require_account(spec.account or self.manager.default_account)
+        self._acting_on_account(spec.account)
         try:
             order = await self.manager.submit(spec, caller=principal().name)
         except InvalidArgument as exc:
@@ -104,7 +118,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         assert take_profit is not None
         assert stop_loss is not None
         assert child_tif is not None
-        principal().require_account(parent.account or self.manager.default_account)
+        self._acting_on_account(parent.account)
         p, tp, sl = await self.manager.submit_bracket(
             parent, take_profit, stop_loss, stop_limit, child_tif, caller=principal().name
         )
@@ -170,9 +184,11 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         who = principal()
         if request.account or who.all_accounts:
             who.require_account(request.account or "*")
+            acting_on([request.account] if request.account else [])
             orders = await self.manager.cancel_all(request.account)
         else:
             # A token limited to some accounts cancels only those, never IB-wide.
+            acting_on(who.accounts)
             orders = []
             for account in sorted(who.accounts):
                 orders += await self.manager.cancel_all(account)
@@ -272,22 +288,38 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
     async def SetKillSwitch(
         self, request: gateway_pb2.SetKillSwitchRequest, context: Context
     ) -> gateway_pb2.SetKillSwitchResponse:
+        v: list[FieldViolation] = []
         if len(request.reason) > 500:
-            raise InvalidArgument.single("reason", "at most 500 characters")
-        state, cancelled = await self.manager.set_kill_switch(
-            request.engaged, request.reason, principal().name
+            v.append(FieldViolation("reason", "at most 500 characters"))
+        for i, account in enumerate(request.accounts):
+            if not ACCOUNT_RE.fullmatch(account):
+                v.append(FieldViolation(f"accounts[{i}]", "1 to 32 letters, digits, _ or -"))
+        if v:
+            raise InvalidArgument(v)
+        who = principal()
+        accounts: frozenset[str] | None
+        if request.accounts:
+            for account in request.accounts:
+                who.require_account(account)
+            accounts = frozenset(request.accounts)
+        elif who.all_accounts:
+            accounts = None
+        else:
+            # A token limited to some accounts halts those, never the whole gateway.
+            accounts = who.accounts
+        acting_on(accounts or ())
+        cancelled = await self.manager.set_kill_switch(
+            request.engaged, request.reason, who.name, accounts
         )
         return gateway_pb2.SetKillSwitchResponse(
-            kill_switch=_kill_switch(state),
+            kill_switch=self._kill_switch(),
             cancelled_orders=[convert.order_to_proto(o) for o in cancelled],
         )
 
     async def GetKillSwitch(
         self, request: gateway_pb2.GetKillSwitchRequest, context: Context
     ) -> gateway_pb2.GetKillSwitchResponse:
-        return gateway_pb2.GetKillSwitchResponse(
-            kill_switch=_kill_switch(self.manager.guard.kill_switch)
-        )
+        return gateway_pb2.GetKillSwitchResponse(kill_switch=self._kill_switch())
 
     async def ListAuditRecords(
         self, request: gateway_pb2.ListAuditRecordsRequest, context: Context
@@ -296,11 +328,14 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         # unless the store cannot write (then what is recorded is all there is).
         store = self.manager.store
         await store.wait_durable(store.append([])[1])
+        # Only records of the token's accounts: other accounts' requests, order ids and
+        # token names are theirs.
+        accounts = self._visible_accounts("")
         records, token = paging.page(
-            self.manager.store.list_audit,
+            lambda after, limit: self.manager.store.list_audit(after, limit, accounts),
             request.page_size,
             request.page_token,
-            "audit",
+            ("audit", sorted(accounts)),
             lambda record: record.id,
         )
         return gateway_pb2.ListAuditRecordsResponse(
@@ -313,6 +348,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
                     request_json=r.request_json,
                     status=r.status,
                     detail=r.detail,
+                    accounts=sorted(r.accounts),
                 )
                 for r in records
             ],
@@ -322,9 +358,21 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
     # -- helpers ------------------------------------------------------------------
 
     def _visible_order(self, order_id: str) -> Order:
-        order = self.manager.get(order_id)
-        principal().require_account(order.spec.account)
+        order = visible_order(self.manager, order_id)
+        acting_on([order.spec.account])
         return order
+
+    def _acting_on_account(self, account: str) -> None:
+        """For calls naming an account (the default one when empty)."""
+        account = account or self.manager.default_account
+        principal().require_account(account)
+        acting_on([account])
+
+    def _kill_switch(self) -> gateway_pb2.KillSwitch:
+        """The gateway-wide switch, and the halts of the accounts the caller may use."""
+        guard, who = self.manager.guard, principal()
+        halts = {a: h for a, h in guard.account_halts.items() if who.may_access(a)}
+        return _kill_switch(guard.kill_switch, halts)
 
     @staticmethod
     def _visible_accounts(account: str) -> frozenset[str]:

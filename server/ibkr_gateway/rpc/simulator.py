@@ -12,6 +12,8 @@ from ibkr_gateway.errors import FailedPrecondition, FieldViolation, InvalidArgum
 from ibkr_gateway.order.manager import OrderManager
 from ibkr_gateway.order.validation import MAX_PRICE, MAX_QUANTITY, SYMBOL_RE, check_amount
 from ibkr_gateway.rpc import convert
+from ibkr_gateway.rpc.access import require_every_account, visible_order
+from ibkr_gateway.rpc.audit import acting_on
 from ibkr_gateway.sim.control import MarketControl
 from ibkr_gateway.sim.exchange import ORDER_REJECTED, ExchangeError
 
@@ -66,6 +68,7 @@ class SimulatorControlServicer(simulator_pb2_grpc.SimulatorControlServiceService
         if v:
             raise InvalidArgument(v)
         assert price is not None
+        require_every_account("setting a price")
         traded = self.market.set_price(request.symbol, price, available)
         return simulator_pb2.SetPriceResponse(filled_order_ids=self._order_ids(traded))
 
@@ -79,7 +82,8 @@ class SimulatorControlServicer(simulator_pb2_grpc.SimulatorControlServiceService
         price = _amount("price", request.price, MAX_PRICE, v, required=False)
         if v:
             raise InvalidArgument(v)
-        order = self.manager.get(request.order_id)
+        order = visible_order(self.manager, request.order_id)
+        acting_on([order.spec.account])
         try:
             execution_id = self.market.fill(order.broker_order_id, quantity, price)
         except (ExchangeError, KeyError) as exc:
@@ -98,6 +102,8 @@ class SimulatorControlServicer(simulator_pb2_grpc.SimulatorControlServiceService
             raise InvalidArgument.single("code", "must not be negative")
         if len(request.reason) > 500:
             raise InvalidArgument.single("reason", "at most 500 characters")
+        # The next order may be any account's.
+        require_every_account("rejecting the next order")
         self.market.reject_next(
             request.code or ORDER_REJECTED,
             request.reason or "Order rejected - reason: rejected by the simulator",
@@ -107,12 +113,14 @@ class SimulatorControlServicer(simulator_pb2_grpc.SimulatorControlServiceService
     async def EndTradingDay(
         self, request: simulator_pb2.EndTradingDayRequest, context: Context
     ) -> simulator_pb2.EndTradingDayResponse:
+        require_every_account("ending the trading day")
         expired = self.market.end_of_day()
         return simulator_pb2.EndTradingDayResponse(expired_order_ids=self._order_ids(expired))
 
     async def ResetSimulator(
         self, request: simulator_pb2.ResetSimulatorRequest, context: Context
     ) -> simulator_pb2.ResetSimulatorResponse:
+        require_every_account("resetting the simulator")
         cancelled = self.market.reset()
         return simulator_pb2.ResetSimulatorResponse(cancelled_order_ids=self._order_ids(cancelled))
 

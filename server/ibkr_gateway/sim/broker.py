@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 from ibkr_gateway.broker import BrokerListener, BrokerRejected, BrokerReport
@@ -44,9 +44,12 @@ class SimBroker:
 
     name = "sim"
 
-    def __init__(self, exchange: SimulatedExchange | None = None) -> None:
+    def __init__(
+        self, exchange: SimulatedExchange | None = None, *, accounts: Collection[str]
+    ) -> None:
         tag = f"{int(time.time() * 1000):012x}"
         self.exchange = exchange or SimulatedExchange(session_tag=tag)
+        self.accounts = frozenset(accounts)
         self._listener: BrokerListener | None = None
         self._next_order_id = 1
 
@@ -56,6 +59,9 @@ class SimBroker:
     def reserve_order_id(self) -> int:
         self._next_order_id += 1
         return self._next_order_id - 1
+
+    def managed_accounts(self) -> frozenset[str]:
+        return self.accounts
 
     async def start(self, working: Sequence[Order], max_order_id: int) -> None:
         """The exchange's book lives in memory: rebuild it from the orders the store

@@ -39,6 +39,8 @@ class AuditRecord:
     status: str
     detail: str
     id: int = 0
+    # The accounts the call acted on; empty for calls on the whole gateway.
+    accounts: frozenset[str] = frozenset()
 
 
 class OrderStore(Protocol):
@@ -89,7 +91,12 @@ class OrderStore(Protocol):
 
     def append_audit(self, record: AuditRecord) -> None: ...
 
-    def list_audit(self, after_id: int, limit: int) -> list[AuditRecord]: ...
+    def list_audit(
+        self, after_id: int, limit: int, accounts: frozenset[str] = frozenset()
+    ) -> list[AuditRecord]:
+        """When `accounts` is not empty, only records of calls that acted on some of
+        them and on no other account."""
+        ...
 
     def count_orders_by_status(self) -> dict[str, int]: ...
 

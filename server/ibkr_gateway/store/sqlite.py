@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS audit (
     method TEXT NOT NULL,
     request TEXT NOT NULL,
     status TEXT NOT NULL,
-    detail TEXT NOT NULL
+    detail TEXT NOT NULL,
+    accounts TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE IF NOT EXISTS settings (
     key TEXT PRIMARY KEY,
@@ -69,6 +70,18 @@ CREATE TABLE IF NOT EXISTS events (
 
 # Free room a failing store must find before it reports itself writable again.
 PROBE_BYTES = 64 * 1024
+
+# Columns added after the first release, for stores created before them: (table,
+# column, definition). The defaults read as what the older gateway meant.
+_ADDED_COLUMNS = (("audit", "accounts", "TEXT NOT NULL DEFAULT '[]'"),)
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, column, definition in _ADDED_COLUMNS:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+
 
 _FINAL_VALUES = tuple(s.value for s in FINAL_STATUSES)
 
@@ -135,6 +148,7 @@ class SqliteOrderStore:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._writer = _connect(self.path)
         self._writer.executescript(SCHEMA)
+        _add_missing_columns(self._writer)
         self._reader = _connect(self.path)
         row = self._writer.execute("SELECT COALESCE(MAX(sequence), 0) FROM events").fetchone()
         self._last_sequence: int = row[0]
@@ -400,10 +414,18 @@ class SqliteOrderStore:
             conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", event_rows)
             conn.executemany("INSERT INTO fills VALUES (?, ?, ?, ?, ?)", fill_rows)
             conn.executemany(
-                "INSERT INTO audit (time, principal, method, request, status, detail) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO audit (time, principal, method, request, status, detail, accounts) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (a.time.isoformat(), a.principal, a.method, a.request_json, a.status, a.detail)
+                    (
+                        a.time.isoformat(),
+                        a.principal,
+                        a.method,
+                        a.request_json,
+                        a.status,
+                        a.detail,
+                        json.dumps(sorted(a.accounts)),
+                    )
                     for a in audits
                 ],
             )
@@ -469,12 +491,25 @@ class SqliteOrderStore:
         args.append(limit)
         return [codec.fill_from_json(json.loads(s)) for (s,) in self._reader.execute(sql, args)]
 
-    def list_audit(self, after_id: int, limit: int) -> list[AuditRecord]:
-        rows = self._reader.execute(
-            "SELECT id, time, principal, method, request, status, detail FROM audit "
-            "WHERE id > ? ORDER BY id LIMIT ?",
-            (after_id, limit),
+    def list_audit(
+        self, after_id: int, limit: int, accounts: frozenset[str] = frozenset()
+    ) -> list[AuditRecord]:
+        sql = (
+            "SELECT id, time, principal, method, request, status, detail, accounts FROM audit "
+            "WHERE id > ?"
         )
+        args: list[object] = [after_id]
+        if accounts:
+            # Some account, and none outside the set (passed as one JSON array).
+            sql += (
+                " AND json_array_length(audit.accounts) > 0 AND NOT EXISTS (SELECT 1 FROM"
+                " json_each(audit.accounts) AS used WHERE used.value NOT IN"
+                " (SELECT allowed.value FROM json_each(?) AS allowed))"
+            )
+            args.append(json.dumps(sorted(accounts)))
+        sql += " ORDER BY id LIMIT ?"
+        args.append(limit)
+        rows = self._reader.execute(sql, args)
         return [
             AuditRecord(
                 id=row[0],
@@ -484,6 +519,7 @@ class SqliteOrderStore:
                 request_json=row[4],
                 status=row[5],
                 detail=row[6],
+                accounts=frozenset(json.loads(row[7])),
             )
             for row in rows
         ]

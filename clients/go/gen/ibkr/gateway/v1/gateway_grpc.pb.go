@@ -54,7 +54,8 @@ type OrderGatewayServiceClient interface {
 	// Requests cancellation: the order goes PENDING_CANCEL, then CANCELLED on the stream.
 	// Cancelling an order that is already PENDING_CANCEL returns it unchanged.
 	CancelOrder(ctx context.Context, in *CancelOrderRequest, opts ...grpc.CallOption) (*CancelOrderResponse, error)
-	// Cancels every working order, of one account or of all (kill switch).
+	// Cancels every working order, of one account or of all (kill switch). A token
+	// limited to some accounts cancels only those accounts' orders.
 	CancelAllOrders(ctx context.Context, in *CancelAllOrdersRequest, opts ...grpc.CallOption) (*CancelAllOrdersResponse, error)
 	// Looks an order up by order_id, or by (account, client_order_id).
 	GetOrder(ctx context.Context, in *GetOrderRequest, opts ...grpc.CallOption) (*GetOrderResponse, error)
@@ -70,11 +71,14 @@ type OrderGatewayServiceClient interface {
 	StreamFills(ctx context.Context, in *StreamFillsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamFillsResponse], error)
 	// Kill switch (admin): engaging it cancels every working order and refuses new ones
 	// (FAILED_PRECONDITION, reason KILL_SWITCH_ENGAGED) until it is released. Survives restarts.
+	// With accounts, or from a token limited to some accounts, it halts and releases only
+	// those accounts, each on its own; the gateway-wide switch needs a token of every account.
 	SetKillSwitch(ctx context.Context, in *SetKillSwitchRequest, opts ...grpc.CallOption) (*SetKillSwitchResponse, error)
 	// Reads the kill switch.
 	GetKillSwitch(ctx context.Context, in *GetKillSwitchRequest, opts ...grpc.CallOption) (*GetKillSwitchResponse, error)
 	// The audit trail (admin): every mutating call with who, what, result and time,
-	// oldest first, with paging (AIP-158).
+	// oldest first, with paging (AIP-158). A token limited to some accounts sees only
+	// the records of calls that acted on those accounts alone.
 	ListAuditRecords(ctx context.Context, in *ListAuditRecordsRequest, opts ...grpc.CallOption) (*ListAuditRecordsResponse, error)
 }
 
@@ -254,7 +258,8 @@ type OrderGatewayServiceServer interface {
 	// Requests cancellation: the order goes PENDING_CANCEL, then CANCELLED on the stream.
 	// Cancelling an order that is already PENDING_CANCEL returns it unchanged.
 	CancelOrder(context.Context, *CancelOrderRequest) (*CancelOrderResponse, error)
-	// Cancels every working order, of one account or of all (kill switch).
+	// Cancels every working order, of one account or of all (kill switch). A token
+	// limited to some accounts cancels only those accounts' orders.
 	CancelAllOrders(context.Context, *CancelAllOrdersRequest) (*CancelAllOrdersResponse, error)
 	// Looks an order up by order_id, or by (account, client_order_id).
 	GetOrder(context.Context, *GetOrderRequest) (*GetOrderResponse, error)
@@ -270,11 +275,14 @@ type OrderGatewayServiceServer interface {
 	StreamFills(*StreamFillsRequest, grpc.ServerStreamingServer[StreamFillsResponse]) error
 	// Kill switch (admin): engaging it cancels every working order and refuses new ones
 	// (FAILED_PRECONDITION, reason KILL_SWITCH_ENGAGED) until it is released. Survives restarts.
+	// With accounts, or from a token limited to some accounts, it halts and releases only
+	// those accounts, each on its own; the gateway-wide switch needs a token of every account.
 	SetKillSwitch(context.Context, *SetKillSwitchRequest) (*SetKillSwitchResponse, error)
 	// Reads the kill switch.
 	GetKillSwitch(context.Context, *GetKillSwitchRequest) (*GetKillSwitchResponse, error)
 	// The audit trail (admin): every mutating call with who, what, result and time,
-	// oldest first, with paging (AIP-158).
+	// oldest first, with paging (AIP-158). A token limited to some accounts sees only
+	// the records of calls that acted on those accounts alone.
 	ListAuditRecords(context.Context, *ListAuditRecordsRequest) (*ListAuditRecordsResponse, error)
 	mustEmbedUnimplementedOrderGatewayServiceServer()
 }

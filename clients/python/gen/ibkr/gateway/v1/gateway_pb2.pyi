@@ -601,19 +601,27 @@ class SetKillSwitchRequest(_message.Message):
 
     ENGAGED_FIELD_NUMBER: _builtins.int
     REASON_FIELD_NUMBER: _builtins.int
+    ACCOUNTS_FIELD_NUMBER: _builtins.int
     engaged: _builtins.bool
     """True to engage (cancel all, block new orders), false to release."""
     reason: _builtins.str
     """Why; recorded with the switch."""
+    @_builtins.property
+    def accounts(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Halt or release only these accounts, each on its own. When empty: the gateway-wide
+        switch for a token of every account, every account of a token limited to some.
+        """
+
     def __init__(
         self,
         *,
         engaged: _builtins.bool = ...,
         reason: _builtins.str = ...,
+        accounts: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["engaged", b"engaged", "reason", b"reason"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["accounts", b"accounts", "engaged", b"engaged", "reason", b"reason"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -694,6 +702,7 @@ class KillSwitch(_message.Message):
     REASON_FIELD_NUMBER: _builtins.int
     SET_BY_FIELD_NUMBER: _builtins.int
     SET_TIME_FIELD_NUMBER: _builtins.int
+    HALTED_ACCOUNTS_FIELD_NUMBER: _builtins.int
     engaged: _builtins.bool
     """New orders are refused while engaged."""
     reason: _builtins.str
@@ -704,6 +713,10 @@ class KillSwitch(_message.Message):
     def set_time(self) -> _timestamp_pb2.Timestamp:
         """When it was last set."""
 
+    @_builtins.property
+    def halted_accounts(self) -> _containers.RepeatedCompositeFieldContainer[Global___AccountHalt]:
+        """Accounts halted on their own (whatever engaged says), among those the caller may use."""
+
     def __init__(
         self,
         *,
@@ -711,14 +724,51 @@ class KillSwitch(_message.Message):
         reason: _builtins.str = ...,
         set_by: _builtins.str = ...,
         set_time: _timestamp_pb2.Timestamp | None = ...,
+        halted_accounts: _abc.Iterable[Global___AccountHalt] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["set_time", b"set_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["engaged", b"engaged", "reason", b"reason", "set_by", b"set_by", "set_time", b"set_time"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engaged", b"engaged", "halted_accounts", b"halted_accounts", "reason", b"reason", "set_by", b"set_by", "set_time", b"set_time"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___KillSwitch: _TypeAlias = KillSwitch  # noqa: Y015
+
+@_typing.final
+class AccountHalt(_message.Message):
+    """One account halted by the kill switch: its new orders are refused until it is released."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ACCOUNT_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    SET_BY_FIELD_NUMBER: _builtins.int
+    SET_TIME_FIELD_NUMBER: _builtins.int
+    account: _builtins.str
+    """The halted account."""
+    reason: _builtins.str
+    """Why it was halted."""
+    set_by: _builtins.str
+    """Who halted it (token name)."""
+    @_builtins.property
+    def set_time(self) -> _timestamp_pb2.Timestamp:
+        """When it was halted."""
+
+    def __init__(
+        self,
+        *,
+        account: _builtins.str = ...,
+        reason: _builtins.str = ...,
+        set_by: _builtins.str = ...,
+        set_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["set_time", b"set_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "reason", b"reason", "set_by", b"set_by", "set_time", b"set_time"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AccountHalt: _TypeAlias = AccountHalt  # noqa: Y015
 
 @_typing.final
 class ListAuditRecordsRequest(_message.Message):
@@ -783,6 +833,7 @@ class AuditRecord(_message.Message):
     REQUEST_JSON_FIELD_NUMBER: _builtins.int
     STATUS_FIELD_NUMBER: _builtins.int
     DETAIL_FIELD_NUMBER: _builtins.int
+    ACCOUNTS_FIELD_NUMBER: _builtins.int
     id: _builtins.int
     """Position in the audit trail."""
     principal: _builtins.str
@@ -799,6 +850,12 @@ class AuditRecord(_message.Message):
     def time(self) -> _timestamp_pb2.Timestamp:
         """When the call finished."""
 
+    @_builtins.property
+    def accounts(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The accounts the call acted on, once the caller was found to be allowed them;
+        empty for calls on the whole gateway and for calls refused before that.
+        """
+
     def __init__(
         self,
         *,
@@ -809,10 +866,11 @@ class AuditRecord(_message.Message):
         request_json: _builtins.str = ...,
         status: _builtins.str = ...,
         detail: _builtins.str = ...,
+        accounts: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["time", b"time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["detail", b"detail", "id", b"id", "method", b"method", "principal", b"principal", "request_json", b"request_json", "status", b"status", "time", b"time"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["accounts", b"accounts", "detail", b"detail", "id", b"id", "method", b"method", "principal", b"principal", "request_json", b"request_json", "status", b"status", "time", b"time"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -143,7 +143,8 @@ class OrderGatewayServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CancelAllOrders(self, request, context):
-        """Cancels every working order, of one account or of all (kill switch).
+        """Cancels every working order, of one account or of all (kill switch). A token
+        limited to some accounts cancels only those accounts' orders.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -189,6 +190,8 @@ class OrderGatewayServiceServicer:
     def SetKillSwitch(self, request, context):
         """Kill switch (admin): engaging it cancels every working order and refuses new ones
         (FAILED_PRECONDITION, reason KILL_SWITCH_ENGAGED) until it is released. Survives restarts.
+        With accounts, or from a token limited to some accounts, it halts and releases only
+        those accounts, each on its own; the gateway-wide switch needs a token of every account.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -203,7 +206,8 @@ class OrderGatewayServiceServicer:
 
     def ListAuditRecords(self, request, context):
         """The audit trail (admin): every mutating call with who, what, result and time,
-        oldest first, with paging (AIP-158).
+        oldest first, with paging (AIP-158). A token limited to some accounts sees only
+        the records of calls that acted on those accounts alone.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

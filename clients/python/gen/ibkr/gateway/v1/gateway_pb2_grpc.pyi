@@ -52,7 +52,9 @@ class OrderGatewayServiceStub:
     Cancelling an order that is already PENDING_CANCEL returns it unchanged.
     """
     CancelAllOrders: _grpc.UnaryUnaryMultiCallable[_gateway_pb2.CancelAllOrdersRequest, _gateway_pb2.CancelAllOrdersResponse]
-    """Cancels every working order, of one account or of all (kill switch)."""
+    """Cancels every working order, of one account or of all (kill switch). A token
+    limited to some accounts cancels only those accounts' orders.
+    """
     GetOrder: _grpc.UnaryUnaryMultiCallable[_gateway_pb2.GetOrderRequest, _gateway_pb2.GetOrderResponse]
     """Looks an order up by order_id, or by (account, client_order_id)."""
     ListOrders: _grpc.UnaryUnaryMultiCallable[_gateway_pb2.ListOrdersRequest, _gateway_pb2.ListOrdersResponse]
@@ -69,12 +71,15 @@ class OrderGatewayServiceStub:
     SetKillSwitch: _grpc.UnaryUnaryMultiCallable[_gateway_pb2.SetKillSwitchRequest, _gateway_pb2.SetKillSwitchResponse]
     """Kill switch (admin): engaging it cancels every working order and refuses new ones
     (FAILED_PRECONDITION, reason KILL_SWITCH_ENGAGED) until it is released. Survives restarts.
+    With accounts, or from a token limited to some accounts, it halts and releases only
+    those accounts, each on its own; the gateway-wide switch needs a token of every account.
     """
     GetKillSwitch: _grpc.UnaryUnaryMultiCallable[_gateway_pb2.GetKillSwitchRequest, _gateway_pb2.GetKillSwitchResponse]
     """Reads the kill switch."""
     ListAuditRecords: _grpc.UnaryUnaryMultiCallable[_gateway_pb2.ListAuditRecordsRequest, _gateway_pb2.ListAuditRecordsResponse]
     """The audit trail (admin): every mutating call with who, what, result and time,
-    oldest first, with paging (AIP-158).
+    oldest first, with paging (AIP-158). A token limited to some accounts sees only
+    the records of calls that acted on those accounts alone.
     """
 
 @_typing.type_check_only
@@ -101,7 +106,9 @@ class OrderGatewayServiceAsyncStub(OrderGatewayServiceStub):
     Cancelling an order that is already PENDING_CANCEL returns it unchanged.
     """
     CancelAllOrders: _aio.UnaryUnaryMultiCallable[_gateway_pb2.CancelAllOrdersRequest, _gateway_pb2.CancelAllOrdersResponse]  # type: ignore[assignment]
-    """Cancels every working order, of one account or of all (kill switch)."""
+    """Cancels every working order, of one account or of all (kill switch). A token
+    limited to some accounts cancels only those accounts' orders.
+    """
     GetOrder: _aio.UnaryUnaryMultiCallable[_gateway_pb2.GetOrderRequest, _gateway_pb2.GetOrderResponse]  # type: ignore[assignment]
     """Looks an order up by order_id, or by (account, client_order_id)."""
     ListOrders: _aio.UnaryUnaryMultiCallable[_gateway_pb2.ListOrdersRequest, _gateway_pb2.ListOrdersResponse]  # type: ignore[assignment]
@@ -118,12 +125,15 @@ class OrderGatewayServiceAsyncStub(OrderGatewayServiceStub):
     SetKillSwitch: _aio.UnaryUnaryMultiCallable[_gateway_pb2.SetKillSwitchRequest, _gateway_pb2.SetKillSwitchResponse]  # type: ignore[assignment]
     """Kill switch (admin): engaging it cancels every working order and refuses new ones
     (FAILED_PRECONDITION, reason KILL_SWITCH_ENGAGED) until it is released. Survives restarts.
+    With accounts, or from a token limited to some accounts, it halts and releases only
+    those accounts, each on its own; the gateway-wide switch needs a token of every account.
     """
     GetKillSwitch: _aio.UnaryUnaryMultiCallable[_gateway_pb2.GetKillSwitchRequest, _gateway_pb2.GetKillSwitchResponse]  # type: ignore[assignment]
     """Reads the kill switch."""
     ListAuditRecords: _aio.UnaryUnaryMultiCallable[_gateway_pb2.ListAuditRecordsRequest, _gateway_pb2.ListAuditRecordsResponse]  # type: ignore[assignment]
     """The audit trail (admin): every mutating call with who, what, result and time,
-    oldest first, with paging (AIP-158).
+    oldest first, with paging (AIP-158). A token limited to some accounts sees only
+    the records of calls that acted on those accounts alone.
     """
 
 class OrderGatewayServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -177,7 +187,9 @@ class OrderGatewayServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _gateway_pb2.CancelAllOrdersRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_gateway_pb2.CancelAllOrdersResponse, _abc.Awaitable[_gateway_pb2.CancelAllOrdersResponse]]:
-        """Cancels every working order, of one account or of all (kill switch)."""
+        """Cancels every working order, of one account or of all (kill switch). A token
+        limited to some accounts cancels only those accounts' orders.
+        """
 
     @_abc_1.abstractmethod
     def GetOrder(
@@ -230,6 +242,8 @@ class OrderGatewayServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_gateway_pb2.SetKillSwitchResponse, _abc.Awaitable[_gateway_pb2.SetKillSwitchResponse]]:
         """Kill switch (admin): engaging it cancels every working order and refuses new ones
         (FAILED_PRECONDITION, reason KILL_SWITCH_ENGAGED) until it is released. Survives restarts.
+        With accounts, or from a token limited to some accounts, it halts and releases only
+        those accounts, each on its own; the gateway-wide switch needs a token of every account.
         """
 
     @_abc_1.abstractmethod
@@ -247,7 +261,8 @@ class OrderGatewayServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_gateway_pb2.ListAuditRecordsResponse, _abc.Awaitable[_gateway_pb2.ListAuditRecordsResponse]]:
         """The audit trail (admin): every mutating call with who, what, result and time,
-        oldest first, with paging (AIP-158).
+        oldest first, with paging (AIP-158). A token limited to some accounts sees only
+        the records of calls that acted on those accounts alone.
         """
 
 def add_OrderGatewayServiceServicer_to_server(servicer: OrderGatewayServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ibkr/gateway/v1/gateway.proto.
  */
 export const file_ibkr_gateway_v1_gateway: GenFile = /*@__PURE__*/
-  fileDesc("Ch1pYmtyL2dhdGV3YXkvdjEvZ2F0ZXdheS5wcm90bxIPaWJrci5nYXRld2F5LnYxIj8KElN1Ym1pdE9yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiPAoTU3VibWl0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciLgAQoZU3VibWl0QnJhY2tldE9yZGVyUmVxdWVzdBIqCgZwYXJlbnQYASABKAsyGi5pYmtyLmdhdGV3YXkudjEuT3JkZXJTcGVjEh8KF3Rha2VfcHJvZml0X2xpbWl0X3ByaWNlGAIgASgJEhwKFHN0b3BfbG9zc19zdG9wX3ByaWNlGAMgASgJEh0KFXN0b3BfbG9zc19saW1pdF9wcmljZRgEIAEoCRI5ChNjaGlsZF90aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlIpwBChpTdWJtaXRCcmFja2V0T3JkZXJSZXNwb25zZRImCgZwYXJlbnQYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKwoLdGFrZV9wcm9maXQYAiABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKQoJc3RvcF9sb3NzGAMgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyItEBChJNb2RpZnlPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFQoIcXVhbnRpdHkYAiABKAlIAIgBARIYCgtsaW1pdF9wcmljZRgDIAEoCUgBiAEBEhcKCnN0b3BfcHJpY2UYBCABKAlIAogBARIzCg10aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlQgsKCV9xdWFudGl0eUIOCgxfbGltaXRfcHJpY2VCDQoLX3N0b3BfcHJpY2UiPAoTTW9kaWZ5T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciImChJDYW5jZWxPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkiPAoTQ2FuY2VsT3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciIpChZDYW5jZWxBbGxPcmRlcnNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkiQQoXQ2FuY2VsQWxsT3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIk0KD0dldE9yZGVyUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIXCg9jbGllbnRfb3JkZXJfaWQYAiABKAkSDwoHYWNjb3VudBgDIAEoCSI5ChBHZXRPcmRlclJlc3BvbnNlEiUKBW9yZGVyGAEgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIosBChFMaXN0T3JkZXJzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJEi4KCHN0YXR1c2VzGAIgAygOMhwuaWJrci5nYXRld2F5LnYxLk9yZGVyU3RhdHVzEg4KBnN5bWJvbBgDIAEoCRIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCSJVChJMaXN0T3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJcChBMaXN0RmlsbHNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkiUgoRTGlzdEZpbGxzUmVzcG9uc2USJAoFZmlsbHMYASADKAsyFS5pYmtyLmdhdGV3YXkudjEuRmlsbBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkijAEKGFN0cmVhbU9yZGVyRXZlbnRzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoAxIPCgdhY2NvdW50GAIgASgJEhAKCG9yZGVyX2lkGAMgASgJEjUKEmhlYXJ0YmVhdF9pbnRlcnZhbBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiKFAQoZU3RyZWFtT3JkZXJFdmVudHNSZXNwb25zZRIsCgVldmVudBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5PcmRlckV2ZW50SAASLwoJaGVhcnRiZWF0GAIgASgLMhouaWJrci5nYXRld2F5LnYxLkhlYXJ0YmVhdEgAQgkKB3BheWxvYWQihgEKElN0cmVhbUZpbGxzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoAxIPCgdhY2NvdW50GAIgASgJEhAKCG9yZGVyX2lkGAMgASgJEjUKEmhlYXJ0YmVhdF9pbnRlcnZhbBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiJ/ChNTdHJlYW1GaWxsc1Jlc3BvbnNlEiwKBWV2ZW50GAEgASgLMhsuaWJrci5nYXRld2F5LnYxLk9yZGVyRXZlbnRIABIvCgloZWFydGJlYXQYAiABKAsyGi5pYmtyLmdhdGV3YXkudjEuSGVhcnRiZWF0SABCCQoHcGF5bG9hZCI3ChRTZXRLaWxsU3dpdGNoUmVxdWVzdBIPCgdlbmdhZ2VkGAEgASgIEg4KBnJlYXNvbhgCIAEoCSJ7ChVTZXRLaWxsU3dpdGNoUmVzcG9uc2USMAoLa2lsbF9zd2l0Y2gYASABKAsyGy5pYmtyLmdhdGV3YXkudjEuS2lsbFN3aXRjaBIwChBjYW5jZWxsZWRfb3JkZXJzGAIgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIhYKFEdldEtpbGxTd2l0Y2hSZXF1ZXN0IkkKFUdldEtpbGxTd2l0Y2hSZXNwb25zZRIwCgtraWxsX3N3aXRjaBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5LaWxsU3dpdGNoImsKCktpbGxTd2l0Y2gSDwoHZW5nYWdlZBgBIAEoCBIOCgZyZWFzb24YAiABKAkSDgoGc2V0X2J5GAMgASgJEiwKCHNldF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJAChdMaXN0QXVkaXRSZWNvcmRzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJiChhMaXN0QXVkaXRSZWNvcmRzUmVzcG9uc2USLQoHcmVjb3JkcxgBIAMoCzIcLmlia3IuZ2F0ZXdheS52MS5BdWRpdFJlY29yZBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkinAEKC0F1ZGl0UmVjb3JkEgoKAmlkGAEgASgDEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCXByaW5jaXBhbBgDIAEoCRIOCgZtZXRob2QYBCABKAkSFAoMcmVxdWVzdF9qc29uGAUgASgJEg4KBnN0YXR1cxgGIAEoCRIOCgZkZXRhaWwYByABKAky5wkKE09yZGVyR2F0ZXdheVNlcnZpY2USWAoLU3VibWl0T3JkZXISIy5pYmtyLmdhdGV3YXkudjEuU3VibWl0T3JkZXJSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLlN1Ym1pdE9yZGVyUmVzcG9uc2USbQoSU3VibWl0QnJhY2tldE9yZGVyEiouaWJrci5nYXRld2F5LnYxLlN1Ym1pdEJyYWNrZXRPcmRlclJlcXVlc3QaKy5pYmtyLmdhdGV3YXkudjEuU3VibWl0QnJhY2tldE9yZGVyUmVzcG9uc2USWAoLTW9kaWZ5T3JkZXISIy5pYmtyLmdhdGV3YXkudjEuTW9kaWZ5T3JkZXJSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLk1vZGlmeU9yZGVyUmVzcG9uc2USWAoLQ2FuY2VsT3JkZXISIy5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsT3JkZXJSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLkNhbmNlbE9yZGVyUmVzcG9uc2USZAoPQ2FuY2VsQWxsT3JkZXJzEicuaWJrci5nYXRld2F5LnYxLkNhbmNlbEFsbE9yZGVyc1JlcXVlc3QaKC5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsQWxsT3JkZXJzUmVzcG9uc2USTwoIR2V0T3JkZXISIC5pYmtyLmdhdGV3YXkudjEuR2V0T3JkZXJSZXF1ZXN0GiEuaWJrci5nYXRld2F5LnYxLkdldE9yZGVyUmVzcG9uc2USVQoKTGlzdE9yZGVycxIiLmlia3IuZ2F0ZXdheS52MS5MaXN0T3JkZXJzUmVxdWVzdBojLmlia3IuZ2F0ZXdheS52MS5MaXN0T3JkZXJzUmVzcG9uc2USUgoJTGlzdEZpbGxzEiEuaWJrci5nYXRld2F5LnYxLkxpc3RGaWxsc1JlcXVlc3QaIi5pYmtyLmdhdGV3YXkudjEuTGlzdEZpbGxzUmVzcG9uc2USbAoRU3RyZWFtT3JkZXJFdmVudHMSKS5pYmtyLmdhdGV3YXkudjEuU3RyZWFtT3JkZXJFdmVudHNSZXF1ZXN0GiouaWJrci5nYXRld2F5LnYxLlN0cmVhbU9yZGVyRXZlbnRzUmVzcG9uc2UwARJaCgtTdHJlYW1GaWxscxIjLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1GaWxsc1JlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuU3RyZWFtRmlsbHNSZXNwb25zZTABEl4KDVNldEtpbGxTd2l0Y2gSJS5pYmtyLmdhdGV3YXkudjEuU2V0S2lsbFN3aXRjaFJlcXVlc3QaJi5pYmtyLmdhdGV3YXkudjEuU2V0S2lsbFN3aXRjaFJlc3BvbnNlEl4KDUdldEtpbGxTd2l0Y2gSJS5pYmtyLmdhdGV3YXkudjEuR2V0S2lsbFN3aXRjaFJlcXVlc3QaJi5pYmtyLmdhdGV3YXkudjEuR2V0S2lsbFN3aXRjaFJlc3BvbnNlEmcKEExpc3RBdWRpdFJlY29yZHMSKC5pYmtyLmdhdGV3YXkudjEuTGlzdEF1ZGl0UmVjb3Jkc1JlcXVlc3QaKS5pYmtyLmdhdGV3YXkudjEuTGlzdEF1ZGl0UmVjb3Jkc1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_ibkr_gateway_v1_events, file_ibkr_gateway_v1_orders]);
+  fileDesc("Ch1pYmtyL2dhdGV3YXkvdjEvZ2F0ZXdheS5wcm90bxIPaWJrci5nYXRld2F5LnYxIj8KElN1Ym1pdE9yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiPAoTU3VibWl0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciLgAQoZU3VibWl0QnJhY2tldE9yZGVyUmVxdWVzdBIqCgZwYXJlbnQYASABKAsyGi5pYmtyLmdhdGV3YXkudjEuT3JkZXJTcGVjEh8KF3Rha2VfcHJvZml0X2xpbWl0X3ByaWNlGAIgASgJEhwKFHN0b3BfbG9zc19zdG9wX3ByaWNlGAMgASgJEh0KFXN0b3BfbG9zc19saW1pdF9wcmljZRgEIAEoCRI5ChNjaGlsZF90aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlIpwBChpTdWJtaXRCcmFja2V0T3JkZXJSZXNwb25zZRImCgZwYXJlbnQYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKwoLdGFrZV9wcm9maXQYAiABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKQoJc3RvcF9sb3NzGAMgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyItEBChJNb2RpZnlPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFQoIcXVhbnRpdHkYAiABKAlIAIgBARIYCgtsaW1pdF9wcmljZRgDIAEoCUgBiAEBEhcKCnN0b3BfcHJpY2UYBCABKAlIAogBARIzCg10aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlQgsKCV9xdWFudGl0eUIOCgxfbGltaXRfcHJpY2VCDQoLX3N0b3BfcHJpY2UiPAoTTW9kaWZ5T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciImChJDYW5jZWxPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkiPAoTQ2FuY2VsT3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciIpChZDYW5jZWxBbGxPcmRlcnNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkiQQoXQ2FuY2VsQWxsT3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIk0KD0dldE9yZGVyUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIXCg9jbGllbnRfb3JkZXJfaWQYAiABKAkSDwoHYWNjb3VudBgDIAEoCSI5ChBHZXRPcmRlclJlc3BvbnNlEiUKBW9yZGVyGAEgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIosBChFMaXN0T3JkZXJzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJEi4KCHN0YXR1c2VzGAIgAygOMhwuaWJrci5nYXRld2F5LnYxLk9yZGVyU3RhdHVzEg4KBnN5bWJvbBgDIAEoCRIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCSJVChJMaXN0T3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJcChBMaXN0RmlsbHNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkiUgoRTGlzdEZpbGxzUmVzcG9uc2USJAoFZmlsbHMYASADKAsyFS5pYmtyLmdhdGV3YXkudjEuRmlsbBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkijAEKGFN0cmVhbU9yZGVyRXZlbnRzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoAxIPCgdhY2NvdW50GAIgASgJEhAKCG9yZGVyX2lkGAMgASgJEjUKEmhlYXJ0YmVhdF9pbnRlcnZhbBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiKFAQoZU3RyZWFtT3JkZXJFdmVudHNSZXNwb25zZRIsCgVldmVudBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5PcmRlckV2ZW50SAASLwoJaGVhcnRiZWF0GAIgASgLMhouaWJrci5nYXRld2F5LnYxLkhlYXJ0YmVhdEgAQgkKB3BheWxvYWQihgEKElN0cmVhbUZpbGxzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoAxIPCgdhY2NvdW50GAIgASgJEhAKCG9yZGVyX2lkGAMgASgJEjUKEmhlYXJ0YmVhdF9pbnRlcnZhbBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiJ/ChNTdHJlYW1GaWxsc1Jlc3BvbnNlEiwKBWV2ZW50GAEgASgLMhsuaWJrci5nYXRld2F5LnYxLk9yZGVyRXZlbnRIABIvCgloZWFydGJlYXQYAiABKAsyGi5pYmtyLmdhdGV3YXkudjEuSGVhcnRiZWF0SABCCQoHcGF5bG9hZCJJChRTZXRLaWxsU3dpdGNoUmVxdWVzdBIPCgdlbmdhZ2VkGAEgASgIEg4KBnJlYXNvbhgCIAEoCRIQCghhY2NvdW50cxgDIAMoCSJ7ChVTZXRLaWxsU3dpdGNoUmVzcG9uc2USMAoLa2lsbF9zd2l0Y2gYASABKAsyGy5pYmtyLmdhdGV3YXkudjEuS2lsbFN3aXRjaBIwChBjYW5jZWxsZWRfb3JkZXJzGAIgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIhYKFEdldEtpbGxTd2l0Y2hSZXF1ZXN0IkkKFUdldEtpbGxTd2l0Y2hSZXNwb25zZRIwCgtraWxsX3N3aXRjaBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5LaWxsU3dpdGNoIqIBCgpLaWxsU3dpdGNoEg8KB2VuZ2FnZWQYASABKAgSDgoGcmVhc29uGAIgASgJEg4KBnNldF9ieRgDIAEoCRIsCghzZXRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNQoPaGFsdGVkX2FjY291bnRzGAUgAygLMhwuaWJrci5nYXRld2F5LnYxLkFjY291bnRIYWx0ImwKC0FjY291bnRIYWx0Eg8KB2FjY291bnQYASABKAkSDgoGcmVhc29uGAIgASgJEg4KBnNldF9ieRgDIAEoCRIsCghzZXRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiQAoXTGlzdEF1ZGl0UmVjb3Jkc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkiYgoYTGlzdEF1ZGl0UmVjb3Jkc1Jlc3BvbnNlEi0KB3JlY29yZHMYASADKAsyHC5pYmtyLmdhdGV3YXkudjEuQXVkaXRSZWNvcmQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIq4BCgtBdWRpdFJlY29yZBIKCgJpZBgBIAEoAxIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglwcmluY2lwYWwYAyABKAkSDgoGbWV0aG9kGAQgASgJEhQKDHJlcXVlc3RfanNvbhgFIAEoCRIOCgZzdGF0dXMYBiABKAkSDgoGZGV0YWlsGAcgASgJEhAKCGFjY291bnRzGAggAygJMucJChNPcmRlckdhdGV3YXlTZXJ2aWNlElgKC1N1Ym1pdE9yZGVyEiMuaWJrci5nYXRld2F5LnYxLlN1Ym1pdE9yZGVyUmVxdWVzdBokLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRPcmRlclJlc3BvbnNlEm0KElN1Ym1pdEJyYWNrZXRPcmRlchIqLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRCcmFja2V0T3JkZXJSZXF1ZXN0GisuaWJrci5nYXRld2F5LnYxLlN1Ym1pdEJyYWNrZXRPcmRlclJlc3BvbnNlElgKC01vZGlmeU9yZGVyEiMuaWJrci5nYXRld2F5LnYxLk1vZGlmeU9yZGVyUmVxdWVzdBokLmlia3IuZ2F0ZXdheS52MS5Nb2RpZnlPcmRlclJlc3BvbnNlElgKC0NhbmNlbE9yZGVyEiMuaWJrci5nYXRld2F5LnYxLkNhbmNlbE9yZGVyUmVxdWVzdBokLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxPcmRlclJlc3BvbnNlEmQKD0NhbmNlbEFsbE9yZGVycxInLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxBbGxPcmRlcnNSZXF1ZXN0GiguaWJrci5nYXRld2F5LnYxLkNhbmNlbEFsbE9yZGVyc1Jlc3BvbnNlEk8KCEdldE9yZGVyEiAuaWJrci5nYXRld2F5LnYxLkdldE9yZGVyUmVxdWVzdBohLmlia3IuZ2F0ZXdheS52MS5HZXRPcmRlclJlc3BvbnNlElUKCkxpc3RPcmRlcnMSIi5pYmtyLmdhdGV3YXkudjEuTGlzdE9yZGVyc1JlcXVlc3QaIy5pYmtyLmdhdGV3YXkudjEuTGlzdE9yZGVyc1Jlc3BvbnNlElIKCUxpc3RGaWxscxIhLmlia3IuZ2F0ZXdheS52MS5MaXN0RmlsbHNSZXF1ZXN0GiIuaWJrci5nYXRld2F5LnYxLkxpc3RGaWxsc1Jlc3BvbnNlEmwKEVN0cmVhbU9yZGVyRXZlbnRzEikuaWJrci5nYXRld2F5LnYxLlN0cmVhbU9yZGVyRXZlbnRzUmVxdWVzdBoqLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1PcmRlckV2ZW50c1Jlc3BvbnNlMAESWgoLU3RyZWFtRmlsbHMSIy5pYmtyLmdhdGV3YXkudjEuU3RyZWFtRmlsbHNSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLlN0cmVhbUZpbGxzUmVzcG9uc2UwARJeCg1TZXRLaWxsU3dpdGNoEiUuaWJrci5nYXRld2F5LnYxLlNldEtpbGxTd2l0Y2hSZXF1ZXN0GiYuaWJrci5nYXRld2F5LnYxLlNldEtpbGxTd2l0Y2hSZXNwb25zZRJeCg1HZXRLaWxsU3dpdGNoEiUuaWJrci5nYXRld2F5LnYxLkdldEtpbGxTd2l0Y2hSZXF1ZXN0GiYuaWJrci5nYXRld2F5LnYxLkdldEtpbGxTd2l0Y2hSZXNwb25zZRJnChBMaXN0QXVkaXRSZWNvcmRzEiguaWJrci5nYXRld2F5LnYxLkxpc3RBdWRpdFJlY29yZHNSZXF1ZXN0GikuaWJrci5nYXRld2F5LnYxLkxpc3RBdWRpdFJlY29yZHNSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_ibkr_gateway_v1_events, file_ibkr_gateway_v1_orders]);
 
 /**
  * @generated from message ibkr.gateway.v1.SubmitOrderRequest
@@ -638,6 +638,14 @@ export type SetKillSwitchRequest = Message<"ibkr.gateway.v1.SetKillSwitchRequest
    * @generated from field: string reason = 2;
    */
   reason: string;
+
+  /**
+   * Halt or release only these accounts, each on its own. When empty: the gateway-wide
+   * switch for a token of every account, every account of a token limited to some.
+   *
+   * @generated from field: repeated string accounts = 3;
+   */
+  accounts: string[];
 };
 
 /**
@@ -738,6 +746,13 @@ export type KillSwitch = Message<"ibkr.gateway.v1.KillSwitch"> & {
    * @generated from field: google.protobuf.Timestamp set_time = 4;
    */
   setTime?: Timestamp | undefined;
+
+  /**
+   * Accounts halted on their own (whatever engaged says), among those the caller may use.
+   *
+   * @generated from field: repeated ibkr.gateway.v1.AccountHalt halted_accounts = 5;
+   */
+  haltedAccounts: AccountHalt[];
 };
 
 /**
@@ -746,6 +761,48 @@ export type KillSwitch = Message<"ibkr.gateway.v1.KillSwitch"> & {
  */
 export const KillSwitchSchema: GenMessage<KillSwitch> = /*@__PURE__*/
   messageDesc(file_ibkr_gateway_v1_gateway, 24);
+
+/**
+ * One account halted by the kill switch: its new orders are refused until it is released.
+ *
+ * @generated from message ibkr.gateway.v1.AccountHalt
+ */
+export type AccountHalt = Message<"ibkr.gateway.v1.AccountHalt"> & {
+  /**
+   * The halted account.
+   *
+   * @generated from field: string account = 1;
+   */
+  account: string;
+
+  /**
+   * Why it was halted.
+   *
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+
+  /**
+   * Who halted it (token name).
+   *
+   * @generated from field: string set_by = 3;
+   */
+  setBy: string;
+
+  /**
+   * When it was halted.
+   *
+   * @generated from field: google.protobuf.Timestamp set_time = 4;
+   */
+  setTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.AccountHalt.
+ * Use `create(AccountHaltSchema)` to create a new message.
+ */
+export const AccountHaltSchema: GenMessage<AccountHalt> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_gateway, 25);
 
 /**
  * @generated from message ibkr.gateway.v1.ListAuditRecordsRequest
@@ -771,7 +828,7 @@ export type ListAuditRecordsRequest = Message<"ibkr.gateway.v1.ListAuditRecordsR
  * Use `create(ListAuditRecordsRequestSchema)` to create a new message.
  */
 export const ListAuditRecordsRequestSchema: GenMessage<ListAuditRecordsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 25);
+  messageDesc(file_ibkr_gateway_v1_gateway, 26);
 
 /**
  * @generated from message ibkr.gateway.v1.ListAuditRecordsResponse
@@ -797,7 +854,7 @@ export type ListAuditRecordsResponse = Message<"ibkr.gateway.v1.ListAuditRecords
  * Use `create(ListAuditRecordsResponseSchema)` to create a new message.
  */
 export const ListAuditRecordsResponseSchema: GenMessage<ListAuditRecordsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 26);
+  messageDesc(file_ibkr_gateway_v1_gateway, 27);
 
 /**
  * One mutating call.
@@ -853,6 +910,14 @@ export type AuditRecord = Message<"ibkr.gateway.v1.AuditRecord"> & {
    * @generated from field: string detail = 7;
    */
   detail: string;
+
+  /**
+   * The accounts the call acted on, once the caller was found to be allowed them;
+   * empty for calls on the whole gateway and for calls refused before that.
+   *
+   * @generated from field: repeated string accounts = 8;
+   */
+  accounts: string[];
 };
 
 /**
@@ -860,7 +925,7 @@ export type AuditRecord = Message<"ibkr.gateway.v1.AuditRecord"> & {
  * Use `create(AuditRecordSchema)` to create a new message.
  */
 export const AuditRecordSchema: GenMessage<AuditRecord> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 27);
+  messageDesc(file_ibkr_gateway_v1_gateway, 28);
 
 /**
  * Routes orders to Interactive Brokers (or the simulated exchange) and streams what
@@ -915,7 +980,8 @@ export const OrderGatewayService: GenService<{
     output: typeof CancelOrderResponseSchema;
   },
   /**
-   * Cancels every working order, of one account or of all (kill switch).
+   * Cancels every working order, of one account or of all (kill switch). A token
+   * limited to some accounts cancels only those accounts' orders.
    *
    * @generated from rpc ibkr.gateway.v1.OrderGatewayService.CancelAllOrders
    */
@@ -979,6 +1045,8 @@ export const OrderGatewayService: GenService<{
   /**
    * Kill switch (admin): engaging it cancels every working order and refuses new ones
    * (FAILED_PRECONDITION, reason KILL_SWITCH_ENGAGED) until it is released. Survives restarts.
+   * With accounts, or from a token limited to some accounts, it halts and releases only
+   * those accounts, each on its own; the gateway-wide switch needs a token of every account.
    *
    * @generated from rpc ibkr.gateway.v1.OrderGatewayService.SetKillSwitch
    */
@@ -999,7 +1067,8 @@ export const OrderGatewayService: GenService<{
   },
   /**
    * The audit trail (admin): every mutating call with who, what, result and time,
-   * oldest first, with paging (AIP-158).
+   * oldest first, with paging (AIP-158). A token limited to some accounts sees only
+   * the records of calls that acted on those accounts alone.
    *
    * @generated from rpc ibkr.gateway.v1.OrderGatewayService.ListAuditRecords
    */
