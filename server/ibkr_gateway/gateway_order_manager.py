@@ -2,8 +2,9 @@
 
 Routes broker reports to orders, pairs each execution with its commission report
 before it becomes a fill (settling without commission after a timeout, so a missing
-report never loses a fill), and holds back a status report that runs ahead of fills
-still waiting for their commission, so FILLED never precedes its fill event.
+report never loses a fill; a report that comes first waits for its execution), and
+holds back a status report that runs ahead of fills still waiting for their
+commission, so FILLED never precedes its fill event.
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ class _PendingExecution:
 
 
 @dataclass
+class _EarlyCommission:
+    commission: BrokerCommission
+    timer: asyncio.TimerHandle
+
+
+@dataclass
 class _OrderHold:
     """A status report waiting for the executions it already counts."""
 
@@ -57,12 +64,21 @@ class _OrderHold:
 
 class OrderGatewayIntegration:
     def __init__(
-        self, gateway: BrokerPort, order_manager: OrderManager, *, commission_timeout: float = 5.0
+        self,
+        gateway: BrokerPort,
+        order_manager: OrderManager,
+        *,
+        commission_timeout: float = 5.0,
+        early_commission_ttl: float = 60.0,
     ) -> None:
         self.gateway = gateway
         self.order_manager = order_manager
         self.commission_timeout = commission_timeout
+        # How long a commission report waits for an execution that has not come yet;
+        # one whose execution never comes (another client's order) is then dropped.
+        self.early_commission_ttl = early_commission_ttl
         self._pending: dict[str, _PendingExecution] = {}
+        self._early: dict[str, _EarlyCommission] = {}
         self._holds: dict[str, _OrderHold] = {}
         self._initialized = False
 
@@ -87,6 +103,9 @@ class OrderGatewayIntegration:
     async def shutdown(self) -> None:
         for pending in list(self._pending.values()):
             self._settle(pending.execution.execution_id, None)
+        for early in self._early.values():
+            early.timer.cancel()
+        self._early.clear()
         await self.gateway.stop()
 
     @property
@@ -102,7 +121,7 @@ class OrderGatewayIntegration:
             elif isinstance(report, BrokerExecution):
                 self._on_execution(report)
             elif isinstance(report, BrokerCommission):
-                self._settle(report.execution_id, report)
+                self._on_commission(report)
             elif isinstance(report, BrokerOpenOrder):
                 self._on_open_order(report)
             else:
@@ -206,12 +225,34 @@ class OrderGatewayIntegration:
         )
         self._pending[execution.execution_id] = pending
         self._holds.setdefault(order.order_id, _OrderHold()).executions.add(execution.execution_id)
+        early = self._early.pop(execution.execution_id, None)
+        if early is not None:
+            early.timer.cancel()
+            self._settle(execution.execution_id, early.commission)
+
+    def _on_commission(self, commission: BrokerCommission) -> None:
+        execution_id = commission.execution_id
+        if execution_id in self._pending:
+            self._settle(execution_id, commission)
+        elif self.order_manager.has_execution(execution_id):
+            log.info("commission for execution %s arrived after it settled", execution_id)
+        else:
+            # IB does not promise execDetails before its commissionReport.
+            previous = self._early.pop(execution_id, None)
+            if previous is not None:
+                previous.timer.cancel()
+            timer = asyncio.get_running_loop().call_later(
+                self.early_commission_ttl, self._expire_commission, execution_id
+            )
+            self._early[execution_id] = _EarlyCommission(commission, timer)
+
+    def _expire_commission(self, execution_id: str) -> None:
+        if self._early.pop(execution_id, None) is not None:
+            log.info("commission for execution %s matched no execution", execution_id)
 
     def _settle(self, execution_id: str, commission: BrokerCommission | None) -> None:
         pending = self._pending.pop(execution_id, None)
         if pending is None:
-            if commission is not None:
-                log.info("commission for execution %s arrived after it settled", execution_id)
             return
         if pending.timer is not None:
             pending.timer.cancel()

@@ -170,3 +170,22 @@ async def test_reorder_status_sends_status_before_open_order_and_execution(
         (59, ""),
     ]
     assert len(trade.fills) == 1
+
+
+async def test_commission_first_sends_each_report_before_its_execution(sim: TwsSimulator) -> None:
+    sim.commission_first = True
+    ib, tap = await tapped(sim)
+    try:
+        trade = ib.placeOrder(AAPL, LimitOrder("BUY", 10, 50))
+        await until(lambda: trade.orderStatus.status == "Submitted")
+        sim.fill(trade.order.orderId, "4", "50")
+        sim.fill(trade.order.orderId, "6", "49")
+        await until(lambda: trade.orderStatus.status == "Filled")
+        await asyncio.sleep(0.02)
+    finally:
+        ib.disconnect()
+    sequence = [(int(m[0]), m[14] if m[0] == "11" else m[2]) for m in tap.messages(11, 59)]
+    first, second = (e for kind, e in sequence if kind == EXEC_DETAILS)
+    assert sequence == [(59, first), (EXEC_DETAILS, first), (59, second), (EXEC_DETAILS, second)]
+    # ib_async ignores a report for an execution it has not seen: the fills carry none.
+    assert [f.commissionReport.commission for f in trade.fills] == [0.0, 0.0]

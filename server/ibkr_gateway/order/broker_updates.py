@@ -228,6 +228,9 @@ class BrokerUpdates:
             )
         self._record([event])
 
+    def has_execution(self, execution_id: str) -> bool:
+        return execution_id in self._executions or self.store.has_fill(execution_id)
+
     def on_fill(self, fill: Fill) -> None:
         """Records an execution (with its commission, when known) exactly once."""
         if fill.execution_id in self._executions or self.store.has_fill(fill.execution_id):

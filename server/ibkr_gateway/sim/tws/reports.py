@@ -165,3 +165,23 @@ def reorder_statuses(messages: list[Out]) -> list[Out]:
             i -= 1
         floor[message.order_id] = len(result)
     return result
+
+
+def commissions_first(messages: list[Out]) -> list[Out]:
+    """Fault injection: moves each commissionReport ahead of the execDetails of its
+    execution, as IB may deliver them. A report whose execution was sent in an earlier
+    batch stays where it is."""
+    result: list[Out] = []
+    for message in messages:
+        at = len(result)
+        if message.kind is Kind.COMMISSION:
+            at = next(
+                (
+                    i
+                    for i in range(len(result) - 1, -1, -1)
+                    if result[i].kind is Kind.EXEC_DETAILS and result[i].exec_id == message.exec_id
+                ),
+                at,
+            )
+        result.insert(at, message)
+    return result

@@ -6,8 +6,8 @@ owns each order as they pass, and reports of a client that is not connected are
 dropped, to be recovered with reqOpenOrders / reqCompletedOrders / reqExecutions.
 
 Fault injection: `drop_connections()`, `commission_delay`, `drop_commissions`,
-`duplicate_status`, `reorder_status`, `reject_next(code, message)`, and a second
-connection with a client id in use (error 326, closed).
+`commission_first`, `duplicate_status`, `reorder_status`, `reject_next(code, message)`,
+and a second connection with a client id in use (error 326, closed).
 """
 
 from __future__ import annotations
@@ -44,7 +44,12 @@ from ibkr_gateway.sim.tws.order_messages import OrderView, completed_order, open
 from ibkr_gateway.sim.tws.orders import DeskResult, OrderDesk
 from ibkr_gateway.sim.tws.outgoing import Kind, Out
 from ibkr_gateway.sim.tws.place_order import PlaceOrder
-from ibkr_gateway.sim.tws.reports import ReportTranslator, Routed, reorder_statuses
+from ibkr_gateway.sim.tws.reports import (
+    ReportTranslator,
+    Routed,
+    commissions_first,
+    reorder_statuses,
+)
 from ibkr_gateway.sim.tws.session import ClientSession
 
 log = logging.getLogger(__name__)
@@ -92,6 +97,7 @@ class TwsSimulator:
         self.drop_commissions = False
         self.duplicate_status = False
         self.reorder_status = False
+        self.commission_first = False
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -286,6 +292,8 @@ class TwsSimulator:
                 continue
             if self.reorder_status:
                 messages = reorder_statuses(messages)
+            if self.commission_first:
+                messages = commissions_first(messages)
             late = [m for m in messages if m.kind is Kind.COMMISSION]
             if late and (self.drop_commissions or self.commission_delay > 0):
                 messages = [m for m in messages if m.kind is not Kind.COMMISSION]
