@@ -3,15 +3,22 @@ their executions, unknown error codes, execution corrections, lost data after 11
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
-from ibkr.gateway.v1 import orders_pb2
+import pytest
+from ibkr.gateway.v1 import gateway_pb2, orders_pb2
 
+from ibkr_gateway.gateway_order_manager import INACTIVE_REASON
+from ibkr_gateway.ib_errors import ErrorClass, classify_error
 from ibkr_gateway.sim.tws import TwsSimulator
-from tests.ib.test_gateway_ib import start_ib_gateway, stop_ib_gateway, submit
-from tests.service.conftest import limit_spec, reaches, read_events
+from tests.ib.test_gateway_ib import get, start_ib_gateway, stop_ib_gateway, submit
+from tests.service.conftest import limit_spec, reaches, read_events, statuses_of
 
 S = orders_pb2
+# In none of the tables of ib_errors.
+UNLISTED = 10999
+UNLISTED_TEXT = "Order held for an unusual reason"
 
 
 async def test_commission_before_its_execution_is_paired_with_it(
@@ -32,5 +39,147 @@ async def test_commission_before_its_execution_is_paired_with_it(
             ("6", "49", "1"),
         ]
         assert gw.server.integration.unpaired_executions == 0
+    finally:
+        await stop_ib_gateway(gw)
+
+
+async def test_unknown_error_answering_a_new_order_rejects_it_after_the_grace(
+    sim: TwsSimulator, tmp_path: Path
+) -> None:
+    assert classify_error(UNLISTED) is ErrorClass.UNKNOWN
+    gw = await start_ib_gateway(sim, tmp_path / "unknown.db", rejection_grace=0.3)
+    try:
+        sim.answer_next_order(UNLISTED, UNLISTED_TEXT)
+        order = await submit(gw, limit_spec("ib-unknown", "50"))
+        events = await read_events(
+            gw, until=reaches(order.order_id, S.ORDER_STATUS_REJECTED), within=3
+        )
+        assert statuses_of(events, order.order_id) == [
+            "status_change:PENDING_SUBMIT",
+            "status_change:REJECTED",
+        ]
+        assert events[-1].order.status_reason == f"IB error {UNLISTED}: {UNLISTED_TEXT}"
+    finally:
+        await stop_ib_gateway(gw)
+
+
+async def test_a_status_within_the_grace_shows_ib_took_the_order(
+    sim: TwsSimulator, tmp_path: Path
+) -> None:
+    gw = await start_ib_gateway(sim, tmp_path / "late.db", rejection_grace=0.6)
+    try:
+        sim.answer_next_order(UNLISTED, UNLISTED_TEXT, then="Submitted", after=0.2)
+        order = await submit(gw, limit_spec("ib-late-ack", "50"))
+        await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_SUBMITTED))
+        await asyncio.sleep(0.8)
+        assert (await get(gw, order.order_id)).status == S.ORDER_STATUS_SUBMITTED
+    finally:
+        await stop_ib_gateway(gw)
+
+
+@pytest.mark.parametrize("then", ["Cancelled", "Inactive"])
+async def test_unknown_error_then_a_status_that_ib_did_not_take_it_is_a_rejection(
+    sim: TwsSimulator, tmp_path: Path, then: str
+) -> None:
+    gw = await start_ib_gateway(sim, tmp_path / "refused.db", rejection_grace=30)
+    try:
+        sim.answer_next_order(UNLISTED, UNLISTED_TEXT, then=then, after=0.1)
+        order = await submit(gw, limit_spec("ib-refused", "50"))
+        events = await read_events(
+            gw, until=reaches(order.order_id, S.ORDER_STATUS_REJECTED), within=3
+        )
+        assert events[-1].order.status_reason == f"IB error {UNLISTED}: {UNLISTED_TEXT}"
+        assert statuses_of(events, order.order_id)[-1] == "status_change:REJECTED"
+    finally:
+        await stop_ib_gateway(gw)
+
+
+async def test_unknown_error_on_a_working_order_does_not_end_it(
+    sim: TwsSimulator, tmp_path: Path
+) -> None:
+    gw = await start_ib_gateway(sim, tmp_path / "working.db", rejection_grace=0.2)
+    try:
+        order = await submit(gw, limit_spec("ib-working-err", "50"))
+        await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_SUBMITTED))
+        sim.desk.refuse_next_modify = (UNLISTED, UNLISTED_TEXT)
+        await gw.stub.ModifyOrder(
+            gateway_pb2.ModifyOrderRequest(order_id=order.order_id, limit_price="51")
+        )
+        await asyncio.sleep(0.5)
+        assert (await get(gw, order.order_id)).status == S.ORDER_STATUS_SUBMITTED
+    finally:
+        await stop_ib_gateway(gw)
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        (321, "Error validating request.-'bN' : cause - The API interface is read-only"),
+        (463, "You must enter a valid price."),
+        (504, "Not connected"),
+        (10311, "This order will be directly routed to NYSE."),
+        (10268, "The 'EtradeOnly' order attribute is not supported."),
+    ],
+)
+async def test_listed_codes_reject_a_new_order_at_once(
+    sim: TwsSimulator, tmp_path: Path, code: int, text: str
+) -> None:
+    # No grace: only a table entry rejects the order within the test's time.
+    gw = await start_ib_gateway(sim, tmp_path / "listed.db", rejection_grace=30)
+    try:
+        sim.answer_next_order(code, text)
+        order = await submit(gw, limit_spec(f"ib-listed-{code}", "50"))
+        events = await read_events(
+            gw, until=reaches(order.order_id, S.ORDER_STATUS_REJECTED), within=2
+        )
+        assert events[-1].order.status_reason == f"IB error {code}: {text}"
+    finally:
+        await stop_ib_gateway(gw)
+
+
+async def test_329_refuses_a_modification_and_rolls_it_back(
+    sim: TwsSimulator, tmp_path: Path
+) -> None:
+    gw = await start_ib_gateway(sim, tmp_path / "329.db")
+    try:
+        order = await submit(gw, limit_spec("ib-329", "50"))
+        await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_SUBMITTED))
+        sim.desk.refuse_next_modify = (
+            329,
+            "Order modify failed. Cannot change to the new order type.",
+        )
+        await gw.stub.ModifyOrder(
+            gateway_pb2.ModifyOrderRequest(order_id=order.order_id, limit_price="55")
+        )
+        events = await read_events(
+            gw, until=lambda ev: sum(1 for e in ev if e.HasField("modification")) == 2
+        )
+        rollback = [e for e in events if e.HasField("modification")][-1]
+        assert rollback.order.spec.limit_price == "50"
+        assert "IB error 329" in rollback.modification.reason
+        assert (await get(gw, order.order_id)).status == S.ORDER_STATUS_SUBMITTED
+    finally:
+        await stop_ib_gateway(gw)
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "reason"),
+    [
+        (0, "", INACTIVE_REASON),
+        (399, "Order message error", "inactive at IB after IB message 399: Order message error"),
+    ],
+    ids=["no message", "after a warning"],
+)
+async def test_inactive_without_a_rejection_is_explained(
+    sim: TwsSimulator, tmp_path: Path, code: int, text: str, reason: str
+) -> None:
+    gw = await start_ib_gateway(sim, tmp_path / "inactive.db")
+    try:
+        sim.answer_next_order(code, text, then="Inactive")
+        order = await submit(gw, limit_spec("ib-inactive", "50"))
+        events = await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_INACTIVE))
+        assert events[-1].order.status_reason == reason
+        await asyncio.sleep(0.1)
+        assert (await get(gw, order.order_id)).status == S.ORDER_STATUS_INACTIVE
     finally:
         await stop_ib_gateway(gw)

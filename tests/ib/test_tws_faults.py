@@ -8,6 +8,7 @@ import asyncio
 import time
 from typing import Any
 
+import pytest
 from ib_async import IB, LimitOrder, MarketOrder, Stock
 
 from ibkr_gateway.sim.tws import TwsSimulator
@@ -15,7 +16,7 @@ from tests.ib.conftest import CONNECT_TIMEOUT, connect, until
 from tests.ib.wire import FrameTap
 
 AAPL = Stock("AAPL", "SMART", "USD")
-ORDER_STATUS, OPEN_ORDER, EXEC_DETAILS = 3, 5, 11
+ORDER_STATUS, ERROR, OPEN_ORDER, EXEC_DETAILS = 3, 4, 5, 11
 
 
 async def tapped(sim: TwsSimulator) -> tuple[IB, FrameTap]:
@@ -189,3 +190,40 @@ async def test_commission_first_sends_each_report_before_its_execution(sim: TwsS
     assert sequence == [(59, first), (EXEC_DETAILS, first), (59, second), (EXEC_DETAILS, second)]
     # ib_async ignores a report for an execution it has not seen: the fills carry none.
     assert [f.commissionReport.commission for f in trade.fills] == [0.0, 0.0]
+
+
+async def test_answer_next_order_sends_the_error_then_the_status_later(
+    sim: TwsSimulator,
+) -> None:
+    sim.answer_next_order(10999, "Order held for an unusual reason", then="Inactive", after=0.1)
+    ib, tap = await tapped(sim)
+    try:
+        trade = ib.placeOrder(AAPL, LimitOrder("BUY", 10, 50))
+        await until(lambda: tap.messages(ORDER_STATUS))
+        follow_up = ib.placeOrder(AAPL, LimitOrder("BUY", 10, 50))
+        await until(lambda: follow_up.orderStatus.status == "Submitted")
+    finally:
+        ib.disconnect()
+    first = str(trade.order.orderId)
+    about_first = [m for m in tap.messages(ERROR, OPEN_ORDER, ORDER_STATUS) if first in m[1:3]]
+    assert [(m[0], m[3] if m[0] == "4" else "") for m in about_first] == [
+        ("4", "10999"),
+        ("5", ""),
+        ("3", ""),
+    ]
+    assert tap.messages(ORDER_STATUS)[0][2] == "Inactive"
+    # The answer is used once: the next order is worked as usual.
+    assert sim.exchange_order(follow_up.order.orderId).working
+
+
+async def test_answer_next_order_without_a_status_leaves_the_order_unknown_to_the_exchange(
+    ib: IB, sim: TwsSimulator
+) -> None:
+    errors: list[tuple[int, int]] = []
+    ib.errorEvent += lambda req_id, code, *_: errors.append((req_id, code))
+    sim.answer_next_order(10311, "This order will be directly routed to NYSE.")
+    trade = ib.placeOrder(AAPL, LimitOrder("BUY", 10, 50))
+    await until(lambda: errors)
+    assert errors == [(trade.order.orderId, 10311)]
+    with pytest.raises(KeyError):
+        sim.exchange_order(trade.order.orderId)

@@ -51,13 +51,15 @@ class ReportTranslator:
         reports: Sequence[BrokerReport],
         *,
         modified: AbstractSet[int] = frozenset(),
+        refused: AbstractSet[int] = frozenset(),
     ) -> list[Routed]:
         """Reports carry exchange ids; messages carry the owner's order id. `modified`
         (exchange ids) get an openOrder even if their status is unchanged: that is how
-        TWS acknowledges a modify. Reports of orders placed past the simulator (on a
-        shared exchange) concern no client and are left out."""
+        TWS acknowledges a modify. `refused` (exchange ids) were refused by an error
+        already sent. Reports of orders placed past the simulator (on a shared
+        exchange) concern no client and are left out."""
         out: list[Routed] = []
-        rejected: set[int] = set()
+        rejected: set[int] = set(refused)
         for report in reports:
             if isinstance(report, BrokerOrderError):
                 rejected.add(report.broker_order_id)

@@ -7,7 +7,8 @@ dropped, to be recovered with reqOpenOrders / reqCompletedOrders / reqExecutions
 
 Fault injection: `drop_connections()`, `commission_delay`, `drop_commissions`,
 `commission_first`, `duplicate_status`, `reorder_status`, `reject_next(code, message)`,
-and a second connection with a client id in use (error 326, closed).
+`answer_next_order(code, message, then=status, after=seconds)`, and a second
+connection with a client id in use (error 326, closed).
 """
 
 from __future__ import annotations
@@ -166,6 +167,13 @@ class TwsSimulator:
     def reject_next(self, code: int, message: str) -> None:
         self.exchange.reject_next_order(code, message)
 
+    def answer_next_order(
+        self, code: int, message: str, *, then: str = "", after: float = 0.0
+    ) -> None:
+        """Answers the next new order with an error of any code (none when 0) and,
+        `after` seconds later, the status `then`; see `OrderDesk.answer_next_order`."""
+        self.desk.answer_next_order(code, message, then=then, after=after)
+
     def drop_connections(self) -> None:
         for session in list(self._connections):
             session.abort()
@@ -270,8 +278,14 @@ class TwsSimulator:
             Routed(client, outgoing.error(e.broker_order_id, e.code, e.message))
             for e in result.errors
         ]
-        routed += self._translator.translate(result.reports, modified=result.modified)
-        self._deliver(routed)
+        reports = self._translator.translate(
+            result.reports, modified=result.modified, refused=result.refused
+        )
+        if result.reports_after > 0:
+            self._deliver(routed)
+            self._deliver_later(reports, result.reports_after)
+        else:
+            self._deliver(routed + reports)
 
     def _publish(self, reports: Sequence[BrokerReport]) -> list[BrokerReport]:
         self._deliver(self._translator.translate(reports))
@@ -300,6 +314,15 @@ class TwsSimulator:
                 if not self.drop_commissions:
                     self._send_later(session, late, self.commission_delay)
             session.send(messages)
+
+    def _deliver_later(self, routed: list[Routed], delay: float) -> None:
+        async def deliver() -> None:
+            await asyncio.sleep(delay)
+            self._deliver(routed)
+
+        task = asyncio.get_running_loop().create_task(deliver(), name="tws-sim late reports")
+        self._late.add(task)
+        task.add_done_callback(self._late.discard)
 
     def _send_later(self, session: ClientSession, messages: list[Out], delay: float) -> None:
         async def send() -> None:
