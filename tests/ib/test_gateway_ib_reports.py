@@ -4,16 +4,18 @@ their executions, unknown error codes, execution corrections, lost data after 11
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from ibkr.gateway.v1 import gateway_pb2, orders_pb2
 
+from ibkr_gateway.broker import BrokerExecution
 from ibkr_gateway.gateway_order_manager import INACTIVE_REASON
 from ibkr_gateway.ib_errors import ErrorClass, classify_error
 from ibkr_gateway.sim.tws import TwsSimulator
 from tests.ib.test_gateway_ib import get, start_ib_gateway, stop_ib_gateway, submit
-from tests.service.conftest import limit_spec, reaches, read_events, statuses_of
+from tests.service.conftest import limit_spec, order_spec, reaches, read_events, statuses_of
 
 S = orders_pb2
 # In none of the tables of ib_errors.
@@ -181,5 +183,94 @@ async def test_inactive_without_a_rejection_is_explained(
         assert events[-1].order.status_reason == reason
         await asyncio.sleep(0.1)
         assert (await get(gw, order.order_id)).status == S.ORDER_STATUS_INACTIVE
+    finally:
+        await stop_ib_gateway(gw)
+
+
+def execution_of(reports: Sequence[object]) -> str:
+    (execution_id,) = [r.execution_id for r in reports if isinstance(r, BrokerExecution)]
+    return execution_id
+
+
+def effective(fills: list[orders_pb2.Fill]) -> list[tuple[str, str]]:
+    """(quantity, price) of the fills that still count: those no later fill replaced."""
+    replaced = {f.corrects_execution_id for f in fills}
+    return [(f.quantity, f.price) for f in fills if f.execution_id not in replaced]
+
+
+async def test_execution_correction_replaces_the_execution(
+    sim: TwsSimulator, tmp_path: Path
+) -> None:
+    db = tmp_path / "correction.db"
+    gw = await start_ib_gateway(sim, db)
+    try:
+        order = await submit(gw, limit_spec("ib-corrected", "50", quantity="10"))
+        await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_SUBMITTED))
+        first = execution_of(sim.fill(order.broker_order_id, "4", "50", client_id=7))
+        await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_PARTIALLY_FILLED))
+        corrected = sim.correct_execution(first, quantity="5", price="49", commission="0.9")
+        events = await read_events(
+            gw, until=lambda ev: any(e.fill.execution_id == corrected for e in ev)
+        )
+        correction = events[-1]
+        assert correction.fill.corrects_execution_id == first
+        assert (correction.fill.quantity, correction.fill.price) == ("5", "49")
+        assert correction.fill.commission == "0.9"
+        assert (correction.order.filled_quantity, correction.order.average_fill_price) == (
+            "5",
+            "49",
+        )
+        assert correction.order.status == S.ORDER_STATUS_PARTIALLY_FILLED
+        sim.fill(order.broker_order_id, "5", "51", client_id=7)
+        events = await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_FILLED))
+        assert all(int(e.order.filled_quantity) <= 10 for e in events)
+        done = await get(gw, order.order_id)
+        assert (done.filled_quantity, done.average_fill_price) == ("10", "50")
+        listed = await gw.stub.ListFills(gateway_pb2.ListFillsRequest(order_id=order.order_id))
+        assert effective(list(listed.fills)) == [("5", "49"), ("5", "51")]
+    finally:
+        await stop_ib_gateway(gw)
+    # The store keeps the correction: a restart, which replays every execution, lists
+    # and counts the same.
+    gw = await start_ib_gateway(sim, db)
+    try:
+        await asyncio.sleep(0.3)
+        listed = await gw.stub.ListFills(gateway_pb2.ListFillsRequest(order_id=order.order_id))
+        assert [f.corrects_execution_id for f in listed.fills] == ["", first, ""]
+        assert (await get(gw, order.order_id)).filled_quantity == "10"
+    finally:
+        await stop_ib_gateway(gw)
+
+
+async def test_correction_of_a_filled_order_made_while_the_gateway_was_down(
+    sim: TwsSimulator, tmp_path: Path
+) -> None:
+    db = tmp_path / "down.db"
+    gw = await start_ib_gateway(sim, db)
+    try:
+        order = await submit(gw, order_spec("ib-corrected-down", quantity="10"))
+        await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_FILLED))
+        (first,) = [
+            f.execution_id
+            for f in (
+                await gw.stub.ListFills(gateway_pb2.ListFillsRequest(order_id=order.order_id))
+            ).fills
+        ]
+    finally:
+        await stop_ib_gateway(gw)
+    corrected = sim.correct_execution(first, quantity="8", price="99")
+    gw = await start_ib_gateway(sim, db)
+    try:
+        events = await read_events(
+            gw, until=lambda ev: any(e.fill.execution_id == corrected for e in ev)
+        )
+        correction = events[-1]
+        assert correction.fill.corrects_execution_id == first
+        assert (correction.order.filled_quantity, correction.order.average_fill_price) == (
+            "8",
+            "99",
+        )
+        # A bust does not reopen an order IB reports as done.
+        assert correction.order.status == S.ORDER_STATUS_FILLED
     finally:
         await stop_ib_gateway(gw)

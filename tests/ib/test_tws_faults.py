@@ -1,6 +1,7 @@
 """Fault injection in the TWS simulator, seen through the real ib_async: dropped
-connections, fills while no client is connected, late or missing commission reports,
-duplicated and reordered order statuses."""
+connections, fills while no client is connected, late, early or missing commission
+reports, duplicated and reordered order statuses, orders answered by any error code,
+execution corrections."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from ib_async import IB, LimitOrder, MarketOrder, Stock
 
+from ibkr_gateway.broker import BrokerExecution
 from ibkr_gateway.sim.tws import TwsSimulator
 from tests.ib.conftest import CONNECT_TIMEOUT, connect, until
 from tests.ib.wire import FrameTap
@@ -227,3 +229,30 @@ async def test_answer_next_order_without_a_status_leaves_the_order_unknown_to_th
     assert errors == [(trade.order.orderId, 10311)]
     with pytest.raises(KeyError):
         sim.exchange_order(trade.order.orderId)
+
+
+async def test_correct_execution_sends_a_revised_execution_and_its_commission(
+    ib: IB, sim: TwsSimulator
+) -> None:
+    reports: list[Any] = []
+    ib.commissionReportEvent += lambda _trade, fill, report: reports.append(
+        (fill.execution.execId, report.commission)
+    )
+    trade = ib.placeOrder(AAPL, LimitOrder("BUY", 10, 50))
+    await until(lambda: trade.orderStatus.status == "Submitted")
+    fill_reports = sim.fill(trade.order.orderId, "4", "50")
+    (exec_id,) = [r.execution_id for r in fill_reports if isinstance(r, BrokerExecution)]
+    corrected = sim.correct_execution(exec_id, quantity="5", price="49", commission="0.9")
+    assert corrected == exec_id[:-2] + "02"
+    await until(lambda: len(reports) == 2)
+    assert reports == [(exec_id, 1.0), (corrected, 0.9)]
+    (revised,) = [f for f in trade.fills if f.execution.execId == corrected]
+    assert (revised.execution.shares, revised.execution.price, revised.execution.cumQty) == (
+        5.0,
+        49.0,
+        5.0,
+    )
+    assert sim.exchange_order(trade.order.orderId).remaining == 5
+    # reqExecutions lists both, as IB does; positions count the correction only.
+    assert [f.execution.execId for f in await ib.reqExecutionsAsync()] == [exec_id, corrected]
+    assert [p.quantity for p in sim.executions.positions()] == [5]

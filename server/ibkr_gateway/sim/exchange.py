@@ -147,6 +147,20 @@ class SimulatedExchange:
     def reject_next_order(self, code: int, message: str) -> None:
         self._reject_next = (code, message)
 
+    def correct(
+        self,
+        broker_order_id: int,
+        replaced: tuple[Decimal, Decimal],
+        correction: tuple[Decimal, Decimal],
+    ) -> SimOrder:
+        """Fault injection: an execution of (quantity, price) `replaced` becomes
+        `correction`. The order keeps its status; later fills see the corrected
+        quantity."""
+        order = self.orders[broker_order_id]
+        order.filled += correction[0] - replaced[0]
+        order.notional += correction[0] * correction[1] - replaced[0] * replaced[1]
+        return order
+
     def hold(self, order: SimOrder, status: str) -> list[BrokerReport]:
         """Fault injection: takes an order no further than `status` ("Cancelled":
         refused; "Inactive": kept without being worked)."""

@@ -7,13 +7,15 @@ dropped, to be recovered with reqOpenOrders / reqCompletedOrders / reqExecutions
 
 Fault injection: `drop_connections()`, `commission_delay`, `drop_commissions`,
 `commission_first`, `duplicate_status`, `reorder_status`, `reject_next(code, message)`,
-`answer_next_order(code, message, then=status, after=seconds)`, and a second
-connection with a client id in use (error 326, closed).
+`answer_next_order(code, message, then=status, after=seconds)`,
+`correct_execution(exec_id, quantity=, price=, commission=)`, and a second connection
+with a client id in use (error 326, closed).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -21,7 +23,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from ibkr_gateway.broker import BrokerReport
+from ibkr_gateway.broker import BrokerCommission, BrokerReport
+from ibkr_gateway.order.models import execution_revision
 from ibkr_gateway.sim.exchange import SimOrder, SimulatedExchange
 from ibkr_gateway.sim.tws import outgoing
 from ibkr_gateway.sim.tws.executions import ExecutionLog
@@ -166,6 +169,53 @@ class TwsSimulator:
 
     def reject_next(self, code: int, message: str) -> None:
         self.exchange.reject_next_order(code, message)
+
+    def correct_execution(
+        self,
+        exec_id: str,
+        *,
+        quantity: Decimal | str | None = None,
+        price: Decimal | str | None = None,
+        commission: Decimal | str | None = None,
+    ) -> str:
+        """Fault injection: sends a correction of an execution (IB's: the same id with
+        the part after the last period counted up) with a new quantity, price and
+        commission (each as before unless given). Returns the correction's id."""
+        entry = self.executions.get(exec_id)
+        while entry.corrected_by:
+            entry = self.executions.get(entry.corrected_by)
+        old = entry.view
+        execution, revision = execution_revision(old.exec_id)
+        new_id = f"{execution}.{int(revision) + 1:0{len(revision)}d}"
+        shares = old.shares if quantity is None else Decimal(quantity)
+        px = old.price if price is None else Decimal(price)
+        order = self.exchange.correct(
+            self.desk.resolve(old.order_id, old.client_id), (old.shares, old.price), (shares, px)
+        )
+        view = dataclasses.replace(
+            old,
+            exec_id=new_id,
+            shares=shares,
+            price=px,
+            cum_qty=order.filled,
+            avg_price=order.average_price,
+            time=self._clock(),
+        )
+        self.executions.correct(old.exec_id, view)
+        if commission is not None:
+            charged = Decimal(commission)
+        else:
+            charged = entry.commission.commission if entry.commission else Decimal(0)
+        currency = entry.commission.currency if entry.commission else "USD"
+        self.executions.set_commission(BrokerCommission(new_id, charged, currency))
+        report = outgoing.commission_report(new_id, charged, currency, old.order_id)
+        self._deliver(
+            [
+                Routed(old.client_id, outgoing.exec_details(-1, view)),
+                Routed(old.client_id, report),
+            ]
+        )
+        return new_id
 
     def answer_next_order(
         self, code: int, message: str, *, then: str = "", after: float = 0.0
