@@ -140,7 +140,10 @@ WARNING_CODES: Final[frozenset[int]] = frozenset(
 )
 
 CONNECTIVITY_LOST_CODES: Final[frozenset[int]] = frozenset({1100, 2110})
-CONNECTIVITY_RESTORED_CODES: Final[frozenset[int]] = frozenset({1101, 1102})
+# 1102: restored, and TWS kept what happened meanwhile.
+CONNECTIVITY_RESTORED_CODES: Final[frozenset[int]] = frozenset({1102})
+# 1101: restored, but what IB sent meanwhile is lost and must be asked for again.
+CONNECTIVITY_DATA_LOST_CODES: Final[frozenset[int]] = frozenset({1101})
 
 
 class ErrorClass(enum.Enum):
@@ -151,6 +154,7 @@ class ErrorClass(enum.Enum):
     WARNING = "warning"
     CONNECTIVITY_LOST = "connectivity_lost"
     CONNECTIVITY_RESTORED = "connectivity_restored"
+    CONNECTIVITY_RESTORED_DATA_LOST = "connectivity_restored_data_lost"
     UNKNOWN = "unknown"
 
 
@@ -166,6 +170,8 @@ def classify_error(code: int) -> ErrorClass:
         return ErrorClass.CONNECTIVITY_LOST
     if code in CONNECTIVITY_RESTORED_CODES:
         return ErrorClass.CONNECTIVITY_RESTORED
+    if code in CONNECTIVITY_DATA_LOST_CODES:
+        return ErrorClass.CONNECTIVITY_RESTORED_DATA_LOST
     if code in WARNING_CODES:
         return ErrorClass.WARNING
     if code in ORDER_REJECTION_CODES:

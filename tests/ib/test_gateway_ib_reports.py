@@ -6,14 +6,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ibkr.gateway.v1 import gateway_pb2, orders_pb2
 
 from ibkr_gateway.broker import BrokerExecution
+from ibkr_gateway.gateway import ConnectionState
 from ibkr_gateway.gateway_order_manager import INACTIVE_REASON
 from ibkr_gateway.ib_errors import ErrorClass, classify_error
 from ibkr_gateway.sim.tws import TwsSimulator
+from tests.ib.conftest import until
 from tests.ib.test_gateway_ib import get, start_ib_gateway, stop_ib_gateway, submit
 from tests.service.conftest import limit_spec, order_spec, reaches, read_events, statuses_of
 
@@ -272,5 +275,39 @@ async def test_correction_of_a_filled_order_made_while_the_gateway_was_down(
         )
         # A bust does not reopen an order IB reports as done.
         assert correction.order.status == S.ORDER_STATUS_FILLED
+    finally:
+        await stop_ib_gateway(gw)
+
+
+@pytest.mark.parametrize("data_lost", [True, False], ids=["1101", "1102"])
+async def test_fills_while_ib_link_was_down_are_recovered(
+    sim: TwsSimulator, tmp_path: Path, data_lost: bool
+) -> None:
+    gw = await start_ib_gateway(sim, tmp_path / "link.db")
+    try:
+        requested: list[str] = []
+        client = gw.ib.ib.client
+        for name in ("reqOpenOrders", "reqCompletedOrders", "reqExecutions"):
+            original = getattr(client, name)
+
+            def recording(*args: object, _name: str = name, _original: Any = original) -> None:
+                requested.append(_name)
+                _original(*args)
+
+            setattr(client, name, recording)
+        order = await submit(gw, limit_spec("ib-link", "50", quantity="10"))
+        await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_SUBMITTED))
+        sim.link_down()
+        await until(lambda: gw.ib.state is ConnectionState.IB_LINK_DOWN)
+        sim.fill(order.broker_order_id, "10", "50", client_id=7)
+        await asyncio.sleep(0.1)
+        assert (await get(gw, order.order_id)).status == S.ORDER_STATUS_SUBMITTED
+        sim.restore_link(data_lost=data_lost)
+        events = await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_FILLED))
+        fills = [e.fill for e in events if e.HasField("fill")]
+        assert [(f.quantity, f.price, f.commission) for f in fills] == [("10", "50", "1")]
+        assert gw.ib.state is ConnectionState.CONNECTED
+        expected = ["reqOpenOrders", "reqCompletedOrders", "reqExecutions"] if data_lost else []
+        assert requested == expected
     finally:
         await stop_ib_gateway(gw)

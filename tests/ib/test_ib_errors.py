@@ -18,3 +18,8 @@ def test_codes_answering_new_orders_and_modifications_are_tabled() -> None:
     # Warnings about a live order stay warnings.
     for code in (399, 404, 10349):
         assert classify_error(code) is ErrorClass.WARNING, code
+
+
+def test_1101_lost_data_and_1102_kept_it() -> None:
+    assert classify_error(1101) is ErrorClass.CONNECTIVITY_RESTORED_DATA_LOST
+    assert classify_error(1102) is ErrorClass.CONNECTIVITY_RESTORED

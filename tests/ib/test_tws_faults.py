@@ -256,3 +256,28 @@ async def test_correct_execution_sends_a_revised_execution_and_its_commission(
     # reqExecutions lists both, as IB does; positions count the correction only.
     assert [f.execution.execId for f in await ib.reqExecutionsAsync()] == [exec_id, corrected]
     assert [p.quantity for p in sim.executions.positions()] == [5]
+
+
+async def test_link_down_holds_reports_and_restore_link_sends_or_drops_them(
+    ib: IB, sim: TwsSimulator
+) -> None:
+    codes: list[int] = []
+    ib.errorEvent += lambda _req_id, code, *_: codes.append(code)
+    kept = ib.placeOrder(AAPL, LimitOrder("BUY", 10, 50))
+    lost = ib.placeOrder(AAPL, LimitOrder("BUY", 5, 50))
+    await until(lambda: lost.orderStatus.status == "Submitted")
+    sim.link_down()
+    sim.fill(kept.order.orderId, "10", "50")
+    sim.restore_link(data_lost=False)
+    await until(lambda: kept.orderStatus.status == "Filled")
+    sim.link_down()
+    sim.fill(lost.order.orderId, "5", "50")
+    sim.restore_link(data_lost=True)
+    await until(lambda: codes == [1100, 1102, 1100, 1101])
+    await asyncio.sleep(0.05)
+    assert lost.orderStatus.status == "Submitted"
+    # Asked again, IB reports what was lost.
+    assert {f.execution.orderId for f in await ib.reqExecutionsAsync()} == {
+        kept.order.orderId,
+        lost.order.orderId,
+    }

@@ -8,8 +8,9 @@ dropped, to be recovered with reqOpenOrders / reqCompletedOrders / reqExecutions
 Fault injection: `drop_connections()`, `commission_delay`, `drop_commissions`,
 `commission_first`, `duplicate_status`, `reorder_status`, `reject_next(code, message)`,
 `answer_next_order(code, message, then=status, after=seconds)`,
-`correct_execution(exec_id, quantity=, price=, commission=)`, and a second connection
-with a client id in use (error 326, closed).
+`correct_execution(exec_id, quantity=, price=, commission=)`, `link_down()` and
+`restore_link(data_lost=)` (1100, then 1101 or 1102), and a second connection with a
+client id in use (error 326, closed).
 """
 
 from __future__ import annotations
@@ -102,6 +103,9 @@ class TwsSimulator:
         self.duplicate_status = False
         self.reorder_status = False
         self.commission_first = False
+        # While TWS's link to IB is down: what each client would have been sent.
+        self._link_down = False
+        self._held: dict[int, list[Out]] = {}
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -228,6 +232,38 @@ class TwsSimulator:
         for session in list(self._connections):
             session.abort()
 
+    def link_down(self) -> None:
+        """Fault injection: TWS loses its link to IB (1100). Until `restore_link`, the
+        market goes on but clients are sent nothing about their orders."""
+        self._link_down = True
+        self._broadcast(
+            outgoing.LINK_LOST, "Connectivity between IB and Trader Workstation has been lost."
+        )
+
+    def restore_link(self, *, data_lost: bool) -> None:
+        """Ends `link_down`: with 1102 TWS then sends what it held back; with 1101 it
+        is lost, to be asked for again."""
+        self._link_down = False
+        held, self._held = self._held, {}
+        if data_lost:
+            self._broadcast(
+                outgoing.LINK_RESTORED_DATA_LOST,
+                "Connectivity between IB and Trader Workstation has been restored - data lost.",
+            )
+            return
+        self._broadcast(
+            outgoing.LINK_RESTORED_DATA_KEPT,
+            "Connectivity between IB and Trader Workstation has been restored - data maintained.",
+        )
+        for client_id, messages in held.items():
+            session = self._clients.get(client_id)
+            if session is not None:
+                session.send(messages)
+
+    def _broadcast(self, code: int, text: str) -> None:
+        for session in list(self._clients.values()):
+            session.send([outgoing.error(outgoing.NO_REQUEST_ID, code, text)])
+
     # -- sessions (SessionHost) ---------------------------------------------------------
 
     def attach(self, session: ClientSession) -> bool:
@@ -353,6 +389,9 @@ class TwsSimulator:
                     client_id,
                     len(messages),
                 )
+                continue
+            if self._link_down:
+                self._held.setdefault(client_id, []).extend(messages)
                 continue
             if self.reorder_status:
                 messages = reorder_statuses(messages)
