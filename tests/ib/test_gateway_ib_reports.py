@@ -71,12 +71,12 @@ async def test_unknown_error_answering_a_new_order_rejects_it_after_the_grace(
 async def test_a_status_within_the_grace_shows_ib_took_the_order(
     sim: TwsSimulator, tmp_path: Path
 ) -> None:
-    gw = await start_ib_gateway(sim, tmp_path / "late.db", rejection_grace=0.6)
+    gw = await start_ib_gateway(sim, tmp_path / "late.db", rejection_grace=1.0)
     try:
-        sim.answer_next_order(UNLISTED, UNLISTED_TEXT, then="Submitted", after=0.2)
+        sim.answer_next_order(UNLISTED, UNLISTED_TEXT, then="Submitted", after=0.1)
         order = await submit(gw, limit_spec("ib-late-ack", "50"))
         await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_SUBMITTED))
-        await asyncio.sleep(0.8)
+        await asyncio.sleep(1.2)
         assert (await get(gw, order.order_id)).status == S.ORDER_STATUS_SUBMITTED
     finally:
         await stop_ib_gateway(gw)
