@@ -132,6 +132,14 @@ def main() -> None:
     help="Seconds to wait for a commission report before a fill is recorded without it.",
 )
 @click.option(
+    "--rejection-grace",
+    type=click.FloatRange(0.01, 600),
+    default=DEFAULTS.rejection_grace,
+    show_default=True,
+    help="Seconds a new order answered by an IB error in no table waits for a status "
+    "showing that IB took it before it is rejected.",
+)
+@click.option(
     "--shutdown-grace",
     type=click.FloatRange(0, 600),
     default=DEFAULTS.shutdown_grace,

@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import enum
+import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import ib_async
@@ -29,6 +30,9 @@ from ibkr_gateway.order.models import Order, OrderStatus
 log = logging.getLogger(__name__)
 
 CLIENT_ID_IN_USE = 326
+_LINK_RESTORED = frozenset(
+    {ErrorClass.CONNECTIVITY_RESTORED, ErrorClass.CONNECTIVITY_RESTORED_DATA_LOST}
+)
 
 __all__ = [
     "BrokerConnectionError",
@@ -287,6 +291,35 @@ class IBGateway:
 
         self.pacer.submit(f"order {order_id}", send)
 
+    def _request_state_again(self) -> None:
+        """What IB sent while its link was down is lost (1101): open orders, completed
+        orders and executions are asked for again, as a reconnect does, and reach the
+        listener through the taps like any report."""
+        if self.state is not ConnectionState.CONNECTED:
+            # Connecting asks for all of it anyway.
+            return
+        log.warning("IB lost data while its link was down; requesting orders and executions")
+        ib = self.ib
+        requests: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+            ("reqOpenOrders", ib.reqOpenOrdersAsync),
+            ("reqCompletedOrders", lambda: ib.reqCompletedOrdersAsync(False)),
+            ("reqExecutions", ib.reqExecutionsAsync),
+        ]
+        for label, start in requests:
+            self.pacer.submit(label, functools.partial(self._request, label, start))
+
+    def _request(self, label: str, start: Callable[[], Awaitable[object]]) -> bool:
+        if not self.ib.client.isReady():
+            return False
+        answer = asyncio.ensure_future(start())
+
+        def done(future: asyncio.Future[object]) -> None:
+            if not future.cancelled() and future.exception() is not None:
+                log.warning("%s failed: %r", label, future.exception())
+
+        answer.add_done_callback(done)
+        return True
+
     # -- taps on IB's raw messages ---------------------------------------------------
 
     def _install_taps(self) -> None:
@@ -389,10 +422,12 @@ class IBGateway:
             if self.state is ConnectionState.CONNECTED:
                 self._set_state(ConnectionState.IB_LINK_DOWN)
             return None
-        if kind is ErrorClass.CONNECTIVITY_RESTORED:
+        if kind in _LINK_RESTORED:
             log.info("IB connectivity restored (%d): %s", code, message)
             if self.state is ConnectionState.IB_LINK_DOWN:
                 self._set_state(ConnectionState.CONNECTED)
+            if kind is ErrorClass.CONNECTIVITY_RESTORED_DATA_LOST:
+                self._request_state_again()
             return None
         if req_id <= 0:
             log.info("IB message %d: %s", code, message)

@@ -2,8 +2,13 @@
 
 Routes broker reports to orders, pairs each execution with its commission report
 before it becomes a fill (settling without commission after a timeout, so a missing
-report never loses a fill), and holds back a status report that runs ahead of fills
-still waiting for their commission, so FILLED never precedes its fill event.
+report never loses a fill; a report that comes first waits for its execution), and
+holds back a status report that runs ahead of fills still waiting for their
+commission, so FILLED never precedes its fill event.
+
+IB answers a new order with an error whose code may be in none of the tables of
+`ib_errors`: such an order is rejected unless a status soon shows that IB took it, so
+that no order waits in PENDING_SUBMIT for an acknowledgement that will never come.
 """
 
 from __future__ import annotations
@@ -29,6 +34,15 @@ from ibkr_gateway.order.status import UnknownIBStatus, map_ib_status
 log = logging.getLogger(__name__)
 
 _ORDER_REFUSALS = frozenset({ErrorClass.ORDER_REJECTED, ErrorClass.MODIFY_REFUSED})
+# After an error answering a new order, these statuses show that IB did not take it.
+_NOT_TAKEN = frozenset({OrderStatus.CANCELLED, OrderStatus.INACTIVE})
+_AWAITING_IB = frozenset({OrderStatus.PENDING_SUBMIT, OrderStatus.PENDING_CANCEL})
+# Enough for every order in flight; older messages only explain INACTIVE less well.
+_LAST_MESSAGES_KEPT = 10_000
+INACTIVE_REASON = (
+    "inactive at IB: IB holds the order without working it (outside its trading hours, "
+    "a missing permission or an exchange issue); it may become active again"
+)
 _WORKING = frozenset(
     {
         OrderStatus.ACCEPTED,
@@ -47,6 +61,22 @@ class _PendingExecution:
 
 
 @dataclass
+class _EarlyCommission:
+    commission: BrokerCommission
+    timer: asyncio.TimerHandle
+
+
+@dataclass
+class _Unanswered:
+    """A new order answered by an error in no table, until a status tells whether IB
+    took it."""
+
+    code: int
+    message: str
+    timer: asyncio.TimerHandle
+
+
+@dataclass
 class _OrderHold:
     """A status report waiting for the executions it already counts."""
 
@@ -57,12 +87,27 @@ class _OrderHold:
 
 class OrderGatewayIntegration:
     def __init__(
-        self, gateway: BrokerPort, order_manager: OrderManager, *, commission_timeout: float = 5.0
+        self,
+        gateway: BrokerPort,
+        order_manager: OrderManager,
+        *,
+        commission_timeout: float = 5.0,
+        early_commission_ttl: float = 60.0,
+        rejection_grace: float = 2.0,
     ) -> None:
         self.gateway = gateway
         self.order_manager = order_manager
         self.commission_timeout = commission_timeout
+        # How long a commission report waits for an execution that has not come yet;
+        # one whose execution never comes (another client's order) is then dropped.
+        self.early_commission_ttl = early_commission_ttl
+        # How long a new order answered by an unknown error waits for a status.
+        self.rejection_grace = rejection_grace
         self._pending: dict[str, _PendingExecution] = {}
+        self._early: dict[str, _EarlyCommission] = {}
+        self._unanswered: dict[str, _Unanswered] = {}
+        # The last IB message about each order, to explain an INACTIVE status.
+        self._last_message: dict[str, tuple[int, str]] = {}
         self._holds: dict[str, _OrderHold] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._initialized = False
@@ -111,6 +156,12 @@ class OrderGatewayIntegration:
             task.cancel()
         for pending in list(self._pending.values()):
             self._settle(pending.execution.execution_id, None)
+        for early in self._early.values():
+            early.timer.cancel()
+        self._early.clear()
+        for unanswered in self._unanswered.values():
+            unanswered.timer.cancel()
+        self._unanswered.clear()
         await self.gateway.stop()
 
     @property
@@ -126,7 +177,7 @@ class OrderGatewayIntegration:
             elif isinstance(report, BrokerExecution):
                 self._on_execution(report)
             elif isinstance(report, BrokerCommission):
-                self._settle(report.execution_id, report)
+                self._on_commission(report)
             elif isinstance(report, BrokerOpenOrder):
                 self._on_open_order(report)
             else:
@@ -207,15 +258,34 @@ class OrderGatewayIntegration:
                 extra={"order_id": order.order_id},
             )
             return
+        if order.order_id in self._unanswered:
+            if status in _NOT_TAKEN:
+                self._reject_unanswered(order.order_id)
+                return
+            if status is not OrderStatus.PENDING_SUBMIT:
+                self._drop_unanswered(order.order_id)
+        reason = report.why_held
+        if status is OrderStatus.INACTIVE and not reason:
+            reason = self._inactive_reason(order.order_id)
+        if status.is_final:
+            self._last_message.pop(order.order_id, None)
         self.order_manager.on_broker_status(
             order.order_id,
             status,
             filled=report.filled,
             average_fill_price=report.average_fill_price,
             perm_id=report.perm_id,
-            reason=report.why_held,
+            reason=reason,
             remaining=report.remaining,
         )
+
+    def _inactive_reason(self, order_id: str) -> str:
+        # IB sends Inactive with no reason of its own; its last message about the
+        # order, if any, is usually the cause.
+        last = self._last_message.get(order_id)
+        if last is None:
+            return INACTIVE_REASON
+        return f"inactive at IB after IB message {last[0]}: {last[1]}"
 
     def _on_execution(self, execution: BrokerExecution) -> None:
         if execution.execution_id in self._pending:
@@ -223,6 +293,8 @@ class OrderGatewayIntegration:
         order = self._order(execution.broker_order_id, execution.perm_id, execution.order_ref)
         if order is None:
             return
+        # IB traded the order: whatever error answered it, it took it.
+        self._drop_unanswered(order.order_id)
         pending = _PendingExecution(execution, order.order_id)
         loop = asyncio.get_running_loop()
         pending.timer = loop.call_later(
@@ -230,12 +302,34 @@ class OrderGatewayIntegration:
         )
         self._pending[execution.execution_id] = pending
         self._holds.setdefault(order.order_id, _OrderHold()).executions.add(execution.execution_id)
+        early = self._early.pop(execution.execution_id, None)
+        if early is not None:
+            early.timer.cancel()
+            self._settle(execution.execution_id, early.commission)
+
+    def _on_commission(self, commission: BrokerCommission) -> None:
+        execution_id = commission.execution_id
+        if execution_id in self._pending:
+            self._settle(execution_id, commission)
+        elif self.order_manager.has_execution(execution_id):
+            log.info("commission for execution %s arrived after it settled", execution_id)
+        else:
+            # IB does not promise execDetails before its commissionReport.
+            previous = self._early.pop(execution_id, None)
+            if previous is not None:
+                previous.timer.cancel()
+            timer = asyncio.get_running_loop().call_later(
+                self.early_commission_ttl, self._expire_commission, execution_id
+            )
+            self._early[execution_id] = _EarlyCommission(commission, timer)
+
+    def _expire_commission(self, execution_id: str) -> None:
+        if self._early.pop(execution_id, None) is not None:
+            log.info("commission for execution %s matched no execution", execution_id)
 
     def _settle(self, execution_id: str, commission: BrokerCommission | None) -> None:
         pending = self._pending.pop(execution_id, None)
         if pending is None:
-            if commission is not None:
-                log.info("commission for execution %s arrived after it settled", execution_id)
             return
         if pending.timer is not None:
             pending.timer.cancel()
@@ -271,6 +365,7 @@ class OrderGatewayIntegration:
         if order is None:
             log.info("IB message %d: %s (%s)", error.code, error.message, kind.value)
             return
+        self._remember_message(order.order_id, error)
         if kind in _ORDER_REFUSALS and order.status in _WORKING:
             # IB keeps a working order as it was when it refuses a change to it: only
             # a new order ends REJECTED.
@@ -281,6 +376,8 @@ class OrderGatewayIntegration:
             self.order_manager.on_cancel_refused(order.order_id, error.code, error.message)
         elif kind is ErrorClass.MODIFY_REFUSED:
             self.order_manager.on_modify_refused(order.order_id, error.code, error.message)
+        elif kind is ErrorClass.UNKNOWN and order.status is OrderStatus.PENDING_SUBMIT:
+            self._await_answer(order, error)
         else:
             log.info(
                 "order %s: IB message %d: %s (%s)",
@@ -290,3 +387,40 @@ class OrderGatewayIntegration:
                 kind.value,
                 extra={"order_id": order.order_id, "ib_error_code": error.code},
             )
+
+    def _remember_message(self, order_id: str, error: BrokerOrderError) -> None:
+        self._last_message.pop(order_id, None)
+        self._last_message[order_id] = (error.code, error.message)
+        if len(self._last_message) > _LAST_MESSAGES_KEPT:
+            del self._last_message[next(iter(self._last_message))]
+
+    def _await_answer(self, order: Order, error: BrokerOrderError) -> None:
+        """An error in no table answered a new order: IB may have refused it without
+        a status, or only warned and taken it. A status settles which; without one
+        the order is rejected after the grace period."""
+        log.warning(
+            "order %s: IB error %d answers the new order: %s",
+            order.order_id,
+            error.code,
+            error.message,
+            extra={"order_id": order.order_id, "ib_error_code": error.code},
+        )
+        if order.order_id in self._unanswered:
+            return
+        timer = asyncio.get_running_loop().call_later(
+            self.rejection_grace, self._reject_unanswered, order.order_id
+        )
+        self._unanswered[order.order_id] = _Unanswered(error.code, error.message, timer)
+
+    def _drop_unanswered(self, order_id: str) -> None:
+        unanswered = self._unanswered.pop(order_id, None)
+        if unanswered is not None:
+            unanswered.timer.cancel()
+
+    def _reject_unanswered(self, order_id: str) -> None:
+        unanswered = self._unanswered.pop(order_id, None)
+        if unanswered is None:
+            return
+        unanswered.timer.cancel()
+        if self.order_manager.get(order_id).status in _AWAITING_IB:
+            self.order_manager.on_rejected(order_id, unanswered.code, unanswered.message)

@@ -17,7 +17,9 @@ def violations(desk: Desk, order_ids: list[str], *, settled: bool = True) -> lis
         if order is None:
             continue
         events = [e for e in desk.store.events if e.order_id == order_id]
-        fills = sum((e.fill.quantity for e in events if isinstance(e, FillEvent)), Decimal(0))
+        recorded = [e.fill for e in events if isinstance(e, FillEvent)]
+        replaced = {f.corrects_execution_id for f in recorded}
+        fills = sum((f.quantity for f in recorded if f.execution_id not in replaced), Decimal(0))
         for event in events:
             if event.order.filled_quantity > event.order.spec.quantity:
                 found.append(f"{order_id}: filled above quantity at {event.sequence}")

@@ -11,9 +11,10 @@ from ibkr_gateway.event.bus import EventBus
 from ibkr_gateway.event.events import FillEvent, OrderEvent, stamp_sequence
 from ibkr_gateway.gateway_order_manager import OrderGatewayIntegration
 from ibkr_gateway.order.manager import OrderManager
-from ibkr_gateway.order.models import Contract, Order, OrderSpec, OrderType, Side
+from ibkr_gateway.order.models import Contract, Fill, Order, OrderSpec, OrderType, Side
 from ibkr_gateway.sim.broker import SimBroker
 from ibkr_gateway.sim.exchange import SimulatedExchange
+from ibkr_gateway.store.base import FillQuery
 from tests.unit.exchange_support import T0
 
 ACCOUNT = "DU1"
@@ -74,6 +75,16 @@ class MemoryStore:
 
     def client_order_keys(self) -> set[tuple[str, str]]:
         return {(e.order.spec.account, e.order.spec.client_order_id) for e in self.events}
+
+    def list_fills(self, query: FillQuery, after_sequence: int, limit: int) -> list[Fill]:
+        fills = [
+            e.fill
+            for e in self.events
+            if isinstance(e, FillEvent)
+            and e.sequence > after_sequence
+            and (not query.order_id or e.order_id == query.order_id)
+        ]
+        return fills[:limit]
 
     def has_fill(self, execution_id: str) -> bool:
         return any(

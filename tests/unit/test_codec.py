@@ -213,10 +213,17 @@ def test_none_prices_stay_none() -> None:
         FILL,
         replace(FILL, commission=None, commission_currency="", side=Side.BUY, sequence=0),
         replace(FILL, quantity=D("0.00000001"), price=D("1E-8"), time=T0.replace(tzinfo=None)),
+        replace(FILL, execution_id="0001f.00000001.01.02", corrects_execution_id=FILL.execution_id),
     ],
 )
 def test_fill_round_trip(fill: Fill) -> None:
     assert fill_from_json(through_json(fill_to_json(fill))) == fill
+
+
+def test_fill_written_before_corrections_existed_reads_as_no_correction() -> None:
+    old = through_json(fill_to_json(FILL))
+    del old["corrects_execution_id"]
+    assert fill_from_json(old) == FILL
 
 
 # -- events ----------------------------------------------------------------------------

@@ -7,6 +7,8 @@ journaled synchronously, so the journal keeps the broker's order.
 from __future__ import annotations
 
 import asyncio
+import collections
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -21,9 +23,17 @@ from ibkr_gateway.event.events import (
     OrderEvent,
     OrderStatusEvent,
 )
-from ibkr_gateway.order.models import Fill, Order, OrderSpec, OrderStatus
+from ibkr_gateway.order.models import (
+    Fill,
+    Order,
+    OrderSpec,
+    OrderStatus,
+    execution_revision,
+    is_later_revision,
+)
 from ibkr_gateway.order.status import UnknownIBStatus, can_transition, map_ib_status
 from ibkr_gateway.order.validation import CLIENT_ORDER_ID_RE
+from ibkr_gateway.store.base import FillQuery
 
 if TYPE_CHECKING:
     from ibkr_gateway.store.base import OrderStore
@@ -34,6 +44,10 @@ AVERAGE_PRICE_QUANTUM = Decimal("1e-8")
 _BEFORE_FILL = frozenset(
     {OrderStatus.PENDING_SUBMIT, OrderStatus.ACCEPTED, OrderStatus.SUBMITTED, OrderStatus.INACTIVE}
 )
+# Orders whose latest fills are kept in memory; others are read back from the store.
+LATEST_FILLS_KEPT = 10_000
+# More fills than any one order has.
+_FILLS_PER_ORDER = 1_000_000
 
 
 class BrokerUpdates:
@@ -48,6 +62,8 @@ class BrokerUpdates:
     _status_before_cancel: dict[str, OrderStatus]
     _spec_before_modify: dict[str, OrderSpec]
     _executions: set[str]
+    # Per order: its latest fill of each execution (by execution_revision's first part).
+    _latest_fills: collections.OrderedDict[str, dict[str, Fill]]
 
     def get(self, order_id: str) -> Order:
         raise NotImplementedError
@@ -230,14 +246,60 @@ class BrokerUpdates:
             )
         self._record([event])
 
+    def has_execution(self, execution_id: str) -> bool:
+        return execution_id in self._executions or self.store.has_fill(execution_id)
+
+    def _fills_of(self, order_id: str) -> dict[str, Fill]:
+        latest = self._latest_fills.get(order_id)
+        if latest is not None:
+            self._latest_fills.move_to_end(order_id)
+            return latest
+        latest = {}
+        for recorded in self.store.list_fills(FillQuery(order_id=order_id), 0, _FILLS_PER_ORDER):
+            execution, _ = execution_revision(recorded.execution_id)
+            latest[execution] = recorded
+        self._latest_fills[order_id] = latest
+        if len(self._latest_fills) > LATEST_FILLS_KEPT:
+            self._latest_fills.popitem(last=False)
+        return latest
+
     def on_fill(self, fill: Fill) -> None:
-        """Records an execution (with its commission, when known) exactly once."""
+        """Records an execution (with its commission, when known) exactly once. A
+        correction replaces the execution it corrects: the order counts only the
+        latest revision of each execution."""
         if fill.execution_id in self._executions or self.store.has_fill(fill.execution_id):
             return
         self._executions.add(fill.execution_id)
         order = self.get(fill.order_id)
+        latest = self._fills_of(order.order_id)
+        execution, revision = execution_revision(fill.execution_id)
+        replaced = latest.get(execution)
+        if replaced is not None:
+            _, replaced_revision = execution_revision(replaced.execution_id)
+            if not is_later_revision(revision, replaced_revision):
+                log.info(
+                    "order %s: execution %s is superseded by %s; not counted",
+                    order.order_id,
+                    fill.execution_id,
+                    replaced.execution_id,
+                    extra={"order_id": order.order_id},
+                )
+                return
+            fill = dataclasses.replace(fill, corrects_execution_id=replaced.execution_id)
+            log.warning(
+                "order %s: execution %s corrected by %s",
+                order.order_id,
+                replaced.execution_id,
+                fill.execution_id,
+                extra={"order_id": order.order_id},
+            )
+        latest[execution] = fill
         now = self._clock()
-        fills_quantity = order.fills_quantity + fill.quantity
+        replaced_quantity = replaced.quantity if replaced is not None else Decimal(0)
+        replaced_notional = (
+            replaced.quantity * replaced.price if replaced is not None else Decimal(0)
+        )
+        fills_quantity = order.fills_quantity - replaced_quantity + fill.quantity
         events: list[OrderEvent] = []
         previous = self._spec_before_modify.get(order.order_id)
         reached = max(order.filled_quantity, fills_quantity)
@@ -254,12 +316,27 @@ class BrokerUpdates:
             rollback = self._modify_event(order, previous, "modification overtaken by a fill")
             events.append(rollback)
             order = rollback.order
-        fills_notional = order.fills_notional + fill.quantity * fill.price
+        fills_notional = order.fills_notional - replaced_notional + fill.quantity * fill.price
+        filled = max(order.filled_quantity, fills_quantity)
+        if replaced is not None:
+            # The broker's cumulative figure counted the replaced execution too.
+            filled = max(order.filled_quantity - replaced_quantity + fill.quantity, fills_quantity)
+        if filled > order.spec.quantity:
+            log.error(
+                "order %s: executions of %s exceed its quantity %s; filled quantity capped",
+                order.order_id,
+                filled,
+                order.spec.quantity,
+                extra={"order_id": order.order_id},
+            )
+            filled = order.spec.quantity
         average = order.average_fill_price
-        if fills_quantity >= order.filled_quantity:
+        if fills_quantity <= 0:
+            average = None
+        elif fills_quantity >= filled or replaced is not None:
             average = (fills_notional / fills_quantity).quantize(AVERAGE_PRICE_QUANTUM)
         updated = order.evolve(
-            filled_quantity=max(order.filled_quantity, fills_quantity),
+            filled_quantity=filled,
             average_fill_price=average,
             fills_quantity=fills_quantity,
             fills_notional=fills_notional,

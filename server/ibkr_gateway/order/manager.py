@@ -38,7 +38,14 @@ from ibkr_gateway.event.events import (
 )
 from ibkr_gateway.order.broker_updates import BrokerUpdates
 from ibkr_gateway.order.fingerprint import request_fingerprint
-from ibkr_gateway.order.models import Order, OrderSpec, OrderStatus, OrderType, TimeInForce
+from ibkr_gateway.order.models import (
+    Fill,
+    Order,
+    OrderSpec,
+    OrderStatus,
+    OrderType,
+    TimeInForce,
+)
 from ibkr_gateway.order.resend import plan_resend
 from ibkr_gateway.order.status import (
     CANCELLABLE,
@@ -115,6 +122,9 @@ class OrderManager(BrokerUpdates):
         # known to be new without a store lookup.
         self._known_keys: set[tuple[str, str]] | None = None
         self._executions: set[str] = set()
+        self._latest_fills: collections.OrderedDict[str, dict[str, Fill]] = (
+            collections.OrderedDict()
+        )
         store.set_commit_listener(self._on_commit)
         # Everything already in the journal counts as published: streams replay it.
         event_bus.last_sequence = max(event_bus.last_sequence, store.last_sequence)

@@ -173,3 +173,18 @@ class Fill:
     exchange: str = ""
     broker_order_id: int = 0
     sequence: int = 0
+    # The execution this one replaces (an IB execution correction); see
+    # `execution_revision`.
+    corrects_execution_id: str = ""
+
+
+def execution_revision(execution_id: str) -> tuple[str, str]:
+    """(execution, revision): IB corrects an execution by sending another whose id is
+    the same up to its last period, e.g. 0001f4e8.6555a8f2.01.02 for ...01.01."""
+    base, dot, revision = execution_id.rpartition(".")
+    return (base, revision) if dot else (execution_id, "")
+
+
+def is_later_revision(revision: str, than: str) -> bool:
+    # Revisions are fixed-width counters; a wider one is a later one.
+    return (len(revision), revision) > (len(than), than)

@@ -302,6 +302,7 @@ def fill_to_proto(f: Fill) -> orders_pb2.Fill:
         sequence=f.sequence,
         exchange=f.exchange,
         broker_order_id=f.broker_order_id,
+        corrects_execution_id=f.corrects_execution_id,
     )
 
 

@@ -53,6 +53,9 @@ class GatewayConfig:
     heartbeat_interval: float = 5.0
     stream_buffer: int = 10_000
     commission_timeout: float = 5.0
+    # How long a new order answered by an IB error in no table waits for a status
+    # showing that IB took it before it is rejected.
+    rejection_grace: float = 2.0
     shutdown_grace: float = 5.0
     # Bearer tokens with scopes and accounts (TOML); everyone is trusted when empty,
     # which only loopback listening allows.
@@ -99,7 +102,10 @@ class GatewayServer:
         )
         self.broker: BrokerPort = self.sim_broker or IBGateway(config.ib)
         self.integration = OrderGatewayIntegration(
-            self.broker, self.manager, commission_timeout=config.commission_timeout
+            self.broker,
+            self.manager,
+            commission_timeout=config.commission_timeout,
+            rejection_grace=config.rejection_grace,
         )
         self.integration.initialize()
         self.health = health.aio.HealthServicer()

@@ -147,6 +147,28 @@ class SimulatedExchange:
     def reject_next_order(self, code: int, message: str) -> None:
         self._reject_next = (code, message)
 
+    def correct(
+        self,
+        broker_order_id: int,
+        replaced: tuple[Decimal, Decimal],
+        correction: tuple[Decimal, Decimal],
+    ) -> SimOrder:
+        """Fault injection: an execution of (quantity, price) `replaced` becomes
+        `correction`. The order keeps its status; later fills see the corrected
+        quantity."""
+        order = self.orders[broker_order_id]
+        order.filled += correction[0] - replaced[0]
+        order.notional += correction[0] * correction[1] - replaced[0] * replaced[1]
+        return order
+
+    def hold(self, order: SimOrder, status: str) -> list[BrokerReport]:
+        """Fault injection: takes an order no further than `status` ("Cancelled":
+        refused; "Inactive": kept without being worked)."""
+        order.perm_id = order.perm_id or self._new_perm_id()
+        order.status = status
+        self.orders[order.broker_order_id] = order
+        return [self._status(order)]
+
     # -- order entry ----------------------------------------------------------------
 
     def place(self, order: SimOrder) -> list[BrokerReport]:
@@ -235,7 +257,7 @@ class SimulatedExchange:
                     f"OrderId {broker_order_id} that needs to be cancelled is not found.",
                 )
             ]
-        if not order.working:
+        if not order.working and order.status != "Inactive":
             return [
                 BrokerOrderError(
                     broker_order_id,

@@ -151,6 +151,7 @@ def fill_from_json(d: JSON) -> Fill:
         exchange=d["exchange"],
         broker_order_id=d["broker_order_id"],
         sequence=d["sequence"],
+        corrects_execution_id=d.get("corrects_execution_id", ""),
     )
 
 

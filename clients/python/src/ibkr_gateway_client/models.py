@@ -99,6 +99,8 @@ class Fill:
     commission_currency: str
     time: datetime
     sequence: int
+    # The execution this one replaces; that fill no longer counts.
+    corrects_execution_id: str = ""
 
     @classmethod
     def from_proto(cls, msg: orders_pb2.Fill) -> Fill:
@@ -115,6 +117,7 @@ class Fill:
             commission_currency=msg.commission_currency,
             time=_time(msg.time),
             sequence=msg.sequence,
+            corrects_execution_id=msg.corrects_execution_id,
         )
 
 

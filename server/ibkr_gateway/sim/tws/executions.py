@@ -26,6 +26,8 @@ _SIDES = {"BUY": "BOT", "SELL": "SLD", "BOT": "BOT", "SLD": "SLD"}
 class LoggedExecution:
     view: ExecutionView
     commission: BrokerCommission | None = None
+    # The correction that replaced this execution.
+    corrected_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,15 @@ class ExecutionLog:
     def add(self, view: ExecutionView) -> None:
         self._entries[view.exec_id] = LoggedExecution(view)
 
+    def get(self, exec_id: str) -> LoggedExecution:
+        return self._entries[exec_id]
+
+    def correct(self, exec_id: str, correction: ExecutionView) -> None:
+        """Logs a correction beside the execution it replaces: reqExecutions returns
+        both, as IB does; positions count only the correction."""
+        self._entries[exec_id].corrected_by = correction.exec_id
+        self.add(correction)
+
     def set_commission(self, commission: BrokerCommission) -> LoggedExecution | None:
         entry = self._entries.get(commission.execution_id)
         if entry is not None:
@@ -83,6 +94,8 @@ class ExecutionLog:
     def positions(self) -> list[Position]:
         held: dict[tuple[str, int], Position] = {}
         for entry in self._entries.values():
+            if entry.corrected_by:
+                continue
             v = entry.view
             key = (v.account, v.contract.con_id)
             prior = held.get(key) or Position(v.account, v.contract, Decimal(0), Decimal(0))

@@ -62,6 +62,10 @@ class DeskResult:
     reports: list[BrokerReport] = dataclasses.field(default_factory=list)
     errors: list[BrokerOrderError] = dataclasses.field(default_factory=list)
     modified: set[int] = dataclasses.field(default_factory=set)
+    # Exchange ids whose refusal is among `errors`: their Cancelled gets no 202.
+    refused: set[int] = dataclasses.field(default_factory=set)
+    # Seconds to hold `reports` back after `errors` are sent.
+    reports_after: float = 0.0
 
 
 class OrderDesk:
@@ -80,6 +84,8 @@ class OrderDesk:
         self.next_order_id = 1
         # Fault injection: the next modification is refused with this error.
         self.refuse_next_modify: tuple[int, str] | None = None
+        # Fault injection: the next new order is answered (see `answer_next_order`).
+        self.answer_next: tuple[int, str, str, float] | None = None
 
     # -- requests -------------------------------------------------------------------
 
@@ -97,12 +103,23 @@ class OrderDesk:
                 self._modify(self._ids[key], request, result)
             elif not request.order.transmit:
                 self._staged[key] = request
+            elif self.answer_next is not None:
+                self._answer(client_id, request, result)
             else:
                 self._transmit(client_id, request, result)
         except Rejection as rejection:
             error = BrokerOrderError(request.order_id, rejection.code, rejection.message)
             result.errors.append(error)
         return result
+
+    def answer_next_order(
+        self, code: int, message: str, *, then: str = "", after: float = 0.0
+    ) -> None:
+        """Fault injection: answers the next new order with error `code` (none when
+        0), then, `after` seconds later, with the status `then`: "" none (IB never took
+        the order), "Cancelled" (refused), "Inactive" (kept, not worked), anything
+        else: the order is worked as usual, the error was only a warning."""
+        self.answer_next = (code, message, then, after)
 
     def cancel(self, client_id: int, order_id: int) -> DeskResult:
         key = (client_id, order_id)
@@ -232,6 +249,22 @@ class OrderDesk:
             raise Rejection(exc.code, exc.message) from exc
         record.order = dataclasses.replace(new, parent_id=old.parent_id)
         result.modified.add(exchange_id)
+
+    def _answer(self, client_id: int, request: PlaceOrder, result: DeskResult) -> None:
+        assert self.answer_next is not None
+        code, message, then, after = self.answer_next
+        self.answer_next = None
+        if code:
+            result.errors.append(BrokerOrderError(request.order_id, code, message))
+        result.reports_after = after
+        if not then:
+            return
+        if then not in ("Cancelled", "Inactive"):
+            self._transmit(client_id, request, result)
+            return
+        exchange_id = self._register(client_id, request)
+        result.reports += self.exchange.hold(self._sim_order(client_id, request, exchange_id), then)
+        result.refused.add(exchange_id)
 
     def _transmit(self, client_id: int, request: PlaceOrder, result: DeskResult) -> None:
         """Sends a group to the exchange: the order itself, or, when it completes a

@@ -40,6 +40,9 @@ MODIFY_MISMATCH = 105
 ORDER_CANCELLED = 202
 READ_ERROR = 320
 DUPLICATE_CLIENT_ID = 326
+LINK_LOST = 1100
+LINK_RESTORED_DATA_LOST = 1101
+LINK_RESTORED_DATA_KEPT = 1102
 NO_REQUEST_ID = -1
 
 
@@ -57,6 +60,8 @@ class Out:
     fields: tuple[Field, ...]
     kind: Kind = Kind.OTHER
     order_id: int = 0
+    # execDetails and commissionReport: the execution they are about.
+    exec_id: str = ""
 
     def encode(self) -> bytes:
         return encode_message(self.fields)
@@ -182,7 +187,7 @@ def exec_details(req_id: int, e: ExecutionView) -> Out:
         1,  # lastLiquidity: added
         False,  # pendingPriceRevision (server version 178)
     )
-    return Out(fields, Kind.EXEC_DETAILS, e.order_id)
+    return Out(fields, Kind.EXEC_DETAILS, e.order_id, e.exec_id)
 
 
 def exec_details_end(req_id: int) -> Out:
@@ -192,7 +197,7 @@ def exec_details_end(req_id: int) -> Out:
 def commission_report(exec_id: str, commission: Decimal, currency: str, order_id: int) -> Out:
     # realizedPNL, yield and yieldRedemptionDate unset, as IB sends for opening trades.
     fields: tuple[Field, ...] = (COMMISSION_REPORT, 1, exec_id, commission, currency, "", "", "")
-    return Out(fields, Kind.COMMISSION, order_id)
+    return Out(fields, Kind.COMMISSION, order_id, exec_id)
 
 
 def position(account: str, contract: WireContract, quantity: Decimal, avg_cost: Decimal) -> Out:

@@ -51,13 +51,15 @@ class ReportTranslator:
         reports: Sequence[BrokerReport],
         *,
         modified: AbstractSet[int] = frozenset(),
+        refused: AbstractSet[int] = frozenset(),
     ) -> list[Routed]:
         """Reports carry exchange ids; messages carry the owner's order id. `modified`
         (exchange ids) get an openOrder even if their status is unchanged: that is how
-        TWS acknowledges a modify. Reports of orders placed past the simulator (on a
-        shared exchange) concern no client and are left out."""
+        TWS acknowledges a modify. `refused` (exchange ids) were refused by an error
+        already sent. Reports of orders placed past the simulator (on a shared
+        exchange) concern no client and are left out."""
         out: list[Routed] = []
-        rejected: set[int] = set()
+        rejected: set[int] = set(refused)
         for report in reports:
             if isinstance(report, BrokerOrderError):
                 rejected.add(report.broker_order_id)
@@ -164,4 +166,24 @@ def reorder_statuses(messages: list[Out]) -> list[Out]:
             result[i - 1], result[i] = result[i], result[i - 1]
             i -= 1
         floor[message.order_id] = len(result)
+    return result
+
+
+def commissions_first(messages: list[Out]) -> list[Out]:
+    """Fault injection: moves each commissionReport ahead of the execDetails of its
+    execution, as IB may deliver them. A report whose execution was sent in an earlier
+    batch stays where it is."""
+    result: list[Out] = []
+    for message in messages:
+        at = len(result)
+        if message.kind is Kind.COMMISSION:
+            at = next(
+                (
+                    i
+                    for i in range(len(result) - 1, -1, -1)
+                    if result[i].kind is Kind.EXEC_DETAILS and result[i].exec_id == message.exec_id
+                ),
+                at,
+            )
+        result.insert(at, message)
     return result

@@ -6,14 +6,18 @@ owns each order as they pass, and reports of a client that is not connected are
 dropped, to be recovered with reqOpenOrders / reqCompletedOrders / reqExecutions.
 
 Fault injection: `drop_connections()`, `commission_delay`, `drop_commissions`,
-`duplicate_status`, `reorder_status`, `reject_next(code, message)`,
-`drop_on_next_order` (the connection breaks as an order arrives, which never reaches the
-exchange), and a second connection with a client id in use (error 326, closed).
+`commission_first`, `duplicate_status`, `reorder_status`, `reject_next(code, message)`,
+`answer_next_order(code, message, then=status, after=seconds)`,
+`correct_execution(exec_id, quantity=, price=, commission=)`, `link_down()` and
+`restore_link(data_lost=)` (1100, then 1101 or 1102), `drop_on_next_order` (the connection
+breaks as an order arrives, which never reaches the exchange), and a second connection
+with a client id in use (error 326, closed).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -21,7 +25,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from ibkr_gateway.broker import BrokerReport
+from ibkr_gateway.broker import BrokerCommission, BrokerReport
+from ibkr_gateway.order.models import execution_revision
 from ibkr_gateway.sim.exchange import SimOrder, SimulatedExchange
 from ibkr_gateway.sim.tws import outgoing
 from ibkr_gateway.sim.tws.executions import ExecutionLog
@@ -45,7 +50,12 @@ from ibkr_gateway.sim.tws.order_messages import OrderView, completed_order, open
 from ibkr_gateway.sim.tws.orders import DeskResult, OrderDesk
 from ibkr_gateway.sim.tws.outgoing import Kind, Out
 from ibkr_gateway.sim.tws.place_order import PlaceOrder
-from ibkr_gateway.sim.tws.reports import ReportTranslator, Routed, reorder_statuses
+from ibkr_gateway.sim.tws.reports import (
+    ReportTranslator,
+    Routed,
+    commissions_first,
+    reorder_statuses,
+)
 from ibkr_gateway.sim.tws.session import ClientSession
 
 log = logging.getLogger(__name__)
@@ -94,6 +104,10 @@ class TwsSimulator:
         self.duplicate_status = False
         self.reorder_status = False
         self.drop_on_next_order = False
+        self.commission_first = False
+        # While TWS's link to IB is down: what each client would have been sent.
+        self._link_down = False
+        self._held: dict[int, list[Out]] = {}
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -162,9 +176,95 @@ class TwsSimulator:
     def reject_next(self, code: int, message: str) -> None:
         self.exchange.reject_next_order(code, message)
 
+    def correct_execution(
+        self,
+        exec_id: str,
+        *,
+        quantity: Decimal | str | None = None,
+        price: Decimal | str | None = None,
+        commission: Decimal | str | None = None,
+    ) -> str:
+        """Fault injection: sends a correction of an execution (IB's: the same id with
+        the part after the last period counted up) with a new quantity, price and
+        commission (each as before unless given). Returns the correction's id."""
+        entry = self.executions.get(exec_id)
+        while entry.corrected_by:
+            entry = self.executions.get(entry.corrected_by)
+        old = entry.view
+        execution, revision = execution_revision(old.exec_id)
+        new_id = f"{execution}.{int(revision) + 1:0{len(revision)}d}"
+        shares = old.shares if quantity is None else Decimal(quantity)
+        px = old.price if price is None else Decimal(price)
+        order = self.exchange.correct(
+            self.desk.resolve(old.order_id, old.client_id), (old.shares, old.price), (shares, px)
+        )
+        view = dataclasses.replace(
+            old,
+            exec_id=new_id,
+            shares=shares,
+            price=px,
+            cum_qty=order.filled,
+            avg_price=order.average_price,
+            time=self._clock(),
+        )
+        self.executions.correct(old.exec_id, view)
+        if commission is not None:
+            charged = Decimal(commission)
+        else:
+            charged = entry.commission.commission if entry.commission else Decimal(0)
+        currency = entry.commission.currency if entry.commission else "USD"
+        self.executions.set_commission(BrokerCommission(new_id, charged, currency))
+        report = outgoing.commission_report(new_id, charged, currency, old.order_id)
+        self._deliver(
+            [
+                Routed(old.client_id, outgoing.exec_details(-1, view)),
+                Routed(old.client_id, report),
+            ]
+        )
+        return new_id
+
+    def answer_next_order(
+        self, code: int, message: str, *, then: str = "", after: float = 0.0
+    ) -> None:
+        """Answers the next new order with an error of any code (none when 0) and,
+        `after` seconds later, the status `then`; see `OrderDesk.answer_next_order`."""
+        self.desk.answer_next_order(code, message, then=then, after=after)
+
     def drop_connections(self) -> None:
         for session in list(self._connections):
             session.abort()
+
+    def link_down(self) -> None:
+        """Fault injection: TWS loses its link to IB (1100). Until `restore_link`, the
+        market goes on but clients are sent nothing about their orders."""
+        self._link_down = True
+        self._broadcast(
+            outgoing.LINK_LOST, "Connectivity between IB and Trader Workstation has been lost."
+        )
+
+    def restore_link(self, *, data_lost: bool) -> None:
+        """Ends `link_down`: with 1102 TWS then sends what it held back; with 1101 it
+        is lost, to be asked for again."""
+        self._link_down = False
+        held, self._held = self._held, {}
+        if data_lost:
+            self._broadcast(
+                outgoing.LINK_RESTORED_DATA_LOST,
+                "Connectivity between IB and Trader Workstation has been restored - data lost.",
+            )
+            return
+        self._broadcast(
+            outgoing.LINK_RESTORED_DATA_KEPT,
+            "Connectivity between IB and Trader Workstation has been restored - data maintained.",
+        )
+        for client_id, messages in held.items():
+            session = self._clients.get(client_id)
+            if session is not None:
+                session.send(messages)
+
+    def _broadcast(self, code: int, text: str) -> None:
+        for session in list(self._clients.values()):
+            session.send([outgoing.error(outgoing.NO_REQUEST_ID, code, text)])
 
     # -- sessions (SessionHost) ---------------------------------------------------------
 
@@ -271,8 +371,14 @@ class TwsSimulator:
             Routed(client, outgoing.error(e.broker_order_id, e.code, e.message))
             for e in result.errors
         ]
-        routed += self._translator.translate(result.reports, modified=result.modified)
-        self._deliver(routed)
+        reports = self._translator.translate(
+            result.reports, modified=result.modified, refused=result.refused
+        )
+        if result.reports_after > 0:
+            self._deliver(routed)
+            self._deliver_later(reports, result.reports_after)
+        else:
+            self._deliver(routed + reports)
 
     def _publish(self, reports: Sequence[BrokerReport]) -> list[BrokerReport]:
         self._deliver(self._translator.translate(reports))
@@ -291,14 +397,28 @@ class TwsSimulator:
                     len(messages),
                 )
                 continue
+            if self._link_down:
+                self._held.setdefault(client_id, []).extend(messages)
+                continue
             if self.reorder_status:
                 messages = reorder_statuses(messages)
+            if self.commission_first:
+                messages = commissions_first(messages)
             late = [m for m in messages if m.kind is Kind.COMMISSION]
             if late and (self.drop_commissions or self.commission_delay > 0):
                 messages = [m for m in messages if m.kind is not Kind.COMMISSION]
                 if not self.drop_commissions:
                     self._send_later(session, late, self.commission_delay)
             session.send(messages)
+
+    def _deliver_later(self, routed: list[Routed], delay: float) -> None:
+        async def deliver() -> None:
+            await asyncio.sleep(delay)
+            self._deliver(routed)
+
+        task = asyncio.get_running_loop().create_task(deliver(), name="tws-sim late reports")
+        self._late.add(task)
+        task.add_done_callback(self._late.discard)
 
     def _send_later(self, session: ClientSession, messages: list[Out], delay: float) -> None:
         async def send() -> None:

@@ -885,8 +885,14 @@ type Fill struct {
 	Exchange string `protobuf:"bytes,13,opt,name=exchange,proto3" json:"exchange,omitempty"`
 	// Broker's order id of the filled order.
 	BrokerOrderId int64 `protobuf:"varint,14,opt,name=broker_order_id,json=brokerOrderId,proto3" json:"broker_order_id,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// Set when this execution corrects an earlier one of the same order: the execution
+	// id it replaces (IB sends a correction under an execution id equal to the earlier
+	// one up to its last period). The replaced fill no longer counts: this fill's
+	// quantity, price and commission stand instead, and the order's filled quantity and
+	// average price already reflect the replacement. Empty for an ordinary execution.
+	CorrectsExecutionId string `protobuf:"bytes,15,opt,name=corrects_execution_id,json=correctsExecutionId,proto3" json:"corrects_execution_id,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *Fill) Reset() {
@@ -1017,6 +1023,13 @@ func (x *Fill) GetBrokerOrderId() int64 {
 	return 0
 }
 
+func (x *Fill) GetCorrectsExecutionId() string {
+	if x != nil {
+		return x.CorrectsExecutionId
+	}
+	return ""
+}
+
 var File_ibkr_gateway_v1_orders_proto protoreflect.FileDescriptor
 
 const file_ibkr_gateway_v1_orders_proto_rawDesc = "" +
@@ -1076,7 +1089,7 @@ const file_ibkr_gateway_v1_orders_proto_rawDesc = "" +
 	"\x0fparent_order_id\x18\f \x01(\tR\rparentOrderId\x12\x1b\n" +
 	"\toca_group\x18\r \x01(\tR\bocaGroup\x12#\n" +
 	"\rlast_sequence\x18\x0e \x01(\x03R\flastSequence\x12\x1a\n" +
-	"\bexternal\x18\x0f \x01(\bR\bexternal\"\xdc\x03\n" +
+	"\bexternal\x18\x0f \x01(\bR\bexternal\"\x90\x04\n" +
 	"\x04Fill\x12!\n" +
 	"\fexecution_id\x18\x01 \x01(\tR\vexecutionId\x12\x19\n" +
 	"\border_id\x18\x02 \x01(\tR\aorderId\x12&\n" +
@@ -1094,7 +1107,8 @@ const file_ibkr_gateway_v1_orders_proto_rawDesc = "" +
 	"\x13commission_currency\x18\v \x01(\tR\x12commissionCurrency\x12\x1a\n" +
 	"\bsequence\x18\f \x01(\x03R\bsequence\x12\x1a\n" +
 	"\bexchange\x18\r \x01(\tR\bexchange\x12&\n" +
-	"\x0fbroker_order_id\x18\x0e \x01(\x03R\rbrokerOrderId*\x96\x02\n" +
+	"\x0fbroker_order_id\x18\x0e \x01(\x03R\rbrokerOrderId\x122\n" +
+	"\x15corrects_execution_id\x18\x0f \x01(\tR\x13correctsExecutionId*\x96\x02\n" +
 	"\fSecurityType\x12\x1d\n" +
 	"\x19SECURITY_TYPE_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13SECURITY_TYPE_STOCK\x10\x01\x12\x18\n" +

@@ -473,6 +473,7 @@ class Fill(_message.Message):
     SEQUENCE_FIELD_NUMBER: _builtins.int
     EXCHANGE_FIELD_NUMBER: _builtins.int
     BROKER_ORDER_ID_FIELD_NUMBER: _builtins.int
+    CORRECTS_EXECUTION_ID_FIELD_NUMBER: _builtins.int
     execution_id: _builtins.str
     """Broker's execution id, unique per fill."""
     order_id: _builtins.str
@@ -499,6 +500,13 @@ class Fill(_message.Message):
     """Exchange where the execution happened."""
     broker_order_id: _builtins.int
     """Broker's order id of the filled order."""
+    corrects_execution_id: _builtins.str
+    """Set when this execution corrects an earlier one of the same order: the execution
+    id it replaces (IB sends a correction under an execution id equal to the earlier
+    one up to its last period). The replaced fill no longer counts: this fill's
+    quantity, price and commission stand instead, and the order's filled quantity and
+    average price already reflect the replacement. Empty for an ordinary execution.
+    """
     @_builtins.property
     def time(self) -> _timestamp_pb2.Timestamp:
         """When the execution happened."""
@@ -520,10 +528,11 @@ class Fill(_message.Message):
         sequence: _builtins.int = ...,
         exchange: _builtins.str = ...,
         broker_order_id: _builtins.int = ...,
+        corrects_execution_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["time", b"time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "broker_order_id", b"broker_order_id", "client_order_id", b"client_order_id", "commission", b"commission", "commission_currency", b"commission_currency", "exchange", b"exchange", "execution_id", b"execution_id", "order_id", b"order_id", "price", b"price", "quantity", b"quantity", "sequence", b"sequence", "side", b"side", "symbol", b"symbol", "time", b"time"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "broker_order_id", b"broker_order_id", "client_order_id", b"client_order_id", "commission", b"commission", "commission_currency", b"commission_currency", "corrects_execution_id", b"corrects_execution_id", "exchange", b"exchange", "execution_id", b"execution_id", "order_id", b"order_id", "price", b"price", "quantity", b"quantity", "sequence", b"sequence", "side", b"side", "symbol", b"symbol", "time", b"time"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
