@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# Runtime dependencies only (what serving needs), then the tools for checks and tests.
+RUNTIME_STAMP := $(VENV)/.runtime
 STAMP := $(VENV)/.installed
 GO_CLIENT := clients/go
 GO_CONTRACT_RUNNER := build/bin/contract-runner-go
@@ -10,11 +12,15 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: ts-build ts-test go-test $(GO_CONTRACT_RUNNER) contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
 
-$(STAMP): server/pyproject.toml clients/python/pyproject.toml requirements-dev.txt constraints.txt
+$(RUNTIME_STAMP): server/pyproject.toml clients/python/pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c constraints.txt -r requirements-dev.txt \
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt \
 		-e clients/python -e server
+	touch $@
+
+$(STAMP): $(RUNTIME_STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt \
+		-r requirements-dev.txt
 	touch $@
 
 # Code generators for the TypeScript and Go clients, pinned, installed locally.
@@ -36,21 +42,21 @@ build/bin/protoc-gen-go-grpc:
 
 setup: $(STAMP) $(TS_STAMP) $(GO_TOOLS)
 
-## serve: start the gateway on 127.0.0.1:50051 with the simulated exchange
-serve: setup
+## serve: start the gateway on 127.0.0.1:50051 with the simulated exchange (needs only Python)
+serve: $(RUNTIME_STAMP)
 	$(BIN)/ibkr-gateway serve $(ARGS)
 
 ## test: every check and every test
 test: lint typecheck proto-check pytest go-test ts-test contract
 
-lint: setup
+lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	buf lint
 	buf format --diff --exit-code
 	buf breaking --against api/v1-baseline.json
 
-typecheck: setup
+typecheck: $(STAMP)
 	$(BIN)/mypy server clients/python/src tests bench tools/protoc-gen-grpcio-python
 
 ## generate: regenerate checked-in code from proto/
@@ -66,7 +72,7 @@ proto-check: setup
 	diff -r build/gen-check/clients/go/gen clients/go/gen
 	rm -rf build/gen-check
 
-pytest: setup
+pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 ## contract: one gateway on a free port, then the contract-suite runner of every language
@@ -93,16 +99,16 @@ $(GO_CONTRACT_RUNNER):
 	go -C $(GO_CLIENT) build -o $(CURDIR)/$@ ./cmd/contract-runner
 
 ## bench: SubmitOrder throughput vs a bare grpc.aio echo server; IB acknowledgement latency vs direct ib_async; the paced 500-order burst
-bench: setup
+bench: $(STAMP)
 	$(BIN)/python -m bench.submit_throughput
 	$(BIN)/python -m bench.ib_latency
 
 ## proto-baseline: record the current contract as the one later changes must stay compatible with
-proto-baseline: setup
+proto-baseline: $(STAMP)
 	buf build --exclude-source-info -o api/v1-baseline.json
 
 ## lock: re-pin every Python dependency in constraints.txt
-lock: setup
+lock: $(STAMP)
 	( echo "# Exact versions of every Python dependency (make lock rewrites this file)."; \
 	  $(BIN)/python -m pip freeze --exclude-editable ) > constraints.txt
 
