@@ -91,11 +91,14 @@ class ExecutionLog:
             and (since is None or e.view.time >= since)
         ]
 
+    def effective(self) -> list[LoggedExecution]:
+        """Executions as reported, less those a correction replaced: what positions and
+        cash are made of."""
+        return [e for e in self._entries.values() if not e.corrected_by]
+
     def positions(self) -> list[Position]:
         held: dict[tuple[str, int], Position] = {}
-        for entry in self._entries.values():
-            if entry.corrected_by:
-                continue
+        for entry in self.effective():
             v = entry.view
             key = (v.account, v.contract.con_id)
             prior = held.get(key) or Position(v.account, v.contract, Decimal(0), Decimal(0))
