@@ -46,7 +46,7 @@ class RecordingWrapper:
         return record
 
 
-class _ListHandler(logging.Handler):
+class ListHandler(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.records: list[logging.LogRecord] = []
@@ -59,7 +59,7 @@ class _ListHandler(logging.Handler):
 def ib_async_logs(*, propagate: bool = True) -> Iterator[list[logging.LogRecord]]:
     """Collects ib_async's log records at WARNING and above."""
     logger = logging.getLogger("ib_async")
-    handler = _ListHandler()
+    handler = ListHandler()
     handler.setLevel(logging.WARNING)
     old_level, old_propagate = logger.level, logger.propagate
     logger.addHandler(handler)
@@ -96,7 +96,7 @@ def decode_ibapi(fields: list[str]) -> tuple[list[Call], list[str]]:
     wrapper = RecordingWrapper()
     decoder: Any = IbapiDecoder(wrapper, SERVER_VERSION)
     logger = logging.getLogger("ibapi")
-    handler = _ListHandler()
+    handler = ListHandler()
     handler.setLevel(logging.WARNING)
     logger.addHandler(handler)
     problems: list[str] = []
