@@ -109,6 +109,7 @@ class QueryDesk:
         self._streams: dict[tuple[Sender, int], _Stream] = {}
         self._feeds: dict[Sender, _AccountFeed] = {}
         self._summaries: set[tuple[Sender, int]] = set()
+        self._refreshed: tuple[object, ...] = ()
 
     # -- requests -------------------------------------------------------------------
 
@@ -153,7 +154,10 @@ class QueryDesk:
             self._closes[symbol] = self._exchange.price(symbol)
 
     def refresh(self) -> None:
-        """Sends every subscriber what changed since it was last sent."""
+        """Sends every subscriber what changed since it was last sent. Called after
+        every delivery, so it returns at once when nothing it reports on moved."""
+        if self._market_state() == self._refreshed:
+            return
         for (session, req_id), stream in list(self._streams.items()):
             quote = self.quote(stream.listing)
             session.send(self._changed_ticks(req_id, stream, quote))
@@ -164,6 +168,17 @@ class QueryDesk:
                 messages = self._account_messages(feed, snapshot)
                 if messages:
                     session.send([*messages, self._update_time()])
+        # Taken after the quotes, which may have set a first close.
+        self._refreshed = self._market_state()
+
+    def _market_state(self) -> tuple[object, ...]:
+        """Everything quotes and account values are made of, but for subscriptions."""
+        return (
+            self._executions.revision,
+            tuple(self._exchange.prices.items()),
+            tuple(self._exchange.available.items()),
+            tuple(self._closes.items()),
+        )
 
     # -- contracts ------------------------------------------------------------------
 
