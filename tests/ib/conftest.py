@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
-from ib_async import IB
+from ib_async import IB, Contract
 
 from ibkr_gateway.sim.tws import TwsSimulator
 
@@ -55,6 +55,13 @@ async def ib(sim: TwsSimulator) -> AsyncIterator[IB]:
     client = await connect(sim)
     yield client
     client.disconnect()
+
+
+async def qualify(ib: IB, contract: Contract) -> Contract:
+    """The contract with its conId, as reqContractDetails gave it."""
+    (qualified,) = await ib.qualifyContractsAsync(contract)
+    assert isinstance(qualified, Contract), qualified
+    return qualified
 
 
 async def until(condition: Callable[[], object], seconds: float = 2.0) -> None:

@@ -16,7 +16,7 @@ import pytest
 from ib_async import IB, LimitOrder, MarketOrder, Order, Stock, Trade
 
 from ibkr_gateway.sim.tws import TwsSimulator
-from tests.ib.conftest import CONNECT_TIMEOUT, connect, until
+from tests.ib.conftest import CONNECT_TIMEOUT, connect, qualify, until
 from tests.ib.wire import FrameTap, decode
 
 AAPL = Stock("AAPL", "SMART", "USD")
@@ -292,10 +292,19 @@ async def test_every_message_of_a_session_decodes_cleanly(sim: TwsSimulator) -> 
         await ib.reqCurrentTimeAsync()
         ib.client.reqIds(1)  # type: ignore[no-untyped-call]
         await until(lambda: len(tap.messages(9)) >= 2)
+        aapl = await qualify(ib, Stock("AAPL", "SMART", "USD"))
+        await ib.reqTickersAsync(aapl)
+        await ib.accountSummaryAsync()
+        ticker = ib.reqMktData(aapl)
+        await until(lambda: ticker.last == 100)
+        sim.set_price("AAPL", "101")
+        await until(lambda: ticker.last == 101)
     finally:
         ib.disconnect()
     messages = tap.messages()
     seen = {int(m[0]) for m in messages}
-    assert seen == {3, 4, 5, 9, 11, 15, 49, 53, 54, 55, 59, 61, 62, 74, 101, 102}
+    orders = {3, 4, 5, 9, 11, 15, 49, 53, 54, 55, 59, 61, 62, 74, 101, 102}
+    queries = {1, 2, 6, 7, 8, 10, 52, 57, 58, 63, 64, 81}
+    assert seen == orders | queries
     for fields in messages:
         assert decode(fields, quiet=True)[1] == [], fields

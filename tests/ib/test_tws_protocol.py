@@ -36,11 +36,55 @@ async def test_server_version_is_178_for_a_client_offering_more(sim: TwsSimulato
     await writer.wait_closed()
 
 
-async def test_a_client_that_cannot_speak_178_is_refused(sim: TwsSimulator) -> None:
-    reader, writer = await handshake(sim, b"v100..176")
-    assert await reader.read() == b""  # closed without an answer
+@pytest.mark.parametrize(
+    ("offer", "expected"), [(b"v178", "178"), (b"v178..178", "178"), (b"v157..178", "178")]
+)
+async def test_an_offer_that_includes_178_is_answered_178(
+    sim: TwsSimulator, offer: bytes, expected: str
+) -> None:
+    reader, writer = await handshake(sim, offer)
+    version, _ = split_fields(await read_frame(reader))
+    assert version == expected
     writer.close()
     await writer.wait_closed()
+
+
+@pytest.mark.parametrize("offer", [b"v100..176", b"v177", b"v179..226", b"hello", b"v1..x"])
+async def test_an_offer_without_a_spoken_version_gets_error_506_then_close(
+    sim: TwsSimulator, offer: bytes
+) -> None:
+    reader, writer = await handshake(sim, offer)
+    msg_id, version, req_id, code, text, advanced = split_fields(await read_frame(reader))
+    assert (msg_id, version, req_id, code, advanced) == ("4", "2", "-1", "506", "")
+    assert text.startswith("Unsupported version: ")
+    assert await reader.read() == b""
+    writer.close()
+    await writer.wait_closed()
+
+
+async def test_a_pre_v100_handshake_is_closed_instead_of_hanging(sim: TwsSimulator) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", sim.port)
+    writer.write(b"63\0")  # client version 63, no API\0 prefix: waits for the server
+    async with asyncio.timeout(2):
+        assert await reader.read() == b""
+    writer.close()
+    await writer.wait_closed()
+
+
+async def test_ib_async_that_cannot_speak_178_sees_error_506(sim: TwsSimulator) -> None:
+    ib = IB()
+    errors: list[tuple[int, int, str]] = []
+    ib.errorEvent += lambda req_id, code, text, _c: errors.append((req_id, code, text))
+    ib.client.MaxClientVersion = 176
+    # ib_async notices the closed socket only when its connect times out.
+    with pytest.raises((ConnectionError, TimeoutError)):
+        await ib.connectAsync("127.0.0.1", sim.port, clientId=1, timeout=0.5)
+    ib.disconnect()
+    ((req_id, code, text),) = errors
+    assert (req_id, code) == (-1, 506)
+    assert "v157..176" in text
+    assert "v178 only" in text
+    assert sim.client_ids == []
 
 
 async def test_requests_before_start_api_are_ignored(sim: TwsSimulator) -> None:

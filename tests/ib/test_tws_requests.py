@@ -32,7 +32,7 @@ from ib_async import (
 from ibkr_gateway.sim.tws import incoming
 from ibkr_gateway.sim.tws.framing import ProtocolError
 from ibkr_gateway.sim.tws.incoming import parse_request
-from ibkr_gateway.sim.tws.place_order import PlaceOrder
+from ibkr_gateway.sim.tws.place_order import PlaceOrder, WireContract
 from tests.ib.wire import capture_client
 
 D = Decimal
@@ -269,8 +269,85 @@ def test_requests_parse(name: str, send: Callable[[Any], None], expected: object
 
 def test_other_requests_are_unhandled_not_errors() -> None:
     client, sent = capture_client()
-    client.reqMktData(3, AAPL, "", False, False, [])
+    client.reqMktDepth(3, AAPL, 5, False, [])
     (fields,) = sent
     request = parse_request(fields)
     assert isinstance(request, incoming.Unhandled)
-    assert request.message_id == 1
+    assert request.message_id == 10
+
+
+WIRE_AAPL = WireContract(symbol="AAPL", sec_type="STK", strike=D(0), exchange="SMART")
+
+
+def _option_with_delta_neutral() -> Contract:
+    contract = Contract(secType="OPT", symbol="AAPL", exchange="SMART", currency="USD")
+    contract.deltaNeutralContract = DeltaNeutralContract(conId=5, delta=0.5, price=100)
+    return contract
+
+
+QUERY_REQUESTS: list[tuple[str, Callable[[Any], None], incoming.Request]] = [
+    (
+        "reqContractDetails",
+        lambda c: c.reqContractDetails(8, AAPL),
+        incoming.ReqContractDetails(8, WIRE_AAPL, False, "", "", ""),
+    ),
+    (
+        "reqMktData streaming",
+        lambda c: c.reqMktData(9, AAPL, "233", False, False, []),
+        incoming.ReqMktData(9, WIRE_AAPL, "233", False, False, ""),
+    ),
+    (
+        "reqMktData snapshot",
+        lambda c: c.reqMktData(9, AAPL, "", True, False, []),
+        incoming.ReqMktData(9, WIRE_AAPL, "", True, False, ""),
+    ),
+    (
+        "reqMktData combo",
+        lambda c: c.reqMktData(9, _combo()[1], "", False, False, []),
+        incoming.ReqMktData(
+            9,
+            WireContract(symbol="AAPL", sec_type="BAG", strike=D(0), exchange="SMART"),
+            "",
+            False,
+            False,
+            "",
+            combo_legs=2,
+        ),
+    ),
+    (
+        "reqMktData delta neutral",
+        lambda c: c.reqMktData(9, _option_with_delta_neutral(), "", False, False, []),
+        incoming.ReqMktData(
+            9,
+            WireContract(symbol="AAPL", sec_type="OPT", strike=D(0), exchange="SMART"),
+            "",
+            False,
+            False,
+            "",
+            delta_neutral=True,
+        ),
+    ),
+    ("cancelMktData", lambda c: c.cancelMktData(9), incoming.CancelMktData(9)),
+    ("reqMarketDataType", lambda c: c.reqMarketDataType(3), incoming.ReqMarketDataType(3)),
+    (
+        "reqAccountSummary",
+        lambda c: c.reqAccountSummary(4, "All", "NetLiquidation, $LEDGER:ALL"),
+        incoming.ReqAccountSummary(4, "All", ("NetLiquidation", "$LEDGER:ALL")),
+    ),
+    ("cancelAccountSummary", lambda c: c.cancelAccountSummary(4), incoming.CancelAccountSummary(4)),
+    ("cancelPositions", lambda c: c.cancelPositions(), incoming.CancelPositions()),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "send", "expected"), QUERY_REQUESTS, ids=[r[0] for r in QUERY_REQUESTS]
+)
+def test_query_requests_parse(name: str, send: Callable[[Any], None], expected: object) -> None:
+    client, sent = capture_client()
+    send(client)
+    (fields,) = sent
+    assert parse_request(fields) == expected
+    with pytest.raises(ProtocolError):
+        parse_request([*fields, "surplus"])
+    with pytest.raises(ProtocolError):
+        parse_request(fields[:-1])

@@ -3,6 +3,8 @@
 `decode` runs a message through `ib_async.decoder.Decoder` with a wrapper that records
 calls, and returns the calls and every log record ib_async emitted while decoding
 (the decoder drops a message it cannot read with a single log line, nothing else).
+`decode_ibapi` does the same with IB's own client (`ibapi`), whose decoder raises or
+logs instead.
 `requests_from` captures the fields `ib_async.client.Client` would put on the wire.
 """
 
@@ -18,6 +20,7 @@ from typing import Any, cast
 
 from ib_async.client import Client
 from ib_async.decoder import Decoder
+from ibapi.decoder import Decoder as IbapiDecoder
 
 from ibkr_gateway.sim.tws.framing import split_fields
 from ibkr_gateway.sim.tws.outgoing import SERVER_VERSION, Out
@@ -43,7 +46,7 @@ class RecordingWrapper:
         return record
 
 
-class _ListHandler(logging.Handler):
+class ListHandler(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.records: list[logging.LogRecord] = []
@@ -56,7 +59,7 @@ class _ListHandler(logging.Handler):
 def ib_async_logs(*, propagate: bool = True) -> Iterator[list[logging.LogRecord]]:
     """Collects ib_async's log records at WARNING and above."""
     logger = logging.getLogger("ib_async")
-    handler = _ListHandler()
+    handler = ListHandler()
     handler.setLevel(logging.WARNING)
     old_level, old_propagate = logger.level, logger.propagate
     logger.addHandler(handler)
@@ -84,6 +87,26 @@ def decode(fields: list[str], *, quiet: bool = False) -> tuple[list[Call], list[
     with ib_async_logs(propagate=not quiet) as records:
         decoder.interpret(list(fields))
     return wrapper.calls, [r.getMessage() for r in records]
+
+
+def decode_ibapi(fields: list[str]) -> tuple[list[Call], list[str]]:
+    """Decodes one message as `ibapi.client.EClient.run` does (the message id apart,
+    the rest as bytes); returns (wrapper calls, exceptions and ibapi log records at
+    WARNING and above)."""
+    wrapper = RecordingWrapper()
+    decoder: Any = IbapiDecoder(wrapper, SERVER_VERSION)
+    logger = logging.getLogger("ibapi")
+    handler = ListHandler()
+    handler.setLevel(logging.WARNING)
+    logger.addHandler(handler)
+    problems: list[str] = []
+    try:
+        decoder.interpret([f.encode() for f in fields[1:]], int(fields[0]))
+    except Exception as exc:  # whatever the decoder raises is the finding
+        problems.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        logger.removeHandler(handler)
+    return wrapper.calls, problems + [r.getMessage() for r in handler.records]
 
 
 def decode_one(message: Out) -> tuple[str, tuple[Any, ...]]:

@@ -53,9 +53,13 @@ def _since(text: str) -> datetime | None:
 class ExecutionLog:
     def __init__(self) -> None:
         self._entries: dict[str, LoggedExecution] = {}
+        # Counts changes, so that what is derived from the log (cash, positions, volume)
+        # is recomputed only when there is something new.
+        self.revision = 0
 
     def add(self, view: ExecutionView) -> None:
         self._entries[view.exec_id] = LoggedExecution(view)
+        self.revision += 1
 
     def get(self, exec_id: str) -> LoggedExecution:
         return self._entries[exec_id]
@@ -70,6 +74,7 @@ class ExecutionLog:
         entry = self._entries.get(commission.execution_id)
         if entry is not None:
             entry.commission = commission
+            self.revision += 1
         return entry
 
     def matching(self, client_id: int, f: ExecutionFilter) -> list[LoggedExecution]:
@@ -91,11 +96,14 @@ class ExecutionLog:
             and (since is None or e.view.time >= since)
         ]
 
+    def effective(self) -> list[LoggedExecution]:
+        """Executions as reported, less those a correction replaced: what positions and
+        cash are made of."""
+        return [e for e in self._entries.values() if not e.corrected_by]
+
     def positions(self) -> list[Position]:
         held: dict[tuple[str, int], Position] = {}
-        for entry in self._entries.values():
-            if entry.corrected_by:
-                continue
+        for entry in self.effective():
             v = entry.view
             key = (v.account, v.contract.con_id)
             prior = held.get(key) or Position(v.account, v.contract, Decimal(0), Decimal(0))

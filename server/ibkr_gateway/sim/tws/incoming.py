@@ -2,7 +2,8 @@
 `ProtocolError`, so that a layout drift in `ib_async` fails a test instead of being
 answered with guesses.
 
-Only the requests an order gateway sends are understood; anything else parses as
+The requests an order gateway or a trading client sends at connect, around orders,
+and for contracts, accounts and quotes are understood; anything else parses as
 `Unhandled` and is logged and ignored by the session.
 """
 
@@ -12,7 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ibkr_gateway.sim.tws.framing import FieldReader, ProtocolError
-from ibkr_gateway.sim.tws.place_order import PlaceOrder, parse_place_order
+from ibkr_gateway.sim.tws.place_order import (
+    PlaceOrder,
+    WireContract,
+    parse_place_order,
+    read_contract,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +100,55 @@ class ReqExecutions:
 
 
 @dataclass(frozen=True, slots=True)
+class CancelPositions:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ReqContractDetails:
+    req_id: int
+    contract: WireContract
+    include_expired: bool
+    sec_id_type: str
+    sec_id: str
+    issuer_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReqMktData:
+    req_id: int
+    contract: WireContract
+    generic_ticks: str
+    snapshot: bool
+    regulatory_snapshot: bool
+    options: str
+    combo_legs: int = 0
+    delta_neutral: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CancelMktData:
+    req_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReqMarketDataType:
+    market_data_type: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReqAccountSummary:
+    req_id: int
+    group: str
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CancelAccountSummary:
+    req_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class Unhandled:
     message_id: int
     fields: tuple[str, ...]
@@ -113,7 +168,28 @@ Request = (
     | ReqAccountUpdates
     | ReqAccountUpdatesMulti
     | ReqExecutions
+    | CancelPositions
+    | ReqContractDetails
+    | ReqMktData
+    | CancelMktData
+    | ReqMarketDataType
+    | ReqAccountSummary
+    | CancelAccountSummary
     | Unhandled
+)
+
+# Answered by the simulator's queries (contracts, account, market data).
+QUERIES = (
+    ReqPositions,
+    CancelPositions,
+    ReqAccountUpdates,
+    ReqAccountUpdatesMulti,
+    ReqContractDetails,
+    ReqMktData,
+    CancelMktData,
+    ReqMarketDataType,
+    ReqAccountSummary,
+    CancelAccountSummary,
 )
 
 
@@ -202,17 +278,89 @@ def _req_executions(r: FieldReader) -> ReqExecutions:
     )
 
 
+def _cancel_positions(r: FieldReader) -> CancelPositions:
+    _version(r, 1)
+    return CancelPositions()
+
+
+def _req_contract_details(r: FieldReader) -> ReqContractDetails:
+    _version(r, 8)
+    req_id = r.integer("reqId")
+    contract = read_contract(r)
+    return ReqContractDetails(
+        req_id,
+        contract,
+        include_expired=r.flag("includeExpired"),
+        sec_id_type=r.text("secIdType"),
+        sec_id=r.text("secId"),
+        issuer_id=r.text("issuerId"),
+    )
+
+
+def _req_mkt_data(r: FieldReader) -> ReqMktData:
+    _version(r, 11)
+    req_id = r.integer("reqId")
+    contract = read_contract(r)
+    legs = 0
+    if contract.sec_type == "BAG":
+        legs = r.integer("comboLegs count")
+        r.skip(4 * legs, "comboLegs")
+    delta_neutral = r.flag("deltaNeutralContract present")
+    if delta_neutral:
+        r.skip(3, "deltaNeutralContract")
+    return ReqMktData(
+        req_id,
+        contract,
+        generic_ticks=r.text("genericTickList"),
+        snapshot=r.flag("snapshot"),
+        regulatory_snapshot=r.flag("regulatorySnapshot"),
+        options=r.text("mktDataOptions"),
+        combo_legs=legs,
+        delta_neutral=delta_neutral,
+    )
+
+
+def _cancel_mkt_data(r: FieldReader) -> CancelMktData:
+    _version(r, 2)
+    return CancelMktData(r.integer("reqId"))
+
+
+def _req_market_data_type(r: FieldReader) -> ReqMarketDataType:
+    _version(r, 1)
+    return ReqMarketDataType(r.integer("marketDataType"))
+
+
+def _req_account_summary(r: FieldReader) -> ReqAccountSummary:
+    _version(r, 1)
+    req_id = r.integer("reqId")
+    group = r.text("groupName")
+    tags = tuple(t.strip() for t in r.text("tags").split(",") if t.strip())
+    return ReqAccountSummary(req_id, group, tags)
+
+
+def _cancel_account_summary(r: FieldReader) -> CancelAccountSummary:
+    _version(r, 1)
+    return CancelAccountSummary(r.integer("reqId"))
+
+
 _PARSERS: dict[int, tuple[str, Callable[[FieldReader], Request]]] = {
+    1: ("reqMktData", _req_mkt_data),
+    2: ("cancelMktData", _cancel_mkt_data),
     4: ("cancelOrder", _cancel_order),
     5: ("reqOpenOrders", _req_open_orders),
     6: ("reqAccountUpdates", _req_account_updates),
     7: ("reqExecutions", _req_executions),
     8: ("reqIds", _req_ids),
+    9: ("reqContractDetails", _req_contract_details),
     15: ("reqAutoOpenOrders", _req_auto_open_orders),
     16: ("reqAllOpenOrders", _req_all_open_orders),
     49: ("reqCurrentTime", _req_current_time),
     58: ("reqGlobalCancel", _global_cancel),
+    59: ("reqMarketDataType", _req_market_data_type),
     61: ("reqPositions", _req_positions),
+    62: ("reqAccountSummary", _req_account_summary),
+    63: ("cancelAccountSummary", _cancel_account_summary),
+    64: ("cancelPositions", _cancel_positions),
     71: ("startApi", _start_api),
     76: ("reqAccountUpdatesMulti", _req_account_updates_multi),
     99: ("reqCompletedOrders", _req_completed_orders),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ibkr_gateway.order.models import OrderType, TimeInForce
 from ibkr_gateway.sim.exchange import ORDER_REJECTED
+from ibkr_gateway.sim.tws.contracts import on_tick
 from ibkr_gateway.sim.tws.place_order import PlaceOrder
 
 ORDER_TYPES = {
@@ -18,6 +19,9 @@ ORDER_TYPES = {
     "STP LMT": OrderType.STOP_LIMIT,
     "TRAIL": OrderType.TRAILING_STOP,
 }
+OFF_TICK = 110
+OFF_TICK_TEXT = "The price does not conform to the minimum price variation for this contract."
+
 TIMES_IN_FORCE = {
     "": TimeInForce.DAY,
     "DAY": TimeInForce.DAY,
@@ -67,3 +71,12 @@ def validate(request: PlaceOrder, account: str) -> None:  # noqa: C901 - a flat 
             raise _reject("TRAIL needs exactly one of auxPrice and trailingPercent")
     elif kind.needs_stop_price and (o.aux_price is None or o.aux_price <= 0):
         raise _reject(f"{o.order_type} needs a positive auxPrice (the stop price)")
+    # TWS checks the increment before the order leaves it: the order is refused, and a
+    # refused modification leaves the order working as it was.
+    trailing = o.order_type == "TRAIL"
+    prices = (o.lmt_price, None if trailing else o.aux_price, o.trail_stop_price)
+    amount = o.aux_price if trailing else None
+    if any(p is not None and not on_tick(c.sec_type, p) for p in prices) or (
+        amount is not None and not on_tick(c.sec_type, amount, offset=True)
+    ):
+        raise Rejection(OFF_TICK, OFF_TICK_TEXT)

@@ -25,6 +25,7 @@ from ibkr_gateway.sim.exchange import (
     SimOrder,
     SimulatedExchange,
 )
+from ibkr_gateway.sim.tws.contracts import con_id_for
 from ibkr_gateway.sim.tws.order_messages import OrderView
 from ibkr_gateway.sim.tws.order_rules import (
     ORDER_TYPES,
@@ -36,7 +37,6 @@ from ibkr_gateway.sim.tws.outgoing import MODIFY_MISMATCH, ib_time
 from ibkr_gateway.sim.tws.place_order import PlaceOrder, WireContract, WireOrder
 
 FINAL = ("Filled", "Cancelled")
-FIRST_CON_ID = 900_001
 # A parentId that names no order: the exchange rejects the child ("parent not working").
 _UNKNOWN_PARENT = -1
 
@@ -78,7 +78,6 @@ class OrderDesk:
         self.records: dict[int, OrderRecord] = {}  # by exchange id
         self._ids: dict[Key, int] = {}
         self._staged: dict[Key, PlaceOrder] = {}
-        self._con_ids: dict[tuple[str, str], int] = {}
         self._next_exchange_id = 1
         # Above every order id any client used: safe for every client to start from.
         self.next_order_id = 1
@@ -298,8 +297,15 @@ class OrderDesk:
     def _register(self, client_id: int, request: PlaceOrder) -> int:
         contract = request.contract
         if not contract.con_id:
-            key = (contract.symbol, contract.sec_type)
-            con_id = self._con_ids.setdefault(key, FIRST_CON_ID + len(self._con_ids))
+            # The conId reqContractDetails gives out, so that a qualified and an
+            # unqualified order make one position.
+            con_id = con_id_for(
+                contract.symbol,
+                contract.sec_type,
+                contract.last_trade_date,
+                contract.strike,
+                contract.right,
+            )
             contract = dataclasses.replace(contract, con_id=con_id)
         exchange_id = self._next_exchange_id
         # The exchange may be shared with other front doors: skip ids they used.

@@ -16,6 +16,8 @@ from ibkr_gateway.sim.tws.framing import Field, encode_message
 from ibkr_gateway.sim.tws.place_order import WireContract
 
 SERVER_VERSION = 178
+# The lowest version whose layouts these encoders produce: see `session.negotiate`.
+MIN_SERVER_VERSION = 178
 
 # Message ids (server to client).
 ORDER_STATUS = 3
@@ -40,6 +42,9 @@ MODIFY_MISMATCH = 105
 ORDER_CANCELLED = 202
 READ_ERROR = 320
 DUPLICATE_CLIENT_ID = 326
+# IB's code for a client whose versions the server does not speak.
+UNSUPPORTED_VERSION = 506
+UNSUPPORTED_VERSION_TEXT = "Unsupported version"
 LINK_LOST = 1100
 LINK_RESTORED_DATA_LOST = 1101
 LINK_RESTORED_DATA_KEPT = 1102

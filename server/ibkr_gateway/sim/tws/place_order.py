@@ -77,7 +77,7 @@ class PlaceOrder:
     unsupported: tuple[str, ...] = field(default=())
 
 
-def _contract(r: FieldReader) -> WireContract:
+def read_contract(r: FieldReader) -> WireContract:
     return WireContract(
         con_id=r.integer("conId"),
         symbol=r.text("symbol"),
@@ -130,7 +130,7 @@ def parse_place_order(fields: list[str]) -> PlaceOrder:  # noqa: C901 - one line
     r = FieldReader(fields, "placeOrder")
     unsupported: list[str] = []
     order_id = r.integer("orderId")
-    contract = _contract(r)
+    contract = read_contract(r)
     r.text("secIdType")
     r.text("secId")
     action = r.text("action")

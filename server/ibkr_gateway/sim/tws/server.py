@@ -31,17 +31,15 @@ from ibkr_gateway.sim.exchange import SimOrder, SimulatedExchange
 from ibkr_gateway.sim.tws import outgoing
 from ibkr_gateway.sim.tws.executions import ExecutionLog
 from ibkr_gateway.sim.tws.incoming import (
+    QUERIES,
     CancelOrder,
     GlobalCancel,
-    ReqAccountUpdates,
-    ReqAccountUpdatesMulti,
     ReqAutoOpenOrders,
     ReqCompletedOrders,
     ReqCurrentTime,
     ReqExecutions,
     ReqIds,
     ReqOpenOrders,
-    ReqPositions,
     Request,
     StartApi,
     Unhandled,
@@ -50,6 +48,7 @@ from ibkr_gateway.sim.tws.order_messages import OrderView, completed_order, open
 from ibkr_gateway.sim.tws.orders import DeskResult, OrderDesk
 from ibkr_gateway.sim.tws.outgoing import Kind, Out
 from ibkr_gateway.sim.tws.place_order import PlaceOrder
+from ibkr_gateway.sim.tws.queries import QueryDesk
 from ibkr_gateway.sim.tws.reports import (
     ReportTranslator,
     Routed,
@@ -92,6 +91,10 @@ class TwsSimulator:
         self.desk = OrderDesk(self.exchange, account, self._clock)
         self.executions = ExecutionLog()
         self._translator = ReportTranslator(self.desk, self.executions)
+        # Contracts, account, positions and quotes; `queries.contracts` lists what
+        # exists, `queries.live_data` and `queries.account_book.starting_cash` set up
+        # the account.
+        self.queries = QueryDesk(self.exchange, self.executions, account, self._clock)
         self._server: asyncio.Server | None = None
         self._port = 0
         self._connections: set[ClientSession] = set()
@@ -166,7 +169,9 @@ class TwsSimulator:
         return self.exchange.orders[self.desk.resolve(order_id, client_id)]
 
     def end_of_day(self) -> list[BrokerReport]:
-        """Cancels DAY and OPG orders, and GTD orders whose date has come."""
+        """Cancels DAY and OPG orders, and GTD orders whose date has come; today's
+        prices become the close."""
+        self.queries.end_of_day()
         return self._publish(self.desk.end_of_day())
 
     def reset(self) -> list[BrokerReport]:
@@ -280,6 +285,7 @@ class TwsSimulator:
         if session.client_id is not None and self._clients.get(session.client_id) is session:
             del self._clients[session.client_id]
             self.desk.drop_client(session.client_id)
+        self.queries.drop(session)
 
     def next_valid_id(self) -> int:
         return self.desk.next_order_id
@@ -300,6 +306,8 @@ class TwsSimulator:
             self._apply(client, self.desk.cancel_all(client))
         elif isinstance(request, ReqExecutions):
             self._answer_executions(session, client, request)
+        elif isinstance(request, QUERIES):
+            self.queries.handle(session, request)
         elif isinstance(request, Unhandled):
             log.info("tws-sim: ignoring message id %s from client %s", request.message_id, client)
         elif isinstance(request, ReqAutoOpenOrders):
@@ -321,17 +329,6 @@ class TwsSimulator:
         if isinstance(request, ReqCompletedOrders):
             views = self.desk.completed_views()
             return [*map(completed_order, views), outgoing.completed_orders_end()]
-        if isinstance(request, ReqPositions):
-            positions = [
-                outgoing.position(p.account, p.contract, p.quantity, p.average_cost)
-                for p in self.executions.positions()
-            ]
-            return [*positions, outgoing.position_end()]
-        if isinstance(request, ReqAccountUpdates):
-            account = request.account or self.account
-            return [outgoing.account_download_end(account)] if request.subscribe else []
-        if isinstance(request, ReqAccountUpdatesMulti):
-            return [outgoing.account_update_multi_end(request.req_id)]
         raise AssertionError(f"no answer for {request!r}")
 
     # -- internals ------------------------------------------------------------------
@@ -410,6 +407,8 @@ class TwsSimulator:
                 if not self.drop_commissions:
                     self._send_later(session, late, self.commission_delay)
             session.send(messages)
+        # After the reports: quotes, positions and account values follow the trade.
+        self.queries.refresh()
 
     def _deliver_later(self, routed: list[Routed], delay: float) -> None:
         async def deliver() -> None:

@@ -7,6 +7,7 @@ the simulator (`SessionHost.handle`), which answers through `send`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -27,7 +28,7 @@ from ibkr_gateway.sim.tws.incoming import (
     message_id,
     parse_request,
 )
-from ibkr_gateway.sim.tws.outgoing import SERVER_VERSION, Kind, Out
+from ibkr_gateway.sim.tws.outgoing import MIN_SERVER_VERSION, SERVER_VERSION, Kind, Out
 
 log = logging.getLogger(__name__)
 
@@ -51,19 +52,34 @@ class SessionHost(Protocol):
     def handle(self, session: ClientSession, request: Request) -> None: ...
 
 
+class UnsupportedVersion(ProtocolError):
+    """The client's offer has no version in common with the simulator."""
+
+
 def negotiate(hello: str) -> int:
-    """The client offers "v<min>..<max>" (connect options may follow after a space).
-    The answer is min(max, 178); this simulator encodes only 178's layouts, so a
-    client that cannot speak 178 is refused rather than sent fields it would misread."""
-    offer = hello.split(" ", 1)[0].removeprefix("v")
-    low, _, high = offer.partition("..")
+    """The client offers "v<min>..<max>", or a single "v<version>"; connect options may
+    follow after a space. The answer is min(max, 178), as TWS answers min(client max,
+    its own max).
+
+    178 is also the lowest version the simulator speaks: execDetails carries
+    pendingPriceRevision only from 178, openOrder and completedOrder carry faProfile
+    below 177, and placeOrder is walked at 178's layout. Answering a lower version would
+    mean sending fields the client reads from the wrong position, so such a client is
+    refused (`UnsupportedVersion`) instead."""
+    offer = hello.split(" ", 1)[0]
+    low, _, high = offer.removeprefix("v").partition("..")
     try:
+        if not offer.startswith("v"):
+            raise ValueError(offer)
         lowest, highest = int(low), int(high or low)
     except ValueError:
-        raise ProtocolError(f"unreadable version offer {hello!r}") from None
+        raise UnsupportedVersion(f"unreadable version offer {hello!r}") from None
     version = min(highest, SERVER_VERSION)
-    if version < lowest or version != SERVER_VERSION:
-        raise ProtocolError(f"client offers {offer}; the simulator speaks {SERVER_VERSION}")
+    if version < max(lowest, MIN_SERVER_VERSION):
+        spoken = f"v{MIN_SERVER_VERSION}..{SERVER_VERSION}"
+        if MIN_SERVER_VERSION == SERVER_VERSION:
+            spoken = f"v{SERVER_VERSION} only"
+        raise UnsupportedVersion(f"the client offers {offer}; the server speaks {spoken}")
     return version
 
 
@@ -117,11 +133,30 @@ class ClientSession:
             self._writer.transport.abort()
 
     async def _handshake(self) -> None:
-        sign = await self._reader.readexactly(len(API_SIGN))
+        # Read one byte first: a client older than the v100 handshake sends its version
+        # as a bare "63\0" and waits, so waiting for four bytes would hang both sides.
+        first = await self._reader.readexactly(1)
+        if first != API_SIGN[:1]:
+            legacy = first
+            with contextlib.suppress(TimeoutError):
+                legacy += await asyncio.wait_for(self._reader.read(16), 0.1)
+            # Nothing is sent: such a client reads unframed fields, not an error message.
+            raise UnsupportedVersion(
+                f"connection does not start with API\\0 but {legacy!r}: the pre-v100 "
+                "handshake is not spoken"
+            )
+        sign = first + await self._reader.readexactly(len(API_SIGN) - 1)
         if sign != API_SIGN:
             raise ProtocolError(f"connection does not start with API\\0 but {sign!r}")
         hello = (await read_frame(self._reader)).decode(errors="replace")
-        version = negotiate(hello)
+        try:
+            version = negotiate(hello)
+        except UnsupportedVersion as exc:
+            # What TWS does too: an error the client can show, then the socket closes.
+            text = f"{outgoing.UNSUPPORTED_VERSION_TEXT}: {exc}"
+            error = outgoing.error(outgoing.NO_REQUEST_ID, outgoing.UNSUPPORTED_VERSION, text)
+            self._writer.write(error.encode())
+            raise
         now = datetime.now(UTC).strftime("%Y%m%d %H:%M:%S UTC")
         self._writer.write(encode_message((str(version), now)))
 
