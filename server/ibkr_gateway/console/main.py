@@ -14,6 +14,7 @@ import click
 COMMANDS = {
     "serve": "ibkr_gateway.cli:serve",
     "tws-sim": "ibkr_gateway.cli:tws_sim",
+    "orders": "ibkr_gateway.console.orders:orders",
 }
 
 
