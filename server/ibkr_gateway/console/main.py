@@ -15,6 +15,9 @@ COMMANDS = {
     "serve": "ibkr_gateway.cli:serve",
     "tws-sim": "ibkr_gateway.cli:tws_sim",
     "orders": "ibkr_gateway.console.orders:orders",
+    "fills": "ibkr_gateway.console.fills:fills",
+    "kill-switch": "ibkr_gateway.console.kill_switch:kill_switch",
+    "audit": "ibkr_gateway.console.audit:audit",
 }
 
 
