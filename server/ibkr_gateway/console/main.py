@@ -16,6 +16,7 @@ COMMANDS = {
     "tws-sim": "ibkr_gateway.cli:tws_sim",
     "orders": "ibkr_gateway.console.orders:orders",
     "fills": "ibkr_gateway.console.fills:fills",
+    "watch": "ibkr_gateway.console.watch:watch",
     "kill-switch": "ibkr_gateway.console.kill_switch:kill_switch",
     "audit": "ibkr_gateway.console.audit:audit",
 }
