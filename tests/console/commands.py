@@ -58,6 +58,50 @@ def run(*args: str, env: Mapping[str, str] | None = None, timeout: float = 30) -
     return Result(done.returncode, done.stdout, done.stderr)
 
 
+class Running:
+    """A command that keeps running (`watch`): its output read line by line as it comes."""
+
+    def __init__(self, *args: str, env: Mapping[str, str] | None = None) -> None:
+        self.process = subprocess.Popen(
+            [str(ENTRY_POINT), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment(env),
+        )
+        self.out: queue.Queue[str | None] = queue.Queue()
+        self.err: queue.Queue[str | None] = queue.Queue()
+        self.readers = [
+            threading.Thread(target=_lines, args=(stream, into), daemon=True)
+            for stream, into in ((self.process.stdout, self.out), (self.process.stderr, self.err))
+        ]
+        for reader in self.readers:
+            reader.start()
+
+    def line(self, timeout: float = 15) -> str:
+        line = self.out.get(timeout=timeout)
+        assert line is not None, f"exited with {self.process.wait()}: {self.stderr()}"
+        return line
+
+    def stderr(self) -> str:
+        lines = []
+        while not self.err.empty():
+            lines.append(self.err.get() or "")
+        return "".join(lines)
+
+    def stop(self) -> int:
+        """SIGTERM, as a supervisor or `kill` would; the exit code."""
+        if self.process.poll() is None:
+            self.process.terminate()
+        code = self.process.wait(timeout=30)
+        for reader in self.readers:
+            reader.join(timeout=10)
+        for stream in (self.process.stdout, self.process.stderr):
+            assert stream is not None
+            stream.close()
+        return code
+
+
 @dataclass
 class Served:
     process: subprocess.Popen[str]
