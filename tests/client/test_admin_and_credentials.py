@@ -137,6 +137,9 @@ async def test_mutual_tls_presents_the_client_certificate(tmp_path: Path) -> Non
         await stop_gateway(gw)
     with pytest.raises(ValueError, match="needs its key"):
         tls_credentials(ca.cert, client_pem.cert)
+    (tmp_path / "notes.txt").write_text("not a certificate")
+    with pytest.raises(ValueError, match="is not a PEM file"):
+        tls_credentials(tmp_path / "notes.txt")
 
 
 async def test_the_blocking_client_has_the_same_admin_calls(gw: Gateway) -> None:

@@ -23,20 +23,12 @@ DEFAULT_TARGET = "127.0.0.1:50051"
 class Connection:
     target: str
     token: str
-    tls: bool
-    tls_ca: str | None
-    tls_client_cert: str | None
-    tls_client_key: str | None
+    credentials: grpc.ChannelCredentials | None
     timeout: float
-
-    def credentials(self) -> grpc.ChannelCredentials | None:
-        if not (self.tls or self.tls_ca or self.tls_client_cert):
-            return None
-        return tls_credentials(self.tls_ca, self.tls_client_cert, self.tls_client_key)
 
     def client(self) -> AsyncGatewayClient:
         return AsyncGatewayClient(
-            self.target, token=self.token, credentials=self.credentials(), timeout=self.timeout
+            self.target, token=self.token, credentials=self.credentials, timeout=self.timeout
         )
 
     def run(
@@ -129,11 +121,19 @@ def gateway_options(command: Callable[..., T]) -> Callable[..., T]:
     ) -> T:
         if bool(tls_client_cert) != bool(tls_client_key):
             raise click.UsageError("--tls-client-cert and --tls-client-key go together")
-        if token_file:
-            token = token or Path(token_file).read_text().strip()
-        connection = Connection(
-            target, token, tls, tls_ca, tls_client_cert, tls_client_key, timeout
-        )
+        try:
+            if token_file and not token:
+                token = Path(token_file).read_text().strip()
+            credentials = (
+                tls_credentials(tls_ca, tls_client_cert, tls_client_key)
+                if tls or tls_ca or tls_client_cert
+                else None
+            )
+        except OSError as exc:
+            raise click.UsageError(f"cannot read {exc.filename}: {exc.strerror}") from None
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        connection = Connection(target, token, credentials, timeout)
         return command(connection, *args, **kwargs)
 
     decorated: Callable[..., Any] = with_connection

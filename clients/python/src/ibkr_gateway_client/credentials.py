@@ -20,7 +20,13 @@ def tls_credentials(
         raise ValueError("a client certificate needs its key, and a key its certificate")
 
     def read(path: str | Path | None) -> bytes | None:
-        return None if path is None else Path(path).read_bytes()
+        if path is None:
+            return None
+        pem = Path(path).read_bytes()
+        # grpc would only log the mistake and fail every call as UNAVAILABLE.
+        if b"-----BEGIN " not in pem:
+            raise ValueError(f"{path} is not a PEM file")
+        return pem
 
     return grpc.ssl_channel_credentials(
         root_certificates=read(ca_file),
