@@ -11,7 +11,7 @@ from ibkr.gateway.v1 import orders_pb2
 if TYPE_CHECKING:
     _AmountBase = click.ParamType[Decimal]
 else:
-    # Subscripting ParamType at run time needs click 8.2.
+    # Older click releases cannot subscript ParamType at run time.
     _AmountBase = click.ParamType
 
 
