@@ -1,4 +1,6 @@
-"""Command line: `ibkr-gateway serve`, and `ibkr-gateway tws-sim` (a fake IB Gateway)."""
+"""Command line: `ibkr-gateway serve`, and `ibkr-gateway tws-sim` (a fake IB Gateway).
+
+The group itself, and the commands that talk to a running gateway, are in `console`."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from typing import Any
 
 import click
 
+from ibkr_gateway.console.main import main
+from ibkr_gateway.console.serve_config import with_config_file
 from ibkr_gateway.gateway import BrokerConnectionError
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.observability.logs import configure_logging
@@ -31,12 +35,6 @@ def _host_port(ctx: click.Context, param: click.Parameter, value: str) -> str:
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
     return value
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="ibkr-gateway")
-def main() -> None:
-    """Order gateway for Interactive Brokers: one gRPC contract, durable, resumable streams."""
 
 
 @main.command()
@@ -258,6 +256,10 @@ def serve(
         raise click.ClickException(f"cannot start: {exc}") from None
     finally:
         lock.release()
+
+
+# Every option also from IBKR_GATEWAY_<OPTION> and from a TOML file given with --config.
+with_config_file(serve, env_prefix="IBKR_GATEWAY_")
 
 
 async def _serve(config: GatewayConfig) -> None:

@@ -1,11 +1,13 @@
 """Python client of the IBKR order gateway.
 
 ``AsyncGatewayClient`` (asyncio) and ``GatewayClient`` (blocking) submit, modify and
-cancel orders and follow events with automatic resume. The generated messages and
+cancel orders, follow events with automatic resume, and (with an admin token) work the
+kill switch and read the audit trail. The generated messages and
 stubs are the ``ibkr.gateway.v1`` package installed alongside this one.
 """
 
 from ibkr_gateway_client.aio import AsyncGatewayClient, RetryPolicy, new_client_order_id
+from ibkr_gateway_client.credentials import tls_credentials
 from ibkr_gateway_client.errors import (
     AlreadyExistsError,
     DeadlineExceededError,
@@ -18,15 +20,17 @@ from ibkr_gateway_client.errors import (
     UnauthenticatedError,
     UnavailableError,
 )
-from ibkr_gateway_client.models import Fill, Order, OrderEvent
+from ibkr_gateway_client.models import AccountHalt, AuditRecord, Fill, KillSwitch, Order, OrderEvent
 from ibkr_gateway_client.streams import EventStream
 from ibkr_gateway_client.sync import GatewayClient
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AccountHalt",
     "AlreadyExistsError",
     "AsyncGatewayClient",
+    "AuditRecord",
     "DeadlineExceededError",
     "EventStream",
     "FailedPreconditionError",
@@ -34,6 +38,7 @@ __all__ = [
     "GatewayClient",
     "GatewayError",
     "InvalidArgumentError",
+    "KillSwitch",
     "NotFoundError",
     "Order",
     "OrderEvent",
@@ -43,4 +48,5 @@ __all__ = [
     "UnauthenticatedError",
     "UnavailableError",
     "new_client_order_id",
+    "tls_credentials",
 ]

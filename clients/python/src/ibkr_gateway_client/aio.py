@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -15,8 +15,9 @@ from google.protobuf.duration_pb2 import Duration
 from google.protobuf.timestamp_pb2 import Timestamp
 from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, orders_pb2
 
+from ibkr_gateway_client.credentials import bearer_metadata
 from ibkr_gateway_client.errors import from_rpc_error
-from ibkr_gateway_client.models import Fill, Order, decimal_text
+from ibkr_gateway_client.models import AuditRecord, Fill, KillSwitch, Order, decimal_text
 from ibkr_gateway_client.streams import EventStream
 
 T = TypeVar("T")
@@ -71,6 +72,8 @@ class AsyncGatewayClient:
 
     Amounts go in as Decimal (or str/int) and come back as Decimal. Failed calls raise
     subclasses of GatewayError carrying the server's reason and field violations.
+    `credentials` (see `tls_credentials`) make the channel TLS; `token` is sent as
+    `authorization: Bearer <token>` with every call.
     """
 
     def __init__(
@@ -81,9 +84,18 @@ class AsyncGatewayClient:
         account: str = "",
         timeout: float = 10.0,
         retry: RetryPolicy | None = None,
+        token: str = "",
+        credentials: grpc.ChannelCredentials | None = None,
     ) -> None:
         self._owns_channel = channel is None
-        self.channel = channel or grpc.aio.insecure_channel(target)
+        if channel is None:
+            channel = (
+                grpc.aio.secure_channel(target, credentials)
+                if credentials is not None
+                else grpc.aio.insecure_channel(target)
+            )
+        self.channel = channel
+        self.metadata = bearer_metadata(token)
         self.stub = gateway_pb2_grpc.OrderGatewayServiceStub(self.channel)
         self.account = account
         self.timeout = timeout
@@ -161,7 +173,8 @@ class AsyncGatewayClient:
         """Submits a prepared spec; retried safely because its client_order_id is fixed."""
         request = gateway_pb2.SubmitOrderRequest(order=spec)
         response = await self._call(
-            lambda: self.stub.SubmitOrder(request, timeout=self.timeout), idempotent=True
+            lambda: self.stub.SubmitOrder(request, timeout=self.timeout, metadata=self.metadata),
+            idempotent=True,
         )
         return Order.from_proto(response.order)
 
@@ -203,7 +216,10 @@ class AsyncGatewayClient:
             child_time_in_force=_tif(child_time_in_force),
         )
         response = await self._call(
-            lambda: self.stub.SubmitBracketOrder(request, timeout=self.timeout), idempotent=True
+            lambda: self.stub.SubmitBracketOrder(
+                request, timeout=self.timeout, metadata=self.metadata
+            ),
+            idempotent=True,
         )
         return (
             Order.from_proto(response.parent),
@@ -231,28 +247,34 @@ class AsyncGatewayClient:
             request.time_in_force = _tif(time_in_force)
         # A repeated modify could undo a concurrent one: never retried.
         response = await self._call(
-            lambda: self.stub.ModifyOrder(request, timeout=self.timeout), idempotent=False
+            lambda: self.stub.ModifyOrder(request, timeout=self.timeout, metadata=self.metadata),
+            idempotent=False,
         )
         return Order.from_proto(response.order)
 
     async def cancel_order(self, order_id: str) -> Order:
         request = gateway_pb2.CancelOrderRequest(order_id=order_id)
         response = await self._call(
-            lambda: self.stub.CancelOrder(request, timeout=self.timeout), idempotent=False
+            lambda: self.stub.CancelOrder(request, timeout=self.timeout, metadata=self.metadata),
+            idempotent=False,
         )
         return Order.from_proto(response.order)
 
     async def cancel_all_orders(self, account: str = "") -> list[Order]:
         request = gateway_pb2.CancelAllOrdersRequest(account=account)
         response = await self._call(
-            lambda: self.stub.CancelAllOrders(request, timeout=self.timeout), idempotent=False
+            lambda: self.stub.CancelAllOrders(
+                request, timeout=self.timeout, metadata=self.metadata
+            ),
+            idempotent=False,
         )
         return [Order.from_proto(o) for o in response.orders]
 
     async def get_order(self, order_id: str) -> Order:
         request = gateway_pb2.GetOrderRequest(order_id=order_id)
         response = await self._call(
-            lambda: self.stub.GetOrder(request, timeout=self.timeout), idempotent=True
+            lambda: self.stub.GetOrder(request, timeout=self.timeout, metadata=self.metadata),
+            idempotent=True,
         )
         return Order.from_proto(response.order)
 
@@ -261,7 +283,8 @@ class AsyncGatewayClient:
             client_order_id=client_order_id, account=account or self.account
         )
         response = await self._call(
-            lambda: self.stub.GetOrder(request, timeout=self.timeout), idempotent=True
+            lambda: self.stub.GetOrder(request, timeout=self.timeout, metadata=self.metadata),
+            idempotent=True,
         )
         return Order.from_proto(response.order)
 
@@ -282,7 +305,8 @@ class AsyncGatewayClient:
         )
         while True:
             page = await self._call(
-                lambda: self.stub.ListOrders(request, timeout=self.timeout), idempotent=True
+                lambda: self.stub.ListOrders(request, timeout=self.timeout, metadata=self.metadata),
+                idempotent=True,
             )
             for order in page.orders:
                 yield Order.from_proto(order)
@@ -298,10 +322,67 @@ class AsyncGatewayClient:
         )
         while True:
             page = await self._call(
-                lambda: self.stub.ListFills(request, timeout=self.timeout), idempotent=True
+                lambda: self.stub.ListFills(request, timeout=self.timeout, metadata=self.metadata),
+                idempotent=True,
             )
             for fill in page.fills:
                 yield Fill.from_proto(fill)
+            if not page.next_page_token:
+                return
+            request.page_token = page.next_page_token
+
+    # -- administration (admin scope) ---------------------------------------------
+
+    async def get_kill_switch(self) -> KillSwitch:
+        request = gateway_pb2.GetKillSwitchRequest()
+        response = await self._call(
+            lambda: self.stub.GetKillSwitch(request, timeout=self.timeout, metadata=self.metadata),
+            idempotent=True,
+        )
+        return KillSwitch.from_proto(response.kill_switch)
+
+    async def set_kill_switch(
+        self, engaged: bool, *, reason: str = "", accounts: Collection[str] = ()
+    ) -> tuple[KillSwitch, list[Order]]:
+        """Engages (cancel every working order, refuse new ones) or releases the switch;
+        with `accounts`, halts or releases only those. Returns the switch after the call
+        and the orders a cancel was requested for."""
+        request = gateway_pb2.SetKillSwitchRequest(
+            engaged=engaged, reason=reason, accounts=list(accounts)
+        )
+        # Not retried, like modify: a late repeat could undo someone else's change.
+        response = await self._call(
+            lambda: self.stub.SetKillSwitch(request, timeout=self.timeout, metadata=self.metadata),
+            idempotent=False,
+        )
+        return (
+            KillSwitch.from_proto(response.kill_switch),
+            [Order.from_proto(o) for o in response.cancelled_orders],
+        )
+
+    async def engage_kill_switch(
+        self, reason: str = "", *, accounts: Collection[str] = ()
+    ) -> tuple[KillSwitch, list[Order]]:
+        return await self.set_kill_switch(True, reason=reason, accounts=accounts)
+
+    async def release_kill_switch(
+        self, reason: str = "", *, accounts: Collection[str] = ()
+    ) -> KillSwitch:
+        switch, _ = await self.set_kill_switch(False, reason=reason, accounts=accounts)
+        return switch
+
+    async def list_audit_records(self, *, page_size: int = 500) -> AsyncIterator[AuditRecord]:
+        """Every audit record the token may see, oldest first, fetched page by page."""
+        request = gateway_pb2.ListAuditRecordsRequest(page_size=page_size)
+        while True:
+            page = await self._call(
+                lambda: self.stub.ListAuditRecords(
+                    request, timeout=self.timeout, metadata=self.metadata
+                ),
+                idempotent=True,
+            )
+            for record in page.records:
+                yield AuditRecord.from_proto(record)
             if not page.next_page_token:
                 return
             request.page_token = page.next_page_token
@@ -346,8 +427,14 @@ class AsyncGatewayClient:
                 "heartbeat_interval": interval,
             }
             if fills_only:
-                return self.stub.StreamFills(gateway_pb2.StreamFillsRequest(**fields))  # type: ignore[arg-type]
-            return self.stub.StreamOrderEvents(gateway_pb2.StreamOrderEventsRequest(**fields))  # type: ignore[arg-type]
+                return self.stub.StreamFills(
+                    gateway_pb2.StreamFillsRequest(**fields),  # type: ignore[arg-type]
+                    metadata=self.metadata,
+                )
+            return self.stub.StreamOrderEvents(
+                gateway_pb2.StreamOrderEventsRequest(**fields),  # type: ignore[arg-type]
+                metadata=self.metadata,
+            )
 
         return EventStream(
             open_stream, after_sequence=after_sequence, heartbeat_interval=heartbeat_interval

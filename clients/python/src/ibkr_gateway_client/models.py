@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from google.protobuf.timestamp_pb2 import Timestamp
-from ibkr.gateway.v1 import events_pb2, orders_pb2
+from ibkr.gateway.v1 import events_pb2, gateway_pb2, orders_pb2
 
 
 def decimal_or_none(text: str) -> Decimal | None:
@@ -159,4 +159,76 @@ class OrderEvent:
             fill=Fill.from_proto(msg.fill) if kind == "fill" else None,
             reason=reason,
             proto=msg,
+        )
+
+
+def _time_or_none(ts: Timestamp, present: bool) -> datetime | None:
+    return _time(ts) if present else None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountHalt:
+    """One account halted by the kill switch on its own."""
+
+    account: str
+    reason: str
+    set_by: str
+    set_time: datetime | None
+
+    @classmethod
+    def from_proto(cls, msg: gateway_pb2.AccountHalt) -> AccountHalt:
+        return cls(
+            account=msg.account,
+            reason=msg.reason,
+            set_by=msg.set_by,
+            set_time=_time_or_none(msg.set_time, msg.HasField("set_time")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class KillSwitch:
+    """The gateway-wide switch, and the accounts halted on their own that the caller sees."""
+
+    engaged: bool
+    reason: str
+    set_by: str
+    # None until the switch was set for the first time.
+    set_time: datetime | None
+    halted_accounts: tuple[AccountHalt, ...]
+
+    @classmethod
+    def from_proto(cls, msg: gateway_pb2.KillSwitch) -> KillSwitch:
+        return cls(
+            engaged=msg.engaged,
+            reason=msg.reason,
+            set_by=msg.set_by,
+            set_time=_time_or_none(msg.set_time, msg.HasField("set_time")),
+            halted_accounts=tuple(AccountHalt.from_proto(h) for h in msg.halted_accounts),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One mutating call: who, what (the request as protobuf JSON), the outcome and when."""
+
+    id: int
+    time: datetime
+    principal: str
+    method: str
+    request_json: str
+    status: str
+    detail: str
+    accounts: tuple[str, ...]
+
+    @classmethod
+    def from_proto(cls, msg: gateway_pb2.AuditRecord) -> AuditRecord:
+        return cls(
+            id=msg.id,
+            time=_time(msg.time),
+            principal=msg.principal,
+            method=msg.method,
+            request_json=msg.request_json,
+            status=msg.status,
+            detail=msg.detail,
+            accounts=tuple(msg.accounts),
         )

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Collection, Coroutine, Iterator
 from typing import Any, TypeVar
 
+import grpc
 from ibkr.gateway.v1 import orders_pb2
 
 from ibkr_gateway_client.aio import Amount, AsyncGatewayClient, RetryPolicy
-from ibkr_gateway_client.models import Fill, Order, OrderEvent
+from ibkr_gateway_client.models import AuditRecord, Fill, KillSwitch, Order, OrderEvent
 
 T = TypeVar("T")
 
@@ -28,6 +29,8 @@ class GatewayClient:
         account: str = "",
         timeout: float = 10.0,
         retry: RetryPolicy | None = None,
+        token: str = "",
+        credentials: grpc.ChannelCredentials | None = None,
     ) -> None:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
@@ -37,7 +40,14 @@ class GatewayClient:
 
         async def create() -> AsyncGatewayClient:
             # grpc.aio channels bind to the loop they are created on.
-            return AsyncGatewayClient(target, account=account, timeout=timeout, retry=retry)
+            return AsyncGatewayClient(
+                target,
+                account=account,
+                timeout=timeout,
+                retry=retry,
+                token=token,
+                credentials=credentials,
+            )
 
         self._client = self._run(create())
 
@@ -105,3 +115,24 @@ class GatewayClient:
 
     def fills(self, **options: Any) -> Iterator[OrderEvent]:
         return self._iterate(aiter(self._client.fills(**options)))
+
+    def get_kill_switch(self) -> KillSwitch:
+        return self._run(self._client.get_kill_switch())
+
+    def set_kill_switch(
+        self, engaged: bool, *, reason: str = "", accounts: Collection[str] = ()
+    ) -> tuple[KillSwitch, list[Order]]:
+        return self._run(self._client.set_kill_switch(engaged, reason=reason, accounts=accounts))
+
+    def engage_kill_switch(
+        self, reason: str = "", *, accounts: Collection[str] = ()
+    ) -> tuple[KillSwitch, list[Order]]:
+        return self._run(self._client.engage_kill_switch(reason, accounts=accounts))
+
+    def release_kill_switch(
+        self, reason: str = "", *, accounts: Collection[str] = ()
+    ) -> KillSwitch:
+        return self._run(self._client.release_kill_switch(reason, accounts=accounts))
+
+    def list_audit_records(self, *, page_size: int = 500) -> Iterator[AuditRecord]:
+        return self._iterate(self._client.list_audit_records(page_size=page_size))
