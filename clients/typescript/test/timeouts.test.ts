@@ -108,8 +108,9 @@ describe("deadlines", () => {
     } finally {
       await gateway.stop();
     }
+    // The wire format of a deadline may round it up a little.
     const left = seen[0] ?? 0;
-    assert.ok(left > DEFAULT_TIMEOUT_MS / 2 && left <= DEFAULT_TIMEOUT_MS, `the server saw ${left} ms left`);
+    assert.ok(left > DEFAULT_TIMEOUT_MS / 2 && left <= DEFAULT_TIMEOUT_MS + 1000, `the server saw ${left} ms left`);
   });
 
   test("an expired default deadline is a DeadlineExceededError, not retried", async () => {
