@@ -5,7 +5,14 @@ cancel orders and follow events with automatic resume. The generated messages an
 stubs are the ``ibkr.gateway.v1`` package installed alongside this one.
 """
 
-from ibkr_gateway_client.aio import AsyncGatewayClient, RetryPolicy, new_client_order_id
+from ibkr_gateway_client.aio import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_STREAM_BACKOFF,
+    DEFAULT_TIMEOUT,
+    AsyncGatewayClient,
+    RetryPolicy,
+    new_client_order_id,
+)
 from ibkr_gateway_client.errors import (
     AlreadyExistsError,
     DeadlineExceededError,
@@ -19,12 +26,16 @@ from ibkr_gateway_client.errors import (
     UnavailableError,
 )
 from ibkr_gateway_client.models import Fill, Order, OrderEvent
-from ibkr_gateway_client.streams import EventStream
+from ibkr_gateway_client.streams import DEFAULT_MAX_RECONNECTS, EventStream, StreamRetry
 from ibkr_gateway_client.sync import GatewayClient
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_MAX_RECONNECTS",
+    "DEFAULT_STREAM_BACKOFF",
+    "DEFAULT_TIMEOUT",
     "AlreadyExistsError",
     "AsyncGatewayClient",
     "DeadlineExceededError",
@@ -40,6 +51,7 @@ __all__ = [
     "PermissionDeniedError",
     "ResourceExhaustedError",
     "RetryPolicy",
+    "StreamRetry",
     "UnauthenticatedError",
     "UnavailableError",
     "new_client_order_id",
