@@ -7,6 +7,13 @@
 // without losing or repeating an event, and typed errors carrying the
 // gateway's google.rpc details.
 //
+// Nothing waits silently. Dial gives up after a connect timeout
+// (DefaultConnectTimeout, WithConnectTimeout); each attempt of a unary call
+// whose context has no deadline gets one (DefaultCallTimeout,
+// WithCallTimeout); and OrderEvents and Fills end with the last error after
+// DefaultMaxReconnects failed reconnections in a row (WithMaxReconnects),
+// reporting each one to WithOnRetry.
+//
 // Messages are the generated protobuf types. Quantities and prices stay
 // decimal strings ("187.25"), as on the wire, so that no amount passes
 // through a float.

@@ -163,3 +163,10 @@ func IsResourceExhausted(err error) bool { return Code(err) == codes.ResourceExh
 // IsUnavailable reports a gateway that is unreachable, shutting down or whose
 // store failed; the call may be retried.
 func IsUnavailable(err error) bool { return Code(err) == codes.Unavailable }
+
+// IsDeadlineExceeded reports a call that ran out of time: the client's call
+// timeout (a codes.DeadlineExceeded *Error) or the caller's own context
+// deadline (context.DeadlineExceeded).
+func IsDeadlineExceeded(err error) bool {
+	return Code(err) == codes.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded)
+}

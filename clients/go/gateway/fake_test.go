@@ -21,6 +21,7 @@ type fakeGateway struct {
 	gatewayv1.UnimplementedOrderGatewayServiceServer
 
 	submit     func(call int, req *gatewayv1.SubmitOrderRequest) (*gatewayv1.SubmitOrderResponse, error)
+	getOrder   func(ctx context.Context, req *gatewayv1.GetOrderRequest) (*gatewayv1.GetOrderResponse, error)
 	listOrders func(req *gatewayv1.ListOrdersRequest) (*gatewayv1.ListOrdersResponse, error)
 	events     func(call int, req *gatewayv1.StreamOrderEventsRequest, send func(*gatewayv1.StreamOrderEventsResponse) error, ctx context.Context) error
 	fills      func(call int, req *gatewayv1.StreamFillsRequest, send func(*gatewayv1.StreamFillsResponse) error, ctx context.Context) error
@@ -38,6 +39,10 @@ func (f *fakeGateway) SubmitOrder(_ context.Context, req *gatewayv1.SubmitOrderR
 	n := len(f.submits) - 1
 	f.mu.Unlock()
 	return f.submit(n, req)
+}
+
+func (f *fakeGateway) GetOrder(ctx context.Context, req *gatewayv1.GetOrderRequest) (*gatewayv1.GetOrderResponse, error) {
+	return f.getOrder(ctx, req)
 }
 
 func (f *fakeGateway) ListOrders(_ context.Context, req *gatewayv1.ListOrdersRequest) (*gatewayv1.ListOrdersResponse, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 
@@ -23,7 +24,7 @@ func (c *Client) SubmitOrder(ctx context.Context, spec *gatewayv1.OrderSpec) (*g
 		return nil, errors.New("gateway: SubmitOrder: nil spec")
 	}
 	req := &gatewayv1.SubmitOrderRequest{Order: withClientOrderID(spec)}
-	resp, err := withRetry(ctx, c.retry, func(ctx context.Context) (*gatewayv1.SubmitOrderResponse, error) {
+	resp, err := withRetry(ctx, c.retry, c.callTimeout, func(ctx context.Context) (*gatewayv1.SubmitOrderResponse, error) {
 		return c.rpc.SubmitOrder(ctx, req)
 	})
 	if err != nil {
@@ -41,7 +42,7 @@ func (c *Client) SubmitBracket(ctx context.Context, req *gatewayv1.SubmitBracket
 	}
 	req = proto.CloneOf(req)
 	req.Parent = withClientOrderID(req.Parent)
-	return withRetry(ctx, c.retry, func(ctx context.Context) (*gatewayv1.SubmitBracketOrderResponse, error) {
+	return withRetry(ctx, c.retry, c.callTimeout, func(ctx context.Context) (*gatewayv1.SubmitBracketOrderResponse, error) {
 		return c.rpc.SubmitBracketOrder(ctx, req)
 	})
 }
@@ -62,9 +63,11 @@ func withClientOrderID(spec *gatewayv1.OrderSpec) *gatewayv1.OrderSpec {
 // Not retried: if a lost reply hid a cancel that went through, a repeat could
 // report FAILED_PRECONDITION for an order this call did cancel.
 func (c *Client) CancelOrder(ctx context.Context, orderID string) (*gatewayv1.Order, error) {
-	resp, err := c.rpc.CancelOrder(ctx, &gatewayv1.CancelOrderRequest{OrderId: orderID})
+	resp, err := once(ctx, c.callTimeout, func(ctx context.Context) (*gatewayv1.CancelOrderResponse, error) {
+		return c.rpc.CancelOrder(ctx, &gatewayv1.CancelOrderRequest{OrderId: orderID})
+	})
 	if err != nil {
-		return nil, convert(ctx, err)
+		return nil, err
 	}
 	return resp.GetOrder(), nil
 }
@@ -72,9 +75,11 @@ func (c *Client) CancelOrder(ctx context.Context, orderID string) (*gatewayv1.Or
 // CancelAllOrders cancels every working order of account, or of every account
 // when account is empty, and returns the orders a cancel was requested for.
 func (c *Client) CancelAllOrders(ctx context.Context, account string) ([]*gatewayv1.Order, error) {
-	resp, err := c.rpc.CancelAllOrders(ctx, &gatewayv1.CancelAllOrdersRequest{Account: account})
+	resp, err := once(ctx, c.callTimeout, func(ctx context.Context) (*gatewayv1.CancelAllOrdersResponse, error) {
+		return c.rpc.CancelAllOrders(ctx, &gatewayv1.CancelAllOrdersRequest{Account: account})
+	})
 	if err != nil {
-		return nil, convert(ctx, err)
+		return nil, err
 	}
 	return resp.GetOrders(), nil
 }
@@ -83,9 +88,11 @@ func (c *Client) CancelAllOrders(ctx context.Context, account string) ([]*gatewa
 // order; unset fields of req stay as they are. Not retried, because each
 // accepted modification is an event of its own.
 func (c *Client) ModifyOrder(ctx context.Context, req *gatewayv1.ModifyOrderRequest) (*gatewayv1.Order, error) {
-	resp, err := c.rpc.ModifyOrder(ctx, req)
+	resp, err := once(ctx, c.callTimeout, func(ctx context.Context) (*gatewayv1.ModifyOrderResponse, error) {
+		return c.rpc.ModifyOrder(ctx, req)
+	})
 	if err != nil {
-		return nil, convert(ctx, err)
+		return nil, err
 	}
 	return resp.GetOrder(), nil
 }
@@ -102,7 +109,7 @@ func (c *Client) GetOrderByClientID(ctx context.Context, account, clientOrderID 
 }
 
 func (c *Client) getOrder(ctx context.Context, req *gatewayv1.GetOrderRequest) (*gatewayv1.Order, error) {
-	resp, err := withRetry(ctx, c.retry, func(ctx context.Context) (*gatewayv1.GetOrderResponse, error) {
+	resp, err := withRetry(ctx, c.retry, c.callTimeout, func(ctx context.Context) (*gatewayv1.GetOrderResponse, error) {
 		return c.rpc.GetOrder(ctx, req)
 	})
 	if err != nil {
@@ -116,7 +123,7 @@ func (c *Client) getOrder(ctx context.Context, req *gatewayv1.GetOrderRequest) (
 // filter.PageSize sets the page size; filter.PageToken, if set, is where the
 // listing starts. An error ends the sequence.
 func (c *Client) ListOrders(ctx context.Context, filter *gatewayv1.ListOrdersRequest) iter.Seq2[*gatewayv1.Order, error] {
-	return paginate(ctx, c.retry, filter.GetPageToken(), func(ctx context.Context, token string) ([]*gatewayv1.Order, string, error) {
+	return paginate(ctx, c.retry, c.callTimeout, filter.GetPageToken(), func(ctx context.Context, token string) ([]*gatewayv1.Order, string, error) {
 		req := &gatewayv1.ListOrdersRequest{}
 		if filter != nil {
 			req = proto.CloneOf(filter)
@@ -130,7 +137,7 @@ func (c *Client) ListOrders(ctx context.Context, filter *gatewayv1.ListOrdersReq
 // ListFills yields every fill matching filter (account, order_id; nil for
 // all), oldest first, page after page. An error ends the sequence.
 func (c *Client) ListFills(ctx context.Context, filter *gatewayv1.ListFillsRequest) iter.Seq2[*gatewayv1.Fill, error] {
-	return paginate(ctx, c.retry, filter.GetPageToken(), func(ctx context.Context, token string) ([]*gatewayv1.Fill, string, error) {
+	return paginate(ctx, c.retry, c.callTimeout, filter.GetPageToken(), func(ctx context.Context, token string) ([]*gatewayv1.Fill, string, error) {
 		req := &gatewayv1.ListFillsRequest{}
 		if filter != nil {
 			req = proto.CloneOf(filter)
@@ -144,7 +151,7 @@ func (c *Client) ListFills(ctx context.Context, filter *gatewayv1.ListFillsReque
 // paginate yields the items of page after page, starting at first, until a
 // page comes back without a next token. Each page request is retried on its
 // own, and every range over the sequence starts again at first.
-func paginate[T any](ctx context.Context, p RetryPolicy, first string, page func(ctx context.Context, token string) ([]T, string, error)) iter.Seq2[T, error] {
+func paginate[T any](ctx context.Context, p RetryPolicy, timeout time.Duration, first string, page func(ctx context.Context, token string) ([]T, string, error)) iter.Seq2[T, error] {
 	type result struct {
 		items []T
 		next  string
@@ -152,7 +159,7 @@ func paginate[T any](ctx context.Context, p RetryPolicy, first string, page func
 	return func(yield func(T, error) bool) {
 		token := first
 		for {
-			r, err := withRetry(ctx, p, func(ctx context.Context) (result, error) {
+			r, err := withRetry(ctx, p, timeout, func(ctx context.Context) (result, error) {
 				items, next, err := page(ctx, token)
 				return result{items, next}, err
 			})

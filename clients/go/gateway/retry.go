@@ -30,11 +30,12 @@ var DefaultRetryPolicy = RetryPolicy{
 	Multiplier:     2,
 }
 
-// DefaultStreamBackoff reconnects feeds for as long as their context lives:
-// a strategy's fill feed should outlast any gateway restart.
+// DefaultStreamBackoff spaces the reconnections of feeds: with
+// DefaultMaxReconnects the five pauses add up to 6-12s, long enough for a
+// gateway restart, short enough that a gateway that stays away is reported
+// promptly. Its MaxAttempts is not used (see WithMaxReconnects).
 var DefaultStreamBackoff = RetryPolicy{
-	MaxAttempts:    0,
-	InitialBackoff: 100 * time.Millisecond,
+	InitialBackoff: 500 * time.Millisecond,
 	MaxBackoff:     5 * time.Second,
 	Multiplier:     2,
 }
@@ -72,15 +73,14 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // withRetry runs call until it succeeds, fails with something other than
-// codes.Unavailable, or the policy is spent. Only calls whose repetition
-// cannot do anything twice go through here.
-func withRetry[T any](ctx context.Context, p RetryPolicy, call func(context.Context) (T, error)) (T, error) {
+// codes.Unavailable, or the policy is spent; each attempt as once does. Only
+// calls whose repetition cannot do anything twice go through here.
+func withRetry[T any](ctx context.Context, p RetryPolicy, timeout time.Duration, call func(context.Context) (T, error)) (T, error) {
 	for failures := 1; ; failures++ {
-		resp, err := call(ctx)
+		resp, err := once(ctx, timeout, call)
 		if err == nil {
 			return resp, nil
 		}
-		err = convert(ctx, err)
 		if Code(err) != codes.Unavailable || p.exhausted(failures) {
 			return resp, err
 		}
@@ -88,4 +88,19 @@ func withRetry[T any](ctx context.Context, p RetryPolicy, call func(context.Cont
 			return resp, sleepErr
 		}
 	}
+}
+
+// once makes one attempt of a unary call, bounded by timeout unless ctx has a
+// deadline of its own, which then is the caller's choice for this call.
+func once[T any](ctx context.Context, timeout time.Duration, call func(context.Context) (T, error)) (T, error) {
+	attempt := ctx
+	if _, ok := ctx.Deadline(); !ok && timeout > 0 {
+		var cancel context.CancelFunc
+		attempt, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	resp, err := call(attempt)
+	// Converted against ctx, not attempt: the client's own deadline expiring
+	// is a DeadlineExceeded *Error, the caller's is the caller's ctx.Err().
+	return resp, convert(ctx, err)
 }

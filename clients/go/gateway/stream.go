@@ -25,12 +25,44 @@ const DefaultHeartbeatInterval = 5 * time.Second
 const stallIntervals = 3
 
 // ErrStalled ends a stream call that received neither an event nor a
-// heartbeat for three heartbeat intervals; the feed then reconnects.
-var ErrStalled = errors.New("gateway: stream stalled: nothing received for three heartbeat intervals")
+// heartbeat for three heartbeat intervals; the feed then reconnects. It is a
+// codes.Unavailable *Error, so that a feed giving up on a silent gateway
+// reports it as unavailable, as it does a gateway that refuses connections.
+var ErrStalled error = &Error{
+	Code:    codes.Unavailable,
+	Message: "stream stalled: nothing received for three heartbeat intervals",
+	Reason:  "STREAM_STALLED",
+	Domain:  "client",
+}
 
 // ErrStreamEnded ends a stream call the server closed without an error, which
-// an endless feed never does on purpose; the feed then reconnects.
-var ErrStreamEnded = errors.New("gateway: stream ended by the server")
+// an endless feed never does on purpose; the feed then reconnects. Like
+// ErrStalled it is a codes.Unavailable *Error.
+var ErrStreamEnded error = &Error{Code: codes.Unavailable, Message: "stream ended by the server"}
+
+// StreamRetry describes a failure of OrderEvents or Fills that a
+// reconnection follows (see WithOnRetry).
+type StreamRetry struct {
+	// Attempt numbers the reconnection about to be made among those failing
+	// in a row: 1 after a call that had delivered, MaxReconnects at most.
+	Attempt int
+	// MaxReconnects is the bound (WithMaxReconnects); negative for none.
+	MaxReconnects int
+	// AfterSequence is where the next call resumes.
+	AfterSequence int64
+	// Err ended the previous call.
+	Err error
+	// Delay is the pause before the reconnection.
+	Delay time.Duration
+}
+
+// reconnectPolicy is how a feed reconnects: the pauses, the bound on
+// reconnections failing in a row, and who hears of them.
+type reconnectPolicy struct {
+	backoff RetryPolicy
+	max     int
+	onRetry func(StreamRetry)
+}
 
 // StreamOptions selects a feed and where it starts.
 type StreamOptions struct {
@@ -45,9 +77,10 @@ type StreamOptions struct {
 	// HeartbeatInterval is how often an idle stream carries a heartbeat,
 	// 100ms to 1h; DefaultHeartbeatInterval when zero.
 	HeartbeatInterval time.Duration
-	// OnReconnect, when set, hears of every reconnection: the error that
-	// ended the previous call and the sequence the next call resumes after.
-	// It runs on the iterating goroutine, before the backoff pause.
+	// OnReconnect, when set, hears of every reconnection of this feed: the
+	// error that ended the previous call and the sequence the next call
+	// resumes after. It runs on the iterating goroutine, before the backoff
+	// pause, after the client's WithOnRetry function.
 	OnReconnect func(err error, afterSequence int64)
 }
 
@@ -65,13 +98,15 @@ func (o StreamOptions) interval() time.Duration {
 //
 // A dropped, cut or stalled call is reopened after the last sequence seen,
 // heartbeats included, so no event is skipped or repeated. Reconnections
-// back off under the client's stream policy (WithStreamBackoff). The sequence
-// ends with an error when ctx is done (ctx.Err()), on an error that a
-// reconnection would not cure (e.g. InvalidArgument), or when the policy's
-// MaxAttempts is spent.
+// back off under the client's stream policy (WithStreamBackoff) and are
+// reported to WithOnRetry. The sequence ends with an error when ctx is done
+// (ctx.Err()), on an error that a reconnection would not cure (e.g.
+// InvalidArgument), or with the last error once WithMaxReconnects
+// reconnections in a row have failed (codes.Unavailable for a gateway that
+// went away).
 func (c *Client) OrderEvents(ctx context.Context, opts StreamOptions) iter.Seq2[*gatewayv1.OrderEvent, error] {
 	hb := durationpb.New(opts.interval())
-	return follow(ctx, c.stream, opts, func(ctx context.Context, after int64) (receiver, error) {
+	return follow(ctx, c.reconnects, opts, func(ctx context.Context, after int64) (receiver, error) {
 		s, err := c.rpc.StreamOrderEvents(ctx, &gatewayv1.StreamOrderEventsRequest{
 			AfterSequence: after, Account: opts.Account, OrderId: opts.OrderID, HeartbeatInterval: hb,
 		})
@@ -84,7 +119,7 @@ func (c *Client) OrderEvents(ctx context.Context, opts StreamOptions) iter.Seq2[
 // those of the shared journal, so they have gaps, and resuming is the same.
 func (c *Client) Fills(ctx context.Context, opts StreamOptions) iter.Seq2[*gatewayv1.OrderEvent, error] {
 	hb := durationpb.New(opts.interval())
-	return follow(ctx, c.stream, opts, func(ctx context.Context, after int64) (receiver, error) {
+	return follow(ctx, c.reconnects, opts, func(ctx context.Context, after int64) (receiver, error) {
 		s, err := c.rpc.StreamFills(ctx, &gatewayv1.StreamFillsRequest{
 			AfterSequence: after, Account: opts.Account, OrderId: opts.OrderID, HeartbeatInterval: hb,
 		})
@@ -123,7 +158,7 @@ func receiverOf[T any, PT interface {
 
 // follow is the reconnecting feed behind OrderEvents and Fills: sessions one
 // after another from the cursor, with backoff between them.
-func follow(ctx context.Context, backoff RetryPolicy, opts StreamOptions, open opener) iter.Seq2[*gatewayv1.OrderEvent, error] {
+func follow(ctx context.Context, policy reconnectPolicy, opts StreamOptions, open opener) iter.Seq2[*gatewayv1.OrderEvent, error] {
 	return func(yield func(*gatewayv1.OrderEvent, error) bool) {
 		cur := cursor{last: opts.AfterSequence}
 		stallAfter := stallIntervals * opts.interval()
@@ -145,14 +180,20 @@ func follow(ctx context.Context, backoff RetryPolicy, opts StreamOptions, open o
 				failures = 0
 			}
 			failures++
-			if backoff.exhausted(failures) {
+			if policy.max >= 0 && failures > policy.max {
 				yield(nil, err)
 				return
+			}
+			delay := policy.backoff.backoff(failures)
+			if policy.onRetry != nil {
+				policy.onRetry(StreamRetry{
+					Attempt: failures, MaxReconnects: policy.max, AfterSequence: cur.last, Err: err, Delay: delay,
+				})
 			}
 			if opts.OnReconnect != nil {
 				opts.OnReconnect(err, cur.last)
 			}
-			if sleep(ctx, backoff.backoff(failures)) != nil {
+			if sleep(ctx, delay) != nil {
 				yield(nil, ctx.Err())
 				return
 			}

@@ -195,15 +195,24 @@ func TestOrderEventsEndOnAnErrorReconnectingCannotCure(t *testing.T) {
 	}
 }
 
-func TestOrderEventsGiveUpAfterMaxAttempts(t *testing.T) {
+func TestOrderEventsGiveUpAfterMaxReconnects(t *testing.T) {
 	f := &fakeGateway{}
 	f.events = func(int, *gatewayv1.StreamOrderEventsRequest, func(*gatewayv1.StreamOrderEventsResponse) error, context.Context) error {
 		return status.Error(codes.Unavailable, "down")
 	}
-	c := startFake(t, f)
-	_, err := collect(t, c.OrderEvents(context.Background(), StreamOptions{}), 1)
-	if n := len(f.eventRequests()); !IsUnavailable(err) || n != fastRetry.MaxAttempts {
-		t.Errorf("err %v after %d calls, want Unavailable after %d", err, n, fastRetry.MaxAttempts)
+	var retries []StreamRetry
+	c := startFake(t, f, WithMaxReconnects(3), WithOnRetry(func(r StreamRetry) { retries = append(retries, r) }))
+	_, err := collect(t, c.OrderEvents(context.Background(), StreamOptions{AfterSequence: 7}), 1)
+	if n := len(f.eventRequests()); !IsUnavailable(err) || n != 4 {
+		t.Errorf("err %v after %d calls, want Unavailable after the first call and 3 reconnections", err, n)
+	}
+	if len(retries) != 3 {
+		t.Fatalf("%d retries reported, want 3", len(retries))
+	}
+	for i, r := range retries {
+		if r.Attempt != i+1 || r.MaxReconnects != 3 || r.AfterSequence != 7 || !IsUnavailable(r.Err) {
+			t.Errorf("retry %d reported as %+v", i, r)
+		}
 	}
 }
 

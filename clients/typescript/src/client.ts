@@ -6,9 +6,13 @@
  * a JavaScript number cannot hold every decimal exactly, so the client never takes one.
  */
 import { randomUUID } from "node:crypto";
+import type * as http2 from "node:http2";
+import * as net from "node:net";
+import type { Duplex } from "node:stream";
+import * as tls from "node:tls";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { durationFromMs, type Duration } from "@bufbuild/protobuf/wkt";
-import { Code, createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager, type Http2SessionOptions } from "@connectrpc/connect-node";
 import { OrderGatewayService } from "./gen/ibkr/gateway/v1/gateway_pb.js";
 import type {
@@ -19,10 +23,15 @@ import type {
   TimeInForce,
 } from "./gen/ibkr/gateway/v1/orders_pb.js";
 import { SimulatorControlService } from "./gen/ibkr/gateway/v1/simulator_pb.js";
-import { GatewayError, toGatewayError } from "./errors.js";
+import { GatewayError, toGatewayError, UnavailableError } from "./errors.js";
 import { paginate } from "./paging.js";
 import { ResumableStream, type OpenStream, type ReconnectInfo, type StreamMessage } from "./resume.js";
-import { retryTransient, type BackoffOptions, type RetryOptions } from "./retry.js";
+import { backoffDelayMs, retryTransient, sleep, type BackoffOptions, type RetryOptions } from "./retry.js";
+
+/** How long a connection may take to open, unless set otherwise. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** The deadline of each attempt of a unary call, unless set otherwise. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** An order to submit; quantity and prices are decimal strings. */
 export type OrderSpecInit = MessageInitShape<typeof OrderSpecSchema>;
@@ -30,8 +39,17 @@ export type OrderSpecInit = MessageInitShape<typeof OrderSpecSchema>;
 export interface GatewayClientOptions {
   /** Gateway address, e.g. "http://127.0.0.1:50051" (plaintext HTTP/2). */
   baseUrl: string;
-  /** Deadline of each unary attempt, in ms; none by default. */
+  /**
+   * Deadline of each unary attempt, in ms, when the call sets no timeoutMs; an expired one
+   * is a DeadlineExceededError. 0 or Infinity sets none. Default 30 000.
+   */
   defaultTimeoutMs?: number;
+  /**
+   * Every connection attempt that has not connected within this many ms fails with
+   * UNAVAILABLE (Node would otherwise wait out the system's TCP timeout, minutes on an
+   * address that drops packets); connect() waits at most this long. Default 10 000.
+   */
+  connectTimeoutMs?: number;
   /** Retries of UNAVAILABLE for submits and reads. Default 5 attempts, 100 ms .. 5 s apart. */
   retry?: RetryOptions;
   /** Defaults of orderEvents() and fills(). */
@@ -49,10 +67,19 @@ export interface StreamDefaults {
   heartbeatIntervalMs?: number;
   /** The stream counts as stalled after this many heartbeat periods of silence. Default 3. */
   stallAfterHeartbeats?: number;
-  /** Reconnects in a row that deliver nothing before giving up. Default 10. */
+  /**
+   * Reconnects that may fail in a row before the stream throws the last error (an
+   * UnavailableError for a gateway that went away). A reconnect fails when its call ends
+   * before anything, event or heartbeat, arrives; anything arriving starts the count
+   * again. 0 throws on the first failure, Infinity never gives up. Default 5.
+   */
+  maxReconnects?: number;
+  /** @deprecated The same as maxReconnects, which wins when both are set. */
   maxConsecutiveFailures?: number;
-  /** Waits between reconnects. Default 100 ms .. 5 s. */
+  /** Waits between reconnects. Default 500 ms .. 5 s, doubling. */
   backoff?: BackoffOptions;
+  /** Called on each failure that a reconnect follows, before its pause, e.g. to log it. */
+  onRetry?: (info: ReconnectInfo) => void;
 }
 
 /** Options every call takes. */
@@ -121,11 +148,11 @@ export interface StreamOptions extends StreamDefaults {
   orderId?: string;
   /** Aborting ends the iteration with a CANCELLED GatewayError. */
   signal?: AbortSignal;
-  /** Called before each reconnect. */
+  /** @deprecated Called like onRetry, after it. */
   onReconnect?: (info: ReconnectInfo) => void;
 }
 
-/** Creates a client; no connection is made until the first call. */
+/** Creates a client; no connection is made until the first call or connect(). */
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
   return new GatewayClient(options);
 }
@@ -148,7 +175,9 @@ export class GatewayClient {
     let transport = options.transport;
     if (transport === undefined) {
       // Our own session manager, so that close() can end the connection.
-      this.#session = new Http2SessionManager(options.baseUrl, options.http2);
+      this.#session = new Http2SessionManager(options.baseUrl, options.http2, {
+        createConnection: connectWithin(this.#connectTimeoutMs),
+      });
       transport = createGrpcTransport({
         baseUrl: options.baseUrl,
         sessionManager: this.#session,
@@ -258,6 +287,43 @@ export class GatewayClient {
     return this.#stream(options, (request, signal) => this.#gateway.streamFills(request, { signal }));
   }
 
+  /**
+   * Opens the connection now rather than on the first call, so that a wrong address or a
+   * stopped gateway shows up here: retries for at most options.timeoutMs (default
+   * connectTimeoutMs), then throws an UnavailableError naming the last failure. Does
+   * nothing on a client made with a transport of its own.
+   */
+  async connect(options: CallOptions = {}): Promise<void> {
+    const session = this.#session;
+    if (session === undefined) {
+      return;
+    }
+    const timeoutMs = options.timeoutMs ?? this.#connectTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
+    const giveUp = (): UnavailableError => {
+      const last = session.error();
+      const why = last === undefined ? "" : `: ${ConnectError.from(last).rawMessage}`;
+      return new UnavailableError({
+        code: Code.Unavailable,
+        message: `no connection to ${this.#options.baseUrl} within ${timeoutMs} ms${why}`,
+        cause: last,
+      });
+    };
+    for (let retry = 0; ; retry++) {
+      const state = await within(session.connect(), deadline - Date.now());
+      if (state === "open" || state === "idle") {
+        return;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw giveUp();
+      }
+      // A gateway still starting refuses connections for a moment: try again until the
+      // deadline rather than fail on the first refusal.
+      await sleep(Math.min(left, backoffDelayMs(retry, { initialMs: 100, maxMs: 1000 })), options.signal);
+    }
+  }
+
   /** Closes the connection, ending any open stream. Later calls open a new one. */
   close(): void {
     this.#session?.abort();
@@ -286,16 +352,25 @@ export class GatewayClient {
       stallTimeoutMs: heartbeatMs * stallAfter,
       signal: options.signal,
       backoff: options.backoff ?? defaults.backoff,
-      maxConsecutiveFailures: options.maxConsecutiveFailures ?? defaults.maxConsecutiveFailures,
+      maxReconnects:
+        options.maxReconnects ??
+        options.maxConsecutiveFailures ??
+        defaults.maxReconnects ??
+        defaults.maxConsecutiveFailures,
+      onRetry: options.onRetry ?? defaults.onRetry,
       onReconnect: options.onReconnect,
     });
   }
 
+  get #connectTimeoutMs(): number {
+    return this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  }
+
   #callOptions(options: CallOptions): ConnectCallOptions {
-    const timeoutMs = options.timeoutMs ?? this.#options.defaultTimeoutMs;
+    const timeoutMs = options.timeoutMs ?? this.#options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     return {
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(timeoutMs > 0 && Number.isFinite(timeoutMs) ? { timeoutMs } : {}),
     };
   }
 
@@ -342,6 +417,44 @@ interface StreamRequest {
   account: string;
   orderId: string;
   heartbeatInterval: Duration;
+}
+
+/**
+ * Opens the socket of a new HTTP/2 connection as Node would, and destroys it with
+ * UNAVAILABLE if it has not connected within timeoutMs.
+ */
+function connectWithin(timeoutMs: number): (authority: URL, options: http2.SessionOptions) => Duplex {
+  return (authority) => {
+    const host = authority.hostname.replace(/^\[(.*)\]$/, "$1");
+    const secure = authority.protocol === "https:";
+    const port = Number(authority.port) || (secure ? 443 : 80);
+    const socket = secure
+      ? tls.connect({ host, port, ALPNProtocols: ["h2"], ...(net.isIP(host) ? {} : { servername: host }) })
+      : net.connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy(
+        new ConnectError(`no connection to ${authority.origin} within ${timeoutMs} ms`, Code.Unavailable),
+      );
+    }, timeoutMs);
+    // A pending connection must not keep the process alive on its own.
+    timer.unref();
+    socket.once(secure ? "secureConnect" : "connect", () => clearTimeout(timer));
+    socket.once("close", () => clearTimeout(timer));
+    return socket;
+  };
+}
+
+/** What promise resolves to, or undefined if it takes longer than ms. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Message fields are optional in protobuf-es; the gateway always sets these. */

@@ -103,6 +103,8 @@ export class FailedPreconditionError extends GatewayError {}
 export class ResourceExhaustedError extends GatewayError {}
 /** UNAVAILABLE: gateway unreachable, shutting down, or its store failed. */
 export class UnavailableError extends GatewayError {}
+/** DEADLINE_EXCEEDED: the call's deadline (timeoutMs, or the client's default) expired. */
+export class DeadlineExceededError extends GatewayError {}
 
 const SUBCLASSES: Partial<Record<Code, new (init: GatewayErrorInit) => GatewayError>> = {
   [Code.InvalidArgument]: InvalidArgumentError,
@@ -111,6 +113,7 @@ const SUBCLASSES: Partial<Record<Code, new (init: GatewayErrorInit) => GatewayEr
   [Code.FailedPrecondition]: FailedPreconditionError,
   [Code.ResourceExhausted]: ResourceExhaustedError,
   [Code.Unavailable]: UnavailableError,
+  [Code.DeadlineExceeded]: DeadlineExceededError,
 };
 
 /** Builds the GatewayError subclass that belongs to init.code. */

@@ -11,6 +11,8 @@
  */
 export {
   createGatewayClient,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_TIMEOUT_MS,
   GatewayClient,
   type BracketInit,
   type BracketOrders,
@@ -27,6 +29,7 @@ export {
 } from "./client.js";
 export {
   AlreadyExistsError,
+  DeadlineExceededError,
   FailedPreconditionError,
   GatewayError,
   grpcCodeName,
@@ -38,7 +41,13 @@ export {
   type FieldViolation,
 } from "./errors.js";
 export { BadRequestSchema, ErrorInfoSchema, type BadRequest, type ErrorInfo } from "./google-rpc.js";
-export { ResumableStream, SequenceCursor, type ReconnectInfo } from "./resume.js";
+export {
+  DEFAULT_MAX_RECONNECTS,
+  DEFAULT_STREAM_BACKOFF,
+  ResumableStream,
+  SequenceCursor,
+  type ReconnectInfo,
+} from "./resume.js";
 export type { BackoffOptions, RetryOptions } from "./retry.js";
 export { Code } from "@connectrpc/connect";
 // The contract's messages, enums and service descriptors.

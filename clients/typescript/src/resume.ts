@@ -58,13 +58,28 @@ export interface StreamMessage {
 export type OpenStream = (afterSequence: bigint, signal: AbortSignal) => AsyncIterable<StreamMessage>;
 
 export interface ReconnectInfo {
-  /** Consecutive failed connections so far, this one included (1 on the first drop). */
+  /** Consecutive failed connections so far, this one included (1 on the first drop): the
+   * number of the reconnect about to be made, maxReconnects at most. */
   readonly attempt: number;
+  /** The bound on reconnects failing in a row (Infinity for none). */
+  readonly maxReconnects: number;
   /** The sequence the next call resumes after. */
   readonly afterSequence: bigint;
   /** Why the previous call ended. */
   readonly error: GatewayError;
+  /** The pause before the reconnect, in ms. */
+  readonly delayMs: number;
 }
+
+/** Reconnects that may fail in a row before a stream gives up, unless set otherwise. */
+export const DEFAULT_MAX_RECONNECTS = 5;
+
+/**
+ * Pauses between reconnects unless set otherwise: with DEFAULT_MAX_RECONNECTS they add up
+ * to 6-12 s, long enough for a gateway restart, short enough that a gateway that stays
+ * away is reported promptly.
+ */
+export const DEFAULT_STREAM_BACKOFF: Readonly<BackoffOptions> = { initialMs: 500, maxMs: 5000 };
 
 export interface ResumeOptions {
   /** Start after this sequence; 0 replays the whole journal. */
@@ -73,12 +88,20 @@ export interface ResumeOptions {
   stallTimeoutMs: number;
   /** Ends the stream (with a CANCELLED GatewayError) when it fires. */
   signal?: AbortSignal | undefined;
-  /** Waits between reconnects. */
+  /** Waits between reconnects. Default DEFAULT_STREAM_BACKOFF. */
   backoff?: BackoffOptions | undefined;
-  /** Give up, throwing the last error, after this many connections in a row fail without
-   * delivering anything. Default 10. */
+  /**
+   * Give up, throwing the last error, after this many reconnects in a row fail; a reconnect
+   * fails when its call ends before anything (event or heartbeat) arrives, and anything
+   * arriving starts the count again. 0 throws on the first failure, Infinity never gives
+   * up. Default DEFAULT_MAX_RECONNECTS.
+   */
+  maxReconnects?: number | undefined;
+  /** @deprecated The same as maxReconnects, which wins when both are set. */
   maxConsecutiveFailures?: number | undefined;
-  /** Called before each reconnect, e.g. to log it. */
+  /** Called on each failure that a reconnect follows, before its pause, e.g. to log it. */
+  onRetry?: ((info: ReconnectInfo) => void) | undefined;
+  /** @deprecated Called like onRetry, after it. */
   onReconnect?: ((info: ReconnectInfo) => void) | undefined;
 }
 
@@ -127,7 +150,9 @@ export class ResumableStream implements AsyncIterable<OrderEvent> {
     }
     this.#iterating = true;
     const { signal } = this.#options;
-    const maxFailures = this.#options.maxConsecutiveFailures ?? 10;
+    const maxReconnects =
+      this.#options.maxReconnects ?? this.#options.maxConsecutiveFailures ?? DEFAULT_MAX_RECONNECTS;
+    const backoff = { ...DEFAULT_STREAM_BACKOFF, ...this.#options.backoff };
     let failures = 0;
     try {
       for (;;) {
@@ -165,15 +190,14 @@ export class ResumableStream implements AsyncIterable<OrderEvent> {
           connection.close();
         }
         failures += 1;
-        if (failures > maxFailures) {
+        if (failures > maxReconnects) {
           throw failure;
         }
-        this.#options.onReconnect?.({
-          attempt: failures,
-          afterSequence: this.#cursor.position,
-          error: failure,
-        });
-        await sleep(backoffDelayMs(failures - 1, this.#options.backoff), signal);
+        const delayMs = backoffDelayMs(failures - 1, backoff);
+        const info = { attempt: failures, maxReconnects, afterSequence: this.#cursor.position, error: failure, delayMs };
+        this.#options.onRetry?.(info);
+        this.#options.onReconnect?.(info);
+        await sleep(delayMs, signal);
       }
     } finally {
       this.#iterating = false;

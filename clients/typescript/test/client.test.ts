@@ -11,6 +11,7 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { createGatewayClient, type GatewayClient } from "../src/client.js";
 import {
   AlreadyExistsError,
+  DeadlineExceededError,
   GatewayError,
   InvalidArgumentError,
   UnavailableError,
@@ -185,7 +186,7 @@ describe("submitOrder", () => {
       },
     });
     await assert.rejects(client.submitOrder(SPEC, { timeoutMs: 30 }), (error: unknown) => {
-      assert.ok(error instanceof GatewayError);
+      assert.ok(error instanceof DeadlineExceededError);
       assert.equal(error.codeName, "DEADLINE_EXCEEDED");
       return true;
     });

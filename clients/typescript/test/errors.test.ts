@@ -4,6 +4,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { findTrailerError } from "@connectrpc/connect/protocol-grpc";
 import {
   AlreadyExistsError,
+  DeadlineExceededError,
   FailedPreconditionError,
   GatewayError,
   grpcCodeName,
@@ -75,6 +76,7 @@ describe("toGatewayError", () => {
       [Code.FailedPrecondition, FailedPreconditionError],
       [Code.ResourceExhausted, ResourceExhaustedError],
       [Code.Unavailable, UnavailableError],
+      [Code.DeadlineExceeded, DeadlineExceededError],
     ]);
     for (let number = 1; number <= 16; number++) {
       const code = number as Code;

@@ -3,7 +3,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { describe, test } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { GatewayError } from "../src/errors.js";
+import { GatewayError, UnavailableError } from "../src/errors.js";
 import { HeartbeatSchema, OrderEventSchema } from "../src/gen/ibkr/gateway/v1/events_pb.js";
 import {
   ResumableStream,
@@ -198,15 +198,55 @@ describe("ResumableStream", () => {
     assert.deepEqual(opened, [99n]);
   });
 
-  test("gives up after maxConsecutiveFailures connections without a message", async () => {
+  test("gives up after maxReconnects failed reconnects, reporting each", async () => {
     const { open, opened } = scripted([
       { send: [], then: "error" },
       { send: [], then: "error" },
       { send: [], then: "error" },
     ]);
-    const stream = new ResumableStream(open, { ...FAST, afterSequence: 0n, maxConsecutiveFailures: 2 });
+    const retries: ReconnectInfo[] = [];
+    const stream = new ResumableStream(open, {
+      ...FAST,
+      afterSequence: 4n,
+      maxReconnects: 2,
+      onRetry: (info) => retries.push(info),
+    });
     await assert.rejects(take(stream, 1), (error: unknown) => error instanceof GatewayError && error.codeName === "UNAVAILABLE");
     assert.equal(opened.length, 3);
+    assert.deepEqual(
+      retries.map(({ attempt, maxReconnects, afterSequence }) => [attempt, maxReconnects, afterSequence]),
+      [
+        [1, 2, 4n],
+        [2, 2, 4n],
+      ],
+    );
+    assert.ok(retries.every((info) => info.error.codeName === "UNAVAILABLE" && info.delayMs <= 2));
+  });
+
+  test("a connection that delivers anything starts the count again", async () => {
+    const { open, opened } = scripted([
+      { send: [1], then: "error" },
+      { send: [], then: "error" },
+      { send: [{ heartbeat: 1 }, 2], then: "error" },
+      { send: [], then: "error" },
+      { send: [], then: "error" },
+    ]);
+    const attempts: number[] = [];
+    const stream = new ResumableStream(open, {
+      ...FAST,
+      afterSequence: 0n,
+      maxReconnects: 2,
+      onRetry: (info) => attempts.push(info.attempt),
+    });
+    const seen: number[] = [];
+    await assert.rejects(async () => {
+      for await (const item of stream) {
+        seen.push(Number(item.sequence));
+      }
+    }, UnavailableError);
+    assert.deepEqual(seen, [1, 2]);
+    assert.deepEqual(attempts, [1, 2, 1, 2]);
+    assert.equal(opened.length, 5);
   });
 
   test("the caller's signal ends it with CANCELLED and cancels the call", async () => {

@@ -6,7 +6,14 @@ kill switch and read the audit trail. The generated messages and
 stubs are the ``ibkr.gateway.v1`` package installed alongside this one.
 """
 
-from ibkr_gateway_client.aio import AsyncGatewayClient, RetryPolicy, new_client_order_id
+from ibkr_gateway_client.aio import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_STREAM_BACKOFF,
+    DEFAULT_TIMEOUT,
+    AsyncGatewayClient,
+    RetryPolicy,
+    new_client_order_id,
+)
 from ibkr_gateway_client.credentials import tls_credentials
 from ibkr_gateway_client.errors import (
     AlreadyExistsError,
@@ -21,12 +28,16 @@ from ibkr_gateway_client.errors import (
     UnavailableError,
 )
 from ibkr_gateway_client.models import AccountHalt, AuditRecord, Fill, KillSwitch, Order, OrderEvent
-from ibkr_gateway_client.streams import EventStream
+from ibkr_gateway_client.streams import DEFAULT_MAX_RECONNECTS, EventStream, StreamRetry
 from ibkr_gateway_client.sync import GatewayClient
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_MAX_RECONNECTS",
+    "DEFAULT_STREAM_BACKOFF",
+    "DEFAULT_TIMEOUT",
     "AccountHalt",
     "AlreadyExistsError",
     "AsyncGatewayClient",
@@ -45,6 +56,7 @@ __all__ = [
     "PermissionDeniedError",
     "ResourceExhaustedError",
     "RetryPolicy",
+    "StreamRetry",
     "UnauthenticatedError",
     "UnavailableError",
     "new_client_order_id",

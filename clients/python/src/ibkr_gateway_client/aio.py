@@ -16,16 +16,22 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, orders_pb2
 
 from ibkr_gateway_client.credentials import bearer_metadata
-from ibkr_gateway_client.errors import from_rpc_error
+from ibkr_gateway_client.errors import UnavailableError, from_rpc_error
 from ibkr_gateway_client.models import AuditRecord, Fill, KillSwitch, Order, decimal_text
-from ibkr_gateway_client.streams import EventStream
+from ibkr_gateway_client.streams import DEFAULT_MAX_RECONNECTS, EventStream, OnRetry
 
 T = TypeVar("T")
 Amount = Decimal | str | int
 
-# Only these failures are retried, and only for calls that are safe to repeat:
-# reads, and submits (the client_order_id makes a repeat return the original order).
-RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
+# Seconds a connection may take to open, and the deadline of each unary attempt.
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_TIMEOUT = 30.0
+
+# Only this failure is retried, and only for calls that are safe to repeat: reads, and
+# submits (the client_order_id makes a repeat return the original order). An expired
+# deadline is not: the deadline is the caller's bound on the wait, which retrying would
+# multiply.
+RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,21 @@ class RetryPolicy:
     attempts: int = 5
     initial_backoff: float = 0.1
     max_backoff: float = 2.0
+
+
+# Pauses between stream reconnects; `attempts` is not used (see max_reconnects).
+DEFAULT_STREAM_BACKOFF = RetryPolicy(initial_backoff=0.5, max_backoff=5.0)
+
+
+def _channel_options(connect_timeout: float) -> list[tuple[str, int]]:
+    return [
+        # gRPC's "minimum reconnect backoff" is how long each connection attempt may take
+        # (20 s by default): make it the connect timeout.
+        ("grpc.min_reconnect_backoff_ms", int(connect_timeout * 1000)),
+        # gRPC waits up to 120 s between connection attempts by default; a gateway that
+        # comes back must be found within the few seconds a stream waits to reconnect.
+        ("grpc.max_reconnect_backoff_ms", 5000),
+    ]
 
 
 def new_client_order_id() -> str:
@@ -74,6 +95,13 @@ class AsyncGatewayClient:
     subclasses of GatewayError carrying the server's reason and field violations.
     `credentials` (see `tls_credentials`) make the channel TLS; `token` is sent as
     `authorization: Bearer <token>` with every call.
+
+    Nothing waits silently. `connect()` (and `async with`) waits at most `connect_timeout`
+    seconds for the gateway, each later connection attempt too; each attempt of a unary
+    call has a deadline of `timeout` seconds (None: none) unless the call passes its own,
+    and ends with DeadlineExceededError when it expires; event streams raise the last
+    error after `max_reconnects` failed reconnects in a row (None: never), logging each
+    failure at WARNING and passing it to `on_retry`.
     """
 
     def __init__(
@@ -82,36 +110,69 @@ class AsyncGatewayClient:
         *,
         channel: grpc.aio.Channel | None = None,
         account: str = "",
-        timeout: float = 10.0,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         retry: RetryPolicy | None = None,
+        max_reconnects: int | None = DEFAULT_MAX_RECONNECTS,
+        stream_backoff: RetryPolicy = DEFAULT_STREAM_BACKOFF,
+        on_retry: OnRetry | None = None,
         token: str = "",
         credentials: grpc.ChannelCredentials | None = None,
     ) -> None:
         self._owns_channel = channel is None
+        self.target = target
         if channel is None:
+            options = _channel_options(connect_timeout)
             channel = (
-                grpc.aio.secure_channel(target, credentials)
+                grpc.aio.secure_channel(target, credentials, options=options)
                 if credentials is not None
-                else grpc.aio.insecure_channel(target)
+                else grpc.aio.insecure_channel(target, options=options)
             )
         self.channel = channel
         self.metadata = bearer_metadata(token)
         self.stub = gateway_pb2_grpc.OrderGatewayServiceStub(self.channel)
         self.account = account
         self.timeout = timeout
+        self.connect_timeout = connect_timeout
         self.retry = retry or RetryPolicy()
+        self.max_reconnects = max_reconnects
+        self.stream_backoff = stream_backoff
+        self.on_retry = on_retry
+
+    async def connect(self, timeout: float | None = None) -> None:
+        """Opens the connection now rather than on the first call, so that a wrong address
+        or a stopped gateway shows up here: waits at most `timeout` (default
+        `connect_timeout`) seconds, then raises UnavailableError."""
+        limit = self.connect_timeout if timeout is None else timeout
+        try:
+            async with asyncio.timeout(limit):
+                await self.channel.channel_ready()
+        except TimeoutError:
+            state = self.channel.get_state()
+            raise UnavailableError(
+                code=grpc.StatusCode.UNAVAILABLE,
+                message=f"no connection to {self.target} within {limit:g} s (channel {state.name})",
+            ) from None
 
     async def close(self) -> None:
         if self._owns_channel:
             await self.channel.close()
 
     async def __aenter__(self) -> AsyncGatewayClient:
+        try:
+            await self.connect()
+        except BaseException:
+            await self.close()
+            raise
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
     # -- plumbing ---------------------------------------------------------------
+
+    def _deadline(self, timeout: float | None) -> float | None:
+        return self.timeout if timeout is None else timeout
 
     async def _call(self, call: Callable[[], Awaitable[T]], *, idempotent: bool) -> T:
         attempts = self.retry.attempts if idempotent else 1
@@ -169,20 +230,28 @@ class AsyncGatewayClient:
             oca_group=oca_group,
         )
 
-    async def submit(self, spec: orders_pb2.OrderSpec) -> Order:
+    async def submit(self, spec: orders_pb2.OrderSpec, *, timeout: float | None = None) -> Order:
         """Submits a prepared spec; retried safely because its client_order_id is fixed."""
         request = gateway_pb2.SubmitOrderRequest(order=spec)
+        deadline = self._deadline(timeout)
         response = await self._call(
-            lambda: self.stub.SubmitOrder(request, timeout=self.timeout, metadata=self.metadata),
+            lambda: self.stub.SubmitOrder(request, timeout=deadline, metadata=self.metadata),
             idempotent=True,
         )
         return Order.from_proto(response.order)
 
     async def submit_order(
-        self, symbol: str, side: str, quantity: Amount, **options: object
+        self,
+        symbol: str,
+        side: str,
+        quantity: Amount,
+        *,
+        timeout: float | None = None,
+        **options: object,
     ) -> Order:
         """Submits an order. Options as for `order_spec` (order_type, limit_price, ...)."""
-        return await self.submit(self.order_spec(symbol, side, quantity, **options))  # type: ignore[arg-type]
+        spec = self.order_spec(symbol, side, quantity, **options)  # type: ignore[arg-type]
+        return await self.submit(spec, timeout=timeout)
 
     async def submit_bracket(
         self,
@@ -197,6 +266,7 @@ class AsyncGatewayClient:
         child_time_in_force: str = "GTC",
         client_order_id: str | None = None,
         account: str | None = None,
+        timeout: float | None = None,
     ) -> tuple[Order, Order, Order]:
         """Entry (LIMIT if entry_limit_price is given, else MARKET), take-profit, stop-loss."""
         parent = self.order_spec(
@@ -215,10 +285,9 @@ class AsyncGatewayClient:
             stop_loss_limit_price=_amount(stop_loss_limit_price),
             child_time_in_force=_tif(child_time_in_force),
         )
+        deadline = self._deadline(timeout)
         response = await self._call(
-            lambda: self.stub.SubmitBracketOrder(
-                request, timeout=self.timeout, metadata=self.metadata
-            ),
+            lambda: self.stub.SubmitBracketOrder(request, timeout=deadline, metadata=self.metadata),
             idempotent=True,
         )
         return (
@@ -235,6 +304,7 @@ class AsyncGatewayClient:
         limit_price: Amount | None = None,
         stop_price: Amount | None = None,
         time_in_force: str | None = None,
+        timeout: float | None = None,
     ) -> Order:
         request = gateway_pb2.ModifyOrderRequest(order_id=order_id)
         if quantity is not None:
@@ -246,44 +316,51 @@ class AsyncGatewayClient:
         if time_in_force is not None:
             request.time_in_force = _tif(time_in_force)
         # A repeated modify could undo a concurrent one: never retried.
+        deadline = self._deadline(timeout)
         response = await self._call(
-            lambda: self.stub.ModifyOrder(request, timeout=self.timeout, metadata=self.metadata),
+            lambda: self.stub.ModifyOrder(request, timeout=deadline, metadata=self.metadata),
             idempotent=False,
         )
         return Order.from_proto(response.order)
 
-    async def cancel_order(self, order_id: str) -> Order:
+    async def cancel_order(self, order_id: str, *, timeout: float | None = None) -> Order:
         request = gateway_pb2.CancelOrderRequest(order_id=order_id)
+        deadline = self._deadline(timeout)
         response = await self._call(
-            lambda: self.stub.CancelOrder(request, timeout=self.timeout, metadata=self.metadata),
+            lambda: self.stub.CancelOrder(request, timeout=deadline, metadata=self.metadata),
             idempotent=False,
         )
         return Order.from_proto(response.order)
 
-    async def cancel_all_orders(self, account: str = "") -> list[Order]:
+    async def cancel_all_orders(
+        self, account: str = "", *, timeout: float | None = None
+    ) -> list[Order]:
         request = gateway_pb2.CancelAllOrdersRequest(account=account)
+        deadline = self._deadline(timeout)
         response = await self._call(
-            lambda: self.stub.CancelAllOrders(
-                request, timeout=self.timeout, metadata=self.metadata
-            ),
+            lambda: self.stub.CancelAllOrders(request, timeout=deadline, metadata=self.metadata),
             idempotent=False,
         )
         return [Order.from_proto(o) for o in response.orders]
 
-    async def get_order(self, order_id: str) -> Order:
+    async def get_order(self, order_id: str, *, timeout: float | None = None) -> Order:
         request = gateway_pb2.GetOrderRequest(order_id=order_id)
+        deadline = self._deadline(timeout)
         response = await self._call(
-            lambda: self.stub.GetOrder(request, timeout=self.timeout, metadata=self.metadata),
+            lambda: self.stub.GetOrder(request, timeout=deadline, metadata=self.metadata),
             idempotent=True,
         )
         return Order.from_proto(response.order)
 
-    async def get_order_by_client_id(self, client_order_id: str, account: str = "") -> Order:
+    async def get_order_by_client_id(
+        self, client_order_id: str, account: str = "", *, timeout: float | None = None
+    ) -> Order:
         request = gateway_pb2.GetOrderRequest(
             client_order_id=client_order_id, account=account or self.account
         )
+        deadline = self._deadline(timeout)
         response = await self._call(
-            lambda: self.stub.GetOrder(request, timeout=self.timeout, metadata=self.metadata),
+            lambda: self.stub.GetOrder(request, timeout=deadline, metadata=self.metadata),
             idempotent=True,
         )
         return Order.from_proto(response.order)
@@ -295,17 +372,19 @@ class AsyncGatewayClient:
         statuses: Iterable[str] = (),
         symbol: str = "",
         page_size: int = 500,
+        timeout: float | None = None,
     ) -> AsyncIterator[Order]:
-        """Every matching order, oldest first, fetched page by page."""
+        """Every matching order, oldest first, fetched page by page (`timeout` per page)."""
         request = gateway_pb2.ListOrdersRequest(
             account=account,
             statuses=[_status(s) for s in statuses],
             symbol=symbol,
             page_size=page_size,
         )
+        deadline = self._deadline(timeout)
         while True:
             page = await self._call(
-                lambda: self.stub.ListOrders(request, timeout=self.timeout, metadata=self.metadata),
+                lambda: self.stub.ListOrders(request, timeout=deadline, metadata=self.metadata),
                 idempotent=True,
             )
             for order in page.orders:
@@ -315,14 +394,20 @@ class AsyncGatewayClient:
             request.page_token = page.next_page_token
 
     async def list_fills(
-        self, *, account: str = "", order_id: str = "", page_size: int = 500
+        self,
+        *,
+        account: str = "",
+        order_id: str = "",
+        page_size: int = 500,
+        timeout: float | None = None,
     ) -> AsyncIterator[Fill]:
         request = gateway_pb2.ListFillsRequest(
             account=account, order_id=order_id, page_size=page_size
         )
+        deadline = self._deadline(timeout)
         while True:
             page = await self._call(
-                lambda: self.stub.ListFills(request, timeout=self.timeout, metadata=self.metadata),
+                lambda: self.stub.ListFills(request, timeout=deadline, metadata=self.metadata),
                 idempotent=True,
             )
             for fill in page.fills:
@@ -437,5 +522,11 @@ class AsyncGatewayClient:
             )
 
         return EventStream(
-            open_stream, after_sequence=after_sequence, heartbeat_interval=heartbeat_interval
+            open_stream,
+            after_sequence=after_sequence,
+            heartbeat_interval=heartbeat_interval,
+            initial_backoff=self.stream_backoff.initial_backoff,
+            max_backoff=self.stream_backoff.max_backoff,
+            max_reconnects=self.max_reconnects,
+            on_retry=self.on_retry,
         )

@@ -13,22 +13,37 @@ from typing import Any, TypeVar
 import grpc
 from ibkr.gateway.v1 import orders_pb2
 
-from ibkr_gateway_client.aio import Amount, AsyncGatewayClient, RetryPolicy
+from ibkr_gateway_client.aio import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_STREAM_BACKOFF,
+    DEFAULT_TIMEOUT,
+    Amount,
+    AsyncGatewayClient,
+    RetryPolicy,
+)
 from ibkr_gateway_client.models import AuditRecord, Fill, KillSwitch, Order, OrderEvent
+from ibkr_gateway_client.streams import DEFAULT_MAX_RECONNECTS, OnRetry
 
 T = TypeVar("T")
 
 
 class GatewayClient:
-    """The same surface as AsyncGatewayClient, with blocking calls and iterators."""
+    """The same surface as AsyncGatewayClient, with blocking calls and iterators.
+
+    `on_retry` runs on the client's own event loop thread.
+    """
 
     def __init__(
         self,
         target: str = "127.0.0.1:50051",
         *,
         account: str = "",
-        timeout: float = 10.0,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         retry: RetryPolicy | None = None,
+        max_reconnects: int | None = DEFAULT_MAX_RECONNECTS,
+        stream_backoff: RetryPolicy = DEFAULT_STREAM_BACKOFF,
+        on_retry: OnRetry | None = None,
         token: str = "",
         credentials: grpc.ChannelCredentials | None = None,
     ) -> None:
@@ -44,7 +59,11 @@ class GatewayClient:
                 target,
                 account=account,
                 timeout=timeout,
+                connect_timeout=connect_timeout,
                 retry=retry,
+                max_reconnects=max_reconnects,
+                stream_backoff=stream_backoff,
+                on_retry=on_retry,
                 token=token,
                 credentials=credentials,
             )
@@ -67,7 +86,16 @@ class GatewayClient:
         self._thread.join()
         self._loop.close()
 
+    def connect(self, timeout: float | None = None) -> None:
+        """Waits at most `timeout` (default connect_timeout) seconds for the gateway."""
+        self._run(self._client.connect(timeout))
+
     def __enter__(self) -> GatewayClient:
+        try:
+            self.connect()
+        except BaseException:
+            self.close()
+            raise
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -78,8 +106,8 @@ class GatewayClient:
     ) -> orders_pb2.OrderSpec:
         return self._client.order_spec(symbol, side, quantity, **options)
 
-    def submit(self, spec: orders_pb2.OrderSpec) -> Order:
-        return self._run(self._client.submit(spec))
+    def submit(self, spec: orders_pb2.OrderSpec, *, timeout: float | None = None) -> Order:
+        return self._run(self._client.submit(spec, timeout=timeout))
 
     def submit_order(self, symbol: str, side: str, quantity: Amount, **options: Any) -> Order:
         return self._run(self._client.submit_order(symbol, side, quantity, **options))
@@ -92,17 +120,21 @@ class GatewayClient:
     def modify_order(self, order_id: str, **changes: Any) -> Order:
         return self._run(self._client.modify_order(order_id, **changes))
 
-    def cancel_order(self, order_id: str) -> Order:
-        return self._run(self._client.cancel_order(order_id))
+    def cancel_order(self, order_id: str, *, timeout: float | None = None) -> Order:
+        return self._run(self._client.cancel_order(order_id, timeout=timeout))
 
-    def cancel_all_orders(self, account: str = "") -> list[Order]:
-        return self._run(self._client.cancel_all_orders(account))
+    def cancel_all_orders(self, account: str = "", *, timeout: float | None = None) -> list[Order]:
+        return self._run(self._client.cancel_all_orders(account, timeout=timeout))
 
-    def get_order(self, order_id: str) -> Order:
-        return self._run(self._client.get_order(order_id))
+    def get_order(self, order_id: str, *, timeout: float | None = None) -> Order:
+        return self._run(self._client.get_order(order_id, timeout=timeout))
 
-    def get_order_by_client_id(self, client_order_id: str, account: str = "") -> Order:
-        return self._run(self._client.get_order_by_client_id(client_order_id, account))
+    def get_order_by_client_id(
+        self, client_order_id: str, account: str = "", *, timeout: float | None = None
+    ) -> Order:
+        return self._run(
+            self._client.get_order_by_client_id(client_order_id, account, timeout=timeout)
+        )
 
     def list_orders(self, **filters: Any) -> Iterator[Order]:
         return self._iterate(self._client.list_orders(**filters))
