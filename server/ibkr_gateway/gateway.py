@@ -151,10 +151,15 @@ class IBGateway:
         self._send_order(take_profit, parent_broker_id=pid, transmit=False)
         self._send_order(stop_loss, parent_broker_id=pid, transmit=True)
 
-    async def modify_order(self, order: Order) -> None:
+    async def modify_order(self, order: Order, parent: Order | None = None) -> None:
         # A modification is a placeOrder with the same order id; IB refuses it with an
-        # error (104, 105, 134, ...) that the integration turns into a rollback.
-        self._send_order(order)
+        # error (104, 105, 134, ...) that the integration turns into a rollback. IB takes
+        # the placeOrder as the whole order: without its parentId a bracket child leaves
+        # its bracket and works on its own (the OCA group travels in the order itself).
+        # Transmitted at once: a leg first sent with transmit off went out with its
+        # bracket's last leg.
+        pid = parent.broker_order_id if parent is not None else 0
+        self._send_order(order, parent_broker_id=pid, transmit=True)
 
     async def cancel_order(self, order: Order) -> None:
         oid = order.broker_order_id

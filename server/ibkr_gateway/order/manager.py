@@ -678,7 +678,9 @@ class OrderManager(BrokerUpdates):
         if order_id not in self._at_broker:
             return
         try:
-            await self._require_broker().modify_order(self.get(order_id))
+            order = self.get(order_id)
+            parent = self.get(order.parent_order_id) if order.parent_order_id else None
+            await self._require_broker().modify_order(order, parent)
         except BrokerRejected as exc:
             self.on_modify_refused(order_id, exc.code, exc.message)
             reason = f"modification refused: IB error {exc.code}: {exc.message}"

@@ -99,7 +99,7 @@ class SimBroker:
             )
         )
 
-    async def modify_order(self, order: Order) -> None:
+    async def modify_order(self, order: Order, parent: Order | None = None) -> None:
         spec = order.spec
         try:
             reports = self.exchange.modify(

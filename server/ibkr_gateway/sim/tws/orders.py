@@ -247,7 +247,16 @@ class OrderDesk:
             )
         except ExchangeError as exc:
             raise Rejection(exc.code, exc.message) from exc
-        record.order = dataclasses.replace(new, parent_id=old.parent_id)
+        # IB takes a modification as the whole order: the parent and OCA group it names
+        # replace the old ones. A child that keeps its parent keeps the bracket's own
+        # one-cancels-all link, which the client never named.
+        current = self.exchange.orders[exchange_id]
+        parent = max(sim.parent_id, 0)
+        kept = parent != 0 and parent == current.parent_id
+        oca = sim.oca_group or (current.oca_group if kept and not old.oca_group else "")
+        if parent != current.parent_id or oca != current.oca_group:
+            result.reports += self.exchange.relink(exchange_id, parent, oca)
+        record.order = new
         result.modified.add(exchange_id)
 
     def _answer(self, client_id: int, request: PlaceOrder, result: DeskResult) -> None:
