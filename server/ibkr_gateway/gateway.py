@@ -74,6 +74,8 @@ class IBGateway:
         # The login's accounts as of the last connection: orders naming another are refused.
         self._managed_accounts: frozenset[str] = frozenset()
         self.reconnects = 0
+        # Connection attempts refused with 326 (client id in use).
+        self.client_id_in_use = 0
         self._listener: BrokerListener | None = None
         self._stopping = False
         self._reconnect_task: asyncio.Task[None] | None = None
@@ -197,6 +199,7 @@ class IBGateway:
             self.ib.disconnect()
             self._set_state(ConnectionState.DISCONNECTED)
             if any(code == CLIENT_ID_IN_USE for code, _ in self._connect_errors):
+                self.client_id_in_use += 1
                 raise ClientIdInUse(
                     f"client id {cfg.client_id} is already in use at {cfg.host}:{cfg.port}; "
                     "choose another --ib-client-id"
@@ -243,16 +246,25 @@ class IBGateway:
         try:
             while not self._stopping:
                 await asyncio.sleep(delay)
+                delay = min(delay * 2, self.config.reconnect_max_delay)
                 try:
                     await self.connect_gateway()
+                except ClientIdInUse:
+                    # Usually this gateway's own previous session, which IB has not let
+                    # go of yet (IB's nightly restart): it goes away by itself.
+                    log.warning(
+                        "reconnect refused by IB (326): client id %d is still in use, "
+                        "probably by the previous session; next try in %.1fs",
+                        self.config.client_id,
+                        delay,
+                    )
                 except BrokerConnectionError as exc:
                     log.warning("reconnect failed: %s; next try in %.1fs", exc, delay)
-                    delay = min(delay * 2, self.config.reconnect_max_delay)
-                    continue
-                self.reconnects += 1
-                if self._listener is not None:
-                    self._listener.on_broker_resynced()
-                return
+                else:
+                    self.reconnects += 1
+                    if self._listener is not None:
+                        self._listener.on_broker_resynced()
+                    return
         finally:
             self._reconnect_task = None
 

@@ -11,7 +11,8 @@ Fault injection: `drop_connections()`, `commission_delay`, `drop_commissions`,
 `correct_execution(exec_id, quantity=, price=, commission=)`, `link_down()` and
 `restore_link(data_lost=)` (1100, then 1101 or 1102), `drop_on_next_order` (the connection
 breaks as an order arrives, which never reaches the exchange), and a second connection
-with a client id in use (error 326, closed).
+with a client id in use (error 326, closed); `busy_client_ids` holds ids as in use with
+no connection behind them (an old session TWS has not let go of yet).
 """
 
 from __future__ import annotations
@@ -105,6 +106,7 @@ class TwsSimulator:
         self.reorder_status = False
         self.drop_on_next_order = False
         self.commission_first = False
+        self.busy_client_ids: set[int] = set()
         # While TWS's link to IB is down: what each client would have been sent.
         self._link_down = False
         self._held: dict[int, list[Out]] = {}
@@ -270,7 +272,7 @@ class TwsSimulator:
 
     def attach(self, session: ClientSession) -> bool:
         assert session.client_id is not None
-        if session.client_id in self._clients:
+        if session.client_id in self._clients or session.client_id in self.busy_client_ids:
             return False
         self._clients[session.client_id] = session
         return True
