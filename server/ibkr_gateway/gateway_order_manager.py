@@ -6,6 +6,11 @@ report never loses a fill; a report that comes first waits for its execution), a
 holds back a status report that runs ahead of fills still waiting for their
 commission, so FILLED never precedes its fill event.
 
+After the start-up or a reconnect, an order IB had taken that it lists neither as open
+nor as completed is gone (a TWS / IB Gateway reset can drop orders), and so is one whose
+cancel IB answers with 10147: once the executions recovered for it are recorded, it ends
+FILLED if they cover it, else CANCELLED with the reason.
+
 IB answers a new order with an error whose code may be in none of the tables of
 `ib_errors`: such an order is rejected unless a status soon shows that IB took it, so
 that no order waits in PENDING_SUBMIT for an acknowledgement that will never come.
@@ -109,6 +114,8 @@ class OrderGatewayIntegration:
         # The last IB message about each order, to explain an INACTIVE status.
         self._last_message: dict[str, tuple[int, str]] = {}
         self._holds: dict[str, _OrderHold] = {}
+        # Orders IB no longer knows, with the reason, until their executions are in.
+        self._gone: dict[str, str] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._initialized = False
 
@@ -123,9 +130,11 @@ class OrderGatewayIntegration:
             self.initialize()
         working = self.order_manager.load_working_orders()
         await self.gateway.start(working, self.order_manager.store.max_broker_order_id())
+        self._end_gone("at start-up")
         await self._resend_unsent("before a restart")
 
     def on_broker_resynced(self) -> None:
+        self._end_gone("after reconnect")
         # Chosen now, before the pacer sends what it held through the outage: an order
         # sent after this point is in flight, not lost.
         unsent = self.gateway.unknown_to_broker(self.order_manager.unsent_candidates())
@@ -136,6 +145,24 @@ class OrderGatewayIntegration:
         )
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
+
+    def _end_gone(self, when: str) -> None:
+        for order in self.gateway.gone_from_broker(self.order_manager.working_orders()):
+            self._declare_gone(order.order_id, f"not open, not completed {when}")
+
+    def _declare_gone(self, order_id: str, why: str) -> None:
+        log.warning(
+            "order %s: IB no longer knows it (%s)", order_id, why, extra={"order_id": order_id}
+        )
+        self._gone[order_id] = f"IB no longer knows this order ({why})"
+        self._settle_gone(order_id)
+
+    def _settle_gone(self, order_id: str) -> None:
+        """Ends an order IB no longer knows once no execution or status of it waits:
+        its fills decide between FILLED and CANCELLED."""
+        if order_id not in self._gone or order_id in self._holds:
+            return
+        self.order_manager.on_broker_gone(order_id, self._gone.pop(order_id))
 
     async def _resend_unsent(self, when: str) -> None:
         unsent = self.gateway.unknown_to_broker(self.order_manager.unsent_candidates())
@@ -246,6 +273,7 @@ class OrderGatewayIntegration:
             hold.timer.cancel()
         if hold.status is not None:
             self._apply_status(order, hold.status)
+        self._settle_gone(order_id)
 
     def _apply_status(self, order: Order, report: BrokerOrderStatus) -> None:
         try:
@@ -374,6 +402,8 @@ class OrderGatewayIntegration:
             self.order_manager.on_rejected(order.order_id, error.code, error.message)
         elif kind is ErrorClass.CANCEL_REFUSED:
             self.order_manager.on_cancel_refused(order.order_id, error.code, error.message)
+        elif kind is ErrorClass.ORDER_UNKNOWN and order.status in _WORKING:
+            self._declare_gone(order.order_id, f"IB error {error.code}: {error.message}")
         elif kind is ErrorClass.MODIFY_REFUSED:
             self.order_manager.on_modify_refused(order.order_id, error.code, error.message)
         elif kind is ErrorClass.UNKNOWN and order.status is OrderStatus.PENDING_SUBMIT:

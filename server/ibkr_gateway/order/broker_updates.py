@@ -181,6 +181,27 @@ class BrokerUpdates:
         )
         return order
 
+    def on_broker_gone(self, order_id: str, reason: str) -> None:
+        """The broker no longer knows a working order: nothing more happens to it
+        there. The fills recorded stand; it ends FILLED if the broker counted it filled,
+        else CANCELLED."""
+        order = self.get(order_id)
+        if order.is_final:
+            return
+        filled = order.filled_quantity >= order.spec.quantity
+        status = OrderStatus.FILLED if filled else OrderStatus.CANCELLED
+        log.warning(
+            "order %s: %s; %s with %s of %s filled",
+            order_id,
+            reason,
+            status.value,
+            order.filled_quantity,
+            order.spec.quantity,
+            extra={"order_id": order_id},
+        )
+        self._status_before_cancel.pop(order_id, None)
+        self._transition(order, status, reason)
+
     def on_rejected(self, order_id: str, code: int, message: str) -> None:
         order = self.get(order_id)
         if can_transition(order.status, OrderStatus.REJECTED):

@@ -86,6 +86,10 @@ class SimBroker:
         # start() rebuilt the book from every working order, sent or not.
         return []
 
+    def gone_from_broker(self, working: Sequence[Order]) -> list[Order]:
+        # The simulated exchange lives in this process: it never forgets an order.
+        return []
+
     async def place_order(self, order: Order) -> None:
         self._deliver(self.exchange.place(sim_order_from(order)))
 

@@ -143,6 +143,21 @@ class OrderDesk:
         for key in [k for k in self._staged if k[0] == client_id]:
             del self._staged[key]
 
+    def forget(self, keys: list[Key] | None = None) -> None:
+        """Fault injection: TWS no longer knows these orders (all when None), open or
+        completed: they stop trading, are listed nowhere, and a cancel gets 10147. Their
+        executions are still reported (IB keeps them on its servers)."""
+        chosen = set(self._ids) if keys is None else set(keys)
+        for key in chosen:
+            exchange_id = self._ids.pop(key)
+            self.records.pop(exchange_id, None)
+            order = self.exchange.orders.pop(exchange_id, None)
+            parent = self.exchange.orders.get(order.parent_id) if order is not None else None
+            if parent is not None and exchange_id in parent.children:
+                parent.children.remove(exchange_id)
+        if keys is None:
+            self._staged.clear()
+
     def resolve(self, order_id: int, client_id: int | None = None) -> int:
         """The exchange id of a client's order; the client id may be left out when
         only one client used that order id."""
