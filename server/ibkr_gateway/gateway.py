@@ -370,7 +370,7 @@ class IBGateway:
         log.warning("IB lost data while its link was down; requesting orders and executions")
         ib = self.ib
         requests: list[tuple[str, Callable[[], Awaitable[object]]]] = [
-            ("reqOpenOrders", ib.reqOpenOrdersAsync),
+            ("reqAllOpenOrders", ib.reqAllOpenOrdersAsync),
             ("reqCompletedOrders", lambda: ib.reqCompletedOrdersAsync(False)),
             ("reqExecutions", ib.reqExecutionsAsync),
         ]
@@ -463,10 +463,14 @@ class IBGateway:
     ) -> BrokerReport | None:
         self._known_refs.add(order.orderRef)
         self._listed(order)
-        report = translate.completed_order_report(order, state)
-        if order.clientId != self.config.client_id:
+        report = translate.completed_order_report(contract, order, state)
+        if order.clientId != self.config.client_id and report.order is not None:
             # Order ids are per client id: another client's id means nothing here.
-            report = dataclasses.replace(report, broker_order_id=0)
+            report = dataclasses.replace(
+                report,
+                broker_order_id=0,
+                order=dataclasses.replace(report.order, broker_order_id=0),
+            )
         return report
 
     def _listed(self, order: ib_async.Order) -> None:

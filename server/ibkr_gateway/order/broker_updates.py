@@ -125,6 +125,16 @@ class BrokerUpdates:
             return
         self._transition(order, status, reason, changes)
 
+    def external_order(self, report: BrokerOpenOrder) -> Order | None:
+        """The order recorded for this broker order, if any: found by the
+        client_order_id `record_external` gives it (permIds are unique at IB)."""
+        account = report.account or self.default_account
+        for ref in (report.order_ref, f"ext-{report.perm_id}"):
+            found = self.find(account, ref) if ref else None
+            if found is not None and found.perm_id == report.perm_id:
+                return found
+        return None
+
     def record_external(self, report: BrokerOpenOrder) -> Order:
         """Records an order found at the broker that the gateway did not place."""
         account = report.account or self.default_account
@@ -142,6 +152,11 @@ class BrokerUpdates:
             limit_price=report.limit_price,
             stop_price=report.stop_price,
             time_in_force=report.time_in_force,
+            outside_rth=report.outside_rth,
+            trailing_amount=report.trailing_amount,
+            trailing_percent=report.trailing_percent,
+            good_till=report.good_till,
+            oca_group=report.oca_group,
         )
         try:
             status = map_ib_status(report.status, Decimal(0), report.quantity)
@@ -158,6 +173,7 @@ class BrokerUpdates:
             broker_order_id=report.broker_order_id,
             perm_id=report.perm_id,
             status_reason=reason,
+            oca_group=report.oca_group,
             external=True,
         )
         self._at_broker.add(order.order_id)
