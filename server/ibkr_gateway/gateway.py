@@ -261,10 +261,11 @@ class IBGateway:
 
     async def _connect_and_list(self) -> None:
         """Connects and has IB list every order and execution it holds for the account:
-        ib_async's start-up requests (this client's open orders, completed orders), then
-        the open orders of every client and of TWS, then the executions. Any of them
-        unanswered fails the attempt: a partial listing would make orders IB holds look
-        unsent or gone."""
+        ib_async's start-up requests (this client's open orders, completed orders; with
+        client id 0 it also binds TWS's own orders, reqAutoOpenOrders), then the open
+        orders of every client and of TWS, then the executions. Any of them unanswered
+        fails the attempt: a partial listing would make orders IB holds look unsent or
+        gone."""
         cfg = self.config
         await self.ib.connectAsync(
             cfg.host,

@@ -150,3 +150,33 @@ async def test_a_client_id_still_in_use_delays_the_reconnect_until_it_is_free(
         )
     finally:
         await stop_ib_gateway(gw)
+
+
+async def test_a_stale_day_order_is_cancelled_not_sent_at_start_up(
+    sim: TwsSimulator, tmp_path: Path
+) -> None:
+    """The same at start-up: a DAY order journaled on an earlier trading day that never
+    reached IB before the gateway stopped is not sent by the next gateway."""
+    db = tmp_path / "stale-start.db"
+    yesterday = datetime.now(UTC) - timedelta(days=1, hours=1)
+    gw = await start_ib_gateway(sim, db)
+    try:
+        gw.server.manager._clock = lambda: yesterday
+        # Lost on the wire, and the gateway stops before it can reconnect.
+        sim.busy_client_ids.add(CLIENT_ID)
+        sim.drop_on_next_order = True
+        order = await submit(gw, limit_spec("stale-at-start", "40"))
+        await until(lambda: gw.ib.state is not ConnectionState.CONNECTED)
+    finally:
+        await stop_ib_gateway(gw)
+    sim.busy_client_ids.clear()
+    gw = await start_ib_gateway(sim, db)
+    try:
+        events = await read_events(
+            gw, until=reaches(order.order_id, S.ORDER_STATUS_CANCELLED), within=10
+        )
+        cancel = [e for e in events if e.order_id == order.order_id][-1]
+        assert "earlier trading day" in cancel.order.status_reason
+        assert refs_at_ib(sim) == Counter()
+    finally:
+        await stop_ib_gateway(gw)
