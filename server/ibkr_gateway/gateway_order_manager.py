@@ -173,9 +173,6 @@ class OrderGatewayIntegration:
             self._declare_gone(order.order_id, f"not open, not completed {when}")
 
     def _declare_gone(self, order_id: str, why: str) -> None:
-        log.warning(
-            "order %s: IB no longer knows it (%s)", order_id, why, extra={"order_id": order_id}
-        )
         self._gone[order_id] = f"IB no longer knows this order ({why})"
         self._settle_gone(order_id)
 
