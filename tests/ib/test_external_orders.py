@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import grpc
 import pytest
 from ib_async import (
     IB,
@@ -111,6 +112,40 @@ async def test_orders_of_another_client_are_recorded_whole_on_reconnect(
     spec = (await gw.stub.GetOrder(by_ref("other-trail"))).order.spec
     assert (spec.order_type, spec.trailing_amount) == (S.ORDER_TYPE_TRAILING_STOP, "2.5")
     assert (spec.side, spec.time_in_force) == (S.SIDE_SELL, S.TIME_IN_FORCE_GTC)
+
+
+async def test_another_clients_order_is_neither_modified_nor_cancelled_by_id(
+    gw: IbGateway, sim: TwsSimulator
+) -> None:
+    """IB knows it by its own client's order id, which the gateway does not have: a
+    placeOrder under any other id would be a new order."""
+    other = IB()
+    await other.connectAsync("127.0.0.1", sim.port, clientId=3, timeout=CONNECT_TIMEOUT)
+    try:
+        await place(other, OPTION, LimitOrder("BUY", 2, 3.5, orderRef="not-ours"))
+    finally:
+        other.disconnect()
+    sim.drop_connections()
+    await read_events(gw, until=recorded("not-ours"))  # type: ignore[arg-type]
+    found = (await gw.stub.GetOrder(by_ref("not-ours"))).order
+    with pytest.raises(grpc.aio.AioRpcError) as modify:
+        await gw.stub.ModifyOrder(
+            gateway_pb2.ModifyOrderRequest(order_id=found.order_id, limit_price="3.6")
+        )
+    with pytest.raises(grpc.aio.AioRpcError) as cancel:
+        await gw.stub.CancelOrder(gateway_pb2.CancelOrderRequest(order_id=found.order_id))
+    for refused in (modify.value, cancel.value):
+        assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION
+        assert "placed by another IB client" in (refused.details() or "")
+    cancelled = await gw.stub.CancelAllOrders(
+        gateway_pb2.CancelAllOrdersRequest(account="DU123456")
+    )
+    assert list(cancelled.orders) == []
+    await asyncio.sleep(0.2)
+    assert len(sim.desk.records) == 1
+    assert sim.exchange_order(
+        *next((r.order_id, r.client_id) for r in sim.desk.records.values())
+    ).working
 
 
 async def test_tws_orders_that_traded_while_the_gateway_was_away_keep_their_fills(
