@@ -26,6 +26,9 @@ class BrokerOrderStatus:
     why_held: str = ""
     # Set on reports recovered after a reconnect, where the order id may be unknown.
     order_ref: str = ""
+    # A completed order as IB lists it (whole): what records an order first seen
+    # completed, such as one placed in TWS that traded while the gateway was away.
+    order: BrokerOpenOrder | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,13 @@ class BrokerOpenOrder:
     stop_price: Decimal | None
     time_in_force: TimeInForce
     status: str
+    trailing_amount: Decimal | None = None
+    trailing_percent: Decimal | None = None
+    good_till: datetime | None = None
+    outside_rth: bool = False
+    oca_group: str = ""
+    # IB's name of the order type, also when order_type has no equivalent.
+    broker_order_type: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,11 +137,20 @@ class BrokerPort(Protocol):
         are not waiting to be sent (to be sent now)."""
         ...
 
+    def gone_from_broker(self, working: Sequence[Order]) -> list[Order]:
+        """After start or a reconnect: working orders the broker had taken that it no
+        longer knows (it lists them neither open nor completed). Empty unless the
+        broker's listing was complete."""
+        ...
+
     async def place_order(self, order: Order) -> None: ...
 
     async def place_bracket(self, parent: Order, take_profit: Order, stop_loss: Order) -> None: ...
 
-    async def modify_order(self, order: Order) -> None: ...
+    async def modify_order(self, order: Order, parent: Order | None = None) -> None:
+        """Sends a changed spec; `parent` is a bracket child's parent order, which the
+        modification must name again to keep the child in its bracket."""
+        ...
 
     async def cancel_order(self, order: Order) -> None: ...
 

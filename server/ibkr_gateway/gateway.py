@@ -30,6 +30,18 @@ from ibkr_gateway.order.models import Order, OrderStatus
 log = logging.getLogger(__name__)
 
 CLIENT_ID_IN_USE = 326
+# Statuses of orders IB has taken and works: each must be listed open or completed.
+_AT_IB = frozenset(
+    {
+        OrderStatus.ACCEPTED,
+        OrderStatus.SUBMITTED,
+        OrderStatus.PARTIALLY_FILLED,
+        OrderStatus.PENDING_CANCEL,
+    }
+)
+# Executions are asked for separately, after every client's open orders: each
+# execution then finds its order already reported.
+_STARTUP_FETCH = ib_async.StartupFetchALL & ~ib_async.StartupFetch.EXECUTIONS
 _LINK_RESTORED = frozenset(
     {ErrorClass.CONNECTIVITY_RESTORED, ErrorClass.CONNECTIVITY_RESTORED_DATA_LOST}
 )
@@ -74,13 +86,20 @@ class IBGateway:
         # The login's accounts as of the last connection: orders naming another are refused.
         self._managed_accounts: frozenset[str] = frozenset()
         self.reconnects = 0
+        # Connection attempts refused with 326 (client id in use).
+        self.client_id_in_use = 0
         self._listener: BrokerListener | None = None
         self._stopping = False
         self._reconnect_task: asyncio.Task[None] | None = None
         self._connect_errors: list[tuple[int, str]] = []
-        self._connect_task: asyncio.Future[object] | None = None
+        self._connect_task: asyncio.Future[None] | None = None
         # orderRefs of every order IB has told us about (open or completed).
         self._known_refs: set[str] = set()
+        # permIds and orderRefs of the orders IB listed (open or completed) since the
+        # current connection began, and whether that listing finished.
+        self._listed_perm_ids: set[int] = set()
+        self._listed_refs: set[str] = set()
+        self._listing_complete = False
         # Order ids whose placeOrder still waits in the pacer: known not to be at IB.
         self._queued_orders: set[int] = set()
         # The highest order id ever used: IB answers 103 to a reused id, and its counter
@@ -129,6 +148,24 @@ class IBGateway:
             and o.broker_order_id not in self._queued_orders
         ]
 
+    def gone_from_broker(self, working: Sequence[Order]) -> list[Order]:
+        """Orders IB had taken (they have a permId) that the last (re)connect's complete
+        reconciliation listed neither as open nor as completed: IB no longer knows them
+        (a TWS / IB Gateway reset can drop them). None while that reconciliation is not
+        complete, and none with a placeOrder (a modification) still waiting here: sent
+        under its id, it would make IB know the order again."""
+        if not self._listing_complete or self.state is not ConnectionState.CONNECTED:
+            return []
+        return [
+            o
+            for o in working
+            if o.status in _AT_IB
+            and o.perm_id
+            and o.perm_id not in self._listed_perm_ids
+            and o.spec.client_order_id not in self._listed_refs
+            and o.broker_order_id not in self._queued_orders
+        ]
+
     async def stop(self) -> None:
         self._stopping = True
         if self._reconnect_task is not None:
@@ -151,10 +188,15 @@ class IBGateway:
         self._send_order(take_profit, parent_broker_id=pid, transmit=False)
         self._send_order(stop_loss, parent_broker_id=pid, transmit=True)
 
-    async def modify_order(self, order: Order) -> None:
+    async def modify_order(self, order: Order, parent: Order | None = None) -> None:
         # A modification is a placeOrder with the same order id; IB refuses it with an
-        # error (104, 105, 134, ...) that the integration turns into a rollback.
-        self._send_order(order)
+        # error (104, 105, 134, ...) that the integration turns into a rollback. IB takes
+        # the placeOrder as the whole order: without its parentId a bracket child leaves
+        # its bracket and works on its own (the OCA group travels in the order itself).
+        # Transmitted at once: a leg first sent with transmit off went out with its
+        # bracket's last leg.
+        pid = parent.broker_order_id if parent is not None else 0
+        self._send_order(order, parent_broker_id=pid, transmit=True)
 
     async def cancel_order(self, order: Order) -> None:
         oid = order.broker_order_id
@@ -171,19 +213,12 @@ class IBGateway:
         cfg = self.config
         self._set_state(ConnectionState.CONNECTING)
         self._connect_errors = []
+        self._listing_complete = False
+        self._listed_perm_ids.clear()
+        self._listed_refs.clear()
         # ib_async waits out its whole timeout after error 326; the error tap cancels
         # this task instead, so that a client-id clash fails at once.
-        self._connect_task = asyncio.ensure_future(
-            self.ib.connectAsync(
-                cfg.host,
-                cfg.port,
-                clientId=cfg.client_id,
-                timeout=cfg.connect_timeout,
-                account=cfg.account_id,
-                # A partial reconciliation would make orders IB holds look unsent.
-                raiseSyncErrors=True,
-            )
-        )
+        self._connect_task = asyncio.ensure_future(self._connect_and_list())
         try:
             await self._connect_task
         except (Exception, asyncio.CancelledError) as exc:
@@ -192,6 +227,7 @@ class IBGateway:
             self.ib.disconnect()
             self._set_state(ConnectionState.DISCONNECTED)
             if any(code == CLIENT_ID_IN_USE for code, _ in self._connect_errors):
+                self.client_id_in_use += 1
                 raise ClientIdInUse(
                     f"client id {cfg.client_id} is already in use at {cfg.host}:{cfg.port}; "
                     "choose another --ib-client-id"
@@ -211,6 +247,7 @@ class IBGateway:
         self.account = cfg.account_id or (accounts[0] if accounts else "")
         self.ib.client.updateReqId(self._highest_order_id + 1)  # type: ignore[no-untyped-call]
         self._managed_accounts = frozenset(accounts)
+        self._listing_complete = True
         self._set_state(ConnectionState.CONNECTED)
         self.pacer.resume()
         log.info(
@@ -222,7 +259,31 @@ class IBGateway:
             cfg.trading_mode,
         )
 
+    async def _connect_and_list(self) -> None:
+        """Connects and has IB list every order and execution it holds for the account:
+        ib_async's start-up requests (this client's open orders, completed orders; with
+        client id 0 it also binds TWS's own orders, reqAutoOpenOrders), then the open
+        orders of every client and of TWS, then the executions. Any of them unanswered
+        fails the attempt: a partial listing would make orders IB holds look unsent or
+        gone."""
+        cfg = self.config
+        await self.ib.connectAsync(
+            cfg.host,
+            cfg.port,
+            clientId=cfg.client_id,
+            timeout=cfg.connect_timeout,
+            account=cfg.account_id,
+            raiseSyncErrors=True,
+            fetchFields=_STARTUP_FETCH,
+        )
+        timeout = cfg.connect_timeout or None
+        await asyncio.wait_for(self.ib.reqAllOpenOrdersAsync(), timeout)
+        await asyncio.wait_for(self.ib.reqExecutionsAsync(), timeout)
+        if not self.ib.client.isReady():
+            raise ConnectionError("the connection broke while IB listed orders and executions")
+
     def _on_disconnected(self) -> None:
+        self._listing_complete = False
         self.pacer.pause()
         if self.state is ConnectionState.CONNECTING:
             return
@@ -238,16 +299,25 @@ class IBGateway:
         try:
             while not self._stopping:
                 await asyncio.sleep(delay)
+                delay = min(delay * 2, self.config.reconnect_max_delay)
                 try:
                     await self.connect_gateway()
+                except ClientIdInUse:
+                    # Usually this gateway's own previous session, which IB has not let
+                    # go of yet (IB's nightly restart): it goes away by itself.
+                    log.warning(
+                        "reconnect refused by IB (326): client id %d is still in use, "
+                        "probably by the previous session; next try in %.1fs",
+                        self.config.client_id,
+                        delay,
+                    )
                 except BrokerConnectionError as exc:
                     log.warning("reconnect failed: %s; next try in %.1fs", exc, delay)
-                    delay = min(delay * 2, self.config.reconnect_max_delay)
-                    continue
-                self.reconnects += 1
-                if self._listener is not None:
-                    self._listener.on_broker_resynced()
-                return
+                else:
+                    self.reconnects += 1
+                    if self._listener is not None:
+                        self._listener.on_broker_resynced()
+                    return
         finally:
             self._reconnect_task = None
 
@@ -301,7 +371,7 @@ class IBGateway:
         log.warning("IB lost data while its link was down; requesting orders and executions")
         ib = self.ib
         requests: list[tuple[str, Callable[[], Awaitable[object]]]] = [
-            ("reqOpenOrders", ib.reqOpenOrdersAsync),
+            ("reqAllOpenOrders", ib.reqAllOpenOrdersAsync),
             ("reqCompletedOrders", lambda: ib.reqCompletedOrdersAsync(False)),
             ("reqExecutions", ib.reqExecutionsAsync),
         ]
@@ -383,6 +453,7 @@ class IBGateway:
         if order.whatIf:
             return None
         self._known_refs.add(order.orderRef)
+        self._listed(order)
         report = translate.open_order_report(order_id, contract, order, state)
         if order.clientId != self.config.client_id:
             report = dataclasses.replace(report, broker_order_id=0)
@@ -392,11 +463,22 @@ class IBGateway:
         self, contract: ib_async.Contract, order: ib_async.Order, state: ib_async.OrderState
     ) -> BrokerReport | None:
         self._known_refs.add(order.orderRef)
-        report = translate.completed_order_report(order, state)
-        if order.clientId != self.config.client_id:
+        self._listed(order)
+        report = translate.completed_order_report(contract, order, state)
+        if order.clientId != self.config.client_id and report.order is not None:
             # Order ids are per client id: another client's id means nothing here.
-            report = dataclasses.replace(report, broker_order_id=0)
+            report = dataclasses.replace(
+                report,
+                broker_order_id=0,
+                order=dataclasses.replace(report.order, broker_order_id=0),
+            )
         return report
+
+    def _listed(self, order: ib_async.Order) -> None:
+        if order.permId:
+            self._listed_perm_ids.add(order.permId)
+        if order.orderRef:
+            self._listed_refs.add(order.orderRef)
 
     def _tap_exec_details(
         self, req_id: int, contract: ib_async.Contract, execution: ib_async.Execution

@@ -6,6 +6,17 @@ report never loses a fill; a report that comes first waits for its execution), a
 holds back a status report that runs ahead of fills still waiting for their
 commission, so FILLED never precedes its fill event.
 
+Orders placed outside the gateway (in TWS, by another client) are recorded as external
+orders when IB describes them: open, or completed with an execution the store lacks (one
+that traded while the gateway was away). An execution always waits for its order to be
+recorded: one that comes before any description of its order waits for it (up to a
+minute), so that the fills of such orders are not lost.
+
+After the start-up or a reconnect, an order IB had taken that it lists neither as open
+nor as completed is gone (a TWS / IB Gateway reset can drop orders), and so is one whose
+cancel IB answers with 10147: once the executions recovered for it are recorded, it ends
+FILLED if they cover it, else CANCELLED with the reason.
+
 IB answers a new order with an error whose code may be in none of the tables of
 `ib_errors`: such an order is rejected unless a status soon shows that IB took it, so
 that no order waits in PENDING_SUBMIT for an acknowledgement that will never come.
@@ -14,8 +25,11 @@ that no order waits in PENDING_SUBMIT for an acknowledgement that will never com
 from __future__ import annotations
 
 import asyncio
+import collections
+import dataclasses
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ibkr_gateway.broker import (
     BrokerCommission,
@@ -67,6 +81,14 @@ class _EarlyCommission:
 
 
 @dataclass
+class _Orphan:
+    """An execution of an order IB has not described yet."""
+
+    execution: BrokerExecution
+    timer: asyncio.TimerHandle
+
+
+@dataclass
 class _Unanswered:
     """A new order answered by an error in no table, until a status tells whether IB
     took it."""
@@ -109,6 +131,13 @@ class OrderGatewayIntegration:
         # The last IB message about each order, to explain an INACTIVE status.
         self._last_message: dict[str, tuple[int, str]] = {}
         self._holds: dict[str, _OrderHold] = {}
+        # Orders IB no longer knows, with the reason, until their executions are in.
+        self._gone: dict[str, str] = {}
+        # By permId: completed orders IB described that match no order here, in case
+        # an execution of theirs comes (then the order is recorded), and executions
+        # whose order IB has not described yet.
+        self._completed: collections.OrderedDict[int, BrokerOrderStatus] = collections.OrderedDict()
+        self._orphans: dict[int, list[_Orphan]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._initialized = False
 
@@ -123,9 +152,11 @@ class OrderGatewayIntegration:
             self.initialize()
         working = self.order_manager.load_working_orders()
         await self.gateway.start(working, self.order_manager.store.max_broker_order_id())
+        self._end_gone("at start-up")
         await self._resend_unsent("before a restart")
 
     def on_broker_resynced(self) -> None:
+        self._end_gone("after reconnect")
         # Chosen now, before the pacer sends what it held through the outage: an order
         # sent after this point is in flight, not lost.
         unsent = self.gateway.unknown_to_broker(self.order_manager.unsent_candidates())
@@ -136,6 +167,21 @@ class OrderGatewayIntegration:
         )
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
+
+    def _end_gone(self, when: str) -> None:
+        for order in self.gateway.gone_from_broker(self.order_manager.working_orders()):
+            self._declare_gone(order.order_id, f"not open, not completed {when}")
+
+    def _declare_gone(self, order_id: str, why: str) -> None:
+        self._gone[order_id] = f"IB no longer knows this order ({why})"
+        self._settle_gone(order_id)
+
+    def _settle_gone(self, order_id: str) -> None:
+        """Ends an order IB no longer knows once no execution or status of it waits:
+        its fills decide between FILLED and CANCELLED."""
+        if order_id not in self._gone or order_id in self._holds:
+            return
+        self.order_manager.on_broker_gone(order_id, self._gone.pop(order_id))
 
     async def _resend_unsent(self, when: str) -> None:
         unsent = self.gateway.unknown_to_broker(self.order_manager.unsent_candidates())
@@ -162,6 +208,10 @@ class OrderGatewayIntegration:
         for unanswered in self._unanswered.values():
             unanswered.timer.cancel()
         self._unanswered.clear()
+        for orphans in self._orphans.values():
+            for orphan in orphans:
+                orphan.timer.cancel()
+        self._orphans.clear()
         await self.gateway.stop()
 
     @property
@@ -196,23 +246,81 @@ class OrderGatewayIntegration:
             )
         return order
 
-    def _on_open_order(self, report: BrokerOpenOrder) -> None:
-        order = self.order_manager.order_for_broker_report(
+    def _known(self, report: BrokerOpenOrder) -> Order | None:
+        return self.order_manager.order_for_broker_report(
             report.broker_order_id, report.perm_id, report.order_ref
-        )
-        if order is not None:
+        ) or self.order_manager.external_order(report)
+
+    def _on_open_order(self, report: BrokerOpenOrder) -> None:
+        if self._known(report) is not None:
             return
-        if report.order_type is None or report.status in ("Cancelled", "ApiCancelled"):
-            log.warning(
-                "broker order %d (permId %d) of an unsupported kind is not recorded",
-                report.broker_order_id,
-                report.perm_id,
+        if report.status in ("Cancelled", "ApiCancelled", "Filled"):
+            # Finished before the gateway saw it: recorded only if it traded.
+            self._on_status(
+                BrokerOrderStatus(
+                    broker_order_id=report.broker_order_id,
+                    status=report.status,
+                    filled=Decimal(0),
+                    remaining=Decimal(0),
+                    average_fill_price=Decimal(0),
+                    perm_id=report.perm_id,
+                    order_ref=report.order_ref,
+                    order=report,
+                )
             )
             return
-        self.order_manager.record_external(report)
+        if self._record_external(report) is not None:
+            self._adopt_orphans(report.perm_id)
+
+    def _record_external(self, report: BrokerOpenOrder) -> Order | None:
+        if report.order_type is None:
+            log.error(
+                "broker order %d (permId %d) of type %r, which the gateway cannot represent, "
+                "is not recorded; its executions are not recorded either",
+                report.broker_order_id,
+                report.perm_id,
+                report.broker_order_type,
+            )
+            return None
+        return self.order_manager.record_external(report)
+
+    def _adopt_orphans(self, perm_id: int) -> None:
+        for orphan in self._orphans.pop(perm_id, []):
+            orphan.timer.cancel()
+            self._on_execution(orphan.execution)
+
+    def _on_completed_unknown(self, report: BrokerOrderStatus) -> None:
+        """A completed order that matches no order here: kept for its executions."""
+        assert report.order is not None
+        perm_id = report.perm_id
+        self._completed.pop(perm_id, None)
+        self._completed[perm_id] = report
+        if len(self._completed) > _LAST_MESSAGES_KEPT:
+            self._completed.popitem(last=False)
+        if perm_id in self._orphans:
+            self._record_completed(perm_id)
+
+    def _record_completed(self, perm_id: int) -> None:
+        """Records an order IB lists as completed that traded unseen: as it worked,
+        then its executions, then its final status (held until they are in)."""
+        report = self._completed.pop(perm_id, None)
+        if report is None or report.order is None:
+            return
+        if self._record_external(dataclasses.replace(report.order, status="Submitted")) is None:
+            return
+        self._adopt_orphans(perm_id)
+        self._on_status(dataclasses.replace(report, order=None))
 
     def _on_status(self, report: BrokerOrderStatus) -> None:
-        order = self._order(report.broker_order_id, report.perm_id, report.order_ref)
+        known = self.order_manager.order_for_broker_report(
+            report.broker_order_id, report.perm_id, report.order_ref
+        )
+        if known is None and report.order is not None:
+            known = self.order_manager.external_order(report.order)
+            if known is None:
+                self._on_completed_unknown(report)
+                return
+        order = known or self._order(report.broker_order_id, report.perm_id, report.order_ref)
         if order is None:
             return
         hold = self._holds.get(order.order_id)
@@ -246,6 +354,7 @@ class OrderGatewayIntegration:
             hold.timer.cancel()
         if hold.status is not None:
             self._apply_status(order, hold.status)
+        self._settle_gone(order_id)
 
     def _apply_status(self, order: Order, report: BrokerOrderStatus) -> None:
         try:
@@ -290,8 +399,15 @@ class OrderGatewayIntegration:
     def _on_execution(self, execution: BrokerExecution) -> None:
         if execution.execution_id in self._pending:
             return
-        order = self._order(execution.broker_order_id, execution.perm_id, execution.order_ref)
+        order = self.order_manager.order_for_broker_report(
+            execution.broker_order_id, execution.perm_id, execution.order_ref
+        )
         if order is None:
+            if self.order_manager.has_execution(execution.execution_id):
+                return  # a recorded fill IB reports again
+            self._keep_orphan(execution)
+            if execution.perm_id in self._completed:
+                self._record_completed(execution.perm_id)
             return
         # IB traded the order: whatever error answered it, it took it.
         self._drop_unanswered(order.order_id)
@@ -306,6 +422,32 @@ class OrderGatewayIntegration:
         if early is not None:
             early.timer.cancel()
             self._settle(execution.execution_id, early.commission)
+
+    def _keep_orphan(self, execution: BrokerExecution) -> None:
+        perm_id = execution.perm_id
+        orphans = self._orphans.setdefault(perm_id, [])
+        if any(o.execution.execution_id == execution.execution_id for o in orphans):
+            return
+        log.info(
+            "execution %s of an order IB has not described yet (permId %d) waits for it",
+            execution.execution_id,
+            perm_id,
+        )
+        timer = asyncio.get_running_loop().call_later(
+            self.early_commission_ttl, self._expire_orphan, perm_id, execution.execution_id
+        )
+        orphans.append(_Orphan(execution, timer))
+
+    def _expire_orphan(self, perm_id: int, execution_id: str) -> None:
+        orphans = self._orphans.get(perm_id, [])
+        self._orphans[perm_id] = [o for o in orphans if o.execution.execution_id != execution_id]
+        if not self._orphans[perm_id]:
+            del self._orphans[perm_id]
+        log.error(
+            "execution %s is not recorded: IB never described its order (permId %d)",
+            execution_id,
+            perm_id,
+        )
 
     def _on_commission(self, commission: BrokerCommission) -> None:
         execution_id = commission.execution_id
@@ -374,6 +516,8 @@ class OrderGatewayIntegration:
             self.order_manager.on_rejected(order.order_id, error.code, error.message)
         elif kind is ErrorClass.CANCEL_REFUSED:
             self.order_manager.on_cancel_refused(order.order_id, error.code, error.message)
+        elif kind is ErrorClass.ORDER_UNKNOWN and order.status in _WORKING:
+            self._declare_gone(order.order_id, f"IB error {error.code}: {error.message}")
         elif kind is ErrorClass.MODIFY_REFUSED:
             self.order_manager.on_modify_refused(order.order_id, error.code, error.message)
         elif kind is ErrorClass.UNKNOWN and order.status is OrderStatus.PENDING_SUBMIT:

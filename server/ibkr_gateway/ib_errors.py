@@ -132,7 +132,11 @@ MODIFY_REFUSED_CODES: Final[frozenset[int]] = frozenset(
 )
 
 # A cancel was refused; the order keeps whatever state it has.
-CANCEL_REFUSED_CODES: Final[frozenset[int]] = frozenset({135, 136, 137, 161, 10147, 10148})
+CANCEL_REFUSED_CODES: Final[frozenset[int]] = frozenset({135, 136, 137, 161, 10148})
+
+# IB does not know the order (10147 answers a cancel: "OrderId ... that needs to be
+# cancelled is not found"): nothing more will happen to it at IB.
+ORDER_UNKNOWN_CODES: Final[frozenset[int]] = frozenset({10147})
 
 # Informational: never ends a live order, even where ib_async marks the trade Cancelled.
 WARNING_CODES: Final[frozenset[int]] = frozenset(
@@ -150,6 +154,7 @@ class ErrorClass(enum.Enum):
     ORDER_REJECTED = "order_rejected"
     MODIFY_REFUSED = "modify_refused"
     CANCEL_REFUSED = "cancel_refused"
+    ORDER_UNKNOWN = "order_unknown"
     CANCEL_CONFIRMED = "cancel_confirmed"
     WARNING = "warning"
     CONNECTIVITY_LOST = "connectivity_lost"
@@ -163,6 +168,8 @@ def classify_error(code: int) -> ErrorClass:
         return ErrorClass.CANCEL_CONFIRMED
     if code in CANCEL_REFUSED_CODES:
         return ErrorClass.CANCEL_REFUSED
+    if code in ORDER_UNKNOWN_CODES:
+        return ErrorClass.ORDER_UNKNOWN
     if code in MODIFY_REFUSED_CODES:
         return ErrorClass.MODIFY_REFUSED
     # 2110 (TWS lost its link to the server) lies inside the 2100-2199 warning range.

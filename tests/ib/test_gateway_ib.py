@@ -18,6 +18,7 @@ from ibkr_gateway.gateway import ClientIdInUse, ConnectionState, IBGateway
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.rpc.server import GatewayConfig, GatewayServer
 from ibkr_gateway.sim.tws import TwsSimulator
+from tests.ib.conftest import until
 from tests.service.conftest import (
     error_details,
     limit_spec,
@@ -195,6 +196,48 @@ async def test_bracket_children_are_linked_at_ib(gw: IbGateway, sim: TwsSimulato
             and reaches(sl.order_id, S.ORDER_STATUS_CANCELLED)(ev)
         ),
     )
+
+
+async def test_a_modified_bracket_child_stays_in_its_bracket(
+    gw: IbGateway, sim: TwsSimulator
+) -> None:
+    """IB takes a modification as the whole order: a child sent without its parentId
+    leaves the bracket and works on its own, before its parent has traded."""
+    response = await gw.stub.SubmitBracketOrder(
+        gateway_pb2.SubmitBracketOrderRequest(
+            parent=limit_spec("ib-brmod", "95", quantity="10"),
+            take_profit_limit_price="110",
+            stop_loss_stop_price="90",
+        )
+    )
+    parent, tp, sl = response.parent, response.take_profit, response.stop_loss
+    await read_events(gw, until=reaches(sl.order_id, S.ORDER_STATUS_ACCEPTED))
+    await gw.stub.ModifyOrder(gateway_pb2.ModifyOrderRequest(order_id=sl.order_id, stop_price="85"))
+    await gw.stub.ModifyOrder(
+        gateway_pb2.ModifyOrderRequest(order_id=tp.order_id, limit_price="104")
+    )
+    await until(lambda: sim.exchange_order(tp.broker_order_id, 7).limit_price == 104)
+    assert sim.exchange_order(sl.broker_order_id, 7).stop_price == 85
+    records = {r.order.order_ref: r.order for r in sim.desk.records.values()}
+    for leg in ("ib-brmod.tp", "ib-brmod.sl"):
+        assert records[leg].parent_id == parent.broker_order_id
+        assert records[leg].oca_group == f"bracket-{parent.order_id}"
+        assert records[leg].transmit
+    # A detached take-profit would sell here, before the entry has bought anything.
+    sim.set_price("AAPL", "105")
+    await asyncio.sleep(0.2)
+    assert sim.exchange_order(tp.broker_order_id, 7).filled == 0
+    sim.set_price("AAPL", "95")
+    await read_events(gw, until=reaches(parent.order_id, S.ORDER_STATUS_FILLED))
+    sim.set_price("AAPL", "104")
+    events = await read_events(
+        gw,
+        until=lambda ev: (
+            reaches(tp.order_id, S.ORDER_STATUS_FILLED)(ev)
+            and reaches(sl.order_id, S.ORDER_STATUS_CANCELLED)(ev)
+        ),
+    )
+    assert not any(e.order_id == sl.order_id and e.HasField("fill") for e in events)
 
 
 async def test_global_cancel(gw: IbGateway) -> None:

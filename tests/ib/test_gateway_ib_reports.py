@@ -287,7 +287,7 @@ async def test_fills_while_ib_link_was_down_are_recovered(
     try:
         requested: list[str] = []
         client = gw.ib.ib.client
-        for name in ("reqOpenOrders", "reqCompletedOrders", "reqExecutions"):
+        for name in ("reqAllOpenOrders", "reqCompletedOrders", "reqExecutions"):
             original = getattr(client, name)
 
             def recording(*args: object, _name: str = name, _original: Any = original) -> None:
@@ -307,7 +307,7 @@ async def test_fills_while_ib_link_was_down_are_recovered(
         fills = [e.fill for e in events if e.HasField("fill")]
         assert [(f.quantity, f.price, f.commission) for f in fills] == [("10", "50", "1")]
         assert gw.ib.state is ConnectionState.CONNECTED
-        expected = ["reqOpenOrders", "reqCompletedOrders", "reqExecutions"] if data_lost else []
+        expected = ["reqAllOpenOrders", "reqCompletedOrders", "reqExecutions"] if data_lost else []
         assert requested == expected
     finally:
         await stop_ib_gateway(gw)

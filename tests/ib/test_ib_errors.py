@@ -23,3 +23,8 @@ def test_codes_answering_new_orders_and_modifications_are_tabled() -> None:
 def test_1101_lost_data_and_1102_kept_it() -> None:
     assert classify_error(1101) is ErrorClass.CONNECTIVITY_RESTORED_DATA_LOST
     assert classify_error(1102) is ErrorClass.CONNECTIVITY_RESTORED
+
+
+def test_10147_means_ib_does_not_know_the_order() -> None:
+    assert classify_error(10147) is ErrorClass.ORDER_UNKNOWN
+    assert classify_error(10148) is ErrorClass.CANCEL_REFUSED

@@ -5,15 +5,19 @@ under an id above every id already used; stale ones are cancelled instead."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from ibkr.gateway.v1 import events_pb2, gateway_pb2, orders_pb2
+from prometheus_client import generate_latest
 
 from ibkr_gateway.gateway import ConnectionState
 from ibkr_gateway.sim.tws import TwsSimulator
+from tests.ib.conftest import until
 from tests.ib.test_gateway_ib import start_ib_gateway, stop_ib_gateway, submit
 from tests.service.conftest import limit_spec, order_spec, reaches, read_events
 
@@ -112,6 +116,62 @@ async def test_a_stale_day_order_is_cancelled_not_sent(sim: TwsSimulator, tmp_pa
         sim.drop_on_next_order = True
         order = await submit(gw, limit_spec("stale-day", "40"))
         manager._clock = lambda: datetime.now(UTC)
+        events = await read_events(
+            gw, until=reaches(order.order_id, S.ORDER_STATUS_CANCELLED), within=10
+        )
+        cancel = [e for e in events if e.order_id == order.order_id][-1]
+        assert "earlier trading day" in cancel.order.status_reason
+        assert refs_at_ib(sim) == Counter()
+    finally:
+        await stop_ib_gateway(gw)
+
+
+async def test_a_client_id_still_in_use_delays_the_reconnect_until_it_is_free(
+    sim: TwsSimulator, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """During IB's nightly restart the old session can hold the client id for a
+    while: each attempt meets 326 and the gateway tries again later."""
+    gw = await start_ib_gateway(sim, tmp_path / "busy.db")
+    try:
+        order = await submit(gw, limit_spec("busy-id", "40"))
+        await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_SUBMITTED))
+        sim.busy_client_ids.add(CLIENT_ID)
+        sim.drop_connections()
+        await until(lambda: gw.ib.client_id_in_use >= 3, seconds=5)
+        assert gw.ib.state is not ConnectionState.CONNECTED
+        assert "client id 7 is still in use" in caplog.text
+        sim.busy_client_ids.clear()
+        await until(lambda: gw.ib.state is ConnectionState.CONNECTED, seconds=5)
+        sim.fill(order.broker_order_id, client_id=CLIENT_ID)
+        await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_FILLED))
+        scraped = generate_latest(gw.server.metrics.registry).decode()
+        assert re.search(
+            r"^ibkr_gateway_broker_client_id_in_use_total ([3-9]|\d\d+)", scraped, re.M
+        )
+    finally:
+        await stop_ib_gateway(gw)
+
+
+async def test_a_stale_day_order_is_cancelled_not_sent_at_start_up(
+    sim: TwsSimulator, tmp_path: Path
+) -> None:
+    """The same at start-up: a DAY order journaled on an earlier trading day that never
+    reached IB before the gateway stopped is not sent by the next gateway."""
+    db = tmp_path / "stale-start.db"
+    yesterday = datetime.now(UTC) - timedelta(days=1, hours=1)
+    gw = await start_ib_gateway(sim, db)
+    try:
+        gw.server.manager._clock = lambda: yesterday
+        # Lost on the wire, and the gateway stops before it can reconnect.
+        sim.busy_client_ids.add(CLIENT_ID)
+        sim.drop_on_next_order = True
+        order = await submit(gw, limit_spec("stale-at-start", "40"))
+        await until(lambda: gw.ib.state is not ConnectionState.CONNECTED)
+    finally:
+        await stop_ib_gateway(gw)
+    sim.busy_client_ids.clear()
+    gw = await start_ib_gateway(sim, db)
+    try:
         events = await read_events(
             gw, until=reaches(order.order_id, S.ORDER_STATUS_CANCELLED), within=10
         )

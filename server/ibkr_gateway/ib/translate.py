@@ -92,8 +92,39 @@ _TIMES_IN_FORCE = {t.value: t for t in TimeInForce}
 _SECURITY_TYPES = {t.value: t for t in SecurityType}
 
 
-def _decimal_or_none(value: float | Decimal | None) -> Decimal | None:
-    return None if value is None or value in (UNSET_DOUBLE, 0.0) else decimal_from(value)
+def _decimal_or_none(value: float | str | Decimal | None) -> Decimal | None:
+    return None if value is None or value in (UNSET_DOUBLE, 0.0, "") else decimal_from(value)
+
+
+def domain_contract(contract: ib_async.Contract) -> Contract:
+    """The contract as IB describes it, derivatives' terms included."""
+    return Contract(
+        symbol=contract.symbol,
+        sec_type=_SECURITY_TYPES.get(contract.secType, SecurityType.STOCK),
+        exchange=contract.exchange or "SMART",
+        currency=contract.currency or "USD",
+        con_id=contract.conId,
+        primary_exchange=contract.primaryExchange,
+        last_trade_date_or_contract_month=contract.lastTradeDateOrContractMonth,
+        strike=_decimal_or_none(contract.strike),
+        right=contract.right,
+        multiplier=_decimal_or_none(contract.multiplier or None),
+        local_symbol=contract.localSymbol,
+        trading_class=contract.tradingClass,
+    )
+
+
+def _good_till(text: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = ib_async.util.parseIBDatetime(text)
+    except (ValueError, KeyError):
+        return None
+    if not isinstance(moment, datetime):
+        return None
+    # IB reads a time without a zone in the zone of the TWS login; UTC is a guess.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def open_order_report(
@@ -107,16 +138,7 @@ def open_order_report(
         client_id=order.clientId,
         order_ref=order.orderRef,
         account=order.account,
-        contract=Contract(
-            symbol=contract.symbol,
-            sec_type=_SECURITY_TYPES.get(contract.secType, SecurityType.STOCK),
-            exchange=contract.exchange or "SMART",
-            currency=contract.currency or "USD",
-            con_id=contract.conId,
-            primary_exchange=contract.primaryExchange,
-            local_symbol=contract.localSymbol,
-            trading_class=contract.tradingClass,
-        ),
+        contract=domain_contract(contract),
         side=Side.BUY if order.action == "BUY" else Side.SELL,
         quantity=decimal_from(order.totalQuantity),
         order_type=order_type,
@@ -124,6 +146,12 @@ def open_order_report(
         stop_price=_decimal_or_none(order.trailStopPrice if trailing else order.auxPrice),
         time_in_force=_TIMES_IN_FORCE.get(order.tif, TimeInForce.DAY),
         status=state.status,
+        trailing_amount=_decimal_or_none(order.auxPrice) if trailing else None,
+        trailing_percent=_decimal_or_none(order.trailingPercent) if trailing else None,
+        good_till=_good_till(order.goodTillDate),
+        outside_rth=bool(order.outsideRth),
+        oca_group=order.ocaGroup,
+        broker_order_type=order.orderType,
     )
 
 
@@ -149,11 +177,14 @@ def status_report(
     )
 
 
-def completed_order_report(order: ib_async.Order, state: ib_async.OrderState) -> BrokerOrderStatus:
+def completed_order_report(
+    contract: ib_async.Contract, order: ib_async.Order, state: ib_async.OrderState
+) -> BrokerOrderStatus:
     """A completed order (filled or cancelled while the gateway may have been away)."""
     filled = decimal_from(order.filledQuantity)
+    order_id = order.orderId if order.orderId != UNSET_INTEGER else 0
     return BrokerOrderStatus(
-        broker_order_id=order.orderId if order.orderId != UNSET_INTEGER else 0,
+        broker_order_id=order_id,
         status=state.status,
         filled=filled,
         remaining=max(decimal_from(order.totalQuantity) - filled, Decimal(0))
@@ -163,6 +194,7 @@ def completed_order_report(order: ib_async.Order, state: ib_async.OrderState) ->
         perm_id=order.permId,
         why_held=state.completedStatus,
         order_ref=order.orderRef,
+        order=open_order_report(order_id, contract, order, state),
     )
 
 

@@ -8,7 +8,7 @@ from wsgiref.simple_server import WSGIServer
 
 import grpc
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from ibkr_gateway.event.events import OrderEvent
@@ -27,6 +27,26 @@ class _OrdersByStatus(Collector):
         for status, n in sorted(self._count().items()):
             family.add_metric([status], n)
         yield family
+
+
+class _BrokerConnections(Collector):
+    """Counts kept by the broker adapter, read at scrape time."""
+
+    def __init__(self, reconnects: Callable[[], int], client_id_in_use: Callable[[], int]) -> None:
+        self._reconnects = reconnects
+        self._client_id_in_use = client_id_in_use
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        yield CounterMetricFamily(
+            "ibkr_gateway_broker_reconnects",
+            "Reconnections to the broker after a lost connection.",
+            value=self._reconnects(),
+        )
+        yield CounterMetricFamily(
+            "ibkr_gateway_broker_client_id_in_use",
+            "Connection attempts IB refused because the client id was in use (error 326).",
+            value=self._client_id_in_use(),
+        )
 
 
 class GatewayMetrics:
@@ -94,12 +114,15 @@ class GatewayMetrics:
         broker_connected: Callable[[], bool],
         pacing_queue: Callable[[], int],
         orders_by_status: Callable[[], dict[str, int]],
+        broker_reconnects: Callable[[], int] = lambda: 0,
+        client_id_in_use: Callable[[], int] = lambda: 0,
     ) -> None:
         """Values read at scrape time."""
         self.subscribers.set_function(lambda: float(subscribers()))
         self.broker_connected.set_function(lambda: float(broker_connected()))
         self.pacing_queue.set_function(lambda: float(pacing_queue()))
         self.registry.register(_OrdersByStatus(orders_by_status))
+        self.registry.register(_BrokerConnections(broker_reconnects, client_id_in_use))
 
     def serve(self, listen: str) -> int:
         """Starts the HTTP endpoint (/metrics) on a thread; returns its port."""

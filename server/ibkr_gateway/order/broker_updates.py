@@ -125,6 +125,16 @@ class BrokerUpdates:
             return
         self._transition(order, status, reason, changes)
 
+    def external_order(self, report: BrokerOpenOrder) -> Order | None:
+        """The order recorded for this broker order, if any: found by the
+        client_order_id `record_external` gives it (permIds are unique at IB)."""
+        account = report.account or self.default_account
+        for ref in (report.order_ref, f"ext-{report.perm_id}"):
+            found = self.find(account, ref) if ref else None
+            if found is not None and found.perm_id == report.perm_id:
+                return found
+        return None
+
     def record_external(self, report: BrokerOpenOrder) -> Order:
         """Records an order found at the broker that the gateway did not place."""
         account = report.account or self.default_account
@@ -142,6 +152,11 @@ class BrokerUpdates:
             limit_price=report.limit_price,
             stop_price=report.stop_price,
             time_in_force=report.time_in_force,
+            outside_rth=report.outside_rth,
+            trailing_amount=report.trailing_amount,
+            trailing_percent=report.trailing_percent,
+            good_till=report.good_till,
+            oca_group=report.oca_group,
         )
         try:
             status = map_ib_status(report.status, Decimal(0), report.quantity)
@@ -158,6 +173,7 @@ class BrokerUpdates:
             broker_order_id=report.broker_order_id,
             perm_id=report.perm_id,
             status_reason=reason,
+            oca_group=report.oca_group,
             external=True,
         )
         self._at_broker.add(order.order_id)
@@ -180,6 +196,27 @@ class BrokerUpdates:
             ]
         )
         return order
+
+    def on_broker_gone(self, order_id: str, reason: str) -> None:
+        """The broker no longer knows a working order: nothing more happens to it
+        there. The fills recorded stand; it ends FILLED if the broker counted it filled,
+        else CANCELLED."""
+        order = self.get(order_id)
+        if order.is_final:
+            return
+        filled = order.filled_quantity >= order.spec.quantity
+        status = OrderStatus.FILLED if filled else OrderStatus.CANCELLED
+        log.warning(
+            "order %s: %s; %s with %s of %s filled",
+            order_id,
+            reason,
+            status.value,
+            order.filled_quantity,
+            order.spec.quantity,
+            extra={"order_id": order_id},
+        )
+        self._status_before_cancel.pop(order_id, None)
+        self._transition(order, status, reason)
 
     def on_rejected(self, order_id: str, code: int, message: str) -> None:
         order = self.get(order_id)

@@ -645,6 +645,7 @@ class OrderManager(BrokerUpdates):
                 reason="ORDER_NOT_MODIFIABLE",
                 metadata={"status": order.status.value},
             )
+        self._require_addressable(order, "modified")
         spec = order.spec
         new_spec = replace(
             spec,
@@ -678,7 +679,9 @@ class OrderManager(BrokerUpdates):
         if order_id not in self._at_broker:
             return
         try:
-            await self._require_broker().modify_order(self.get(order_id))
+            order = self.get(order_id)
+            parent = self.get(order.parent_order_id) if order.parent_order_id else None
+            await self._require_broker().modify_order(order, parent)
         except BrokerRejected as exc:
             self.on_modify_refused(order_id, exc.code, exc.message)
             reason = f"modification refused: IB error {exc.code}: {exc.message}"
@@ -687,6 +690,22 @@ class OrderManager(BrokerUpdates):
                 reason="BROKER_REFUSED_MODIFICATION",
                 metadata={"ib_error_code": str(exc.code)},
             ) from exc
+
+    @staticmethod
+    def _other_clients(order: Order) -> bool:
+        """Placed by another IB client: IB addresses an order by the id its own client
+        gave it, which this gateway does not have (a placeOrder under another id would
+        be a new order)."""
+        return order.external and order.broker_order_id <= 0
+
+    def _require_addressable(self, order: Order, done: str) -> None:
+        if self._other_clients(order):
+            raise FailedPrecondition(
+                f"order {order.order_id} was placed by another IB client and can only be "
+                f"{done} there or in TWS",
+                reason="ORDER_NOT_MODIFIABLE" if done == "modified" else "ORDER_NOT_CANCELLABLE",
+                metadata={"status": order.status.value},
+            )
 
     def _modify_event(self, order: Order, new_spec: OrderSpec, reason: str) -> ModifyEvent:
         now = self._clock()
@@ -712,6 +731,7 @@ class OrderManager(BrokerUpdates):
                 reason="ORDER_NOT_CANCELLABLE",
                 metadata={"status": order.status.value},
             )
+        self._require_addressable(order, "cancelled")
         at_broker, durable = self._request_cancels([order])
         # The answer is the state this call made durable; what the broker does next
         # follows on the stream.
@@ -731,12 +751,14 @@ class OrderManager(BrokerUpdates):
     async def _cancel_all(self, account: str, *, urgent: bool) -> list[Order]:
         """`urgent`: answered once the cancels are sent, durable or not (the kill
         switch works while the store cannot write)."""
+        # A global cancel reaches every client's orders at IB; a cancel by order id
+        # cannot reach another client's.
         targets = [
             o
             for o in self._orders.values()
             if o.status in CANCELLABLE
             and o.order_id not in self._creating
-            and (not account or o.spec.account == account)
+            and (not account or (o.spec.account == account and not self._other_clients(o)))
         ]
         at_broker, durable = self._request_cancels(targets)
         requested = [self.get(o.order_id) for o in targets]

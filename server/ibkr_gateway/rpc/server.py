@@ -124,6 +124,12 @@ class GatewayServer:
                 self.broker.pacer.depth if isinstance(self.broker, IBGateway) else 0
             ),
             orders_by_status=self.store.count_orders_by_status,
+            broker_reconnects=lambda: (
+                self.broker.reconnects if isinstance(self.broker, IBGateway) else 0
+            ),
+            client_id_in_use=lambda: (
+                self.broker.client_id_in_use if isinstance(self.broker, IBGateway) else 0
+            ),
         )
         if config.metrics_listen:
             check_listen(

@@ -86,6 +86,10 @@ class SimBroker:
         # start() rebuilt the book from every working order, sent or not.
         return []
 
+    def gone_from_broker(self, working: Sequence[Order]) -> list[Order]:
+        # The simulated exchange lives in this process: it never forgets an order.
+        return []
+
     async def place_order(self, order: Order) -> None:
         self._deliver(self.exchange.place(sim_order_from(order)))
 
@@ -99,7 +103,7 @@ class SimBroker:
             )
         )
 
-    async def modify_order(self, order: Order) -> None:
+    async def modify_order(self, order: Order, parent: Order | None = None) -> None:
         spec = order.spec
         try:
             reports = self.exchange.modify(

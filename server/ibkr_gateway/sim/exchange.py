@@ -247,6 +247,26 @@ class SimulatedExchange:
             self._match(order, out)
         return out
 
+    def relink(self, broker_order_id: int, parent_id: int, oca_group: str) -> list[BrokerReport]:
+        """Moves a working order to another parent (0: none) and OCA group ("": none),
+        as IB does when a modification names others: a bracket child modified without
+        its parentId leaves the bracket and works at once."""
+        order = self.orders[broker_order_id]
+        order.oca_group = oca_group
+        if parent_id == order.parent_id:
+            return []
+        old = self.orders.get(order.parent_id)
+        if old is not None and broker_order_id in old.children:
+            old.children.remove(broker_order_id)
+        order.parent_id = parent_id
+        new = self.orders.get(parent_id)
+        if new is not None:
+            new.children.append(broker_order_id)
+        out: list[BrokerReport] = []
+        if order.working and self._is_active(order):
+            self._activate(order, out)
+        return out
+
     def cancel(self, broker_order_id: int, reason: str = "") -> list[BrokerReport]:
         order = self.orders.get(broker_order_id)
         if order is None:

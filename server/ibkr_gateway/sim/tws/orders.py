@@ -142,6 +142,21 @@ class OrderDesk:
         for key in [k for k in self._staged if k[0] == client_id]:
             del self._staged[key]
 
+    def forget(self, keys: list[Key] | None = None) -> None:
+        """Fault injection: TWS no longer knows these orders (all when None), open or
+        completed: they stop trading, are listed nowhere, and a cancel gets 10147. Their
+        executions are still reported (IB keeps them on its servers)."""
+        chosen = set(self._ids) if keys is None else set(keys)
+        for key in chosen:
+            exchange_id = self._ids.pop(key)
+            self.records.pop(exchange_id, None)
+            order = self.exchange.orders.pop(exchange_id, None)
+            parent = self.exchange.orders.get(order.parent_id) if order is not None else None
+            if parent is not None and exchange_id in parent.children:
+                parent.children.remove(exchange_id)
+        if keys is None:
+            self._staged.clear()
+
     def resolve(self, order_id: int, client_id: int | None = None) -> int:
         """The exchange id of a client's order; the client id may be left out when
         only one client used that order id."""
@@ -246,7 +261,16 @@ class OrderDesk:
             )
         except ExchangeError as exc:
             raise Rejection(exc.code, exc.message) from exc
-        record.order = dataclasses.replace(new, parent_id=old.parent_id)
+        # IB takes a modification as the whole order: the parent and OCA group it names
+        # replace the old ones. A child that keeps its parent keeps the bracket's own
+        # one-cancels-all link, which the client never named.
+        current = self.exchange.orders[exchange_id]
+        parent = max(sim.parent_id, 0)
+        kept = parent != 0 and parent == current.parent_id
+        oca = sim.oca_group or (current.oca_group if kept and not old.oca_group else "")
+        if parent != current.parent_id or oca != current.oca_group:
+            result.reports += self.exchange.relink(exchange_id, parent, oca)
+        record.order = new
         result.modified.add(exchange_id)
 
     def _answer(self, client_id: int, request: PlaceOrder, result: DeskResult) -> None:

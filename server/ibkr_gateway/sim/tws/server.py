@@ -9,9 +9,13 @@ Fault injection: `drop_connections()`, `commission_delay`, `drop_commissions`,
 `commission_first`, `duplicate_status`, `reorder_status`, `reject_next(code, message)`,
 `answer_next_order(code, message, then=status, after=seconds)`,
 `correct_execution(exec_id, quantity=, price=, commission=)`, `link_down()` and
-`restore_link(data_lost=)` (1100, then 1101 or 1102), `drop_on_next_order` (the connection
+`restore_link(data_lost=)` (1100, then 1101 or 1102), `restart(forget_orders=)` (TWS or
+IB Gateway restarts: connections drop, the order id counter starts again at 1, and IB may
+no longer know the orders), `forget_order` (one order), `drop_on_next_order` (the connection
 breaks as an order arrives, which never reaches the exchange), and a second connection
-with a client id in use (error 326, closed).
+with a client id in use (error 326, closed); `busy_client_ids` holds ids as in use with
+no connection behind them (an old session TWS has not let go of yet); `ignore` leaves
+the requests it picks unanswered.
 """
 
 from __future__ import annotations
@@ -108,6 +112,9 @@ class TwsSimulator:
         self.reorder_status = False
         self.drop_on_next_order = False
         self.commission_first = False
+        self.busy_client_ids: set[int] = set()
+        # Requests TWS leaves unanswered while this returns True for them.
+        self.ignore: Callable[[Request], bool] | None = None
         # While TWS's link to IB is down: what each client would have been sent.
         self._link_down = False
         self._held: dict[int, list[Out]] = {}
@@ -239,6 +246,19 @@ class TwsSimulator:
         for session in list(self._connections):
             session.abort()
 
+    def restart(self, *, forget_orders: bool = False) -> None:
+        """Fault injection: TWS / IB Gateway restarts. Every connection drops and the
+        order id counter starts again at 1; with `forget_orders` no order is known any
+        more, open or completed (their executions are still reported)."""
+        self.drop_connections()
+        if forget_orders:
+            self.desk.forget()
+        self.desk.next_order_id = 1
+
+    def forget_order(self, order_id: int, client_id: int) -> None:
+        """Fault injection: TWS loses one client's order without telling anyone."""
+        self.desk.forget([(client_id, order_id)])
+
     def link_down(self) -> None:
         """Fault injection: TWS loses its link to IB (1100). Until `restore_link`, the
         market goes on but clients are sent nothing about their orders."""
@@ -275,7 +295,7 @@ class TwsSimulator:
 
     def attach(self, session: ClientSession) -> bool:
         assert session.client_id is not None
-        if session.client_id in self._clients:
+        if session.client_id in self._clients or session.client_id in self.busy_client_ids:
             return False
         self._clients[session.client_id] = session
         return True
@@ -293,7 +313,9 @@ class TwsSimulator:
     def handle(self, session: ClientSession, request: Request) -> None:
         client = session.client_id
         assert client is not None
-        if isinstance(request, PlaceOrder) and self.drop_on_next_order:
+        if self.ignore is not None and self.ignore(request):
+            log.info("tws-sim: leaving %r from client %s unanswered", request, client)
+        elif isinstance(request, PlaceOrder) and self.drop_on_next_order:
             # An order in transit when the link breaks: the client wrote it, TWS never
             # read it, and every later message on that socket is lost with it.
             self.drop_on_next_order = False
