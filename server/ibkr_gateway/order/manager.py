@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import itertools
 import logging
 import os
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -92,6 +93,9 @@ class OrderManager(BrokerUpdates):
         self._status_before_cancel: dict[str, OrderStatus] = {}
         # The spec before the last modification, until the broker has had its say.
         self._spec_before_modify: dict[str, OrderSpec] = {}
+        # Modifications of one order run one after the other (see modify), with the
+        # number of calls holding or awaiting each lock, to drop it after the last.
+        self._modify_locks: dict[str, tuple[asyncio.Lock, int]] = {}
         self._by_perm_id: dict[int, str] = {}
         # Non-final orders per account, kept as orders change (risk limit on open orders).
         self._open_by_account: collections.Counter[str] = collections.Counter()
@@ -426,6 +430,42 @@ class OrderManager(BrokerUpdates):
     # -- modify and cancel ------------------------------------------------------------
 
     async def modify(
+        self,
+        order_id: str,
+        *,
+        quantity: Decimal | None,
+        limit_price: Decimal | None,
+        stop_price: Decimal | None,
+        time_in_force: TimeInForce | None,
+    ) -> Order:
+        """One modification of an order at a time: the next is checked against, and
+        rolled back to, the spec the broker took from the previous one. Interleaved,
+        the first would send the second's spec, and a refusal of either would roll
+        back to a spec the broker never worked."""
+        async with self._modification_turn(order_id):
+            return await self._modify(
+                order_id,
+                quantity=quantity,
+                limit_price=limit_price,
+                stop_price=stop_price,
+                time_in_force=time_in_force,
+            )
+
+    @contextlib.asynccontextmanager
+    async def _modification_turn(self, order_id: str) -> AsyncIterator[None]:
+        lock, users = self._modify_locks.get(order_id) or (asyncio.Lock(), 0)
+        self._modify_locks[order_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._modify_locks[order_id]
+            if users == 1:
+                del self._modify_locks[order_id]
+            else:
+                self._modify_locks[order_id] = (lock, users - 1)
+
+    async def _modify(
         self,
         order_id: str,
         *,
