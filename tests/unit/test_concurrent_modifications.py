@@ -76,3 +76,29 @@ async def test_a_modification_sends_its_own_spec_not_a_later_one() -> None:
     assert (sim.quantity, sim.filled) == (Decimal(1), Decimal(1))
     assert (journal.spec.quantity, journal.filled_quantity) == (Decimal(1), Decimal(1))
     assert violations(desk, [order.order_id]) == []
+
+
+async def test_a_refusal_is_answered_once_its_rollback_is_durable() -> None:
+    desk = Desk()
+    order = await desk.manager.submit(limit_buy("rb", "2", "95"))
+    # The gateway has not heard of this fill yet, so the exchange is the one to refuse.
+    reports = desk.exchange.fill(order.broker_order_id, Decimal(1))
+    try:
+        await desk.manager.modify(
+            order.order_id,
+            quantity=Decimal(1),
+            limit_price=None,
+            stop_price=None,
+            time_in_force=None,
+        )
+    except FailedPrecondition:
+        # No loop turn since the refusal: what the journal holds now is what a crash
+        # right after the answer would leave.
+        journaled = desk.store.latest(order.order_id)
+    else:
+        pytest.fail("lowering the quantity to the filled quantity was not refused")
+    assert journaled is not None
+    assert journaled.spec.quantity == Decimal(2)
+    desk.broker.deliver(reports)
+    await desk.settle()
+    assert violations(desk, [order.order_id]) == []

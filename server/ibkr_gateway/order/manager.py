@@ -507,7 +507,11 @@ class OrderManager(BrokerUpdates):
             try:
                 await self._require_broker().modify_order(self.get(order_id))
             except BrokerRejected as exc:
-                self.on_modify_refused(order_id, exc.code, exc.message)
+                rollback = self.on_modify_refused(order_id, exc.code, exc.message)
+                if rollback is not None:
+                    # Until then, a crash would leave the refused spec in the journal
+                    # of an order the caller was told kept its old one.
+                    await rollback
                 reason = f"modification refused: IB error {exc.code}: {exc.message}"
                 raise FailedPrecondition(
                     reason,
