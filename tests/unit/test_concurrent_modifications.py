@@ -102,3 +102,27 @@ async def test_a_refusal_is_answered_once_its_rollback_is_durable() -> None:
     desk.broker.deliver(reports)
     await desk.settle()
     assert violations(desk, [order.order_id]) == []
+
+
+async def test_a_modification_its_order_outlives_is_still_sent_and_rolled_back() -> None:
+    desk = Desk()
+    order = await desk.manager.submit(limit_buy("early", "2", "95"))
+    marketable = modify(desk, order, price="101")
+    await asyncio.sleep(0)
+    desk.fill(order, Decimal(1))
+    await asyncio.sleep(0)
+    # The first is sent now and fills the order; this one is journaled before the
+    # first one's reports arrive. When it is sent, the order has ended (and been
+    # forgotten), and the first one's status report, with the quantity of both, has
+    # cleared the spec this one replaced. The exchange refuses it all the same.
+    gtc = modify(desk, order, tif=TimeInForce.GTC)
+    await marketable
+    with pytest.raises(FailedPrecondition):
+        await gtc
+    await desk.settle()
+
+    sim = desk.exchange.orders[order.broker_order_id]
+    journal = desk.manager.get(order.order_id)
+    assert sim.status == "Filled"
+    assert journal.spec.time_in_force is sim.time_in_force is TimeInForce.DAY
+    assert violations(desk, [order.order_id]) == []

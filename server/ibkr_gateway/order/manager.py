@@ -501,13 +501,16 @@ class OrderManager(BrokerUpdates):
         if new_spec == spec:
             return order
         self.guard.check_change(new_spec)
+        # Taken now: an order that ends while the modification is journaled is
+        # forgotten, but the broker must still have its say on the modification.
+        at_broker = order_id in self._at_broker
         self._spec_before_modify[order_id] = spec
         await self._record([self._modify_event(order, new_spec, "")])
-        if order_id in self._at_broker:
+        if at_broker:
             try:
                 await self._require_broker().modify_order(self.get(order_id))
             except BrokerRejected as exc:
-                rollback = self.on_modify_refused(order_id, exc.code, exc.message)
+                rollback = self.on_modify_refused(order_id, exc.code, exc.message, before=spec)
                 if rollback is not None:
                     # Until then, a crash would leave the refused spec in the journal
                     # of an order the caller was told kept its old one.
