@@ -223,16 +223,24 @@ class BrokerUpdates:
         if can_transition(order.status, OrderStatus.REJECTED):
             self._transition(order, OrderStatus.REJECTED, f"IB error {code}: {message}")
 
-    def on_modify_refused(self, order_id: str, code: int, message: str) -> None:
-        """The broker kept the order as it was: journal the rollback."""
+    def on_modify_refused(
+        self, order_id: str, code: int, message: str, *, before: OrderSpec | None = None
+    ) -> asyncio.Future[None] | None:
+        """The broker kept the order as it was: journal the rollback, to `before` when
+        the caller knows which modification was refused. The future is done once the
+        rollback is durable (None: nothing to roll back)."""
         previous = self._spec_before_modify.pop(order_id, None)
+        if before is not None:
+            # The remembered spec may be gone: cleared by a status report of an earlier
+            # modification with the same quantity, or with the order once it ended.
+            previous = before
         order = self.get(order_id)
         # Rolled back even on a final order: the journal must show the spec the broker
         # worked, not one it refused.
         if previous is None or previous == order.spec:
-            return
+            return None
         reason = f"modification refused: IB error {code}: {message}"
-        self._record([self._modify_event(order, previous, reason)])
+        return self._record([self._modify_event(order, previous, reason)])
 
     def on_cancel_refused(self, order_id: str, code: int, message: str) -> None:
         order = self.get(order_id)

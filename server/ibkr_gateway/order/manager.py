@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 import logging
 import secrets
 import uuid
@@ -115,6 +116,9 @@ class OrderManager(BrokerUpdates):
         self._status_before_cancel: dict[str, OrderStatus] = {}
         # The spec before the last modification, until the broker has had its say.
         self._spec_before_modify: dict[str, OrderSpec] = {}
+        # Modifications of one order run one after the other (see modify), with the
+        # number of calls holding or awaiting each lock, to drop it after the last.
+        self._modify_locks: dict[str, tuple[asyncio.Lock, int]] = {}
         self._by_perm_id: dict[int, str] = {}
         # Non-final orders per account, kept as orders change (risk limit on open orders).
         self._open_by_account: collections.Counter[str] = collections.Counter()
@@ -637,11 +641,50 @@ class OrderManager(BrokerUpdates):
         stop_price: Decimal | None,
         time_in_force: TimeInForce | None,
     ) -> Order:
-        order = self.get(order_id)
+        """One modification of an order at a time: the next is checked against, and
+        rolled back to, the spec the broker took from the previous one. Interleaved,
+        the first would send the second's spec, and a refusal of either would roll
+        back to a spec the broker never worked. A turn lasts until the broker has had
+        its say, even if the call that took it goes away before."""
+        self.get(order_id)
         self._require_store()
+        leave = await self._enter_modification_turn(order_id)
+        handed_over = False
+        try:
+            order = self.get(order_id)
+            self._require_store()
+            new_spec = self._modified_spec(order, quantity, limit_price, stop_price, time_in_force)
+            if new_spec == order.spec:
+                return order
+            self.guard.check_change(new_spec)
+            # Taken now: an order that ends while the modification is journaled is
+            # forgotten, but the broker must still have its say on the modification.
+            at_broker = order_id in self._at_broker
+            self._spec_before_modify[order_id] = order.spec
+            durable = self._record([self._modify_event(order, new_spec, "")])
+            sent = self._spawn(
+                self._send_modification(order_id, durable, at_broker=at_broker, before=order.spec)
+            )
+            sent.add_done_callback(lambda _: leave())
+            handed_over = True
+        finally:
+            if not handed_over:
+                leave()
+        await self._await_recorded(durable, "the modification is accepted")
+        await asyncio.shield(sent)
+        return self.get(order_id)
+
+    def _modified_spec(
+        self,
+        order: Order,
+        quantity: Decimal | None,
+        limit_price: Decimal | None,
+        stop_price: Decimal | None,
+        time_in_force: TimeInForce | None,
+    ) -> OrderSpec:
         if order.status not in MODIFIABLE:
             raise FailedPrecondition(
-                f"order {order_id} is {order.status.value} and cannot be modified",
+                f"order {order.order_id} is {order.status.value} and cannot be modified",
                 reason="ORDER_NOT_MODIFIABLE",
                 metadata={"status": order.status.value},
             )
@@ -663,27 +706,50 @@ class OrderManager(BrokerUpdates):
             )
         if violations:
             raise InvalidArgument(violations)
-        if new_spec == spec:
-            return order
-        self.guard.check_change(new_spec)
-        self._spec_before_modify[order_id] = spec
-        durable = self._record([self._modify_event(order, new_spec, "")])
-        # Sent once durable, even if this call goes away meanwhile.
-        sent = self._spawn(self._send_modification(order_id, durable))
-        await self._await_recorded(durable, "the modification is accepted")
-        await asyncio.shield(sent)
-        return self.get(order_id)
+        return new_spec
 
-    async def _send_modification(self, order_id: str, durable: asyncio.Future[None]) -> None:
+    async def _enter_modification_turn(self, order_id: str) -> Callable[[], None]:
+        """Waits for the order's turn; returns what ends it. The lock is dropped with
+        its last user."""
+        lock, users = self._modify_locks.get(order_id) or (asyncio.Lock(), 0)
+        self._modify_locks[order_id] = (lock, users + 1)
+        try:
+            await lock.acquire()
+        except BaseException:
+            self._leave_modification_turn(order_id, acquired=False)
+            raise
+        return functools.partial(self._leave_modification_turn, order_id, True)
+
+    def _leave_modification_turn(self, order_id: str, acquired: bool) -> None:
+        lock, users = self._modify_locks[order_id]
+        if acquired:
+            lock.release()
+        if users == 1:
+            del self._modify_locks[order_id]
+        else:
+            self._modify_locks[order_id] = (lock, users - 1)
+
+    async def _send_modification(
+        self,
+        order_id: str,
+        durable: asyncio.Future[None],
+        *,
+        at_broker: bool,
+        before: OrderSpec,
+    ) -> None:
         await durable
-        if order_id not in self._at_broker:
+        if not at_broker:
             return
         try:
             order = self.get(order_id)
             parent = self.get(order.parent_order_id) if order.parent_order_id else None
             await self._require_broker().modify_order(order, parent)
         except BrokerRejected as exc:
-            self.on_modify_refused(order_id, exc.code, exc.message)
+            rollback = self.on_modify_refused(order_id, exc.code, exc.message, before=before)
+            if rollback is not None:
+                # Until then, a crash would leave the refused spec in the journal of an
+                # order the caller was told kept its old one.
+                await rollback
             reason = f"modification refused: IB error {exc.code}: {exc.message}"
             raise FailedPrecondition(
                 reason,
