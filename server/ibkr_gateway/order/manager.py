@@ -28,6 +28,7 @@ from ibkr_gateway.errors import (
     NotFound,
     StoreUnavailable,
     Unavailable,
+    clip,
 )
 from ibkr_gateway.event.bus import EventBus
 from ibkr_gateway.event.events import (
@@ -80,9 +81,9 @@ def order_not_found(order_id: str) -> NotFound:
     """The one answer for an id that names no order the caller may see: an order of
     another account must be indistinguishable from one that does not exist."""
     return NotFound(
-        f"order {order_id!r} not found",
+        f"order {clip(order_id)!r} not found",
         reason="ORDER_NOT_FOUND",
-        metadata={"order_id": order_id},
+        metadata={"order_id": clip(order_id)},
     )
 
 
@@ -242,10 +243,10 @@ class OrderManager(BrokerUpdates):
         order = self.find(account, client_order_id)
         if order is None or not self._created(order.order_id):
             raise NotFound(
-                f"no order with client_order_id {client_order_id!r} in account "
-                f"{account or self.default_account!r}",
+                f"no order with client_order_id {clip(client_order_id)!r} in account "
+                f"{clip(account or self.default_account)!r}",
                 reason="ORDER_NOT_FOUND",
-                metadata={"client_order_id": client_order_id},
+                metadata={"client_order_id": clip(client_order_id)},
             )
         return order
 
@@ -285,7 +286,9 @@ class OrderManager(BrokerUpdates):
         broker = self.broker
         if broker is None or not account or account in broker.managed_accounts():
             return []
-        return [FieldViolation("account", f"{account!r} is not an account this gateway manages")]
+        return [
+            FieldViolation("account", f"{clip(account)!r} is not an account this gateway manages")
+        ]
 
     def _open_orders(self, account: str) -> int:
         return self._open_by_account[account]
