@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.desk import ACCOUNT, SqliteDesk, limit_buy
 from ibkr_gateway.errors import AlreadyExists
 from ibkr_gateway.event.events import FillEvent, OrderEvent
 from ibkr_gateway.order.models import Order, OrderStatus
 from ibkr_gateway.store.sqlite import SqliteOrderStore
-from tests.unit.sqlite_desk import ACCOUNT, SqliteDesk, limit_buy
 
 D = Decimal
 PERM = 7_000_001

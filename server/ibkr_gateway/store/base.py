@@ -14,6 +14,16 @@ from ibkr_gateway.order.models import Fill, Order, OrderStatus
 CommitListener = Callable[[Sequence[OrderEvent]], None]
 
 
+class StoredEvent(Protocol):
+    """A journaled event, decoded on demand: decoding is most of what a replay costs, and
+    a replaying stream decodes only when it is its turn."""
+
+    @property
+    def sequence(self) -> int: ...
+
+    def event(self) -> OrderEvent: ...
+
+
 @dataclass(frozen=True, slots=True)
 class OrderQuery:
     account: str = ""
@@ -111,6 +121,10 @@ class OrderStore(Protocol):
     def max_broker_order_id(self) -> int: ...
 
     def read_events(self, after_sequence: int, limit: int) -> list[OrderEvent]: ...
+
+    async def read_journal(self, after_sequence: int, limit: int) -> Sequence[StoredEvent]:
+        """The events after `after_sequence`, at most `limit`, read off the event loop."""
+        ...
 
     def working_orders(self) -> list[Order]: ...
 

@@ -7,6 +7,7 @@ import concurrent.futures
 import json
 import logging
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,6 +77,11 @@ CREATE INDEX IF NOT EXISTS orders_by_broker_id ON orders (broker_order_id)
     WHERE broker_order_id > 0;
 CREATE INDEX IF NOT EXISTS orders_by_perm_id ON orders (perm_id) WHERE perm_id > 0;
 """
+
+# Threads that read the journal for replaying streams, each on a connection of its own:
+# a stream catching up on a long journal never reads on the event loop, and however
+# many streams replay, they share these.
+JOURNAL_READERS = 2
 
 # Free room a failing store must find before it reports itself writable again.
 PROBE_BYTES = 64 * 1024
@@ -181,6 +187,12 @@ class SqliteOrderStore:
         row = self._writer.execute("SELECT COALESCE(MAX(sequence), 0) FROM events").fetchone()
         self._last_sequence: int = row[0]
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="store-writer")
+        self._journal_executor = concurrent.futures.ThreadPoolExecutor(
+            JOURNAL_READERS, thread_name_prefix="journal-reader"
+        )
+        self._journal_local = threading.local()
+        self._journal_connections: list[sqlite3.Connection] = []
+        self._journal_lock = threading.Lock()
         self._pending: list[_Batch] = []
         self._pending_audit: list[AuditRecord] = []
         self._pending_settings: dict[str, str] = {}
@@ -606,6 +618,28 @@ class SqliteOrderStore:
         )
         return [codec.event_from_row(*row) for row in rows]
 
+    async def read_journal(self, after_sequence: int, limit: int) -> list[codec.JournalRow]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._journal_executor, self._read_journal, after_sequence, limit
+        )
+
+    def _read_journal(self, after_sequence: int, limit: int) -> list[codec.JournalRow]:
+        conn: sqlite3.Connection | None = getattr(self._journal_local, "connection", None)
+        if conn is None:
+            conn = _connect(self.path)
+            self._journal_local.connection = conn
+            with self._journal_lock:
+                self._journal_connections.append(conn)
+        # fetchall: the read transaction ends with the statement, so that the next page
+        # sees what was committed since.
+        rows = conn.execute(
+            "SELECT sequence, time, kind, payload, order_snapshot FROM events "
+            "WHERE sequence > ? ORDER BY sequence LIMIT ?",
+            (after_sequence, limit),
+        ).fetchall()
+        return [codec.JournalRow(*row) for row in rows]
+
     def committed_sequence(self) -> int:
         row = self._reader.execute("SELECT COALESCE(MAX(sequence), 0) FROM events").fetchone()
         return int(row[0])
@@ -623,5 +657,8 @@ class SqliteOrderStore:
             self._wakeup.set()
             await self._task
         self._executor.shutdown(wait=True)
+        self._journal_executor.shutdown(wait=True)
+        for conn in self._journal_connections:
+            conn.close()
         self._writer.close()
         self._reader.close()

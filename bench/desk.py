@@ -1,5 +1,6 @@
-"""An OrderManager on a real SQLite store behind a broker that only listens: the test
-plays the broker's part by handing reports to the integration, as IB would send them."""
+"""An OrderManager on a real SQLite store behind a broker that only listens: the caller
+(a benchmark, a test) plays the broker's part by handing reports to the integration, as
+IB would send them. No gRPC in the way: fast enough to drive 100k orders."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
+from bench.journal import T0
 from ibkr_gateway.broker import (
     BrokerCommission,
     BrokerExecution,
@@ -20,7 +22,6 @@ from ibkr_gateway.gateway_order_manager import OrderGatewayIntegration
 from ibkr_gateway.order.manager import OrderManager
 from ibkr_gateway.order.models import Contract, Order, OrderSpec, OrderType, Side
 from ibkr_gateway.store.sqlite import SqliteOrderStore
-from tests.unit.exchange_support import T0
 
 ACCOUNT = "DU1"
 
