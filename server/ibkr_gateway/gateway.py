@@ -79,7 +79,8 @@ class IBGateway:
         self._reconnect_task: asyncio.Task[None] | None = None
         self._connect_errors: list[tuple[int, str]] = []
         self._connect_task: asyncio.Future[object] | None = None
-        # orderRefs of every order IB has told us about (open or completed).
+        # orderRefs of every order IB has told us about (open or completed) since the
+        # last connect, whose reconciliation reports again all IB still knows.
         self._known_refs: set[str] = set()
         # Order ids whose placeOrder still waits in the pacer: known not to be at IB.
         self._queued_orders: set[int] = set()
@@ -171,6 +172,9 @@ class IBGateway:
         cfg = self.config
         self._set_state(ConnectionState.CONNECTING)
         self._connect_errors = []
+        # Forgotten, as ib_async forgets its trades: orders IB no longer lists (its nightly
+        # restart drops the day's) would otherwise be held for the life of the process.
+        self._known_refs = set()
         # ib_async waits out its whole timeout after error 326; the error tap cancels
         # this task instead, so that a client-id clash fails at once.
         self._connect_task = asyncio.ensure_future(
