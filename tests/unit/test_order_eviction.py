@@ -185,6 +185,17 @@ async def test_an_order_sent_again_under_a_new_id_lets_go_of_both_ids(desk: Sqli
     assert desk.manager.order_for_broker_report(renewed.broker_order_id, 0, "") is not None
 
 
+async def test_an_order_whose_perm_id_changed_lets_go_of_both(desk: SqliteDesk) -> None:
+    order = await desk.manager.submit(limit_buy("ev-5", quantity="10"))
+    desk.working(order, PERM)
+    desk.working(order, PERM + 5)
+    assert desk.manager.order_for_broker_report(0, PERM, "") is None
+    desk.execution(desk.manager.get(order.order_id), EXECUTION, D(10))
+    await desk.durable()
+    assert held_anywhere(desk) == {}
+    assert desk.manager.order_for_broker_report(0, PERM + 5, "") is not None
+
+
 async def test_an_older_store_finds_orders_by_broker_id_and_perm_id(tmp_path: Path) -> None:
     path = tmp_path / "older.db"
     desk = SqliteDesk(path)

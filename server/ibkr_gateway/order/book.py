@@ -29,22 +29,19 @@ class OrderBook:
         return self.orders.get(order_id) or self.store.get_order(order_id)
 
     def by_client_id(self, account: str, client_order_id: str) -> Order | None:
-        order_id = self._by_client_id.get((account, client_order_id))
-        if order_id is not None:
-            return self.orders[order_id]
-        return self.store.find_order(account, client_order_id)
+        held = self._held_by(self._by_client_id.get((account, client_order_id)))
+        return held or self.store.find_order(account, client_order_id)
 
     def by_broker_id(self, broker_order_id: int) -> Order | None:
-        order_id = self._by_broker_id.get(broker_order_id)
-        if order_id is not None:
-            return self.orders[order_id]
-        return self.store.find_order_by_broker_id(broker_order_id)
+        held = self._held_by(self._by_broker_id.get(broker_order_id))
+        return held or self.store.find_order_by_broker_id(broker_order_id)
 
     def by_perm_id(self, perm_id: int) -> Order | None:
-        order_id = self._by_perm_id.get(perm_id)
-        if order_id is not None:
-            return self.orders[order_id]
-        return self.store.find_order_by_perm_id(perm_id)
+        held = self._held_by(self._by_perm_id.get(perm_id))
+        return held or self.store.find_order_by_perm_id(perm_id)
+
+    def _held_by(self, order_id: str | None) -> Order | None:
+        return None if order_id is None else self.orders.get(order_id)
 
     def hold(self, order: Order) -> Order | None:
         """Holds the order's latest state; returns the state it replaces, if held."""
@@ -57,6 +54,14 @@ class OrderBook:
                 self._earlier_broker_ids.setdefault(order.order_id, []).append(earlier)
             self._by_broker_id[order.broker_order_id] = order.order_id
         if order.perm_id:
+            earlier = previous.perm_id if previous is not None else 0
+            if (
+                earlier
+                and earlier != order.perm_id
+                and self._by_perm_id.get(earlier) == order.order_id
+            ):
+                # IB assigns a permId once: a new one replaces a wrong one.
+                del self._by_perm_id[earlier]
             self._by_perm_id[order.perm_id] = order.order_id
         return previous
 
