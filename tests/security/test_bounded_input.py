@@ -4,6 +4,7 @@ beginning, never the whole."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -25,7 +26,7 @@ from ibkr_gateway.errors import (
     QUOTED_MAX,
     VIOLATIONS_MAX,
 )
-from ibkr_gateway.rpc.audit import DIGEST_PREFIX_BYTES
+from ibkr_gateway.rpc.audit import DETAIL_MAX_ORDERS, DIGEST_PREFIX_BYTES
 from tests.security.test_auth import AUTH_FILE, auth
 from tests.service.conftest import Gateway, limit_spec, start_gateway, stop_gateway
 
@@ -205,3 +206,22 @@ async def test_an_oversized_request_is_audited_as_its_size_digest_and_beginning(
     assert len(kept_big.request_json) < 2 * DIGEST_PREFIX_BYTES
     assert kept_big.status == "INVALID_ARGUMENT"
     assert len(kept_big.detail) <= MESSAGE_MAX + CLIP_NOTE
+
+
+async def test_a_call_touching_many_orders_is_audited_with_the_first_ids_and_a_count(
+    gw: Gateway,
+) -> None:
+    orders = 130
+    await asyncio.gather(
+        *(
+            gw.stub.SubmitOrder(gateway_pb2.SubmitOrderRequest(order=limit_spec(f"many-{i}")))
+            for i in range(orders)
+        )
+    )
+    cancelled = await gw.stub.CancelAllOrders(gateway_pb2.CancelAllOrdersRequest())
+    assert len(cancelled.orders) == orders
+    trail = await gw.stub.ListAuditRecords(gateway_pb2.ListAuditRecordsRequest(page_size=1000))
+    cancel_all = trail.records[-1]
+    assert cancel_all.method.endswith("/CancelAllOrders")
+    first = " ".join(o.order_id for o in cancelled.orders[:DETAIL_MAX_ORDERS])
+    assert cancel_all.detail == f"{first} and {orders - DETAIL_MAX_ORDERS} more"

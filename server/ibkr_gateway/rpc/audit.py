@@ -42,6 +42,9 @@ AUDITED: Final = frozenset(
 # trail, and every page of ListAuditRecords, by megabytes a call.
 REQUEST_MAX_BYTES: Final = 8 * 1024
 DIGEST_PREFIX_BYTES: Final = 1024
+# The ids of the orders a call touched, the first ones and how many: a kill switch may
+# touch thousands.
+DETAIL_MAX_ORDERS: Final = 100
 
 # Response fields that hold the orders a call touched.
 _ORDER_FIELDS: Final = ("order", "parent", "take_profit", "stop_loss", "orders", "cancelled_orders")
@@ -118,7 +121,10 @@ class AuditTrail:
         if method not in AUDITED:
             return
         if code is grpc.StatusCode.OK and isinstance(response, Message):
-            detail = " ".join(touched_orders(response))
+            touched = touched_orders(response)
+            detail = " ".join(touched[:DETAIL_MAX_ORDERS])
+            if len(touched) > DETAIL_MAX_ORDERS:
+                detail += f" and {len(touched) - DETAIL_MAX_ORDERS} more"
         self.store.append_audit(
             AuditRecord(
                 time=self._clock(),
