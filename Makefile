@@ -98,10 +98,12 @@ go-test:
 $(GO_CONTRACT_RUNNER):
 	go -C $(GO_CLIENT) build -o $(CURDIR)/$@ ./cmd/contract-runner
 
-## bench: SubmitOrder throughput vs a bare grpc.aio echo server; IB acknowledgement latency vs direct ib_async; the paced 500-order burst
+## bench: SubmitOrder throughput vs a bare grpc.aio echo server; IB acknowledgement latency vs direct ib_async; the paced 500-order burst; submit latency while 100 streams replay a 200k-event journal; memory after 100k finished orders
 bench: $(STAMP)
 	$(BIN)/python -m bench.submit_throughput
 	$(BIN)/python -m bench.ib_latency
+	$(BIN)/python -m bench.replay_load
+	$(BIN)/python -m bench.finished_orders
 
 ## proto-baseline: record the current contract as the one later changes must stay compatible with
 proto-baseline: $(STAMP)

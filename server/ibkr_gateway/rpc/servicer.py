@@ -24,6 +24,7 @@ from ibkr_gateway.risk.guard import KillSwitchState
 from ibkr_gateway.rpc import convert, paging
 from ibkr_gateway.rpc.access import visible_order
 from ibkr_gateway.rpc.audit import acting_on
+from ibkr_gateway.rpc.loop_share import LoopShare
 from ibkr_gateway.rpc.streams import Heartbeat, follow_events
 from ibkr_gateway.security.auth import principal
 from ibkr_gateway.store.base import FillQuery, OrderQuery
@@ -80,11 +81,13 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         *,
         heartbeat_interval: float,
         stream_buffer: int,
+        replay_share: LoopShare,
     ) -> None:
         self.manager = manager
         self.bus = bus
         self.heartbeat_interval = heartbeat_interval
         self.stream_buffer = stream_buffer
+        self.replay_share = replay_share
 
     async def SubmitOrder(
         self, request: gateway_pb2.SubmitOrderRequest, context: Context
@@ -445,6 +448,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
                 after_sequence=request.after_sequence,
                 accepts=accepts,
                 heartbeat_interval=interval,
+                share=self.replay_share,
                 buffer_capacity=self.stream_buffer,
             ):
                 last = item.last_sequence if isinstance(item, Heartbeat) else item.sequence
