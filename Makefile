@@ -40,7 +40,19 @@ build/bin/protoc-gen-go:
 build/bin/protoc-gen-go-grpc:
 	GOBIN=$(CURDIR)/build/bin go install $(PROTOC_GEN_GO_GRPC)
 
-setup: $(STAMP) $(TS_STAMP) $(GO_TOOLS)
+# Code generators for the Java client, at the versions clients/java/pom.xml pins, fetched
+# by Maven: protoc (for the messages) and protoc-gen-grpc-java, for this machine's platform.
+JAVA := clients/java
+MVN := mvn -B -ntp -Dstyle.color=never -f $(JAVA)/pom.xml
+JAVA_PLATFORM := $(subst Darwin,osx,$(subst Linux,linux,$(shell uname -s)))-$(subst arm64,aarch_64,$(subst aarch64,aarch_64,$(shell uname -m)))
+JAVA_TOOLS := build/bin/protoc-java build/bin/protoc-gen-grpc-java
+
+$(JAVA_TOOLS) &: $(JAVA)/pom.xml
+	$(MVN) -q dependency:copy@generators -Dgenerators.platform=$(JAVA_PLATFORM)
+	chmod +x $(JAVA_TOOLS)
+	touch $(JAVA_TOOLS)
+
+setup: $(STAMP) $(TS_STAMP) $(GO_TOOLS) $(JAVA_TOOLS)
 
 ## serve: start the gateway on 127.0.0.1:50051 with the simulated exchange (needs only Python)
 serve: $(RUNTIME_STAMP)
@@ -62,14 +74,17 @@ typecheck: $(STAMP)
 ## generate: regenerate checked-in code from proto/
 generate: setup
 	buf generate
+	buf generate --template buf.gen.java.yaml
 
 ## proto-check: fail when regenerating would change the checked-in code
 proto-check: setup
 	rm -rf build/gen-check && mkdir -p build/gen-check
 	buf generate --output build/gen-check
+	buf generate --template buf.gen.java.yaml --output build/gen-check
 	diff -r build/gen-check/clients/python/gen clients/python/gen
 	diff -r build/gen-check/clients/typescript/src/gen clients/typescript/src/gen
 	diff -r build/gen-check/clients/go/gen clients/go/gen
+	diff -r build/gen-check/clients/java/gen clients/java/gen
 	rm -rf build/gen-check
 
 pytest: $(STAMP)
