@@ -10,7 +10,7 @@ GO_CLIENT := clients/go
 GO_CONTRACT_RUNNER := build/bin/contract-runner-go
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: ts-build ts-test go-test $(GO_CONTRACT_RUNNER) contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
+.PHONY: ts-build ts-test go-test $(GO_CONTRACT_RUNNER) java-build java-test contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
 
 $(RUNTIME_STAMP): server/pyproject.toml clients/python/pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,7 @@ JAVA := clients/java
 MVN := mvn -B -ntp -Dstyle.color=never -f $(JAVA)/pom.xml
 JAVA_PLATFORM := $(subst Darwin,osx,$(subst Linux,linux,$(shell uname -s)))-$(subst arm64,aarch_64,$(subst aarch64,aarch_64,$(shell uname -m)))
 JAVA_TOOLS := build/bin/protoc-java build/bin/protoc-gen-grpc-java
+JAVA_CONTRACT_RUNNER := build/java/contract-runner.args
 
 $(JAVA_TOOLS) &: $(JAVA)/pom.xml
 	$(MVN) -q dependency:copy@generators -Dgenerators.platform=$(JAVA_PLATFORM)
@@ -59,7 +60,7 @@ serve: $(RUNTIME_STAMP)
 	$(BIN)/ibkr-gateway serve $(ARGS)
 
 ## test: every check and every test
-test: lint typecheck proto-check pytest go-test ts-test contract
+test: lint typecheck proto-check pytest go-test ts-test java-test contract
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -91,7 +92,7 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 ## contract: one gateway on a free port, then the contract-suite runner of every language
-contract: setup ts-build $(GO_CONTRACT_RUNNER)
+contract: setup ts-build $(GO_CONTRACT_RUNNER) java-build
 	$(BIN)/python -m tests.contract.run_all
 
 ## ts-build: compile the TypeScript client and its contract runner
@@ -112,6 +113,18 @@ go-test:
 # Phony so that Go's own cache decides what to rebuild.
 $(GO_CONTRACT_RUNNER):
 	go -C $(GO_CLIENT) build -o $(CURDIR)/$@ ./cmd/contract-runner
+
+## java-build: compile the Java client and its contract runner; write the runner's java arguments
+java-build:
+	$(MVN) -q test-compile dependency:build-classpath@runner-classpath
+	mkdir -p $(dir $(JAVA_CONTRACT_RUNNER))
+	printf -- '-cp "%s"\nio.github.ibkrgateway.contract.ContractRunner\n' \
+		"$(CURDIR)/$(JAVA)/target/classes:$(CURDIR)/$(JAVA)/target/test-classes:$$(cat $(JAVA)/target/test-classpath.txt)" \
+		> $(JAVA_CONTRACT_RUNNER)
+
+## java-test: Java client unit tests (JUnit 5, in-process gRPC server; no gateway needed)
+java-test:
+	$(MVN) test
 
 ## bench: SubmitOrder throughput vs a bare grpc.aio echo server; IB acknowledgement latency vs direct ib_async; the paced 500-order burst
 bench: $(STAMP)
