@@ -142,3 +142,4 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(JAVA)/target
