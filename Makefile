@@ -42,6 +42,22 @@ build/bin/protoc-gen-go-grpc:
 
 setup: $(STAMP) $(TS_STAMP) $(GO_TOOLS)
 
+# Code generators for the Rust client, pinned, built locally by cargo with their own
+# Cargo.lock, in the one cargo target directory of the Rust client.
+PROTOC_GEN_PROST := protoc-gen-prost@0.5.0
+PROTOC_GEN_TONIC := protoc-gen-tonic@0.5.0
+CARGO_TOOLS := build/cargo-tools
+RUST_TOOLS := $(CARGO_TOOLS)/bin/protoc-gen-prost $(CARGO_TOOLS)/bin/protoc-gen-tonic
+CARGO_INSTALL := cargo install --locked --quiet --root $(CARGO_TOOLS) --target-dir build/cargo
+
+$(CARGO_TOOLS)/bin/protoc-gen-prost:
+	$(CARGO_INSTALL) $(PROTOC_GEN_PROST)
+
+$(CARGO_TOOLS)/bin/protoc-gen-tonic:
+	$(CARGO_INSTALL) $(PROTOC_GEN_TONIC)
+
+setup: $(RUST_TOOLS)
+
 ## serve: start the gateway on 127.0.0.1:50051 with the simulated exchange (needs only Python)
 serve: $(RUNTIME_STAMP)
 	$(BIN)/ibkr-gateway serve $(ARGS)
@@ -70,6 +86,7 @@ proto-check: setup
 	diff -r build/gen-check/clients/python/gen clients/python/gen
 	diff -r build/gen-check/clients/typescript/src/gen clients/typescript/src/gen
 	diff -r build/gen-check/clients/go/gen clients/go/gen
+	diff -r build/gen-check/clients/rust/src/gen clients/rust/src/gen
 	rm -rf build/gen-check
 
 pytest: $(STAMP)
