@@ -48,6 +48,7 @@ PROTOC_GEN_PROST := protoc-gen-prost@0.5.0
 PROTOC_GEN_TONIC := protoc-gen-tonic@0.5.0
 CARGO_TOOLS := build/cargo-tools
 RUST_TOOLS := $(CARGO_TOOLS)/bin/protoc-gen-prost $(CARGO_TOOLS)/bin/protoc-gen-tonic
+RUST_CLIENT := clients/rust
 CARGO_INSTALL := cargo install --locked --quiet --root $(CARGO_TOOLS) --target-dir build/cargo
 
 $(CARGO_TOOLS)/bin/protoc-gen-prost:
@@ -114,6 +115,20 @@ go-test:
 # Phony so that Go's own cache decides what to rebuild.
 $(GO_CONTRACT_RUNNER):
 	go -C $(GO_CLIENT) build -o $(CURDIR)/$@ ./cmd/contract-runner
+
+## rust-test: rustfmt and clippy checks (where installed) and unit tests of the Rust client (no gateway needed)
+rust-test:
+	@if cargo fmt --version >/dev/null 2>&1; then \
+		echo "cd $(RUST_CLIENT) && cargo fmt --check"; cd $(RUST_CLIENT) && cargo fmt --check; \
+	else echo "rustfmt is not installed: format check skipped"; fi
+	@if cargo clippy --version >/dev/null 2>&1; then \
+		echo "cd $(RUST_CLIENT) && cargo clippy --locked --all-targets --all-features -- -D warnings"; \
+		cd $(RUST_CLIENT) && cargo clippy --locked --all-targets --all-features -- -D warnings; \
+	else echo "clippy is not installed: lint skipped"; fi
+	cd $(RUST_CLIENT) && cargo test --locked --all-features
+
+.PHONY: rust-test
+test: rust-test
 
 ## bench: SubmitOrder throughput vs a bare grpc.aio echo server; IB acknowledgement latency vs direct ib_async; the paced 500-order burst
 bench: $(STAMP)
