@@ -49,6 +49,7 @@ PROTOC_GEN_TONIC := protoc-gen-tonic@0.5.0
 CARGO_TOOLS := build/cargo-tools
 RUST_TOOLS := $(CARGO_TOOLS)/bin/protoc-gen-prost $(CARGO_TOOLS)/bin/protoc-gen-tonic
 RUST_CLIENT := clients/rust
+RUST_CONTRACT_RUNNER := build/cargo/debug/contract-runner
 CARGO_INSTALL := cargo install --locked --quiet --root $(CARGO_TOOLS) --target-dir build/cargo
 
 $(CARGO_TOOLS)/bin/protoc-gen-prost:
@@ -117,6 +118,8 @@ $(GO_CONTRACT_RUNNER):
 	go -C $(GO_CLIENT) build -o $(CURDIR)/$@ ./cmd/contract-runner
 
 ## rust-test: rustfmt and clippy checks (where installed) and unit tests of the Rust client (no gateway needed)
+# Every cargo command of the Rust client builds with all features: the tests and the
+# contract runner then share one build of each dependency.
 rust-test:
 	@if cargo fmt --version >/dev/null 2>&1; then \
 		echo "cd $(RUST_CLIENT) && cargo fmt --check"; cd $(RUST_CLIENT) && cargo fmt --check; \
@@ -127,8 +130,13 @@ rust-test:
 	else echo "clippy is not installed: lint skipped"; fi
 	cd $(RUST_CLIENT) && cargo test --locked --all-features
 
-.PHONY: rust-test
+# Phony so that cargo decides what to rebuild.
+$(RUST_CONTRACT_RUNNER):
+	cd $(RUST_CLIENT) && cargo build --locked --all-features --bin contract-runner
+
+.PHONY: rust-test $(RUST_CONTRACT_RUNNER)
 test: rust-test
+contract: $(RUST_CONTRACT_RUNNER)
 
 ## bench: SubmitOrder throughput vs a bare grpc.aio echo server; IB acknowledgement latency vs direct ib_async; the paced 500-order burst
 bench: $(STAMP)

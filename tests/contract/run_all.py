@@ -26,6 +26,16 @@ RUNNERS: list[tuple[str, list[str]]] = [
             "tests/contract/scenarios.json",
         ],
     ),
+    (
+        "rust",
+        [
+            "build/cargo/debug/contract-runner",
+            "--target",
+            "{target}",
+            "--scenarios",
+            "tests/contract/scenarios.json",
+        ],
+    ),
 ]
 
 
