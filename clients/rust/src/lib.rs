@@ -16,18 +16,18 @@
 //!
 //! ```no_run
 //! use futures_util::StreamExt;
-//! use ibkr_gateway_client::{Client, Error, OrderSpec, Side, StreamOptions};
-//! use rust_decimal::Decimal;
+//! use ibkr_gateway_client::{Client, Decimal, Error, OrderRef, OrderSpec, Side, StreamOptions};
 //!
 //! # async fn run() -> Result<(), Error> {
 //! let gateway = Client::connect("127.0.0.1:50051").await?;
 //! let spec = OrderSpec::limit("AAPL", Side::Buy, Decimal::from(10), Decimal::new(18725, 2));
-//! let order = gateway.submit_order(spec).await?;
-//! match gateway.cancel_order(&order).await {
+//! let order = gateway.submit_order(spec.client_order_id("strategy-42")).await?;
+//! println!("{} {:?}", order.order_id, order.status);
+//! match gateway.cancel_order(OrderRef::client_id("", "strategy-42")).await {
 //!     Ok(_) | Err(Error::FailedPrecondition(_)) => {} // cancelled, or already finished
 //!     Err(err) => return Err(err),
 //! }
-//! let mut fills = gateway.fills(StreamOptions::after(0));
+//! let mut fills = gateway.fills(StreamOptions::after(0)); // resumes by itself
 //! while let Some(event) = fills.next().await {
 //!     let event = event?;
 //!     let fill = event.fill().expect("a fill stream carries fills");
