@@ -161,14 +161,18 @@ describe("submitOrder", () => {
 
   test("the caller's signal aborts the call and any retry with CANCELLED", async () => {
     let calls = 0;
+    let arrived: () => void = () => {};
+    const reached = new Promise<void>((resolve) => (arrived = resolve));
     const client = await serve({
       submitOrder(_request, context) {
         calls += 1;
+        arrived();
         return untilCancelled(context);
       },
     });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 20);
+    // Aborted once the call is at the server, however slow the machine is to get it there.
+    void reached.then(() => controller.abort());
     await assert.rejects(client.submitOrder(SPEC, { signal: controller.signal }), (error: unknown) => {
       assert.ok(error instanceof GatewayError);
       assert.equal(error.codeName, "CANCELLED");
