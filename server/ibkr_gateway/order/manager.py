@@ -88,6 +88,17 @@ def order_not_found(order_id: str) -> NotFound:
     )
 
 
+def _local_cancel(order: Order, reason: str, now: datetime) -> CancelEvent:
+    """An order the broker never had, cancelled here."""
+    return CancelEvent(
+        sequence=0,
+        time=now,
+        previous_status=order.status,
+        reason=reason,
+        order=order.evolve(status=OrderStatus.CANCELLED, update_time=now, status_reason=reason),
+    )
+
+
 class OrderManager(BrokerUpdates):
     def __init__(
         self,
@@ -630,17 +641,7 @@ class OrderManager(BrokerUpdates):
         for order, reason in orders:
             log.warning("order %s: %s", order.order_id, reason, extra={"order_id": order.order_id})
             self._at_broker.discard(order.order_id)
-            events.append(
-                CancelEvent(
-                    sequence=0,
-                    time=now,
-                    previous_status=order.status,
-                    reason=reason,
-                    order=order.evolve(
-                        status=OrderStatus.CANCELLED, update_time=now, status_reason=reason
-                    ),
-                )
-            )
+            events.append(_local_cancel(order, reason, now))
         return self._record(events)
 
     # -- modify and cancel ------------------------------------------------------------
@@ -870,18 +871,7 @@ class OrderManager(BrokerUpdates):
                     )
                 )
             else:
-                reason = "cancelled before reaching the broker"
-                events.append(
-                    CancelEvent(
-                        sequence=0,
-                        time=now,
-                        previous_status=order.status,
-                        reason=reason,
-                        order=order.evolve(
-                            status=OrderStatus.CANCELLED, update_time=now, status_reason=reason
-                        ),
-                    )
-                )
+                events.append(_local_cancel(order, "cancelled before reaching the broker", now))
         if events:
             return at_broker, self._record(events)
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
