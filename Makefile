@@ -71,6 +71,8 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy server clients/python/src tests bench tools/protoc-gen-grpcio-python
+	# A run of its own: mypy names both extensionless scripts __main__.
+	$(BIN)/mypy tools/protoc-gen-descriptor-set
 
 ## generate: regenerate checked-in code from proto/
 generate: setup
@@ -83,6 +85,7 @@ proto-check: setup
 	buf generate --output build/gen-check
 	buf generate --template buf.gen.java.yaml --output build/gen-check
 	diff -r build/gen-check/clients/python/gen clients/python/gen
+	diff -r build/gen-check/server/ibkr_gateway/schema server/ibkr_gateway/schema
 	diff -r build/gen-check/clients/typescript/src/gen clients/typescript/src/gen
 	diff -r build/gen-check/clients/go/gen clients/go/gen
 	diff -r build/gen-check/clients/java/gen clients/java/gen
