@@ -1,0 +1,120 @@
+"""One ASGI application for --http-listen: each service's Connect application under its
+path (/package.Service/Method), and the blotter's static files."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Final
+
+from ibkr_gateway.rpc.connect import ASGIApp
+
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+# The page loads nothing from elsewhere and may be framed by nothing: a token typed into
+# it is read by its own script only.
+_PAGE_HEADERS: Final = [
+    (
+        b"content-security-policy",
+        b"default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        b"img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    # The files change with the gateway's version, not while it runs; revalidating is cheap.
+    (b"cache-control", b"no-cache"),
+]
+
+_TYPES: Final = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    body: bytes
+    content_type: str
+
+
+def blotter_files() -> dict[str, StaticFile]:
+    """The page and what it loads, by URL path, from the package's web/static folder."""
+    folder = resources.files("ibkr_gateway").joinpath("web/static")
+    files: dict[str, StaticFile] = {}
+    for entry in folder.iterdir():
+        suffix = "." + entry.name.rpartition(".")[2]
+        if entry.is_file() and suffix in _TYPES:
+            files["/" + entry.name] = StaticFile(entry.read_bytes(), _TYPES[suffix])
+    if "/index.html" in files:
+        files["/"] = files["/index.html"]
+    return files
+
+
+async def _respond(
+    send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]
+) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [*headers, (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class GatewayHttpApp:
+    def __init__(self, services: Mapping[str, ASGIApp], files: Mapping[str, StaticFile]) -> None:
+        self.services = dict(services)
+        self.files = dict(files)
+
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            # No websockets: closing at once refuses the upgrade.
+            await send({"type": "websocket.close", "code": 1003})
+            return
+        path: str = scope["path"]
+        service = self.services.get(path[1:].partition("/")[0])
+        if service is not None:
+            await service(scope, receive, send)
+            return
+        await self._static(scope, path, send)
+
+    async def _static(self, scope: dict[str, Any], path: str, send: Send) -> None:
+        found = self.files.get(path)
+        if found is None:
+            await _respond(send, 404, b"not found\n", [(b"content-type", b"text/plain")])
+            return
+        if scope["method"] not in ("GET", "HEAD"):
+            await _respond(
+                send, 405, b"", [(b"allow", b"GET, HEAD"), (b"content-type", b"text/plain")]
+            )
+            return
+        headers = [(b"content-type", found.content_type.encode()), *_PAGE_HEADERS]
+        body = found.body if scope["method"] == "GET" else b""
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [*headers, (b"content-length", str(len(found.body)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    @staticmethod
+    async def _lifespan(receive: Receive, send: Send) -> None:
+        # The gateway starts and stops what the services use; nothing to do here.
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
