@@ -232,6 +232,20 @@ async def test_unknown_paths_and_methods(web: Web) -> None:
     assert b"resource_exhausted" in response.content
 
 
+async def test_the_page_is_served_with_a_strict_policy(web: Web) -> None:
+    page = await web.http.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert '<script type="module" src="blotter.js">' in page.text
+    script = await web.http.get("/blotter.js")
+    assert script.status_code == 200
+    assert script.headers["content-type"].startswith("text/javascript")
+    # Nothing is fetched from elsewhere at run time.
+    assert "https://" not in page.text
+    assert "http://" not in page.text
+
+
 def test_every_generated_method_reaches_the_servicer() -> None:
     """The generated applications call the servicers by snake_case names."""
     cases = [

@@ -98,6 +98,20 @@ async def test_tokens_scopes_and_accounts(guarded: GatewayServer) -> None:
         assert details(price.json()).reason == "MISSING_SCOPE"
 
 
+async def test_the_page_learns_what_its_token_may_do(guarded: GatewayServer) -> None:
+    async with _client(guarded) as http:
+        anonymous = await http.get("/caller")
+        assert anonymous.status_code == 401
+        assert anonymous.json()["code"] == "unauthenticated"
+        trader = await http.get("/caller", headers=bearer(TOKENS["trader"]))
+    assert trader.json() == {
+        "name": "trader",
+        "scopes": ["orders:read", "orders:write"],
+        "accounts": ["DU1"],
+    }
+    assert trader.headers["cache-control"] == "no-store"
+
+
 async def test_streams_show_only_the_tokens_accounts(guarded: GatewayServer) -> None:
     async with _client(guarded) as http:
         for who, account, coid in (("trader", "DU1", "mine"), ("other", "DU2", "theirs")):

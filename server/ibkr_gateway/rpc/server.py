@@ -196,7 +196,9 @@ class GatewayServer:
                 on_refused=self.audit.record if tokens is not None else None,
             )
             self.http = HttpServer(
-                GatewayHttpApp(connect_applications(self.servicers, interceptor), blotter_files()),
+                GatewayHttpApp(
+                    connect_applications(self.servicers, interceptor), blotter_files(), tokens
+                ),
                 config.http_listen,
                 tls=config.tls,
                 shutdown_grace=config.shutdown_grace,

@@ -1,14 +1,17 @@
 """One ASGI application for --http-listen: each service's Connect application under its
-path (/package.Service/Method), and the blotter's static files."""
+path (/package.Service/Method), the blotter's static files, and /caller for the page."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Final
 
+from ibkr_gateway.errors import GatewayError
 from ibkr_gateway.rpc.connect import ASGIApp
+from ibkr_gateway.security.auth import LOCAL, TokenTable
 
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -26,6 +29,8 @@ _PAGE_HEADERS: Final = [
     # The files change with the gateway's version, not while it runs; revalidating is cheap.
     (b"cache-control", b"no-cache"),
 ]
+
+_JSON_HEADERS: Final = [(b"content-type", b"application/json"), (b"cache-control", b"no-store")]
 
 _TYPES: Final = {
     ".html": "text/html; charset=utf-8",
@@ -68,9 +73,15 @@ async def _respond(
 
 
 class GatewayHttpApp:
-    def __init__(self, services: Mapping[str, ASGIApp], files: Mapping[str, StaticFile]) -> None:
+    def __init__(
+        self,
+        services: Mapping[str, ASGIApp],
+        files: Mapping[str, StaticFile],
+        tokens: TokenTable | None = None,
+    ) -> None:
         self.services = dict(services)
         self.files = dict(files)
+        self.tokens = tokens
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -85,7 +96,27 @@ class GatewayHttpApp:
         if service is not None:
             await service(scope, receive, send)
             return
+        if path == "/caller":
+            await self._caller(scope, send)
+            return
         await self._static(scope, path, send)
+
+    async def _caller(self, scope: dict[str, Any], send: Send) -> None:
+        """Who the bearer token is, so that the page offers only what it may do. Its own
+        scopes and accounts are no secret to the token's holder."""
+        who = LOCAL
+        if self.tokens is not None:
+            headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+            try:
+                who = self.tokens.authenticate(headers)
+            except GatewayError as error:
+                body = json.dumps({"code": "unauthenticated", "message": error.message})
+                await _respond(send, 401, body.encode(), _JSON_HEADERS)
+                return
+        body = json.dumps(
+            {"name": who.name, "scopes": sorted(who.scopes), "accounts": sorted(who.accounts)}
+        )
+        await _respond(send, 200, body.encode(), _JSON_HEADERS)
 
     async def _static(self, scope: dict[str, Any], path: str, send: Send) -> None:
         found = self.files.get(path)
