@@ -6,6 +6,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -24,7 +25,6 @@ from ibkr_gateway.risk.engine import RiskEngine
 from ibkr_gateway.risk.limits import RiskConfig, RiskFileError
 from ibkr_gateway.rpc.audit import AuditTrail
 from ibkr_gateway.rpc.auth import AuthInterceptor
-from ibkr_gateway.rpc.connect import GatewayInterceptor, connect_applications
 from ibkr_gateway.rpc.errors import ErrorMappingInterceptor
 from ibkr_gateway.rpc.loop_share import CallsFirstInterceptor
 from ibkr_gateway.rpc.reflection import DocumentedReflectionServicer
@@ -36,8 +36,9 @@ from ibkr_gateway.security.tls import ListenRefused, TlsFiles, check_listen
 from ibkr_gateway.sim.broker import SimBroker, SimMarketControl
 from ibkr_gateway.sim.control import MarketControl
 from ibkr_gateway.store.sqlite import SqliteOrderStore
-from ibkr_gateway.web.app import GatewayHttpApp, blotter_files
-from ibkr_gateway.web.server import HttpServer
+
+if TYPE_CHECKING:
+    from ibkr_gateway.web.server import HttpServer
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +190,11 @@ class GatewayServer:
         )
         self.http: HttpServer | None = None
         if config.http_listen:
+            # Imported only when wanted: Connect and the HTTP server add 0.1 s to a start.
+            from ibkr_gateway.rpc.connect import GatewayInterceptor, connect_applications
+            from ibkr_gateway.web.app import GatewayHttpApp, blotter_files
+            from ibkr_gateway.web.server import HttpServer
+
             interceptor = GatewayInterceptor(
                 tokens,
                 self.replay_share,
