@@ -55,6 +55,24 @@ $(JAVA_TOOLS) &: $(JAVA)/pom.xml
 
 setup: $(STAMP) $(TS_STAMP) $(GO_TOOLS) $(JAVA_TOOLS)
 
+# Code generators for the Rust client, pinned, built locally by cargo with their own
+# Cargo.lock, in the one cargo target directory of the Rust client.
+PROTOC_GEN_PROST := protoc-gen-prost@0.5.0
+PROTOC_GEN_TONIC := protoc-gen-tonic@0.5.0
+CARGO_TOOLS := build/cargo-tools
+RUST_TOOLS := $(CARGO_TOOLS)/bin/protoc-gen-prost $(CARGO_TOOLS)/bin/protoc-gen-tonic
+RUST_CLIENT := clients/rust
+RUST_CONTRACT_RUNNER := build/cargo/debug/contract-runner
+CARGO_INSTALL := cargo install --locked --quiet --root $(CARGO_TOOLS) --target-dir build/cargo
+
+$(CARGO_TOOLS)/bin/protoc-gen-prost:
+	$(CARGO_INSTALL) $(PROTOC_GEN_PROST)
+
+$(CARGO_TOOLS)/bin/protoc-gen-tonic:
+	$(CARGO_INSTALL) $(PROTOC_GEN_TONIC)
+
+setup: $(RUST_TOOLS)
+
 ## serve: start the gateway on 127.0.0.1:50051 with the simulated exchange (needs only Python)
 serve: $(RUNTIME_STAMP)
 	$(BIN)/ibkr-gateway serve $(ARGS)
@@ -89,6 +107,7 @@ proto-check: setup
 	diff -r build/gen-check/clients/typescript/src/gen clients/typescript/src/gen
 	diff -r build/gen-check/clients/go/gen clients/go/gen
 	diff -r build/gen-check/clients/java/gen clients/java/gen
+	diff -r build/gen-check/clients/rust/src/gen clients/rust/src/gen
 	rm -rf build/gen-check
 
 pytest: $(STAMP) browser
@@ -152,6 +171,27 @@ java-build:
 ## java-test: Java client unit tests (JUnit 5, in-process gRPC server; no gateway needed)
 java-test:
 	$(MVN) test
+
+## rust-test: rustfmt and clippy checks (where installed) and unit tests of the Rust client (no gateway needed)
+# Every cargo command of the Rust client builds with all features: the tests and the
+# contract runner then share one build of each dependency.
+rust-test:
+	@if cargo fmt --version >/dev/null 2>&1; then \
+		echo "cd $(RUST_CLIENT) && cargo fmt --check"; cd $(RUST_CLIENT) && cargo fmt --check; \
+	else echo "rustfmt is not installed: format check skipped"; fi
+	@if cargo clippy --version >/dev/null 2>&1; then \
+		echo "cd $(RUST_CLIENT) && cargo clippy --locked --all-targets --all-features -- -D warnings"; \
+		cd $(RUST_CLIENT) && cargo clippy --locked --all-targets --all-features -- -D warnings; \
+	else echo "clippy is not installed: lint skipped"; fi
+	cd $(RUST_CLIENT) && cargo test --locked --all-features
+
+# Phony so that cargo decides what to rebuild.
+$(RUST_CONTRACT_RUNNER):
+	cd $(RUST_CLIENT) && cargo build --locked --all-features --bin contract-runner
+
+.PHONY: rust-test $(RUST_CONTRACT_RUNNER)
+test: rust-test
+contract: $(RUST_CONTRACT_RUNNER)
 
 ## bench: SubmitOrder throughput vs a bare grpc.aio echo server; IB acknowledgement latency vs direct ib_async; the paced 500-order burst; submit latency while 100 streams replay a 200k-event journal; memory after 100k finished orders
 bench: $(STAMP)

@@ -55,6 +55,10 @@ class ListeningBroker:
     def unknown_to_broker(self, working: Sequence[Order]) -> list[Order]:
         return []
 
+    async def qualify(self, spec: OrderSpec) -> OrderSpec:
+        # The simulated exchange trades any symbol it is given.
+        return spec
+
     async def place_order(self, order: Order) -> None:
         self.placed += 1
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
-from ibkr_gateway.order.models import Contract, Order, OrderType, Side, TimeInForce
+from ibkr_gateway.order.models import Contract, Order, OrderSpec, OrderType, Side, TimeInForce
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +141,11 @@ class BrokerPort(Protocol):
         """After start or a reconnect: working orders the broker had taken that it no
         longer knows (it lists them neither open nor completed). Empty unless the
         broker's listing was complete."""
+        ...
+
+    async def qualify(self, spec: OrderSpec) -> OrderSpec:
+        """The spec naming the one contract the broker knows (its con_id filled in);
+        InvalidArgument for an unknown or ambiguous contract or an off-tick price."""
         ...
 
     async def place_order(self, order: Order) -> None: ...

@@ -299,6 +299,14 @@ async def _serve(config: GatewayConfig) -> None:
     help="The managed account the simulator reports.",
 )
 @click.option(
+    "--list-stock",
+    "stocks",
+    multiple=True,
+    metavar="SYMBOL",
+    help="A stock the simulator describes to reqContractDetails, besides its built-in "
+    "ones (AAPL, MSFT, ...) and any symbol given a price. Repeatable.",
+)
+@click.option(
     "--log-format",
     type=click.Choice(["text", "json"]),
     default="text",
@@ -312,15 +320,19 @@ async def _serve(config: GatewayConfig) -> None:
     show_default=True,
     help="Logging threshold.",
 )
-def tws_sim(host: str, port: int, account: str, log_level: str, log_format: str) -> None:
+def tws_sim(
+    host: str, port: int, account: str, stocks: tuple[str, ...], log_level: str, log_format: str
+) -> None:
     """Run a fake IB Gateway (TWS API protocol, server version 178) in front of the
     simulated exchange, until SIGINT or SIGTERM."""
     configure_logging(log_level, log_format)
-    asyncio.run(_tws_sim(host, port, account))
+    asyncio.run(_tws_sim(host, port, account, stocks))
 
 
-async def _tws_sim(host: str, port: int, account: str) -> None:
+async def _tws_sim(host: str, port: int, account: str, stocks: tuple[str, ...]) -> None:
     simulator = TwsSimulator(account=account)
+    for symbol in stocks:
+        simulator.queries.contracts.add_stock(symbol)
     bound = await simulator.start(host, port)
     logging.getLogger("ibkr_gateway.sim.tws").info("tws-sim listening on %s:%d", host, bound)
     stopping = asyncio.Event()

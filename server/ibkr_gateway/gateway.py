@@ -24,8 +24,9 @@ from ibkr_gateway.errors import Unavailable
 from ibkr_gateway.ib import translate
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.ib.pacing import Pacer
+from ibkr_gateway.ib.qualify import ContractQualifier
 from ibkr_gateway.ib_errors import ErrorClass, classify_error
-from ibkr_gateway.order.models import Order, OrderStatus
+from ibkr_gateway.order.models import Order, OrderSpec, OrderStatus
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ class IBGateway:
         # drops that queue on a disconnect; the pacer must be the only throttle.
         self.ib.client.MaxRequests = 0
         self.pacer = Pacer(config.max_messages_per_second)
+        self.qualifier = ContractQualifier(self._contract_details, config.request_timeout)
         self.state = ConnectionState.DISCONNECTED
         self.account = config.account_id
         # The login's accounts as of the last connection: orders naming another are refused.
@@ -127,6 +129,19 @@ class IBGateway:
         order_id = int(self.ib.client.getReqId())
         self._highest_order_id = max(self._highest_order_id, order_id)
         return order_id
+
+    async def qualify(self, spec: OrderSpec) -> OrderSpec:
+        return await self.qualifier.qualify(spec)
+
+    async def _contract_details(
+        self, contract: ib_async.Contract
+    ) -> list[ib_async.ContractDetails]:
+        if self.state is not ConnectionState.CONNECTED or not self.ib.client.isReady():
+            raise Unavailable(
+                f"not connected to IB ({self.state.value}); nothing was submitted",
+                reason="BROKER_DISCONNECTED",
+            )
+        return await self.ib.reqContractDetailsAsync(contract)
 
     def managed_accounts(self) -> frozenset[str]:
         return self._managed_accounts

@@ -28,6 +28,16 @@ RUNNERS: list[tuple[str, list[str]]] = [
     ),
     # make java-build writes the classpath and main class into the argument file.
     ("java", ["java", "@build/java/contract-runner.args", "--target", "{target}"]),
+    (
+        "rust",
+        [
+            "build/cargo/debug/contract-runner",
+            "--target",
+            "{target}",
+            "--scenarios",
+            "tests/contract/scenarios.json",
+        ],
+    ),
 ]
 
 

@@ -24,6 +24,27 @@ from grpc_status import rpc_status
 from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, simulator_pb2, simulator_pb2_grpc
 
 SCENARIOS = Path(__file__).with_name("scenarios.json")
+
+
+def scenario_symbols() -> list[str]:
+    """Every symbol the scenarios trade: a backend that checks contracts must know them."""
+    symbols: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            symbol = node.get("symbol")
+            if isinstance(symbol, str) and symbol:
+                symbols.add(symbol)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(SCENARIOS.read_text()))
+    return sorted(symbols)
+
+
 STEP_TIMEOUT = 10.0
 VARIABLE = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 

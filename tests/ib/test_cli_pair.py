@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.contract.runner import scenario_symbols
 from tests.process import GATEWAY_READY, TWS_SIM_READY, cli_process
 
 pytestmark = pytest.mark.slow
@@ -17,7 +18,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 async def test_contract_scenarios_through_both_processes(tmp_path: Path) -> None:
     async with (
-        cli_process("tws-sim", "--port", "0", ready=TWS_SIM_READY) as (_, sim_port),
+        cli_process(
+            "tws-sim",
+            "--port",
+            "0",
+            *(arg for symbol in scenario_symbols() for arg in ("--list-stock", symbol)),
+            ready=TWS_SIM_READY,
+        ) as (_, sim_port),
         cli_process(
             "serve",
             "--backend",

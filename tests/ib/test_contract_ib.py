@@ -13,7 +13,7 @@ from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.rpc.server import GatewayConfig, GatewayServer
 from ibkr_gateway.sim.tws import TwsSimulator
 from ibkr_gateway.sim.tws.control import TwsMarketControl
-from tests.contract.runner import SCENARIOS, Runner
+from tests.contract.runner import SCENARIOS, Runner, scenario_symbols
 
 SCENARIO_LIST: list[dict[str, Any]] = json.loads(SCENARIOS.read_text())["scenarios"]
 CLIENT_ID = 11
@@ -30,6 +30,9 @@ async def test_scenario_on_the_ib_backend(
         heartbeat_interval=0.2,
         ib=IBGatewayConfig(port=sim.port, client_id=CLIENT_ID, account_id="DU123456"),
     )
+    # The suite's made-up symbols, listed as IB would list real ones.
+    for symbol in scenario_symbols():
+        sim.queries.contracts.add_stock(symbol)
     server = GatewayServer(config, market=TwsMarketControl(sim, CLIENT_ID))
     port = await server.start()
     try:

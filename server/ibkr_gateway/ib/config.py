@@ -22,6 +22,8 @@ class IBGatewayConfig:
     # IB disconnects clients above 50 messages/s; ib_async also throttles at 45/s,
     # and its own requests share the budget, so orders get less.
     max_messages_per_second: int = 40
+    # How long a request IB must answer before an order can go (contract details).
+    request_timeout: float = 10.0
 
     def __post_init__(self) -> None:
         if self.trading_mode not in ("paper", "live"):

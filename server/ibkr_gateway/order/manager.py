@@ -340,9 +340,15 @@ class OrderManager(BrokerUpdates):
         existing = self.find(spec.account, spec.client_order_id)
         if existing is not None:
             return await self._replay(existing, fingerprint)
+        broker = self._require_broker()
+        # The fingerprint stays the caller's: a retry of the same request matches it.
+        spec = await broker.qualify(spec)
+        # Another call may have created the order while the broker was asked.
+        existing = self.find(spec.account, spec.client_order_id)
+        if existing is not None:
+            return await self._replay(existing, fingerprint)
         self._require_store()
         self.guard.check_new(spec, caller, self._open_orders(spec.account))
-        broker = self._require_broker()
         order = self._new_order(
             spec, broker.reserve_order_id(), fingerprint, oca_group=spec.oca_group
         )
@@ -378,6 +384,11 @@ class OrderManager(BrokerUpdates):
         if existing is not None:
             first = await self._replay(existing, fingerprint)
             return first, *self._bracket_children(first)
+        parent = await self._qualified(parent, "parent.")
+        existing = self.find(parent.account, parent.client_order_id)
+        if existing is not None:
+            first = await self._replay(existing, fingerprint)
+            return first, *self._bracket_children(first)
         self._require_store()
         tp_spec = replace(
             parent,
@@ -396,6 +407,12 @@ class OrderManager(BrokerUpdates):
             limit_price=stop_loss_limit,
             stop_price=stop_loss_price,
             time_in_force=child_tif,
+        )
+        await self._qualified(tp_spec, "", {"limit_price": "take_profit_limit_price"})
+        await self._qualified(
+            sl_spec,
+            "",
+            {"stop_price": "stop_loss_stop_price", "limit_price": "stop_loss_limit_price"},
         )
         # The children are held to the same limits as the parent: either may trade.
         self.guard.check_new(
@@ -434,6 +451,19 @@ class OrderManager(BrokerUpdates):
         sent = self._spawn(self._create_and_send([p, tp, sl], durable, broker.place_bracket))
         parent_order, take_profit, stop_loss = await asyncio.shield(sent)
         return parent_order, take_profit, stop_loss
+
+    async def _qualified(
+        self, spec: OrderSpec, prefix: str, fields: dict[str, str] | None = None
+    ) -> OrderSpec:
+        """The broker's qualified spec; its refusals name the request's own fields."""
+        try:
+            return await self._require_broker().qualify(spec)
+        except InvalidArgument as exc:
+            renamed = [
+                replace(v, field=prefix + (fields or {}).get(v.field, v.field))
+                for v in exc.violations
+            ]
+            raise InvalidArgument(renamed, reason=exc.reason) from None
 
     def _bracket_children(self, parent: Order) -> tuple[Order, Order]:
         account, coid = parent.spec.account, parent.spec.client_order_id

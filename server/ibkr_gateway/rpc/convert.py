@@ -223,7 +223,8 @@ def spec_from_proto(msg: orders_pb2.OrderSpec, prefix: str) -> OrderSpec:
 def prefixed(error: InvalidArgument, prefix: str) -> InvalidArgument:
     """The same violations with field paths relative to the request."""
     return InvalidArgument(
-        [FieldViolation(f"{prefix}.{v.field}", v.description) for v in error.violations]
+        [FieldViolation(f"{prefix}.{v.field}", v.description) for v in error.violations],
+        reason=error.reason,
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 from ibkr_gateway.broker import BrokerListener, BrokerRejected, BrokerReport
-from ibkr_gateway.order.models import Order, OrderStatus
+from ibkr_gateway.order.models import Order, OrderSpec, OrderStatus
 from ibkr_gateway.sim.control import cancelled_ids, execution_id, traded_ids
 from ibkr_gateway.sim.exchange import ExchangeError, SimOrder, SimulatedExchange
 
@@ -89,6 +89,10 @@ class SimBroker:
     def gone_from_broker(self, working: Sequence[Order]) -> list[Order]:
         # The simulated exchange lives in this process: it never forgets an order.
         return []
+
+    async def qualify(self, spec: OrderSpec) -> OrderSpec:
+        # The simulated exchange trades any symbol it is given.
+        return spec
 
     async def place_order(self, order: Order) -> None:
         self._deliver(self.exchange.place(sim_order_from(order)))
