@@ -261,3 +261,17 @@ def test_every_generated_method_reaches_the_servicer() -> None:
         assert len(methods) == len(service.methods)
         for method in methods:
             assert callable(getattr(adapter, method)), method
+
+
+async def test_without_tokens_only_addresses_may_name_the_host(web: Web) -> None:
+    """A site whose name resolves to 127.0.0.1 (DNS rebinding) reaches no call."""
+    rebound = await web.http.post(
+        GATEWAY + "ListOrders", json={}, headers=JSON | {"host": "attacker.example:8080"}
+    )
+    assert rebound.status_code == 403
+    assert (await web.http.get("/", headers={"host": "attacker.example"})).status_code == 403
+    for host in ("localhost:8080", "127.0.0.1", "[::1]:8080"):
+        allowed = await web.http.post(
+            GATEWAY + "ListOrders", json={}, headers=JSON | {"host": host}
+        )
+        assert allowed.status_code == 200, host

@@ -203,7 +203,10 @@ class GatewayServer:
             )
             self.http = HttpServer(
                 GatewayHttpApp(
-                    connect_applications(self.servicers, interceptor), blotter_files(), tokens
+                    connect_applications(self.servicers, interceptor),
+                    blotter_files(),
+                    tokens,
+                    check_host=tokens is None and not config.insecure,
                 ),
                 config.http_listen,
                 tls=config.tls,

@@ -3,6 +3,7 @@ path (/package.Service/Method), the blotter's static files, and /caller for the 
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -59,6 +60,27 @@ def blotter_files() -> dict[str, StaticFile]:
     return files
 
 
+def _named_by_address(scope: dict[str, Any]) -> bool:
+    host = ""
+    for key, value in scope["headers"]:
+        if key == b"host":
+            host = value.decode("latin-1")
+            break
+    else:
+        # HTTP/2 names the host in :authority, which the ASGI server hands on as host; a
+        # request with neither came from no browser.
+        return True
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    name = name.strip("[]")
+    if name == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 async def _respond(
     send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]
 ) -> None:
@@ -78,10 +100,14 @@ class GatewayHttpApp:
         services: Mapping[str, ASGIApp],
         files: Mapping[str, StaticFile],
         tokens: TokenTable | None = None,
+        *,
+        check_host: bool = False,
     ) -> None:
+        """`check_host`: serve only requests naming the host by an IP address or localhost."""
         self.services = dict(services)
         self.files = dict(files)
         self.tokens = tokens
+        self.check_host = check_host
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -90,6 +116,11 @@ class GatewayHttpApp:
         if scope["type"] != "http":
             # No websockets: closing at once refuses the upgrade.
             await send({"type": "websocket.close", "code": 1003})
+            return
+        if self.check_host and not _named_by_address(scope):
+            # Without tokens any caller is trusted, so a page on another site must not reach
+            # the gateway by pointing its own name at 127.0.0.1 (DNS rebinding).
+            await _respond(send, 403, b"host not allowed\n", [(b"content-type", b"text/plain")])
             return
         path: str = scope["path"]
         service = self.services.get(path[1:].partition("/")[0])
