@@ -126,8 +126,13 @@ async def test_a_misspelt_or_malformed_field_is_refused(web: Web) -> None:
     response = await web.http.post(GATEWAY + "SubmitOrder", json=request, headers=JSON)
     assert response.status_code == 400
     assert details(response.json()).reason == "MALFORMED_REQUEST"
-    garbage = await web.http.post(GATEWAY + "SubmitOrder", content=b"{not json", headers=JSON)
-    assert garbage.json()["code"] == "invalid_argument"
+    for garbage in (b"{not json", b'{"order": "\xff"}'):
+        refused = await web.http.post(GATEWAY + "SubmitOrder", content=garbage, headers=JSON)
+        assert refused.json()["code"] == "invalid_argument"
+        assert details(refused.json()).reason == "MALFORMED_REQUEST"
+    proto = {"content-type": "application/proto"}
+    truncated = await web.http.post(GATEWAY + "SubmitOrder", content=b"\x0a\x05ab", headers=proto)
+    assert details(truncated.json()).reason == "MALFORMED_REQUEST"
     listed = await web.http.post(GATEWAY + "ListOrders", json={}, headers=JSON)
     assert listed.json() == {}
 

@@ -77,7 +77,7 @@ class _Codec:
             if self._name == "json":
                 return json_format.Parse(bytes(data), message_class())
             return message_class.FromString(bytes(data))
-        except (json_format.ParseError, DecodeError) as exc:
+        except (json_format.ParseError, DecodeError, ValueError) as exc:
             error = InvalidArgument(
                 [FieldViolation("request", str(exc))], reason="MALFORMED_REQUEST"
             )
