@@ -10,7 +10,7 @@ GO_CLIENT := clients/go
 GO_CONTRACT_RUNNER := build/bin/contract-runner-go
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: ts-build ts-test go-test $(GO_CONTRACT_RUNNER) java-build java-test contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
+.PHONY: blotter blotter-check browser ts-build ts-test go-test $(GO_CONTRACT_RUNNER) java-build java-test contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
 
 $(RUNTIME_STAMP): server/pyproject.toml clients/python/pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -78,7 +78,7 @@ serve: $(RUNTIME_STAMP)
 	$(BIN)/ibkr-gateway serve $(ARGS)
 
 ## test: every check and every test
-test: lint typecheck proto-check pytest go-test ts-test java-test contract
+test: lint typecheck proto-check blotter-check pytest go-test ts-test java-test contract
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -89,6 +89,8 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy server clients/python/src tests bench tools/protoc-gen-grpcio-python
+	# A run of its own: mypy names both extensionless scripts __main__.
+	$(BIN)/mypy tools/protoc-gen-descriptor-set
 
 ## generate: regenerate checked-in code from proto/
 generate: setup
@@ -101,14 +103,39 @@ proto-check: setup
 	buf generate --output build/gen-check
 	buf generate --template buf.gen.java.yaml --output build/gen-check
 	diff -r build/gen-check/clients/python/gen clients/python/gen
+	diff -r build/gen-check/server/ibkr_gateway/schema server/ibkr_gateway/schema
 	diff -r build/gen-check/clients/typescript/src/gen clients/typescript/src/gen
 	diff -r build/gen-check/clients/go/gen clients/go/gen
 	diff -r build/gen-check/clients/java/gen clients/java/gen
 	diff -r build/gen-check/clients/rust/src/gen clients/rust/src/gen
 	rm -rf build/gen-check
 
-pytest: $(STAMP)
+pytest: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# The blotter page (--http-listen serves it at /) is TypeScript on the TypeScript client's
+# generated code, bundled into one checked-in file: serving it needs no Node.
+BLOTTER := server/ibkr_gateway/web/static/blotter.js
+BLOTTER_BUNDLE := $(TS)/node_modules/.bin/esbuild $(TS)/blotter/blotter.ts --bundle \
+	--format=esm --target=es2022 --minify --log-level=warning
+
+## blotter: type-check and bundle the blotter page into its checked-in blotter.js
+blotter: $(TS_STAMP)
+	cd $(TS) && node_modules/.bin/tsc -p tsconfig.blotter.json
+	$(BLOTTER_BUNDLE) --outfile=$(BLOTTER)
+
+## blotter-check: fail when bundling the blotter again would change the checked-in file
+blotter-check: $(TS_STAMP)
+	cd $(TS) && node_modules/.bin/tsc -p tsconfig.blotter.json
+	$(BLOTTER_BUNDLE) --outfile=build/blotter-check/blotter.js
+	cmp build/blotter-check/blotter.js $(BLOTTER) || \
+		{ echo "$(BLOTTER) is stale: run make blotter"; exit 1; }
+
+## browser: Debian's headless Chromium and its driver, for the blotter's browser test
+browser:
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		apt-get install -y -q chromium chromium-driver || \
+		{ apt-get update -q && apt-get install -y -q chromium chromium-driver; }
 
 ## contract: one gateway on a free port, then the contract-suite runner of every language
 contract: setup ts-build $(GO_CONTRACT_RUNNER) java-build

@@ -28,7 +28,7 @@ DEFAULTS = GatewayConfig()
 
 
 def _host_port(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if value == "" and param.name == "metrics_listen":
+    if value == "" and param.name in ("metrics_listen", "http_listen"):
         return value
     try:
         parse_listen(value)
@@ -183,7 +183,17 @@ def _host_port(ctx: click.Context, param: click.Parameter, value: str) -> str:
     help="host:port for a Prometheus /metrics endpoint (e.g. 127.0.0.1:9464); off when empty.",
 )
 @click.option(
-    "--insecure", is_flag=True, help="Allow a non-loopback --listen without --auth-file and TLS."
+    "--http-listen",
+    default="",
+    callback=_host_port,
+    help="host:port serving the same services over the Connect protocol (curl, browsers; "
+    "HTTP/1.1 and HTTP/2, JSON and binary) and the live blotter page at /, with the same "
+    "tokens and TLS as --listen; off when empty. Port 0 picks a free port.",
+)
+@click.option(
+    "--insecure",
+    is_flag=True,
+    help="Allow a non-loopback --listen (or --http-listen) without --auth-file and TLS.",
 )
 @click.option(
     "--log-format",

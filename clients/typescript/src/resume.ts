@@ -211,7 +211,7 @@ class Connection {
   readonly #stallTimeoutMs: number;
   readonly #outer: AbortSignal | undefined;
   readonly #forwardAbort = (): void => this.#controller.abort();
-  #timer: NodeJS.Timeout | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
   stalled = false;
 
   constructor(stallTimeoutMs: number, outer: AbortSignal | undefined) {

@@ -2,7 +2,6 @@
  * Bounded retries with exponential backoff, shared by unary calls (retry UNAVAILABLE) and
  * by streams (reconnect). Every wait ends early when the caller's AbortSignal fires.
  */
-import { setTimeout as delay } from "node:timers/promises";
 import { Code } from "@connectrpc/connect";
 import { abortedError, toGatewayError } from "./errors.js";
 
@@ -32,19 +31,25 @@ export function backoffDelayMs(retry: number, options: BackoffOptions = {}): num
   return bound / 2 + Math.random() * (bound / 2);
 }
 
-/** Waits ms; rejects with a CANCELLED GatewayError as soon as signal aborts. */
-export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Waits ms; rejects with a CANCELLED GatewayError as soon as signal aborts. Plain timers
+ * rather than node:timers, so that streams resume the same way in a browser.
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) {
-    throw abortedError(signal);
+    return Promise.reject(abortedError(signal));
   }
-  try {
-    await delay(ms, undefined, signal ? { signal } : {});
-  } catch (error) {
-    if (signal?.aborted) {
-      throw abortedError(signal);
-    }
-    throw error;
-  }
+  return new Promise((resolve, reject) => {
+    const aborted = (): void => {
+      clearTimeout(timer);
+      reject(abortedError(signal as AbortSignal));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", aborted);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", aborted, { once: true });
+  });
 }
 
 /**

@@ -124,7 +124,12 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         who: Principal | None = None
         try:
             who = self.tokens.authenticate(handler_call_details.invocation_metadata)
-            who.require_scope(METHOD_SCOPES.get(method, ADMIN))
+            who.require_scope(required_scope(method))
         except GatewayError as error:
             return _refusing(error, handler, method, who, self.on_refused)
         return _as(who, handler)
+
+
+def required_scope(method: str) -> str:
+    """The scope a call of `method` (/package.Service/Method) needs."""
+    return METHOD_SCOPES.get(method, ADMIN)

@@ -47,7 +47,9 @@ def status_code_for(error: GatewayError) -> grpc.StatusCode:
     return grpc.StatusCode.INTERNAL
 
 
-def to_status(error: GatewayError) -> grpc.Status:
+def status_proto(error: GatewayError) -> status_pb2.Status:
+    """The google.rpc.Status of an error: its code, message, ErrorInfo and, for bad input,
+    BadRequest. gRPC sends it in the trailers, Connect as the error's details."""
     code = status_code_for(error)
     details = []
     info = error_details_pb2.ErrorInfo(
@@ -70,10 +72,13 @@ def to_status(error: GatewayError) -> grpc.Status:
         any_msg = any_pb2.Any()
         any_msg.Pack(d)
         packed.append(any_msg)
-    proto = status_pb2.Status(
+    return status_pb2.Status(
         code=getattr(code_pb2, code.name), message=error.message, details=packed
     )
-    status: grpc.Status = rpc_status.to_status(proto)
+
+
+def to_status(error: GatewayError) -> grpc.Status:
+    status: grpc.Status = rpc_status.to_status(status_proto(error))
     return status
 
 
@@ -82,7 +87,8 @@ async def abort_with(context: grpc.aio.ServicerContext[Any, Any], error: Gateway
     await context.abort(status.code, status.details, status.trailing_metadata)
 
 
-def _internal(method: str, exc: BaseException) -> GatewayError:
+def internal_error(method: str, exc: BaseException) -> GatewayError:
+    """What the caller of a call that failed by a bug is told; the bug goes to the log."""
     log.exception("unexpected error in %s", method, exc_info=exc)
     error = GatewayError(f"internal error in {method}; see the gateway log", reason="INTERNAL")
     return error
@@ -93,16 +99,30 @@ def _internal(method: str, exc: BaseException) -> GatewayError:
 ResultListener = Callable[[str, Any, Any, grpc.StatusCode, str, float], None]
 
 
+def notify(
+    listeners: Sequence[ResultListener],
+    method: str,
+    request: Any,
+    response: Any,
+    code: grpc.StatusCode,
+    detail: str,
+    started: float,
+) -> None:
+    """Tells each listener how a unary call that began at `started` (perf_counter) ended;
+    a failing listener is logged and never changes the call's outcome."""
+    elapsed = time.perf_counter() - started
+    for listener in listeners:
+        try:
+            listener(method, request, response, code, detail, elapsed)
+        except Exception:
+            log.exception("result listener failed for %s", method)
+
+
 def _wrap_unary(method: str, inner: Any, listeners: Sequence[ResultListener]) -> Any:
     def tell(
         request: Any, response: Any, code: grpc.StatusCode, detail: str, started: float
     ) -> None:
-        elapsed = time.perf_counter() - started
-        for listener in listeners:
-            try:
-                listener(method, request, response, code, detail, elapsed)
-            except Exception:
-                log.exception("result listener failed for %s", method)
+        notify(listeners, method, request, response, code, detail, started)
 
     async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
         started = time.perf_counter()
@@ -114,7 +134,7 @@ def _wrap_unary(method: str, inner: Any, listeners: Sequence[ResultListener]) ->
         except (grpc.aio.AbortError, grpc.aio.BaseError):
             raise
         except Exception as exc:
-            error = _internal(method, exc)
+            error = internal_error(method, exc)
             tell(request, None, grpc.StatusCode.INTERNAL, error.message, started)
             await abort_with(context, error)
         else:
@@ -136,7 +156,7 @@ def _wrap_stream(method: str, inner: Any) -> Any:
         except (grpc.aio.AbortError, grpc.aio.BaseError):
             raise
         except Exception as exc:
-            await abort_with(context, _internal(method, exc))
+            await abort_with(context, internal_error(method, exc))
 
     return stream
 

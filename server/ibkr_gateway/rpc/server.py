@@ -6,10 +6,11 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
+from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
 from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, simulator_pb2, simulator_pb2_grpc
 
 from ibkr_gateway.broker import BrokerPort
@@ -26,6 +27,7 @@ from ibkr_gateway.rpc.audit import AuditTrail
 from ibkr_gateway.rpc.auth import AuthInterceptor
 from ibkr_gateway.rpc.errors import ErrorMappingInterceptor
 from ibkr_gateway.rpc.loop_share import CallsFirstInterceptor
+from ibkr_gateway.rpc.reflection import DocumentedReflectionServicer
 from ibkr_gateway.rpc.servicer import OrderGatewayServicer
 from ibkr_gateway.rpc.simulator import SimulatorControlServicer
 from ibkr_gateway.rpc.streams import replay_share
@@ -34,6 +36,9 @@ from ibkr_gateway.security.tls import ListenRefused, TlsFiles, check_listen
 from ibkr_gateway.sim.broker import SimBroker, SimMarketControl
 from ibkr_gateway.sim.control import MarketControl
 from ibkr_gateway.store.sqlite import SqliteOrderStore
+
+if TYPE_CHECKING:
+    from ibkr_gateway.web.server import HttpServer
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +74,9 @@ class GatewayConfig:
     risk_file: str = ""
     # host:port of the Prometheus /metrics endpoint; none when empty.
     metrics_listen: str = ""
+    # host:port serving the services over the Connect protocol, and the blotter page;
+    # none when empty. Same tokens and TLS as the gRPC port.
+    http_listen: str = ""
 
 
 class GatewayServer:
@@ -137,6 +145,13 @@ class GatewayServer:
             check_listen(
                 config.metrics_listen, authenticated=False, tls=False, insecure=config.insecure
             )
+        if config.http_listen:
+            check_listen(
+                config.http_listen,
+                authenticated=tokens is not None,
+                tls=config.tls is not None,
+                insecure=config.insecure,
+            )
         self.replay_share = replay_share()
         interceptors: list[grpc.aio.ServerInterceptor] = [
             # Outside the error mapping: a call is in flight until its answer is made.
@@ -149,29 +164,57 @@ class GatewayServer:
         # Without SO_REUSEPORT a second gateway on the same port fails to bind instead of
         # silently sharing the callers with the first one.
         self.server = grpc.aio.server(interceptors=interceptors, options=[("grpc.so_reuseport", 0)])
-        gateway_pb2_grpc.add_OrderGatewayServiceServicer_to_server(
-            OrderGatewayServicer(
-                self.manager,
-                self.bus,
-                heartbeat_interval=config.heartbeat_interval,
-                stream_buffer=config.stream_buffer,
-                replay_share=self.replay_share,
-            ),
-            self.server,
+        gateway = OrderGatewayServicer(
+            self.manager,
+            self.bus,
+            heartbeat_interval=config.heartbeat_interval,
+            stream_buffer=config.stream_buffer,
+            replay_share=self.replay_share,
         )
-        simulator_pb2_grpc.add_SimulatorControlServiceServicer_to_server(
-            SimulatorControlServicer(
-                self.manager, SimMarketControl(self.sim_broker) if self.sim_broker else market
-            ),
-            self.server,
+        simulator = SimulatorControlServicer(
+            self.manager, SimMarketControl(self.sim_broker) if self.sim_broker else market
         )
+        gateway_pb2_grpc.add_OrderGatewayServiceServicer_to_server(gateway, self.server)
+        simulator_pb2_grpc.add_SimulatorControlServiceServicer_to_server(simulator, self.server)
+        # The same servicers answer over Connect (--http-listen).
+        self.servicers: dict[str, object] = {
+            GATEWAY_SERVICE: gateway,
+            SIMULATOR_SERVICE: simulator,
+        }
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
-        reflection.enable_server_reflection(
-            (GATEWAY_SERVICE, SIMULATOR_SERVICE, health.SERVICE_NAME, reflection.SERVICE_NAME),
+        reflection_pb2_grpc.add_ServerReflectionServicer_to_server(
+            DocumentedReflectionServicer(
+                (GATEWAY_SERVICE, SIMULATOR_SERVICE, health.SERVICE_NAME, reflection.SERVICE_NAME)
+            ),
             self.server,
         )
+        self.http: HttpServer | None = None
+        if config.http_listen:
+            # Imported only when wanted: Connect and the HTTP server add 0.1 s to a start.
+            from ibkr_gateway.rpc.connect import GatewayInterceptor, connect_applications
+            from ibkr_gateway.web.app import GatewayHttpApp, blotter_files
+            from ibkr_gateway.web.server import HttpServer
+
+            interceptor = GatewayInterceptor(
+                tokens,
+                self.replay_share,
+                [self.audit.record, self.metrics.observe_call],
+                on_refused=self.audit.record if tokens is not None else None,
+            )
+            self.http = HttpServer(
+                GatewayHttpApp(
+                    connect_applications(self.servicers, interceptor),
+                    blotter_files(),
+                    tokens,
+                    check_host=tokens is None and not config.insecure,
+                ),
+                config.http_listen,
+                tls=config.tls,
+                shutdown_grace=config.shutdown_grace,
+            )
         self.port = 0
         self.metrics_port = 0
+        self.http_port = 0
 
     def _broker_connected(self) -> bool:
         if isinstance(self.broker, IBGateway):
@@ -200,7 +243,15 @@ class GatewayServer:
             raise ListenRefused(
                 f"cannot listen on {self.config.listen}: address in use or not available"
             )
+        if self.http is not None:
+            # Before the gRPC port serves: a taken HTTP port stops the start with nothing served.
+            self.http_port = await self.http.start()
         await self.server.start()
+        if self.http is not None:
+            log.info(
+                "http serving on %s (Connect protocol; the blotter at /)",
+                self.config.http_listen.rsplit(":", 1)[0] + f":{self.http_port}",
+            )
         if self.config.default_account not in self.broker.managed_accounts():
             log.warning(
                 "the default account %s is not managed by the %s login: orders that name "
@@ -242,7 +293,10 @@ class GatewayServer:
         self._serving = False
         await self.health.enter_graceful_shutdown()
         self.bus.close()
-        await self.server.stop(self.config.shutdown_grace)
+        stopping = [self.server.stop(self.config.shutdown_grace)]
+        if self.http is not None:
+            stopping.append(self.http.stop())
+        await asyncio.gather(*stopping)
         await self.integration.shutdown()
         self.metrics.stop()
         await self.store.close()

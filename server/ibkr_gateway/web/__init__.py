@@ -1,0 +1,1 @@
+"""The gateway over HTTP (--http-listen): the Connect protocol and the live blotter page."""
