@@ -23,6 +23,7 @@ type fakeGateway struct {
 	submit     func(call int, req *gatewayv1.SubmitOrderRequest) (*gatewayv1.SubmitOrderResponse, error)
 	getOrder   func(ctx context.Context, req *gatewayv1.GetOrderRequest) (*gatewayv1.GetOrderResponse, error)
 	listOrders func(req *gatewayv1.ListOrdersRequest) (*gatewayv1.ListOrdersResponse, error)
+	cancel     func(req *gatewayv1.CancelOrderRequest) (*gatewayv1.CancelOrderResponse, error)
 	events     func(call int, req *gatewayv1.StreamOrderEventsRequest, send func(*gatewayv1.StreamOrderEventsResponse) error, ctx context.Context) error
 	fills      func(call int, req *gatewayv1.StreamFillsRequest, send func(*gatewayv1.StreamFillsResponse) error, ctx context.Context) error
 
@@ -43,6 +44,10 @@ func (f *fakeGateway) SubmitOrder(_ context.Context, req *gatewayv1.SubmitOrderR
 
 func (f *fakeGateway) GetOrder(ctx context.Context, req *gatewayv1.GetOrderRequest) (*gatewayv1.GetOrderResponse, error) {
 	return f.getOrder(ctx, req)
+}
+
+func (f *fakeGateway) CancelOrder(_ context.Context, req *gatewayv1.CancelOrderRequest) (*gatewayv1.CancelOrderResponse, error) {
+	return f.cancel(req)
 }
 
 func (f *fakeGateway) ListOrders(_ context.Context, req *gatewayv1.ListOrdersRequest) (*gatewayv1.ListOrdersResponse, error) {

@@ -63,8 +63,18 @@ func withClientOrderID(spec *gatewayv1.OrderSpec) *gatewayv1.OrderSpec {
 // Not retried: if a lost reply hid a cancel that went through, a repeat could
 // report FAILED_PRECONDITION for an order this call did cancel.
 func (c *Client) CancelOrder(ctx context.Context, orderID string) (*gatewayv1.Order, error) {
+	return c.cancelOrder(ctx, &gatewayv1.CancelOrderRequest{OrderId: orderID})
+}
+
+// CancelOrderByClientID cancels an order named by the caller's id within account;
+// an empty account means the gateway's default account. Not retried.
+func (c *Client) CancelOrderByClientID(ctx context.Context, account, clientOrderID string) (*gatewayv1.Order, error) {
+	return c.cancelOrder(ctx, &gatewayv1.CancelOrderRequest{Account: account, ClientOrderId: clientOrderID})
+}
+
+func (c *Client) cancelOrder(ctx context.Context, req *gatewayv1.CancelOrderRequest) (*gatewayv1.Order, error) {
 	resp, err := once(ctx, c.callTimeout, func(ctx context.Context) (*gatewayv1.CancelOrderResponse, error) {
-		return c.rpc.CancelOrder(ctx, &gatewayv1.CancelOrderRequest{OrderId: orderID})
+		return c.rpc.CancelOrder(ctx, req)
 	})
 	if err != nil {
 		return nil, err

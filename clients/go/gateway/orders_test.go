@@ -173,3 +173,20 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 		}
 	}
 }
+
+func TestCancelNamesTheOrderByIDOrByClientID(t *testing.T) {
+	f := &fakeGateway{cancel: func(req *gatewayv1.CancelOrderRequest) (*gatewayv1.CancelOrderResponse, error) {
+		id := req.GetOrderId() + "|" + req.GetClientOrderId() + "|" + req.GetAccount()
+		return &gatewayv1.CancelOrderResponse{Order: &gatewayv1.Order{OrderId: id}}, nil
+	}}
+	c := startFake(t, f)
+	ctx := context.Background()
+	byID, err := c.CancelOrder(ctx, "o1")
+	if err != nil || byID.GetOrderId() != "o1||" {
+		t.Fatalf("CancelOrder = %v, %v", byID, err)
+	}
+	byRef, err := c.CancelOrderByClientID(ctx, "DU1", "c-1")
+	if err != nil || byRef.GetOrderId() != "|c-1|DU1" {
+		t.Fatalf("CancelOrderByClientID = %v, %v", byRef, err)
+	}
+}

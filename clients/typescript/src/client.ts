@@ -125,6 +125,12 @@ export interface OrderChanges {
 /** An order by gateway id, or by the caller's id within an account (default account if omitted). */
 export type OrderRef = { orderId: string } | { clientOrderId: string; account?: string };
 
+/** The request fields naming an order: its gateway id (a bare string too) or the caller's id. */
+function refFields(ref: string | OrderRef): { orderId: string } | { clientOrderId: string; account: string } {
+  if (typeof ref === "string") return { orderId: ref };
+  return "orderId" in ref ? { orderId: ref.orderId } : { clientOrderId: ref.clientOrderId, account: ref.account ?? "" };
+}
+
 export interface ListOrdersFilter {
   account?: string;
   statuses?: OrderStatus[];
@@ -225,8 +231,9 @@ export class GatewayClient {
    * reaches CANCELLED on the event stream. Not retried: a repeat after a lost response
    * could report FAILED_PRECONDITION for an order that was in fact cancelled.
    */
-  async cancelOrder(orderId: string, options: CallOptions = {}): Promise<Order> {
-    const response = await this.#once(() => this.#gateway.cancelOrder({ orderId }, this.#callOptions(options)));
+  async cancelOrder(ref: string | OrderRef, options: CallOptions = {}): Promise<Order> {
+    const request = refFields(ref);
+    const response = await this.#once(() => this.#gateway.cancelOrder(request, this.#callOptions(options)));
     return present(response.order, "order");
   }
 
@@ -239,16 +246,15 @@ export class GatewayClient {
   }
 
   /** Changes quantity, prices or time in force of a working order. Not retried. */
-  async modifyOrder(orderId: string, changes: OrderChanges, options: CallOptions = {}): Promise<Order> {
-    const response = await this.#once(() =>
-      this.#gateway.modifyOrder({ orderId, ...changes }, this.#callOptions(options)),
-    );
+  async modifyOrder(ref: string | OrderRef, changes: OrderChanges, options: CallOptions = {}): Promise<Order> {
+    const request = { ...refFields(ref), ...changes };
+    const response = await this.#once(() => this.#gateway.modifyOrder(request, this.#callOptions(options)));
     return present(response.order, "order");
   }
 
   /** Looks an order up by gateway id or by client_order_id. */
   async getOrder(ref: OrderRef, options: CallOptions = {}): Promise<Order> {
-    const request = "orderId" in ref ? { orderId: ref.orderId } : { clientOrderId: ref.clientOrderId, account: ref.account ?? "" };
+    const request = refFields(ref);
     const response = await this.#read(options, (callOptions) => this.#gateway.getOrder(request, callOptions));
     return present(response.order, "order");
   }

@@ -253,6 +253,20 @@ describe("other calls", () => {
     assert.equal((await client.getOrder({ clientOrderId: "c-1", account: "DU1" })).orderId, "|c-1|DU1");
   });
 
+  test("cancelOrder and modifyOrder name the order by id or by client order id", async () => {
+    const client = await serve({
+      cancelOrder(request) {
+        return { order: { orderId: `${request.orderId}|${request.clientOrderId}|${request.account}` } };
+      },
+      modifyOrder(request) {
+        return { order: { orderId: `${request.orderId}|${request.clientOrderId}|${request.limitPrice}` } };
+      },
+    });
+    assert.equal((await client.cancelOrder("ord-1")).orderId, "ord-1||");
+    assert.equal((await client.cancelOrder({ clientOrderId: "c-1", account: "DU1" })).orderId, "|c-1|DU1");
+    assert.equal((await client.modifyOrder({ clientOrderId: "c-1" }, { limitPrice: "5" })).orderId, "|c-1|5");
+  });
+
   test("listOrders walks every page, keeping the filter", async () => {
     const requests: string[] = [];
     const client = await serve({
