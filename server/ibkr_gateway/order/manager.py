@@ -33,6 +33,7 @@ from ibkr_gateway.errors import (
 from ibkr_gateway.event.bus import EventBus
 from ibkr_gateway.event.events import (
     CancelEvent,
+    JournalEvent,
     ModifyEvent,
     OrderEvent,
     OrderStatusEvent,
@@ -150,7 +151,7 @@ class OrderManager(BrokerUpdates):
             self._at_broker.add(order.order_id)
         return working
 
-    def _on_commit(self, events: Sequence[OrderEvent]) -> None:
+    def _on_commit(self, events: Sequence[JournalEvent]) -> None:
         for event in events:
             self.event_bus.publish(event)
             current = self._orders.get(event.order_id)
@@ -184,7 +185,8 @@ class OrderManager(BrokerUpdates):
     ) -> asyncio.Future[None]:
         stamped, durable = self.store.append(events, abandon_on_failure=abandon_on_failure)
         for event in stamped:
-            self._remember(event.order)
+            if isinstance(event, OrderEvent):
+                self._remember(event.order)
         return durable
 
     def _unremember(self, order: Order) -> None:

@@ -10,7 +10,14 @@ from decimal import Decimal
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, simulator_pb2, simulator_pb2_grpc
+from ibkr.gateway.v1 import (
+    account_pb2,
+    account_pb2_grpc,
+    gateway_pb2,
+    gateway_pb2_grpc,
+    simulator_pb2,
+    simulator_pb2_grpc,
+)
 
 from ibkr_gateway.broker import BrokerPort
 from ibkr_gateway.event.bus import EventBus
@@ -18,10 +25,13 @@ from ibkr_gateway.gateway import ConnectionState, IBGateway
 from ibkr_gateway.gateway_order_manager import OrderGatewayIntegration
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.observability.metrics import GatewayMetrics
-from ibkr_gateway.order.manager import OrderManager
+from ibkr_gateway.order.manager import OrderManager, utc_now
 from ibkr_gateway.order.models import Contract
+from ibkr_gateway.position.account import DEFAULT_STARTING_CASH
+from ibkr_gateway.position.book import PositionBook
 from ibkr_gateway.risk.engine import RiskEngine
 from ibkr_gateway.risk.limits import RiskConfig, RiskFileError
+from ibkr_gateway.rpc.account import AccountServicer, SimulatedAccounts
 from ibkr_gateway.rpc.audit import AuditTrail
 from ibkr_gateway.rpc.auth import AuthInterceptor
 from ibkr_gateway.rpc.errors import ErrorMappingInterceptor
@@ -37,6 +47,7 @@ log = logging.getLogger(__name__)
 
 GATEWAY_SERVICE = gateway_pb2.DESCRIPTOR.services_by_name["OrderGatewayService"].full_name
 SIMULATOR_SERVICE = simulator_pb2.DESCRIPTOR.services_by_name["SimulatorControlService"].full_name
+ACCOUNT_SERVICE = account_pb2.DESCRIPTOR.services_by_name["AccountService"].full_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +78,8 @@ class GatewayConfig:
     risk_file: str = ""
     # host:port of the Prometheus /metrics endpoint; none when empty.
     metrics_listen: str = ""
+    # Cash each simulated account starts with (backend sim), in USD.
+    sim_cash: Decimal = DEFAULT_STARTING_CASH
 
 
 class GatewayServer:
@@ -100,6 +113,9 @@ class GatewayServer:
         self.manager = OrderManager(
             self.bus, self.store, default_account=config.default_account, risk=risk
         )
+        self.positions = PositionBook(self.store, utc_now)
+        self.manager.positions = self.positions
+        self.bus.add_listener(self.positions.on_published)
         self.broker: BrokerPort = self.sim_broker or IBGateway(config.ib)
         self.integration = OrderGatewayIntegration(
             self.broker,
@@ -155,13 +171,38 @@ class GatewayServer:
         )
         simulator_pb2_grpc.add_SimulatorControlServiceServicer_to_server(
             SimulatorControlServicer(
-                self.manager, SimMarketControl(self.sim_broker) if self.sim_broker else market
+                self.manager,
+                SimMarketControl(self.sim_broker) if self.sim_broker else market,
+                self.positions if self.sim_broker else None,
+            ),
+            self.server,
+        )
+        account_pb2_grpc.add_AccountServiceServicer_to_server(
+            AccountServicer(
+                self.positions,
+                self.store,
+                self.bus,
+                default_account=config.default_account,
+                price_of=self._reference_price,
+                simulated=(
+                    SimulatedAccounts(config.sim_cash, self.sim_broker.managed_accounts)
+                    if self.sim_broker
+                    else None
+                ),
+                heartbeat_interval=config.heartbeat_interval,
+                stream_buffer=config.stream_buffer,
             ),
             self.server,
         )
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection(
-            (GATEWAY_SERVICE, SIMULATOR_SERVICE, health.SERVICE_NAME, reflection.SERVICE_NAME),
+            (
+                GATEWAY_SERVICE,
+                SIMULATOR_SERVICE,
+                ACCOUNT_SERVICE,
+                health.SERVICE_NAME,
+                reflection.SERVICE_NAME,
+            ),
             self.server,
         )
         self.port = 0
@@ -222,7 +263,7 @@ class GatewayServer:
         status = health_pb2.HealthCheckResponse.SERVING
         if self.store.failure is not None:
             status = health_pb2.HealthCheckResponse.NOT_SERVING
-        for service in ("", GATEWAY_SERVICE, SIMULATOR_SERVICE):
+        for service in ("", GATEWAY_SERVICE, SIMULATOR_SERVICE, ACCOUNT_SERVICE):
             await self.health.set(service, status)
 
     def _on_store_health(self, failure: str | None) -> None:

@@ -7,24 +7,22 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import grpc
-from ibkr.gateway.v1 import events_pb2, gateway_pb2, gateway_pb2_grpc
+from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc
 
 from ibkr_gateway.errors import (
     FieldViolation,
     InvalidArgument,
-    ResourceExhausted,
-    Unavailable,
 )
-from ibkr_gateway.event.bus import EventBus, SubscriptionClosed, SubscriptionOverflow
-from ibkr_gateway.event.events import FillEvent, OrderEvent
-from ibkr_gateway.order.manager import OrderManager, utc_now
+from ibkr_gateway.event.bus import EventBus
+from ibkr_gateway.event.events import FillEvent, JournalEvent, OrderEvent
+from ibkr_gateway.order.manager import OrderManager
 from ibkr_gateway.order.models import Order, TimeInForce
 from ibkr_gateway.order.validation import ACCOUNT_RE
 from ibkr_gateway.risk.guard import KillSwitchState
-from ibkr_gateway.rpc import convert, paging
+from ibkr_gateway.rpc import convert, feeds, paging
 from ibkr_gateway.rpc.access import visible_order
 from ibkr_gateway.rpc.audit import acting_on
-from ibkr_gateway.rpc.streams import Heartbeat, follow_events
+from ibkr_gateway.rpc.streams import Heartbeat
 from ibkr_gateway.security.auth import principal
 from ibkr_gateway.store.base import FillQuery, OrderQuery
 
@@ -272,7 +270,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
     ) -> AsyncIterator[gateway_pb2.StreamOrderEventsResponse]:
         async for item in self._follow(request, fills_only=False):
             if isinstance(item, Heartbeat):
-                yield gateway_pb2.StreamOrderEventsResponse(heartbeat=self._heartbeat(item))
+                yield gateway_pb2.StreamOrderEventsResponse(heartbeat=feeds.heartbeat_message(item))
             else:
                 yield gateway_pb2.StreamOrderEventsResponse(event=convert.event_to_proto(item))
 
@@ -281,7 +279,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
     ) -> AsyncIterator[gateway_pb2.StreamFillsResponse]:
         async for item in self._follow(request, fills_only=True):
             if isinstance(item, Heartbeat):
-                yield gateway_pb2.StreamFillsResponse(heartbeat=self._heartbeat(item))
+                yield gateway_pb2.StreamFillsResponse(heartbeat=feeds.heartbeat_message(item))
             else:
                 yield gateway_pb2.StreamFillsResponse(event=convert.event_to_proto(item))
 
@@ -391,12 +389,6 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         if v:
             raise InvalidArgument(v)
 
-    @staticmethod
-    def _heartbeat(item: Heartbeat) -> events_pb2.Heartbeat:
-        return events_pb2.Heartbeat(
-            last_sequence=item.last_sequence, time=convert.timestamp(utc_now())
-        )
-
     async def _follow(
         self,
         request: gateway_pb2.StreamOrderEventsRequest | gateway_pb2.StreamFillsRequest,
@@ -406,18 +398,11 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         v: list[FieldViolation] = []
         _short_text("account", request.account, v)
         _short_text("order_id", request.order_id, v)
-        interval = self.heartbeat_interval
-        if request.HasField("heartbeat_interval"):
-            # Arithmetic, not ToTimedelta: an absurd Duration must be a bad argument.
-            duration = request.heartbeat_interval
-            interval = duration.seconds + duration.nanos / 1e9
-            if not MIN_HEARTBEAT <= interval <= MAX_HEARTBEAT:
-                v.append(
-                    FieldViolation(
-                        "heartbeat_interval",
-                        f"must be between {MIN_HEARTBEAT}s and {MAX_HEARTBEAT:.0f}s",
-                    )
-                )
+        interval = feeds.heartbeat_seconds(
+            request.heartbeat_interval if request.HasField("heartbeat_interval") else None,
+            self.heartbeat_interval,
+            v,
+        )
         if v:
             raise InvalidArgument(v)
         account, order_id = request.account, request.order_id
@@ -425,35 +410,23 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         if account:
             who.require_account(account)
 
-        def accepts(event: OrderEvent) -> bool:
+        def accepts(event: JournalEvent) -> bool:
             return (
-                who.may_access(event.account)
+                isinstance(event, OrderEvent)
+                and who.may_access(event.account)
                 and (not fills_only or isinstance(event, FillEvent))
                 and (not account or event.account == account)
                 and (not order_id or event.order_id == order_id)
             )
 
-        last = request.after_sequence
-        try:
-            async for item in follow_events(
-                self.manager.store,
-                self.bus,
-                after_sequence=request.after_sequence,
-                accepts=accepts,
-                heartbeat_interval=interval,
-                buffer_capacity=self.stream_buffer,
-            ):
-                last = item.last_sequence if isinstance(item, Heartbeat) else item.sequence
-                yield item
-        except SubscriptionOverflow as exc:
-            raise ResourceExhausted(
-                f"stream cut: the consumer fell {exc}; resume with after_sequence={last}",
-                reason="STREAM_BUFFER_OVERFLOW",
-                metadata={"last_sequence": str(last)},
-            ) from None
-        except SubscriptionClosed:
-            raise Unavailable(
-                f"the gateway is shutting down; resume with after_sequence={last}",
-                reason="SHUTTING_DOWN",
-                metadata={"last_sequence": str(last)},
-            ) from None
+        async for item in feeds.follow(
+            self.manager.store,
+            self.bus,
+            after_sequence=request.after_sequence,
+            accepts=accepts,
+            heartbeat_interval=interval,
+            buffer_capacity=self.stream_buffer,
+        ):
+            if not isinstance(item, Heartbeat | OrderEvent):
+                raise TypeError(f"{type(item).__name__} on an order stream")
+            yield item
