@@ -8,20 +8,14 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 
-from ibkr_gateway.errors import FailedPrecondition, ResourceExhausted
+from ibkr_gateway.errors import ResourceExhausted
 from ibkr_gateway.order.models import Contract, OrderSpec, OrderType, Side
 from ibkr_gateway.order.validation import MULTIPLIED_TYPES
 from ibkr_gateway.risk.limits import RiskConfig
+from ibkr_gateway.risk.positions import Exposure, check_positions
+from ibkr_gateway.risk.refusal import refuse as _refuse
 
 ReferencePrice = Callable[[Contract], Decimal | None]
-
-
-def _refuse(reason: str, message: str, **metadata: object) -> FailedPrecondition:
-    """Metadata names the limit and, through client_order_id, which order broke it (a
-    bracket has three)."""
-    return FailedPrecondition(
-        message, reason=reason, metadata={k: str(v) for k, v in metadata.items()}
-    )
 
 
 class RiskEngine:
@@ -30,9 +24,13 @@ class RiskEngine:
         config: RiskConfig,
         reference_price: ReferencePrice,
         clock: Callable[[], float] = time.monotonic,
+        exposure: Exposure | None = None,
     ) -> None:
+        """`exposure`: positions and working orders, for the position limits (which
+        are not checked without it)."""
         self.config = config
         self.reference_price = reference_price
+        self.exposure = exposure
         self._clock = clock
         self._recent: dict[str, collections.deque[float]] = {}
 
@@ -53,8 +51,10 @@ class RiskEngine:
             )
         recent.append(now)
 
-    def check_order(self, spec: OrderSpec, open_orders: int) -> None:
-        """Raises FailedPrecondition naming the first limit the order breaks."""
+    def check_order(self, spec: OrderSpec, open_orders: int, *, contingent: bool = False) -> None:
+        """Raises FailedPrecondition naming the first limit the order breaks. A
+        `contingent` order (a bracket child) trades only against its parent's fill: the
+        position limits are the parent's to meet."""
         limits = self.config.for_account(spec.account)
         symbol, sec_type = spec.contract.symbol, spec.contract.sec_type
         refuse = functools.partial(_refuse, client_order_id=spec.client_order_id)
@@ -89,6 +89,8 @@ class RiskEngine:
             _check_collar(spec, limits.price_collar_percent, reference, prices)
         if limits.max_notional is not None:
             _check_notional(spec, limits.max_notional, reference, prices)
+        if self.exposure is not None and not contingent and limits.limits_positions:
+            check_positions(spec, limits, self.exposure, self.reference_price, prices)
 
 
 def _check_collar(

@@ -119,7 +119,7 @@ class OrderGuard:
         if self.risk is not None:
             self.risk.check_rate(caller)
             for order in (spec, *linked):
-                self.risk.check_order(order, open_orders + added - 1)
+                self.risk.check_order(order, open_orders + added - 1, contingent=order is not spec)
 
     def check_change(self, spec: OrderSpec) -> None:
         """A modification adds no open order and is not rate limited."""

@@ -31,6 +31,7 @@ from ibkr_gateway.position.account import DEFAULT_STARTING_CASH
 from ibkr_gateway.position.book import PositionBook
 from ibkr_gateway.risk.engine import RiskEngine
 from ibkr_gateway.risk.limits import RiskConfig, RiskFileError
+from ibkr_gateway.risk.positions import Exposure
 from ibkr_gateway.rpc.account import AccountServicer, SimulatedAccounts
 from ibkr_gateway.rpc.audit import AuditTrail
 from ibkr_gateway.rpc.auth import AuthInterceptor
@@ -109,11 +110,18 @@ class GatewayServer:
             if config.backend == "sim"
             else None
         )
-        risk = RiskEngine(limits, self._reference_price) if limits is not None else None
+        self.positions = PositionBook(self.store, utc_now)
+        exposure = Exposure(
+            self.positions.recorded_positions, lambda: self.manager.working_orders()
+        )
+        risk = (
+            RiskEngine(limits, self._reference_price, exposure=exposure)
+            if limits is not None
+            else None
+        )
         self.manager = OrderManager(
             self.bus, self.store, default_account=config.default_account, risk=risk
         )
-        self.positions = PositionBook(self.store, utc_now)
         self.manager.positions = self.positions
         self.bus.add_listener(self.positions.on_published)
         self.broker: BrokerPort = self.sim_broker or IBGateway(config.ib)
