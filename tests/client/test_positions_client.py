@@ -91,3 +91,15 @@ async def test_the_blocking_client_reads_positions(gw: Gateway) -> None:
 
     quantity, symbols, cash = await asyncio.to_thread(use)
     assert (quantity, symbols, cash) == (D(-5), ["MSFT"], D(1_000_000) + 500 - 1)
+
+
+async def test_preview_comes_back_as_decimals(gw: Gateway) -> None:
+    async with AsyncGatewayClient(f"127.0.0.1:{gw.server.port}") as client:
+        spec = client.order_spec("AAPL", "sell", 10, order_type="limit", limit_price="95")
+        preview = await client.preview(spec)
+    assert (preview.estimated_price, preview.estimated_commission) == (D(100), D(1))
+    assert (preview.position_before, preview.position_after) == (D(0), D(-10))
+    assert preview.account_before is not None
+    assert preview.account_after is not None
+    assert preview.account_after.cash == D(1_000_000) + 1000 - 1
+    assert preview.breaches == ()

@@ -347,7 +347,8 @@ class OrderManager(BrokerUpdates):
             )
         return cancelled
 
-    async def submit(self, spec: OrderSpec, *, caller: str = "local") -> Order:
+    def checked_spec(self, spec: OrderSpec) -> OrderSpec:
+        """The spec with its defaults, once its fields pass the checks of a new order."""
         spec = self.with_defaults(spec)
         violations = validate_spec(spec)
         if spec.good_till is not None and spec.good_till <= self._clock():
@@ -355,6 +356,14 @@ class OrderManager(BrokerUpdates):
         violations += self._account_violations(spec.account)
         if violations:
             raise InvalidArgument(violations)
+        return spec
+
+    def breaches(self, spec: OrderSpec) -> list[FailedPrecondition]:
+        """Every limit a new order would break now, the order rate aside."""
+        return self.guard.breaches(spec, self._open_orders(spec.account))
+
+    async def submit(self, spec: OrderSpec, *, caller: str = "local") -> Order:
+        spec = self.checked_spec(spec)
         fingerprint = request_fingerprint("order", spec)
         existing = self.find(spec.account, spec.client_order_id)
         if existing is not None:

@@ -64,16 +64,15 @@ def _pending(spec: OrderSpec, key: str, working: Sequence[Order]) -> tuple[Decim
     return loose + sum(groups.values(), ZERO), filled
 
 
-def check_positions(
+def position_checks(
     spec: OrderSpec,
     limits: AccountLimits,
     exposure: Exposure,
     reference_price: ReferencePrice,
     prices: Sequence[Decimal],
-) -> None:
-    """Raises FailedPrecondition naming the first position limit the order breaks.
-    `prices`: the prices the order names or implies."""
-    refuse = functools.partial(_refuse, client_order_id=spec.client_order_id)
+) -> list[Callable[[], None]]:
+    """The position limits of the account, each a check that raises FailedPrecondition
+    when the order breaks it. `prices`: the prices the order names or implies."""
     key = contract_key(spec.contract)
     held = exposure.positions(spec.account)
     current = next((p for p in held if p.key[1] == key), None)
@@ -82,7 +81,35 @@ def check_positions(
     unfilled = max(spec.quantity - filled, ZERO)
     without = before + _signed(spec.side, pending)
     after = without + _signed(spec.side, unfilled)
-    if limits.no_short_sales and spec.side is Side.SELL and after < 0:
+    refuse = functools.partial(_refuse, client_order_id=spec.client_order_id)
+    checks: list[Callable[[], None]] = []
+    if limits.no_short_sales:
+        checks.append(functools.partial(_check_short, spec, before, after, refuse))
+    if limits.max_position is not None:
+        checks.append(
+            functools.partial(
+                _check_position, spec, limits.max_position, (before, without, after), refuse
+            )
+        )
+    if limits.max_gross_exposure is not None:
+        checks.append(
+            functools.partial(
+                _check_gross,
+                spec,
+                limits.max_gross_exposure,
+                held,
+                key,
+                (without, after),
+                reference_price,
+                prices,
+                refuse,
+            )
+        )
+    return checks
+
+
+def _check_short(spec: OrderSpec, before: Decimal, after: Decimal, refuse: Refuse) -> None:
+    if spec.side is Side.SELL and after < 0:
         raise refuse(
             "RISK_NO_SHORT_SALES",
             f"the sale would leave {spec.contract.symbol} at {after}: short sales are not "
@@ -90,29 +117,22 @@ def check_positions(
             position=before,
             position_after=after,
         )
-    if (
-        limits.max_position is not None
-        and abs(after) > limits.max_position
-        and abs(after) > abs(without)
-    ):
+
+
+def _check_position(
+    spec: OrderSpec,
+    limit: Decimal,
+    quantities: tuple[Decimal, Decimal, Decimal],
+    refuse: Refuse,
+) -> None:
+    before, without, after = quantities
+    if abs(after) > limit and abs(after) > abs(without):
         raise refuse(
             "RISK_MAX_POSITION",
-            f"the order would leave {spec.contract.symbol} at {after}; the limit is "
-            f"{limits.max_position}",
-            limit=limits.max_position,
+            f"the order would leave {spec.contract.symbol} at {after}; the limit is {limit}",
+            limit=limit,
             position=before,
             position_after=after,
-        )
-    if limits.max_gross_exposure is not None:
-        _check_gross(
-            spec,
-            limits.max_gross_exposure,
-            held,
-            key,
-            (without, after),
-            reference_price,
-            prices,
-            refuse,
         )
 
 

@@ -1,15 +1,17 @@
-"""Positions and account figures to their generated messages."""
+"""Positions, account figures and order previews to their generated messages."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 
-from ibkr.gateway.v1 import account_pb2
+from ibkr.gateway.v1 import account_pb2, gateway_pb2
 
 from ibkr_gateway.position.account import AccountSummary, market_value
 from ibkr_gateway.position.models import Position, PositionCause, PositionEvent
-from ibkr_gateway.rpc.convert import contract_to_proto, decimal_text, timestamp
+from ibkr_gateway.position.preview import Preview
+from ibkr_gateway.rpc.convert import contract_to_proto, decimal_text, spec_to_proto, timestamp
 
 CAUSE_TO_PROTO: Mapping[PositionCause, account_pb2.PositionChangeCause.ValueType] = {
     PositionCause.FILL: account_pb2.POSITION_CHANGE_CAUSE_FILL,
@@ -69,3 +71,27 @@ def summary_to_proto(s: AccountSummary) -> account_pb2.AccountSummary:
         realized_pnl=decimal_text(s.realized_pnl),
         unrealized_pnl=decimal_text(s.unrealized_pnl),
     )
+
+
+def preview_to_proto(
+    p: Preview, last_sequence: int, now: datetime
+) -> gateway_pb2.PreviewOrderResponse:
+    """`last_sequence` and `now`: what the account figures reflect, and when."""
+    msg = gateway_pb2.PreviewOrderResponse(
+        order=spec_to_proto(p.spec),
+        estimated_price=decimal_text(p.price),
+        estimated_commission=decimal_text(p.commission),
+        position_before=decimal_text(p.position_before),
+        position_after=decimal_text(p.position_after),
+        breaches=[
+            gateway_pb2.LimitBreach(reason=b.reason, message=b.message, metadata=b.metadata)
+            for b in p.breaches
+        ],
+    )
+    accounts = ((msg.account_before, p.account_before), (msg.account_after, p.account_after))
+    for target, summary in accounts:
+        if summary is not None:
+            target.CopyFrom(summary_to_proto(summary))
+            target.last_sequence = last_sequence
+            target.time.CopyFrom(timestamp(now))
+    return msg

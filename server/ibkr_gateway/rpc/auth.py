@@ -33,6 +33,7 @@ METHOD_SCOPES: Final[dict[str, str]] = {
             "StreamOrderEvents",
             "StreamFills",
             "GetKillSwitch",
+            "PreviewOrder",
         )
     },
     **{_ACCOUNT + m: READ for m in ("ListPositions", "GetAccountSummary", "StreamPositions")},

@@ -29,6 +29,7 @@ from ibkr_gateway.order.manager import OrderManager, utc_now
 from ibkr_gateway.order.models import Contract
 from ibkr_gateway.position.account import DEFAULT_STARTING_CASH
 from ibkr_gateway.position.book import PositionBook
+from ibkr_gateway.position.preview import OrderPreview
 from ibkr_gateway.risk.engine import RiskEngine
 from ibkr_gateway.risk.limits import RiskConfig, RiskFileError
 from ibkr_gateway.risk.positions import Exposure
@@ -42,6 +43,7 @@ from ibkr_gateway.security.auth import TokenTable
 from ibkr_gateway.security.tls import ListenRefused, TlsFiles, check_listen
 from ibkr_gateway.sim.broker import SimBroker, SimMarketControl
 from ibkr_gateway.sim.control import MarketControl
+from ibkr_gateway.sim.exchange import default_commission
 from ibkr_gateway.store.sqlite import SqliteOrderStore
 
 log = logging.getLogger(__name__)
@@ -174,6 +176,15 @@ class GatewayServer:
                 self.bus,
                 heartbeat_interval=config.heartbeat_interval,
                 stream_buffer=config.stream_buffer,
+                preview=OrderPreview(
+                    self.manager.checked_spec,
+                    self.manager.breaches,
+                    self.positions,
+                    self._reference_price,
+                    utc_now,
+                    starting_cash=config.sim_cash if self.sim_broker else None,
+                    commission=default_commission if self.sim_broker else None,
+                ),
             ),
             self.server,
         )

@@ -10,17 +10,20 @@ import grpc
 from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc
 
 from ibkr_gateway.errors import (
+    FailedPrecondition,
     FieldViolation,
     InvalidArgument,
 )
 from ibkr_gateway.event.bus import EventBus
 from ibkr_gateway.event.events import FillEvent, JournalEvent, OrderEvent
-from ibkr_gateway.order.manager import OrderManager
+from ibkr_gateway.order.manager import OrderManager, utc_now
 from ibkr_gateway.order.models import Order, TimeInForce
 from ibkr_gateway.order.validation import ACCOUNT_RE
+from ibkr_gateway.position.preview import OrderPreview
 from ibkr_gateway.risk.guard import KillSwitchState
 from ibkr_gateway.rpc import convert, feeds, paging
 from ibkr_gateway.rpc.access import visible_order
+from ibkr_gateway.rpc.account_convert import preview_to_proto
 from ibkr_gateway.rpc.audit import acting_on
 from ibkr_gateway.rpc.streams import Heartbeat
 from ibkr_gateway.security.auth import principal
@@ -66,11 +69,13 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         *,
         heartbeat_interval: float,
         stream_buffer: int,
+        preview: OrderPreview | None = None,
     ) -> None:
         self.manager = manager
         self.bus = bus
         self.heartbeat_interval = heartbeat_interval
         self.stream_buffer = stream_buffer
+        self.preview = preview
 
     async def SubmitOrder(
         self, request: gateway_pb2.SubmitOrderRequest, context: Context
@@ -264,6 +269,19 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         return gateway_pb2.ListFillsResponse(
             fills=[convert.fill_to_proto(f) for f in fills], next_page_token=token
         )
+
+    async def PreviewOrder(
+        self, request: gateway_pb2.PreviewOrderRequest, context: Context
+    ) -> gateway_pb2.PreviewOrderResponse:
+        spec = convert.spec_from_proto(request.order, "order")
+        if self.preview is None:
+            raise FailedPrecondition("order previews are not set up", reason="NO_PREVIEW")
+        principal().require_account(spec.account or self.manager.default_account)
+        try:
+            preview = self.preview.preview(spec)
+        except InvalidArgument as exc:
+            raise convert.prefixed(exc, "order") from None
+        return preview_to_proto(preview, self.bus.last_sequence, utc_now())
 
     async def StreamOrderEvents(
         self, request: gateway_pb2.StreamOrderEventsRequest, context: Context

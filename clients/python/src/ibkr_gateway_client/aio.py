@@ -23,6 +23,7 @@ from ibkr_gateway_client.models import (
     Fill,
     KillSwitch,
     Order,
+    OrderPreview,
     Position,
     PositionList,
     decimal_text,
@@ -267,6 +268,19 @@ class AsyncGatewayClient:
         """Submits an order. Options as for `order_spec` (order_type, limit_price, ...)."""
         spec = self.order_spec(symbol, side, quantity, **options)  # type: ignore[arg-type]
         return await self.submit(spec, timeout=timeout)
+
+    async def preview(
+        self, spec: orders_pb2.OrderSpec, *, timeout: float | None = None
+    ) -> OrderPreview:
+        """What the order would do (price and commission estimates, position and account
+        before and after, every limit it would break), without placing it."""
+        request = gateway_pb2.PreviewOrderRequest(order=spec)
+        deadline = self._deadline(timeout)
+        response = await self._call(
+            lambda: self.stub.PreviewOrder(request, timeout=deadline, metadata=self.metadata),
+            idempotent=True,
+        )
+        return OrderPreview.from_proto(response)
 
     async def submit_bracket(
         self,

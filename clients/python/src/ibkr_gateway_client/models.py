@@ -357,3 +357,46 @@ class PositionList:
 
     positions: tuple[Position, ...]
     last_sequence: int
+
+
+@dataclass(frozen=True, slots=True)
+class LimitBreach:
+    """A limit an order would break: the reason SubmitOrder would refuse it with."""
+
+    reason: str
+    message: str
+    metadata: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPreview:
+    """What an order would do. The account figures are None off the simulated backend;
+    the estimates are None where no price is known."""
+
+    estimated_price: Decimal | None
+    estimated_commission: Decimal | None
+    position_before: Decimal
+    position_after: Decimal
+    account_before: AccountSummary | None
+    account_after: AccountSummary | None
+    breaches: tuple[LimitBreach, ...]
+    proto: gateway_pb2.PreviewOrderResponse
+
+    @classmethod
+    def from_proto(cls, msg: gateway_pb2.PreviewOrderResponse) -> OrderPreview:
+        def account(name: str) -> AccountSummary | None:
+            present = msg.HasField(name)  # type: ignore[arg-type]
+            return AccountSummary.from_proto(getattr(msg, name)) if present else None
+
+        return cls(
+            estimated_price=decimal_or_none(msg.estimated_price),
+            estimated_commission=decimal_or_none(msg.estimated_commission),
+            position_before=Decimal(msg.position_before or "0"),
+            position_after=Decimal(msg.position_after or "0"),
+            account_before=account("account_before"),
+            account_after=account("account_after"),
+            breaches=tuple(
+                LimitBreach(b.reason, b.message, dict(b.metadata)) for b in msg.breaches
+            ),
+            proto=msg,
+        )

@@ -28,6 +28,7 @@ from ibkr_gateway_client.models import (
     KillSwitch,
     Order,
     OrderEvent,
+    OrderPreview,
     PositionEvent,
     PositionList,
 )
@@ -156,6 +157,9 @@ class GatewayClient:
 
     def fills(self, **options: Any) -> Iterator[OrderEvent]:
         return self._iterate(aiter(self._client.fills(**options)))
+
+    def preview(self, spec: orders_pb2.OrderSpec, *, timeout: float | None = None) -> OrderPreview:
+        return self._run(self._client.preview(spec, timeout=timeout))
 
     def list_positions(self, **filters: Any) -> PositionList:
         return self._run(self._client.list_positions(**filters))
