@@ -10,7 +10,7 @@ GO_CLIENT := clients/go
 GO_CONTRACT_RUNNER := build/bin/contract-runner-go
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: ts-build ts-test go-test $(GO_CONTRACT_RUNNER) contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
+.PHONY: ts-build ts-test go-test $(GO_CONTRACT_RUNNER) java-build java-test contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
 
 $(RUNTIME_STAMP): server/pyproject.toml clients/python/pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -40,14 +40,27 @@ build/bin/protoc-gen-go:
 build/bin/protoc-gen-go-grpc:
 	GOBIN=$(CURDIR)/build/bin go install $(PROTOC_GEN_GO_GRPC)
 
-setup: $(STAMP) $(TS_STAMP) $(GO_TOOLS)
+# Code generators for the Java client, at the versions clients/java/pom.xml pins, fetched
+# by Maven: protoc (for the messages) and protoc-gen-grpc-java, for this machine's platform.
+JAVA := clients/java
+MVN := mvn -B -ntp -Dstyle.color=never -f $(JAVA)/pom.xml
+JAVA_PLATFORM := $(subst Darwin,osx,$(subst Linux,linux,$(shell uname -s)))-$(subst arm64,aarch_64,$(subst aarch64,aarch_64,$(shell uname -m)))
+JAVA_TOOLS := build/bin/protoc-java build/bin/protoc-gen-grpc-java
+JAVA_CONTRACT_RUNNER := build/java/contract-runner.args
+
+$(JAVA_TOOLS) &: $(JAVA)/pom.xml
+	$(MVN) -q dependency:copy@generators -Dgenerators.platform=$(JAVA_PLATFORM)
+	chmod +x $(JAVA_TOOLS)
+	touch $(JAVA_TOOLS)
+
+setup: $(STAMP) $(TS_STAMP) $(GO_TOOLS) $(JAVA_TOOLS)
 
 ## serve: start the gateway on 127.0.0.1:50051 with the simulated exchange (needs only Python)
 serve: $(RUNTIME_STAMP)
 	$(BIN)/ibkr-gateway serve $(ARGS)
 
 ## test: every check and every test
-test: lint typecheck proto-check pytest go-test ts-test contract
+test: lint typecheck proto-check pytest go-test ts-test java-test contract
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -62,21 +75,24 @@ typecheck: $(STAMP)
 ## generate: regenerate checked-in code from proto/
 generate: setup
 	buf generate
+	buf generate --template buf.gen.java.yaml
 
 ## proto-check: fail when regenerating would change the checked-in code
 proto-check: setup
 	rm -rf build/gen-check && mkdir -p build/gen-check
 	buf generate --output build/gen-check
+	buf generate --template buf.gen.java.yaml --output build/gen-check
 	diff -r build/gen-check/clients/python/gen clients/python/gen
 	diff -r build/gen-check/clients/typescript/src/gen clients/typescript/src/gen
 	diff -r build/gen-check/clients/go/gen clients/go/gen
+	diff -r build/gen-check/clients/java/gen clients/java/gen
 	rm -rf build/gen-check
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 ## contract: one gateway on a free port, then the contract-suite runner of every language
-contract: setup ts-build $(GO_CONTRACT_RUNNER)
+contract: setup ts-build $(GO_CONTRACT_RUNNER) java-build
 	$(BIN)/python -m tests.contract.run_all
 
 ## ts-build: compile the TypeScript client and its contract runner
@@ -98,10 +114,24 @@ go-test:
 $(GO_CONTRACT_RUNNER):
 	go -C $(GO_CLIENT) build -o $(CURDIR)/$@ ./cmd/contract-runner
 
-## bench: SubmitOrder throughput vs a bare grpc.aio echo server; IB acknowledgement latency vs direct ib_async; the paced 500-order burst
+## java-build: compile the Java client and its contract runner; write the runner's java arguments
+java-build:
+	$(MVN) -q test-compile dependency:build-classpath@runner-classpath
+	mkdir -p $(dir $(JAVA_CONTRACT_RUNNER))
+	printf -- '-cp "%s"\nio.github.ibkrgateway.contract.ContractRunner\n' \
+		"$(CURDIR)/$(JAVA)/target/classes:$(CURDIR)/$(JAVA)/target/test-classes:$$(cat $(JAVA)/target/test-classpath.txt)" \
+		> $(JAVA_CONTRACT_RUNNER)
+
+## java-test: Java client unit tests (JUnit 5, in-process gRPC server; no gateway needed)
+java-test:
+	$(MVN) test
+
+## bench: SubmitOrder throughput vs a bare grpc.aio echo server; IB acknowledgement latency vs direct ib_async; the paced 500-order burst; submit latency while 100 streams replay a 200k-event journal; memory after 100k finished orders
 bench: $(STAMP)
 	$(BIN)/python -m bench.submit_throughput
 	$(BIN)/python -m bench.ib_latency
+	$(BIN)/python -m bench.replay_load
+	$(BIN)/python -m bench.finished_orders
 
 ## proto-baseline: record the current contract as the one later changes must stay compatible with
 proto-baseline: $(STAMP)
@@ -114,3 +144,4 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(JAVA)/target

@@ -14,12 +14,19 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+class ChildStats(dict[str, float]):
+    """A child's counters, filled once it has stopped; its pid from the start."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__()
+        self.pid = pid
+
+
 @contextlib.asynccontextmanager
 async def child_process(
     module: str, role: str, args: Sequence[str] = (), profile: Path | None = None
-) -> AsyncIterator[tuple[int, dict[str, float]]]:
-    """Runs `python -m MODULE --serve ROLE ARGS`; yields its port and a dict that is
-    filled with its counters once it has stopped."""
+) -> AsyncIterator[tuple[int, ChildStats]]:
+    """Runs `python -m MODULE --serve ROLE ARGS`; yields its port and its ChildStats."""
     command = [sys.executable]
     if profile is not None:
         command += ["-m", "cProfile", "-o", str(profile)]
@@ -32,7 +39,7 @@ async def child_process(
     )
     assert proc.stdin is not None
     assert proc.stdout is not None
-    stats: dict[str, float] = {}
+    stats = ChildStats(proc.pid)
     try:
         line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
         if not line.startswith("port "):

@@ -93,7 +93,8 @@ class IBGateway:
         self._reconnect_task: asyncio.Task[None] | None = None
         self._connect_errors: list[tuple[int, str]] = []
         self._connect_task: asyncio.Future[None] | None = None
-        # orderRefs of every order IB has told us about (open or completed).
+        # orderRefs of every order IB has told us about (open or completed) since the
+        # last connect, whose reconciliation reports again all IB still knows.
         self._known_refs: set[str] = set()
         # permIds and orderRefs of the orders IB listed (open or completed) since the
         # current connection began, and whether that listing finished.
@@ -216,6 +217,9 @@ class IBGateway:
         self._listing_complete = False
         self._listed_perm_ids.clear()
         self._listed_refs.clear()
+        # Forgotten, as ib_async forgets its trades: orders IB no longer lists (its nightly
+        # restart drops the day's) would otherwise be held for the life of the process.
+        self._known_refs = set()
         # ib_async waits out its whole timeout after error 326; the error tap cancels
         # this task instead, so that a client-id clash fails at once.
         self._connect_task = asyncio.ensure_future(self._connect_and_list())

@@ -29,3 +29,33 @@ def test_quick_benchmark_reports_throughput_for_both_servers() -> None:
         assert server["failed"] == 0
         assert server["rps"] > 0
     assert report["ratios"]["throughput"] > 0
+
+
+def _quick(module: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-m", module, "--quick", "--json"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=100,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report: dict[str, object] = json.loads(done.stdout)
+    return report
+
+
+@pytest.mark.slow
+def test_quick_replay_benchmark_reports_a_ratio_and_a_verdict() -> None:
+    report = _quick("bench.replay_load")
+    assert report["failed"] == 0
+    assert isinstance(report["ratio"], float)
+    assert report["ratio"] > 0
+    assert isinstance(report["meets_goal"], bool)
+
+
+@pytest.mark.slow
+def test_quick_finished_orders_benchmark_reports_growth_and_a_verdict() -> None:
+    report = _quick("bench.finished_orders")
+    assert report["journal_events"] == 4 * 10_000
+    assert isinstance(report["meets_goal"], bool)

@@ -53,8 +53,12 @@ async def test_submit_follow_and_cancel(client: AsyncGatewayClient) -> None:
     events = await _until(client.order_events(heartbeat_interval=0.2), market.order_id, "FILLED")
     fill = next(e.fill for e in events if e.fill is not None)
     assert (fill.quantity, fill.price, fill.commission) == (Decimal(10), Decimal(100), Decimal(1))
-    cancelled = await client.cancel_order(limit.order_id)
-    assert cancelled.status == "PENDING_CANCEL"
+    repriced = await client.modify_order(client_order_id=limit.client_order_id, limit_price="150.5")
+    assert (repriced.order_id, repriced.limit_price) == (limit.order_id, Decimal("150.5"))
+    cancelled = await client.cancel_order(client_order_id=limit.client_order_id)
+    assert (cancelled.order_id, cancelled.status) == (limit.order_id, "PENDING_CANCEL")
+    with pytest.raises(ValueError, match="exactly one"):
+        await client.cancel_order(limit.order_id, client_order_id=limit.client_order_id)
     listed = [o.order_id async for o in client.list_orders(page_size=1)]
     assert listed == [market.order_id, limit.order_id]
 

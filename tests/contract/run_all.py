@@ -26,6 +26,8 @@ RUNNERS: list[tuple[str, list[str]]] = [
             "tests/contract/scenarios.json",
         ],
     ),
+    # make java-build writes the classpath and main class into the argument file.
+    ("java", ["java", "@build/java/contract-runner.args", "--target", "{target}"]),
 ]
 
 

@@ -125,8 +125,7 @@ async def test_limit_rests_is_modified_then_cancelled(gw: IbGateway, sim: TwsSim
     await gw.stub.ModifyOrder(
         gateway_pb2.ModifyOrderRequest(order_id=order.order_id, limit_price="60")
     )
-    await asyncio.sleep(0.2)
-    assert sim.exchange_order(order.broker_order_id, 7).limit_price == 60
+    await until(lambda: sim.exchange_order(order.broker_order_id, 7).limit_price == 60)
     await gw.stub.CancelOrder(gateway_pb2.CancelOrderRequest(order_id=order.order_id))
     events = await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_CANCELLED))
     assert statuses_of(events, order.order_id)[-2:] == [
@@ -224,8 +223,8 @@ async def test_a_modified_bracket_child_stays_in_its_bracket(
         assert records[leg].oca_group == f"bracket-{parent.order_id}"
         assert records[leg].transmit
     # A detached take-profit would sell here, before the entry has bought anything.
+    # The simulated market matches as the price moves: no wait is needed to see it.
     sim.set_price("AAPL", "105")
-    await asyncio.sleep(0.2)
     assert sim.exchange_order(tp.broker_order_id, 7).filled == 0
     sim.set_price("AAPL", "95")
     await read_events(gw, until=reaches(parent.order_id, S.ORDER_STATUS_FILLED))
@@ -264,7 +263,7 @@ async def test_informational_errors_never_end_a_live_order(gw: IbGateway) -> Non
     # As if TWS had sent these; ib_async marks the trade Cancelled on the first one.
     for code, text in [(10349, "Order TIF was set to DAY"), (399, "Order message warning")]:
         gw.ib.ib.wrapper.error(order.broker_order_id, code, text, "")
-    await asyncio.sleep(0.1)
+    # Reports are applied as they are tapped: a wrong ending would show at once.
     assert (await get(gw, order.order_id)).status == S.ORDER_STATUS_SUBMITTED
 
 
@@ -437,7 +436,7 @@ async def test_orders_placed_outside_the_gateway_are_recorded_as_external(
     trade = other.placeOrder(
         Stock("MSFT", "SMART", "USD"), LimitOrder("BUY", 3, 50.0, orderRef="manual-1")
     )
-    await asyncio.sleep(0.2)
+    await until(lambda: trade.order.permId > 0)
     other.disconnect()
     gw = await start_ib_gateway(sim, db)
     try:
@@ -462,7 +461,8 @@ async def test_a_disconnect_mid_burst_loses_no_queued_order(
         orders = await asyncio.gather(
             *(submit(gw, limit_spec(f"mid-{i}", "40")) for i in range(100))
         )
-        await asyncio.sleep(0.5)
+        # Part sent, part still queued in the pacer.
+        await until(lambda: gw.ib.pacer.sent_total >= 40, seconds=5)
         sim.drop_connections()
         ids = {o.order_id for o in orders}
         await read_events(

@@ -180,3 +180,34 @@ async def test_a_stale_day_order_is_cancelled_not_sent_at_start_up(
         assert refs_at_ib(sim) == Counter()
     finally:
         await stop_ib_gateway(gw)
+
+
+async def test_orders_ib_no_longer_lists_are_forgotten_at_the_reconnect(
+    sim: TwsSimulator, tmp_path: Path
+) -> None:
+    gw = await start_ib_gateway(sim, tmp_path / "forget.db")
+    try:
+        before = await asyncio.gather(*(submit(gw, order_spec(f"day-one-{i}")) for i in range(5)))
+        filled = {o.order_id for o in before}
+        await read_events(
+            gw,
+            until=lambda ev: (
+                filled <= {e.order_id for e in ev if e.order.status == S.ORDER_STATUS_FILLED}
+            ),
+        )
+        refs = {o.spec.client_order_id for o in before}
+        assert refs <= gw.ib._known_refs
+        reconnected = asyncio.Event()
+        gw.ib.add_state_listener(
+            lambda state: reconnected.set() if state is ConnectionState.CONNECTED else None
+        )
+        # IB's nightly restart: the day's orders are gone from its lists.
+        sim.desk.records.clear()
+        sim.drop_connections()
+        await asyncio.wait_for(reconnected.wait(), 5)
+        assert not refs & gw.ib._known_refs
+        # The finished orders are still the store's to answer for.
+        got = await gw.stub.GetOrder(gateway_pb2.GetOrderRequest(order_id=before[0].order_id))
+        assert got.order.status == S.ORDER_STATUS_FILLED
+    finally:
+        await stop_ib_gateway(gw)

@@ -73,8 +73,17 @@ class MemoryStore:
                 return event.order
         return None
 
-    def client_order_keys(self) -> set[tuple[str, str]]:
-        return {(e.order.spec.account, e.order.spec.client_order_id) for e in self.events}
+    def find_order_by_broker_id(self, broker_order_id: int) -> Order | None:
+        for event in reversed(self.events):
+            if event.order.broker_order_id == broker_order_id:
+                return self.latest(event.order_id)
+        return None
+
+    def find_order_by_perm_id(self, perm_id: int) -> Order | None:
+        for event in reversed(self.events):
+            if event.order.perm_id == perm_id:
+                return self.latest(event.order_id)
+        return None
 
     def list_fills(self, query: FillQuery, after_sequence: int, limit: int) -> list[Fill]:
         fills = [

@@ -58,7 +58,6 @@ class BrokerUpdates:
     default_account: str
     _clock: Callable[[], datetime]
     _new_order_id: Callable[[], str]
-    _orders: dict[str, Order]
     _at_broker: set[str]
     _status_before_cancel: dict[str, OrderStatus]
     _spec_before_modify: dict[str, OrderSpec]
@@ -122,8 +121,9 @@ class BrokerUpdates:
             )
             status = order.status
         if status is order.status:
-            if changes:
-                # Folded into the next journaled snapshot; no event of its own.
+            if changes and not order.is_final:
+                # Folded into the next journaled snapshot; no event of its own. A final
+                # order has no next snapshot: held, it would never be let go.
                 self._remember(order.evolve(**changes))
             return
         self._transition(order, status, reason, changes)
@@ -315,9 +315,8 @@ class BrokerUpdates:
         """Records an execution (with its commission, when known) exactly once. A
         correction replaces the execution it corrects: the order counts only the
         latest revision of each execution."""
-        if fill.execution_id in self._executions or self.store.has_fill(fill.execution_id):
+        if self.has_execution(fill.execution_id):
             return
-        self._executions.add(fill.execution_id)
         order = self.get(fill.order_id)
         latest = self._fills_of(order.order_id)
         execution, revision = execution_revision(fill.execution_id)
@@ -405,6 +404,7 @@ class BrokerUpdates:
                     order=updated.evolve(status=derived),
                 )
             )
+        self._executions.add(fill.execution_id)
         self._record(events)
         self._move_position(updated, fill, replaced)
 

@@ -29,15 +29,18 @@ from ibkr_gateway.errors import (
     NotFound,
     StoreUnavailable,
     Unavailable,
+    clip,
 )
 from ibkr_gateway.event.bus import EventBus
 from ibkr_gateway.event.events import (
     CancelEvent,
+    FillEvent,
     JournalEvent,
     ModifyEvent,
     OrderEvent,
     OrderStatusEvent,
 )
+from ibkr_gateway.order.book import OrderBook
 from ibkr_gateway.order.broker_updates import BrokerUpdates
 from ibkr_gateway.order.fingerprint import request_fingerprint
 from ibkr_gateway.order.models import (
@@ -80,9 +83,9 @@ def order_not_found(order_id: str) -> NotFound:
     """The one answer for an id that names no order the caller may see: an order of
     another account must be indistinguishable from one that does not exist."""
     return NotFound(
-        f"order {order_id!r} not found",
+        f"order {clip(order_id)!r} not found",
         reason="ORDER_NOT_FOUND",
-        metadata={"order_id": order_id},
+        metadata={"order_id": clip(order_id)},
     )
 
 
@@ -104,10 +107,9 @@ class OrderManager(BrokerUpdates):
         self._new_order_id = new_order_id or random_order_id
         self.broker: BrokerPort | None = None
         self.guard = OrderGuard(store, risk)
-        # Every non-final order, plus final ones until their last change is durable.
-        self._orders: dict[str, Order] = {}
-        self._by_client_id: dict[tuple[str, str], str] = {}
-        self._by_broker_id: dict[int, str] = {}
+        # Every non-final order, plus final ones until their last change is durable;
+        # the store answers for the others.
+        self.book = OrderBook(store)
         # Creation commits in flight, awaited by concurrent retries of the same submit.
         # Such an order is not visible to other calls until its creation is durable.
         self._creating: dict[str, asyncio.Future[None]] = {}
@@ -120,12 +122,9 @@ class OrderManager(BrokerUpdates):
         # Modifications of one order run one after the other (see modify), with the
         # number of calls holding or awaiting each lock, to drop it after the last.
         self._modify_locks: dict[str, tuple[asyncio.Lock, int]] = {}
-        self._by_perm_id: dict[int, str] = {}
         # Non-final orders per account, kept as orders change (risk limit on open orders).
         self._open_by_account: collections.Counter[str] = collections.Counter()
-        # Every (account, client_order_id) ever used, once loaded: a new id is then
-        # known to be new without a store lookup.
-        self._known_keys: set[tuple[str, str]] | None = None
+        # Executions recorded but not yet durable, which the store cannot tell yet.
         self._executions: set[str] = set()
         self._latest_fills: collections.OrderedDict[str, dict[str, Fill]] = (
             collections.OrderedDict()
@@ -140,11 +139,10 @@ class OrderManager(BrokerUpdates):
         self.broker = broker
 
     def working_orders(self) -> list[Order]:
-        return [o for o in self._orders.values() if not o.is_final]
+        return [o for o in self.book.orders.values() if not o.is_final]
 
     def load_working_orders(self) -> list[Order]:
         """Called once at start: the store's working orders become live again."""
-        self._known_keys = self.store.client_order_keys()
         working = self.store.working_orders()
         for order in working:
             self._remember(order)
@@ -154,31 +152,26 @@ class OrderManager(BrokerUpdates):
     def _on_commit(self, events: Sequence[JournalEvent]) -> None:
         for event in events:
             self.event_bus.publish(event)
-            current = self._orders.get(event.order_id)
+            if isinstance(event, FillEvent):
+                # Durable: from here on the store knows the execution.
+                self._executions.discard(event.fill.execution_id)
+            current = self.book.held(event.order_id)
             if current is not None and current.is_final and current.last_sequence == event.sequence:
                 self._forget(current)
 
     def _remember(self, order: Order) -> None:
-        previous = self._orders.get(order.order_id)
+        previous = self.book.hold(order)
         was_open = previous is not None and not previous.is_final
         if was_open != (not order.is_final):
             self._open_by_account[order.spec.account] += -1 if was_open else 1
-        self._orders[order.order_id] = order
-        key = (order.spec.account, order.spec.client_order_id)
-        self._by_client_id[key] = order.order_id
-        if self._known_keys is not None:
-            self._known_keys.add(key)
-        if order.broker_order_id:
-            self._by_broker_id[order.broker_order_id] = order.order_id
-        if order.perm_id:
-            self._by_perm_id[order.perm_id] = order.order_id
 
     def _forget(self, order: Order) -> None:
-        del self._orders[order.order_id]
-        self._by_client_id.pop((order.spec.account, order.spec.client_order_id), None)
+        """A final order whose last change is durable: nothing in memory keeps it."""
+        self.book.release(order.order_id)
         self._at_broker.discard(order.order_id)
         self._status_before_cancel.pop(order.order_id, None)
         self._spec_before_modify.pop(order.order_id, None)
+        self._latest_fills.pop(order.order_id, None)
 
     def _record(
         self, events: Sequence[OrderEvent], *, abandon_on_failure: bool = False
@@ -191,16 +184,8 @@ class OrderManager(BrokerUpdates):
 
     def _unremember(self, order: Order) -> None:
         """Undoes `_remember` of an order whose creation never became durable."""
-        if self._orders.pop(order.order_id, None) is None:
-            return
-        key = (order.spec.account, order.spec.client_order_id)
-        if self._by_client_id.get(key) == order.order_id:
-            del self._by_client_id[key]
-            if self._known_keys is not None:
-                self._known_keys.discard(key)
-        if self._by_broker_id.get(order.broker_order_id) == order.order_id:
-            del self._by_broker_id[order.broker_order_id]
-        self._open_by_account[order.spec.account] -= 1
+        if self.book.release(order.order_id) is not None:
+            self._open_by_account[order.spec.account] -= 1
 
     def _require_store(self) -> None:
         """Mutating calls are refused while the store cannot write: their answer could
@@ -245,19 +230,13 @@ class OrderManager(BrokerUpdates):
     # -- queries ------------------------------------------------------------------
 
     def get(self, order_id: str) -> Order:
-        order = self._orders.get(order_id) or self.store.get_order(order_id)
+        order = self.book.get(order_id)
         if order is None or not self._created(order_id):
             raise order_not_found(order_id)
         return order
 
     def find(self, account: str, client_order_id: str) -> Order | None:
-        key = (account or self.default_account, client_order_id)
-        order_id = self._by_client_id.get(key)
-        if order_id is not None and order_id in self._orders:
-            return self._orders[order_id]
-        if self._known_keys is not None and key not in self._known_keys:
-            return None
-        return self.store.find_order(*key)
+        return self.book.by_client_id(account or self.default_account, client_order_id)
 
     def _created(self, order_id: str) -> bool:
         """False while the order's creation is not durable (or failed to be)."""
@@ -270,29 +249,31 @@ class OrderManager(BrokerUpdates):
         order = self.find(account, client_order_id)
         if order is None or not self._created(order.order_id):
             raise NotFound(
-                f"no order with client_order_id {client_order_id!r} in account "
-                f"{account or self.default_account!r}",
+                f"no order with client_order_id {clip(client_order_id)!r} in account "
+                f"{clip(account or self.default_account)!r}",
                 reason="ORDER_NOT_FOUND",
-                metadata={"client_order_id": client_order_id},
+                metadata={"client_order_id": clip(client_order_id)},
             )
         return order
 
     def order_for_broker_id(self, broker_order_id: int) -> Order | None:
-        order_id = self._by_broker_id.get(broker_order_id)
-        return None if order_id is None else self.get(order_id)
+        return self.order_for_broker_report(broker_order_id, 0, "")
 
     def order_for_broker_report(
         self, broker_order_id: int, perm_id: int, order_ref: str
     ) -> Order | None:
         """Finds the order a broker report is about: by IB order id, else permId, else
         orderRef (our client_order_id) in the default account."""
-        if broker_order_id > 0 and broker_order_id in self._by_broker_id:
-            return self.get(self._by_broker_id[broker_order_id])
-        if perm_id > 0 and perm_id in self._by_perm_id:
-            return self.get(self._by_perm_id[perm_id])
-        if order_ref:
-            return self.find(self.default_account, order_ref)
-        return None
+        order = None
+        if broker_order_id > 0:
+            order = self.book.by_broker_id(broker_order_id)
+        if order is None and perm_id > 0:
+            order = self.book.by_perm_id(perm_id)
+        if order is None and order_ref:
+            order = self.find(self.default_account, order_ref)
+        if order is not None and not self._created(order.order_id):
+            raise order_not_found(order.order_id)
+        return order
 
     # -- submit -------------------------------------------------------------------
 
@@ -311,7 +292,9 @@ class OrderManager(BrokerUpdates):
         broker = self.broker
         if broker is None or not account or account in broker.managed_accounts():
             return []
-        return [FieldViolation("account", f"{account!r} is not an account this gateway manages")]
+        return [
+            FieldViolation("account", f"{clip(account)!r} is not an account this gateway manages")
+        ]
 
     def _open_orders(self, account: str) -> int:
         return self._open_by_account[account]
@@ -579,7 +562,7 @@ class OrderManager(BrokerUpdates):
         itself once their creation is durable)."""
         return [
             o
-            for o in self._orders.values()
+            for o in self.book.orders.values()
             if o.status is OrderStatus.PENDING_SUBMIT and o.order_id not in self._creating
         ]
 
@@ -832,7 +815,7 @@ class OrderManager(BrokerUpdates):
         # cannot reach another client's.
         targets = [
             o
-            for o in self._orders.values()
+            for o in self.book.orders.values()
             if o.status in CANCELLABLE
             and o.order_id not in self._creating
             and (not account or (o.spec.account == account and not self._other_clients(o)))

@@ -25,6 +25,7 @@ from ibkr_gateway.rpc.account_convert import (
     summary_to_proto,
 )
 from ibkr_gateway.rpc.convert import timestamp
+from ibkr_gateway.rpc.loop_share import LoopShare
 from ibkr_gateway.rpc.streams import Heartbeat
 from ibkr_gateway.security.auth import principal
 from ibkr_gateway.store.base import OrderStore
@@ -62,6 +63,7 @@ class AccountServicer(account_pb2_grpc.AccountServiceServicer):
         simulated: SimulatedAccounts | None,
         heartbeat_interval: float,
         stream_buffer: int,
+        replay_share: LoopShare,
     ) -> None:
         self.book = book
         self.store = store
@@ -71,6 +73,7 @@ class AccountServicer(account_pb2_grpc.AccountServiceServicer):
         self.simulated = simulated
         self.heartbeat_interval = heartbeat_interval
         self.stream_buffer = stream_buffer
+        self.replay_share = replay_share
 
     def _account(self, account: str) -> str:
         v: list[FieldViolation] = []
@@ -160,6 +163,7 @@ class AccountServicer(account_pb2_grpc.AccountServiceServicer):
             after_sequence=request.after_sequence,
             accepts=accepts,
             heartbeat_interval=interval,
+            share=self.replay_share,
             buffer_capacity=self.stream_buffer,
         ):
             if isinstance(item, Heartbeat):

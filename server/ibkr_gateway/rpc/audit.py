@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import json
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -43,6 +44,15 @@ AUDITED: Final = frozenset(
     ]
 )
 
+# A request whose JSON is larger is recorded as a digest: its size, its SHA-256 and its
+# beginning. Real requests are far smaller; without a bound one caller could grow the
+# trail, and every page of ListAuditRecords, by megabytes a call.
+REQUEST_MAX_BYTES: Final = 8 * 1024
+DIGEST_PREFIX_BYTES: Final = 1024
+# The ids of the orders a call touched, the first ones and how many: a kill switch may
+# touch thousands.
+DETAIL_MAX_ORDERS: Final = 100
+
 # Response fields that hold the orders a call touched.
 _ORDER_FIELDS: Final = ("order", "parent", "take_profit", "stop_loss", "orders", "cancelled_orders")
 
@@ -75,11 +85,29 @@ def touched_orders(response: Message) -> list[str]:
 
 def _as_json(request: Message) -> str:
     try:
-        return json_format.MessageToJson(request, preserving_proto_field_name=True, indent=None)
+        text = json_format.MessageToJson(request, preserving_proto_field_name=True, indent=None)
     except (json_format.Error, ValueError, OverflowError):
         # Values JSON cannot express (an out-of-range timestamp): keep the text form,
         # so that a refused call is still on the record.
-        return json.dumps({"unrepresentable_request": str(request)})
+        text = json.dumps({"unrepresentable_request": str(request)})
+    return bounded(text)
+
+
+def bounded(request_json: str) -> str:
+    """The request's JSON, or the digest of one over REQUEST_MAX_BYTES."""
+    data = request_json.encode()
+    if len(data) <= REQUEST_MAX_BYTES:
+        return request_json
+    return json.dumps(
+        {
+            "oversized_request": {
+                "bytes": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                # A character cut in two at the end is dropped.
+                "prefix": data[:DIGEST_PREFIX_BYTES].decode(errors="ignore"),
+            }
+        }
+    )
 
 
 class AuditTrail:
@@ -100,7 +128,10 @@ class AuditTrail:
         if method not in AUDITED:
             return
         if code is grpc.StatusCode.OK and isinstance(response, Message):
-            detail = " ".join(touched_orders(response))
+            touched = touched_orders(response)
+            detail = " ".join(touched[:DETAIL_MAX_ORDERS])
+            if len(touched) > DETAIL_MAX_ORDERS:
+                detail += f" and {len(touched) - DETAIL_MAX_ORDERS} more"
         self.store.append_audit(
             AuditRecord(
                 time=self._clock(),

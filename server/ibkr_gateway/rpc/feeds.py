@@ -13,6 +13,7 @@ from ibkr_gateway.event.bus import EventBus, EventFilter, SubscriptionClosed, Su
 from ibkr_gateway.event.events import JournalEvent
 from ibkr_gateway.order.manager import utc_now
 from ibkr_gateway.rpc import convert
+from ibkr_gateway.rpc.loop_share import LoopShare
 from ibkr_gateway.rpc.streams import Heartbeat, follow_events
 from ibkr_gateway.store.base import OrderStore
 
@@ -49,6 +50,7 @@ async def follow(
     after_sequence: int,
     accepts: EventFilter,
     heartbeat_interval: float,
+    share: LoopShare,
     buffer_capacity: int,
 ) -> AsyncIterator[JournalEvent | Heartbeat]:
     """follow_events, with a cut or a shutdown reported as the error that names the
@@ -61,6 +63,7 @@ async def follow(
             after_sequence=after_sequence,
             accepts=accepts,
             heartbeat_interval=heartbeat_interval,
+            share=share,
             buffer_capacity=buffer_capacity,
         ):
             last = item.last_sequence if isinstance(item, Heartbeat) else item.sequence

@@ -37,8 +37,10 @@ from ibkr_gateway.rpc.account import AccountServicer, SimulatedAccounts
 from ibkr_gateway.rpc.audit import AuditTrail
 from ibkr_gateway.rpc.auth import AuthInterceptor
 from ibkr_gateway.rpc.errors import ErrorMappingInterceptor
+from ibkr_gateway.rpc.loop_share import CallsFirstInterceptor
 from ibkr_gateway.rpc.servicer import OrderGatewayServicer
 from ibkr_gateway.rpc.simulator import SimulatorControlServicer
+from ibkr_gateway.rpc.streams import replay_share
 from ibkr_gateway.security.auth import TokenTable
 from ibkr_gateway.security.tls import ListenRefused, TlsFiles, check_listen
 from ibkr_gateway.sim.broker import SimBroker, SimMarketControl
@@ -161,8 +163,11 @@ class GatewayServer:
             check_listen(
                 config.metrics_listen, authenticated=False, tls=False, insecure=config.insecure
             )
+        self.replay_share = replay_share()
         interceptors: list[grpc.aio.ServerInterceptor] = [
-            ErrorMappingInterceptor([self.audit.record, self.metrics.observe_call])
+            # Outside the error mapping: a call is in flight until its answer is made.
+            CallsFirstInterceptor(self.replay_share),
+            ErrorMappingInterceptor([self.audit.record, self.metrics.observe_call]),
         ]
         if tokens is not None:
             # Outermost: an unauthenticated call never reaches a servicer.
@@ -176,6 +181,7 @@ class GatewayServer:
                 self.bus,
                 heartbeat_interval=config.heartbeat_interval,
                 stream_buffer=config.stream_buffer,
+                replay_share=self.replay_share,
                 preview=OrderPreview(
                     self.manager.checked_spec,
                     self.manager.breaches,
@@ -210,6 +216,7 @@ class GatewayServer:
                 ),
                 heartbeat_interval=config.heartbeat_interval,
                 stream_buffer=config.stream_buffer,
+                replay_share=self.replay_share,
             ),
             self.server,
         )

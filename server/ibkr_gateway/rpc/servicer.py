@@ -25,6 +25,7 @@ from ibkr_gateway.rpc import convert, feeds, paging
 from ibkr_gateway.rpc.access import visible_order
 from ibkr_gateway.rpc.account_convert import preview_to_proto
 from ibkr_gateway.rpc.audit import acting_on
+from ibkr_gateway.rpc.loop_share import LoopShare
 from ibkr_gateway.rpc.streams import Heartbeat
 from ibkr_gateway.security.auth import principal
 from ibkr_gateway.store.base import FillQuery, OrderQuery
@@ -61,6 +62,18 @@ def _short_text(field: str, value: str, violations: list[FieldViolation]) -> Non
         violations.append(FieldViolation(field, f"at most {MAX_ID_LENGTH} characters"))
 
 
+_OrderReference = (
+    gateway_pb2.GetOrderRequest | gateway_pb2.CancelOrderRequest | gateway_pb2.ModifyOrderRequest
+)
+
+
+def _check_order_reference(request: _OrderReference, v: list[FieldViolation]) -> None:
+    for field in ("order_id", "client_order_id", "account"):
+        _short_text(field, getattr(request, field), v)
+    if bool(request.order_id) == bool(request.client_order_id):
+        v.append(FieldViolation("order_id", "give exactly one of order_id and client_order_id"))
+
+
 class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
     def __init__(
         self,
@@ -69,12 +82,14 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         *,
         heartbeat_interval: float,
         stream_buffer: int,
+        replay_share: LoopShare,
         preview: OrderPreview | None = None,
     ) -> None:
         self.manager = manager
         self.bus = bus
         self.heartbeat_interval = heartbeat_interval
         self.stream_buffer = stream_buffer
+        self.replay_share = replay_share
         self.preview = preview
 
     async def SubmitOrder(
@@ -135,9 +150,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         self, request: gateway_pb2.ModifyOrderRequest, context: Context
     ) -> gateway_pb2.ModifyOrderResponse:
         v: list[FieldViolation] = []
-        if not request.order_id:
-            v.append(FieldViolation("order_id", "is required"))
-        _short_text("order_id", request.order_id, v)
+        _check_order_reference(request, v)
 
         def optional_decimal(
             field: Literal["quantity", "limit_price", "stop_price"],
@@ -159,9 +172,8 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         )
         if v:
             raise InvalidArgument(v)
-        self._visible_order(request.order_id)
         order = await self.manager.modify(
-            request.order_id,
+            self._referenced_order(request).order_id,
             quantity=quantity,
             limit_price=limit_price,
             stop_price=stop_price,
@@ -172,9 +184,11 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
     async def CancelOrder(
         self, request: gateway_pb2.CancelOrderRequest, context: Context
     ) -> gateway_pb2.CancelOrderResponse:
-        self._require_order_id(request.order_id)
-        self._visible_order(request.order_id)
-        order = await self.manager.cancel(request.order_id)
+        v: list[FieldViolation] = []
+        _check_order_reference(request, v)
+        if v:
+            raise InvalidArgument(v)
+        order = await self.manager.cancel(self._referenced_order(request).order_id)
         return gateway_pb2.CancelOrderResponse(order=convert.order_to_proto(order))
 
     async def CancelAllOrders(
@@ -203,17 +217,10 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         self, request: gateway_pb2.GetOrderRequest, context: Context
     ) -> gateway_pb2.GetOrderResponse:
         v: list[FieldViolation] = []
-        for field in ("order_id", "client_order_id", "account"):
-            _short_text(field, getattr(request, field), v)
-        if bool(request.order_id) == bool(request.client_order_id):
-            v.append(FieldViolation("order_id", "give exactly one of order_id and client_order_id"))
+        _check_order_reference(request, v)
         if v:
             raise InvalidArgument(v)
-        if request.order_id:
-            order = self._visible_order(request.order_id)
-        else:
-            principal().require_account(request.account or self.manager.default_account)
-            order = self.manager.get_by_client_id(request.account, request.client_order_id)
+        order = self._referenced_order(request)
         return gateway_pb2.GetOrderResponse(order=convert.order_to_proto(order))
 
     async def ListOrders(
@@ -373,6 +380,15 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
 
     # -- helpers ------------------------------------------------------------------
 
+    def _referenced_order(self, request: _OrderReference) -> Order:
+        """The order a request names by gateway id or by (account, client_order_id)."""
+        if request.order_id:
+            return self._visible_order(request.order_id)
+        principal().require_account(request.account or self.manager.default_account)
+        order = self.manager.get_by_client_id(request.account, request.client_order_id)
+        acting_on([order.spec.account])
+        return order
+
     def _visible_order(self, order_id: str) -> Order:
         order = visible_order(self.manager, order_id)
         acting_on([order.spec.account])
@@ -397,15 +413,6 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         if account:
             who.require_account(account)
         return frozenset() if who.all_accounts else who.accounts
-
-    @staticmethod
-    def _require_order_id(order_id: str) -> None:
-        v: list[FieldViolation] = []
-        if not order_id:
-            v.append(FieldViolation("order_id", "is required"))
-        _short_text("order_id", order_id, v)
-        if v:
-            raise InvalidArgument(v)
 
     async def _follow(
         self,
@@ -443,6 +450,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
             after_sequence=request.after_sequence,
             accepts=accepts,
             heartbeat_interval=interval,
+            share=self.replay_share,
             buffer_capacity=self.stream_buffer,
         ):
             if not isinstance(item, Heartbeat | OrderEvent):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from ibkr_gateway.errors import PermissionDenied, Unauthenticated
+from ibkr_gateway.errors import PermissionDenied, Unauthenticated, clip
 
 READ: Final = "orders:read"
 WRITE: Final = "orders:write"
@@ -60,9 +60,9 @@ class Principal:
     def require_account(self, account: str) -> None:
         if not self.may_access(account):
             raise PermissionDenied(
-                f"token {self.name!r} may not use account {account!r}",
+                f"token {self.name!r} may not use account {clip(account)!r}",
                 reason="ACCOUNT_NOT_PERMITTED",
-                metadata={"account": account},
+                metadata={"account": clip(account)},
             )
 
 

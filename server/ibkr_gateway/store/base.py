@@ -15,6 +15,16 @@ from ibkr_gateway.position.models import Position
 CommitListener = Callable[[Sequence[JournalEvent]], None]
 
 
+class StoredEvent(Protocol):
+    """A journaled event, decoded on demand: decoding is most of what a replay costs, and
+    a replaying stream decodes only when it is its turn."""
+
+    @property
+    def sequence(self) -> int: ...
+
+    def event(self) -> JournalEvent: ...
+
+
 @dataclass(frozen=True, slots=True)
 class OrderQuery:
     account: str = ""
@@ -78,15 +88,17 @@ class OrderStore(Protocol):
 
     def find_order(self, account: str, client_order_id: str) -> Order | None: ...
 
+    def find_order_by_broker_id(self, broker_order_id: int) -> Order | None:
+        """The latest order with this broker order id (ids > 0 only)."""
+        ...
+
+    def find_order_by_perm_id(self, perm_id: int) -> Order | None: ...
+
     def list_orders(self, query: OrderQuery, after_key: int, limit: int) -> list[tuple[int, Order]]:
         """Orders by creation, each with its paging key."""
         ...
 
     def list_fills(self, query: FillQuery, after_sequence: int, limit: int) -> list[Fill]: ...
-
-    def client_order_keys(self) -> set[tuple[str, str]]:
-        """Every (account, client_order_id) in the store."""
-        ...
 
     def has_fill(self, execution_id: str) -> bool: ...
 
@@ -110,6 +122,10 @@ class OrderStore(Protocol):
     def max_broker_order_id(self) -> int: ...
 
     def read_events(self, after_sequence: int, limit: int) -> list[JournalEvent]: ...
+
+    async def read_journal(self, after_sequence: int, limit: int) -> Sequence[StoredEvent]:
+        """The events after `after_sequence`, at most `limit`, read off the event loop."""
+        ...
 
     def working_orders(self) -> list[Order]: ...
 

@@ -7,6 +7,7 @@ import concurrent.futures
 import json
 import logging
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,8 @@ CREATE TABLE IF NOT EXISTS orders (
     status TEXT NOT NULL,
     final INTEGER NOT NULL,
     snapshot TEXT NOT NULL,
+    broker_order_id INTEGER NOT NULL DEFAULT 0,
+    perm_id INTEGER NOT NULL DEFAULT 0,
     UNIQUE (account, client_order_id)
 );
 CREATE INDEX IF NOT EXISTS orders_working ON orders (final) WHERE final = 0;
@@ -69,19 +72,49 @@ CREATE TABLE IF NOT EXISTS events (
 );
 """
 
+# Indexes on columns that older stores get from _ADDED_COLUMNS first.
+INDEXES = """
+CREATE INDEX IF NOT EXISTS orders_by_broker_id ON orders (broker_order_id)
+    WHERE broker_order_id > 0;
+CREATE INDEX IF NOT EXISTS orders_by_perm_id ON orders (perm_id) WHERE perm_id > 0;
+"""
+
+# Threads that read the journal for replaying streams, each on a connection of its own:
+# a stream catching up on a long journal never reads on the event loop, and however
+# many streams replay, they share these.
+JOURNAL_READERS = 2
+
 # Free room a failing store must find before it reports itself writable again.
 PROBE_BYTES = 64 * 1024
 
 # Columns added after the first release, for stores created before them: (table,
-# column, definition). The defaults read as what the older gateway meant.
-_ADDED_COLUMNS = (("audit", "accounts", "TEXT NOT NULL DEFAULT '[]'"),)
+# column, definition, value of the rows already there). The defaults read as what the
+# older gateway meant.
+_ADDED_COLUMNS = (
+    ("audit", "accounts", "TEXT NOT NULL DEFAULT '[]'", ""),
+    (
+        "orders",
+        "broker_order_id",
+        "INTEGER NOT NULL DEFAULT 0",
+        "COALESCE(json_extract(snapshot, '$.broker_order_id'), 0)",
+    ),
+    (
+        "orders",
+        "perm_id",
+        "INTEGER NOT NULL DEFAULT 0",
+        "COALESCE(json_extract(snapshot, '$.perm_id'), 0)",
+    ),
+)
 
 
 def _add_missing_columns(conn: sqlite3.Connection) -> None:
-    for table, column, definition in _ADDED_COLUMNS:
+    for table, column, definition, existing in _ADDED_COLUMNS:
         present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
         if column not in present:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            if existing:
+                # Every name and expression here is a constant of this module.
+                conn.execute(f"UPDATE {table} SET {column} = {existing}")  # noqa: S608
 
 
 _FINAL_VALUES = tuple(s.value for s in FINAL_STATUSES)
@@ -150,11 +183,18 @@ class SqliteOrderStore:
         self._writer = _connect(self.path)
         self._writer.executescript(SCHEMA)
         _add_missing_columns(self._writer)
+        self._writer.executescript(INDEXES)
         self._reader = _connect(self.path)
         self._writer.executescript(positions.SCHEMA)
         row = self._writer.execute("SELECT COALESCE(MAX(sequence), 0) FROM events").fetchone()
         self._last_sequence: int = row[0]
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="store-writer")
+        self._journal_executor = concurrent.futures.ThreadPoolExecutor(
+            JOURNAL_READERS, thread_name_prefix="journal-reader"
+        )
+        self._journal_local = threading.local()
+        self._journal_connections: list[sqlite3.Connection] = []
+        self._journal_lock = threading.Lock()
         self._pending: list[_Batch] = []
         self._pending_audit: list[AuditRecord] = []
         self._pending_settings: dict[str, str] = {}
@@ -407,6 +447,8 @@ class SqliteOrderStore:
                 o.status.value,
                 int(o.is_final),
                 snapshot,
+                o.broker_order_id,
+                o.perm_id,
             )
             for first, o, snapshot in orders.values()
         ]
@@ -433,9 +475,12 @@ class SqliteOrderStore:
                 ],
             )
             conn.executemany(
-                "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO "
+                "INSERT INTO orders (order_id, created_sequence, account, client_order_id, "
+                "symbol, status, final, snapshot, broker_order_id, perm_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO "
                 "UPDATE SET status = excluded.status, final = excluded.final, "
-                "snapshot = excluded.snapshot",
+                "snapshot = excluded.snapshot, broker_order_id = excluded.broker_order_id, "
+                "perm_id = excluded.perm_id",
                 order_rows,
             )
             conn.executemany(
@@ -463,6 +508,22 @@ class SqliteOrderStore:
         row = self._reader.execute(
             "SELECT snapshot FROM orders WHERE account = ? AND client_order_id = ?",
             (account, client_order_id),
+        ).fetchone()
+        return None if row is None else codec.order_from_json(json.loads(row[0]))
+
+    def find_order_by_broker_id(self, broker_order_id: int) -> Order | None:
+        # The latest order to hold the id, should ids ever repeat (another session's).
+        row = self._reader.execute(
+            "SELECT snapshot FROM orders WHERE broker_order_id = ? "
+            "ORDER BY created_sequence DESC LIMIT 1",
+            (broker_order_id,),
+        ).fetchone()
+        return None if row is None else codec.order_from_json(json.loads(row[0]))
+
+    def find_order_by_perm_id(self, perm_id: int) -> Order | None:
+        row = self._reader.execute(
+            "SELECT snapshot FROM orders WHERE perm_id = ? ORDER BY created_sequence DESC LIMIT 1",
+            (perm_id,),
         ).fetchone()
         return None if row is None else codec.order_from_json(json.loads(row[0]))
 
@@ -540,10 +601,6 @@ class SqliteOrderStore:
         row = self._reader.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
-    def client_order_keys(self) -> set[tuple[str, str]]:
-        rows = self._reader.execute("SELECT account, client_order_id FROM orders")
-        return {(account, coid) for account, coid in rows}
-
     def has_fill(self, execution_id: str) -> bool:
         row = self._reader.execute(
             "SELECT 1 FROM fills WHERE execution_id = ?", (execution_id,)
@@ -552,7 +609,7 @@ class SqliteOrderStore:
 
     def max_broker_order_id(self) -> int:
         row = self._reader.execute(
-            "SELECT COALESCE(MAX(json_extract(snapshot, '$.broker_order_id')), 0) FROM orders"
+            "SELECT COALESCE(MAX(broker_order_id), 0) FROM orders WHERE broker_order_id > 0"
         ).fetchone()
         return int(row[0])
 
@@ -563,6 +620,28 @@ class SqliteOrderStore:
             (after_sequence, limit),
         )
         return [codec.event_from_row(*row) for row in rows]
+
+    async def read_journal(self, after_sequence: int, limit: int) -> list[codec.JournalRow]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._journal_executor, self._read_journal, after_sequence, limit
+        )
+
+    def _read_journal(self, after_sequence: int, limit: int) -> list[codec.JournalRow]:
+        conn: sqlite3.Connection | None = getattr(self._journal_local, "connection", None)
+        if conn is None:
+            conn = _connect(self.path)
+            self._journal_local.connection = conn
+            with self._journal_lock:
+                self._journal_connections.append(conn)
+        # fetchall: the read transaction ends with the statement, so that the next page
+        # sees what was committed since.
+        rows = conn.execute(
+            "SELECT sequence, time, kind, payload, order_snapshot FROM events "
+            "WHERE sequence > ? ORDER BY sequence LIMIT ?",
+            (after_sequence, limit),
+        ).fetchall()
+        return [codec.JournalRow(*row) for row in rows]
 
     def committed_sequence(self) -> int:
         row = self._reader.execute("SELECT COALESCE(MAX(sequence), 0) FROM events").fetchone()
@@ -584,5 +663,8 @@ class SqliteOrderStore:
             self._wakeup.set()
             await self._task
         self._executor.shutdown(wait=True)
+        self._journal_executor.shutdown(wait=True)
+        for conn in self._journal_connections:
+            conn.close()
         self._writer.close()
         self._reader.close()

@@ -187,6 +187,22 @@ class AsyncGatewayClient:
 
     # -- plumbing ---------------------------------------------------------------
 
+    def _refer(
+        self,
+        request: gateway_pb2.ModifyOrderRequest | gateway_pb2.CancelOrderRequest,
+        order_id: str,
+        client_order_id: str,
+        account: str,
+    ) -> None:
+        """Names the order by gateway id or by the caller's own id, never both."""
+        if bool(order_id) == bool(client_order_id):
+            raise ValueError("give exactly one of order_id and client_order_id")
+        if order_id:
+            request.order_id = order_id
+        else:
+            request.client_order_id = client_order_id
+            request.account = account or self.account
+
     def _deadline(self, timeout: float | None) -> float | None:
         return self.timeout if timeout is None else timeout
 
@@ -327,15 +343,19 @@ class AsyncGatewayClient:
 
     async def modify_order(
         self,
-        order_id: str,
+        order_id: str = "",
         *,
+        client_order_id: str = "",
+        account: str = "",
         quantity: Amount | None = None,
         limit_price: Amount | None = None,
         stop_price: Amount | None = None,
         time_in_force: str | None = None,
         timeout: float | None = None,
     ) -> Order:
-        request = gateway_pb2.ModifyOrderRequest(order_id=order_id)
+        """The order is named by `order_id` or by `client_order_id` (within `account`)."""
+        request = gateway_pb2.ModifyOrderRequest()
+        self._refer(request, order_id, client_order_id, account)
         if quantity is not None:
             request.quantity = decimal_text(quantity)
         if limit_price is not None:
@@ -352,8 +372,17 @@ class AsyncGatewayClient:
         )
         return Order.from_proto(response.order)
 
-    async def cancel_order(self, order_id: str, *, timeout: float | None = None) -> Order:
-        request = gateway_pb2.CancelOrderRequest(order_id=order_id)
+    async def cancel_order(
+        self,
+        order_id: str = "",
+        *,
+        client_order_id: str = "",
+        account: str = "",
+        timeout: float | None = None,
+    ) -> Order:
+        """The order is named by `order_id` or by `client_order_id` (within `account`)."""
+        request = gateway_pb2.CancelOrderRequest()
+        self._refer(request, order_id, client_order_id, account)
         deadline = self._deadline(timeout)
         response = await self._call(
             lambda: self.stub.CancelOrder(request, timeout=deadline, metadata=self.metadata),

@@ -127,11 +127,22 @@ class GatewayClient:
     ) -> tuple[Order, Order, Order]:
         return self._run(self._client.submit_bracket(symbol, side, quantity, **options))
 
-    def modify_order(self, order_id: str, **changes: Any) -> Order:
+    def modify_order(self, order_id: str = "", **changes: Any) -> Order:
         return self._run(self._client.modify_order(order_id, **changes))
 
-    def cancel_order(self, order_id: str, *, timeout: float | None = None) -> Order:
-        return self._run(self._client.cancel_order(order_id, timeout=timeout))
+    def cancel_order(
+        self,
+        order_id: str = "",
+        *,
+        client_order_id: str = "",
+        account: str = "",
+        timeout: float | None = None,
+    ) -> Order:
+        return self._run(
+            self._client.cancel_order(
+                order_id, client_order_id=client_order_id, account=account, timeout=timeout
+            )
+        )
 
     def cancel_all_orders(self, account: str = "", *, timeout: float | None = None) -> list[Order]:
         return self._run(self._client.cancel_all_orders(account, timeout=timeout))

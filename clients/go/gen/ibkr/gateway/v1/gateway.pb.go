@@ -260,7 +260,7 @@ func (x *SubmitBracketOrderResponse) GetStopLoss() *Order {
 
 type ModifyOrderRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Gateway id of the working order.
+	// Gateway id of the working order. Give either this or client_order_id.
 	OrderId string `protobuf:"bytes,1,opt,name=order_id,json=orderId,proto3" json:"order_id,omitempty"`
 	// New total quantity; must exceed the filled quantity. Unchanged when unset.
 	Quantity *string `protobuf:"bytes,2,opt,name=quantity,proto3,oneof" json:"quantity,omitempty"`
@@ -269,7 +269,11 @@ type ModifyOrderRequest struct {
 	// New stop price. Unchanged when unset.
 	StopPrice *string `protobuf:"bytes,4,opt,name=stop_price,json=stopPrice,proto3,oneof" json:"stop_price,omitempty"`
 	// New time in force. Unchanged when UNSPECIFIED.
-	TimeInForce   TimeInForce `protobuf:"varint,5,opt,name=time_in_force,json=timeInForce,proto3,enum=ibkr.gateway.v1.TimeInForce" json:"time_in_force,omitempty"`
+	TimeInForce TimeInForce `protobuf:"varint,5,opt,name=time_in_force,json=timeInForce,proto3,enum=ibkr.gateway.v1.TimeInForce" json:"time_in_force,omitempty"`
+	// Caller's id of the order, looked up within account (when order_id is empty).
+	ClientOrderId string `protobuf:"bytes,6,opt,name=client_order_id,json=clientOrderId,proto3" json:"client_order_id,omitempty"`
+	// Account for client_order_id; the default account when empty.
+	Account       string `protobuf:"bytes,7,opt,name=account,proto3" json:"account,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -339,6 +343,20 @@ func (x *ModifyOrderRequest) GetTimeInForce() TimeInForce {
 	return TimeInForce_TIME_IN_FORCE_UNSPECIFIED
 }
 
+func (x *ModifyOrderRequest) GetClientOrderId() string {
+	if x != nil {
+		return x.ClientOrderId
+	}
+	return ""
+}
+
+func (x *ModifyOrderRequest) GetAccount() string {
+	if x != nil {
+		return x.Account
+	}
+	return ""
+}
+
 type ModifyOrderResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The order after the change.
@@ -386,8 +404,12 @@ func (x *ModifyOrderResponse) GetOrder() *Order {
 
 type CancelOrderRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Gateway id of the order to cancel.
-	OrderId       string `protobuf:"bytes,1,opt,name=order_id,json=orderId,proto3" json:"order_id,omitempty"`
+	// Gateway id of the order to cancel. Give either this or client_order_id.
+	OrderId string `protobuf:"bytes,1,opt,name=order_id,json=orderId,proto3" json:"order_id,omitempty"`
+	// Caller's id of the order, looked up within account (when order_id is empty).
+	ClientOrderId string `protobuf:"bytes,2,opt,name=client_order_id,json=clientOrderId,proto3" json:"client_order_id,omitempty"`
+	// Account for client_order_id; the default account when empty.
+	Account       string `protobuf:"bytes,3,opt,name=account,proto3" json:"account,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -425,6 +447,20 @@ func (*CancelOrderRequest) Descriptor() ([]byte, []int) {
 func (x *CancelOrderRequest) GetOrderId() string {
 	if x != nil {
 		return x.OrderId
+	}
+	return ""
+}
+
+func (x *CancelOrderRequest) GetClientOrderId() string {
+	if x != nil {
+		return x.ClientOrderId
+	}
+	return ""
+}
+
+func (x *CancelOrderRequest) GetAccount() string {
+	if x != nil {
+		return x.Account
 	}
 	return ""
 }
@@ -2061,7 +2097,7 @@ const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
 	"\x06parent\x18\x01 \x01(\v2\x16.ibkr.gateway.v1.OrderR\x06parent\x127\n" +
 	"\vtake_profit\x18\x02 \x01(\v2\x16.ibkr.gateway.v1.OrderR\n" +
 	"takeProfit\x123\n" +
-	"\tstop_loss\x18\x03 \x01(\v2\x16.ibkr.gateway.v1.OrderR\bstopLoss\"\x88\x02\n" +
+	"\tstop_loss\x18\x03 \x01(\v2\x16.ibkr.gateway.v1.OrderR\bstopLoss\"\xca\x02\n" +
 	"\x12ModifyOrderRequest\x12\x19\n" +
 	"\border_id\x18\x01 \x01(\tR\aorderId\x12\x1f\n" +
 	"\bquantity\x18\x02 \x01(\tH\x00R\bquantity\x88\x01\x01\x12$\n" +
@@ -2069,14 +2105,18 @@ const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
 	"limitPrice\x88\x01\x01\x12\"\n" +
 	"\n" +
 	"stop_price\x18\x04 \x01(\tH\x02R\tstopPrice\x88\x01\x01\x12@\n" +
-	"\rtime_in_force\x18\x05 \x01(\x0e2\x1c.ibkr.gateway.v1.TimeInForceR\vtimeInForceB\v\n" +
+	"\rtime_in_force\x18\x05 \x01(\x0e2\x1c.ibkr.gateway.v1.TimeInForceR\vtimeInForce\x12&\n" +
+	"\x0fclient_order_id\x18\x06 \x01(\tR\rclientOrderId\x12\x18\n" +
+	"\aaccount\x18\a \x01(\tR\aaccountB\v\n" +
 	"\t_quantityB\x0e\n" +
 	"\f_limit_priceB\r\n" +
 	"\v_stop_price\"C\n" +
 	"\x13ModifyOrderResponse\x12,\n" +
-	"\x05order\x18\x01 \x01(\v2\x16.ibkr.gateway.v1.OrderR\x05order\"/\n" +
+	"\x05order\x18\x01 \x01(\v2\x16.ibkr.gateway.v1.OrderR\x05order\"q\n" +
 	"\x12CancelOrderRequest\x12\x19\n" +
-	"\border_id\x18\x01 \x01(\tR\aorderId\"C\n" +
+	"\border_id\x18\x01 \x01(\tR\aorderId\x12&\n" +
+	"\x0fclient_order_id\x18\x02 \x01(\tR\rclientOrderId\x12\x18\n" +
+	"\aaccount\x18\x03 \x01(\tR\aaccount\"C\n" +
 	"\x13CancelOrderResponse\x12,\n" +
 	"\x05order\x18\x01 \x01(\v2\x16.ibkr.gateway.v1.OrderR\x05order\"2\n" +
 	"\x16CancelAllOrdersRequest\x12\x18\n" +

@@ -150,8 +150,10 @@ class ModifyOrderRequest(_message.Message):
     LIMIT_PRICE_FIELD_NUMBER: _builtins.int
     STOP_PRICE_FIELD_NUMBER: _builtins.int
     TIME_IN_FORCE_FIELD_NUMBER: _builtins.int
+    CLIENT_ORDER_ID_FIELD_NUMBER: _builtins.int
+    ACCOUNT_FIELD_NUMBER: _builtins.int
     order_id: _builtins.str
-    """Gateway id of the working order."""
+    """Gateway id of the working order. Give either this or client_order_id."""
     quantity: _builtins.str
     """New total quantity; must exceed the filled quantity. Unchanged when unset."""
     limit_price: _builtins.str
@@ -160,6 +162,10 @@ class ModifyOrderRequest(_message.Message):
     """New stop price. Unchanged when unset."""
     time_in_force: _orders_pb2.TimeInForce.ValueType
     """New time in force. Unchanged when UNSPECIFIED."""
+    client_order_id: _builtins.str
+    """Caller's id of the order, looked up within account (when order_id is empty)."""
+    account: _builtins.str
+    """Account for client_order_id; the default account when empty."""
     def __init__(
         self,
         *,
@@ -168,10 +174,12 @@ class ModifyOrderRequest(_message.Message):
         limit_price: _builtins.str | None = ...,
         stop_price: _builtins.str | None = ...,
         time_in_force: _orders_pb2.TimeInForce.ValueType = ...,
+        client_order_id: _builtins.str = ...,
+        account: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_limit_price", b"_limit_price", "_quantity", b"_quantity", "_stop_price", b"_stop_price", "limit_price", b"limit_price", "quantity", b"quantity", "stop_price", b"stop_price"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_limit_price", b"_limit_price", "_quantity", b"_quantity", "_stop_price", b"_stop_price", "limit_price", b"limit_price", "order_id", b"order_id", "quantity", b"quantity", "stop_price", b"stop_price", "time_in_force", b"time_in_force"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_limit_price", b"_limit_price", "_quantity", b"_quantity", "_stop_price", b"_stop_price", "account", b"account", "client_order_id", b"client_order_id", "limit_price", b"limit_price", "order_id", b"order_id", "quantity", b"quantity", "stop_price", b"stop_price", "time_in_force", b"time_in_force"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__limit_price: _TypeAlias = _typing.Literal["limit_price"]  # noqa: Y015
     _WhichOneofArgType__limit_price: _TypeAlias = _typing.Literal["_limit_price", b"_limit_price"]  # noqa: Y015
@@ -215,16 +223,24 @@ class CancelOrderRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     ORDER_ID_FIELD_NUMBER: _builtins.int
+    CLIENT_ORDER_ID_FIELD_NUMBER: _builtins.int
+    ACCOUNT_FIELD_NUMBER: _builtins.int
     order_id: _builtins.str
-    """Gateway id of the order to cancel."""
+    """Gateway id of the order to cancel. Give either this or client_order_id."""
+    client_order_id: _builtins.str
+    """Caller's id of the order, looked up within account (when order_id is empty)."""
+    account: _builtins.str
+    """Account for client_order_id; the default account when empty."""
     def __init__(
         self,
         *,
         order_id: _builtins.str = ...,
+        client_order_id: _builtins.str = ...,
+        account: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["order_id", b"order_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "client_order_id", b"client_order_id", "order_id", b"order_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
