@@ -8,6 +8,7 @@ import asyncio
 import logging
 import signal
 import sqlite3
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import click
@@ -35,6 +36,19 @@ def _host_port(ctx: click.Context, param: click.Parameter, value: str) -> str:
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
     return value
+
+
+def _cash(ctx: click.Context, param: click.Parameter, value: str | Decimal) -> Decimal:
+    try:
+        cash = Decimal(str(value))
+    except InvalidOperation:
+        cash = Decimal(-1)
+    if not cash.is_finite() or cash < 0 or cash > MAX_SIM_CASH:
+        raise click.BadParameter(f"a decimal amount from 0 to {MAX_SIM_CASH}, got {value!r}")
+    return cash
+
+
+MAX_SIM_CASH = Decimal("1e15")
 
 
 @main.command()
@@ -107,6 +121,14 @@ def _host_port(ctx: click.Context, param: click.Parameter, value: str) -> str:
     help="Another account the simulated broker manages, besides --account (backend sim; "
     "repeatable). Orders for accounts the broker does not manage are refused; on the ib "
     "backend those are the accounts of the IB login.",
+)
+@click.option(
+    "--sim-cash",
+    default=str(DEFAULTS.sim_cash),
+    show_default=True,
+    callback=_cash,
+    help="USD each simulated account starts with (backend sim); trades and commissions "
+    "move it, and GetAccountSummary derives margin and buying power from it.",
 )
 @click.option(
     "--heartbeat-interval",

@@ -110,6 +110,20 @@ def test_modify_changes_a_working_order(gateway: Served) -> None:
     cli(gateway, "orders", "cancel", order["order_id"])
 
 
+def test_positions_and_the_account(gateway: Served) -> None:
+    order = submitted(
+        cli(gateway, "orders", "submit", "sell", "4", "TSLA", "--account", "DU2", "--json")
+    )
+    order_status(gateway, order["order_id"], "FILLED")
+    listed = cli(gateway, "positions", "--account", "DU2", "--symbol", "TSLA", "--json").json()
+    (position,) = listed["positions"]
+    assert (position["quantity"], position["average_cost"]) == ("-4", "99.75")
+    assert "TSLA" in cli(gateway, "positions", "--account", "DU2").out
+    summary = cli(gateway, "account", "--account", "DU2", "--json").json()
+    assert (summary["cash"], summary["gross_position_value"]) == ("1000399", "400")
+    assert "buying power" in cli(gateway, "account", "--account", "DU2").out
+
+
 def test_fills_and_the_audit_trail(gateway: Served) -> None:
     order = submitted(cli(gateway, "orders", "submit", "buy", "3", "NVDA", "--json"))
     filled = order_status(gateway, order["order_id"], "FILLED")
@@ -230,7 +244,9 @@ def test_watch_resumes_by_sequence_after_the_gateway_restarts(tmp_path: Path) ->
     finally:
         code = watch.stop()
     assert code == 0
-    assert [e["sequence"] for e in seen] == list(range(1, len(seen) + 1))
+    # Each market order's four events once, in order; the position change journaled
+    # after each fill (5 and 10) is not an order event.
+    assert [e["sequence"] for e in seen] == [1, 2, 3, 4, 6, 7, 8, 9]
     assert "resuming after" in watch.stderr()
 
 

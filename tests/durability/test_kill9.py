@@ -11,7 +11,13 @@ from pathlib import Path
 
 import grpc
 import pytest
-from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, orders_pb2
+from ibkr.gateway.v1 import (
+    account_pb2,
+    account_pb2_grpc,
+    gateway_pb2,
+    gateway_pb2_grpc,
+    orders_pb2,
+)
 
 from tests.process import GATEWAY_READY, cli_process
 
@@ -73,13 +79,20 @@ async def burst(port: int, proc: Process) -> tuple[dict[str, str], set[str]]:
     return acked, attempted
 
 
-async def journal(stub: gateway_pb2_grpc.OrderGatewayServiceAsyncStub) -> list[int]:
+async def journal(channel: grpc.aio.Channel) -> list[int]:
+    """The whole journal's sequences: the order events and the position changes between."""
     sequences = []
+    stub = gateway_pb2_grpc.OrderGatewayServiceStub(channel)
     async for message in stub.StreamOrderEvents(gateway_pb2.StreamOrderEventsRequest()):
         if message.HasField("heartbeat"):
             break
         sequences.append(message.event.sequence)
-    return sequences
+    positions = account_pb2_grpc.AccountServiceStub(channel)
+    async for change in positions.StreamPositions(account_pb2.StreamPositionsRequest()):
+        if change.HasField("heartbeat"):
+            break
+        sequences.append(change.event.sequence)
+    return sorted(sequences)
 
 
 async def test_acknowledged_orders_survive_sigkill(tmp_path: Path) -> None:
@@ -98,7 +111,7 @@ async def test_acknowledged_orders_survive_sigkill(tmp_path: Path) -> None:
                 assert got.order.status != S.ORDER_STATUS_UNSPECIFIED
 
             # Before anything new happens, the journal replays in full.
-            replayed = await journal(stub)
+            replayed = await journal(channel)
             assert replayed == list(range(1, len(replayed) + 1))
             assert len(replayed) >= 2 * len(acked)
 
@@ -124,7 +137,7 @@ async def test_acknowledged_orders_survive_sigkill(tmp_path: Path) -> None:
 
             # Sequences continue after the restart with no gap and no reuse.
             await asyncio.sleep(0.5)
-            sequences = await journal(stub)
+            sequences = await journal(channel)
             assert sequences == list(range(1, len(sequences) + 1))
             before = len(sequences)
             fresh = await stub.SubmitOrder(

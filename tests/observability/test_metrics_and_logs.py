@@ -52,7 +52,9 @@ async def test_metrics_endpoint(tmp_path: Path) -> None:
     assert values['ibkr_gateway_orders{status="FILLED"}'] == 1
     assert values['ibkr_gateway_orders{status="SUBMITTED"}'] == 1
     assert values['ibkr_gateway_events_total{kind="FillEvent"}'] == 1
-    assert values["ibkr_gateway_journal_sequence"] == 6
+    assert values['ibkr_gateway_events_total{kind="PositionEvent"}'] == 1
+    # 4 events of the market order, its position change, 2 of the limit order.
+    assert values["ibkr_gateway_journal_sequence"] == 7
     assert values["ibkr_gateway_stream_subscribers"] >= 1
     assert values["ibkr_gateway_broker_connected"] == 1
     assert values["ibkr_gateway_pacing_queue_depth"] == 0

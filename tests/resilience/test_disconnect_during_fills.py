@@ -14,10 +14,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from ibkr.gateway.v1 import gateway_pb2, orders_pb2
+from ibkr.gateway.v1 import account_pb2, account_pb2_grpc, gateway_pb2, orders_pb2
 
 from ibkr_gateway.broker import BrokerCommission, BrokerExecution, BrokerReport
 from ibkr_gateway.gateway import ConnectionState
+from ibkr_gateway.position.models import PositionEvent
 from ibkr_gateway.sim.tws import TwsSimulator
 from tests.ib.conftest import ib_async_failures
 from tests.ib.test_gateway_ib import IbGateway, start_ib_gateway, stop_ib_gateway
@@ -170,9 +171,14 @@ async def test_every_execution_is_recorded_once_across_disconnects(
         market = Market(sim, gw, ids)
         await trade(market, random.Random(seed))
         fills = await converged(gw, len(market.executions))
-        head = gw.server.store.last_sequence
+        journal = gw.server.store.read_events(0, 1_000_000)
+        # The order stream's last event: position changes after it are not order events.
+        head = max(e.sequence for e in journal if not isinstance(e, PositionEvent))
         stream = await read_events(
             gw, until=lambda ev: bool(ev) and ev[-1].sequence >= head, within=15
+        )
+        listed = await account_pb2_grpc.AccountServiceStub(gw.channel).ListPositions(
+            account_pb2.ListPositionsRequest(include_closed=True)
         )
         listed_orders = {
             coid: (await gw.stub.GetOrder(gateway_pb2.GetOrderRequest(order_id=o.order_id))).order
@@ -203,6 +209,12 @@ async def test_every_execution_is_recorded_once_across_disconnects(
     assert recorded == expected
     streamed = [e.fill.execution_id for e in stream if e.HasField("fill")]
     assert sorted(streamed) == sorted(expected)
+
+    # The positions count every execution once too.
+    held: dict[str, Decimal] = collections.defaultdict(Decimal)
+    for f in fills:
+        held[f.symbol] += Decimal(f.quantity) * (1 if f.side == S.SIDE_BUY else -1)
+    assert {p.contract.symbol: Decimal(p.quantity) for p in listed.positions} == held
 
     # Each order as the broker has it.
     for coid, order in listed_orders.items():

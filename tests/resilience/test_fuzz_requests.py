@@ -1,4 +1,4 @@
-"""Property-based fuzzing of every request of OrderGatewayService and
+"""Property-based fuzzing of every request of OrderGatewayService, AccountService and
 SimulatorControlService, built field by field from the descriptors (so a new RPC or
 field is fuzzed without touching this file): no input may produce INTERNAL or UNKNOWN,
 and the gateway answers its health check after each one. Undecodable bytes at the gRPC
@@ -24,7 +24,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ibkr.gateway.v1 import gateway_pb2, orders_pb2, simulator_pb2
+from ibkr.gateway.v1 import account_pb2, gateway_pb2, orders_pb2, simulator_pb2
 
 from ibkr_gateway.rpc import paging
 from ibkr_gateway.store.base import FillQuery, OrderQuery
@@ -37,6 +37,7 @@ FORBIDDEN = (grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN)
 
 SERVICES = [
     gateway_pb2.DESCRIPTOR.services_by_name["OrderGatewayService"],
+    account_pb2.DESCRIPTOR.services_by_name["AccountService"],
     simulator_pb2.DESCRIPTOR.services_by_name["SimulatorControlService"],
 ]
 METHODS: dict[str, MethodDescriptor] = {
@@ -48,7 +49,7 @@ METHODS: dict[str, MethodDescriptor] = {
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
 
-DECIMAL_FIELD_SUFFIXES = ("price", "quantity", "amount", "percent", "strike", "multiplier")
+DECIMAL_FIELD_SUFFIXES = ("price", "quantity", "amount", "percent", "strike", "multiplier", "cost")
 
 
 # -- strategies ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from ibkr.gateway.v1 import gateway_pb2, orders_pb2, simulator_pb2
 
+from ibkr_gateway.position.models import PositionEvent
 from ibkr_gateway.store.sqlite import SqliteOrderStore
 from tests.service.conftest import (
     Gateway,
@@ -234,7 +235,14 @@ async def test_broker_reports_wait_in_order_and_land_when_space_returns(
         after=before,
         until=lambda ev: ids <= {e.order_id for e in ev if e.order.status == S.ORDER_STATUS_FILLED},
     )
-    assert [e.sequence for e in events] == list(range(before + 1, before + 1 + len(events)))
+    # The journal goes on without a gap; each fill's position change is journaled with
+    # it, between the order events.
+    journal = gw.server.store.read_events(before, 1000)
+    assert [e.sequence for e in journal] == list(range(before + 1, before + 1 + len(journal)))
+    assert [e.sequence for e in events] == [
+        e.sequence for e in journal if not isinstance(e, PositionEvent)
+    ]
+    assert sum(isinstance(e, PositionEvent) for e in journal) == len(orders)
     for order in orders:
         kinds = [e.WhichOneof("kind") for e in events if e.order_id == order.order_id]
         assert kinds == ["fill", "status_change"]

@@ -133,13 +133,15 @@ def through_json(d: dict[str, object]) -> dict[str, object]:
 
 def store_and_load(event: OrderEvent) -> OrderEvent:
     """What the SQLite store writes for an event, and reads back."""
-    return event_from_row(
+    back = event_from_row(
         event.sequence,
         event.time.isoformat(),
         event_kind(event),
         event_payload(event),
         dumps(order_to_json(event.order)),
     )
+    assert isinstance(back, OrderEvent)
+    return back
 
 
 # -- orders, specs, contracts, fills ---------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 
 from bench.desk import ACCOUNT, SqliteDesk, limit_buy
 from ibkr_gateway.errors import AlreadyExists
-from ibkr_gateway.event.events import FillEvent, OrderEvent
+from ibkr_gateway.event.events import FillEvent, JournalEvent
 from ibkr_gateway.order.models import Order, OrderStatus
 from ibkr_gateway.store.sqlite import SqliteOrderStore
 
@@ -51,7 +51,7 @@ def held_anywhere(desk: SqliteDesk) -> dict[str, int]:
     return {name: size for name, size in sizes.items() if size}
 
 
-def journal(desk: SqliteDesk) -> list[OrderEvent]:
+def journal(desk: SqliteDesk) -> list[JournalEvent]:
     return desk.store.read_events(0, 1_000)
 
 

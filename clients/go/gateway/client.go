@@ -39,6 +39,7 @@ type Client struct {
 	conn        grpc.ClientConnInterface
 	owned       *grpc.ClientConn // closed by Close; nil when the caller owns the connection
 	rpc         gatewayv1.OrderGatewayServiceClient
+	accounts    gatewayv1.AccountServiceClient
 	retry       RetryPolicy
 	callTimeout time.Duration
 	reconnects  reconnectPolicy
@@ -166,6 +167,7 @@ func newClient(conn grpc.ClientConnInterface, cfg *config) *Client {
 	return &Client{
 		conn:        conn,
 		rpc:         gatewayv1.NewOrderGatewayServiceClient(conn),
+		accounts:    gatewayv1.NewAccountServiceClient(conn),
 		retry:       cfg.retry,
 		callTimeout: cfg.callTimeout,
 		reconnects:  cfg.reconnects,

@@ -14,6 +14,12 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import { durationFromMs, type Duration } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager, type Http2SessionOptions } from "@connectrpc/connect-node";
+import {
+  AccountService,
+  type AccountSummary,
+  type ListPositionsRequestSchema,
+  type ListPositionsResponse,
+} from "./gen/ibkr/gateway/v1/account_pb.js";
 import { OrderGatewayService } from "./gen/ibkr/gateway/v1/gateway_pb.js";
 import type {
   Fill,
@@ -139,6 +145,9 @@ export interface ListOrdersFilter {
   pageSize?: number;
 }
 
+/** Which positions to list: the default account's, every symbol, open ones, when empty. */
+export type ListPositionsFilter = MessageInitShape<typeof ListPositionsRequestSchema>;
+
 export interface ListFillsFilter {
   account?: string;
   orderId?: string;
@@ -171,8 +180,10 @@ export class GatewayClient {
   readonly raw: {
     readonly gateway: Client<typeof OrderGatewayService>;
     readonly simulator: Client<typeof SimulatorControlService>;
+    readonly accounts: Client<typeof AccountService>;
   };
   readonly #gateway: Client<typeof OrderGatewayService>;
+  readonly #accounts: Client<typeof AccountService>;
   readonly #options: GatewayClientOptions;
   readonly #session: Http2SessionManager | undefined;
 
@@ -191,9 +202,11 @@ export class GatewayClient {
       });
     }
     this.#gateway = createClient(OrderGatewayService, transport);
+    this.#accounts = createClient(AccountService, transport);
     this.raw = {
       gateway: this.#gateway,
       simulator: createClient(SimulatorControlService, transport),
+      accounts: this.#accounts,
     };
   }
 
@@ -277,6 +290,22 @@ export class GatewayClient {
       );
       return { items: page.fills, nextPageToken: page.nextPageToken };
     });
+  }
+
+  /**
+   * Positions of one account (the default account's when filter.account is empty), as of
+   * the journal sequence in the answer; amounts are decimal strings. Retried like reads.
+   */
+  async listPositions(filter: ListPositionsFilter = {}, options: CallOptions = {}): Promise<ListPositionsResponse> {
+    return this.#read(options, (callOptions) => this.#accounts.listPositions(filter, callOptions));
+  }
+
+  /** Cash, margin, buying power and P&L of one account (the default account's when empty). */
+  async getAccountSummary(account = "", options: CallOptions = {}): Promise<AccountSummary> {
+    const response = await this.#read(options, (callOptions) =>
+      this.#accounts.getAccountSummary({ account }, callOptions),
+    );
+    return present(response.summary, "summary");
   }
 
   /**

@@ -55,3 +55,4 @@ export * from "./gen/ibkr/gateway/v1/orders_pb.js";
 export * from "./gen/ibkr/gateway/v1/events_pb.js";
 export * from "./gen/ibkr/gateway/v1/gateway_pb.js";
 export * from "./gen/ibkr/gateway/v1/simulator_pb.js";
+export * from "./gen/ibkr/gateway/v1/account_pb.js";

@@ -19,6 +19,8 @@ COMMANDS = {
     "watch": "ibkr_gateway.console.watch:watch",
     "kill-switch": "ibkr_gateway.console.kill_switch:kill_switch",
     "audit": "ibkr_gateway.console.audit:audit",
+    "positions": "ibkr_gateway.console.positions:positions",
+    "account": "ibkr_gateway.console.positions:account",
 }
 
 

@@ -7,11 +7,11 @@ import collections
 import logging
 from collections.abc import Callable
 
-from ibkr_gateway.event.events import OrderEvent
+from ibkr_gateway.event.events import JournalEvent
 
 log = logging.getLogger(__name__)
 
-EventFilter = Callable[[OrderEvent], bool]
+EventFilter = Callable[[JournalEvent], bool]
 
 
 class SubscriptionOverflow(Exception):
@@ -29,14 +29,14 @@ class Subscription:
         self._bus = bus
         self._capacity = capacity
         self._accepts = accepts
-        self._buffer: collections.deque[OrderEvent] = collections.deque()
+        self._buffer: collections.deque[JournalEvent] = collections.deque()
         self._wakeup = asyncio.Event()
         self.overflowed = False
         self.closed = False
         # Highest sequence the bus has offered, delivered or filtered out.
         self.last_offered = 0
 
-    def _offer(self, event: OrderEvent) -> None:
+    def _offer(self, event: JournalEvent) -> None:
         if self.overflowed or self.closed:
             return
         self.last_offered = event.sequence
@@ -54,7 +54,7 @@ class Subscription:
         self.closed = True
         self._wakeup.set()
 
-    async def next_batch(self, idle_seconds: float) -> list[OrderEvent]:
+    async def next_batch(self, idle_seconds: float) -> list[JournalEvent]:
         """Buffered events, or [] when none came within idle_seconds (then every event up to
         last_offered was delivered or filtered out). Raises when cut or closed."""
         if not self._buffer and not self.overflowed and not self.closed:
@@ -81,7 +81,7 @@ class EventBus:
     def __init__(self, buffer_capacity: int = 10_000) -> None:
         self.buffer_capacity = buffer_capacity
         self._subscribers: set[Subscription] = set()
-        self._listeners: list[Callable[[OrderEvent], None]] = []
+        self._listeners: list[Callable[[JournalEvent], None]] = []
         self.last_sequence = 0
         self.closed = False
 
@@ -101,11 +101,11 @@ class EventBus:
     def unsubscribe(self, sub: Subscription) -> None:
         self._subscribers.discard(sub)
 
-    def add_listener(self, listener: Callable[[OrderEvent], None]) -> None:
+    def add_listener(self, listener: Callable[[JournalEvent], None]) -> None:
         """A synchronous in-process listener, called for every event in order."""
         self._listeners.append(listener)
 
-    def publish(self, event: OrderEvent) -> None:
+    def publish(self, event: JournalEvent) -> None:
         if event.sequence <= self.last_sequence:
             raise ValueError(
                 f"event {event.sequence} published after {self.last_sequence}: out of order"

@@ -11,7 +11,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, star
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from ibkr_gateway.event.events import OrderEvent
+from ibkr_gateway.event.events import JournalEvent
 
 LATENCY_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
@@ -103,7 +103,7 @@ class GatewayMetrics:
     ) -> None:
         self.calls.labels(method.rsplit("/", 1)[-1], code.name).observe(elapsed)
 
-    def observe_event(self, event: OrderEvent) -> None:
+    def observe_event(self, event: JournalEvent) -> None:
         self.events.labels(type(event).__name__).inc()
         self.journal_sequence.set(event.sequence)
 

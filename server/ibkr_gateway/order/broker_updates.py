@@ -36,6 +36,7 @@ from ibkr_gateway.order.validation import CLIENT_ORDER_ID_RE
 from ibkr_gateway.store.base import FillQuery
 
 if TYPE_CHECKING:
+    from ibkr_gateway.position.book import PositionBook
     from ibkr_gateway.store.base import OrderStore
 
 log = logging.getLogger("ibkr_gateway.order.manager")
@@ -63,6 +64,8 @@ class BrokerUpdates:
     _executions: set[str]
     # Per order: its latest fill of each execution (by execution_revision's first part).
     _latest_fills: collections.OrderedDict[str, dict[str, Fill]]
+    # Positions kept from the fills, once the composition root attaches them.
+    positions: PositionBook | None = None
 
     def get(self, order_id: str) -> Order:
         raise NotImplementedError
@@ -403,3 +406,9 @@ class BrokerUpdates:
             )
         self._executions.add(fill.execution_id)
         self._record(events)
+        self._move_position(updated, fill, replaced)
+
+    def _move_position(self, order: Order, fill: Fill, replaced: Fill | None) -> None:
+        if self.positions is not None:
+            # Queued in the fill's loop turn: committed in one transaction with it.
+            self.positions.on_fill(order, fill, replaced)

@@ -35,6 +35,7 @@ from ibkr_gateway.event.bus import EventBus
 from ibkr_gateway.event.events import (
     CancelEvent,
     FillEvent,
+    JournalEvent,
     ModifyEvent,
     OrderEvent,
     OrderStatusEvent,
@@ -159,7 +160,7 @@ class OrderManager(BrokerUpdates):
             self._at_broker.add(order.order_id)
         return working
 
-    def _on_commit(self, events: Sequence[OrderEvent]) -> None:
+    def _on_commit(self, events: Sequence[JournalEvent]) -> None:
         for event in events:
             self.event_bus.publish(event)
             if isinstance(event, FillEvent):
@@ -188,7 +189,8 @@ class OrderManager(BrokerUpdates):
     ) -> asyncio.Future[None]:
         stamped, durable = self.store.append(events, abandon_on_failure=abandon_on_failure)
         for event in stamped:
-            self._remember(event.order)
+            if isinstance(event, OrderEvent):
+                self._remember(event.order)
         return durable
 
     def _unremember(self, order: Order) -> None:
@@ -339,7 +341,8 @@ class OrderManager(BrokerUpdates):
             )
         return cancelled
 
-    async def submit(self, spec: OrderSpec, *, caller: str = "local") -> Order:
+    def checked_spec(self, spec: OrderSpec) -> OrderSpec:
+        """The spec with its defaults, once its fields pass the checks of a new order."""
         spec = self.with_defaults(spec)
         violations = validate_spec(spec)
         if spec.good_till is not None and spec.good_till <= self._clock():
@@ -347,6 +350,14 @@ class OrderManager(BrokerUpdates):
         violations += self._account_violations(spec.account)
         if violations:
             raise InvalidArgument(violations)
+        return spec
+
+    def breaches(self, spec: OrderSpec) -> list[FailedPrecondition]:
+        """Every limit a new order would break now, the order rate aside."""
+        return self.guard.breaches(spec, self._open_orders(spec.account))
+
+    async def submit(self, spec: OrderSpec, *, caller: str = "local") -> Order:
+        spec = self.checked_spec(spec)
         fingerprint = request_fingerprint("order", spec)
         existing = self.find(spec.account, spec.client_order_id)
         if existing is not None:

@@ -7,7 +7,14 @@ from decimal import Decimal
 from typing import Final
 
 from ibkr_gateway.errors import FieldViolation
-from ibkr_gateway.order.models import OrderSpec, OrderType, SecurityType, Side, TimeInForce
+from ibkr_gateway.order.models import (
+    Contract,
+    OrderSpec,
+    OrderType,
+    SecurityType,
+    Side,
+    TimeInForce,
+)
 
 MAX_QUANTITY: Final = Decimal("100000000")
 MAX_PRICE: Final = Decimal("100000000")
@@ -51,7 +58,7 @@ def validate_spec(spec: OrderSpec) -> list[FieldViolation]:
         )
     if not ACCOUNT_RE.fullmatch(spec.account):
         out.append(FieldViolation("account", "1 to 32 letters, digits, _ or -"))
-    out.extend(_validate_contract(spec))
+    out.extend(validate_contract(spec.contract))
     out.extend(check_amount("quantity", spec.quantity, MAX_QUANTITY))
     out.extend(_validate_prices(spec))
     out.extend(_validate_trailing(spec))
@@ -82,8 +89,8 @@ def _validate_trailing(spec: OrderSpec) -> list[FieldViolation]:
     return check_amount("trailing_percent", percent, Decimal(100))
 
 
-def _validate_contract(spec: OrderSpec) -> list[FieldViolation]:
-    c = spec.contract
+def validate_contract(c: Contract) -> list[FieldViolation]:
+    """Field names as inside a message holding it as `contract`."""
     out: list[FieldViolation] = []
     if not c.symbol:
         out.append(FieldViolation("contract.symbol", "is required"))

@@ -11,17 +11,11 @@ from decimal import Decimal
 from ibkr_gateway.errors import FailedPrecondition, ResourceExhausted
 from ibkr_gateway.order.models import Contract, OrderSpec, OrderType, Side
 from ibkr_gateway.order.validation import MULTIPLIED_TYPES
-from ibkr_gateway.risk.limits import RiskConfig
+from ibkr_gateway.risk.limits import AccountLimits, RiskConfig
+from ibkr_gateway.risk.positions import Exposure, position_checks
+from ibkr_gateway.risk.refusal import refuse as _refuse
 
 ReferencePrice = Callable[[Contract], Decimal | None]
-
-
-def _refuse(reason: str, message: str, **metadata: object) -> FailedPrecondition:
-    """Metadata names the limit and, through client_order_id, which order broke it (a
-    bracket has three)."""
-    return FailedPrecondition(
-        message, reason=reason, metadata={k: str(v) for k, v in metadata.items()}
-    )
 
 
 class RiskEngine:
@@ -30,9 +24,13 @@ class RiskEngine:
         config: RiskConfig,
         reference_price: ReferencePrice,
         clock: Callable[[], float] = time.monotonic,
+        exposure: Exposure | None = None,
     ) -> None:
+        """`exposure`: positions and working orders, for the position limits (which
+        are not checked without it)."""
         self.config = config
         self.reference_price = reference_price
+        self.exposure = exposure
         self._clock = clock
         self._recent: dict[str, collections.deque[float]] = {}
 
@@ -53,42 +51,91 @@ class RiskEngine:
             )
         recent.append(now)
 
-    def check_order(self, spec: OrderSpec, open_orders: int) -> None:
-        """Raises FailedPrecondition naming the first limit the order breaks."""
+    def check_order(self, spec: OrderSpec, open_orders: int, *, contingent: bool = False) -> None:
+        """Raises FailedPrecondition naming the first limit the order breaks. A
+        `contingent` order (a bracket child) trades only against its parent's fill: the
+        position limits are the parent's to meet."""
+        for check in self._checks(spec, open_orders, contingent=contingent):
+            check()
+
+    def breaches(self, spec: OrderSpec, open_orders: int) -> list[FailedPrecondition]:
+        """Every limit the order breaks (check_order raises the first)."""
+        found: list[FailedPrecondition] = []
+        for check in self._checks(spec, open_orders, contingent=False):
+            try:
+                check()
+            except FailedPrecondition as exc:
+                found.append(exc)
+        return found
+
+    def _checks(
+        self, spec: OrderSpec, open_orders: int, *, contingent: bool
+    ) -> list[Callable[[], None]]:
         limits = self.config.for_account(spec.account)
-        symbol, sec_type = spec.contract.symbol, spec.contract.sec_type
-        refuse = functools.partial(_refuse, client_order_id=spec.client_order_id)
-        if limits.allowed_symbols is not None and symbol not in limits.allowed_symbols:
-            raise refuse(
-                "RISK_SYMBOL_NOT_ALLOWED",
-                f"{symbol} is not allowed for {spec.account}",
-                symbol=symbol,
-            )
-        if limits.allowed_sec_types is not None and sec_type not in limits.allowed_sec_types:
-            raise refuse(
-                "RISK_SEC_TYPE_NOT_ALLOWED",
-                f"security type {sec_type.value} is not allowed for {spec.account}",
-                sec_type=sec_type.value,
-            )
-        if limits.max_quantity is not None and spec.quantity > limits.max_quantity:
-            raise refuse(
-                "RISK_MAX_QUANTITY",
-                f"quantity {spec.quantity} exceeds the limit {limits.max_quantity}",
-                limit=limits.max_quantity,
-                quantity=spec.quantity,
-            )
-        if limits.max_open_orders is not None and open_orders >= limits.max_open_orders:
-            raise refuse(
-                "RISK_MAX_OPEN_ORDERS",
-                f"{spec.account} already has {open_orders} open orders",
-                limit=limits.max_open_orders,
-            )
         reference = self.reference_price(spec.contract) or None
         prices = order_prices(spec, reference)
+        checks: list[Callable[[], None]] = [
+            functools.partial(_check_symbol, spec, limits),
+            functools.partial(_check_sec_type, spec, limits),
+            functools.partial(_check_quantity, spec, limits),
+            functools.partial(_check_open_orders, spec, limits, open_orders),
+        ]
         if limits.price_collar_percent is not None:
-            _check_collar(spec, limits.price_collar_percent, reference, prices)
+            checks.append(
+                functools.partial(
+                    _check_collar, spec, limits.price_collar_percent, reference, prices
+                )
+            )
         if limits.max_notional is not None:
-            _check_notional(spec, limits.max_notional, reference, prices)
+            checks.append(
+                functools.partial(_check_notional, spec, limits.max_notional, reference, prices)
+            )
+        if self.exposure is not None and not contingent and limits.limits_positions:
+            checks += position_checks(spec, limits, self.exposure, self.reference_price, prices)
+        return checks
+
+
+def _check_symbol(spec: OrderSpec, limits: AccountLimits) -> None:
+    symbol = spec.contract.symbol
+    if limits.allowed_symbols is not None and symbol not in limits.allowed_symbols:
+        raise _refuse(
+            "RISK_SYMBOL_NOT_ALLOWED",
+            f"{symbol} is not allowed for {spec.account}",
+            client_order_id=spec.client_order_id,
+            symbol=symbol,
+        )
+
+
+def _check_sec_type(spec: OrderSpec, limits: AccountLimits) -> None:
+    sec_type = spec.contract.sec_type
+    if limits.allowed_sec_types is not None and sec_type not in limits.allowed_sec_types:
+        raise _refuse(
+            "RISK_SEC_TYPE_NOT_ALLOWED",
+            f"security type {sec_type.value} is not allowed for {spec.account}",
+            client_order_id=spec.client_order_id,
+            sec_type=sec_type.value,
+        )
+
+
+def _check_quantity(spec: OrderSpec, limits: AccountLimits) -> None:
+    if limits.max_quantity is not None and spec.quantity > limits.max_quantity:
+        raise _refuse(
+            "RISK_MAX_QUANTITY",
+            f"quantity {spec.quantity} exceeds the limit {limits.max_quantity}",
+            client_order_id=spec.client_order_id,
+            limit=limits.max_quantity,
+            quantity=spec.quantity,
+        )
+
+
+def _check_open_orders(spec: OrderSpec, limits: AccountLimits, open_orders: int) -> None:
+    if limits.max_open_orders is not None and open_orders >= limits.max_open_orders:
+        raise _refuse(
+            "RISK_MAX_OPEN_ORDERS",
+            f"{spec.account} already has {open_orders} open orders",
+            client_order_id=spec.client_order_id,
+            limit=limits.max_open_orders,
+        )
 
 
 def _check_collar(

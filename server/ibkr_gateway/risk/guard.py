@@ -119,7 +119,19 @@ class OrderGuard:
         if self.risk is not None:
             self.risk.check_rate(caller)
             for order in (spec, *linked):
-                self.risk.check_order(order, open_orders + added - 1)
+                self.risk.check_order(order, open_orders + added - 1, contingent=order is not spec)
+
+    def breaches(self, spec: OrderSpec, open_orders: int) -> list[FailedPrecondition]:
+        """Every refusal check_new would consider, each collected, the order rate aside
+        (checking it would use it up)."""
+        found: list[FailedPrecondition] = []
+        try:
+            self._check_halts(spec.account)
+        except FailedPrecondition as exc:
+            found.append(exc)
+        if self.risk is not None:
+            found += self.risk.breaches(spec, open_orders)
+        return found
 
     def check_change(self, spec: OrderSpec) -> None:
         """A modification adds no open order and is not rate limited."""

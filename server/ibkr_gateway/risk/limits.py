@@ -6,6 +6,9 @@ max_notional = "1000000"        # quantity x reference price x multiplier
 price_collar_percent = "10"     # limit/stop price within 10% of the reference price
 max_open_orders = 200
 allowed_sec_types = ["STK", "OPT"]
+max_position = "5000"           # per contract: absolute quantity once the order has filled
+max_gross_exposure = "2000000"  # sum of |quantity x price x multiplier| over the contracts
+no_short_sales = true           # no sell may leave a position below 0
 
 [accounts.DU123456]             # overrides, key by key
 max_quantity = "500"
@@ -40,6 +43,17 @@ class AccountLimits:
     max_open_orders: int | None = None
     allowed_symbols: frozenset[str] | None = None
     allowed_sec_types: frozenset[SecurityType] | None = None
+    max_position: Decimal | None = None
+    max_gross_exposure: Decimal | None = None
+    no_short_sales: bool | None = None
+
+    @property
+    def limits_positions(self) -> bool:
+        return (
+            self.max_position is not None
+            or self.max_gross_exposure is not None
+            or bool(self.no_short_sales)
+        )
 
     def over(self, base: AccountLimits) -> AccountLimits:
         """These limits, falling back to `base` where unset."""
@@ -107,7 +121,13 @@ def _limits(table: object, where: str) -> AccountLimits:
     if unknown:
         raise RiskFileError(f"[{where}]: unknown keys {sorted(unknown)}; use {sorted(_KEYS)}")
     values: dict[str, Any] = {}
-    for key in ("max_quantity", "max_notional", "price_collar_percent"):
+    for key in (
+        "max_quantity",
+        "max_notional",
+        "price_collar_percent",
+        "max_position",
+        "max_gross_exposure",
+    ):
         if key in table:
             values[key] = _positive_decimal(table[key], f"{where}.{key}")
     if "max_open_orders" in table:
@@ -115,6 +135,10 @@ def _limits(table: object, where: str) -> AccountLimits:
         if not isinstance(count, int) or count < 0:
             raise RiskFileError(f"{where}.max_open_orders must be a non-negative integer")
         values["max_open_orders"] = count
+    if "no_short_sales" in table:
+        if not isinstance(table["no_short_sales"], bool):
+            raise RiskFileError(f"{where}.no_short_sales must be true or false")
+        values["no_short_sales"] = table["no_short_sales"]
     if "allowed_symbols" in table:
         values["allowed_symbols"] = frozenset(_strings(table["allowed_symbols"], where))
     if "allowed_sec_types" in table:

@@ -33,7 +33,14 @@ AUDITED: Final = frozenset(
     ]
     + [
         _SIMULATOR + m
-        for m in ("SetPrice", "FillOrder", "RejectNextOrder", "EndTradingDay", "ResetSimulator")
+        for m in (
+            "SetPrice",
+            "FillOrder",
+            "RejectNextOrder",
+            "EndTradingDay",
+            "ResetSimulator",
+            "SetPosition",
+        )
     ]
 )
 

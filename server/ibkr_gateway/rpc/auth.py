@@ -20,6 +20,7 @@ from ibkr_gateway.security.auth import (
 )
 
 _GATEWAY = "/ibkr.gateway.v1.OrderGatewayService/"
+_ACCOUNT = "/ibkr.gateway.v1.AccountService/"
 
 # Every method not listed needs admin (CancelAllOrders, the whole simulator service).
 METHOD_SCOPES: Final[dict[str, str]] = {
@@ -32,8 +33,10 @@ METHOD_SCOPES: Final[dict[str, str]] = {
             "StreamOrderEvents",
             "StreamFills",
             "GetKillSwitch",
+            "PreviewOrder",
         )
     },
+    **{_ACCOUNT + m: READ for m in ("ListPositions", "GetAccountSummary", "StreamPositions")},
     **{
         _GATEWAY + m: WRITE
         for m in ("SubmitOrder", "SubmitBracketOrder", "ModifyOrder", "CancelOrder")

@@ -19,7 +19,14 @@ from connectrpc.errors import ConnectError
 from connectrpc.request import RequestContext
 from google.protobuf import descriptor, json_format
 from google.protobuf.message import DecodeError, Message
-from ibkr.gateway.v1 import gateway_connect, gateway_pb2, simulator_connect, simulator_pb2
+from ibkr.gateway.v1 import (
+    account_connect,
+    account_pb2,
+    gateway_connect,
+    gateway_pb2,
+    simulator_connect,
+    simulator_pb2,
+)
 from protobuf.wkt import Any as AnyMessage
 
 from ibkr_gateway.errors import FieldViolation, GatewayError, InvalidArgument
@@ -223,6 +230,10 @@ def connect_applications(
         "ibkr.gateway.v1.SimulatorControlService": (
             simulator_pb2.DESCRIPTOR.services_by_name["SimulatorControlService"],
             simulator_connect.SimulatorControlServiceASGIApplication,
+        ),
+        "ibkr.gateway.v1.AccountService": (
+            account_pb2.DESCRIPTOR.services_by_name["AccountService"],
+            account_connect.AccountServiceASGIApplication,
         ),
     }
     apps: dict[str, ASGIApp] = {}

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
-from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, simulator_pb2, simulator_pb2_grpc
+from ibkr.gateway.v1 import (
+    account_pb2,
+    account_pb2_grpc,
+    gateway_pb2,
+    gateway_pb2_grpc,
+    simulator_pb2,
+    simulator_pb2_grpc,
+)
 
 from ibkr_gateway.broker import BrokerPort
 from ibkr_gateway.event.bus import EventBus
@@ -19,10 +26,15 @@ from ibkr_gateway.gateway import ConnectionState, IBGateway
 from ibkr_gateway.gateway_order_manager import OrderGatewayIntegration
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.observability.metrics import GatewayMetrics
-from ibkr_gateway.order.manager import OrderManager
+from ibkr_gateway.order.manager import OrderManager, utc_now
 from ibkr_gateway.order.models import Contract
+from ibkr_gateway.position.account import DEFAULT_STARTING_CASH
+from ibkr_gateway.position.book import PositionBook
+from ibkr_gateway.position.preview import OrderPreview
 from ibkr_gateway.risk.engine import RiskEngine
 from ibkr_gateway.risk.limits import RiskConfig, RiskFileError
+from ibkr_gateway.risk.positions import Exposure
+from ibkr_gateway.rpc.account import AccountServicer, SimulatedAccounts
 from ibkr_gateway.rpc.audit import AuditTrail
 from ibkr_gateway.rpc.auth import AuthInterceptor
 from ibkr_gateway.rpc.errors import ErrorMappingInterceptor
@@ -35,6 +47,7 @@ from ibkr_gateway.security.auth import TokenTable
 from ibkr_gateway.security.tls import ListenRefused, TlsFiles, check_listen
 from ibkr_gateway.sim.broker import SimBroker, SimMarketControl
 from ibkr_gateway.sim.control import MarketControl
+from ibkr_gateway.sim.exchange import default_commission
 from ibkr_gateway.store.sqlite import SqliteOrderStore
 
 if TYPE_CHECKING:
@@ -44,6 +57,7 @@ log = logging.getLogger(__name__)
 
 GATEWAY_SERVICE = gateway_pb2.DESCRIPTOR.services_by_name["OrderGatewayService"].full_name
 SIMULATOR_SERVICE = simulator_pb2.DESCRIPTOR.services_by_name["SimulatorControlService"].full_name
+ACCOUNT_SERVICE = account_pb2.DESCRIPTOR.services_by_name["AccountService"].full_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +91,8 @@ class GatewayConfig:
     # host:port serving the services over the Connect protocol, and the blotter page;
     # none when empty. Same tokens and TLS as the gRPC port.
     http_listen: str = ""
+    # Cash each simulated account starts with (backend sim), in USD.
+    sim_cash: Decimal = DEFAULT_STARTING_CASH
 
 
 class GatewayServer:
@@ -106,10 +122,20 @@ class GatewayServer:
             if config.backend == "sim"
             else None
         )
-        risk = RiskEngine(limits, self._reference_price) if limits is not None else None
+        self.positions = PositionBook(self.store, utc_now)
+        exposure = Exposure(
+            self.positions.recorded_positions, lambda: self.manager.working_orders()
+        )
+        risk = (
+            RiskEngine(limits, self._reference_price, exposure=exposure)
+            if limits is not None
+            else None
+        )
         self.manager = OrderManager(
             self.bus, self.store, default_account=config.default_account, risk=risk
         )
+        self.manager.positions = self.positions
+        self.bus.add_listener(self.positions.on_published)
         self.broker: BrokerPort = self.sim_broker or IBGateway(config.ib)
         self.integration = OrderGatewayIntegration(
             self.broker,
@@ -170,21 +196,55 @@ class GatewayServer:
             heartbeat_interval=config.heartbeat_interval,
             stream_buffer=config.stream_buffer,
             replay_share=self.replay_share,
+            preview=OrderPreview(
+                self.manager.checked_spec,
+                self.manager.breaches,
+                self.positions,
+                self._reference_price,
+                utc_now,
+                starting_cash=config.sim_cash if self.sim_broker else None,
+                commission=default_commission if self.sim_broker else None,
+            ),
+        )
+        account = AccountServicer(
+            self.positions,
+            self.store,
+            self.bus,
+            default_account=config.default_account,
+            price_of=self._reference_price,
+            simulated=(
+                SimulatedAccounts(config.sim_cash, self.sim_broker.managed_accounts)
+                if self.sim_broker
+                else None
+            ),
+            heartbeat_interval=config.heartbeat_interval,
+            stream_buffer=config.stream_buffer,
+            replay_share=self.replay_share,
         )
         simulator = SimulatorControlServicer(
-            self.manager, SimMarketControl(self.sim_broker) if self.sim_broker else market
+            self.manager,
+            SimMarketControl(self.sim_broker) if self.sim_broker else market,
+            self.positions if self.sim_broker else None,
         )
         gateway_pb2_grpc.add_OrderGatewayServiceServicer_to_server(gateway, self.server)
         simulator_pb2_grpc.add_SimulatorControlServiceServicer_to_server(simulator, self.server)
+        account_pb2_grpc.add_AccountServiceServicer_to_server(account, self.server)
         # The same servicers answer over Connect (--http-listen).
         self.servicers: dict[str, object] = {
             GATEWAY_SERVICE: gateway,
             SIMULATOR_SERVICE: simulator,
+            ACCOUNT_SERVICE: account,
         }
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection_pb2_grpc.add_ServerReflectionServicer_to_server(
             DocumentedReflectionServicer(
-                (GATEWAY_SERVICE, SIMULATOR_SERVICE, health.SERVICE_NAME, reflection.SERVICE_NAME)
+                (
+                    GATEWAY_SERVICE,
+                    SIMULATOR_SERVICE,
+                    ACCOUNT_SERVICE,
+                    health.SERVICE_NAME,
+                    reflection.SERVICE_NAME,
+                )
             ),
             self.server,
         )
@@ -279,7 +339,7 @@ class GatewayServer:
         status = health_pb2.HealthCheckResponse.SERVING
         if self.store.failure is not None:
             status = health_pb2.HealthCheckResponse.NOT_SERVING
-        for service in ("", GATEWAY_SERVICE, SIMULATOR_SERVICE):
+        for service in ("", GATEWAY_SERVICE, SIMULATOR_SERVICE, ACCOUNT_SERVICE):
             await self.health.set(service, status)
 
     def _on_store_health(self, failure: str | None) -> None:

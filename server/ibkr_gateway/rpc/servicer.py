@@ -7,25 +7,26 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import grpc
-from ibkr.gateway.v1 import events_pb2, gateway_pb2, gateway_pb2_grpc
+from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc
 
 from ibkr_gateway.errors import (
+    FailedPrecondition,
     FieldViolation,
     InvalidArgument,
-    ResourceExhausted,
-    Unavailable,
 )
-from ibkr_gateway.event.bus import EventBus, SubscriptionClosed, SubscriptionOverflow
-from ibkr_gateway.event.events import FillEvent, OrderEvent
+from ibkr_gateway.event.bus import EventBus
+from ibkr_gateway.event.events import FillEvent, JournalEvent, OrderEvent
 from ibkr_gateway.order.manager import OrderManager, utc_now
 from ibkr_gateway.order.models import Order, TimeInForce
 from ibkr_gateway.order.validation import ACCOUNT_RE
+from ibkr_gateway.position.preview import OrderPreview
 from ibkr_gateway.risk.guard import KillSwitchState
-from ibkr_gateway.rpc import convert, paging
+from ibkr_gateway.rpc import convert, feeds, paging
 from ibkr_gateway.rpc.access import visible_order
+from ibkr_gateway.rpc.account_convert import preview_to_proto
 from ibkr_gateway.rpc.audit import acting_on
 from ibkr_gateway.rpc.loop_share import LoopShare
-from ibkr_gateway.rpc.streams import Heartbeat, follow_events
+from ibkr_gateway.rpc.streams import Heartbeat
 from ibkr_gateway.security.auth import principal
 from ibkr_gateway.store.base import FillQuery, OrderQuery
 
@@ -82,12 +83,14 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         heartbeat_interval: float,
         stream_buffer: int,
         replay_share: LoopShare,
+        preview: OrderPreview | None = None,
     ) -> None:
         self.manager = manager
         self.bus = bus
         self.heartbeat_interval = heartbeat_interval
         self.stream_buffer = stream_buffer
         self.replay_share = replay_share
+        self.preview = preview
 
     async def SubmitOrder(
         self, request: gateway_pb2.SubmitOrderRequest, context: Context
@@ -274,12 +277,25 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
             fills=[convert.fill_to_proto(f) for f in fills], next_page_token=token
         )
 
+    async def PreviewOrder(
+        self, request: gateway_pb2.PreviewOrderRequest, context: Context
+    ) -> gateway_pb2.PreviewOrderResponse:
+        spec = convert.spec_from_proto(request.order, "order")
+        if self.preview is None:
+            raise FailedPrecondition("order previews are not set up", reason="NO_PREVIEW")
+        principal().require_account(spec.account or self.manager.default_account)
+        try:
+            preview = self.preview.preview(spec)
+        except InvalidArgument as exc:
+            raise convert.prefixed(exc, "order") from None
+        return preview_to_proto(preview, self.bus.last_sequence, utc_now())
+
     async def StreamOrderEvents(
         self, request: gateway_pb2.StreamOrderEventsRequest, context: Context
     ) -> AsyncIterator[gateway_pb2.StreamOrderEventsResponse]:
         async for item in self._follow(request, fills_only=False):
             if isinstance(item, Heartbeat):
-                yield gateway_pb2.StreamOrderEventsResponse(heartbeat=self._heartbeat(item))
+                yield gateway_pb2.StreamOrderEventsResponse(heartbeat=feeds.heartbeat_message(item))
             else:
                 yield gateway_pb2.StreamOrderEventsResponse(event=convert.event_to_proto(item))
 
@@ -288,7 +304,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
     ) -> AsyncIterator[gateway_pb2.StreamFillsResponse]:
         async for item in self._follow(request, fills_only=True):
             if isinstance(item, Heartbeat):
-                yield gateway_pb2.StreamFillsResponse(heartbeat=self._heartbeat(item))
+                yield gateway_pb2.StreamFillsResponse(heartbeat=feeds.heartbeat_message(item))
             else:
                 yield gateway_pb2.StreamFillsResponse(event=convert.event_to_proto(item))
 
@@ -398,12 +414,6 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
             who.require_account(account)
         return frozenset() if who.all_accounts else who.accounts
 
-    @staticmethod
-    def _heartbeat(item: Heartbeat) -> events_pb2.Heartbeat:
-        return events_pb2.Heartbeat(
-            last_sequence=item.last_sequence, time=convert.timestamp(utc_now())
-        )
-
     async def _follow(
         self,
         request: gateway_pb2.StreamOrderEventsRequest | gateway_pb2.StreamFillsRequest,
@@ -413,18 +423,11 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         v: list[FieldViolation] = []
         _short_text("account", request.account, v)
         _short_text("order_id", request.order_id, v)
-        interval = self.heartbeat_interval
-        if request.HasField("heartbeat_interval"):
-            # Arithmetic, not ToTimedelta: an absurd Duration must be a bad argument.
-            duration = request.heartbeat_interval
-            interval = duration.seconds + duration.nanos / 1e9
-            if not MIN_HEARTBEAT <= interval <= MAX_HEARTBEAT:
-                v.append(
-                    FieldViolation(
-                        "heartbeat_interval",
-                        f"must be between {MIN_HEARTBEAT}s and {MAX_HEARTBEAT:.0f}s",
-                    )
-                )
+        interval = feeds.heartbeat_seconds(
+            request.heartbeat_interval if request.HasField("heartbeat_interval") else None,
+            self.heartbeat_interval,
+            v,
+        )
         if v:
             raise InvalidArgument(v)
         account, order_id = request.account, request.order_id
@@ -432,36 +435,24 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         if account:
             who.require_account(account)
 
-        def accepts(event: OrderEvent) -> bool:
+        def accepts(event: JournalEvent) -> bool:
             return (
-                who.may_access(event.account)
+                isinstance(event, OrderEvent)
+                and who.may_access(event.account)
                 and (not fills_only or isinstance(event, FillEvent))
                 and (not account or event.account == account)
                 and (not order_id or event.order_id == order_id)
             )
 
-        last = request.after_sequence
-        try:
-            async for item in follow_events(
-                self.manager.store,
-                self.bus,
-                after_sequence=request.after_sequence,
-                accepts=accepts,
-                heartbeat_interval=interval,
-                share=self.replay_share,
-                buffer_capacity=self.stream_buffer,
-            ):
-                last = item.last_sequence if isinstance(item, Heartbeat) else item.sequence
-                yield item
-        except SubscriptionOverflow as exc:
-            raise ResourceExhausted(
-                f"stream cut: the consumer fell {exc}; resume with after_sequence={last}",
-                reason="STREAM_BUFFER_OVERFLOW",
-                metadata={"last_sequence": str(last)},
-            ) from None
-        except SubscriptionClosed:
-            raise Unavailable(
-                f"the gateway is shutting down; resume with after_sequence={last}",
-                reason="SHUTTING_DOWN",
-                metadata={"last_sequence": str(last)},
-            ) from None
+        async for item in feeds.follow(
+            self.manager.store,
+            self.bus,
+            after_sequence=request.after_sequence,
+            accepts=accepts,
+            heartbeat_interval=interval,
+            share=self.replay_share,
+            buffer_capacity=self.stream_buffer,
+        ):
+            if not isinstance(item, Heartbeat | OrderEvent):
+                raise TypeError(f"{type(item).__name__} on an order stream")
+            yield item

@@ -11,9 +11,11 @@ from ibkr.gateway.v1 import simulator_pb2, simulator_pb2_grpc
 from ibkr_gateway.errors import FailedPrecondition, FieldViolation, InvalidArgument
 from ibkr_gateway.order.manager import OrderManager
 from ibkr_gateway.order.validation import MAX_PRICE, MAX_QUANTITY, SYMBOL_RE, check_amount
+from ibkr_gateway.position.book import PositionBook
 from ibkr_gateway.rpc import convert
 from ibkr_gateway.rpc.access import require_every_account, visible_order
 from ibkr_gateway.rpc.audit import acting_on
+from ibkr_gateway.rpc.sim_positions import set_position
 from ibkr_gateway.sim.control import MarketControl
 from ibkr_gateway.sim.exchange import ORDER_REJECTED, ExchangeError
 
@@ -38,9 +40,16 @@ def _symbol(symbol: str, v: list[FieldViolation]) -> None:
 
 
 class SimulatorControlServicer(simulator_pb2_grpc.SimulatorControlServiceServicer):
-    def __init__(self, manager: OrderManager, market: MarketControl | None) -> None:
+    def __init__(
+        self,
+        manager: OrderManager,
+        market: MarketControl | None,
+        positions: PositionBook | None = None,
+    ) -> None:
+        """`positions`: the simulated accounts' positions (backend sim only)."""
         self.manager = manager
         self._market = market
+        self._positions = positions
 
     @property
     def market(self) -> MarketControl:
@@ -135,3 +144,14 @@ class SimulatorControlServicer(simulator_pb2_grpc.SimulatorControlServiceService
         return simulator_pb2.GetMarketResponse(
             price=convert.decimal_text(price), available_quantity=convert.decimal_text(available)
         )
+
+    async def SetPosition(
+        self, request: simulator_pb2.SetPositionRequest, context: Context
+    ) -> simulator_pb2.SetPositionResponse:
+        if self._positions is None:
+            raise FailedPrecondition(
+                "positions can be set only on the simulated broker (backend sim)",
+                reason="NOT_SIMULATED",
+            )
+        position = await set_position(self.manager, self._positions, request)
+        return simulator_pb2.SetPositionResponse(position=position)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ibkr_gateway.errors import InvalidArgument
 from ibkr_gateway.event.bus import EventBus, EventFilter
-from ibkr_gateway.event.events import OrderEvent
+from ibkr_gateway.event.events import JournalEvent
 from ibkr_gateway.rpc.loop_share import LoopShare
 from ibkr_gateway.store.base import OrderStore
 
@@ -45,7 +45,7 @@ async def follow_events(
     heartbeat_interval: float,
     share: LoopShare,
     buffer_capacity: int | None = None,
-) -> AsyncIterator[OrderEvent | Heartbeat]:
+) -> AsyncIterator[JournalEvent | Heartbeat]:
     """Yields every accepted event with sequence > after_sequence exactly once, in order.
 
     The journal is read up to what the bus has published; only then does the feed
@@ -95,7 +95,7 @@ class _JournalReader:
         self.accepts = accepts
         self.share = share
 
-    async def read_until(self, until: int) -> AsyncIterator[OrderEvent]:
+    async def read_until(self, until: int) -> AsyncIterator[JournalEvent]:
         """Journal events in (cursor, until], filtered. The journal may already hold
         committed events the bus has not published yet; those are left to the bus."""
         while self.cursor < until:

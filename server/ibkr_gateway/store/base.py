@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from ibkr_gateway.event.events import OrderEvent
+from ibkr_gateway.event.events import JournalEvent
 from ibkr_gateway.order.models import Fill, Order, OrderStatus
+from ibkr_gateway.position.models import Position
 
-CommitListener = Callable[[Sequence[OrderEvent]], None]
+CommitListener = Callable[[Sequence[JournalEvent]], None]
 
 
 class StoredEvent(Protocol):
@@ -21,7 +22,7 @@ class StoredEvent(Protocol):
     @property
     def sequence(self) -> int: ...
 
-    def event(self) -> OrderEvent: ...
+    def event(self) -> JournalEvent: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +72,8 @@ class OrderStore(Protocol):
     def add_health_listener(self, listener: Callable[[str | None], None]) -> None: ...
 
     def append(
-        self, events: Sequence[OrderEvent], *, abandon_on_failure: bool = False
-    ) -> tuple[list[OrderEvent], asyncio.Future[None]]:
+        self, events: Sequence[JournalEvent], *, abandon_on_failure: bool = False
+    ) -> tuple[list[JournalEvent], asyncio.Future[None]]:
         """Queues the events (fresh objects, owned by the store from here on) for one
         atomic commit, which stamps them with the next sequences; the future resolves
         once they are durable. While commits fail they stay queued and are retried in
@@ -120,12 +121,16 @@ class OrderStore(Protocol):
 
     def max_broker_order_id(self) -> int: ...
 
-    def read_events(self, after_sequence: int, limit: int) -> list[OrderEvent]: ...
+    def read_events(self, after_sequence: int, limit: int) -> list[JournalEvent]: ...
 
     async def read_journal(self, after_sequence: int, limit: int) -> Sequence[StoredEvent]:
         """The events after `after_sequence`, at most `limit`, read off the event loop."""
         ...
 
     def working_orders(self) -> list[Order]: ...
+
+    def load_positions(self) -> list[Position]:
+        """Every position as of the last commit, closed ones too."""
+        ...
 
     async def close(self) -> None: ...

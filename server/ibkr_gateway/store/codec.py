@@ -11,8 +11,8 @@ import orjson
 from ibkr_gateway.event.events import (
     CancelEvent,
     FillEvent,
+    JournalEvent,
     ModifyEvent,
-    OrderEvent,
     OrderStatusEvent,
 )
 from ibkr_gateway.order.models import (
@@ -26,6 +26,8 @@ from ibkr_gateway.order.models import (
     Side,
     TimeInForce,
 )
+from ibkr_gateway.position.models import Position, PositionCause, PositionEvent
+from ibkr_gateway.position.pnl import Holding
 
 JSON = dict[str, Any]
 
@@ -154,14 +156,59 @@ def fill_from_json(d: JSON) -> Fill:
     )
 
 
-def event_kind(event: OrderEvent) -> str:
+def holding_from_json(d: JSON) -> Holding:
+    return Holding(**{name: Decimal(value) for name, value in d.items()})
+
+
+def position_from_json(d: JSON) -> Position:
+    before = d["before_last_execution"]
+    return Position(
+        account=d["account"],
+        contract=contract_from_json(d["contract"]),
+        holding=holding_from_json(d["holding"]),
+        update_time=datetime.fromisoformat(d["update_time"]),
+        last_sequence=d["last_sequence"],
+        last_execution=d["last_execution"],
+        before_last_execution=None if before is None else holding_from_json(before),
+    )
+
+
+def event_kind(event: JournalEvent) -> str:
     return type(event).__name__
 
 
-def event_payload(event: OrderEvent) -> str:
-    """The kind-specific part of an event; the order snapshot is stored beside it."""
+def _position_payload(event: PositionEvent) -> JSON:
+    return {
+        "position": _as_json(event.position),
+        "previous_quantity": str(event.previous_quantity),
+        "cause": event.cause.value,
+        "realized_pnl": str(event.realized_pnl),
+        "cause_order_id": event.cause_order_id,
+        "execution_id": event.execution_id,
+        "reason": event.reason,
+    }
+
+
+def _position_event(sequence: int, time: str, body: JSON) -> PositionEvent:
+    return PositionEvent(
+        sequence=sequence,
+        time=datetime.fromisoformat(time),
+        position=position_from_json(body["position"]),
+        previous_quantity=Decimal(body["previous_quantity"]),
+        cause=PositionCause(body["cause"]),
+        realized_pnl=Decimal(body["realized_pnl"]),
+        cause_order_id=body["cause_order_id"],
+        execution_id=body["execution_id"],
+        reason=body["reason"],
+    )
+
+
+def event_payload(event: JournalEvent) -> str:
+    """The kind-specific part of an event; an order snapshot is stored beside it."""
     body: JSON
-    if isinstance(event, OrderStatusEvent):
+    if isinstance(event, PositionEvent):
+        body = _position_payload(event)
+    elif isinstance(event, OrderStatusEvent):
         body = {"previous_status": event.previous_status.value, "reason": event.reason}
     elif isinstance(event, FillEvent):
         body = {"fill": fill_to_json(event.fill)}
@@ -182,9 +229,11 @@ def event_payload(event: OrderEvent) -> str:
 
 def event_from_row(
     sequence: int, time: str, kind: str, payload: str, order_snapshot: str
-) -> OrderEvent:
+) -> JournalEvent:
     # orjson: a replay decodes every event it sends, and this is most of that cost.
     body = orjson.loads(payload)
+    if kind == "PositionEvent":
+        return _position_event(sequence, time, body)
     common: JSON = {
         "sequence": sequence,
         "time": datetime.fromisoformat(time),
@@ -221,7 +270,7 @@ class JournalRow(NamedTuple):
     payload: str
     order_snapshot: str
 
-    def event(self) -> OrderEvent:
+    def event(self) -> JournalEvent:
         return event_from_row(*self)
 
 

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ibkr_gateway.errors import StoreUnavailable
-from ibkr_gateway.event.events import FillEvent, OrderEvent, stamp_sequence
+from ibkr_gateway.event.events import FillEvent, JournalEvent, stamp_sequence
 from ibkr_gateway.order.models import FINAL_STATUSES, Fill, Order
-from ibkr_gateway.store import codec
+from ibkr_gateway.position.models import Position
+from ibkr_gateway.store import codec, positions
 from ibkr_gateway.store.base import AuditRecord, CommitListener, FillQuery, OrderQuery
 
 log = logging.getLogger(__name__)
@@ -121,7 +122,7 @@ _FINAL_VALUES = tuple(s.value for s in FINAL_STATUSES)
 
 @dataclass(eq=False)
 class _Batch:
-    events: list[OrderEvent]
+    events: list[JournalEvent]
     future: asyncio.Future[None]
     # Given up (its future failed) when a commit fails, instead of retried: its caller
     # is told UNAVAILABLE and nothing of it may ever reach the journal.
@@ -184,6 +185,7 @@ class SqliteOrderStore:
         _add_missing_columns(self._writer)
         self._writer.executescript(INDEXES)
         self._reader = _connect(self.path)
+        self._writer.executescript(positions.SCHEMA)
         row = self._writer.execute("SELECT COALESCE(MAX(sequence), 0) FROM events").fetchone()
         self._last_sequence: int = row[0]
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="store-writer")
@@ -223,8 +225,8 @@ class SqliteOrderStore:
     # -- writes -------------------------------------------------------------------
 
     def append(
-        self, events: Sequence[OrderEvent], *, abandon_on_failure: bool = False
-    ) -> tuple[list[OrderEvent], asyncio.Future[None]]:
+        self, events: Sequence[JournalEvent], *, abandon_on_failure: bool = False
+    ) -> tuple[list[JournalEvent], asyncio.Future[None]]:
         if self._closing:
             raise StoreUnavailable("the order store is closing")
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -333,7 +335,7 @@ class SqliteOrderStore:
                 conn.execute("ROLLBACK")
             raise
 
-    def _committed(self, batch: list[_Batch], events: list[OrderEvent]) -> None:
+    def _committed(self, batch: list[_Batch], events: list[JournalEvent]) -> None:
         self._last_sequence += len(events)
         self.batches_committed += 1
         self.events_committed += len(events)
@@ -402,14 +404,14 @@ class SqliteOrderStore:
                 log.exception("store health listener failed")
 
     def _commit(
-        self, events: list[OrderEvent], audits: list[AuditRecord], settings: dict[str, str]
+        self, events: list[JournalEvent], audits: list[AuditRecord], settings: dict[str, str]
     ) -> None:
         # Per order: the sequence that created it (if in this batch), its latest
         # snapshot and that snapshot's encoding, written once per batch.
         orders: dict[str, tuple[int, Order, str]] = {}
         event_rows = []
         fill_rows = []
-        for e in events:
+        for e in positions.order_events(events):
             snapshot = codec.encode(e.order)
             first = orders[e.order_id][0] if e.order_id in orders else e.sequence
             orders[e.order_id] = (first, e.order, snapshot)
@@ -454,6 +456,7 @@ class SqliteOrderStore:
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", event_rows)
+            positions.write(conn, events)
             conn.executemany("INSERT INTO fills VALUES (?, ?, ?, ?, ?)", fill_rows)
             conn.executemany(
                 "INSERT INTO audit (time, principal, method, request, status, detail, accounts) "
@@ -610,7 +613,7 @@ class SqliteOrderStore:
         ).fetchone()
         return int(row[0])
 
-    def read_events(self, after_sequence: int, limit: int) -> list[OrderEvent]:
+    def read_events(self, after_sequence: int, limit: int) -> list[JournalEvent]:
         rows = self._reader.execute(
             "SELECT sequence, time, kind, payload, order_snapshot FROM events "
             "WHERE sequence > ? ORDER BY sequence LIMIT ?",
@@ -649,6 +652,9 @@ class SqliteOrderStore:
             "SELECT snapshot FROM orders WHERE final = 0 ORDER BY created_sequence"
         )
         return [codec.order_from_json(json.loads(s)) for (s,) in rows]
+
+    def load_positions(self) -> list[Position]:
+        return positions.load(self._reader)
 
     async def close(self) -> None:
         """Commits everything queued, then closes."""

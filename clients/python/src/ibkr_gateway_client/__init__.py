@@ -1,8 +1,9 @@
 """Python client of the IBKR order gateway.
 
 ``AsyncGatewayClient`` (asyncio) and ``GatewayClient`` (blocking) submit, modify and
-cancel orders, follow events with automatic resume, and (with an admin token) work the
-kill switch and read the audit trail. The generated messages and
+cancel orders, follow events with automatic resume, read positions and account figures
+(and follow position changes the same way), and (with an admin token) work the kill
+switch and read the audit trail. The generated messages and
 stubs are the ``ibkr.gateway.v1`` package installed alongside this one.
 """
 
@@ -27,8 +28,27 @@ from ibkr_gateway_client.errors import (
     UnauthenticatedError,
     UnavailableError,
 )
-from ibkr_gateway_client.models import AccountHalt, AuditRecord, Fill, KillSwitch, Order, OrderEvent
-from ibkr_gateway_client.streams import DEFAULT_MAX_RECONNECTS, EventStream, StreamRetry
+from ibkr_gateway_client.models import (
+    AccountHalt,
+    AccountSummary,
+    AuditRecord,
+    Fill,
+    KillSwitch,
+    LimitBreach,
+    Order,
+    OrderEvent,
+    OrderPreview,
+    Position,
+    PositionEvent,
+    PositionList,
+)
+from ibkr_gateway_client.streams import (
+    DEFAULT_MAX_RECONNECTS,
+    EventStream,
+    PositionStream,
+    ResumingStream,
+    StreamRetry,
+)
 from ibkr_gateway_client.sync import GatewayClient
 
 __version__ = "0.1.0"
@@ -39,6 +59,7 @@ __all__ = [
     "DEFAULT_STREAM_BACKOFF",
     "DEFAULT_TIMEOUT",
     "AccountHalt",
+    "AccountSummary",
     "AlreadyExistsError",
     "AsyncGatewayClient",
     "AuditRecord",
@@ -50,11 +71,18 @@ __all__ = [
     "GatewayError",
     "InvalidArgumentError",
     "KillSwitch",
+    "LimitBreach",
     "NotFoundError",
     "Order",
     "OrderEvent",
+    "OrderPreview",
     "PermissionDeniedError",
+    "Position",
+    "PositionEvent",
+    "PositionList",
+    "PositionStream",
     "ResourceExhaustedError",
+    "ResumingStream",
     "RetryPolicy",
     "StreamRetry",
     "UnauthenticatedError",

@@ -13,12 +13,27 @@ from typing import TypeVar
 import grpc
 from google.protobuf.duration_pb2 import Duration
 from google.protobuf.timestamp_pb2 import Timestamp
-from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, orders_pb2
+from ibkr.gateway.v1 import account_pb2, account_pb2_grpc, gateway_pb2, gateway_pb2_grpc, orders_pb2
 
 from ibkr_gateway_client.credentials import bearer_metadata
 from ibkr_gateway_client.errors import UnavailableError, from_rpc_error
-from ibkr_gateway_client.models import AuditRecord, Fill, KillSwitch, Order, decimal_text
-from ibkr_gateway_client.streams import DEFAULT_MAX_RECONNECTS, EventStream, OnRetry
+from ibkr_gateway_client.models import (
+    AccountSummary,
+    AuditRecord,
+    Fill,
+    KillSwitch,
+    Order,
+    OrderPreview,
+    Position,
+    PositionList,
+    decimal_text,
+)
+from ibkr_gateway_client.streams import (
+    DEFAULT_MAX_RECONNECTS,
+    EventStream,
+    OnRetry,
+    PositionStream,
+)
 
 T = TypeVar("T")
 Amount = Decimal | str | int
@@ -131,6 +146,7 @@ class AsyncGatewayClient:
         self.channel = channel
         self.metadata = bearer_metadata(token)
         self.stub = gateway_pb2_grpc.OrderGatewayServiceStub(self.channel)
+        self.accounts = account_pb2_grpc.AccountServiceStub(self.channel)
         self.account = account
         self.timeout = timeout
         self.connect_timeout = connect_timeout
@@ -268,6 +284,19 @@ class AsyncGatewayClient:
         """Submits an order. Options as for `order_spec` (order_type, limit_price, ...)."""
         spec = self.order_spec(symbol, side, quantity, **options)  # type: ignore[arg-type]
         return await self.submit(spec, timeout=timeout)
+
+    async def preview(
+        self, spec: orders_pb2.OrderSpec, *, timeout: float | None = None
+    ) -> OrderPreview:
+        """What the order would do (price and commission estimates, position and account
+        before and after, every limit it would break), without placing it."""
+        request = gateway_pb2.PreviewOrderRequest(order=spec)
+        deadline = self._deadline(timeout)
+        response = await self._call(
+            lambda: self.stub.PreviewOrder(request, timeout=deadline, metadata=self.metadata),
+            idempotent=True,
+        )
+        return OrderPreview.from_proto(response)
 
     async def submit_bracket(
         self,
@@ -444,6 +473,79 @@ class AsyncGatewayClient:
             if not page.next_page_token:
                 return
             request.page_token = page.next_page_token
+
+    # -- positions and account ------------------------------------------------------
+
+    async def list_positions(
+        self,
+        *,
+        account: str = "",
+        symbol: str = "",
+        con_id: int = 0,
+        include_closed: bool = False,
+        timeout: float | None = None,
+    ) -> PositionList:
+        """The account's positions (the default account's when empty), with P&L at the
+        market price where the gateway knows one."""
+        request = account_pb2.ListPositionsRequest(
+            account=account or self.account,
+            symbol=symbol,
+            con_id=con_id,
+            include_closed=include_closed,
+        )
+        deadline = self._deadline(timeout)
+        response = await self._call(
+            lambda: self.accounts.ListPositions(request, timeout=deadline, metadata=self.metadata),
+            idempotent=True,
+        )
+        return PositionList(
+            positions=tuple(Position.from_proto(p) for p in response.positions),
+            last_sequence=response.last_sequence,
+        )
+
+    async def get_account_summary(
+        self, account: str = "", *, timeout: float | None = None
+    ) -> AccountSummary:
+        """Cash, margin, buying power and P&L (the simulated account on backend sim)."""
+        request = account_pb2.GetAccountSummaryRequest(account=account or self.account)
+        deadline = self._deadline(timeout)
+        response = await self._call(
+            lambda: self.accounts.GetAccountSummary(
+                request, timeout=deadline, metadata=self.metadata
+            ),
+            idempotent=True,
+        )
+        return AccountSummary.from_proto(response.summary)
+
+    def positions(
+        self,
+        *,
+        after_sequence: int = 0,
+        account: str = "",
+        symbol: str = "",
+        heartbeat_interval: float = 5.0,
+    ) -> PositionStream:
+        """Every position change after `after_sequence` (e.g. a listing's last_sequence),
+        then live; resumes across disconnects."""
+
+        def open_stream(after: int, interval: Duration) -> grpc.aio.UnaryStreamCall:  # type: ignore[type-arg]
+            request = account_pb2.StreamPositionsRequest(
+                after_sequence=after,
+                account=account,
+                symbol=symbol,
+                heartbeat_interval=interval,
+            )
+            return self.accounts.StreamPositions(request, metadata=self.metadata)
+
+        return PositionStream(
+            open_stream,
+            after_sequence=after_sequence,
+            heartbeat_interval=heartbeat_interval,
+            initial_backoff=self.stream_backoff.initial_backoff,
+            max_backoff=self.stream_backoff.max_backoff,
+            max_reconnects=self.max_reconnects,
+            on_retry=self.on_retry,
+        )
 
     # -- administration (admin scope) ---------------------------------------------
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from google.protobuf.timestamp_pb2 import Timestamp
-from ibkr.gateway.v1 import events_pb2, gateway_pb2, orders_pb2
+from ibkr.gateway.v1 import account_pb2, events_pb2, gateway_pb2, orders_pb2
 
 
 def decimal_or_none(text: str) -> Decimal | None:
@@ -231,4 +231,172 @@ class AuditRecord:
             status=msg.status,
             detail=msg.detail,
             accounts=tuple(msg.accounts),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """One account's holding in one contract. Quantities are signed (negative: short);
+    the market fields are None where the gateway knows no price (and in stream events)."""
+
+    account: str
+    symbol: str
+    quantity: Decimal
+    # Per unit, opening commissions included, times the multiplier (IB's avgCost).
+    average_cost: Decimal | None
+    average_price: Decimal | None
+    realized_pnl: Decimal
+    commissions: Decimal
+    market_price: Decimal | None
+    market_value: Decimal | None
+    unrealized_pnl: Decimal | None
+    last_sequence: int
+    update_time: datetime
+    proto: account_pb2.Position
+
+    @classmethod
+    def from_proto(cls, msg: account_pb2.Position) -> Position:
+        return cls(
+            account=msg.account,
+            symbol=msg.contract.symbol,
+            quantity=Decimal(msg.quantity or "0"),
+            average_cost=decimal_or_none(msg.average_cost),
+            average_price=decimal_or_none(msg.average_price),
+            realized_pnl=Decimal(msg.realized_pnl or "0"),
+            commissions=Decimal(msg.commissions or "0"),
+            market_price=decimal_or_none(msg.market_price),
+            market_value=decimal_or_none(msg.market_value),
+            unrealized_pnl=decimal_or_none(msg.unrealized_pnl),
+            last_sequence=msg.last_sequence,
+            update_time=_time(msg.update_time),
+            proto=msg,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PositionEvent:
+    """One journaled position change. `cause` is FILL, CORRECTION or ADJUSTMENT."""
+
+    sequence: int
+    time: datetime
+    position: Position
+    previous_quantity: Decimal
+    cause: str
+    order_id: str
+    execution_id: str
+    realized_pnl: Decimal
+    reason: str
+    proto: account_pb2.PositionEvent
+
+    @classmethod
+    def from_proto(cls, msg: account_pb2.PositionEvent) -> PositionEvent:
+        return cls(
+            sequence=msg.sequence,
+            time=_time(msg.time),
+            position=Position.from_proto(msg.position),
+            previous_quantity=Decimal(msg.previous_quantity or "0"),
+            cause=account_pb2.PositionChangeCause.Name(msg.cause).removeprefix(
+                "POSITION_CHANGE_CAUSE_"
+            ),
+            order_id=msg.order_id,
+            execution_id=msg.execution_id,
+            realized_pnl=Decimal(msg.realized_pnl or "0"),
+            reason=msg.reason,
+            proto=msg,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSummary:
+    """Cash, margin and P&L of one account, in `currency`."""
+
+    account: str
+    currency: str
+    net_liquidation: Decimal
+    cash: Decimal
+    buying_power: Decimal
+    initial_margin: Decimal
+    maintenance_margin: Decimal
+    excess_liquidity: Decimal
+    available_funds: Decimal
+    gross_position_value: Decimal
+    realized_pnl: Decimal
+    unrealized_pnl: Decimal
+    last_sequence: int
+    time: datetime
+    proto: account_pb2.AccountSummary
+
+    @classmethod
+    def from_proto(cls, msg: account_pb2.AccountSummary) -> AccountSummary:
+        def amount(name: str) -> Decimal:
+            return Decimal(getattr(msg, name) or "0")
+
+        return cls(
+            account=msg.account,
+            currency=msg.currency,
+            net_liquidation=amount("net_liquidation"),
+            cash=amount("cash"),
+            buying_power=amount("buying_power"),
+            initial_margin=amount("initial_margin"),
+            maintenance_margin=amount("maintenance_margin"),
+            excess_liquidity=amount("excess_liquidity"),
+            available_funds=amount("available_funds"),
+            gross_position_value=amount("gross_position_value"),
+            realized_pnl=amount("realized_pnl"),
+            unrealized_pnl=amount("unrealized_pnl"),
+            last_sequence=msg.last_sequence,
+            time=_time(msg.time),
+            proto=msg,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PositionList:
+    """Positions as of one journal sequence: `positions(after_sequence=last_sequence)`
+    continues exactly where the listing ends."""
+
+    positions: tuple[Position, ...]
+    last_sequence: int
+
+
+@dataclass(frozen=True, slots=True)
+class LimitBreach:
+    """A limit an order would break: the reason SubmitOrder would refuse it with."""
+
+    reason: str
+    message: str
+    metadata: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPreview:
+    """What an order would do. The account figures are None off the simulated backend;
+    the estimates are None where no price is known."""
+
+    estimated_price: Decimal | None
+    estimated_commission: Decimal | None
+    position_before: Decimal
+    position_after: Decimal
+    account_before: AccountSummary | None
+    account_after: AccountSummary | None
+    breaches: tuple[LimitBreach, ...]
+    proto: gateway_pb2.PreviewOrderResponse
+
+    @classmethod
+    def from_proto(cls, msg: gateway_pb2.PreviewOrderResponse) -> OrderPreview:
+        def account(name: str) -> AccountSummary | None:
+            present = msg.HasField(name)  # type: ignore[arg-type]
+            return AccountSummary.from_proto(getattr(msg, name)) if present else None
+
+        return cls(
+            estimated_price=decimal_or_none(msg.estimated_price),
+            estimated_commission=decimal_or_none(msg.estimated_commission),
+            position_before=Decimal(msg.position_before or "0"),
+            position_after=Decimal(msg.position_after or "0"),
+            account_before=account("account_before"),
+            account_after=account("account_after"),
+            breaches=tuple(
+                LimitBreach(b.reason, b.message, dict(b.metadata)) for b in msg.breaches
+            ),
+            proto=msg,
         )

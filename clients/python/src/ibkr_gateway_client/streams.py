@@ -7,14 +7,16 @@ import logging
 import random
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 import grpc
 from google.protobuf.duration_pb2 import Duration
-from ibkr.gateway.v1 import events_pb2
+from ibkr.gateway.v1 import account_pb2, events_pb2
 
 from ibkr_gateway_client.errors import GatewayError, UnavailableError, from_rpc_error
-from ibkr_gateway_client.models import OrderEvent
+from ibkr_gateway_client.models import OrderEvent, PositionEvent
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +37,16 @@ RESUMABLE = frozenset(
 )
 
 
+class _Sequenced(Protocol):
+    @property
+    def sequence(self) -> int: ...
+
+
 class _StreamMessage(Protocol):
     def HasField(self, field_name: str) -> bool: ...
 
     @property
-    def event(self) -> events_pb2.OrderEvent: ...
+    def event(self) -> _Sequenced: ...
 
     @property
     def heartbeat(self) -> events_pb2.Heartbeat: ...
@@ -73,8 +80,8 @@ class StreamRetry:
 OnRetry = Callable[[StreamRetry], None]
 
 
-class EventStream:
-    """Async iterator over order events from `after_sequence` on, across reconnects.
+class ResumingStream(Generic[T]):
+    """Async iterator over journal events from `after_sequence` on, across reconnects.
 
     Each event is yielded once, in sequence order. `last_sequence` is the resume point:
     it also advances on heartbeats, past events the server filtered out. A stream
@@ -109,10 +116,13 @@ class EventStream:
         self.on_retry = on_retry
         self.reconnects = 0
 
-    def __aiter__(self) -> AsyncIterator[OrderEvent]:
+    def __aiter__(self) -> AsyncIterator[T]:
         return self._events()
 
-    async def _events(self) -> AsyncIterator[OrderEvent]:
+    def _convert(self, event: Any) -> T:
+        raise NotImplementedError
+
+    async def _events(self) -> AsyncIterator[T]:
         interval = Duration()
         interval.FromMilliseconds(int(self.heartbeat_interval * 1000))
         failures = 0
@@ -130,7 +140,7 @@ class EventStream:
                     failures = 0
                     event = self.accept(message)  # type: ignore[arg-type]
                     if event is not None:
-                        yield OrderEvent.from_proto(event)
+                        yield self._convert(event)
             except TimeoutError:
                 failure = UnavailableError(
                     code=grpc.StatusCode.UNAVAILABLE,
@@ -182,8 +192,9 @@ class EventStream:
         bound = min(self.initial_backoff * 2 ** min(failures - 1, 32), self.max_backoff)
         return random.uniform(bound / 2, bound)  # noqa: S311 - jitter, not a secret
 
-    def accept(self, message: _StreamMessage) -> events_pb2.OrderEvent | None:
-        """The event to deliver, or None for heartbeats and anything already seen."""
+    def accept(self, message: _StreamMessage) -> Any:
+        """The event to deliver (a generated message), or None for heartbeats and
+        anything already seen."""
         if message.HasField("heartbeat"):
             self.last_sequence = max(self.last_sequence, message.heartbeat.last_sequence)
             return None
@@ -192,3 +203,17 @@ class EventStream:
             return None
         self.last_sequence = event.sequence
         return event
+
+
+class EventStream(ResumingStream[OrderEvent]):
+    """Order events (StreamOrderEvents, StreamFills), resuming across reconnects."""
+
+    def _convert(self, event: events_pb2.OrderEvent) -> OrderEvent:
+        return OrderEvent.from_proto(event)
+
+
+class PositionStream(ResumingStream[PositionEvent]):
+    """Position changes (StreamPositions), resuming across reconnects."""
+
+    def _convert(self, event: account_pb2.PositionEvent) -> PositionEvent:
+        return PositionEvent.from_proto(event)

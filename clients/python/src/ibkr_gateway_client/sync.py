@@ -21,7 +21,17 @@ from ibkr_gateway_client.aio import (
     AsyncGatewayClient,
     RetryPolicy,
 )
-from ibkr_gateway_client.models import AuditRecord, Fill, KillSwitch, Order, OrderEvent
+from ibkr_gateway_client.models import (
+    AccountSummary,
+    AuditRecord,
+    Fill,
+    KillSwitch,
+    Order,
+    OrderEvent,
+    OrderPreview,
+    PositionEvent,
+    PositionList,
+)
 from ibkr_gateway_client.streams import DEFAULT_MAX_RECONNECTS, OnRetry
 
 T = TypeVar("T")
@@ -158,6 +168,20 @@ class GatewayClient:
 
     def fills(self, **options: Any) -> Iterator[OrderEvent]:
         return self._iterate(aiter(self._client.fills(**options)))
+
+    def preview(self, spec: orders_pb2.OrderSpec, *, timeout: float | None = None) -> OrderPreview:
+        return self._run(self._client.preview(spec, timeout=timeout))
+
+    def list_positions(self, **filters: Any) -> PositionList:
+        return self._run(self._client.list_positions(**filters))
+
+    def get_account_summary(
+        self, account: str = "", *, timeout: float | None = None
+    ) -> AccountSummary:
+        return self._run(self._client.get_account_summary(account, timeout=timeout))
+
+    def positions(self, **options: Any) -> Iterator[PositionEvent]:
+        return self._iterate(aiter(self._client.positions(**options)))
 
     def get_kill_switch(self) -> KillSwitch:
         return self._run(self._client.get_kill_switch())

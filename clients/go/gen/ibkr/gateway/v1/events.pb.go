@@ -22,8 +22,9 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// One journaled change to an order. Sequences are gap-free across all orders and
-// accounts: a stream filtered by account skips the others' numbers.
+// One journaled change to an order. Sequences are gap-free across the whole journal,
+// which also holds position changes (PositionEvent): an order stream skips their
+// numbers, as a stream filtered by account skips the other accounts'.
 type OrderEvent struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Position in the gateway's event journal; strictly increasing, never reused.

@@ -915,6 +915,226 @@ func (x *ListFillsRequest) GetPageToken() string {
 	return ""
 }
 
+type PreviewOrderRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The order to preview, as for SubmitOrder.
+	Order         *OrderSpec `protobuf:"bytes,1,opt,name=order,proto3" json:"order,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PreviewOrderRequest) Reset() {
+	*x = PreviewOrderRequest{}
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PreviewOrderRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PreviewOrderRequest) ProtoMessage() {}
+
+func (x *PreviewOrderRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PreviewOrderRequest.ProtoReflect.Descriptor instead.
+func (*PreviewOrderRequest) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *PreviewOrderRequest) GetOrder() *OrderSpec {
+	if x != nil {
+		return x.Order
+	}
+	return nil
+}
+
+type PreviewOrderResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The order with defaults filled in.
+	Order *OrderSpec `protobuf:"bytes,1,opt,name=order,proto3" json:"order,omitempty"`
+	// Price the estimate assumes: the market price for a marketable order, else its own
+	// limit (or stop) price; empty when neither is known.
+	EstimatedPrice string `protobuf:"bytes,2,opt,name=estimated_price,json=estimatedPrice,proto3" json:"estimated_price,omitempty"`
+	// Commission of a complete fill at estimated_price, as the simulated exchange charges
+	// it; empty when it cannot be estimated (backend ib).
+	EstimatedCommission string `protobuf:"bytes,3,opt,name=estimated_commission,json=estimatedCommission,proto3" json:"estimated_commission,omitempty"`
+	// Position in the contract now (signed).
+	PositionBefore string `protobuf:"bytes,4,opt,name=position_before,json=positionBefore,proto3" json:"position_before,omitempty"`
+	// Position once the order has completely filled.
+	PositionAfter string `protobuf:"bytes,5,opt,name=position_after,json=positionAfter,proto3" json:"position_after,omitempty"`
+	// The account now (backend sim; unset otherwise).
+	AccountBefore *AccountSummary `protobuf:"bytes,6,opt,name=account_before,json=accountBefore,proto3" json:"account_before,omitempty"`
+	// The account once the order has filled at estimated_price (backend sim, with a price).
+	AccountAfter *AccountSummary `protobuf:"bytes,7,opt,name=account_after,json=accountAfter,proto3" json:"account_after,omitempty"`
+	// Every limit the order would break, in the order SubmitOrder checks them; SubmitOrder
+	// would refuse it with the first.
+	Breaches      []*LimitBreach `protobuf:"bytes,8,rep,name=breaches,proto3" json:"breaches,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PreviewOrderResponse) Reset() {
+	*x = PreviewOrderResponse{}
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PreviewOrderResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PreviewOrderResponse) ProtoMessage() {}
+
+func (x *PreviewOrderResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PreviewOrderResponse.ProtoReflect.Descriptor instead.
+func (*PreviewOrderResponse) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *PreviewOrderResponse) GetOrder() *OrderSpec {
+	if x != nil {
+		return x.Order
+	}
+	return nil
+}
+
+func (x *PreviewOrderResponse) GetEstimatedPrice() string {
+	if x != nil {
+		return x.EstimatedPrice
+	}
+	return ""
+}
+
+func (x *PreviewOrderResponse) GetEstimatedCommission() string {
+	if x != nil {
+		return x.EstimatedCommission
+	}
+	return ""
+}
+
+func (x *PreviewOrderResponse) GetPositionBefore() string {
+	if x != nil {
+		return x.PositionBefore
+	}
+	return ""
+}
+
+func (x *PreviewOrderResponse) GetPositionAfter() string {
+	if x != nil {
+		return x.PositionAfter
+	}
+	return ""
+}
+
+func (x *PreviewOrderResponse) GetAccountBefore() *AccountSummary {
+	if x != nil {
+		return x.AccountBefore
+	}
+	return nil
+}
+
+func (x *PreviewOrderResponse) GetAccountAfter() *AccountSummary {
+	if x != nil {
+		return x.AccountAfter
+	}
+	return nil
+}
+
+func (x *PreviewOrderResponse) GetBreaches() []*LimitBreach {
+	if x != nil {
+		return x.Breaches
+	}
+	return nil
+}
+
+// A limit an order would break, as SubmitOrder would report it.
+type LimitBreach struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The ErrorInfo reason, e.g. RISK_MAX_POSITION or KILL_SWITCH_ENGAGED.
+	Reason string `protobuf:"bytes,1,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The error message.
+	Message string `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	// The ErrorInfo metadata: the limit, the values that break it.
+	Metadata      map[string]string `protobuf:"bytes,3,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LimitBreach) Reset() {
+	*x = LimitBreach{}
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LimitBreach) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LimitBreach) ProtoMessage() {}
+
+func (x *LimitBreach) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LimitBreach.ProtoReflect.Descriptor instead.
+func (*LimitBreach) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *LimitBreach) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *LimitBreach) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
+func (x *LimitBreach) GetMetadata() map[string]string {
+	if x != nil {
+		return x.Metadata
+	}
+	return nil
+}
+
 type ListFillsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The fills, oldest first.
@@ -927,7 +1147,7 @@ type ListFillsResponse struct {
 
 func (x *ListFillsResponse) Reset() {
 	*x = ListFillsResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[15]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -939,7 +1159,7 @@ func (x *ListFillsResponse) String() string {
 func (*ListFillsResponse) ProtoMessage() {}
 
 func (x *ListFillsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[15]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -952,7 +1172,7 @@ func (x *ListFillsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListFillsResponse.ProtoReflect.Descriptor instead.
 func (*ListFillsResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{15}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListFillsResponse) GetFills() []*Fill {
@@ -986,7 +1206,7 @@ type StreamOrderEventsRequest struct {
 
 func (x *StreamOrderEventsRequest) Reset() {
 	*x = StreamOrderEventsRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[16]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -998,7 +1218,7 @@ func (x *StreamOrderEventsRequest) String() string {
 func (*StreamOrderEventsRequest) ProtoMessage() {}
 
 func (x *StreamOrderEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[16]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1011,7 +1231,7 @@ func (x *StreamOrderEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamOrderEventsRequest.ProtoReflect.Descriptor instead.
 func (*StreamOrderEventsRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{16}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *StreamOrderEventsRequest) GetAfterSequence() int64 {
@@ -1057,7 +1277,7 @@ type StreamOrderEventsResponse struct {
 
 func (x *StreamOrderEventsResponse) Reset() {
 	*x = StreamOrderEventsResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[17]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1069,7 +1289,7 @@ func (x *StreamOrderEventsResponse) String() string {
 func (*StreamOrderEventsResponse) ProtoMessage() {}
 
 func (x *StreamOrderEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[17]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1082,7 +1302,7 @@ func (x *StreamOrderEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamOrderEventsResponse.ProtoReflect.Descriptor instead.
 func (*StreamOrderEventsResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{17}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *StreamOrderEventsResponse) GetPayload() isStreamOrderEventsResponse_Payload {
@@ -1144,7 +1364,7 @@ type StreamFillsRequest struct {
 
 func (x *StreamFillsRequest) Reset() {
 	*x = StreamFillsRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[18]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1156,7 +1376,7 @@ func (x *StreamFillsRequest) String() string {
 func (*StreamFillsRequest) ProtoMessage() {}
 
 func (x *StreamFillsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[18]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1169,7 +1389,7 @@ func (x *StreamFillsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamFillsRequest.ProtoReflect.Descriptor instead.
 func (*StreamFillsRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{18}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *StreamFillsRequest) GetAfterSequence() int64 {
@@ -1215,7 +1435,7 @@ type StreamFillsResponse struct {
 
 func (x *StreamFillsResponse) Reset() {
 	*x = StreamFillsResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[19]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1227,7 +1447,7 @@ func (x *StreamFillsResponse) String() string {
 func (*StreamFillsResponse) ProtoMessage() {}
 
 func (x *StreamFillsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[19]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1240,7 +1460,7 @@ func (x *StreamFillsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamFillsResponse.ProtoReflect.Descriptor instead.
 func (*StreamFillsResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{19}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *StreamFillsResponse) GetPayload() isStreamFillsResponse_Payload {
@@ -1301,7 +1521,7 @@ type SetKillSwitchRequest struct {
 
 func (x *SetKillSwitchRequest) Reset() {
 	*x = SetKillSwitchRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1313,7 +1533,7 @@ func (x *SetKillSwitchRequest) String() string {
 func (*SetKillSwitchRequest) ProtoMessage() {}
 
 func (x *SetKillSwitchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1326,7 +1546,7 @@ func (x *SetKillSwitchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetKillSwitchRequest.ProtoReflect.Descriptor instead.
 func (*SetKillSwitchRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{20}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *SetKillSwitchRequest) GetEngaged() bool {
@@ -1362,7 +1582,7 @@ type SetKillSwitchResponse struct {
 
 func (x *SetKillSwitchResponse) Reset() {
 	*x = SetKillSwitchResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1374,7 +1594,7 @@ func (x *SetKillSwitchResponse) String() string {
 func (*SetKillSwitchResponse) ProtoMessage() {}
 
 func (x *SetKillSwitchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1387,7 +1607,7 @@ func (x *SetKillSwitchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetKillSwitchResponse.ProtoReflect.Descriptor instead.
 func (*SetKillSwitchResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{21}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *SetKillSwitchResponse) GetKillSwitch() *KillSwitch {
@@ -1412,7 +1632,7 @@ type GetKillSwitchRequest struct {
 
 func (x *GetKillSwitchRequest) Reset() {
 	*x = GetKillSwitchRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1424,7 +1644,7 @@ func (x *GetKillSwitchRequest) String() string {
 func (*GetKillSwitchRequest) ProtoMessage() {}
 
 func (x *GetKillSwitchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1437,7 +1657,7 @@ func (x *GetKillSwitchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetKillSwitchRequest.ProtoReflect.Descriptor instead.
 func (*GetKillSwitchRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{22}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{25}
 }
 
 type GetKillSwitchResponse struct {
@@ -1450,7 +1670,7 @@ type GetKillSwitchResponse struct {
 
 func (x *GetKillSwitchResponse) Reset() {
 	*x = GetKillSwitchResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1462,7 +1682,7 @@ func (x *GetKillSwitchResponse) String() string {
 func (*GetKillSwitchResponse) ProtoMessage() {}
 
 func (x *GetKillSwitchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1475,7 +1695,7 @@ func (x *GetKillSwitchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetKillSwitchResponse.ProtoReflect.Descriptor instead.
 func (*GetKillSwitchResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{23}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *GetKillSwitchResponse) GetKillSwitch() *KillSwitch {
@@ -1504,7 +1724,7 @@ type KillSwitch struct {
 
 func (x *KillSwitch) Reset() {
 	*x = KillSwitch{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1516,7 +1736,7 @@ func (x *KillSwitch) String() string {
 func (*KillSwitch) ProtoMessage() {}
 
 func (x *KillSwitch) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1529,7 +1749,7 @@ func (x *KillSwitch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KillSwitch.ProtoReflect.Descriptor instead.
 func (*KillSwitch) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{24}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *KillSwitch) GetEngaged() bool {
@@ -1584,7 +1804,7 @@ type AccountHalt struct {
 
 func (x *AccountHalt) Reset() {
 	*x = AccountHalt{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1596,7 +1816,7 @@ func (x *AccountHalt) String() string {
 func (*AccountHalt) ProtoMessage() {}
 
 func (x *AccountHalt) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1609,7 +1829,7 @@ func (x *AccountHalt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccountHalt.ProtoReflect.Descriptor instead.
 func (*AccountHalt) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{25}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *AccountHalt) GetAccount() string {
@@ -1652,7 +1872,7 @@ type ListAuditRecordsRequest struct {
 
 func (x *ListAuditRecordsRequest) Reset() {
 	*x = ListAuditRecordsRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1664,7 +1884,7 @@ func (x *ListAuditRecordsRequest) String() string {
 func (*ListAuditRecordsRequest) ProtoMessage() {}
 
 func (x *ListAuditRecordsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1677,7 +1897,7 @@ func (x *ListAuditRecordsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAuditRecordsRequest.ProtoReflect.Descriptor instead.
 func (*ListAuditRecordsRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{26}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ListAuditRecordsRequest) GetPageSize() int32 {
@@ -1706,7 +1926,7 @@ type ListAuditRecordsResponse struct {
 
 func (x *ListAuditRecordsResponse) Reset() {
 	*x = ListAuditRecordsResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1718,7 +1938,7 @@ func (x *ListAuditRecordsResponse) String() string {
 func (*ListAuditRecordsResponse) ProtoMessage() {}
 
 func (x *ListAuditRecordsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1731,7 +1951,7 @@ func (x *ListAuditRecordsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAuditRecordsResponse.ProtoReflect.Descriptor instead.
 func (*ListAuditRecordsResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{27}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ListAuditRecordsResponse) GetRecords() []*AuditRecord {
@@ -1774,7 +1994,7 @@ type AuditRecord struct {
 
 func (x *AuditRecord) Reset() {
 	*x = AuditRecord{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[28]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1786,7 +2006,7 @@ func (x *AuditRecord) String() string {
 func (*AuditRecord) ProtoMessage() {}
 
 func (x *AuditRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[28]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1799,7 +2019,7 @@ func (x *AuditRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditRecord.ProtoReflect.Descriptor instead.
 func (*AuditRecord) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{28}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *AuditRecord) GetId() int64 {
@@ -1862,7 +2082,7 @@ var File_ibkr_gateway_v1_gateway_proto protoreflect.FileDescriptor
 
 const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
 	"\n" +
-	"\x1dibkr/gateway/v1/gateway.proto\x12\x0fibkr.gateway.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cibkr/gateway/v1/events.proto\x1a\x1cibkr/gateway/v1/orders.proto\"F\n" +
+	"\x1dibkr/gateway/v1/gateway.proto\x12\x0fibkr.gateway.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dibkr/gateway/v1/account.proto\x1a\x1cibkr/gateway/v1/events.proto\x1a\x1cibkr/gateway/v1/orders.proto\"F\n" +
 	"\x12SubmitOrderRequest\x120\n" +
 	"\x05order\x18\x01 \x01(\v2\x1a.ibkr.gateway.v1.OrderSpecR\x05order\"C\n" +
 	"\x13SubmitOrderResponse\x12,\n" +
@@ -1924,7 +2144,25 @@ const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
 	"\border_id\x18\x02 \x01(\tR\aorderId\x12\x1b\n" +
 	"\tpage_size\x18\x03 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
-	"page_token\x18\x04 \x01(\tR\tpageToken\"h\n" +
+	"page_token\x18\x04 \x01(\tR\tpageToken\"G\n" +
+	"\x13PreviewOrderRequest\x120\n" +
+	"\x05order\x18\x01 \x01(\v2\x1a.ibkr.gateway.v1.OrderSpecR\x05order\"\xbc\x03\n" +
+	"\x14PreviewOrderResponse\x120\n" +
+	"\x05order\x18\x01 \x01(\v2\x1a.ibkr.gateway.v1.OrderSpecR\x05order\x12'\n" +
+	"\x0festimated_price\x18\x02 \x01(\tR\x0eestimatedPrice\x121\n" +
+	"\x14estimated_commission\x18\x03 \x01(\tR\x13estimatedCommission\x12'\n" +
+	"\x0fposition_before\x18\x04 \x01(\tR\x0epositionBefore\x12%\n" +
+	"\x0eposition_after\x18\x05 \x01(\tR\rpositionAfter\x12F\n" +
+	"\x0eaccount_before\x18\x06 \x01(\v2\x1f.ibkr.gateway.v1.AccountSummaryR\raccountBefore\x12D\n" +
+	"\raccount_after\x18\a \x01(\v2\x1f.ibkr.gateway.v1.AccountSummaryR\faccountAfter\x128\n" +
+	"\bbreaches\x18\b \x03(\v2\x1c.ibkr.gateway.v1.LimitBreachR\bbreaches\"\xc4\x01\n" +
+	"\vLimitBreach\x12\x16\n" +
+	"\x06reason\x18\x01 \x01(\tR\x06reason\x12\x18\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\x12F\n" +
+	"\bmetadata\x18\x03 \x03(\v2*.ibkr.gateway.v1.LimitBreach.MetadataEntryR\bmetadata\x1a;\n" +
+	"\rMetadataEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"h\n" +
 	"\x11ListFillsResponse\x12+\n" +
 	"\x05fills\x18\x01 \x03(\v2\x15.ibkr.gateway.v1.FillR\x05fills\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xc0\x01\n" +
@@ -1985,7 +2223,8 @@ const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
 	"\frequest_json\x18\x05 \x01(\tR\vrequestJson\x12\x16\n" +
 	"\x06status\x18\x06 \x01(\tR\x06status\x12\x16\n" +
 	"\x06detail\x18\a \x01(\tR\x06detail\x12\x1a\n" +
-	"\baccounts\x18\b \x03(\tR\baccounts2\xe7\t\n" +
+	"\baccounts\x18\b \x03(\tR\baccounts2\xc4\n" +
+	"\n" +
 	"\x13OrderGatewayService\x12X\n" +
 	"\vSubmitOrder\x12#.ibkr.gateway.v1.SubmitOrderRequest\x1a$.ibkr.gateway.v1.SubmitOrderResponse\x12m\n" +
 	"\x12SubmitBracketOrder\x12*.ibkr.gateway.v1.SubmitBracketOrderRequest\x1a+.ibkr.gateway.v1.SubmitBracketOrderResponse\x12X\n" +
@@ -1995,7 +2234,8 @@ const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
 	"\bGetOrder\x12 .ibkr.gateway.v1.GetOrderRequest\x1a!.ibkr.gateway.v1.GetOrderResponse\x12U\n" +
 	"\n" +
 	"ListOrders\x12\".ibkr.gateway.v1.ListOrdersRequest\x1a#.ibkr.gateway.v1.ListOrdersResponse\x12R\n" +
-	"\tListFills\x12!.ibkr.gateway.v1.ListFillsRequest\x1a\".ibkr.gateway.v1.ListFillsResponse\x12l\n" +
+	"\tListFills\x12!.ibkr.gateway.v1.ListFillsRequest\x1a\".ibkr.gateway.v1.ListFillsResponse\x12[\n" +
+	"\fPreviewOrder\x12$.ibkr.gateway.v1.PreviewOrderRequest\x1a%.ibkr.gateway.v1.PreviewOrderResponse\x12l\n" +
 	"\x11StreamOrderEvents\x12).ibkr.gateway.v1.StreamOrderEventsRequest\x1a*.ibkr.gateway.v1.StreamOrderEventsResponse0\x01\x12Z\n" +
 	"\vStreamFills\x12#.ibkr.gateway.v1.StreamFillsRequest\x1a$.ibkr.gateway.v1.StreamFillsResponse0\x01\x12^\n" +
 	"\rSetKillSwitch\x12%.ibkr.gateway.v1.SetKillSwitchRequest\x1a&.ibkr.gateway.v1.SetKillSwitchResponse\x12^\n" +
@@ -2014,7 +2254,7 @@ func file_ibkr_gateway_v1_gateway_proto_rawDescGZIP() []byte {
 	return file_ibkr_gateway_v1_gateway_proto_rawDescData
 }
 
-var file_ibkr_gateway_v1_gateway_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
+var file_ibkr_gateway_v1_gateway_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
 var file_ibkr_gateway_v1_gateway_proto_goTypes = []any{
 	(*SubmitOrderRequest)(nil),         // 0: ibkr.gateway.v1.SubmitOrderRequest
 	(*SubmitOrderResponse)(nil),        // 1: ibkr.gateway.v1.SubmitOrderResponse
@@ -2031,91 +2271,104 @@ var file_ibkr_gateway_v1_gateway_proto_goTypes = []any{
 	(*ListOrdersRequest)(nil),          // 12: ibkr.gateway.v1.ListOrdersRequest
 	(*ListOrdersResponse)(nil),         // 13: ibkr.gateway.v1.ListOrdersResponse
 	(*ListFillsRequest)(nil),           // 14: ibkr.gateway.v1.ListFillsRequest
-	(*ListFillsResponse)(nil),          // 15: ibkr.gateway.v1.ListFillsResponse
-	(*StreamOrderEventsRequest)(nil),   // 16: ibkr.gateway.v1.StreamOrderEventsRequest
-	(*StreamOrderEventsResponse)(nil),  // 17: ibkr.gateway.v1.StreamOrderEventsResponse
-	(*StreamFillsRequest)(nil),         // 18: ibkr.gateway.v1.StreamFillsRequest
-	(*StreamFillsResponse)(nil),        // 19: ibkr.gateway.v1.StreamFillsResponse
-	(*SetKillSwitchRequest)(nil),       // 20: ibkr.gateway.v1.SetKillSwitchRequest
-	(*SetKillSwitchResponse)(nil),      // 21: ibkr.gateway.v1.SetKillSwitchResponse
-	(*GetKillSwitchRequest)(nil),       // 22: ibkr.gateway.v1.GetKillSwitchRequest
-	(*GetKillSwitchResponse)(nil),      // 23: ibkr.gateway.v1.GetKillSwitchResponse
-	(*KillSwitch)(nil),                 // 24: ibkr.gateway.v1.KillSwitch
-	(*AccountHalt)(nil),                // 25: ibkr.gateway.v1.AccountHalt
-	(*ListAuditRecordsRequest)(nil),    // 26: ibkr.gateway.v1.ListAuditRecordsRequest
-	(*ListAuditRecordsResponse)(nil),   // 27: ibkr.gateway.v1.ListAuditRecordsResponse
-	(*AuditRecord)(nil),                // 28: ibkr.gateway.v1.AuditRecord
-	(*OrderSpec)(nil),                  // 29: ibkr.gateway.v1.OrderSpec
-	(*Order)(nil),                      // 30: ibkr.gateway.v1.Order
-	(TimeInForce)(0),                   // 31: ibkr.gateway.v1.TimeInForce
-	(OrderStatus)(0),                   // 32: ibkr.gateway.v1.OrderStatus
-	(*Fill)(nil),                       // 33: ibkr.gateway.v1.Fill
-	(*durationpb.Duration)(nil),        // 34: google.protobuf.Duration
-	(*OrderEvent)(nil),                 // 35: ibkr.gateway.v1.OrderEvent
-	(*Heartbeat)(nil),                  // 36: ibkr.gateway.v1.Heartbeat
-	(*timestamppb.Timestamp)(nil),      // 37: google.protobuf.Timestamp
+	(*PreviewOrderRequest)(nil),        // 15: ibkr.gateway.v1.PreviewOrderRequest
+	(*PreviewOrderResponse)(nil),       // 16: ibkr.gateway.v1.PreviewOrderResponse
+	(*LimitBreach)(nil),                // 17: ibkr.gateway.v1.LimitBreach
+	(*ListFillsResponse)(nil),          // 18: ibkr.gateway.v1.ListFillsResponse
+	(*StreamOrderEventsRequest)(nil),   // 19: ibkr.gateway.v1.StreamOrderEventsRequest
+	(*StreamOrderEventsResponse)(nil),  // 20: ibkr.gateway.v1.StreamOrderEventsResponse
+	(*StreamFillsRequest)(nil),         // 21: ibkr.gateway.v1.StreamFillsRequest
+	(*StreamFillsResponse)(nil),        // 22: ibkr.gateway.v1.StreamFillsResponse
+	(*SetKillSwitchRequest)(nil),       // 23: ibkr.gateway.v1.SetKillSwitchRequest
+	(*SetKillSwitchResponse)(nil),      // 24: ibkr.gateway.v1.SetKillSwitchResponse
+	(*GetKillSwitchRequest)(nil),       // 25: ibkr.gateway.v1.GetKillSwitchRequest
+	(*GetKillSwitchResponse)(nil),      // 26: ibkr.gateway.v1.GetKillSwitchResponse
+	(*KillSwitch)(nil),                 // 27: ibkr.gateway.v1.KillSwitch
+	(*AccountHalt)(nil),                // 28: ibkr.gateway.v1.AccountHalt
+	(*ListAuditRecordsRequest)(nil),    // 29: ibkr.gateway.v1.ListAuditRecordsRequest
+	(*ListAuditRecordsResponse)(nil),   // 30: ibkr.gateway.v1.ListAuditRecordsResponse
+	(*AuditRecord)(nil),                // 31: ibkr.gateway.v1.AuditRecord
+	nil,                                // 32: ibkr.gateway.v1.LimitBreach.MetadataEntry
+	(*OrderSpec)(nil),                  // 33: ibkr.gateway.v1.OrderSpec
+	(*Order)(nil),                      // 34: ibkr.gateway.v1.Order
+	(TimeInForce)(0),                   // 35: ibkr.gateway.v1.TimeInForce
+	(OrderStatus)(0),                   // 36: ibkr.gateway.v1.OrderStatus
+	(*AccountSummary)(nil),             // 37: ibkr.gateway.v1.AccountSummary
+	(*Fill)(nil),                       // 38: ibkr.gateway.v1.Fill
+	(*durationpb.Duration)(nil),        // 39: google.protobuf.Duration
+	(*OrderEvent)(nil),                 // 40: ibkr.gateway.v1.OrderEvent
+	(*Heartbeat)(nil),                  // 41: ibkr.gateway.v1.Heartbeat
+	(*timestamppb.Timestamp)(nil),      // 42: google.protobuf.Timestamp
 }
 var file_ibkr_gateway_v1_gateway_proto_depIdxs = []int32{
-	29, // 0: ibkr.gateway.v1.SubmitOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
-	30, // 1: ibkr.gateway.v1.SubmitOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	29, // 2: ibkr.gateway.v1.SubmitBracketOrderRequest.parent:type_name -> ibkr.gateway.v1.OrderSpec
-	31, // 3: ibkr.gateway.v1.SubmitBracketOrderRequest.child_time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
-	30, // 4: ibkr.gateway.v1.SubmitBracketOrderResponse.parent:type_name -> ibkr.gateway.v1.Order
-	30, // 5: ibkr.gateway.v1.SubmitBracketOrderResponse.take_profit:type_name -> ibkr.gateway.v1.Order
-	30, // 6: ibkr.gateway.v1.SubmitBracketOrderResponse.stop_loss:type_name -> ibkr.gateway.v1.Order
-	31, // 7: ibkr.gateway.v1.ModifyOrderRequest.time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
-	30, // 8: ibkr.gateway.v1.ModifyOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	30, // 9: ibkr.gateway.v1.CancelOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	30, // 10: ibkr.gateway.v1.CancelAllOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
-	30, // 11: ibkr.gateway.v1.GetOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	32, // 12: ibkr.gateway.v1.ListOrdersRequest.statuses:type_name -> ibkr.gateway.v1.OrderStatus
-	30, // 13: ibkr.gateway.v1.ListOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
-	33, // 14: ibkr.gateway.v1.ListFillsResponse.fills:type_name -> ibkr.gateway.v1.Fill
-	34, // 15: ibkr.gateway.v1.StreamOrderEventsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
-	35, // 16: ibkr.gateway.v1.StreamOrderEventsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
-	36, // 17: ibkr.gateway.v1.StreamOrderEventsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
-	34, // 18: ibkr.gateway.v1.StreamFillsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
-	35, // 19: ibkr.gateway.v1.StreamFillsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
-	36, // 20: ibkr.gateway.v1.StreamFillsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
-	24, // 21: ibkr.gateway.v1.SetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
-	30, // 22: ibkr.gateway.v1.SetKillSwitchResponse.cancelled_orders:type_name -> ibkr.gateway.v1.Order
-	24, // 23: ibkr.gateway.v1.GetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
-	37, // 24: ibkr.gateway.v1.KillSwitch.set_time:type_name -> google.protobuf.Timestamp
-	25, // 25: ibkr.gateway.v1.KillSwitch.halted_accounts:type_name -> ibkr.gateway.v1.AccountHalt
-	37, // 26: ibkr.gateway.v1.AccountHalt.set_time:type_name -> google.protobuf.Timestamp
-	28, // 27: ibkr.gateway.v1.ListAuditRecordsResponse.records:type_name -> ibkr.gateway.v1.AuditRecord
-	37, // 28: ibkr.gateway.v1.AuditRecord.time:type_name -> google.protobuf.Timestamp
-	0,  // 29: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:input_type -> ibkr.gateway.v1.SubmitOrderRequest
-	2,  // 30: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:input_type -> ibkr.gateway.v1.SubmitBracketOrderRequest
-	4,  // 31: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:input_type -> ibkr.gateway.v1.ModifyOrderRequest
-	6,  // 32: ibkr.gateway.v1.OrderGatewayService.CancelOrder:input_type -> ibkr.gateway.v1.CancelOrderRequest
-	8,  // 33: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:input_type -> ibkr.gateway.v1.CancelAllOrdersRequest
-	10, // 34: ibkr.gateway.v1.OrderGatewayService.GetOrder:input_type -> ibkr.gateway.v1.GetOrderRequest
-	12, // 35: ibkr.gateway.v1.OrderGatewayService.ListOrders:input_type -> ibkr.gateway.v1.ListOrdersRequest
-	14, // 36: ibkr.gateway.v1.OrderGatewayService.ListFills:input_type -> ibkr.gateway.v1.ListFillsRequest
-	16, // 37: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:input_type -> ibkr.gateway.v1.StreamOrderEventsRequest
-	18, // 38: ibkr.gateway.v1.OrderGatewayService.StreamFills:input_type -> ibkr.gateway.v1.StreamFillsRequest
-	20, // 39: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:input_type -> ibkr.gateway.v1.SetKillSwitchRequest
-	22, // 40: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:input_type -> ibkr.gateway.v1.GetKillSwitchRequest
-	26, // 41: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:input_type -> ibkr.gateway.v1.ListAuditRecordsRequest
-	1,  // 42: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:output_type -> ibkr.gateway.v1.SubmitOrderResponse
-	3,  // 43: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:output_type -> ibkr.gateway.v1.SubmitBracketOrderResponse
-	5,  // 44: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:output_type -> ibkr.gateway.v1.ModifyOrderResponse
-	7,  // 45: ibkr.gateway.v1.OrderGatewayService.CancelOrder:output_type -> ibkr.gateway.v1.CancelOrderResponse
-	9,  // 46: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:output_type -> ibkr.gateway.v1.CancelAllOrdersResponse
-	11, // 47: ibkr.gateway.v1.OrderGatewayService.GetOrder:output_type -> ibkr.gateway.v1.GetOrderResponse
-	13, // 48: ibkr.gateway.v1.OrderGatewayService.ListOrders:output_type -> ibkr.gateway.v1.ListOrdersResponse
-	15, // 49: ibkr.gateway.v1.OrderGatewayService.ListFills:output_type -> ibkr.gateway.v1.ListFillsResponse
-	17, // 50: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:output_type -> ibkr.gateway.v1.StreamOrderEventsResponse
-	19, // 51: ibkr.gateway.v1.OrderGatewayService.StreamFills:output_type -> ibkr.gateway.v1.StreamFillsResponse
-	21, // 52: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:output_type -> ibkr.gateway.v1.SetKillSwitchResponse
-	23, // 53: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:output_type -> ibkr.gateway.v1.GetKillSwitchResponse
-	27, // 54: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:output_type -> ibkr.gateway.v1.ListAuditRecordsResponse
-	42, // [42:55] is the sub-list for method output_type
-	29, // [29:42] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	29, // [29:29] is the sub-list for extension extendee
-	0,  // [0:29] is the sub-list for field type_name
+	33, // 0: ibkr.gateway.v1.SubmitOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
+	34, // 1: ibkr.gateway.v1.SubmitOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	33, // 2: ibkr.gateway.v1.SubmitBracketOrderRequest.parent:type_name -> ibkr.gateway.v1.OrderSpec
+	35, // 3: ibkr.gateway.v1.SubmitBracketOrderRequest.child_time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
+	34, // 4: ibkr.gateway.v1.SubmitBracketOrderResponse.parent:type_name -> ibkr.gateway.v1.Order
+	34, // 5: ibkr.gateway.v1.SubmitBracketOrderResponse.take_profit:type_name -> ibkr.gateway.v1.Order
+	34, // 6: ibkr.gateway.v1.SubmitBracketOrderResponse.stop_loss:type_name -> ibkr.gateway.v1.Order
+	35, // 7: ibkr.gateway.v1.ModifyOrderRequest.time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
+	34, // 8: ibkr.gateway.v1.ModifyOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	34, // 9: ibkr.gateway.v1.CancelOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	34, // 10: ibkr.gateway.v1.CancelAllOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
+	34, // 11: ibkr.gateway.v1.GetOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	36, // 12: ibkr.gateway.v1.ListOrdersRequest.statuses:type_name -> ibkr.gateway.v1.OrderStatus
+	34, // 13: ibkr.gateway.v1.ListOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
+	33, // 14: ibkr.gateway.v1.PreviewOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
+	33, // 15: ibkr.gateway.v1.PreviewOrderResponse.order:type_name -> ibkr.gateway.v1.OrderSpec
+	37, // 16: ibkr.gateway.v1.PreviewOrderResponse.account_before:type_name -> ibkr.gateway.v1.AccountSummary
+	37, // 17: ibkr.gateway.v1.PreviewOrderResponse.account_after:type_name -> ibkr.gateway.v1.AccountSummary
+	17, // 18: ibkr.gateway.v1.PreviewOrderResponse.breaches:type_name -> ibkr.gateway.v1.LimitBreach
+	32, // 19: ibkr.gateway.v1.LimitBreach.metadata:type_name -> ibkr.gateway.v1.LimitBreach.MetadataEntry
+	38, // 20: ibkr.gateway.v1.ListFillsResponse.fills:type_name -> ibkr.gateway.v1.Fill
+	39, // 21: ibkr.gateway.v1.StreamOrderEventsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
+	40, // 22: ibkr.gateway.v1.StreamOrderEventsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
+	41, // 23: ibkr.gateway.v1.StreamOrderEventsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
+	39, // 24: ibkr.gateway.v1.StreamFillsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
+	40, // 25: ibkr.gateway.v1.StreamFillsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
+	41, // 26: ibkr.gateway.v1.StreamFillsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
+	27, // 27: ibkr.gateway.v1.SetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
+	34, // 28: ibkr.gateway.v1.SetKillSwitchResponse.cancelled_orders:type_name -> ibkr.gateway.v1.Order
+	27, // 29: ibkr.gateway.v1.GetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
+	42, // 30: ibkr.gateway.v1.KillSwitch.set_time:type_name -> google.protobuf.Timestamp
+	28, // 31: ibkr.gateway.v1.KillSwitch.halted_accounts:type_name -> ibkr.gateway.v1.AccountHalt
+	42, // 32: ibkr.gateway.v1.AccountHalt.set_time:type_name -> google.protobuf.Timestamp
+	31, // 33: ibkr.gateway.v1.ListAuditRecordsResponse.records:type_name -> ibkr.gateway.v1.AuditRecord
+	42, // 34: ibkr.gateway.v1.AuditRecord.time:type_name -> google.protobuf.Timestamp
+	0,  // 35: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:input_type -> ibkr.gateway.v1.SubmitOrderRequest
+	2,  // 36: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:input_type -> ibkr.gateway.v1.SubmitBracketOrderRequest
+	4,  // 37: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:input_type -> ibkr.gateway.v1.ModifyOrderRequest
+	6,  // 38: ibkr.gateway.v1.OrderGatewayService.CancelOrder:input_type -> ibkr.gateway.v1.CancelOrderRequest
+	8,  // 39: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:input_type -> ibkr.gateway.v1.CancelAllOrdersRequest
+	10, // 40: ibkr.gateway.v1.OrderGatewayService.GetOrder:input_type -> ibkr.gateway.v1.GetOrderRequest
+	12, // 41: ibkr.gateway.v1.OrderGatewayService.ListOrders:input_type -> ibkr.gateway.v1.ListOrdersRequest
+	14, // 42: ibkr.gateway.v1.OrderGatewayService.ListFills:input_type -> ibkr.gateway.v1.ListFillsRequest
+	15, // 43: ibkr.gateway.v1.OrderGatewayService.PreviewOrder:input_type -> ibkr.gateway.v1.PreviewOrderRequest
+	19, // 44: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:input_type -> ibkr.gateway.v1.StreamOrderEventsRequest
+	21, // 45: ibkr.gateway.v1.OrderGatewayService.StreamFills:input_type -> ibkr.gateway.v1.StreamFillsRequest
+	23, // 46: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:input_type -> ibkr.gateway.v1.SetKillSwitchRequest
+	25, // 47: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:input_type -> ibkr.gateway.v1.GetKillSwitchRequest
+	29, // 48: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:input_type -> ibkr.gateway.v1.ListAuditRecordsRequest
+	1,  // 49: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:output_type -> ibkr.gateway.v1.SubmitOrderResponse
+	3,  // 50: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:output_type -> ibkr.gateway.v1.SubmitBracketOrderResponse
+	5,  // 51: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:output_type -> ibkr.gateway.v1.ModifyOrderResponse
+	7,  // 52: ibkr.gateway.v1.OrderGatewayService.CancelOrder:output_type -> ibkr.gateway.v1.CancelOrderResponse
+	9,  // 53: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:output_type -> ibkr.gateway.v1.CancelAllOrdersResponse
+	11, // 54: ibkr.gateway.v1.OrderGatewayService.GetOrder:output_type -> ibkr.gateway.v1.GetOrderResponse
+	13, // 55: ibkr.gateway.v1.OrderGatewayService.ListOrders:output_type -> ibkr.gateway.v1.ListOrdersResponse
+	18, // 56: ibkr.gateway.v1.OrderGatewayService.ListFills:output_type -> ibkr.gateway.v1.ListFillsResponse
+	16, // 57: ibkr.gateway.v1.OrderGatewayService.PreviewOrder:output_type -> ibkr.gateway.v1.PreviewOrderResponse
+	20, // 58: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:output_type -> ibkr.gateway.v1.StreamOrderEventsResponse
+	22, // 59: ibkr.gateway.v1.OrderGatewayService.StreamFills:output_type -> ibkr.gateway.v1.StreamFillsResponse
+	24, // 60: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:output_type -> ibkr.gateway.v1.SetKillSwitchResponse
+	26, // 61: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:output_type -> ibkr.gateway.v1.GetKillSwitchResponse
+	30, // 62: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:output_type -> ibkr.gateway.v1.ListAuditRecordsResponse
+	49, // [49:63] is the sub-list for method output_type
+	35, // [35:49] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_ibkr_gateway_v1_gateway_proto_init() }
@@ -2123,14 +2376,15 @@ func file_ibkr_gateway_v1_gateway_proto_init() {
 	if File_ibkr_gateway_v1_gateway_proto != nil {
 		return
 	}
+	file_ibkr_gateway_v1_account_proto_init()
 	file_ibkr_gateway_v1_events_proto_init()
 	file_ibkr_gateway_v1_orders_proto_init()
 	file_ibkr_gateway_v1_gateway_proto_msgTypes[4].OneofWrappers = []any{}
-	file_ibkr_gateway_v1_gateway_proto_msgTypes[17].OneofWrappers = []any{
+	file_ibkr_gateway_v1_gateway_proto_msgTypes[20].OneofWrappers = []any{
 		(*StreamOrderEventsResponse_Event)(nil),
 		(*StreamOrderEventsResponse_Heartbeat)(nil),
 	}
-	file_ibkr_gateway_v1_gateway_proto_msgTypes[19].OneofWrappers = []any{
+	file_ibkr_gateway_v1_gateway_proto_msgTypes[22].OneofWrappers = []any{
 		(*StreamFillsResponse_Event)(nil),
 		(*StreamFillsResponse_Heartbeat)(nil),
 	}
@@ -2140,7 +2394,7 @@ func file_ibkr_gateway_v1_gateway_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ibkr_gateway_v1_gateway_proto_rawDesc), len(file_ibkr_gateway_v1_gateway_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   29,
+			NumMessages:   33,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -27,6 +27,7 @@ const (
 	OrderGatewayService_GetOrder_FullMethodName           = "/ibkr.gateway.v1.OrderGatewayService/GetOrder"
 	OrderGatewayService_ListOrders_FullMethodName         = "/ibkr.gateway.v1.OrderGatewayService/ListOrders"
 	OrderGatewayService_ListFills_FullMethodName          = "/ibkr.gateway.v1.OrderGatewayService/ListFills"
+	OrderGatewayService_PreviewOrder_FullMethodName       = "/ibkr.gateway.v1.OrderGatewayService/PreviewOrder"
 	OrderGatewayService_StreamOrderEvents_FullMethodName  = "/ibkr.gateway.v1.OrderGatewayService/StreamOrderEvents"
 	OrderGatewayService_StreamFills_FullMethodName        = "/ibkr.gateway.v1.OrderGatewayService/StreamFills"
 	OrderGatewayService_SetKillSwitch_FullMethodName      = "/ibkr.gateway.v1.OrderGatewayService/SetKillSwitch"
@@ -63,6 +64,12 @@ type OrderGatewayServiceClient interface {
 	ListOrders(ctx context.Context, in *ListOrdersRequest, opts ...grpc.CallOption) (*ListOrdersResponse, error)
 	// Lists fills, oldest first, with filters and paging (AIP-158).
 	ListFills(ctx context.Context, in *ListFillsRequest, opts ...grpc.CallOption) (*ListFillsResponse, error)
+	// What an order would do, without placing it: its estimated price and commission, the
+	// position it would leave, the account before and after it (sim backend), and every
+	// limit it would break. Input errors are reported as by SubmitOrder; a breached limit is
+	// not an error here but an entry of breaches. Nothing is stored or sent, and the order
+	// rate limit is not used up.
+	PreviewOrder(ctx context.Context, in *PreviewOrderRequest, opts ...grpc.CallOption) (*PreviewOrderResponse, error)
 	// Replays journaled order events after after_sequence, then follows new ones live,
 	// with heartbeats while idle. A consumer that falls further behind than the
 	// server's buffer is cut with RESOURCE_EXHAUSTED and may resume.
@@ -170,6 +177,16 @@ func (c *orderGatewayServiceClient) ListFills(ctx context.Context, in *ListFills
 	return out, nil
 }
 
+func (c *orderGatewayServiceClient) PreviewOrder(ctx context.Context, in *PreviewOrderRequest, opts ...grpc.CallOption) (*PreviewOrderResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PreviewOrderResponse)
+	err := c.cc.Invoke(ctx, OrderGatewayService_PreviewOrder_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *orderGatewayServiceClient) StreamOrderEvents(ctx context.Context, in *StreamOrderEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamOrderEventsResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	stream, err := c.cc.NewStream(ctx, &OrderGatewayService_ServiceDesc.Streams[0], OrderGatewayService_StreamOrderEvents_FullMethodName, cOpts...)
@@ -267,6 +284,12 @@ type OrderGatewayServiceServer interface {
 	ListOrders(context.Context, *ListOrdersRequest) (*ListOrdersResponse, error)
 	// Lists fills, oldest first, with filters and paging (AIP-158).
 	ListFills(context.Context, *ListFillsRequest) (*ListFillsResponse, error)
+	// What an order would do, without placing it: its estimated price and commission, the
+	// position it would leave, the account before and after it (sim backend), and every
+	// limit it would break. Input errors are reported as by SubmitOrder; a breached limit is
+	// not an error here but an entry of breaches. Nothing is stored or sent, and the order
+	// rate limit is not used up.
+	PreviewOrder(context.Context, *PreviewOrderRequest) (*PreviewOrderResponse, error)
 	// Replays journaled order events after after_sequence, then follows new ones live,
 	// with heartbeats while idle. A consumer that falls further behind than the
 	// server's buffer is cut with RESOURCE_EXHAUSTED and may resume.
@@ -317,6 +340,9 @@ func (UnimplementedOrderGatewayServiceServer) ListOrders(context.Context, *ListO
 }
 func (UnimplementedOrderGatewayServiceServer) ListFills(context.Context, *ListFillsRequest) (*ListFillsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListFills not implemented")
+}
+func (UnimplementedOrderGatewayServiceServer) PreviewOrder(context.Context, *PreviewOrderRequest) (*PreviewOrderResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PreviewOrder not implemented")
 }
 func (UnimplementedOrderGatewayServiceServer) StreamOrderEvents(*StreamOrderEventsRequest, grpc.ServerStreamingServer[StreamOrderEventsResponse]) error {
 	return status.Error(codes.Unimplemented, "method StreamOrderEvents not implemented")
@@ -498,6 +524,24 @@ func _OrderGatewayService_ListFills_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _OrderGatewayService_PreviewOrder_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PreviewOrderRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OrderGatewayServiceServer).PreviewOrder(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OrderGatewayService_PreviewOrder_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OrderGatewayServiceServer).PreviewOrder(ctx, req.(*PreviewOrderRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _OrderGatewayService_StreamOrderEvents_Handler(srv interface{}, stream grpc.ServerStream) error {
 	m := new(StreamOrderEventsRequest)
 	if err := stream.RecvMsg(m); err != nil {
@@ -612,6 +656,10 @@ var OrderGatewayService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListFills",
 			Handler:    _OrderGatewayService_ListFills_Handler,
+		},
+		{
+			MethodName: "PreviewOrder",
+			Handler:    _OrderGatewayService_PreviewOrder_Handler,
 		},
 		{
 			MethodName: "SetKillSwitch",

@@ -588,11 +588,138 @@ func (x *GetMarketResponse) GetAvailableQuantity() string {
 	return ""
 }
 
+type SetPositionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account; the gateway's default account when empty.
+	Account string `protobuf:"bytes,1,opt,name=account,proto3" json:"account,omitempty"`
+	// The contract; symbol required, defaults as in OrderSpec.contract.
+	Contract *Contract `protobuf:"bytes,2,opt,name=contract,proto3" json:"contract,omitempty"`
+	// New signed quantity (negative: short); "0" closes the position.
+	Quantity string `protobuf:"bytes,3,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	// Cost per unit of the new quantity (as Position.average_cost); required unless the
+	// quantity is 0.
+	AverageCost string `protobuf:"bytes,4,opt,name=average_cost,json=averageCost,proto3" json:"average_cost,omitempty"`
+	// Why, journaled with the adjustment. Required.
+	Reason        string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetPositionRequest) Reset() {
+	*x = SetPositionRequest{}
+	mi := &file_ibkr_gateway_v1_simulator_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetPositionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetPositionRequest) ProtoMessage() {}
+
+func (x *SetPositionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_simulator_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetPositionRequest.ProtoReflect.Descriptor instead.
+func (*SetPositionRequest) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_simulator_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *SetPositionRequest) GetAccount() string {
+	if x != nil {
+		return x.Account
+	}
+	return ""
+}
+
+func (x *SetPositionRequest) GetContract() *Contract {
+	if x != nil {
+		return x.Contract
+	}
+	return nil
+}
+
+func (x *SetPositionRequest) GetQuantity() string {
+	if x != nil {
+		return x.Quantity
+	}
+	return ""
+}
+
+func (x *SetPositionRequest) GetAverageCost() string {
+	if x != nil {
+		return x.AverageCost
+	}
+	return ""
+}
+
+func (x *SetPositionRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+type SetPositionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The position after the adjustment.
+	Position      *Position `protobuf:"bytes,1,opt,name=position,proto3" json:"position,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetPositionResponse) Reset() {
+	*x = SetPositionResponse{}
+	mi := &file_ibkr_gateway_v1_simulator_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetPositionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetPositionResponse) ProtoMessage() {}
+
+func (x *SetPositionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_simulator_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetPositionResponse.ProtoReflect.Descriptor instead.
+func (*SetPositionResponse) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_simulator_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *SetPositionResponse) GetPosition() *Position {
+	if x != nil {
+		return x.Position
+	}
+	return nil
+}
+
 var File_ibkr_gateway_v1_simulator_proto protoreflect.FileDescriptor
 
 const file_ibkr_gateway_v1_simulator_proto_rawDesc = "" +
 	"\n" +
-	"\x1fibkr/gateway/v1/simulator.proto\x12\x0fibkr.gateway.v1\"\x8a\x01\n" +
+	"\x1fibkr/gateway/v1/simulator.proto\x12\x0fibkr.gateway.v1\x1a\x1dibkr/gateway/v1/account.proto\x1a\x1cibkr/gateway/v1/orders.proto\"\x8a\x01\n" +
 	"\x0fSetPriceRequest\x12\x16\n" +
 	"\x06symbol\x18\x01 \x01(\tR\x06symbol\x12\x14\n" +
 	"\x05price\x18\x02 \x01(\tR\x05price\x122\n" +
@@ -620,14 +747,23 @@ const file_ibkr_gateway_v1_simulator_proto_rawDesc = "" +
 	"\x06symbol\x18\x01 \x01(\tR\x06symbol\"X\n" +
 	"\x11GetMarketResponse\x12\x14\n" +
 	"\x05price\x18\x01 \x01(\tR\x05price\x12-\n" +
-	"\x12available_quantity\x18\x02 \x01(\tR\x11availableQuantity2\xbb\x04\n" +
+	"\x12available_quantity\x18\x02 \x01(\tR\x11availableQuantity\"\xbc\x01\n" +
+	"\x12SetPositionRequest\x12\x18\n" +
+	"\aaccount\x18\x01 \x01(\tR\aaccount\x125\n" +
+	"\bcontract\x18\x02 \x01(\v2\x19.ibkr.gateway.v1.ContractR\bcontract\x12\x1a\n" +
+	"\bquantity\x18\x03 \x01(\tR\bquantity\x12!\n" +
+	"\faverage_cost\x18\x04 \x01(\tR\vaverageCost\x12\x16\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\"L\n" +
+	"\x13SetPositionResponse\x125\n" +
+	"\bposition\x18\x01 \x01(\v2\x19.ibkr.gateway.v1.PositionR\bposition2\x95\x05\n" +
 	"\x17SimulatorControlService\x12O\n" +
 	"\bSetPrice\x12 .ibkr.gateway.v1.SetPriceRequest\x1a!.ibkr.gateway.v1.SetPriceResponse\x12R\n" +
 	"\tFillOrder\x12!.ibkr.gateway.v1.FillOrderRequest\x1a\".ibkr.gateway.v1.FillOrderResponse\x12d\n" +
 	"\x0fRejectNextOrder\x12'.ibkr.gateway.v1.RejectNextOrderRequest\x1a(.ibkr.gateway.v1.RejectNextOrderResponse\x12^\n" +
 	"\rEndTradingDay\x12%.ibkr.gateway.v1.EndTradingDayRequest\x1a&.ibkr.gateway.v1.EndTradingDayResponse\x12a\n" +
 	"\x0eResetSimulator\x12&.ibkr.gateway.v1.ResetSimulatorRequest\x1a'.ibkr.gateway.v1.ResetSimulatorResponse\x12R\n" +
-	"\tGetMarket\x12!.ibkr.gateway.v1.GetMarketRequest\x1a\".ibkr.gateway.v1.GetMarketResponseb\x06proto3"
+	"\tGetMarket\x12!.ibkr.gateway.v1.GetMarketRequest\x1a\".ibkr.gateway.v1.GetMarketResponse\x12X\n" +
+	"\vSetPosition\x12#.ibkr.gateway.v1.SetPositionRequest\x1a$.ibkr.gateway.v1.SetPositionResponseb\x06proto3"
 
 var (
 	file_ibkr_gateway_v1_simulator_proto_rawDescOnce sync.Once
@@ -641,7 +777,7 @@ func file_ibkr_gateway_v1_simulator_proto_rawDescGZIP() []byte {
 	return file_ibkr_gateway_v1_simulator_proto_rawDescData
 }
 
-var file_ibkr_gateway_v1_simulator_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_ibkr_gateway_v1_simulator_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_ibkr_gateway_v1_simulator_proto_goTypes = []any{
 	(*SetPriceRequest)(nil),         // 0: ibkr.gateway.v1.SetPriceRequest
 	(*SetPriceResponse)(nil),        // 1: ibkr.gateway.v1.SetPriceResponse
@@ -655,25 +791,33 @@ var file_ibkr_gateway_v1_simulator_proto_goTypes = []any{
 	(*ResetSimulatorResponse)(nil),  // 9: ibkr.gateway.v1.ResetSimulatorResponse
 	(*GetMarketRequest)(nil),        // 10: ibkr.gateway.v1.GetMarketRequest
 	(*GetMarketResponse)(nil),       // 11: ibkr.gateway.v1.GetMarketResponse
+	(*SetPositionRequest)(nil),      // 12: ibkr.gateway.v1.SetPositionRequest
+	(*SetPositionResponse)(nil),     // 13: ibkr.gateway.v1.SetPositionResponse
+	(*Contract)(nil),                // 14: ibkr.gateway.v1.Contract
+	(*Position)(nil),                // 15: ibkr.gateway.v1.Position
 }
 var file_ibkr_gateway_v1_simulator_proto_depIdxs = []int32{
-	0,  // 0: ibkr.gateway.v1.SimulatorControlService.SetPrice:input_type -> ibkr.gateway.v1.SetPriceRequest
-	2,  // 1: ibkr.gateway.v1.SimulatorControlService.FillOrder:input_type -> ibkr.gateway.v1.FillOrderRequest
-	4,  // 2: ibkr.gateway.v1.SimulatorControlService.RejectNextOrder:input_type -> ibkr.gateway.v1.RejectNextOrderRequest
-	6,  // 3: ibkr.gateway.v1.SimulatorControlService.EndTradingDay:input_type -> ibkr.gateway.v1.EndTradingDayRequest
-	8,  // 4: ibkr.gateway.v1.SimulatorControlService.ResetSimulator:input_type -> ibkr.gateway.v1.ResetSimulatorRequest
-	10, // 5: ibkr.gateway.v1.SimulatorControlService.GetMarket:input_type -> ibkr.gateway.v1.GetMarketRequest
-	1,  // 6: ibkr.gateway.v1.SimulatorControlService.SetPrice:output_type -> ibkr.gateway.v1.SetPriceResponse
-	3,  // 7: ibkr.gateway.v1.SimulatorControlService.FillOrder:output_type -> ibkr.gateway.v1.FillOrderResponse
-	5,  // 8: ibkr.gateway.v1.SimulatorControlService.RejectNextOrder:output_type -> ibkr.gateway.v1.RejectNextOrderResponse
-	7,  // 9: ibkr.gateway.v1.SimulatorControlService.EndTradingDay:output_type -> ibkr.gateway.v1.EndTradingDayResponse
-	9,  // 10: ibkr.gateway.v1.SimulatorControlService.ResetSimulator:output_type -> ibkr.gateway.v1.ResetSimulatorResponse
-	11, // 11: ibkr.gateway.v1.SimulatorControlService.GetMarket:output_type -> ibkr.gateway.v1.GetMarketResponse
-	6,  // [6:12] is the sub-list for method output_type
-	0,  // [0:6] is the sub-list for method input_type
-	0,  // [0:0] is the sub-list for extension type_name
-	0,  // [0:0] is the sub-list for extension extendee
-	0,  // [0:0] is the sub-list for field type_name
+	14, // 0: ibkr.gateway.v1.SetPositionRequest.contract:type_name -> ibkr.gateway.v1.Contract
+	15, // 1: ibkr.gateway.v1.SetPositionResponse.position:type_name -> ibkr.gateway.v1.Position
+	0,  // 2: ibkr.gateway.v1.SimulatorControlService.SetPrice:input_type -> ibkr.gateway.v1.SetPriceRequest
+	2,  // 3: ibkr.gateway.v1.SimulatorControlService.FillOrder:input_type -> ibkr.gateway.v1.FillOrderRequest
+	4,  // 4: ibkr.gateway.v1.SimulatorControlService.RejectNextOrder:input_type -> ibkr.gateway.v1.RejectNextOrderRequest
+	6,  // 5: ibkr.gateway.v1.SimulatorControlService.EndTradingDay:input_type -> ibkr.gateway.v1.EndTradingDayRequest
+	8,  // 6: ibkr.gateway.v1.SimulatorControlService.ResetSimulator:input_type -> ibkr.gateway.v1.ResetSimulatorRequest
+	10, // 7: ibkr.gateway.v1.SimulatorControlService.GetMarket:input_type -> ibkr.gateway.v1.GetMarketRequest
+	12, // 8: ibkr.gateway.v1.SimulatorControlService.SetPosition:input_type -> ibkr.gateway.v1.SetPositionRequest
+	1,  // 9: ibkr.gateway.v1.SimulatorControlService.SetPrice:output_type -> ibkr.gateway.v1.SetPriceResponse
+	3,  // 10: ibkr.gateway.v1.SimulatorControlService.FillOrder:output_type -> ibkr.gateway.v1.FillOrderResponse
+	5,  // 11: ibkr.gateway.v1.SimulatorControlService.RejectNextOrder:output_type -> ibkr.gateway.v1.RejectNextOrderResponse
+	7,  // 12: ibkr.gateway.v1.SimulatorControlService.EndTradingDay:output_type -> ibkr.gateway.v1.EndTradingDayResponse
+	9,  // 13: ibkr.gateway.v1.SimulatorControlService.ResetSimulator:output_type -> ibkr.gateway.v1.ResetSimulatorResponse
+	11, // 14: ibkr.gateway.v1.SimulatorControlService.GetMarket:output_type -> ibkr.gateway.v1.GetMarketResponse
+	13, // 15: ibkr.gateway.v1.SimulatorControlService.SetPosition:output_type -> ibkr.gateway.v1.SetPositionResponse
+	9,  // [9:16] is the sub-list for method output_type
+	2,  // [2:9] is the sub-list for method input_type
+	2,  // [2:2] is the sub-list for extension type_name
+	2,  // [2:2] is the sub-list for extension extendee
+	0,  // [0:2] is the sub-list for field type_name
 }
 
 func init() { file_ibkr_gateway_v1_simulator_proto_init() }
@@ -681,6 +825,8 @@ func file_ibkr_gateway_v1_simulator_proto_init() {
 	if File_ibkr_gateway_v1_simulator_proto != nil {
 		return
 	}
+	file_ibkr_gateway_v1_account_proto_init()
+	file_ibkr_gateway_v1_orders_proto_init()
 	file_ibkr_gateway_v1_simulator_proto_msgTypes[0].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -688,7 +834,7 @@ func file_ibkr_gateway_v1_simulator_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ibkr_gateway_v1_simulator_proto_rawDesc), len(file_ibkr_gateway_v1_simulator_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   12,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -25,6 +25,7 @@ const (
 	SimulatorControlService_EndTradingDay_FullMethodName   = "/ibkr.gateway.v1.SimulatorControlService/EndTradingDay"
 	SimulatorControlService_ResetSimulator_FullMethodName  = "/ibkr.gateway.v1.SimulatorControlService/ResetSimulator"
 	SimulatorControlService_GetMarket_FullMethodName       = "/ibkr.gateway.v1.SimulatorControlService/GetMarket"
+	SimulatorControlService_SetPosition_FullMethodName     = "/ibkr.gateway.v1.SimulatorControlService/SetPosition"
 )
 
 // SimulatorControlServiceClient is the client API for SimulatorControlService service.
@@ -47,6 +48,10 @@ type SimulatorControlServiceClient interface {
 	ResetSimulator(ctx context.Context, in *ResetSimulatorRequest, opts ...grpc.CallOption) (*ResetSimulatorResponse, error)
 	// Reads the current reference price and available quantity of a symbol.
 	GetMarket(ctx context.Context, in *GetMarketRequest, opts ...grpc.CallOption) (*GetMarketResponse, error)
+	// Sets a position of a simulated account outright, e.g. to model holdings from before
+	// the journal began. Journaled as an ADJUSTMENT position change with the reason;
+	// cash does not move. Only on the sim backend.
+	SetPosition(ctx context.Context, in *SetPositionRequest, opts ...grpc.CallOption) (*SetPositionResponse, error)
 }
 
 type simulatorControlServiceClient struct {
@@ -117,6 +122,16 @@ func (c *simulatorControlServiceClient) GetMarket(ctx context.Context, in *GetMa
 	return out, nil
 }
 
+func (c *simulatorControlServiceClient) SetPosition(ctx context.Context, in *SetPositionRequest, opts ...grpc.CallOption) (*SetPositionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetPositionResponse)
+	err := c.cc.Invoke(ctx, SimulatorControlService_SetPosition_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // SimulatorControlServiceServer is the server API for SimulatorControlService service.
 // All implementations must embed UnimplementedSimulatorControlServiceServer
 // for forward compatibility.
@@ -137,6 +152,10 @@ type SimulatorControlServiceServer interface {
 	ResetSimulator(context.Context, *ResetSimulatorRequest) (*ResetSimulatorResponse, error)
 	// Reads the current reference price and available quantity of a symbol.
 	GetMarket(context.Context, *GetMarketRequest) (*GetMarketResponse, error)
+	// Sets a position of a simulated account outright, e.g. to model holdings from before
+	// the journal began. Journaled as an ADJUSTMENT position change with the reason;
+	// cash does not move. Only on the sim backend.
+	SetPosition(context.Context, *SetPositionRequest) (*SetPositionResponse, error)
 	mustEmbedUnimplementedSimulatorControlServiceServer()
 }
 
@@ -164,6 +183,9 @@ func (UnimplementedSimulatorControlServiceServer) ResetSimulator(context.Context
 }
 func (UnimplementedSimulatorControlServiceServer) GetMarket(context.Context, *GetMarketRequest) (*GetMarketResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetMarket not implemented")
+}
+func (UnimplementedSimulatorControlServiceServer) SetPosition(context.Context, *SetPositionRequest) (*SetPositionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetPosition not implemented")
 }
 func (UnimplementedSimulatorControlServiceServer) mustEmbedUnimplementedSimulatorControlServiceServer() {
 }
@@ -295,6 +317,24 @@ func _SimulatorControlService_GetMarket_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SimulatorControlService_SetPosition_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetPositionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SimulatorControlServiceServer).SetPosition(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SimulatorControlService_SetPosition_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SimulatorControlServiceServer).SetPosition(ctx, req.(*SetPositionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // SimulatorControlService_ServiceDesc is the grpc.ServiceDesc for SimulatorControlService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -325,6 +365,10 @@ var SimulatorControlService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetMarket",
 			Handler:    _SimulatorControlService_GetMarket_Handler,
+		},
+		{
+			MethodName: "SetPosition",
+			Handler:    _SimulatorControlService_SetPosition_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

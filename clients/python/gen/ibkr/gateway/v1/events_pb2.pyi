@@ -20,8 +20,9 @@ DESCRIPTOR: _descriptor.FileDescriptor
 
 @_typing.final
 class OrderEvent(_message.Message):
-    """One journaled change to an order. Sequences are gap-free across all orders and
-    accounts: a stream filtered by account skips the others' numbers.
+    """One journaled change to an order. Sequences are gap-free across the whole journal,
+    which also holds position changes (PositionEvent): an order stream skips their
+    numbers, as a stream filtered by account skips the other accounts'.
     """
 
     DESCRIPTOR: _descriptor.Descriptor

@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .gateway_pb2 import CancelAllOrdersRequest, CancelAllOrdersResponse, CancelOrderRequest, CancelOrderResponse, GetKillSwitchRequest, GetKillSwitchResponse, GetOrderRequest, GetOrderResponse, ListAuditRecordsRequest, ListAuditRecordsResponse, ListFillsRequest, ListFillsResponse, ListOrdersRequest, ListOrdersResponse, ModifyOrderRequest, ModifyOrderResponse, SetKillSwitchRequest, SetKillSwitchResponse, StreamFillsRequest, StreamFillsResponse, StreamOrderEventsRequest, StreamOrderEventsResponse, SubmitBracketOrderRequest, SubmitBracketOrderResponse, SubmitOrderRequest, SubmitOrderResponse
+from .gateway_pb2 import CancelAllOrdersRequest, CancelAllOrdersResponse, CancelOrderRequest, CancelOrderResponse, GetKillSwitchRequest, GetKillSwitchResponse, GetOrderRequest, GetOrderResponse, ListAuditRecordsRequest, ListAuditRecordsResponse, ListFillsRequest, ListFillsResponse, ListOrdersRequest, ListOrdersResponse, ModifyOrderRequest, ModifyOrderResponse, PreviewOrderRequest, PreviewOrderResponse, SetKillSwitchRequest, SetKillSwitchResponse, StreamFillsRequest, StreamFillsResponse, StreamOrderEventsRequest, StreamOrderEventsResponse, SubmitBracketOrderRequest, SubmitBracketOrderResponse, SubmitOrderRequest, SubmitOrderResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
@@ -93,6 +93,16 @@ class OrderGatewayService(Protocol):
     async def list_fills(self, request: ListFillsRequest, ctx: RequestContext[ListFillsRequest, ListFillsResponse], /) -> ListFillsResponse:
         """
         Lists fills, oldest first, with filters and paging (AIP-158).
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def preview_order(self, request: PreviewOrderRequest, ctx: RequestContext[PreviewOrderRequest, PreviewOrderResponse], /) -> PreviewOrderResponse:
+        """
+        What an order would do, without placing it: its estimated price and commission, the
+        position it would leave, the account before and after it (sim backend), and every
+        limit it would break. Input errors are reported as by SubmitOrder; a breached limit is
+        not an error here but an entry of breaches. Nothing is stored or sent, and the order
+        rate limit is not used up.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -234,6 +244,17 @@ class OrderGatewayServiceASGIApplication(ConnectASGIApplication[OrderGatewayServ
                         stream_type=StreamType.UNARY,
                     ),
                     function=svc.list_fills,
+                ),
+                "/ibkr.gateway.v1.OrderGatewayService/PreviewOrder": Endpoint.unary(
+                    method=MethodInfo(
+                        name="PreviewOrder",
+                        service_name="ibkr.gateway.v1.OrderGatewayService",
+                        input=PreviewOrderRequest,
+                        output=PreviewOrderResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.preview_order,
                 ),
                 "/ibkr.gateway.v1.OrderGatewayService/StreamOrderEvents": Endpoint.server_stream(
                     method=MethodInfo(
@@ -522,6 +543,33 @@ class OrderGatewayServiceClient(ConnectClient):
             headers=headers,
             timeout_ms=timeout_ms,
         )
+    async def preview_order(
+        self,
+        request: PreviewOrderRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> PreviewOrderResponse:
+        """
+        What an order would do, without placing it: its estimated price and commission, the
+        position it would leave, the account before and after it (sim backend), and every
+        limit it would break. Input errors are reported as by SubmitOrder; a breached limit is
+        not an error here but an entry of breaches. Nothing is stored or sent, and the order
+        rate limit is not used up.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="PreviewOrder",
+                service_name="ibkr.gateway.v1.OrderGatewayService",
+                input=PreviewOrderRequest,
+                output=PreviewOrderResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
     def stream_order_events(
         self,
         request: StreamOrderEventsRequest,
@@ -704,6 +752,16 @@ class OrderGatewayServiceSync(Protocol):
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
+    def preview_order(self, request: PreviewOrderRequest, ctx: RequestContext[PreviewOrderRequest, PreviewOrderResponse], /) -> PreviewOrderResponse:
+        """
+        What an order would do, without placing it: its estimated price and commission, the
+        position it would leave, the account before and after it (sim backend), and every
+        limit it would break. Input errors are reported as by SubmitOrder; a breached limit is
+        not an error here but an entry of breaches. Nothing is stored or sent, and the order
+        rate limit is not used up.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
     def stream_order_events(self, request: StreamOrderEventsRequest, ctx: RequestContext[StreamOrderEventsRequest, StreamOrderEventsResponse], /) -> Iterator[StreamOrderEventsResponse]:
         """
         Replays journaled order events after after_sequence, then follows new ones live,
@@ -840,6 +898,17 @@ class OrderGatewayServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.list_fills,
+                ),
+                "/ibkr.gateway.v1.OrderGatewayService/PreviewOrder": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="PreviewOrder",
+                        service_name="ibkr.gateway.v1.OrderGatewayService",
+                        input=PreviewOrderRequest,
+                        output=PreviewOrderResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.preview_order,
                 ),
                 "/ibkr.gateway.v1.OrderGatewayService/StreamOrderEvents": EndpointSync.server_stream(
                     method=MethodInfo(
@@ -1122,6 +1191,33 @@ class OrderGatewayServiceClientSync(ConnectClientSync):
                 service_name="ibkr.gateway.v1.OrderGatewayService",
                 input=ListFillsRequest,
                 output=ListFillsResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def preview_order(
+        self,
+        request: PreviewOrderRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> PreviewOrderResponse:
+        """
+        What an order would do, without placing it: its estimated price and commission, the
+        position it would leave, the account before and after it (sim backend), and every
+        limit it would break. Input errors are reported as by SubmitOrder; a breached limit is
+        not an error here but an entry of breaches. Nothing is stored or sent, and the order
+        rate limit is not used up.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="PreviewOrder",
+                service_name="ibkr.gateway.v1.OrderGatewayService",
+                input=PreviewOrderRequest,
+                output=PreviewOrderResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
             ),

@@ -9,6 +9,7 @@ from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
+from ibkr.gateway.v1 import account_pb2 as _account_pb2
 from ibkr.gateway.v1 import events_pb2 as _events_pb2
 from ibkr.gateway.v1 import orders_pb2 as _orders_pb2
 import builtins as _builtins
@@ -454,6 +455,142 @@ class ListFillsRequest(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListFillsRequest: _TypeAlias = ListFillsRequest  # noqa: Y015
+
+@_typing.final
+class PreviewOrderRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORDER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def order(self) -> _orders_pb2.OrderSpec:
+        """The order to preview, as for SubmitOrder."""
+
+    def __init__(
+        self,
+        *,
+        order: _orders_pb2.OrderSpec | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["order", b"order"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["order", b"order"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PreviewOrderRequest: _TypeAlias = PreviewOrderRequest  # noqa: Y015
+
+@_typing.final
+class PreviewOrderResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORDER_FIELD_NUMBER: _builtins.int
+    ESTIMATED_PRICE_FIELD_NUMBER: _builtins.int
+    ESTIMATED_COMMISSION_FIELD_NUMBER: _builtins.int
+    POSITION_BEFORE_FIELD_NUMBER: _builtins.int
+    POSITION_AFTER_FIELD_NUMBER: _builtins.int
+    ACCOUNT_BEFORE_FIELD_NUMBER: _builtins.int
+    ACCOUNT_AFTER_FIELD_NUMBER: _builtins.int
+    BREACHES_FIELD_NUMBER: _builtins.int
+    estimated_price: _builtins.str
+    """Price the estimate assumes: the market price for a marketable order, else its own
+    limit (or stop) price; empty when neither is known.
+    """
+    estimated_commission: _builtins.str
+    """Commission of a complete fill at estimated_price, as the simulated exchange charges
+    it; empty when it cannot be estimated (backend ib).
+    """
+    position_before: _builtins.str
+    """Position in the contract now (signed)."""
+    position_after: _builtins.str
+    """Position once the order has completely filled."""
+    @_builtins.property
+    def order(self) -> _orders_pb2.OrderSpec:
+        """The order with defaults filled in."""
+
+    @_builtins.property
+    def account_before(self) -> _account_pb2.AccountSummary:
+        """The account now (backend sim; unset otherwise)."""
+
+    @_builtins.property
+    def account_after(self) -> _account_pb2.AccountSummary:
+        """The account once the order has filled at estimated_price (backend sim, with a price)."""
+
+    @_builtins.property
+    def breaches(self) -> _containers.RepeatedCompositeFieldContainer[Global___LimitBreach]:
+        """Every limit the order would break, in the order SubmitOrder checks them; SubmitOrder
+        would refuse it with the first.
+        """
+
+    def __init__(
+        self,
+        *,
+        order: _orders_pb2.OrderSpec | None = ...,
+        estimated_price: _builtins.str = ...,
+        estimated_commission: _builtins.str = ...,
+        position_before: _builtins.str = ...,
+        position_after: _builtins.str = ...,
+        account_before: _account_pb2.AccountSummary | None = ...,
+        account_after: _account_pb2.AccountSummary | None = ...,
+        breaches: _abc.Iterable[Global___LimitBreach] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["account_after", b"account_after", "account_before", b"account_before", "order", b"order"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_after", b"account_after", "account_before", b"account_before", "breaches", b"breaches", "estimated_commission", b"estimated_commission", "estimated_price", b"estimated_price", "order", b"order", "position_after", b"position_after", "position_before", b"position_before"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PreviewOrderResponse: _TypeAlias = PreviewOrderResponse  # noqa: Y015
+
+@_typing.final
+class LimitBreach(_message.Message):
+    """A limit an order would break, as SubmitOrder would report it."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class MetadataEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    REASON_FIELD_NUMBER: _builtins.int
+    MESSAGE_FIELD_NUMBER: _builtins.int
+    METADATA_FIELD_NUMBER: _builtins.int
+    reason: _builtins.str
+    """The ErrorInfo reason, e.g. RISK_MAX_POSITION or KILL_SWITCH_ENGAGED."""
+    message: _builtins.str
+    """The error message."""
+    @_builtins.property
+    def metadata(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """The ErrorInfo metadata: the limit, the values that break it."""
+
+    def __init__(
+        self,
+        *,
+        reason: _builtins.str = ...,
+        message: _builtins.str = ...,
+        metadata: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["message", b"message", "metadata", b"metadata", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LimitBreach: _TypeAlias = LimitBreach  # noqa: Y015
 
 @_typing.final
 class ListFillsResponse(_message.Message):

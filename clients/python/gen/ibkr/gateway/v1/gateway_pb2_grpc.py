@@ -77,6 +77,11 @@ class OrderGatewayServiceStub:
                 request_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.ListFillsRequest.SerializeToString,
                 response_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.ListFillsResponse.FromString,
                 _registered_method=True)
+        self.PreviewOrder = channel.unary_unary(
+                '/ibkr.gateway.v1.OrderGatewayService/PreviewOrder',
+                request_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.PreviewOrderRequest.SerializeToString,
+                response_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.PreviewOrderResponse.FromString,
+                _registered_method=True)
         self.StreamOrderEvents = channel.unary_stream(
                 '/ibkr.gateway.v1.OrderGatewayService/StreamOrderEvents',
                 request_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.StreamOrderEventsRequest.SerializeToString,
@@ -171,6 +176,17 @@ class OrderGatewayServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PreviewOrder(self, request, context):
+        """What an order would do, without placing it: its estimated price and commission, the
+        position it would leave, the account before and after it (sim backend), and every
+        limit it would break. Input errors are reported as by SubmitOrder; a breached limit is
+        not an error here but an entry of breaches. Nothing is stored or sent, and the order
+        rate limit is not used up.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def StreamOrderEvents(self, request, context):
         """Replays journaled order events after after_sequence, then follows new ones live,
         with heartbeats while idle. A consumer that falls further behind than the
@@ -255,6 +271,11 @@ def add_OrderGatewayServiceServicer_to_server(servicer, server):
                     servicer.ListFills,
                     request_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.ListFillsRequest.FromString,
                     response_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.ListFillsResponse.SerializeToString,
+            ),
+            'PreviewOrder': grpc.unary_unary_rpc_method_handler(
+                    servicer.PreviewOrder,
+                    request_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.PreviewOrderRequest.FromString,
+                    response_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.PreviewOrderResponse.SerializeToString,
             ),
             'StreamOrderEvents': grpc.unary_stream_rpc_method_handler(
                     servicer.StreamOrderEvents,
@@ -501,6 +522,33 @@ class OrderGatewayService:
             '/ibkr.gateway.v1.OrderGatewayService/ListFills',
             ibkr_dot_gateway_dot_v1_dot_gateway__pb2.ListFillsRequest.SerializeToString,
             ibkr_dot_gateway_dot_v1_dot_gateway__pb2.ListFillsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PreviewOrder(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ibkr.gateway.v1.OrderGatewayService/PreviewOrder',
+            ibkr_dot_gateway_dot_v1_dot_gateway__pb2.PreviewOrderRequest.SerializeToString,
+            ibkr_dot_gateway_dot_v1_dot_gateway__pb2.PreviewOrderResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -61,6 +61,13 @@ class OrderGatewayServiceStub:
     """Lists orders, oldest first, with filters and paging (AIP-158)."""
     ListFills: _grpc.UnaryUnaryMultiCallable[_gateway_pb2.ListFillsRequest, _gateway_pb2.ListFillsResponse]
     """Lists fills, oldest first, with filters and paging (AIP-158)."""
+    PreviewOrder: _grpc.UnaryUnaryMultiCallable[_gateway_pb2.PreviewOrderRequest, _gateway_pb2.PreviewOrderResponse]
+    """What an order would do, without placing it: its estimated price and commission, the
+    position it would leave, the account before and after it (sim backend), and every
+    limit it would break. Input errors are reported as by SubmitOrder; a breached limit is
+    not an error here but an entry of breaches. Nothing is stored or sent, and the order
+    rate limit is not used up.
+    """
     StreamOrderEvents: _grpc.UnaryStreamMultiCallable[_gateway_pb2.StreamOrderEventsRequest, _gateway_pb2.StreamOrderEventsResponse]
     """Replays journaled order events after after_sequence, then follows new ones live,
     with heartbeats while idle. A consumer that falls further behind than the
@@ -115,6 +122,13 @@ class OrderGatewayServiceAsyncStub(OrderGatewayServiceStub):
     """Lists orders, oldest first, with filters and paging (AIP-158)."""
     ListFills: _aio.UnaryUnaryMultiCallable[_gateway_pb2.ListFillsRequest, _gateway_pb2.ListFillsResponse]  # type: ignore[assignment]
     """Lists fills, oldest first, with filters and paging (AIP-158)."""
+    PreviewOrder: _aio.UnaryUnaryMultiCallable[_gateway_pb2.PreviewOrderRequest, _gateway_pb2.PreviewOrderResponse]  # type: ignore[assignment]
+    """What an order would do, without placing it: its estimated price and commission, the
+    position it would leave, the account before and after it (sim backend), and every
+    limit it would break. Input errors are reported as by SubmitOrder; a breached limit is
+    not an error here but an entry of breaches. Nothing is stored or sent, and the order
+    rate limit is not used up.
+    """
     StreamOrderEvents: _aio.UnaryStreamMultiCallable[_gateway_pb2.StreamOrderEventsRequest, _gateway_pb2.StreamOrderEventsResponse]  # type: ignore[assignment]
     """Replays journaled order events after after_sequence, then follows new ones live,
     with heartbeats while idle. A consumer that falls further behind than the
@@ -214,6 +228,19 @@ class OrderGatewayServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_gateway_pb2.ListFillsResponse, _abc.Awaitable[_gateway_pb2.ListFillsResponse]]:
         """Lists fills, oldest first, with filters and paging (AIP-158)."""
+
+    @_abc_1.abstractmethod
+    def PreviewOrder(
+        self,
+        request: _gateway_pb2.PreviewOrderRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_gateway_pb2.PreviewOrderResponse, _abc.Awaitable[_gateway_pb2.PreviewOrderResponse]]:
+        """What an order would do, without placing it: its estimated price and commission, the
+        position it would leave, the account before and after it (sim backend), and every
+        limit it would break. Input errors are reported as by SubmitOrder; a breached limit is
+        not an error here but an entry of breaches. Nothing is stored or sent, and the order
+        rate limit is not used up.
+        """
 
     @_abc_1.abstractmethod
     def StreamOrderEvents(

@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .simulator_pb2 import EndTradingDayRequest, EndTradingDayResponse, FillOrderRequest, FillOrderResponse, GetMarketRequest, GetMarketResponse, RejectNextOrderRequest, RejectNextOrderResponse, ResetSimulatorRequest, ResetSimulatorResponse, SetPriceRequest, SetPriceResponse
+from .simulator_pb2 import EndTradingDayRequest, EndTradingDayResponse, FillOrderRequest, FillOrderResponse, GetMarketRequest, GetMarketResponse, RejectNextOrderRequest, RejectNextOrderResponse, ResetSimulatorRequest, ResetSimulatorResponse, SetPositionRequest, SetPositionResponse, SetPriceRequest, SetPriceResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Iterable, Mapping
@@ -76,6 +76,14 @@ class SimulatorControlService(Protocol):
     async def get_market(self, request: GetMarketRequest, ctx: RequestContext[GetMarketRequest, GetMarketResponse], /) -> GetMarketResponse:
         """
         Reads the current reference price and available quantity of a symbol.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def set_position(self, request: SetPositionRequest, ctx: RequestContext[SetPositionRequest, SetPositionResponse], /) -> SetPositionResponse:
+        """
+        Sets a position of a simulated account outright, e.g. to model holdings from before
+        the journal began. Journaled as an ADJUSTMENT position change with the reason;
+        cash does not move. Only on the sim backend.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -158,6 +166,17 @@ class SimulatorControlServiceASGIApplication(ConnectASGIApplication[SimulatorCon
                         stream_type=StreamType.UNARY,
                     ),
                     function=svc.get_market,
+                ),
+                "/ibkr.gateway.v1.SimulatorControlService/SetPosition": Endpoint.unary(
+                    method=MethodInfo(
+                        name="SetPosition",
+                        service_name="ibkr.gateway.v1.SimulatorControlService",
+                        input=SetPositionRequest,
+                        output=SetPositionResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.set_position,
                 ),
             },
             interceptors=interceptors,
@@ -340,6 +359,31 @@ class SimulatorControlServiceClient(ConnectClient):
             headers=headers,
             timeout_ms=timeout_ms,
         )
+    async def set_position(
+        self,
+        request: SetPositionRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> SetPositionResponse:
+        """
+        Sets a position of a simulated account outright, e.g. to model holdings from before
+        the journal began. Journaled as an ADJUSTMENT position change with the reason;
+        cash does not move. Only on the sim backend.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="SetPosition",
+                service_name="ibkr.gateway.v1.SimulatorControlService",
+                input=SetPositionRequest,
+                output=SetPositionResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
 
 class SimulatorControlServiceSync(Protocol):
     """
@@ -380,6 +424,14 @@ class SimulatorControlServiceSync(Protocol):
     def get_market(self, request: GetMarketRequest, ctx: RequestContext[GetMarketRequest, GetMarketResponse], /) -> GetMarketResponse:
         """
         Reads the current reference price and available quantity of a symbol.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def set_position(self, request: SetPositionRequest, ctx: RequestContext[SetPositionRequest, SetPositionResponse], /) -> SetPositionResponse:
+        """
+        Sets a position of a simulated account outright, e.g. to model holdings from before
+        the journal began. Journaled as an ADJUSTMENT position change with the reason;
+        cash does not move. Only on the sim backend.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -460,6 +512,17 @@ class SimulatorControlServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.get_market,
+                ),
+                "/ibkr.gateway.v1.SimulatorControlService/SetPosition": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="SetPosition",
+                        service_name="ibkr.gateway.v1.SimulatorControlService",
+                        input=SetPositionRequest,
+                        output=SetPositionResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.set_position,
                 ),
             },
             interceptors=interceptors,
@@ -636,6 +699,31 @@ class SimulatorControlServiceClientSync(ConnectClientSync):
                 service_name="ibkr.gateway.v1.SimulatorControlService",
                 input=GetMarketRequest,
                 output=GetMarketResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def set_position(
+        self,
+        request: SetPositionRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> SetPositionResponse:
+        """
+        Sets a position of a simulated account outright, e.g. to model holdings from before
+        the journal began. Journaled as an ADJUSTMENT position change with the reason;
+        cash does not move. Only on the sim backend.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="SetPosition",
+                service_name="ibkr.gateway.v1.SimulatorControlService",
+                input=SetPositionRequest,
+                output=SetPositionResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
             ),

@@ -22,39 +22,45 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from ibkr.gateway.v1 import account_pb2 as ibkr_dot_gateway_dot_v1_dot_account__pb2
+from ibkr.gateway.v1 import orders_pb2 as ibkr_dot_gateway_dot_v1_dot_orders__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fibkr/gateway/v1/simulator.proto\x12\x0fibkr.gateway.v1\"\x8a\x01\n\x0fSetPriceRequest\x12\x16\n\x06symbol\x18\x01 \x01(\tR\x06symbol\x12\x14\n\x05price\x18\x02 \x01(\tR\x05price\x12\x32\n\x12\x61vailable_quantity\x18\x03 \x01(\tH\x00R\x11\x61vailableQuantity\x88\x01\x01\x42\x15\n\x13_available_quantity\"<\n\x10SetPriceResponse\x12(\n\x10\x66illed_order_ids\x18\x01 \x03(\tR\x0e\x66illedOrderIds\"_\n\x10\x46illOrderRequest\x12\x19\n\x08order_id\x18\x01 \x01(\tR\x07orderId\x12\x1a\n\x08quantity\x18\x02 \x01(\tR\x08quantity\x12\x14\n\x05price\x18\x03 \x01(\tR\x05price\"6\n\x11\x46illOrderResponse\x12!\n\x0c\x65xecution_id\x18\x01 \x01(\tR\x0b\x65xecutionId\"D\n\x16RejectNextOrderRequest\x12\x12\n\x04\x63ode\x18\x01 \x01(\x05R\x04\x63ode\x12\x16\n\x06reason\x18\x02 \x01(\tR\x06reason\"\x19\n\x17RejectNextOrderResponse\"\x16\n\x14\x45ndTradingDayRequest\"C\n\x15\x45ndTradingDayResponse\x12*\n\x11\x65xpired_order_ids\x18\x01 \x03(\tR\x0f\x65xpiredOrderIds\"\x17\n\x15ResetSimulatorRequest\"H\n\x16ResetSimulatorResponse\x12.\n\x13\x63\x61ncelled_order_ids\x18\x01 \x03(\tR\x11\x63\x61ncelledOrderIds\"*\n\x10GetMarketRequest\x12\x16\n\x06symbol\x18\x01 \x01(\tR\x06symbol\"X\n\x11GetMarketResponse\x12\x14\n\x05price\x18\x01 \x01(\tR\x05price\x12-\n\x12\x61vailable_quantity\x18\x02 \x01(\tR\x11\x61vailableQuantity2\xbb\x04\n\x17SimulatorControlService\x12O\n\x08SetPrice\x12 .ibkr.gateway.v1.SetPriceRequest\x1a!.ibkr.gateway.v1.SetPriceResponse\x12R\n\tFillOrder\x12!.ibkr.gateway.v1.FillOrderRequest\x1a\".ibkr.gateway.v1.FillOrderResponse\x12\x64\n\x0fRejectNextOrder\x12\'.ibkr.gateway.v1.RejectNextOrderRequest\x1a(.ibkr.gateway.v1.RejectNextOrderResponse\x12^\n\rEndTradingDay\x12%.ibkr.gateway.v1.EndTradingDayRequest\x1a&.ibkr.gateway.v1.EndTradingDayResponse\x12\x61\n\x0eResetSimulator\x12&.ibkr.gateway.v1.ResetSimulatorRequest\x1a\'.ibkr.gateway.v1.ResetSimulatorResponse\x12R\n\tGetMarket\x12!.ibkr.gateway.v1.GetMarketRequest\x1a\".ibkr.gateway.v1.GetMarketResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fibkr/gateway/v1/simulator.proto\x12\x0fibkr.gateway.v1\x1a\x1dibkr/gateway/v1/account.proto\x1a\x1cibkr/gateway/v1/orders.proto\"\x8a\x01\n\x0fSetPriceRequest\x12\x16\n\x06symbol\x18\x01 \x01(\tR\x06symbol\x12\x14\n\x05price\x18\x02 \x01(\tR\x05price\x12\x32\n\x12\x61vailable_quantity\x18\x03 \x01(\tH\x00R\x11\x61vailableQuantity\x88\x01\x01\x42\x15\n\x13_available_quantity\"<\n\x10SetPriceResponse\x12(\n\x10\x66illed_order_ids\x18\x01 \x03(\tR\x0e\x66illedOrderIds\"_\n\x10\x46illOrderRequest\x12\x19\n\x08order_id\x18\x01 \x01(\tR\x07orderId\x12\x1a\n\x08quantity\x18\x02 \x01(\tR\x08quantity\x12\x14\n\x05price\x18\x03 \x01(\tR\x05price\"6\n\x11\x46illOrderResponse\x12!\n\x0c\x65xecution_id\x18\x01 \x01(\tR\x0b\x65xecutionId\"D\n\x16RejectNextOrderRequest\x12\x12\n\x04\x63ode\x18\x01 \x01(\x05R\x04\x63ode\x12\x16\n\x06reason\x18\x02 \x01(\tR\x06reason\"\x19\n\x17RejectNextOrderResponse\"\x16\n\x14\x45ndTradingDayRequest\"C\n\x15\x45ndTradingDayResponse\x12*\n\x11\x65xpired_order_ids\x18\x01 \x03(\tR\x0f\x65xpiredOrderIds\"\x17\n\x15ResetSimulatorRequest\"H\n\x16ResetSimulatorResponse\x12.\n\x13\x63\x61ncelled_order_ids\x18\x01 \x03(\tR\x11\x63\x61ncelledOrderIds\"*\n\x10GetMarketRequest\x12\x16\n\x06symbol\x18\x01 \x01(\tR\x06symbol\"X\n\x11GetMarketResponse\x12\x14\n\x05price\x18\x01 \x01(\tR\x05price\x12-\n\x12\x61vailable_quantity\x18\x02 \x01(\tR\x11\x61vailableQuantity\"\xbc\x01\n\x12SetPositionRequest\x12\x18\n\x07\x61\x63\x63ount\x18\x01 \x01(\tR\x07\x61\x63\x63ount\x12\x35\n\x08\x63ontract\x18\x02 \x01(\x0b\x32\x19.ibkr.gateway.v1.ContractR\x08\x63ontract\x12\x1a\n\x08quantity\x18\x03 \x01(\tR\x08quantity\x12!\n\x0c\x61verage_cost\x18\x04 \x01(\tR\x0b\x61verageCost\x12\x16\n\x06reason\x18\x05 \x01(\tR\x06reason\"L\n\x13SetPositionResponse\x12\x35\n\x08position\x18\x01 \x01(\x0b\x32\x19.ibkr.gateway.v1.PositionR\x08position2\x95\x05\n\x17SimulatorControlService\x12O\n\x08SetPrice\x12 .ibkr.gateway.v1.SetPriceRequest\x1a!.ibkr.gateway.v1.SetPriceResponse\x12R\n\tFillOrder\x12!.ibkr.gateway.v1.FillOrderRequest\x1a\".ibkr.gateway.v1.FillOrderResponse\x12\x64\n\x0fRejectNextOrder\x12\'.ibkr.gateway.v1.RejectNextOrderRequest\x1a(.ibkr.gateway.v1.RejectNextOrderResponse\x12^\n\rEndTradingDay\x12%.ibkr.gateway.v1.EndTradingDayRequest\x1a&.ibkr.gateway.v1.EndTradingDayResponse\x12\x61\n\x0eResetSimulator\x12&.ibkr.gateway.v1.ResetSimulatorRequest\x1a\'.ibkr.gateway.v1.ResetSimulatorResponse\x12R\n\tGetMarket\x12!.ibkr.gateway.v1.GetMarketRequest\x1a\".ibkr.gateway.v1.GetMarketResponse\x12X\n\x0bSetPosition\x12#.ibkr.gateway.v1.SetPositionRequest\x1a$.ibkr.gateway.v1.SetPositionResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ibkr.gateway.v1.simulator_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SETPRICEREQUEST']._serialized_start=53
-  _globals['_SETPRICEREQUEST']._serialized_end=191
-  _globals['_SETPRICERESPONSE']._serialized_start=193
-  _globals['_SETPRICERESPONSE']._serialized_end=253
-  _globals['_FILLORDERREQUEST']._serialized_start=255
-  _globals['_FILLORDERREQUEST']._serialized_end=350
-  _globals['_FILLORDERRESPONSE']._serialized_start=352
-  _globals['_FILLORDERRESPONSE']._serialized_end=406
-  _globals['_REJECTNEXTORDERREQUEST']._serialized_start=408
-  _globals['_REJECTNEXTORDERREQUEST']._serialized_end=476
-  _globals['_REJECTNEXTORDERRESPONSE']._serialized_start=478
-  _globals['_REJECTNEXTORDERRESPONSE']._serialized_end=503
-  _globals['_ENDTRADINGDAYREQUEST']._serialized_start=505
-  _globals['_ENDTRADINGDAYREQUEST']._serialized_end=527
-  _globals['_ENDTRADINGDAYRESPONSE']._serialized_start=529
-  _globals['_ENDTRADINGDAYRESPONSE']._serialized_end=596
-  _globals['_RESETSIMULATORREQUEST']._serialized_start=598
-  _globals['_RESETSIMULATORREQUEST']._serialized_end=621
-  _globals['_RESETSIMULATORRESPONSE']._serialized_start=623
-  _globals['_RESETSIMULATORRESPONSE']._serialized_end=695
-  _globals['_GETMARKETREQUEST']._serialized_start=697
-  _globals['_GETMARKETREQUEST']._serialized_end=739
-  _globals['_GETMARKETRESPONSE']._serialized_start=741
-  _globals['_GETMARKETRESPONSE']._serialized_end=829
-  _globals['_SIMULATORCONTROLSERVICE']._serialized_start=832
-  _globals['_SIMULATORCONTROLSERVICE']._serialized_end=1403
+  _globals['_SETPRICEREQUEST']._serialized_start=114
+  _globals['_SETPRICEREQUEST']._serialized_end=252
+  _globals['_SETPRICERESPONSE']._serialized_start=254
+  _globals['_SETPRICERESPONSE']._serialized_end=314
+  _globals['_FILLORDERREQUEST']._serialized_start=316
+  _globals['_FILLORDERREQUEST']._serialized_end=411
+  _globals['_FILLORDERRESPONSE']._serialized_start=413
+  _globals['_FILLORDERRESPONSE']._serialized_end=467
+  _globals['_REJECTNEXTORDERREQUEST']._serialized_start=469
+  _globals['_REJECTNEXTORDERREQUEST']._serialized_end=537
+  _globals['_REJECTNEXTORDERRESPONSE']._serialized_start=539
+  _globals['_REJECTNEXTORDERRESPONSE']._serialized_end=564
+  _globals['_ENDTRADINGDAYREQUEST']._serialized_start=566
+  _globals['_ENDTRADINGDAYREQUEST']._serialized_end=588
+  _globals['_ENDTRADINGDAYRESPONSE']._serialized_start=590
+  _globals['_ENDTRADINGDAYRESPONSE']._serialized_end=657
+  _globals['_RESETSIMULATORREQUEST']._serialized_start=659
+  _globals['_RESETSIMULATORREQUEST']._serialized_end=682
+  _globals['_RESETSIMULATORRESPONSE']._serialized_start=684
+  _globals['_RESETSIMULATORRESPONSE']._serialized_end=756
+  _globals['_GETMARKETREQUEST']._serialized_start=758
+  _globals['_GETMARKETREQUEST']._serialized_end=800
+  _globals['_GETMARKETRESPONSE']._serialized_start=802
+  _globals['_GETMARKETRESPONSE']._serialized_end=890
+  _globals['_SETPOSITIONREQUEST']._serialized_start=893
+  _globals['_SETPOSITIONREQUEST']._serialized_end=1081
+  _globals['_SETPOSITIONRESPONSE']._serialized_start=1083
+  _globals['_SETPOSITIONRESPONSE']._serialized_end=1159
+  _globals['_SIMULATORCONTROLSERVICE']._serialized_start=1162
+  _globals['_SIMULATORCONTROLSERVICE']._serialized_end=1823
 # @@protoc_insertion_point(module_scope)

@@ -7,6 +7,8 @@ from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf.internal import containers as _containers
+from ibkr.gateway.v1 import account_pb2 as _account_pb2
+from ibkr.gateway.v1 import orders_pb2 as _orders_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -274,3 +276,65 @@ class GetMarketResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetMarketResponse: _TypeAlias = GetMarketResponse  # noqa: Y015
+
+@_typing.final
+class SetPositionRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ACCOUNT_FIELD_NUMBER: _builtins.int
+    CONTRACT_FIELD_NUMBER: _builtins.int
+    QUANTITY_FIELD_NUMBER: _builtins.int
+    AVERAGE_COST_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    account: _builtins.str
+    """The account; the gateway's default account when empty."""
+    quantity: _builtins.str
+    """New signed quantity (negative: short); "0" closes the position."""
+    average_cost: _builtins.str
+    """Cost per unit of the new quantity (as Position.average_cost); required unless the
+    quantity is 0.
+    """
+    reason: _builtins.str
+    """Why, journaled with the adjustment. Required."""
+    @_builtins.property
+    def contract(self) -> _orders_pb2.Contract:
+        """The contract; symbol required, defaults as in OrderSpec.contract."""
+
+    def __init__(
+        self,
+        *,
+        account: _builtins.str = ...,
+        contract: _orders_pb2.Contract | None = ...,
+        quantity: _builtins.str = ...,
+        average_cost: _builtins.str = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["contract", b"contract"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "average_cost", b"average_cost", "contract", b"contract", "quantity", b"quantity", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetPositionRequest: _TypeAlias = SetPositionRequest  # noqa: Y015
+
+@_typing.final
+class SetPositionResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSITION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def position(self) -> _account_pb2.Position:
+        """The position after the adjustment."""
+
+    def __init__(
+        self,
+        *,
+        position: _account_pb2.Position | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["position", b"position"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["position", b"position"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetPositionResponse: _TypeAlias = SetPositionResponse  # noqa: Y015

@@ -66,6 +66,11 @@ class SimulatorControlServiceStub:
                 request_serializer=ibkr_dot_gateway_dot_v1_dot_simulator__pb2.GetMarketRequest.SerializeToString,
                 response_deserializer=ibkr_dot_gateway_dot_v1_dot_simulator__pb2.GetMarketResponse.FromString,
                 _registered_method=True)
+        self.SetPosition = channel.unary_unary(
+                '/ibkr.gateway.v1.SimulatorControlService/SetPosition',
+                request_serializer=ibkr_dot_gateway_dot_v1_dot_simulator__pb2.SetPositionRequest.SerializeToString,
+                response_deserializer=ibkr_dot_gateway_dot_v1_dot_simulator__pb2.SetPositionResponse.FromString,
+                _registered_method=True)
 
 
 class SimulatorControlServiceServicer:
@@ -116,6 +121,15 @@ class SimulatorControlServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetPosition(self, request, context):
+        """Sets a position of a simulated account outright, e.g. to model holdings from before
+        the journal began. Journaled as an ADJUSTMENT position change with the reason;
+        cash does not move. Only on the sim backend.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SimulatorControlServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -148,6 +162,11 @@ def add_SimulatorControlServiceServicer_to_server(servicer, server):
                     servicer.GetMarket,
                     request_deserializer=ibkr_dot_gateway_dot_v1_dot_simulator__pb2.GetMarketRequest.FromString,
                     response_serializer=ibkr_dot_gateway_dot_v1_dot_simulator__pb2.GetMarketResponse.SerializeToString,
+            ),
+            'SetPosition': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetPosition,
+                    request_deserializer=ibkr_dot_gateway_dot_v1_dot_simulator__pb2.SetPositionRequest.FromString,
+                    response_serializer=ibkr_dot_gateway_dot_v1_dot_simulator__pb2.SetPositionResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -314,6 +333,33 @@ class SimulatorControlService:
             '/ibkr.gateway.v1.SimulatorControlService/GetMarket',
             ibkr_dot_gateway_dot_v1_dot_simulator__pb2.GetMarketRequest.SerializeToString,
             ibkr_dot_gateway_dot_v1_dot_simulator__pb2.GetMarketResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetPosition(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ibkr.gateway.v1.SimulatorControlService/SetPosition',
+            ibkr_dot_gateway_dot_v1_dot_simulator__pb2.SetPositionRequest.SerializeToString,
+            ibkr_dot_gateway_dot_v1_dot_simulator__pb2.SetPositionResponse.FromString,
             options,
             channel_credentials,
             insecure,

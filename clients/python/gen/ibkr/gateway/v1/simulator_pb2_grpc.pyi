@@ -49,6 +49,11 @@ class SimulatorControlServiceStub:
     """Cancels every working order at the exchange and forgets prices and pending rejections."""
     GetMarket: _grpc.UnaryUnaryMultiCallable[_simulator_pb2.GetMarketRequest, _simulator_pb2.GetMarketResponse]
     """Reads the current reference price and available quantity of a symbol."""
+    SetPosition: _grpc.UnaryUnaryMultiCallable[_simulator_pb2.SetPositionRequest, _simulator_pb2.SetPositionResponse]
+    """Sets a position of a simulated account outright, e.g. to model holdings from before
+    the journal began. Journaled as an ADJUSTMENT position change with the reason;
+    cash does not move. Only on the sim backend.
+    """
 
 @_typing.type_check_only
 class SimulatorControlServiceAsyncStub(SimulatorControlServiceStub):
@@ -71,6 +76,11 @@ class SimulatorControlServiceAsyncStub(SimulatorControlServiceStub):
     """Cancels every working order at the exchange and forgets prices and pending rejections."""
     GetMarket: _aio.UnaryUnaryMultiCallable[_simulator_pb2.GetMarketRequest, _simulator_pb2.GetMarketResponse]  # type: ignore[assignment]
     """Reads the current reference price and available quantity of a symbol."""
+    SetPosition: _aio.UnaryUnaryMultiCallable[_simulator_pb2.SetPositionRequest, _simulator_pb2.SetPositionResponse]  # type: ignore[assignment]
+    """Sets a position of a simulated account outright, e.g. to model holdings from before
+    the journal began. Journaled as an ADJUSTMENT position change with the reason;
+    cash does not move. Only on the sim backend.
+    """
 
 class SimulatorControlServiceServicer(metaclass=_abc_1.ABCMeta):
     """Controls the simulated exchange behind the gateway (backend "sim"), so that tests
@@ -126,5 +136,16 @@ class SimulatorControlServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_simulator_pb2.GetMarketResponse, _abc.Awaitable[_simulator_pb2.GetMarketResponse]]:
         """Reads the current reference price and available quantity of a symbol."""
+
+    @_abc_1.abstractmethod
+    def SetPosition(
+        self,
+        request: _simulator_pb2.SetPositionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_simulator_pb2.SetPositionResponse, _abc.Awaitable[_simulator_pb2.SetPositionResponse]]:
+        """Sets a position of a simulated account outright, e.g. to model holdings from before
+        the journal began. Journaled as an ADJUSTMENT position change with the reason;
+        cash does not move. Only on the sim backend.
+        """
 
 def add_SimulatorControlServiceServicer_to_server(servicer: SimulatorControlServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -7,8 +7,9 @@ package io.github.ibkrgateway.v1;
 
 /**
  * <pre>
- * One journaled change to an order. Sequences are gap-free across all orders and
- * accounts: a stream filtered by account skips the others' numbers.
+ * One journaled change to an order. Sequences are gap-free across the whole journal,
+ * which also holds position changes (PositionEvent): an order stream skips their
+ * numbers, as a stream filtered by account skips the other accounts'.
  * </pre>
  *
  * Protobuf type {@code ibkr.gateway.v1.OrderEvent}
@@ -802,8 +803,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * One journaled change to an order. Sequences are gap-free across all orders and
-   * accounts: a stream filtered by account skips the others' numbers.
+   * One journaled change to an order. Sequences are gap-free across the whole journal,
+   * which also holds position changes (PositionEvent): an order stream skips their
+   * numbers, as a stream filtered by account skips the other accounts'.
    * </pre>
    *
    * Protobuf type {@code ibkr.gateway.v1.OrderEvent}

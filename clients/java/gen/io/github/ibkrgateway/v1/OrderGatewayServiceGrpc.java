@@ -265,6 +265,37 @@ public final class OrderGatewayServiceGrpc {
     return getListFillsMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<io.github.ibkrgateway.v1.PreviewOrderRequest,
+      io.github.ibkrgateway.v1.PreviewOrderResponse> getPreviewOrderMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "PreviewOrder",
+      requestType = io.github.ibkrgateway.v1.PreviewOrderRequest.class,
+      responseType = io.github.ibkrgateway.v1.PreviewOrderResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<io.github.ibkrgateway.v1.PreviewOrderRequest,
+      io.github.ibkrgateway.v1.PreviewOrderResponse> getPreviewOrderMethod() {
+    io.grpc.MethodDescriptor<io.github.ibkrgateway.v1.PreviewOrderRequest, io.github.ibkrgateway.v1.PreviewOrderResponse> getPreviewOrderMethod;
+    if ((getPreviewOrderMethod = OrderGatewayServiceGrpc.getPreviewOrderMethod) == null) {
+      synchronized (OrderGatewayServiceGrpc.class) {
+        if ((getPreviewOrderMethod = OrderGatewayServiceGrpc.getPreviewOrderMethod) == null) {
+          OrderGatewayServiceGrpc.getPreviewOrderMethod = getPreviewOrderMethod =
+              io.grpc.MethodDescriptor.<io.github.ibkrgateway.v1.PreviewOrderRequest, io.github.ibkrgateway.v1.PreviewOrderResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "PreviewOrder"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  io.github.ibkrgateway.v1.PreviewOrderRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  io.github.ibkrgateway.v1.PreviewOrderResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new OrderGatewayServiceMethodDescriptorSupplier("PreviewOrder"))
+              .build();
+        }
+      }
+    }
+    return getPreviewOrderMethod;
+  }
+
   private static volatile io.grpc.MethodDescriptor<io.github.ibkrgateway.v1.StreamOrderEventsRequest,
       io.github.ibkrgateway.v1.StreamOrderEventsResponse> getStreamOrderEventsMethod;
 
@@ -575,6 +606,20 @@ public final class OrderGatewayServiceGrpc {
 
     /**
      * <pre>
+     * What an order would do, without placing it: its estimated price and commission, the
+     * position it would leave, the account before and after it (sim backend), and every
+     * limit it would break. Input errors are reported as by SubmitOrder; a breached limit is
+     * not an error here but an entry of breaches. Nothing is stored or sent, and the order
+     * rate limit is not used up.
+     * </pre>
+     */
+    default void previewOrder(io.github.ibkrgateway.v1.PreviewOrderRequest request,
+        io.grpc.stub.StreamObserver<io.github.ibkrgateway.v1.PreviewOrderResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getPreviewOrderMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
      * Replays journaled order events after after_sequence, then follows new ones live,
      * with heartbeats while idle. A consumer that falls further behind than the
      * server's buffer is cut with RESOURCE_EXHAUSTED and may resume.
@@ -763,6 +808,21 @@ public final class OrderGatewayServiceGrpc {
 
     /**
      * <pre>
+     * What an order would do, without placing it: its estimated price and commission, the
+     * position it would leave, the account before and after it (sim backend), and every
+     * limit it would break. Input errors are reported as by SubmitOrder; a breached limit is
+     * not an error here but an entry of breaches. Nothing is stored or sent, and the order
+     * rate limit is not used up.
+     * </pre>
+     */
+    public void previewOrder(io.github.ibkrgateway.v1.PreviewOrderRequest request,
+        io.grpc.stub.StreamObserver<io.github.ibkrgateway.v1.PreviewOrderResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getPreviewOrderMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
      * Replays journaled order events after after_sequence, then follows new ones live,
      * with heartbeats while idle. A consumer that falls further behind than the
      * server's buffer is cut with RESOURCE_EXHAUSTED and may resume.
@@ -932,6 +992,20 @@ public final class OrderGatewayServiceGrpc {
 
     /**
      * <pre>
+     * What an order would do, without placing it: its estimated price and commission, the
+     * position it would leave, the account before and after it (sim backend), and every
+     * limit it would break. Input errors are reported as by SubmitOrder; a breached limit is
+     * not an error here but an entry of breaches. Nothing is stored or sent, and the order
+     * rate limit is not used up.
+     * </pre>
+     */
+    public io.github.ibkrgateway.v1.PreviewOrderResponse previewOrder(io.github.ibkrgateway.v1.PreviewOrderRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getPreviewOrderMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
      * Replays journaled order events after after_sequence, then follows new ones live,
      * with heartbeats while idle. A consumer that falls further behind than the
      * server's buffer is cut with RESOURCE_EXHAUSTED and may resume.
@@ -1096,6 +1170,20 @@ public final class OrderGatewayServiceGrpc {
     public io.github.ibkrgateway.v1.ListFillsResponse listFills(io.github.ibkrgateway.v1.ListFillsRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getListFillsMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * What an order would do, without placing it: its estimated price and commission, the
+     * position it would leave, the account before and after it (sim backend), and every
+     * limit it would break. Input errors are reported as by SubmitOrder; a breached limit is
+     * not an error here but an entry of breaches. Nothing is stored or sent, and the order
+     * rate limit is not used up.
+     * </pre>
+     */
+    public io.github.ibkrgateway.v1.PreviewOrderResponse previewOrder(io.github.ibkrgateway.v1.PreviewOrderRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getPreviewOrderMethod(), getCallOptions(), request);
     }
 
     /**
@@ -1274,6 +1362,21 @@ public final class OrderGatewayServiceGrpc {
 
     /**
      * <pre>
+     * What an order would do, without placing it: its estimated price and commission, the
+     * position it would leave, the account before and after it (sim backend), and every
+     * limit it would break. Input errors are reported as by SubmitOrder; a breached limit is
+     * not an error here but an entry of breaches. Nothing is stored or sent, and the order
+     * rate limit is not used up.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<io.github.ibkrgateway.v1.PreviewOrderResponse> previewOrder(
+        io.github.ibkrgateway.v1.PreviewOrderRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getPreviewOrderMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
      * Kill switch (admin): engaging it cancels every working order and refuses new ones
      * (FAILED_PRECONDITION, reason KILL_SWITCH_ENGAGED) until it is released. Survives restarts.
      * With accounts, or from a token limited to some accounts, it halts and releases only
@@ -1319,11 +1422,12 @@ public final class OrderGatewayServiceGrpc {
   private static final int METHODID_GET_ORDER = 5;
   private static final int METHODID_LIST_ORDERS = 6;
   private static final int METHODID_LIST_FILLS = 7;
-  private static final int METHODID_STREAM_ORDER_EVENTS = 8;
-  private static final int METHODID_STREAM_FILLS = 9;
-  private static final int METHODID_SET_KILL_SWITCH = 10;
-  private static final int METHODID_GET_KILL_SWITCH = 11;
-  private static final int METHODID_LIST_AUDIT_RECORDS = 12;
+  private static final int METHODID_PREVIEW_ORDER = 8;
+  private static final int METHODID_STREAM_ORDER_EVENTS = 9;
+  private static final int METHODID_STREAM_FILLS = 10;
+  private static final int METHODID_SET_KILL_SWITCH = 11;
+  private static final int METHODID_GET_KILL_SWITCH = 12;
+  private static final int METHODID_LIST_AUDIT_RECORDS = 13;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -1373,6 +1477,10 @@ public final class OrderGatewayServiceGrpc {
         case METHODID_LIST_FILLS:
           serviceImpl.listFills((io.github.ibkrgateway.v1.ListFillsRequest) request,
               (io.grpc.stub.StreamObserver<io.github.ibkrgateway.v1.ListFillsResponse>) responseObserver);
+          break;
+        case METHODID_PREVIEW_ORDER:
+          serviceImpl.previewOrder((io.github.ibkrgateway.v1.PreviewOrderRequest) request,
+              (io.grpc.stub.StreamObserver<io.github.ibkrgateway.v1.PreviewOrderResponse>) responseObserver);
           break;
         case METHODID_STREAM_ORDER_EVENTS:
           serviceImpl.streamOrderEvents((io.github.ibkrgateway.v1.StreamOrderEventsRequest) request,
@@ -1469,6 +1577,13 @@ public final class OrderGatewayServiceGrpc {
               io.github.ibkrgateway.v1.ListFillsResponse>(
                 service, METHODID_LIST_FILLS)))
         .addMethod(
+          getPreviewOrderMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              io.github.ibkrgateway.v1.PreviewOrderRequest,
+              io.github.ibkrgateway.v1.PreviewOrderResponse>(
+                service, METHODID_PREVIEW_ORDER)))
+        .addMethod(
           getStreamOrderEventsMethod(),
           io.grpc.stub.ServerCalls.asyncServerStreamingCall(
             new MethodHandlers<
@@ -1559,6 +1674,7 @@ public final class OrderGatewayServiceGrpc {
               .addMethod(getGetOrderMethod())
               .addMethod(getListOrdersMethod())
               .addMethod(getListFillsMethod())
+              .addMethod(getPreviewOrderMethod())
               .addMethod(getStreamOrderEventsMethod())
               .addMethod(getStreamFillsMethod())
               .addMethod(getSetKillSwitchMethod())

@@ -202,6 +202,37 @@ public final class SimulatorControlServiceGrpc {
     return getGetMarketMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<io.github.ibkrgateway.v1.SetPositionRequest,
+      io.github.ibkrgateway.v1.SetPositionResponse> getSetPositionMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "SetPosition",
+      requestType = io.github.ibkrgateway.v1.SetPositionRequest.class,
+      responseType = io.github.ibkrgateway.v1.SetPositionResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<io.github.ibkrgateway.v1.SetPositionRequest,
+      io.github.ibkrgateway.v1.SetPositionResponse> getSetPositionMethod() {
+    io.grpc.MethodDescriptor<io.github.ibkrgateway.v1.SetPositionRequest, io.github.ibkrgateway.v1.SetPositionResponse> getSetPositionMethod;
+    if ((getSetPositionMethod = SimulatorControlServiceGrpc.getSetPositionMethod) == null) {
+      synchronized (SimulatorControlServiceGrpc.class) {
+        if ((getSetPositionMethod = SimulatorControlServiceGrpc.getSetPositionMethod) == null) {
+          SimulatorControlServiceGrpc.getSetPositionMethod = getSetPositionMethod =
+              io.grpc.MethodDescriptor.<io.github.ibkrgateway.v1.SetPositionRequest, io.github.ibkrgateway.v1.SetPositionResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "SetPosition"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  io.github.ibkrgateway.v1.SetPositionRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  io.github.ibkrgateway.v1.SetPositionResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new SimulatorControlServiceMethodDescriptorSupplier("SetPosition"))
+              .build();
+        }
+      }
+    }
+    return getSetPositionMethod;
+  }
+
   /**
    * Creates a new async stub that supports all call types for the service
    */
@@ -329,6 +360,18 @@ public final class SimulatorControlServiceGrpc {
         io.grpc.stub.StreamObserver<io.github.ibkrgateway.v1.GetMarketResponse> responseObserver) {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getGetMarketMethod(), responseObserver);
     }
+
+    /**
+     * <pre>
+     * Sets a position of a simulated account outright, e.g. to model holdings from before
+     * the journal began. Journaled as an ADJUSTMENT position change with the reason;
+     * cash does not move. Only on the sim backend.
+     * </pre>
+     */
+    default void setPosition(io.github.ibkrgateway.v1.SetPositionRequest request,
+        io.grpc.stub.StreamObserver<io.github.ibkrgateway.v1.SetPositionResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getSetPositionMethod(), responseObserver);
+    }
   }
 
   /**
@@ -432,6 +475,19 @@ public final class SimulatorControlServiceGrpc {
       io.grpc.stub.ClientCalls.asyncUnaryCall(
           getChannel().newCall(getGetMarketMethod(), getCallOptions()), request, responseObserver);
     }
+
+    /**
+     * <pre>
+     * Sets a position of a simulated account outright, e.g. to model holdings from before
+     * the journal began. Journaled as an ADJUSTMENT position change with the reason;
+     * cash does not move. Only on the sim backend.
+     * </pre>
+     */
+    public void setPosition(io.github.ibkrgateway.v1.SetPositionRequest request,
+        io.grpc.stub.StreamObserver<io.github.ibkrgateway.v1.SetPositionResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getSetPositionMethod(), getCallOptions()), request, responseObserver);
+    }
   }
 
   /**
@@ -514,6 +570,18 @@ public final class SimulatorControlServiceGrpc {
       return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
           getChannel(), getGetMarketMethod(), getCallOptions(), request);
     }
+
+    /**
+     * <pre>
+     * Sets a position of a simulated account outright, e.g. to model holdings from before
+     * the journal began. Journaled as an ADJUSTMENT position change with the reason;
+     * cash does not move. Only on the sim backend.
+     * </pre>
+     */
+    public io.github.ibkrgateway.v1.SetPositionResponse setPosition(io.github.ibkrgateway.v1.SetPositionRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getSetPositionMethod(), getCallOptions(), request);
+    }
   }
 
   /**
@@ -595,6 +663,18 @@ public final class SimulatorControlServiceGrpc {
     public io.github.ibkrgateway.v1.GetMarketResponse getMarket(io.github.ibkrgateway.v1.GetMarketRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getGetMarketMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Sets a position of a simulated account outright, e.g. to model holdings from before
+     * the journal began. Journaled as an ADJUSTMENT position change with the reason;
+     * cash does not move. Only on the sim backend.
+     * </pre>
+     */
+    public io.github.ibkrgateway.v1.SetPositionResponse setPosition(io.github.ibkrgateway.v1.SetPositionRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getSetPositionMethod(), getCallOptions(), request);
     }
   }
 
@@ -684,6 +764,19 @@ public final class SimulatorControlServiceGrpc {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getGetMarketMethod(), getCallOptions()), request);
     }
+
+    /**
+     * <pre>
+     * Sets a position of a simulated account outright, e.g. to model holdings from before
+     * the journal began. Journaled as an ADJUSTMENT position change with the reason;
+     * cash does not move. Only on the sim backend.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<io.github.ibkrgateway.v1.SetPositionResponse> setPosition(
+        io.github.ibkrgateway.v1.SetPositionRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getSetPositionMethod(), getCallOptions()), request);
+    }
   }
 
   private static final int METHODID_SET_PRICE = 0;
@@ -692,6 +785,7 @@ public final class SimulatorControlServiceGrpc {
   private static final int METHODID_END_TRADING_DAY = 3;
   private static final int METHODID_RESET_SIMULATOR = 4;
   private static final int METHODID_GET_MARKET = 5;
+  private static final int METHODID_SET_POSITION = 6;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -733,6 +827,10 @@ public final class SimulatorControlServiceGrpc {
         case METHODID_GET_MARKET:
           serviceImpl.getMarket((io.github.ibkrgateway.v1.GetMarketRequest) request,
               (io.grpc.stub.StreamObserver<io.github.ibkrgateway.v1.GetMarketResponse>) responseObserver);
+          break;
+        case METHODID_SET_POSITION:
+          serviceImpl.setPosition((io.github.ibkrgateway.v1.SetPositionRequest) request,
+              (io.grpc.stub.StreamObserver<io.github.ibkrgateway.v1.SetPositionResponse>) responseObserver);
           break;
         default:
           throw new AssertionError();
@@ -794,6 +892,13 @@ public final class SimulatorControlServiceGrpc {
               io.github.ibkrgateway.v1.GetMarketRequest,
               io.github.ibkrgateway.v1.GetMarketResponse>(
                 service, METHODID_GET_MARKET)))
+        .addMethod(
+          getSetPositionMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              io.github.ibkrgateway.v1.SetPositionRequest,
+              io.github.ibkrgateway.v1.SetPositionResponse>(
+                service, METHODID_SET_POSITION)))
         .build();
   }
 
@@ -848,6 +953,7 @@ public final class SimulatorControlServiceGrpc {
               .addMethod(getEndTradingDayMethod())
               .addMethod(getResetSimulatorMethod())
               .addMethod(getGetMarketMethod())
+              .addMethod(getSetPositionMethod())
               .build();
         }
       }

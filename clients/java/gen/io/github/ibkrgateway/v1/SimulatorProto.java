@@ -86,6 +86,16 @@ public final class SimulatorProto extends com.google.protobuf.GeneratedFile {
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_ibkr_gateway_v1_GetMarketResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ibkr_gateway_v1_SetPositionRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ibkr_gateway_v1_SetPositionRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ibkr_gateway_v1_SetPositionResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ibkr_gateway_v1_SetPositionResponse_fieldAccessorTable;
 
   public static com.google.protobuf.Descriptors.FileDescriptor
       getDescriptor() {
@@ -96,46 +106,58 @@ public final class SimulatorProto extends com.google.protobuf.GeneratedFile {
   static {
     java.lang.String[] descriptorData = {
       "\n\037ibkr/gateway/v1/simulator.proto\022\017ibkr." +
-      "gateway.v1\"\212\001\n\017SetPriceRequest\022\026\n\006symbol" +
-      "\030\001 \001(\tR\006symbol\022\024\n\005price\030\002 \001(\tR\005price\0222\n\022" +
-      "available_quantity\030\003 \001(\tH\000R\021availableQua" +
-      "ntity\210\001\001B\025\n\023_available_quantity\"<\n\020SetPr" +
-      "iceResponse\022(\n\020filled_order_ids\030\001 \003(\tR\016f" +
-      "illedOrderIds\"_\n\020FillOrderRequest\022\031\n\010ord" +
-      "er_id\030\001 \001(\tR\007orderId\022\032\n\010quantity\030\002 \001(\tR\010" +
-      "quantity\022\024\n\005price\030\003 \001(\tR\005price\"6\n\021FillOr" +
-      "derResponse\022!\n\014execution_id\030\001 \001(\tR\013execu" +
-      "tionId\"D\n\026RejectNextOrderRequest\022\022\n\004code" +
-      "\030\001 \001(\005R\004code\022\026\n\006reason\030\002 \001(\tR\006reason\"\031\n\027" +
-      "RejectNextOrderResponse\"\026\n\024EndTradingDay" +
-      "Request\"C\n\025EndTradingDayResponse\022*\n\021expi" +
-      "red_order_ids\030\001 \003(\tR\017expiredOrderIds\"\027\n\025" +
-      "ResetSimulatorRequest\"H\n\026ResetSimulatorR" +
-      "esponse\022.\n\023cancelled_order_ids\030\001 \003(\tR\021ca" +
-      "ncelledOrderIds\"*\n\020GetMarketRequest\022\026\n\006s" +
-      "ymbol\030\001 \001(\tR\006symbol\"X\n\021GetMarketResponse" +
-      "\022\024\n\005price\030\001 \001(\tR\005price\022-\n\022available_quan" +
-      "tity\030\002 \001(\tR\021availableQuantity2\273\004\n\027Simula" +
-      "torControlService\022O\n\010SetPrice\022 .ibkr.gat" +
-      "eway.v1.SetPriceRequest\032!.ibkr.gateway.v" +
-      "1.SetPriceResponse\022R\n\tFillOrder\022!.ibkr.g" +
-      "ateway.v1.FillOrderRequest\032\".ibkr.gatewa" +
-      "y.v1.FillOrderResponse\022d\n\017RejectNextOrde" +
-      "r\022\'.ibkr.gateway.v1.RejectNextOrderReque" +
-      "st\032(.ibkr.gateway.v1.RejectNextOrderResp" +
-      "onse\022^\n\rEndTradingDay\022%.ibkr.gateway.v1." +
-      "EndTradingDayRequest\032&.ibkr.gateway.v1.E" +
-      "ndTradingDayResponse\022a\n\016ResetSimulator\022&" +
-      ".ibkr.gateway.v1.ResetSimulatorRequest\032\'" +
-      ".ibkr.gateway.v1.ResetSimulatorResponse\022" +
-      "R\n\tGetMarket\022!.ibkr.gateway.v1.GetMarket" +
-      "Request\032\".ibkr.gateway.v1.GetMarketRespo" +
-      "nseB,\n\030io.github.ibkrgateway.v1B\016Simulat" +
-      "orProtoP\001b\006proto3"
+      "gateway.v1\032\035ibkr/gateway/v1/account.prot" +
+      "o\032\034ibkr/gateway/v1/orders.proto\"\212\001\n\017SetP" +
+      "riceRequest\022\026\n\006symbol\030\001 \001(\tR\006symbol\022\024\n\005p" +
+      "rice\030\002 \001(\tR\005price\0222\n\022available_quantity\030" +
+      "\003 \001(\tH\000R\021availableQuantity\210\001\001B\025\n\023_availa" +
+      "ble_quantity\"<\n\020SetPriceResponse\022(\n\020fill" +
+      "ed_order_ids\030\001 \003(\tR\016filledOrderIds\"_\n\020Fi" +
+      "llOrderRequest\022\031\n\010order_id\030\001 \001(\tR\007orderI" +
+      "d\022\032\n\010quantity\030\002 \001(\tR\010quantity\022\024\n\005price\030\003" +
+      " \001(\tR\005price\"6\n\021FillOrderResponse\022!\n\014exec" +
+      "ution_id\030\001 \001(\tR\013executionId\"D\n\026RejectNex" +
+      "tOrderRequest\022\022\n\004code\030\001 \001(\005R\004code\022\026\n\006rea" +
+      "son\030\002 \001(\tR\006reason\"\031\n\027RejectNextOrderResp" +
+      "onse\"\026\n\024EndTradingDayRequest\"C\n\025EndTradi" +
+      "ngDayResponse\022*\n\021expired_order_ids\030\001 \003(\t" +
+      "R\017expiredOrderIds\"\027\n\025ResetSimulatorReque" +
+      "st\"H\n\026ResetSimulatorResponse\022.\n\023cancelle" +
+      "d_order_ids\030\001 \003(\tR\021cancelledOrderIds\"*\n\020" +
+      "GetMarketRequest\022\026\n\006symbol\030\001 \001(\tR\006symbol" +
+      "\"X\n\021GetMarketResponse\022\024\n\005price\030\001 \001(\tR\005pr" +
+      "ice\022-\n\022available_quantity\030\002 \001(\tR\021availab" +
+      "leQuantity\"\274\001\n\022SetPositionRequest\022\030\n\007acc" +
+      "ount\030\001 \001(\tR\007account\0225\n\010contract\030\002 \001(\0132\031." +
+      "ibkr.gateway.v1.ContractR\010contract\022\032\n\010qu" +
+      "antity\030\003 \001(\tR\010quantity\022!\n\014average_cost\030\004" +
+      " \001(\tR\013averageCost\022\026\n\006reason\030\005 \001(\tR\006reaso" +
+      "n\"L\n\023SetPositionResponse\0225\n\010position\030\001 \001" +
+      "(\0132\031.ibkr.gateway.v1.PositionR\010position2" +
+      "\225\005\n\027SimulatorControlService\022O\n\010SetPrice\022" +
+      " .ibkr.gateway.v1.SetPriceRequest\032!.ibkr" +
+      ".gateway.v1.SetPriceResponse\022R\n\tFillOrde" +
+      "r\022!.ibkr.gateway.v1.FillOrderRequest\032\".i" +
+      "bkr.gateway.v1.FillOrderResponse\022d\n\017Reje" +
+      "ctNextOrder\022\'.ibkr.gateway.v1.RejectNext" +
+      "OrderRequest\032(.ibkr.gateway.v1.RejectNex" +
+      "tOrderResponse\022^\n\rEndTradingDay\022%.ibkr.g" +
+      "ateway.v1.EndTradingDayRequest\032&.ibkr.ga" +
+      "teway.v1.EndTradingDayResponse\022a\n\016ResetS" +
+      "imulator\022&.ibkr.gateway.v1.ResetSimulato" +
+      "rRequest\032\'.ibkr.gateway.v1.ResetSimulato" +
+      "rResponse\022R\n\tGetMarket\022!.ibkr.gateway.v1" +
+      ".GetMarketRequest\032\".ibkr.gateway.v1.GetM" +
+      "arketResponse\022X\n\013SetPosition\022#.ibkr.gate" +
+      "way.v1.SetPositionRequest\032$.ibkr.gateway" +
+      ".v1.SetPositionResponseB,\n\030io.github.ibk" +
+      "rgateway.v1B\016SimulatorProtoP\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
         new com.google.protobuf.Descriptors.FileDescriptor[] {
+          io.github.ibkrgateway.v1.AccountProto.getDescriptor(),
+          io.github.ibkrgateway.v1.OrdersProto.getDescriptor(),
         });
     internal_static_ibkr_gateway_v1_SetPriceRequest_descriptor =
       getDescriptor().getMessageType(0);
@@ -209,7 +231,21 @@ public final class SimulatorProto extends com.google.protobuf.GeneratedFile {
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_GetMarketResponse_descriptor,
         new java.lang.String[] { "Price", "AvailableQuantity", });
+    internal_static_ibkr_gateway_v1_SetPositionRequest_descriptor =
+      getDescriptor().getMessageType(12);
+    internal_static_ibkr_gateway_v1_SetPositionRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ibkr_gateway_v1_SetPositionRequest_descriptor,
+        new java.lang.String[] { "Account", "Contract", "Quantity", "AverageCost", "Reason", });
+    internal_static_ibkr_gateway_v1_SetPositionResponse_descriptor =
+      getDescriptor().getMessageType(13);
+    internal_static_ibkr_gateway_v1_SetPositionResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ibkr_gateway_v1_SetPositionResponse_descriptor,
+        new java.lang.String[] { "Position", });
     descriptor.resolveAllFeaturesImmutable();
+    io.github.ibkrgateway.v1.AccountProto.getDescriptor();
+    io.github.ibkrgateway.v1.OrdersProto.getDescriptor();
   }
 
   // @@protoc_insertion_point(outer_class_scope)

@@ -6,6 +6,8 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_duration, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { AccountSummary } from "./account_pb.js";
+import { file_ibkr_gateway_v1_account } from "./account_pb.js";
 import type { Heartbeat, OrderEvent } from "./events_pb.js";
 import { file_ibkr_gateway_v1_events } from "./events_pb.js";
 import type { Fill, Order, OrderSpec, OrderStatus, TimeInForce } from "./orders_pb.js";
@@ -16,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ibkr/gateway/v1/gateway.proto.
  */
 export const file_ibkr_gateway_v1_gateway: GenFile = /*@__PURE__*/
-  fileDesc("Ch1pYmtyL2dhdGV3YXkvdjEvZ2F0ZXdheS5wcm90bxIPaWJrci5nYXRld2F5LnYxIj8KElN1Ym1pdE9yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiPAoTU3VibWl0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciLgAQoZU3VibWl0QnJhY2tldE9yZGVyUmVxdWVzdBIqCgZwYXJlbnQYASABKAsyGi5pYmtyLmdhdGV3YXkudjEuT3JkZXJTcGVjEh8KF3Rha2VfcHJvZml0X2xpbWl0X3ByaWNlGAIgASgJEhwKFHN0b3BfbG9zc19zdG9wX3ByaWNlGAMgASgJEh0KFXN0b3BfbG9zc19saW1pdF9wcmljZRgEIAEoCRI5ChNjaGlsZF90aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlIpwBChpTdWJtaXRCcmFja2V0T3JkZXJSZXNwb25zZRImCgZwYXJlbnQYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKwoLdGFrZV9wcm9maXQYAiABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKQoJc3RvcF9sb3NzGAMgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIvsBChJNb2RpZnlPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFQoIcXVhbnRpdHkYAiABKAlIAIgBARIYCgtsaW1pdF9wcmljZRgDIAEoCUgBiAEBEhcKCnN0b3BfcHJpY2UYBCABKAlIAogBARIzCg10aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlEhcKD2NsaWVudF9vcmRlcl9pZBgGIAEoCRIPCgdhY2NvdW50GAcgASgJQgsKCV9xdWFudGl0eUIOCgxfbGltaXRfcHJpY2VCDQoLX3N0b3BfcHJpY2UiPAoTTW9kaWZ5T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciJQChJDYW5jZWxPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFwoPY2xpZW50X29yZGVyX2lkGAIgASgJEg8KB2FjY291bnQYAyABKAkiPAoTQ2FuY2VsT3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciIpChZDYW5jZWxBbGxPcmRlcnNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkiQQoXQ2FuY2VsQWxsT3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIk0KD0dldE9yZGVyUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIXCg9jbGllbnRfb3JkZXJfaWQYAiABKAkSDwoHYWNjb3VudBgDIAEoCSI5ChBHZXRPcmRlclJlc3BvbnNlEiUKBW9yZGVyGAEgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIosBChFMaXN0T3JkZXJzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJEi4KCHN0YXR1c2VzGAIgAygOMhwuaWJrci5nYXRld2F5LnYxLk9yZGVyU3RhdHVzEg4KBnN5bWJvbBgDIAEoCRIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCSJVChJMaXN0T3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJcChBMaXN0RmlsbHNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkiUgoRTGlzdEZpbGxzUmVzcG9uc2USJAoFZmlsbHMYASADKAsyFS5pYmtyLmdhdGV3YXkudjEuRmlsbBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkijAEKGFN0cmVhbU9yZGVyRXZlbnRzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoAxIPCgdhY2NvdW50GAIgASgJEhAKCG9yZGVyX2lkGAMgASgJEjUKEmhlYXJ0YmVhdF9pbnRlcnZhbBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiKFAQoZU3RyZWFtT3JkZXJFdmVudHNSZXNwb25zZRIsCgVldmVudBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5PcmRlckV2ZW50SAASLwoJaGVhcnRiZWF0GAIgASgLMhouaWJrci5nYXRld2F5LnYxLkhlYXJ0YmVhdEgAQgkKB3BheWxvYWQihgEKElN0cmVhbUZpbGxzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoAxIPCgdhY2NvdW50GAIgASgJEhAKCG9yZGVyX2lkGAMgASgJEjUKEmhlYXJ0YmVhdF9pbnRlcnZhbBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiJ/ChNTdHJlYW1GaWxsc1Jlc3BvbnNlEiwKBWV2ZW50GAEgASgLMhsuaWJrci5nYXRld2F5LnYxLk9yZGVyRXZlbnRIABIvCgloZWFydGJlYXQYAiABKAsyGi5pYmtyLmdhdGV3YXkudjEuSGVhcnRiZWF0SABCCQoHcGF5bG9hZCJJChRTZXRLaWxsU3dpdGNoUmVxdWVzdBIPCgdlbmdhZ2VkGAEgASgIEg4KBnJlYXNvbhgCIAEoCRIQCghhY2NvdW50cxgDIAMoCSJ7ChVTZXRLaWxsU3dpdGNoUmVzcG9uc2USMAoLa2lsbF9zd2l0Y2gYASABKAsyGy5pYmtyLmdhdGV3YXkudjEuS2lsbFN3aXRjaBIwChBjYW5jZWxsZWRfb3JkZXJzGAIgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIhYKFEdldEtpbGxTd2l0Y2hSZXF1ZXN0IkkKFUdldEtpbGxTd2l0Y2hSZXNwb25zZRIwCgtraWxsX3N3aXRjaBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5LaWxsU3dpdGNoIqIBCgpLaWxsU3dpdGNoEg8KB2VuZ2FnZWQYASABKAgSDgoGcmVhc29uGAIgASgJEg4KBnNldF9ieRgDIAEoCRIsCghzZXRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNQoPaGFsdGVkX2FjY291bnRzGAUgAygLMhwuaWJrci5nYXRld2F5LnYxLkFjY291bnRIYWx0ImwKC0FjY291bnRIYWx0Eg8KB2FjY291bnQYASABKAkSDgoGcmVhc29uGAIgASgJEg4KBnNldF9ieRgDIAEoCRIsCghzZXRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiQAoXTGlzdEF1ZGl0UmVjb3Jkc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkiYgoYTGlzdEF1ZGl0UmVjb3Jkc1Jlc3BvbnNlEi0KB3JlY29yZHMYASADKAsyHC5pYmtyLmdhdGV3YXkudjEuQXVkaXRSZWNvcmQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIq4BCgtBdWRpdFJlY29yZBIKCgJpZBgBIAEoAxIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglwcmluY2lwYWwYAyABKAkSDgoGbWV0aG9kGAQgASgJEhQKDHJlcXVlc3RfanNvbhgFIAEoCRIOCgZzdGF0dXMYBiABKAkSDgoGZGV0YWlsGAcgASgJEhAKCGFjY291bnRzGAggAygJMucJChNPcmRlckdhdGV3YXlTZXJ2aWNlElgKC1N1Ym1pdE9yZGVyEiMuaWJrci5nYXRld2F5LnYxLlN1Ym1pdE9yZGVyUmVxdWVzdBokLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRPcmRlclJlc3BvbnNlEm0KElN1Ym1pdEJyYWNrZXRPcmRlchIqLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRCcmFja2V0T3JkZXJSZXF1ZXN0GisuaWJrci5nYXRld2F5LnYxLlN1Ym1pdEJyYWNrZXRPcmRlclJlc3BvbnNlElgKC01vZGlmeU9yZGVyEiMuaWJrci5nYXRld2F5LnYxLk1vZGlmeU9yZGVyUmVxdWVzdBokLmlia3IuZ2F0ZXdheS52MS5Nb2RpZnlPcmRlclJlc3BvbnNlElgKC0NhbmNlbE9yZGVyEiMuaWJrci5nYXRld2F5LnYxLkNhbmNlbE9yZGVyUmVxdWVzdBokLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxPcmRlclJlc3BvbnNlEmQKD0NhbmNlbEFsbE9yZGVycxInLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxBbGxPcmRlcnNSZXF1ZXN0GiguaWJrci5nYXRld2F5LnYxLkNhbmNlbEFsbE9yZGVyc1Jlc3BvbnNlEk8KCEdldE9yZGVyEiAuaWJrci5nYXRld2F5LnYxLkdldE9yZGVyUmVxdWVzdBohLmlia3IuZ2F0ZXdheS52MS5HZXRPcmRlclJlc3BvbnNlElUKCkxpc3RPcmRlcnMSIi5pYmtyLmdhdGV3YXkudjEuTGlzdE9yZGVyc1JlcXVlc3QaIy5pYmtyLmdhdGV3YXkudjEuTGlzdE9yZGVyc1Jlc3BvbnNlElIKCUxpc3RGaWxscxIhLmlia3IuZ2F0ZXdheS52MS5MaXN0RmlsbHNSZXF1ZXN0GiIuaWJrci5nYXRld2F5LnYxLkxpc3RGaWxsc1Jlc3BvbnNlEmwKEVN0cmVhbU9yZGVyRXZlbnRzEikuaWJrci5nYXRld2F5LnYxLlN0cmVhbU9yZGVyRXZlbnRzUmVxdWVzdBoqLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1PcmRlckV2ZW50c1Jlc3BvbnNlMAESWgoLU3RyZWFtRmlsbHMSIy5pYmtyLmdhdGV3YXkudjEuU3RyZWFtRmlsbHNSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLlN0cmVhbUZpbGxzUmVzcG9uc2UwARJeCg1TZXRLaWxsU3dpdGNoEiUuaWJrci5nYXRld2F5LnYxLlNldEtpbGxTd2l0Y2hSZXF1ZXN0GiYuaWJrci5nYXRld2F5LnYxLlNldEtpbGxTd2l0Y2hSZXNwb25zZRJeCg1HZXRLaWxsU3dpdGNoEiUuaWJrci5nYXRld2F5LnYxLkdldEtpbGxTd2l0Y2hSZXF1ZXN0GiYuaWJrci5nYXRld2F5LnYxLkdldEtpbGxTd2l0Y2hSZXNwb25zZRJnChBMaXN0QXVkaXRSZWNvcmRzEiguaWJrci5nYXRld2F5LnYxLkxpc3RBdWRpdFJlY29yZHNSZXF1ZXN0GikuaWJrci5nYXRld2F5LnYxLkxpc3RBdWRpdFJlY29yZHNSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_ibkr_gateway_v1_events, file_ibkr_gateway_v1_orders]);
+  fileDesc("Ch1pYmtyL2dhdGV3YXkvdjEvZ2F0ZXdheS5wcm90bxIPaWJrci5nYXRld2F5LnYxIj8KElN1Ym1pdE9yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiPAoTU3VibWl0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciLgAQoZU3VibWl0QnJhY2tldE9yZGVyUmVxdWVzdBIqCgZwYXJlbnQYASABKAsyGi5pYmtyLmdhdGV3YXkudjEuT3JkZXJTcGVjEh8KF3Rha2VfcHJvZml0X2xpbWl0X3ByaWNlGAIgASgJEhwKFHN0b3BfbG9zc19zdG9wX3ByaWNlGAMgASgJEh0KFXN0b3BfbG9zc19saW1pdF9wcmljZRgEIAEoCRI5ChNjaGlsZF90aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlIpwBChpTdWJtaXRCcmFja2V0T3JkZXJSZXNwb25zZRImCgZwYXJlbnQYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKwoLdGFrZV9wcm9maXQYAiABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKQoJc3RvcF9sb3NzGAMgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIvsBChJNb2RpZnlPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFQoIcXVhbnRpdHkYAiABKAlIAIgBARIYCgtsaW1pdF9wcmljZRgDIAEoCUgBiAEBEhcKCnN0b3BfcHJpY2UYBCABKAlIAogBARIzCg10aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlEhcKD2NsaWVudF9vcmRlcl9pZBgGIAEoCRIPCgdhY2NvdW50GAcgASgJQgsKCV9xdWFudGl0eUIOCgxfbGltaXRfcHJpY2VCDQoLX3N0b3BfcHJpY2UiPAoTTW9kaWZ5T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciJQChJDYW5jZWxPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFwoPY2xpZW50X29yZGVyX2lkGAIgASgJEg8KB2FjY291bnQYAyABKAkiPAoTQ2FuY2VsT3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciIpChZDYW5jZWxBbGxPcmRlcnNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkiQQoXQ2FuY2VsQWxsT3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIk0KD0dldE9yZGVyUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIXCg9jbGllbnRfb3JkZXJfaWQYAiABKAkSDwoHYWNjb3VudBgDIAEoCSI5ChBHZXRPcmRlclJlc3BvbnNlEiUKBW9yZGVyGAEgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIosBChFMaXN0T3JkZXJzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJEi4KCHN0YXR1c2VzGAIgAygOMhwuaWJrci5nYXRld2F5LnYxLk9yZGVyU3RhdHVzEg4KBnN5bWJvbBgDIAEoCRIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCSJVChJMaXN0T3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJcChBMaXN0RmlsbHNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkiQAoTUHJldmlld09yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiygIKFFByZXZpZXdPcmRlclJlc3BvbnNlEikKBW9yZGVyGAEgASgLMhouaWJrci5nYXRld2F5LnYxLk9yZGVyU3BlYxIXCg9lc3RpbWF0ZWRfcHJpY2UYAiABKAkSHAoUZXN0aW1hdGVkX2NvbW1pc3Npb24YAyABKAkSFwoPcG9zaXRpb25fYmVmb3JlGAQgASgJEhYKDnBvc2l0aW9uX2FmdGVyGAUgASgJEjcKDmFjY291bnRfYmVmb3JlGAYgASgLMh8uaWJrci5nYXRld2F5LnYxLkFjY291bnRTdW1tYXJ5EjYKDWFjY291bnRfYWZ0ZXIYByABKAsyHy5pYmtyLmdhdGV3YXkudjEuQWNjb3VudFN1bW1hcnkSLgoIYnJlYWNoZXMYCCADKAsyHC5pYmtyLmdhdGV3YXkudjEuTGltaXRCcmVhY2ginQEKC0xpbWl0QnJlYWNoEg4KBnJlYXNvbhgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEjwKCG1ldGFkYXRhGAMgAygLMiouaWJrci5nYXRld2F5LnYxLkxpbWl0QnJlYWNoLk1ldGFkYXRhRW50cnkaLwoNTWV0YWRhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIlIKEUxpc3RGaWxsc1Jlc3BvbnNlEiQKBWZpbGxzGAEgAygLMhUuaWJrci5nYXRld2F5LnYxLkZpbGwSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIowBChhTdHJlYW1PcmRlckV2ZW50c1JlcXVlc3QSFgoOYWZ0ZXJfc2VxdWVuY2UYASABKAMSDwoHYWNjb3VudBgCIAEoCRIQCghvcmRlcl9pZBgDIAEoCRI1ChJoZWFydGJlYXRfaW50ZXJ2YWwYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24ihQEKGVN0cmVhbU9yZGVyRXZlbnRzUmVzcG9uc2USLAoFZXZlbnQYASABKAsyGy5pYmtyLmdhdGV3YXkudjEuT3JkZXJFdmVudEgAEi8KCWhlYXJ0YmVhdBgCIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5IZWFydGJlYXRIAEIJCgdwYXlsb2FkIoYBChJTdHJlYW1GaWxsc1JlcXVlc3QSFgoOYWZ0ZXJfc2VxdWVuY2UYASABKAMSDwoHYWNjb3VudBgCIAEoCRIQCghvcmRlcl9pZBgDIAEoCRI1ChJoZWFydGJlYXRfaW50ZXJ2YWwYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24ifwoTU3RyZWFtRmlsbHNSZXNwb25zZRIsCgVldmVudBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5PcmRlckV2ZW50SAASLwoJaGVhcnRiZWF0GAIgASgLMhouaWJrci5nYXRld2F5LnYxLkhlYXJ0YmVhdEgAQgkKB3BheWxvYWQiSQoUU2V0S2lsbFN3aXRjaFJlcXVlc3QSDwoHZW5nYWdlZBgBIAEoCBIOCgZyZWFzb24YAiABKAkSEAoIYWNjb3VudHMYAyADKAkiewoVU2V0S2lsbFN3aXRjaFJlc3BvbnNlEjAKC2tpbGxfc3dpdGNoGAEgASgLMhsuaWJrci5nYXRld2F5LnYxLktpbGxTd2l0Y2gSMAoQY2FuY2VsbGVkX29yZGVycxgCIAMoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciIWChRHZXRLaWxsU3dpdGNoUmVxdWVzdCJJChVHZXRLaWxsU3dpdGNoUmVzcG9uc2USMAoLa2lsbF9zd2l0Y2gYASABKAsyGy5pYmtyLmdhdGV3YXkudjEuS2lsbFN3aXRjaCKiAQoKS2lsbFN3aXRjaBIPCgdlbmdhZ2VkGAEgASgIEg4KBnJlYXNvbhgCIAEoCRIOCgZzZXRfYnkYAyABKAkSLAoIc2V0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjUKD2hhbHRlZF9hY2NvdW50cxgFIAMoCzIcLmlia3IuZ2F0ZXdheS52MS5BY2NvdW50SGFsdCJsCgtBY2NvdW50SGFsdBIPCgdhY2NvdW50GAEgASgJEg4KBnJlYXNvbhgCIAEoCRIOCgZzZXRfYnkYAyABKAkSLAoIc2V0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkAKF0xpc3RBdWRpdFJlY29yZHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJImIKGExpc3RBdWRpdFJlY29yZHNSZXNwb25zZRItCgdyZWNvcmRzGAEgAygLMhwuaWJrci5nYXRld2F5LnYxLkF1ZGl0UmVjb3JkEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKuAQoLQXVkaXRSZWNvcmQSCgoCaWQYASABKAMSKAoEdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJcHJpbmNpcGFsGAMgASgJEg4KBm1ldGhvZBgEIAEoCRIUCgxyZXF1ZXN0X2pzb24YBSABKAkSDgoGc3RhdHVzGAYgASgJEg4KBmRldGFpbBgHIAEoCRIQCghhY2NvdW50cxgIIAMoCTLECgoTT3JkZXJHYXRld2F5U2VydmljZRJYCgtTdWJtaXRPcmRlchIjLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRPcmRlclJlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuU3VibWl0T3JkZXJSZXNwb25zZRJtChJTdWJtaXRCcmFja2V0T3JkZXISKi5pYmtyLmdhdGV3YXkudjEuU3VibWl0QnJhY2tldE9yZGVyUmVxdWVzdBorLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRCcmFja2V0T3JkZXJSZXNwb25zZRJYCgtNb2RpZnlPcmRlchIjLmlia3IuZ2F0ZXdheS52MS5Nb2RpZnlPcmRlclJlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuTW9kaWZ5T3JkZXJSZXNwb25zZRJYCgtDYW5jZWxPcmRlchIjLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxPcmRlclJlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsT3JkZXJSZXNwb25zZRJkCg9DYW5jZWxBbGxPcmRlcnMSJy5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsQWxsT3JkZXJzUmVxdWVzdBooLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxBbGxPcmRlcnNSZXNwb25zZRJPCghHZXRPcmRlchIgLmlia3IuZ2F0ZXdheS52MS5HZXRPcmRlclJlcXVlc3QaIS5pYmtyLmdhdGV3YXkudjEuR2V0T3JkZXJSZXNwb25zZRJVCgpMaXN0T3JkZXJzEiIuaWJrci5nYXRld2F5LnYxLkxpc3RPcmRlcnNSZXF1ZXN0GiMuaWJrci5nYXRld2F5LnYxLkxpc3RPcmRlcnNSZXNwb25zZRJSCglMaXN0RmlsbHMSIS5pYmtyLmdhdGV3YXkudjEuTGlzdEZpbGxzUmVxdWVzdBoiLmlia3IuZ2F0ZXdheS52MS5MaXN0RmlsbHNSZXNwb25zZRJbCgxQcmV2aWV3T3JkZXISJC5pYmtyLmdhdGV3YXkudjEuUHJldmlld09yZGVyUmVxdWVzdBolLmlia3IuZ2F0ZXdheS52MS5QcmV2aWV3T3JkZXJSZXNwb25zZRJsChFTdHJlYW1PcmRlckV2ZW50cxIpLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1PcmRlckV2ZW50c1JlcXVlc3QaKi5pYmtyLmdhdGV3YXkudjEuU3RyZWFtT3JkZXJFdmVudHNSZXNwb25zZTABEloKC1N0cmVhbUZpbGxzEiMuaWJrci5nYXRld2F5LnYxLlN0cmVhbUZpbGxzUmVxdWVzdBokLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1GaWxsc1Jlc3BvbnNlMAESXgoNU2V0S2lsbFN3aXRjaBIlLmlia3IuZ2F0ZXdheS52MS5TZXRLaWxsU3dpdGNoUmVxdWVzdBomLmlia3IuZ2F0ZXdheS52MS5TZXRLaWxsU3dpdGNoUmVzcG9uc2USXgoNR2V0S2lsbFN3aXRjaBIlLmlia3IuZ2F0ZXdheS52MS5HZXRLaWxsU3dpdGNoUmVxdWVzdBomLmlia3IuZ2F0ZXdheS52MS5HZXRLaWxsU3dpdGNoUmVzcG9uc2USZwoQTGlzdEF1ZGl0UmVjb3JkcxIoLmlia3IuZ2F0ZXdheS52MS5MaXN0QXVkaXRSZWNvcmRzUmVxdWVzdBopLmlia3IuZ2F0ZXdheS52MS5MaXN0QXVkaXRSZWNvcmRzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_ibkr_gateway_v1_account, file_ibkr_gateway_v1_events, file_ibkr_gateway_v1_orders]);
 
 /**
  * @generated from message ibkr.gateway.v1.SubmitOrderRequest
@@ -473,6 +475,131 @@ export const ListFillsRequestSchema: GenMessage<ListFillsRequest> = /*@__PURE__*
   messageDesc(file_ibkr_gateway_v1_gateway, 14);
 
 /**
+ * @generated from message ibkr.gateway.v1.PreviewOrderRequest
+ */
+export type PreviewOrderRequest = Message<"ibkr.gateway.v1.PreviewOrderRequest"> & {
+  /**
+   * The order to preview, as for SubmitOrder.
+   *
+   * @generated from field: ibkr.gateway.v1.OrderSpec order = 1;
+   */
+  order?: OrderSpec | undefined;
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.PreviewOrderRequest.
+ * Use `create(PreviewOrderRequestSchema)` to create a new message.
+ */
+export const PreviewOrderRequestSchema: GenMessage<PreviewOrderRequest> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_gateway, 15);
+
+/**
+ * @generated from message ibkr.gateway.v1.PreviewOrderResponse
+ */
+export type PreviewOrderResponse = Message<"ibkr.gateway.v1.PreviewOrderResponse"> & {
+  /**
+   * The order with defaults filled in.
+   *
+   * @generated from field: ibkr.gateway.v1.OrderSpec order = 1;
+   */
+  order?: OrderSpec | undefined;
+
+  /**
+   * Price the estimate assumes: the market price for a marketable order, else its own
+   * limit (or stop) price; empty when neither is known.
+   *
+   * @generated from field: string estimated_price = 2;
+   */
+  estimatedPrice: string;
+
+  /**
+   * Commission of a complete fill at estimated_price, as the simulated exchange charges
+   * it; empty when it cannot be estimated (backend ib).
+   *
+   * @generated from field: string estimated_commission = 3;
+   */
+  estimatedCommission: string;
+
+  /**
+   * Position in the contract now (signed).
+   *
+   * @generated from field: string position_before = 4;
+   */
+  positionBefore: string;
+
+  /**
+   * Position once the order has completely filled.
+   *
+   * @generated from field: string position_after = 5;
+   */
+  positionAfter: string;
+
+  /**
+   * The account now (backend sim; unset otherwise).
+   *
+   * @generated from field: ibkr.gateway.v1.AccountSummary account_before = 6;
+   */
+  accountBefore?: AccountSummary | undefined;
+
+  /**
+   * The account once the order has filled at estimated_price (backend sim, with a price).
+   *
+   * @generated from field: ibkr.gateway.v1.AccountSummary account_after = 7;
+   */
+  accountAfter?: AccountSummary | undefined;
+
+  /**
+   * Every limit the order would break, in the order SubmitOrder checks them; SubmitOrder
+   * would refuse it with the first.
+   *
+   * @generated from field: repeated ibkr.gateway.v1.LimitBreach breaches = 8;
+   */
+  breaches: LimitBreach[];
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.PreviewOrderResponse.
+ * Use `create(PreviewOrderResponseSchema)` to create a new message.
+ */
+export const PreviewOrderResponseSchema: GenMessage<PreviewOrderResponse> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_gateway, 16);
+
+/**
+ * A limit an order would break, as SubmitOrder would report it.
+ *
+ * @generated from message ibkr.gateway.v1.LimitBreach
+ */
+export type LimitBreach = Message<"ibkr.gateway.v1.LimitBreach"> & {
+  /**
+   * The ErrorInfo reason, e.g. RISK_MAX_POSITION or KILL_SWITCH_ENGAGED.
+   *
+   * @generated from field: string reason = 1;
+   */
+  reason: string;
+
+  /**
+   * The error message.
+   *
+   * @generated from field: string message = 2;
+   */
+  message: string;
+
+  /**
+   * The ErrorInfo metadata: the limit, the values that break it.
+   *
+   * @generated from field: map<string, string> metadata = 3;
+   */
+  metadata: { [key: string]: string };
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.LimitBreach.
+ * Use `create(LimitBreachSchema)` to create a new message.
+ */
+export const LimitBreachSchema: GenMessage<LimitBreach> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_gateway, 17);
+
+/**
  * @generated from message ibkr.gateway.v1.ListFillsResponse
  */
 export type ListFillsResponse = Message<"ibkr.gateway.v1.ListFillsResponse"> & {
@@ -496,7 +623,7 @@ export type ListFillsResponse = Message<"ibkr.gateway.v1.ListFillsResponse"> & {
  * Use `create(ListFillsResponseSchema)` to create a new message.
  */
 export const ListFillsResponseSchema: GenMessage<ListFillsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 15);
+  messageDesc(file_ibkr_gateway_v1_gateway, 18);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamOrderEventsRequest
@@ -537,7 +664,7 @@ export type StreamOrderEventsRequest = Message<"ibkr.gateway.v1.StreamOrderEvent
  * Use `create(StreamOrderEventsRequestSchema)` to create a new message.
  */
 export const StreamOrderEventsRequestSchema: GenMessage<StreamOrderEventsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 16);
+  messageDesc(file_ibkr_gateway_v1_gateway, 19);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamOrderEventsResponse
@@ -572,7 +699,7 @@ export type StreamOrderEventsResponse = Message<"ibkr.gateway.v1.StreamOrderEven
  * Use `create(StreamOrderEventsResponseSchema)` to create a new message.
  */
 export const StreamOrderEventsResponseSchema: GenMessage<StreamOrderEventsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 17);
+  messageDesc(file_ibkr_gateway_v1_gateway, 20);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamFillsRequest
@@ -612,7 +739,7 @@ export type StreamFillsRequest = Message<"ibkr.gateway.v1.StreamFillsRequest"> &
  * Use `create(StreamFillsRequestSchema)` to create a new message.
  */
 export const StreamFillsRequestSchema: GenMessage<StreamFillsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 18);
+  messageDesc(file_ibkr_gateway_v1_gateway, 21);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamFillsResponse
@@ -647,7 +774,7 @@ export type StreamFillsResponse = Message<"ibkr.gateway.v1.StreamFillsResponse">
  * Use `create(StreamFillsResponseSchema)` to create a new message.
  */
 export const StreamFillsResponseSchema: GenMessage<StreamFillsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 19);
+  messageDesc(file_ibkr_gateway_v1_gateway, 22);
 
 /**
  * @generated from message ibkr.gateway.v1.SetKillSwitchRequest
@@ -681,7 +808,7 @@ export type SetKillSwitchRequest = Message<"ibkr.gateway.v1.SetKillSwitchRequest
  * Use `create(SetKillSwitchRequestSchema)` to create a new message.
  */
 export const SetKillSwitchRequestSchema: GenMessage<SetKillSwitchRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 20);
+  messageDesc(file_ibkr_gateway_v1_gateway, 23);
 
 /**
  * @generated from message ibkr.gateway.v1.SetKillSwitchResponse
@@ -707,7 +834,7 @@ export type SetKillSwitchResponse = Message<"ibkr.gateway.v1.SetKillSwitchRespon
  * Use `create(SetKillSwitchResponseSchema)` to create a new message.
  */
 export const SetKillSwitchResponseSchema: GenMessage<SetKillSwitchResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 21);
+  messageDesc(file_ibkr_gateway_v1_gateway, 24);
 
 /**
  * @generated from message ibkr.gateway.v1.GetKillSwitchRequest
@@ -720,7 +847,7 @@ export type GetKillSwitchRequest = Message<"ibkr.gateway.v1.GetKillSwitchRequest
  * Use `create(GetKillSwitchRequestSchema)` to create a new message.
  */
 export const GetKillSwitchRequestSchema: GenMessage<GetKillSwitchRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 22);
+  messageDesc(file_ibkr_gateway_v1_gateway, 25);
 
 /**
  * @generated from message ibkr.gateway.v1.GetKillSwitchResponse
@@ -739,7 +866,7 @@ export type GetKillSwitchResponse = Message<"ibkr.gateway.v1.GetKillSwitchRespon
  * Use `create(GetKillSwitchResponseSchema)` to create a new message.
  */
 export const GetKillSwitchResponseSchema: GenMessage<GetKillSwitchResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 23);
+  messageDesc(file_ibkr_gateway_v1_gateway, 26);
 
 /**
  * State of the kill switch.
@@ -788,7 +915,7 @@ export type KillSwitch = Message<"ibkr.gateway.v1.KillSwitch"> & {
  * Use `create(KillSwitchSchema)` to create a new message.
  */
 export const KillSwitchSchema: GenMessage<KillSwitch> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 24);
+  messageDesc(file_ibkr_gateway_v1_gateway, 27);
 
 /**
  * One account halted by the kill switch: its new orders are refused until it is released.
@@ -830,7 +957,7 @@ export type AccountHalt = Message<"ibkr.gateway.v1.AccountHalt"> & {
  * Use `create(AccountHaltSchema)` to create a new message.
  */
 export const AccountHaltSchema: GenMessage<AccountHalt> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 25);
+  messageDesc(file_ibkr_gateway_v1_gateway, 28);
 
 /**
  * @generated from message ibkr.gateway.v1.ListAuditRecordsRequest
@@ -856,7 +983,7 @@ export type ListAuditRecordsRequest = Message<"ibkr.gateway.v1.ListAuditRecordsR
  * Use `create(ListAuditRecordsRequestSchema)` to create a new message.
  */
 export const ListAuditRecordsRequestSchema: GenMessage<ListAuditRecordsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 26);
+  messageDesc(file_ibkr_gateway_v1_gateway, 29);
 
 /**
  * @generated from message ibkr.gateway.v1.ListAuditRecordsResponse
@@ -882,7 +1009,7 @@ export type ListAuditRecordsResponse = Message<"ibkr.gateway.v1.ListAuditRecords
  * Use `create(ListAuditRecordsResponseSchema)` to create a new message.
  */
 export const ListAuditRecordsResponseSchema: GenMessage<ListAuditRecordsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 27);
+  messageDesc(file_ibkr_gateway_v1_gateway, 30);
 
 /**
  * One mutating call.
@@ -953,7 +1080,7 @@ export type AuditRecord = Message<"ibkr.gateway.v1.AuditRecord"> & {
  * Use `create(AuditRecordSchema)` to create a new message.
  */
 export const AuditRecordSchema: GenMessage<AuditRecord> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 28);
+  messageDesc(file_ibkr_gateway_v1_gateway, 31);
 
 /**
  * Routes orders to Interactive Brokers (or the simulated exchange) and streams what
@@ -1047,6 +1174,20 @@ export const OrderGatewayService: GenService<{
     methodKind: "unary";
     input: typeof ListFillsRequestSchema;
     output: typeof ListFillsResponseSchema;
+  },
+  /**
+   * What an order would do, without placing it: its estimated price and commission, the
+   * position it would leave, the account before and after it (sim backend), and every
+   * limit it would break. Input errors are reported as by SubmitOrder; a breached limit is
+   * not an error here but an entry of breaches. Nothing is stored or sent, and the order
+   * rate limit is not used up.
+   *
+   * @generated from rpc ibkr.gateway.v1.OrderGatewayService.PreviewOrder
+   */
+  previewOrder: {
+    methodKind: "unary";
+    input: typeof PreviewOrderRequestSchema;
+    output: typeof PreviewOrderResponseSchema;
   },
   /**
    * Replays journaled order events after after_sequence, then follows new ones live,

@@ -4,13 +4,17 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Position } from "./account_pb.js";
+import { file_ibkr_gateway_v1_account } from "./account_pb.js";
+import type { Contract } from "./orders_pb.js";
+import { file_ibkr_gateway_v1_orders } from "./orders_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file ibkr/gateway/v1/simulator.proto.
  */
 export const file_ibkr_gateway_v1_simulator: GenFile = /*@__PURE__*/
-  fileDesc("Ch9pYmtyL2dhdGV3YXkvdjEvc2ltdWxhdG9yLnByb3RvEg9pYmtyLmdhdGV3YXkudjEiaAoPU2V0UHJpY2VSZXF1ZXN0Eg4KBnN5bWJvbBgBIAEoCRINCgVwcmljZRgCIAEoCRIfChJhdmFpbGFibGVfcXVhbnRpdHkYAyABKAlIAIgBAUIVChNfYXZhaWxhYmxlX3F1YW50aXR5IiwKEFNldFByaWNlUmVzcG9uc2USGAoQZmlsbGVkX29yZGVyX2lkcxgBIAMoCSJFChBGaWxsT3JkZXJSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEhAKCHF1YW50aXR5GAIgASgJEg0KBXByaWNlGAMgASgJIikKEUZpbGxPcmRlclJlc3BvbnNlEhQKDGV4ZWN1dGlvbl9pZBgBIAEoCSI2ChZSZWplY3ROZXh0T3JkZXJSZXF1ZXN0EgwKBGNvZGUYASABKAUSDgoGcmVhc29uGAIgASgJIhkKF1JlamVjdE5leHRPcmRlclJlc3BvbnNlIhYKFEVuZFRyYWRpbmdEYXlSZXF1ZXN0IjIKFUVuZFRyYWRpbmdEYXlSZXNwb25zZRIZChFleHBpcmVkX29yZGVyX2lkcxgBIAMoCSIXChVSZXNldFNpbXVsYXRvclJlcXVlc3QiNQoWUmVzZXRTaW11bGF0b3JSZXNwb25zZRIbChNjYW5jZWxsZWRfb3JkZXJfaWRzGAEgAygJIiIKEEdldE1hcmtldFJlcXVlc3QSDgoGc3ltYm9sGAEgASgJIj4KEUdldE1hcmtldFJlc3BvbnNlEg0KBXByaWNlGAEgASgJEhoKEmF2YWlsYWJsZV9xdWFudGl0eRgCIAEoCTK7BAoXU2ltdWxhdG9yQ29udHJvbFNlcnZpY2USTwoIU2V0UHJpY2USIC5pYmtyLmdhdGV3YXkudjEuU2V0UHJpY2VSZXF1ZXN0GiEuaWJrci5nYXRld2F5LnYxLlNldFByaWNlUmVzcG9uc2USUgoJRmlsbE9yZGVyEiEuaWJrci5nYXRld2F5LnYxLkZpbGxPcmRlclJlcXVlc3QaIi5pYmtyLmdhdGV3YXkudjEuRmlsbE9yZGVyUmVzcG9uc2USZAoPUmVqZWN0TmV4dE9yZGVyEicuaWJrci5nYXRld2F5LnYxLlJlamVjdE5leHRPcmRlclJlcXVlc3QaKC5pYmtyLmdhdGV3YXkudjEuUmVqZWN0TmV4dE9yZGVyUmVzcG9uc2USXgoNRW5kVHJhZGluZ0RheRIlLmlia3IuZ2F0ZXdheS52MS5FbmRUcmFkaW5nRGF5UmVxdWVzdBomLmlia3IuZ2F0ZXdheS52MS5FbmRUcmFkaW5nRGF5UmVzcG9uc2USYQoOUmVzZXRTaW11bGF0b3ISJi5pYmtyLmdhdGV3YXkudjEuUmVzZXRTaW11bGF0b3JSZXF1ZXN0GicuaWJrci5nYXRld2F5LnYxLlJlc2V0U2ltdWxhdG9yUmVzcG9uc2USUgoJR2V0TWFya2V0EiEuaWJrci5nYXRld2F5LnYxLkdldE1hcmtldFJlcXVlc3QaIi5pYmtyLmdhdGV3YXkudjEuR2V0TWFya2V0UmVzcG9uc2ViBnByb3RvMw");
+  fileDesc("Ch9pYmtyL2dhdGV3YXkvdjEvc2ltdWxhdG9yLnByb3RvEg9pYmtyLmdhdGV3YXkudjEiaAoPU2V0UHJpY2VSZXF1ZXN0Eg4KBnN5bWJvbBgBIAEoCRINCgVwcmljZRgCIAEoCRIfChJhdmFpbGFibGVfcXVhbnRpdHkYAyABKAlIAIgBAUIVChNfYXZhaWxhYmxlX3F1YW50aXR5IiwKEFNldFByaWNlUmVzcG9uc2USGAoQZmlsbGVkX29yZGVyX2lkcxgBIAMoCSJFChBGaWxsT3JkZXJSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEhAKCHF1YW50aXR5GAIgASgJEg0KBXByaWNlGAMgASgJIikKEUZpbGxPcmRlclJlc3BvbnNlEhQKDGV4ZWN1dGlvbl9pZBgBIAEoCSI2ChZSZWplY3ROZXh0T3JkZXJSZXF1ZXN0EgwKBGNvZGUYASABKAUSDgoGcmVhc29uGAIgASgJIhkKF1JlamVjdE5leHRPcmRlclJlc3BvbnNlIhYKFEVuZFRyYWRpbmdEYXlSZXF1ZXN0IjIKFUVuZFRyYWRpbmdEYXlSZXNwb25zZRIZChFleHBpcmVkX29yZGVyX2lkcxgBIAMoCSIXChVSZXNldFNpbXVsYXRvclJlcXVlc3QiNQoWUmVzZXRTaW11bGF0b3JSZXNwb25zZRIbChNjYW5jZWxsZWRfb3JkZXJfaWRzGAEgAygJIiIKEEdldE1hcmtldFJlcXVlc3QSDgoGc3ltYm9sGAEgASgJIj4KEUdldE1hcmtldFJlc3BvbnNlEg0KBXByaWNlGAEgASgJEhoKEmF2YWlsYWJsZV9xdWFudGl0eRgCIAEoCSKKAQoSU2V0UG9zaXRpb25SZXF1ZXN0Eg8KB2FjY291bnQYASABKAkSKwoIY29udHJhY3QYAiABKAsyGS5pYmtyLmdhdGV3YXkudjEuQ29udHJhY3QSEAoIcXVhbnRpdHkYAyABKAkSFAoMYXZlcmFnZV9jb3N0GAQgASgJEg4KBnJlYXNvbhgFIAEoCSJCChNTZXRQb3NpdGlvblJlc3BvbnNlEisKCHBvc2l0aW9uGAEgASgLMhkuaWJrci5nYXRld2F5LnYxLlBvc2l0aW9uMpUFChdTaW11bGF0b3JDb250cm9sU2VydmljZRJPCghTZXRQcmljZRIgLmlia3IuZ2F0ZXdheS52MS5TZXRQcmljZVJlcXVlc3QaIS5pYmtyLmdhdGV3YXkudjEuU2V0UHJpY2VSZXNwb25zZRJSCglGaWxsT3JkZXISIS5pYmtyLmdhdGV3YXkudjEuRmlsbE9yZGVyUmVxdWVzdBoiLmlia3IuZ2F0ZXdheS52MS5GaWxsT3JkZXJSZXNwb25zZRJkCg9SZWplY3ROZXh0T3JkZXISJy5pYmtyLmdhdGV3YXkudjEuUmVqZWN0TmV4dE9yZGVyUmVxdWVzdBooLmlia3IuZ2F0ZXdheS52MS5SZWplY3ROZXh0T3JkZXJSZXNwb25zZRJeCg1FbmRUcmFkaW5nRGF5EiUuaWJrci5nYXRld2F5LnYxLkVuZFRyYWRpbmdEYXlSZXF1ZXN0GiYuaWJrci5nYXRld2F5LnYxLkVuZFRyYWRpbmdEYXlSZXNwb25zZRJhCg5SZXNldFNpbXVsYXRvchImLmlia3IuZ2F0ZXdheS52MS5SZXNldFNpbXVsYXRvclJlcXVlc3QaJy5pYmtyLmdhdGV3YXkudjEuUmVzZXRTaW11bGF0b3JSZXNwb25zZRJSCglHZXRNYXJrZXQSIS5pYmtyLmdhdGV3YXkudjEuR2V0TWFya2V0UmVxdWVzdBoiLmlia3IuZ2F0ZXdheS52MS5HZXRNYXJrZXRSZXNwb25zZRJYCgtTZXRQb3NpdGlvbhIjLmlia3IuZ2F0ZXdheS52MS5TZXRQb3NpdGlvblJlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuU2V0UG9zaXRpb25SZXNwb25zZWIGcHJvdG8z", [file_ibkr_gateway_v1_account, file_ibkr_gateway_v1_orders]);
 
 /**
  * @generated from message ibkr.gateway.v1.SetPriceRequest
@@ -265,6 +269,73 @@ export const GetMarketResponseSchema: GenMessage<GetMarketResponse> = /*@__PURE_
   messageDesc(file_ibkr_gateway_v1_simulator, 11);
 
 /**
+ * @generated from message ibkr.gateway.v1.SetPositionRequest
+ */
+export type SetPositionRequest = Message<"ibkr.gateway.v1.SetPositionRequest"> & {
+  /**
+   * The account; the gateway's default account when empty.
+   *
+   * @generated from field: string account = 1;
+   */
+  account: string;
+
+  /**
+   * The contract; symbol required, defaults as in OrderSpec.contract.
+   *
+   * @generated from field: ibkr.gateway.v1.Contract contract = 2;
+   */
+  contract?: Contract | undefined;
+
+  /**
+   * New signed quantity (negative: short); "0" closes the position.
+   *
+   * @generated from field: string quantity = 3;
+   */
+  quantity: string;
+
+  /**
+   * Cost per unit of the new quantity (as Position.average_cost); required unless the
+   * quantity is 0.
+   *
+   * @generated from field: string average_cost = 4;
+   */
+  averageCost: string;
+
+  /**
+   * Why, journaled with the adjustment. Required.
+   *
+   * @generated from field: string reason = 5;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.SetPositionRequest.
+ * Use `create(SetPositionRequestSchema)` to create a new message.
+ */
+export const SetPositionRequestSchema: GenMessage<SetPositionRequest> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_simulator, 12);
+
+/**
+ * @generated from message ibkr.gateway.v1.SetPositionResponse
+ */
+export type SetPositionResponse = Message<"ibkr.gateway.v1.SetPositionResponse"> & {
+  /**
+   * The position after the adjustment.
+   *
+   * @generated from field: ibkr.gateway.v1.Position position = 1;
+   */
+  position?: Position | undefined;
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.SetPositionResponse.
+ * Use `create(SetPositionResponseSchema)` to create a new message.
+ */
+export const SetPositionResponseSchema: GenMessage<SetPositionResponse> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_simulator, 13);
+
+/**
  * Controls the simulated exchange behind the gateway (backend "sim"), so that tests
  * decide prices and fills. Unavailable (FAILED_PRECONDITION) on other backends.
  *
@@ -331,6 +402,18 @@ export const SimulatorControlService: GenService<{
     methodKind: "unary";
     input: typeof GetMarketRequestSchema;
     output: typeof GetMarketResponseSchema;
+  },
+  /**
+   * Sets a position of a simulated account outright, e.g. to model holdings from before
+   * the journal began. Journaled as an ADJUSTMENT position change with the reason;
+   * cash does not move. Only on the sim backend.
+   *
+   * @generated from rpc ibkr.gateway.v1.SimulatorControlService.SetPosition
+   */
+  setPosition: {
+    methodKind: "unary";
+    input: typeof SetPositionRequestSchema;
+    output: typeof SetPositionResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_ibkr_gateway_v1_simulator, 0);
