@@ -325,6 +325,13 @@ impl OrderGatewayService for Fake {
     ) -> Result<Response<proto::ListAuditRecordsResponse>, Status> {
         Err(Status::unimplemented(""))
     }
+
+    async fn preview_order(
+        &self,
+        _: Request<proto::PreviewOrderRequest>,
+    ) -> Result<Response<proto::PreviewOrderResponse>, Status> {
+        Err(Status::unimplemented(""))
+    }
 }
 
 /// A running fake, served until this is dropped.
