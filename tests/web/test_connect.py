@@ -114,7 +114,15 @@ async def test_errors_carry_code_and_google_rpc_details(web: Web) -> None:
         GATEWAY + "SubmitOrder", json=limit_order("fin-1", price="200"), headers=JSON
     )
     order_id = cancelled.json()["order"]["orderId"]
-    await asyncio.sleep(0.1)
+    async with asyncio.timeout(10):
+        # The fill is reported on a later loop turn: wait for it, not for a fixed time.
+        while True:
+            got = await web.http.post(
+                GATEWAY + "GetOrder", json={"order_id": order_id}, headers=JSON
+            )
+            if got.json()["order"]["status"] == "ORDER_STATUS_FILLED":
+                break
+            await asyncio.sleep(0.01)
     again = await web.http.post(GATEWAY + "CancelOrder", json={"order_id": order_id}, headers=JSON)
     assert again.json()["code"] == "failed_precondition"
     assert details(again.json()).reason == "ORDER_NOT_CANCELLABLE"
