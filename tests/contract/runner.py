@@ -21,7 +21,14 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
-from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, simulator_pb2, simulator_pb2_grpc
+from ibkr.gateway.v1 import (
+    account_pb2,
+    account_pb2_grpc,
+    gateway_pb2,
+    gateway_pb2_grpc,
+    simulator_pb2,
+    simulator_pb2_grpc,
+)
 
 SCENARIOS = Path(__file__).with_name("scenarios.json")
 
@@ -78,9 +85,12 @@ def as_json(message: Message) -> dict[str, Any]:
 
 def at_path(document: Any, path: str) -> Any:
     for part in path.split("."):
-        if not isinstance(document, dict) or part not in document:
+        if isinstance(document, list) and part.isdigit() and int(part) < len(document):
+            document = document[int(part)]
+        elif isinstance(document, dict) and part in document:
+            document = document[part]
+        else:
             raise ScenarioFailed(f"response has no field {path!r}")
-        document = document[part]
     return document
 
 
@@ -96,8 +106,10 @@ class Runner:
         self.services: dict[str, Any] = {
             "gateway": gateway_pb2_grpc.OrderGatewayServiceStub(channel),
             "simulator": simulator_pb2_grpc.SimulatorControlServiceStub(channel),
+            "account": account_pb2_grpc.AccountServiceStub(channel),
         }
         self.gateway = self.services["gateway"]
+        self.account = self.services["account"]
 
     async def run(self, scenario: dict[str, Any], run_id: str) -> None:
         variables = {"run": run_id}
@@ -118,12 +130,14 @@ class Runner:
             await self.events(step, variables)
         elif op == "resume":
             await self.resume(step)
+        elif op == "position_resume":
+            await self.position_resume(step)
         else:
             raise ScenarioFailed(f"unknown op {op!r}")
 
     async def call(self, step: dict[str, Any], variables: dict[str, str]) -> None:
         service = step.get("service", "gateway")
-        module = gateway_pb2 if service == "gateway" else simulator_pb2
+        module = {"gateway": gateway_pb2, "simulator": simulator_pb2, "account": account_pb2}[service]
         method = step["method"]
         request = json_format.ParseDict(step["request"], getattr(module, f"{method}Request")())
         expect = step.get("expect", {})
@@ -199,6 +213,39 @@ class Runner:
         await self._read(0, lambda e: whole.append(int(e["sequence"])), lambda: whole[-1] >= until)
         if sequences != whole:
             raise ScenarioFailed(f"resumed sequences {sequences} differ from one read {whole}")
+
+    async def position_resume(self, step: dict[str, Any]) -> None:
+        symbol = step["symbol"]
+        drop_after = int(step["drop_after"])
+        until = int(step["until_sequence"])
+        resumed: list[tuple[int, str]] = []
+        await self._read_positions(symbol, 0, resumed, lambda: len(resumed) >= drop_after)
+        await self._read_positions(
+            symbol, resumed[-1][0], resumed, lambda: resumed[-1][0] >= until
+        )
+        whole: list[tuple[int, str]] = []
+        await self._read_positions(symbol, 0, whole, lambda: whole[-1][0] >= until)
+        if resumed != whole:
+            raise ScenarioFailed(f"resumed position events {resumed} differ from one read {whole}")
+        want = step.get("expect_quantities")
+        if want is not None and [quantity for _, quantity in whole] != want:
+            raise ScenarioFailed(f"position quantities {[q for _, q in whole]}, expected {want}")
+
+    async def _read_positions(
+        self, symbol: str, after: int, out: list[tuple[int, str]], done: Callable[[], bool]
+    ) -> None:
+        call = self.account.StreamPositions(
+            account_pb2.StreamPositionsRequest(after_sequence=after, symbol=symbol)
+        )
+        try:
+            async for message in call:
+                if message.HasField("event"):
+                    out.append((message.event.sequence, message.event.position.quantity))
+                    if done():
+                        return
+        finally:
+            call.cancel()
+        raise ScenarioFailed("position stream ended early")
 
     async def _read(
         self, after: int, keep: Callable[[dict[str, Any]], None], done: Callable[[], bool]
