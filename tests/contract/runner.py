@@ -52,6 +52,12 @@ def scenario_symbols() -> list[str]:
     return sorted(symbols)
 
 
+MODULES: dict[str, Any] = {
+    "gateway": gateway_pb2,
+    "simulator": simulator_pb2,
+    "account": account_pb2,
+}
+
 STEP_TIMEOUT = 10.0
 VARIABLE = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 
@@ -137,7 +143,7 @@ class Runner:
 
     async def call(self, step: dict[str, Any], variables: dict[str, str]) -> None:
         service = step.get("service", "gateway")
-        module = {"gateway": gateway_pb2, "simulator": simulator_pb2, "account": account_pb2}[service]
+        module = MODULES[service]
         method = step["method"]
         request = json_format.ParseDict(step["request"], getattr(module, f"{method}Request")())
         expect = step.get("expect", {})
@@ -220,9 +226,7 @@ class Runner:
         until = int(step["until_sequence"])
         resumed: list[tuple[int, str]] = []
         await self._read_positions(symbol, 0, resumed, lambda: len(resumed) >= drop_after)
-        await self._read_positions(
-            symbol, resumed[-1][0], resumed, lambda: resumed[-1][0] >= until
-        )
+        await self._read_positions(symbol, resumed[-1][0], resumed, lambda: resumed[-1][0] >= until)
         whole: list[tuple[int, str]] = []
         await self._read_positions(symbol, 0, whole, lambda: whole[-1][0] >= until)
         if resumed != whole:
