@@ -19,6 +19,7 @@ import {
 } from "@bufbuild/protobuf";
 import { createClient, type Client, type Transport } from "@connectrpc/connect";
 import { toGatewayError, type GatewayError } from "../errors.js";
+import { AccountService } from "../gen/ibkr/gateway/v1/account_pb.js";
 import { OrderEventSchema } from "../gen/ibkr/gateway/v1/events_pb.js";
 import { OrderGatewayService } from "../gen/ibkr/gateway/v1/gateway_pb.js";
 import { SimulatorControlService } from "../gen/ibkr/gateway/v1/simulator_pb.js";
@@ -43,6 +44,7 @@ const JSON_OPTIONS = { useProtoFieldName: true, alwaysEmitImplicit: true } as co
 const SERVICES: Readonly<Record<string, DescService>> = {
   gateway: OrderGatewayService,
   simulator: SimulatorControlService,
+  account: AccountService,
 };
 
 const EVENT_KINDS = ["status_change", "fill", "cancel", "modification"] as const;
@@ -52,10 +54,12 @@ type Variables = Map<string, string>;
 export class Runner {
   readonly #transport: Transport;
   readonly #gateway: Client<typeof OrderGatewayService>;
+  readonly #account: Client<typeof AccountService>;
 
   constructor(transport: Transport) {
     this.#transport = transport;
     this.#gateway = createClient(OrderGatewayService, transport);
+    this.#account = createClient(AccountService, transport);
   }
 
   /** Runs every step of one scenario; throws ScenarioFailed naming the failing step. */
@@ -89,6 +93,8 @@ export class Runner {
         return this.#events(step, variables, signal);
       case "resume":
         return this.#resume(step, signal);
+      case "position_resume":
+        return this.#positionResume(step, signal);
       default:
         throw new ScenarioFailed(`unknown op ${JSON.stringify(op)}`);
     }
@@ -222,6 +228,59 @@ export class Runner {
         `resumed sequences ${JSON.stringify(sequences)} differ from one read ${JSON.stringify(whole)}`,
       );
     }
+  }
+
+  async #positionResume(step: JsonObject, signal: AbortSignal): Promise<void> {
+    const symbol = asString(step["symbol"], "symbol");
+    const dropAfter = asInteger(step["drop_after"], "drop_after");
+    const until = asInteger(step["until_sequence"], "until_sequence");
+    const resumed: (readonly [number, string])[] = [];
+    await this.#readPositions(symbol, 0, signal, resumed, () => resumed.length >= dropAfter);
+    await this.#readPositions(symbol, resumed.at(-1)?.[0] ?? 0, signal, resumed, () => (resumed.at(-1)?.[0] ?? 0) >= until);
+    const whole: (readonly [number, string])[] = [];
+    await this.#readPositions(symbol, 0, signal, whole, () => (whole.at(-1)?.[0] ?? 0) >= until);
+    if (JSON.stringify(resumed) !== JSON.stringify(whole)) {
+      throw new ScenarioFailed(
+        `resumed position events ${JSON.stringify(resumed)} differ from one read ${JSON.stringify(whole)}`,
+      );
+    }
+    const want = step["expect_quantities"];
+    if (want !== undefined) {
+      const got = whole.map(([, quantity]) => quantity);
+      const wanted = Array.isArray(want) ? want.map((quantity) => asText(quantity)) : [];
+      if (JSON.stringify(got) !== JSON.stringify(wanted)) {
+        throw new ScenarioFailed(`position quantities ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+      }
+    }
+  }
+
+  /** Reads StreamPositions of symbol after `after` into out, (sequence, quantity), until done. */
+  async #readPositions(
+    symbol: string,
+    after: number,
+    signal: AbortSignal,
+    out: (readonly [number, string])[],
+    done: () => boolean,
+  ): Promise<void> {
+    const call = new AbortController();
+    const stop = (): void => call.abort();
+    signal.addEventListener("abort", stop, { once: true });
+    try {
+      const stream = this.#account.streamPositions({ afterSequence: BigInt(after), symbol }, { signal: call.signal });
+      for await (const message of stream) {
+        if (message.payload.case === "event") {
+          const event = message.payload.value;
+          out.push([Number(event.sequence), event.position?.quantity ?? ""]);
+          if (done()) {
+            return;
+          }
+        }
+      }
+    } finally {
+      signal.removeEventListener("abort", stop);
+      call.abort();
+    }
+    throw new ScenarioFailed("position stream ended early");
   }
 
   /**
