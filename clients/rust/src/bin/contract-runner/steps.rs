@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use ibkr_gateway_client::proto::account_service_client::AccountServiceClient;
 use ibkr_gateway_client::proto::order_gateway_service_client::OrderGatewayServiceClient;
 use ibkr_gateway_client::{Error, code_name, proto};
 use prost::Message as _;
@@ -38,6 +39,7 @@ impl Runner {
             Some("call") => self.call(step, variables).await,
             Some("events") => self.events(step, variables).await,
             Some("resume") => self.resume(step).await,
+            Some("position_resume") => self.position_resume(step).await,
             _ => Err(format!("unknown op {}", step["op"])),
         }
     }
@@ -220,6 +222,87 @@ impl Runner {
         Ok(())
     }
 
+    /// Drops StreamPositions of one symbol after `drop_after` events, resumes it after
+    /// the last sequence read, and checks that both calls together read what one
+    /// uninterrupted call reads, and the quantities when `expect_quantities` is given.
+    async fn position_resume(&self, step: &Value) -> Result<(), String> {
+        let symbol = step["symbol"].as_str().ok_or("symbol must be a string")?;
+        let drop_after = as_int(&step["drop_after"]).map_err(|e| format!("drop_after: {e}"))?;
+        let until = as_int(&step["until_sequence"]).map_err(|e| format!("until_sequence: {e}"))?;
+        let drop_after = usize::try_from(drop_after).map_err(|e| e.to_string())?;
+        let mut resumed: Vec<(i64, String)> = Vec::new();
+        self.read_positions(symbol, 0, |change| {
+            resumed.push(change);
+            resumed.len() >= drop_after
+        })
+        .await?;
+        let last = resumed.last().ok_or("the first call read nothing")?.0;
+        self.read_positions(symbol, last, |change| {
+            let done = change.0 >= until;
+            resumed.push(change);
+            done
+        })
+        .await?;
+        let mut whole: Vec<(i64, String)> = Vec::new();
+        self.read_positions(symbol, 0, |change| {
+            let done = change.0 >= until;
+            whole.push(change);
+            done
+        })
+        .await?;
+        if resumed != whole {
+            return Err(format!(
+                "resumed position events {resumed:?} differ from one read {whole:?}"
+            ));
+        }
+        if let Some(want) = step.get("expect_quantities") {
+            let want = strings(want).ok_or("expect_quantities must be a list of strings")?;
+            let got: Vec<String> = whole.into_iter().map(|(_, quantity)| quantity).collect();
+            if got != want {
+                return Err(format!("position quantities {got:?}, expected {want:?}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Follows StreamPositions of `symbol` after `after`, handing each change as
+    /// (sequence, quantity) to `keep` until it says done; dropping the call cancels it.
+    async fn read_positions(
+        &self,
+        symbol: &str,
+        after: i64,
+        mut keep: impl FnMut((i64, String)) -> bool,
+    ) -> Result<(), String> {
+        let mut accounts = AccountServiceClient::new(self.channel.clone());
+        let request = proto::StreamPositionsRequest {
+            after_sequence: after,
+            symbol: symbol.to_owned(),
+            ..Default::default()
+        };
+        let failed = |status: Status| {
+            format!(
+                "StreamPositions failed: {} {}",
+                code_name(status.code()),
+                status.message()
+            )
+        };
+        let mut stream = accounts
+            .stream_positions(request)
+            .await
+            .map_err(failed)?
+            .into_inner();
+        while let Some(message) = stream.message().await.map_err(failed)? {
+            use proto::stream_positions_response::Payload;
+            if let Some(Payload::Event(event)) = message.payload {
+                let quantity = event.position.map(|p| p.quantity).unwrap_or_default();
+                if keep((event.sequence, quantity)) {
+                    return Ok(());
+                }
+            }
+        }
+        Err("position stream ended early".to_owned())
+    }
+
     /// Follows StreamOrderEvents after `after`, handing each event (heartbeats skipped)
     /// to `keep` until it says done; dropping the call then cancels it.
     async fn read(
@@ -260,6 +343,7 @@ fn lookup_method(service: &str, method: &str) -> Result<MethodDescriptor, String
     let full_name = match service {
         "gateway" => "ibkr.gateway.v1.OrderGatewayService",
         "simulator" => "ibkr.gateway.v1.SimulatorControlService",
+        "account" => "ibkr.gateway.v1.AccountService",
         other => return Err(format!("unknown service {other:?}")),
     };
     let service = DescriptorPool::global()

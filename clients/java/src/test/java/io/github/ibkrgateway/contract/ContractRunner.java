@@ -11,10 +11,13 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.github.ibkrgateway.client.FieldViolation;
 import io.github.ibkrgateway.client.GatewayException;
+import io.github.ibkrgateway.v1.AccountServiceGrpc;
 import io.github.ibkrgateway.v1.OrderGatewayServiceGrpc;
 import io.github.ibkrgateway.v1.SimulatorControlServiceGrpc;
 import io.github.ibkrgateway.v1.StreamOrderEventsRequest;
 import io.github.ibkrgateway.v1.StreamOrderEventsResponse;
+import io.github.ibkrgateway.v1.StreamPositionsRequest;
+import io.github.ibkrgateway.v1.StreamPositionsResponse;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.Context;
@@ -69,7 +72,8 @@ public final class ContractRunner {
   private static final Map<String, ServiceDescriptor> SERVICES =
       Map.of(
           "gateway", OrderGatewayServiceGrpc.getServiceDescriptor(),
-          "simulator", SimulatorControlServiceGrpc.getServiceDescriptor());
+          "simulator", SimulatorControlServiceGrpc.getServiceDescriptor(),
+          "account", AccountServiceGrpc.getServiceDescriptor());
 
   /**
    * As the reference runner's MessageToDict: proto field names, and fields without presence
@@ -213,6 +217,7 @@ public final class ContractRunner {
           case "call" -> call(step, variables, deadline);
           case "events" -> events(step, variables, deadline);
           case "resume" -> resume(step, deadline);
+          case "position_resume" -> positionResume(step, deadline);
           default -> throw new ScenarioFailed("unknown op '" + op + "'");
         }
       } catch (ScenarioFailed e) {
@@ -491,6 +496,84 @@ public final class ContractRunner {
     }
   }
 
+  /** What the position resume compares of each event. */
+  record PositionChange(long sequence, String quantity) {}
+
+  /**
+   * Drops StreamPositions of one symbol after drop_after events, resumes it after the last
+   * sequence read, and checks that both calls together read what one uninterrupted call
+   * reads, and the quantities when expect_quantities is given.
+   */
+  private void positionResume(JsonObject step, Deadline deadline) throws ScenarioFailed {
+    String symbol = step.get("symbol").getAsString();
+    long dropAfter = asLong(step.get("drop_after"));
+    long until = asLong(step.get("until_sequence"));
+    List<PositionChange> resumed = new ArrayList<>();
+    readPositions(symbol, 0, deadline, resumed, () -> resumed.size() >= dropAfter);
+    readPositions(
+        symbol,
+        resumed.get(resumed.size() - 1).sequence(),
+        deadline,
+        resumed,
+        () -> resumed.get(resumed.size() - 1).sequence() >= until);
+    List<PositionChange> whole = new ArrayList<>();
+    readPositions(
+        symbol, 0, deadline, whole, () -> whole.get(whole.size() - 1).sequence() >= until);
+    if (!resumed.equals(whole)) {
+      throw new ScenarioFailed(
+          "resumed position events " + resumed + " differ from one read " + whole);
+    }
+    if (step.has("expect_quantities")) {
+      List<String> want = strings(step.get("expect_quantities"));
+      List<String> got = whole.stream().map(PositionChange::quantity).toList();
+      if (!got.equals(want)) {
+        throw new ScenarioFailed("position quantities " + got + ", expected " + want);
+      }
+    }
+  }
+
+  /**
+   * Follows StreamPositions of symbol after the given sequence, adding each change
+   * (heartbeats skipped) to out until done; then cancels the call.
+   */
+  private void readPositions(
+      String symbol, long after, Deadline deadline, List<PositionChange> out, BooleanSupplier done)
+      throws ScenarioFailed {
+    Context.CancellableContext call = Context.current().withCancellation();
+    Context previous = call.attach();
+    try {
+      Iterator<StreamPositionsResponse> stream =
+          AccountServiceGrpc.newBlockingStub(channel)
+              .withDeadline(deadline)
+              .streamPositions(
+                  StreamPositionsRequest.newBuilder()
+                      .setAfterSequence(after)
+                      .setSymbol(symbol)
+                      .build());
+      while (stream.hasNext()) {
+        StreamPositionsResponse message = stream.next();
+        if (!message.hasEvent()) {
+          continue;
+        }
+        out.add(
+            new PositionChange(
+                message.getEvent().getSequence(),
+                message.getEvent().getPosition().getQuantity()));
+        if (done.getAsBoolean()) {
+          return;
+        }
+      }
+      throw new ScenarioFailed("position stream ended early");
+    } catch (StatusRuntimeException e) {
+      throw new ScenarioFailed(
+          "StreamPositions failed: " + e.getStatus().getCode() + " "
+              + e.getStatus().getDescription());
+    } finally {
+      call.detach(previous);
+      call.cancel(null);
+    }
+  }
+
   private static String kindOf(JsonObject event) throws ScenarioFailed {
     for (String kind : EVENT_KINDS) {
       if (event.has(kind)) {
@@ -548,13 +631,22 @@ public final class ContractRunner {
     return out.toString();
   }
 
-  /** The value at a dotted path of field names. */
+  /**
+   * The value at a dotted path of field names; a number picks an item of a repeated field
+   * ("positions.0.quantity").
+   */
   static JsonElement atPath(JsonElement doc, String path) throws ScenarioFailed {
     for (String part : path.split("\\.", -1)) {
-      if (!doc.isJsonObject() || !doc.getAsJsonObject().has(part)) {
+      if (doc.isJsonObject() && doc.getAsJsonObject().has(part)) {
+        doc = doc.getAsJsonObject().get(part);
+      } else if (doc.isJsonArray()
+          && part.matches("[0-9]+")
+          && part.length() < 10
+          && Integer.parseInt(part) < doc.getAsJsonArray().size()) {
+        doc = doc.getAsJsonArray().get(Integer.parseInt(part));
+      } else {
         throw new ScenarioFailed("response has no field '" + path + "'");
       }
-      doc = doc.getAsJsonObject().get(part);
     }
     return doc;
   }
