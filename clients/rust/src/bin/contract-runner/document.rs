@@ -100,9 +100,10 @@ pub fn at_path<'a>(document: &'a Value, path: &str) -> Result<&'a Value, String>
     for part in path.split('.') {
         let next = match here {
             Value::Object(fields) => fields.get(part),
-            Value::Array(items) if part.bytes().all(|b| b.is_ascii_digit()) => {
-                part.parse::<usize>().ok().and_then(|index| items.get(index))
-            }
+            Value::Array(items) if part.bytes().all(|b| b.is_ascii_digit()) => part
+                .parse::<usize>()
+                .ok()
+                .and_then(|index| items.get(index)),
             _ => None,
         };
         here = next.ok_or_else(|| format!("response has no field {path:?}"))?;
@@ -165,7 +166,12 @@ mod tests {
     fn a_number_picks_an_item_of_a_repeated_field() {
         let doc = json!({"positions": [{"quantity": "60"}, {"quantity": "-5"}]});
         assert_eq!(text_at(&doc, "positions.1.quantity"), "-5");
-        for path in ["positions.2.quantity", "positions.-1", "positions.x", "positions."] {
+        for path in [
+            "positions.2.quantity",
+            "positions.-1",
+            "positions.x",
+            "positions.",
+        ] {
             assert!(at_path(&doc, path).is_err(), "{path} resolved");
         }
     }
