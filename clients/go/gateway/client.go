@@ -52,6 +52,7 @@ type config struct {
 	connectTimeout time.Duration
 	callTimeout    time.Duration
 	reconnects     reconnectPolicy
+	token          string
 }
 
 // Option configures Dial and New.
@@ -133,6 +134,9 @@ func newConfig(opts []Option) *config {
 // earlier end of ctx returns ctx's error.
 func Dial(ctx context.Context, target string, opts ...Option) (*Client, error) {
 	cfg := newConfig(opts)
+	if err := validToken(cfg.token); err != nil {
+		return nil, err
+	}
 	creds := cfg.creds
 	if creds == nil {
 		creds = insecure.NewCredentials()
@@ -164,6 +168,7 @@ func New(conn grpc.ClientConnInterface, opts ...Option) *Client {
 }
 
 func newClient(conn grpc.ClientConnInterface, cfg *config) *Client {
+	conn = withToken(conn, cfg.token)
 	return &Client{
 		conn:        conn,
 		rpc:         gatewayv1.NewOrderGatewayServiceClient(conn),
