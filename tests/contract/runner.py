@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import re
 import sys
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +42,8 @@ def scenario_symbols() -> list[str]:
     def walk(node: object) -> None:
         if isinstance(node, dict):
             symbol = node.get("symbol")
-            if isinstance(symbol, str) and symbol:
+            # A symbol of one run (${run} in it) is for the simulator's scenarios only.
+            if isinstance(symbol, str) and symbol and "${" not in symbol:
                 symbols.add(symbol)
             for value in node.values():
                 walk(value)
@@ -64,6 +67,19 @@ VARIABLE = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 
 class ScenarioFailed(AssertionError):
     pass
+
+
+@dataclass(frozen=True)
+class PositionChange:
+    """What the position resume compares of each StreamPositions event."""
+
+    sequence: int
+    quantity: str
+    previous_quantity: str
+    order_id: str
+
+    def seen(self) -> tuple[int, str]:
+        return self.sequence, self.quantity
 
 
 def expand(value: Any, variables: dict[str, str]) -> Any:
@@ -222,21 +238,37 @@ class Runner:
 
     async def position_resume(self, step: dict[str, Any]) -> None:
         symbol = step["symbol"]
+        start = int(step.get("after_sequence", 0))
         drop_after = int(step["drop_after"])
-        until = int(step["until_sequence"])
-        resumed: list[tuple[int, str]] = []
-        await self._read_positions(symbol, 0, resumed, lambda: len(resumed) >= drop_after)
-        await self._read_positions(symbol, resumed[-1][0], resumed, lambda: resumed[-1][0] >= until)
-        whole: list[tuple[int, str]] = []
-        await self._read_positions(symbol, 0, whole, lambda: whole[-1][0] >= until)
-        if resumed != whole:
-            raise ScenarioFailed(f"resumed position events {resumed} differ from one read {whole}")
-        want = step.get("expect_quantities")
-        if want is not None and [quantity for _, quantity in whole] != want:
-            raise ScenarioFailed(f"position quantities {[q for _, q in whole]}, expected {want}")
+        want_orders: list[str] = step["expect_orders"]
+        count = len(want_orders)
+        resumed: list[PositionChange] = []
+        await self._read_positions(symbol, start, resumed, lambda: len(resumed) >= drop_after)
+        await self._read_positions(
+            symbol, resumed[-1].sequence, resumed, lambda: len(resumed) >= count
+        )
+        whole: list[PositionChange] = []
+        await self._read_positions(symbol, start, whole, lambda: len(whole) >= count)
+        if [c.seen() for c in resumed] != [c.seen() for c in whole]:
+            raise ScenarioFailed(
+                f"resumed position events {[c.seen() for c in resumed]}"
+                f" differ from one read {[c.seen() for c in whole]}"
+            )
+        for before, after in itertools.pairwise(whole):
+            if after.previous_quantity != before.quantity:
+                raise ScenarioFailed(
+                    f"event {after.sequence} was {after.previous_quantity!r} before,"
+                    f" not {before.quantity!r}"
+                )
+        got_orders = [c.order_id for c in whole]
+        if got_orders != want_orders:
+            raise ScenarioFailed(f"position events of orders {got_orders}, expected {want_orders}")
+        want_last = step.get("expect_last_quantity")
+        if want_last is not None and whole[-1].quantity != want_last:
+            raise ScenarioFailed(f"last quantity {whole[-1].quantity!r}, expected {want_last!r}")
 
     async def _read_positions(
-        self, symbol: str, after: int, out: list[tuple[int, str]], done: Callable[[], bool]
+        self, symbol: str, after: int, out: list[PositionChange], done: Callable[[], bool]
     ) -> None:
         call = self.account.StreamPositions(
             account_pb2.StreamPositionsRequest(after_sequence=after, symbol=symbol)
@@ -244,7 +276,15 @@ class Runner:
         try:
             async for message in call:
                 if message.HasField("event"):
-                    out.append((message.event.sequence, message.event.position.quantity))
+                    event = message.event
+                    out.append(
+                        PositionChange(
+                            event.sequence,
+                            event.position.quantity,
+                            event.previous_quantity,
+                            event.order_id,
+                        )
+                    )
                     if done():
                         return
         finally:

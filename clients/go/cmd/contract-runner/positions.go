@@ -14,50 +14,71 @@ import (
 
 // positionChange is what the position resume compares of each event.
 type positionChange struct {
-	sequence int64
-	quantity string
+	sequence         int64
+	quantity         string
+	previousQuantity string
+	orderID          string
 }
 
+// seen is what both reads must agree on.
+func (c positionChange) seen() string { return fmt.Sprintf("%d:%s", c.sequence, c.quantity) }
+
 // positionResume drops StreamPositions of one symbol after drop_after events,
-// resumes it after the last sequence read, and checks that both calls together
-// read what one uninterrupted call reads, and the quantities if asked.
+// resumes it after the last sequence read until as many events as
+// expect_orders lists, and checks that both calls together read what one
+// uninterrupted call reads, that each event starts from the quantity the one
+// before left, and which orders the events came from.
 func (r *runner) positionResume(ctx context.Context, step map[string]any) error {
 	symbol, _ := step["symbol"].(string)
+	start := int64(0)
+	if raw, ok := step["after_sequence"]; ok {
+		var err error
+		if start, err = asInt(raw); err != nil {
+			return fmt.Errorf("after_sequence: %w", err)
+		}
+	}
 	dropAfter, err := asInt(step["drop_after"])
 	if err != nil {
 		return fmt.Errorf("drop_after: %w", err)
 	}
-	until, err := asInt(step["until_sequence"])
-	if err != nil {
-		return fmt.Errorf("until_sequence: %w", err)
+	wantOrders, ok := stringList(step["expect_orders"])
+	if !ok {
+		return fmt.Errorf("expect_orders must be a list of strings")
 	}
+	count := len(wantOrders)
 	var resumed []positionChange
-	if err := r.readPositions(ctx, symbol, 0, &resumed, func() bool { return int64(len(resumed)) >= dropAfter }); err != nil {
+	if err := r.readPositions(ctx, symbol, start, &resumed, func() bool { return int64(len(resumed)) >= dropAfter }); err != nil {
 		return err
 	}
-	last := func(list []positionChange) int64 { return list[len(list)-1].sequence }
-	if err := r.readPositions(ctx, symbol, last(resumed), &resumed, func() bool { return last(resumed) >= until }); err != nil {
+	if err := r.readPositions(ctx, symbol, resumed[len(resumed)-1].sequence, &resumed, func() bool { return len(resumed) >= count }); err != nil {
 		return err
 	}
 	var whole []positionChange
-	if err := r.readPositions(ctx, symbol, 0, &whole, func() bool { return last(whole) >= until }); err != nil {
+	if err := r.readPositions(ctx, symbol, start, &whole, func() bool { return len(whole) >= count }); err != nil {
 		return err
 	}
-	if !slices.Equal(resumed, whole) {
-		return fmt.Errorf("resumed position events %v differ from one read %v", resumed, whole)
+	seen := func(changes []positionChange) []string {
+		out := make([]string, len(changes))
+		for i, c := range changes {
+			out[i] = c.seen()
+		}
+		return out
 	}
-	if raw, ok := step["expect_quantities"]; ok {
-		want, ok := stringList(raw)
-		if !ok {
-			return fmt.Errorf("expect_quantities must be a list of strings")
+	if !slices.Equal(seen(resumed), seen(whole)) {
+		return fmt.Errorf("resumed position events %v differ from one read %v", seen(resumed), seen(whole))
+	}
+	gotOrders := make([]string, len(whole))
+	for i, c := range whole {
+		gotOrders[i] = c.orderID
+		if i > 0 && c.previousQuantity != whole[i-1].quantity {
+			return fmt.Errorf("event %d was %q before, not %q", c.sequence, c.previousQuantity, whole[i-1].quantity)
 		}
-		got := make([]string, len(whole))
-		for i, change := range whole {
-			got[i] = change.quantity
-		}
-		if !slices.Equal(got, want) {
-			return fmt.Errorf("position quantities %s, expected %s", quotedList(got), quotedList(want))
-		}
+	}
+	if !slices.Equal(gotOrders, wantOrders) {
+		return fmt.Errorf("position events of orders %s, expected %s", quotedList(gotOrders), quotedList(wantOrders))
+	}
+	if want, ok := step["expect_last_quantity"].(string); ok && whole[len(whole)-1].quantity != want {
+		return fmt.Errorf("last quantity %q, expected %q", whole[len(whole)-1].quantity, want)
 	}
 	return nil
 }
@@ -78,7 +99,12 @@ func (r *runner) readPositions(ctx context.Context, symbol string, after int64, 
 		if event == nil {
 			continue
 		}
-		*out = append(*out, positionChange{sequence: event.GetSequence(), quantity: event.GetPosition().GetQuantity()})
+		*out = append(*out, positionChange{
+			sequence:         event.GetSequence(),
+			quantity:         event.GetPosition().GetQuantity(),
+			previousQuantity: event.GetPreviousQuantity(),
+			orderID:          event.GetOrderId(),
+		})
 		if done() {
 			return nil
 		}

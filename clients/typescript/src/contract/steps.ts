@@ -51,6 +51,14 @@ const EVENT_KINDS = ["status_change", "fill", "cancel", "modification"] as const
 
 type Variables = Map<string, string>;
 
+/** What the position resume compares of each StreamPositions event. */
+interface PositionChange {
+  sequence: number;
+  quantity: string;
+  previousQuantity: string;
+  orderId: string;
+}
+
 export class Runner {
   readonly #transport: Transport;
   readonly #gateway: Client<typeof OrderGatewayService>;
@@ -232,34 +240,47 @@ export class Runner {
 
   async #positionResume(step: JsonObject, signal: AbortSignal): Promise<void> {
     const symbol = asString(step["symbol"], "symbol");
+    const start = asInteger(step["after_sequence"] ?? 0, "after_sequence");
     const dropAfter = asInteger(step["drop_after"], "drop_after");
-    const until = asInteger(step["until_sequence"], "until_sequence");
-    const resumed: (readonly [number, string])[] = [];
-    await this.#readPositions(symbol, 0, signal, resumed, () => resumed.length >= dropAfter);
-    await this.#readPositions(symbol, resumed.at(-1)?.[0] ?? 0, signal, resumed, () => (resumed.at(-1)?.[0] ?? 0) >= until);
-    const whole: (readonly [number, string])[] = [];
-    await this.#readPositions(symbol, 0, signal, whole, () => (whole.at(-1)?.[0] ?? 0) >= until);
-    if (JSON.stringify(resumed) !== JSON.stringify(whole)) {
+    const wantOrders = arrayAt(step, "expect_orders").map((id) => asString(id, "order id"));
+    const count = wantOrders.length;
+    const resumed: PositionChange[] = [];
+    await this.#readPositions(symbol, start, signal, resumed, () => resumed.length >= dropAfter);
+    await this.#readPositions(symbol, resumed.at(-1)?.sequence ?? start, signal, resumed, () => resumed.length >= count);
+    const whole: PositionChange[] = [];
+    await this.#readPositions(symbol, start, signal, whole, () => whole.length >= count);
+    const seen = (changes: PositionChange[]): string =>
+      JSON.stringify(changes.map((c) => [c.sequence, c.quantity]));
+    if (seen(resumed) !== seen(whole)) {
+      throw new ScenarioFailed(`resumed position events ${seen(resumed)} differ from one read ${seen(whole)}`);
+    }
+    for (const [index, change] of whole.entries()) {
+      const before = whole[index - 1];
+      if (before !== undefined && change.previousQuantity !== before.quantity) {
+        throw new ScenarioFailed(
+          `event ${change.sequence} was '${change.previousQuantity}' before, not '${before.quantity}'`,
+        );
+      }
+    }
+    const gotOrders = whole.map((c) => c.orderId);
+    if (JSON.stringify(gotOrders) !== JSON.stringify(wantOrders)) {
       throw new ScenarioFailed(
-        `resumed position events ${JSON.stringify(resumed)} differ from one read ${JSON.stringify(whole)}`,
+        `position events of orders ${JSON.stringify(gotOrders)}, expected ${JSON.stringify(wantOrders)}`,
       );
     }
-    const want = step["expect_quantities"];
-    if (want !== undefined) {
-      const got = whole.map(([, quantity]) => quantity);
-      const wanted = Array.isArray(want) ? want.map((quantity) => asText(quantity)) : [];
-      if (JSON.stringify(got) !== JSON.stringify(wanted)) {
-        throw new ScenarioFailed(`position quantities ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
-      }
+    const wantLast = step["expect_last_quantity"];
+    const last = whole.at(-1)?.quantity;
+    if (wantLast !== undefined && last !== asText(wantLast)) {
+      throw new ScenarioFailed(`last quantity '${last}', expected '${asText(wantLast)}'`);
     }
   }
 
-  /** Reads StreamPositions of symbol after `after` into out, (sequence, quantity), until done. */
+  /** Reads StreamPositions of symbol after `after` into out until done. */
   async #readPositions(
     symbol: string,
     after: number,
     signal: AbortSignal,
-    out: (readonly [number, string])[],
+    out: PositionChange[],
     done: () => boolean,
   ): Promise<void> {
     const call = new AbortController();
@@ -270,7 +291,12 @@ export class Runner {
       for await (const message of stream) {
         if (message.payload.case === "event") {
           const event = message.payload.value;
-          out.push([Number(event.sequence), event.position?.quantity ?? ""]);
+          out.push({
+            sequence: Number(event.sequence),
+            quantity: event.position?.quantity ?? "",
+            previousQuantity: event.previousQuantity,
+            orderId: event.orderId,
+          });
           if (done()) {
             return;
           }

@@ -26,6 +26,14 @@ pub struct Runner {
 
 type Variables = HashMap<String, String>;
 
+/// What the position resume compares of each StreamPositions event.
+struct PositionChange {
+    sequence: i64,
+    quantity: String,
+    previous_quantity: String,
+    order_id: String,
+}
+
 impl Runner {
     pub fn new(channel: Channel) -> Self {
         let event = DescriptorPool::global()
@@ -223,55 +231,88 @@ impl Runner {
     }
 
     /// Drops StreamPositions of one symbol after `drop_after` events, resumes it after
-    /// the last sequence read, and checks that both calls together read what one
-    /// uninterrupted call reads, and the quantities when `expect_quantities` is given.
+    /// the last sequence read until as many events as `expect_orders` lists, and checks
+    /// that both calls together read what one uninterrupted call reads, that each event
+    /// starts from the quantity the one before left, and which orders the events came
+    /// from.
     async fn position_resume(&self, step: &Value) -> Result<(), String> {
         let symbol = step["symbol"].as_str().ok_or("symbol must be a string")?;
+        let start = match step.get("after_sequence") {
+            Some(value) => as_int(value).map_err(|e| format!("after_sequence: {e}"))?,
+            None => 0,
+        };
         let drop_after = as_int(&step["drop_after"]).map_err(|e| format!("drop_after: {e}"))?;
-        let until = as_int(&step["until_sequence"]).map_err(|e| format!("until_sequence: {e}"))?;
         let drop_after = usize::try_from(drop_after).map_err(|e| e.to_string())?;
-        let mut resumed: Vec<(i64, String)> = Vec::new();
-        self.read_positions(symbol, 0, |change| {
+        let want_orders =
+            strings(&step["expect_orders"]).ok_or("expect_orders must be a list of strings")?;
+        let count = want_orders.len();
+        let mut resumed: Vec<PositionChange> = Vec::new();
+        self.read_positions(symbol, start, |change| {
             resumed.push(change);
             resumed.len() >= drop_after
         })
         .await?;
-        let last = resumed.last().ok_or("the first call read nothing")?.0;
+        let last = resumed
+            .last()
+            .ok_or("the first call read nothing")?
+            .sequence;
         self.read_positions(symbol, last, |change| {
-            let done = change.0 >= until;
             resumed.push(change);
-            done
+            resumed.len() >= count
         })
         .await?;
-        let mut whole: Vec<(i64, String)> = Vec::new();
-        self.read_positions(symbol, 0, |change| {
-            let done = change.0 >= until;
+        let mut whole: Vec<PositionChange> = Vec::new();
+        self.read_positions(symbol, start, |change| {
             whole.push(change);
-            done
+            whole.len() >= count
         })
         .await?;
-        if resumed != whole {
+        let seen = |changes: &[PositionChange]| -> Vec<(i64, String)> {
+            changes
+                .iter()
+                .map(|c| (c.sequence, c.quantity.clone()))
+                .collect()
+        };
+        if seen(&resumed) != seen(&whole) {
             return Err(format!(
-                "resumed position events {resumed:?} differ from one read {whole:?}"
+                "resumed position events {:?} differ from one read {:?}",
+                seen(&resumed),
+                seen(&whole)
             ));
         }
-        if let Some(want) = step.get("expect_quantities") {
-            let want = strings(want).ok_or("expect_quantities must be a list of strings")?;
-            let got: Vec<String> = whole.into_iter().map(|(_, quantity)| quantity).collect();
-            if got != want {
-                return Err(format!("position quantities {got:?}, expected {want:?}"));
+        for pair in whole.windows(2) {
+            if pair[1].previous_quantity != pair[0].quantity {
+                return Err(format!(
+                    "event {} was {:?} before, not {:?}",
+                    pair[1].sequence, pair[1].previous_quantity, pair[0].quantity
+                ));
+            }
+        }
+        let got_orders: Vec<String> = whole.iter().map(|c| c.order_id.clone()).collect();
+        if got_orders != want_orders {
+            return Err(format!(
+                "position events of orders {got_orders:?}, expected {want_orders:?}"
+            ));
+        }
+        if let Some(want) = step.get("expect_last_quantity").and_then(Value::as_str) {
+            let last = whole
+                .last()
+                .map(|c| c.quantity.as_str())
+                .unwrap_or_default();
+            if last != want {
+                return Err(format!("last quantity {last:?}, expected {want:?}"));
             }
         }
         Ok(())
     }
 
-    /// Follows StreamPositions of `symbol` after `after`, handing each change as
-    /// (sequence, quantity) to `keep` until it says done; dropping the call cancels it.
+    /// Follows StreamPositions of `symbol` after `after`, handing each change to `keep`
+    /// until it says done; dropping the call cancels it.
     async fn read_positions(
         &self,
         symbol: &str,
         after: i64,
-        mut keep: impl FnMut((i64, String)) -> bool,
+        mut keep: impl FnMut(PositionChange) -> bool,
     ) -> Result<(), String> {
         let mut accounts = AccountServiceClient::new(self.channel.clone());
         let request = proto::StreamPositionsRequest {
@@ -294,8 +335,13 @@ impl Runner {
         while let Some(message) = stream.message().await.map_err(failed)? {
             use proto::stream_positions_response::Payload;
             if let Some(Payload::Event(event)) = message.payload {
-                let quantity = event.position.map(|p| p.quantity).unwrap_or_default();
-                if keep((event.sequence, quantity)) {
+                let change = PositionChange {
+                    sequence: event.sequence,
+                    quantity: event.position.map(|p| p.quantity).unwrap_or_default(),
+                    previous_quantity: event.previous_quantity,
+                    order_id: event.order_id,
+                };
+                if keep(change) {
                     return Ok(());
                 }
             }

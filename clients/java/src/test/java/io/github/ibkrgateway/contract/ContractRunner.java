@@ -497,37 +497,57 @@ public final class ContractRunner {
   }
 
   /** What the position resume compares of each event. */
-  record PositionChange(long sequence, String quantity) {}
+  record PositionChange(long sequence, String quantity, String previousQuantity, String orderId) {
+    String seen() {
+      return sequence + ":" + quantity;
+    }
+  }
 
   /**
    * Drops StreamPositions of one symbol after drop_after events, resumes it after the last
-   * sequence read, and checks that both calls together read what one uninterrupted call
-   * reads, and the quantities when expect_quantities is given.
+   * sequence read until as many events as expect_orders lists, and checks that both calls
+   * together read what one uninterrupted call reads, that each event starts from the quantity
+   * the one before left, and which orders the events came from.
    */
   private void positionResume(JsonObject step, Deadline deadline) throws ScenarioFailed {
     String symbol = step.get("symbol").getAsString();
+    long start = step.has("after_sequence") ? asLong(step.get("after_sequence")) : 0;
     long dropAfter = asLong(step.get("drop_after"));
-    long until = asLong(step.get("until_sequence"));
+    List<String> wantOrders = strings(step.get("expect_orders"));
+    int count = wantOrders.size();
     List<PositionChange> resumed = new ArrayList<>();
-    readPositions(symbol, 0, deadline, resumed, () -> resumed.size() >= dropAfter);
+    readPositions(symbol, start, deadline, resumed, () -> resumed.size() >= dropAfter);
     readPositions(
         symbol,
         resumed.get(resumed.size() - 1).sequence(),
         deadline,
         resumed,
-        () -> resumed.get(resumed.size() - 1).sequence() >= until);
+        () -> resumed.size() >= count);
     List<PositionChange> whole = new ArrayList<>();
-    readPositions(
-        symbol, 0, deadline, whole, () -> whole.get(whole.size() - 1).sequence() >= until);
-    if (!resumed.equals(whole)) {
+    readPositions(symbol, start, deadline, whole, () -> whole.size() >= count);
+    List<String> resumedSeen = resumed.stream().map(PositionChange::seen).toList();
+    List<String> wholeSeen = whole.stream().map(PositionChange::seen).toList();
+    if (!resumedSeen.equals(wholeSeen)) {
       throw new ScenarioFailed(
-          "resumed position events " + resumed + " differ from one read " + whole);
+          "resumed position events " + resumedSeen + " differ from one read " + wholeSeen);
     }
-    if (step.has("expect_quantities")) {
-      List<String> want = strings(step.get("expect_quantities"));
-      List<String> got = whole.stream().map(PositionChange::quantity).toList();
-      if (!got.equals(want)) {
-        throw new ScenarioFailed("position quantities " + got + ", expected " + want);
+    for (int i = 1; i < whole.size(); i++) {
+      if (!whole.get(i).previousQuantity().equals(whole.get(i - 1).quantity())) {
+        throw new ScenarioFailed(
+            "event " + whole.get(i).sequence() + " was '" + whole.get(i).previousQuantity()
+                + "' before, not '" + whole.get(i - 1).quantity() + "'");
+      }
+    }
+    List<String> gotOrders = whole.stream().map(PositionChange::orderId).toList();
+    if (!gotOrders.equals(wantOrders)) {
+      throw new ScenarioFailed(
+          "position events of orders " + gotOrders + ", expected " + wantOrders);
+    }
+    if (step.has("expect_last_quantity")) {
+      String want = step.get("expect_last_quantity").getAsString();
+      String last = whole.get(whole.size() - 1).quantity();
+      if (!last.equals(want)) {
+        throw new ScenarioFailed("last quantity '" + last + "', expected '" + want + "'");
       }
     }
   }
@@ -558,7 +578,9 @@ public final class ContractRunner {
         out.add(
             new PositionChange(
                 message.getEvent().getSequence(),
-                message.getEvent().getPosition().getQuantity()));
+                message.getEvent().getPosition().getQuantity(),
+                message.getEvent().getPreviousQuantity(),
+                message.getEvent().getOrderId()));
         if (done.getAsBoolean()) {
           return;
         }
