@@ -249,23 +249,7 @@ class Runner:
         )
         whole: list[PositionChange] = []
         await self._read_positions(symbol, start, whole, lambda: len(whole) >= count)
-        if [c.seen() for c in resumed] != [c.seen() for c in whole]:
-            raise ScenarioFailed(
-                f"resumed position events {[c.seen() for c in resumed]}"
-                f" differ from one read {[c.seen() for c in whole]}"
-            )
-        for before, after in itertools.pairwise(whole):
-            if after.previous_quantity != before.quantity:
-                raise ScenarioFailed(
-                    f"event {after.sequence} was {after.previous_quantity!r} before,"
-                    f" not {before.quantity!r}"
-                )
-        got_orders = [c.order_id for c in whole]
-        if got_orders != want_orders:
-            raise ScenarioFailed(f"position events of orders {got_orders}, expected {want_orders}")
-        want_last = step.get("expect_last_quantity")
-        if want_last is not None and whole[-1].quantity != want_last:
-            raise ScenarioFailed(f"last quantity {whole[-1].quantity!r}, expected {want_last!r}")
+        check_position_changes(resumed, whole, want_orders, step.get("expect_last_quantity"))
 
     async def _read_positions(
         self, symbol: str, after: int, out: list[PositionChange], done: Callable[[], bool]
@@ -306,6 +290,31 @@ class Runner:
         finally:
             call.cancel()
         raise ScenarioFailed("stream ended early")
+
+
+def check_position_changes(
+    resumed: list[PositionChange],
+    whole: list[PositionChange],
+    want_orders: list[str],
+    want_last: str | None,
+) -> None:
+    """The checks of `position_resume` on what its reads returned (see README.md)."""
+    if [c.seen() for c in resumed] != [c.seen() for c in whole]:
+        raise ScenarioFailed(
+            f"resumed position events {[c.seen() for c in resumed]}"
+            f" differ from one read {[c.seen() for c in whole]}"
+        )
+    for before, after in itertools.pairwise(whole):
+        if after.previous_quantity != before.quantity:
+            raise ScenarioFailed(
+                f"event {after.sequence} was {after.previous_quantity!r} before,"
+                f" not {before.quantity!r}"
+            )
+    got_orders = [c.order_id for c in whole]
+    if got_orders != want_orders:
+        raise ScenarioFailed(f"position events of orders {got_orders}, expected {want_orders}")
+    if want_last is not None and whole[-1].quantity != want_last:
+        raise ScenarioFailed(f"last quantity {whole[-1].quantity!r}, expected {want_last!r}")
 
 
 def kind_of(event: dict[str, Any]) -> str:
