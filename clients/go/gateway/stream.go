@@ -40,7 +40,7 @@ var ErrStalled error = &Error{
 // ErrStalled it is a codes.Unavailable *Error.
 var ErrStreamEnded error = &Error{Code: codes.Unavailable, Message: "stream ended by the server"}
 
-// StreamRetry describes a failure of OrderEvents or Fills that a
+// StreamRetry describes a failure of OrderEvents, Fills or Positions that a
 // reconnection follows (see WithOnRetry).
 type StreamRetry struct {
 	// Attempt numbers the reconnection about to be made among those failing
