@@ -66,7 +66,7 @@ export interface GatewayClientOptions {
   connectTimeoutMs?: number;
   /** Retries of UNAVAILABLE for submits and reads. Default 5 attempts, 100 ms .. 5 s apart. */
   retry?: RetryOptions;
-  /** Defaults of orderEvents() and fills(). */
+  /** Defaults of orderEvents(), fills() and positions(). */
   streams?: StreamDefaults;
   /**
    * Sent as `authorization: Bearer <token>` with every call (the raw clients' too), over
