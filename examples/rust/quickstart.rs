@@ -17,7 +17,11 @@ async fn main() -> Result<(), Error> {
     // The simulated exchange trades every symbol at 100: a buy limit at 50 rests.
     let spec = OrderSpec::limit("AAPL", Side::Buy, Decimal::from(10), Decimal::from(50));
     let resting = gateway.submit_order(spec).await?;
-    println!("resting {} {}", resting.spec.client_order_id, status(&resting));
+    println!(
+        "resting {} {}",
+        resting.spec.client_order_id,
+        status(&resting)
+    );
 
     let bought = gateway
         .submit_order(OrderSpec::market("AAPL", Side::Buy, Decimal::from(5)))
