@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 
+from ibkr_gateway.broker import BrokerReport
 from ibkr_gateway.order.models import OrderType
 from ibkr_gateway.sim.exchange import SimOrder
 from tests.unit.exchange_support import (
@@ -25,8 +27,8 @@ def with_(sim: SimOrder, **changes: object) -> SimOrder:
     return dataclasses.replace(sim, **changes)  # type: ignore[arg-type]
 
 
-def fills(reports: list[object]) -> list[tuple[D, D]]:
-    return [(e.quantity, e.price) for e in executions(reports)]  # type: ignore[arg-type]
+def fills(reports: list[BrokerReport]) -> list[tuple[Decimal, Decimal]]:
+    return [(e.quantity, e.price) for e in executions(reports)]
 
 
 # -- if touched ------------------------------------------------------------------------
