@@ -181,8 +181,9 @@ def open_order_report(
         algo=algo,
         display_size=Decimal(display) if display and known else None,
         hidden=bool(order.hidden) and known,
-        limit_offset=_decimal_or_none(order.lmtPriceOffset)
-        if order_type is OrderType.TRAILING_STOP_LIMIT
+        # An offset of 0 is an offset: only IB's unset double means none.
+        limit_offset=decimal_from(order.lmtPriceOffset)
+        if order_type is OrderType.TRAILING_STOP_LIMIT and order.lmtPriceOffset != UNSET_DOUBLE
         else None,
         peg_offset=_decimal_or_none(order.auxPrice) if pegged else None,
     )
