@@ -76,7 +76,7 @@ class SimOrder:
     status: str = "PendingSubmit"
     triggered: bool = False
     children: list[int] = field(default_factory=list)
-    # TRAILING_STOP: the stop follows the market at this distance (amount or percent).
+    # Trailing types: the stop follows the market at this distance (amount or percent).
     trailing_amount: Decimal | None = None
     trailing_percent: Decimal | None = None
     # GTD: expires at the first end of day at or after this time.
