@@ -12,7 +12,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
-from ibkr_gateway.order.models import Contract, Order, OrderSpec, OrderType, Side, TimeInForce
+from ibkr_gateway.order.models import (
+    Algo,
+    Contract,
+    Order,
+    OrderSpec,
+    OrderType,
+    Side,
+    TimeInForce,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +73,8 @@ class BrokerOpenOrder:
     contract: Contract
     side: Side
     quantity: Decimal
-    # None when the broker's order type has no equivalent here.
-    order_type: OrderType | None
+    # OTHER when the broker's order type (or its algo) has no equivalent here.
+    order_type: OrderType
     limit_price: Decimal | None
     stop_price: Decimal | None
     time_in_force: TimeInForce
@@ -76,8 +84,13 @@ class BrokerOpenOrder:
     good_till: datetime | None = None
     outside_rth: bool = False
     oca_group: str = ""
-    # IB's name of the order type, also when order_type has no equivalent.
+    # IB's name of the order type (and of an algo the contract cannot name).
     broker_order_type: str = ""
+    algo: Algo | None = None
+    display_size: Decimal | None = None
+    hidden: bool = False
+    limit_offset: Decimal | None = None
+    peg_offset: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,8 @@ class Order:
     create_time: datetime
     update_time: datetime
     last_sequence: int
+    # IB's code of the order type, e.g. "MOC"; for order_type OTHER the only name of it.
+    broker_order_type: str
     proto: orders_pb2.Order
 
     @property
@@ -81,6 +83,7 @@ class Order:
             create_time=_time(msg.create_time),
             update_time=_time(msg.update_time),
             last_sequence=msg.last_sequence,
+            broker_order_type=msg.broker_order_type,
             proto=msg,
         )
 

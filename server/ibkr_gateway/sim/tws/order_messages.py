@@ -2,8 +2,9 @@
 
 Both mirror `ib_async.decoder.Decoder.openOrder` / `.completedOrder` at server version
 178 line by line, so each group below ends where the decoder starts a new unpacking.
-Features the simulator rejects (combos, algos, conditions, scale, hedge, delta-neutral)
-are always encoded as absent, which keeps every optional block out of the layout.
+Features the simulator rejects (combos, conditions, scale, hedge, delta-neutral) are
+always encoded as absent, which keeps those optional blocks out of the layout; an
+algo is echoed with its parameters, as the client sent them.
 """
 
 from __future__ import annotations
@@ -50,6 +51,16 @@ class OrderView:
 
 def _price(value: Decimal | None) -> Field:
     return _NO_DOUBLE if value is None else value
+
+
+def _algo(o: WireOrder) -> list[Field]:
+    if not o.algo_strategy:
+        return [""]
+    return [
+        o.algo_strategy,
+        len(o.algo_params),
+        *(item for pair in o.algo_params for item in pair),
+    ]
 
 
 def open_order(v: OrderView) -> Out:
@@ -130,7 +141,7 @@ def open_order(v: OrderView) -> Out:
         "",  # clearingIntent
         False,  # notHeld
         False,  # deltaNeutralContract present
-        "",  # algoStrategy: empty, so no algoParams
+        *_algo(o),
     ]
     fields += [
         False,  # solicited
@@ -150,7 +161,7 @@ def open_order(v: OrderView) -> Out:
         "",  # adjustedOrderType
         _NO_DOUBLE,  # triggerPrice
         trail_stop,  # trailStopPrice again, with lmtPriceOffset
-        _NO_DOUBLE,  # lmtPriceOffset
+        _price(o.lmt_price_offset),
         _NO_DOUBLE,  # adjustedStopPrice
         _NO_DOUBLE,  # adjustedStopLimitPrice
         _NO_DOUBLE,  # adjustedTrailingAmount
@@ -243,7 +254,7 @@ def completed_order(v: OrderView) -> Out:
         "",  # clearingIntent
         False,  # notHeld
         False,  # deltaNeutralContract present
-        "",  # algoStrategy
+        *_algo(o),
         False,  # solicited
         v.status,
         False,  # randomizeSize
@@ -252,7 +263,7 @@ def completed_order(v: OrderView) -> Out:
     ]
     fields += [
         trail_stop,
-        _NO_DOUBLE,  # lmtPriceOffset
+        _price(o.lmt_price_offset),
         _NO_DOUBLE,  # cashQty
         False,  # dontUseAutoPriceForHedge
         False,  # isOmsContainer

@@ -176,8 +176,8 @@ class TwsSimulator:
         return self.exchange.orders[self.desk.resolve(order_id, client_id)]
 
     def end_of_day(self) -> list[BrokerReport]:
-        """Cancels DAY and OPG orders, and GTD orders whose date has come; today's
-        prices become the close."""
+        """Runs the closing auction (MOC and LOC orders), then cancels DAY and OPG
+        orders, and GTD orders whose date has come; today's prices become the close."""
         self.queries.end_of_day()
         return self._publish(self.desk.end_of_day())
 
