@@ -275,7 +275,8 @@ class Position:
 
 @dataclass(frozen=True, slots=True)
 class PositionEvent:
-    """One journaled position change. `cause` is FILL, CORRECTION or ADJUSTMENT."""
+    """One journaled position change. `cause` is FILL, CORRECTION, ADJUSTMENT or
+    DISCREPANCY (IB holds `broker_quantity`; the position is unchanged)."""
 
     sequence: int
     time: datetime
@@ -286,6 +287,8 @@ class PositionEvent:
     execution_id: str
     realized_pnl: Decimal
     reason: str
+    # What IB reported, for a DISCREPANCY or an ADJUSTMENT adopting IB's position.
+    broker_quantity: Decimal | None
     proto: account_pb2.PositionEvent
 
     @classmethod
@@ -302,6 +305,7 @@ class PositionEvent:
             execution_id=msg.execution_id,
             realized_pnl=Decimal(msg.realized_pnl or "0"),
             reason=msg.reason,
+            broker_quantity=decimal_or_none(msg.broker_quantity),
             proto=msg,
         )
 
