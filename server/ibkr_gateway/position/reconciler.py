@@ -1,0 +1,209 @@
+"""PositionReconciler: the book against the broker's positions, after every connect and
+on an interval.
+
+- After a connect (start-up, reconnect, IB's link restored), once the executions IB
+  listed are recorded, a position that differs is adopted: an ADJUSTMENT to IB's
+  quantity and average cost, with the reason. Executions of the gateway's own orders
+  were just listed again, so what still differs was held before the gateway or traded
+  elsewhere while it was away.
+- Any later difference is a DISCREPANCY: journaled, counted and logged once for each
+  pair of quantities, while the position stays as the fills made it. A connected
+  gateway sees every execution of its orders, so the difference was traded elsewhere
+  or is an execution still to come; taking IB's quantity then could count that
+  execution twice. The next connect adopts what still differs.
+- Fills in flight: IB counts an execution in its positions before its execDetails may
+  arrive. A contract is compared only when settled: no order of the gateway in it is
+  working (an order whose execution is late is still working: its status waits for its
+  executions), its position did not change while IB was asked, and no execution
+  anywhere waits for its commission or its order. Otherwise it waits for the next pass.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Protocol
+
+from ibkr_gateway.broker import BrokerPosition
+from ibkr_gateway.errors import Unavailable
+from ibkr_gateway.order.models import Contract, Order
+from ibkr_gateway.position.book import PositionBook
+from ibkr_gateway.position.models import contract_key
+from ibkr_gateway.position.reconcile import Difference, Key, differences
+
+log = logging.getLogger(__name__)
+
+# How soon a pass that found executions in flight is tried again.
+RETRY_DELAY = 0.2
+
+
+class PositionSource(Protocol):
+    async def broker_positions(self) -> list[BrokerPosition]:
+        """Unavailable while disconnected or when the broker does not answer in time."""
+        ...
+
+    def managed_accounts(self) -> frozenset[str]: ...
+
+
+def _text(quantity: Decimal) -> str:
+    return f"{quantity.normalize():f}"
+
+
+def describe(contract: Contract) -> str:
+    con_id = f" (conId {contract.con_id})" if contract.con_id else ""
+    return f"{contract_key(contract)}{con_id}"
+
+
+class PositionReconciler:
+    def __init__(
+        self,
+        book: PositionBook,
+        source: PositionSource,
+        *,
+        in_flight: Callable[[], bool],
+        working: Callable[[], Iterable[Order]],
+        interval: float,
+        retry_delay: float = RETRY_DELAY,
+    ) -> None:
+        """`interval`: seconds between passes while connected; 0 for passes after
+        connects only. `in_flight`: whether any execution waits to be recorded."""
+        self._book = book
+        self._source = source
+        self._in_flight = in_flight
+        self._working = working
+        self.interval = interval
+        self._retry_delay = retry_delay
+        self.passes = 0
+        self.adoptions = 0
+        self.discrepancies = 0
+        # Discrepancies reported and not resolved: (gateway, broker) quantities.
+        self._open: dict[Key, tuple[Decimal, Decimal]] = {}
+        # A connect happened: the next pass adopts. Contracts it could not settle are
+        # adopted by a later pass.
+        self._adopt_all = False
+        self._unadopted: set[Key] = set()
+        self._retry = False
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def open_discrepancies(self) -> int:
+        return len(self._open)
+
+    def on_connected(self) -> None:
+        self._adopt_all = True
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="position-reconcile")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            wait = self._retry_delay if self._retry else (self.interval or None)
+            try:
+                await asyncio.wait_for(self._wake.wait(), wait)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            try:
+                await self.reconcile()
+            except Unavailable as exc:
+                log.info("positions not reconciled with IB: %s", exc)
+            except Exception:
+                log.exception("reconciling positions with IB failed")
+
+    async def reconcile(self) -> bool:
+        """One pass; False when executions in flight put it off."""
+        adopt = self._adopt_all
+        self._retry = self._in_flight()
+        if self._retry:
+            return False
+        before = self._book.recorded_snapshot()
+        broker = await self._source.broker_positions()
+        self._retry = self._in_flight()
+        if self._retry:
+            return False
+        self._adopt_all = False
+        unsettled = {(o.spec.account, contract_key(o.spec.contract)) for o in self._working()}
+        now = self._book.recorded_snapshot()
+        found = differences(now.values(), broker, self._source.managed_accounts())
+        differing = {d.key for d in found}
+        for d in found:
+            if d.key in unsettled or now.get(d.key) is not before.get(d.key):
+                if adopt:
+                    self._unadopted.add(d.key)
+            elif adopt or d.key in self._unadopted:
+                self._adopt(d, known=d.key in now)
+            else:
+                self._report(d)
+        for key in [k for k in self._open if k not in differing]:
+            del self._open[key]
+            log.info("position of %s %s agrees with IB again", key[0], key[1])
+        self._unadopted &= differing
+        self.passes += 1
+        return True
+
+    def _adopt(self, d: Difference, *, known: bool) -> None:
+        held, made = _text(d.broker_quantity), _text(d.gateway_quantity)
+        if known:
+            reason = (
+                f"adopted from IB at connect: IB holds {held}, the gateway's fills made "
+                f"{made} (traded outside the gateway, or while it was away)"
+            )
+        else:
+            reason = (
+                f"adopted from IB at connect: IB holds {held}, which the gateway had no "
+                "record of (held before the gateway, or traded outside it)"
+            )
+        self._book.adjust(
+            d.account,
+            d.contract,
+            d.broker_quantity,
+            d.broker_average_cost,
+            reason,
+            broker_quantity=d.broker_quantity,
+        )
+        self._open.pop(d.key, None)
+        self._unadopted.discard(d.key)
+        self.adoptions += 1
+        log.warning(
+            "position adopted from IB: account %s, contract %s, IB %s, gateway %s",
+            d.account,
+            describe(d.contract),
+            held,
+            made,
+            extra={"account": d.account, "symbol": d.contract.symbol},
+        )
+
+    def _report(self, d: Difference) -> None:
+        pair = (d.gateway_quantity, d.broker_quantity)
+        if self._open.get(d.key) == pair:
+            return
+        self._open[d.key] = pair
+        held, made = _text(d.broker_quantity), _text(d.gateway_quantity)
+        self._book.report_discrepancy(
+            d.account,
+            d.contract,
+            d.broker_quantity,
+            f"IB holds {held}, the gateway's fills make {made}",
+        )
+        self.discrepancies += 1
+        log.warning(
+            "position discrepancy: account %s, contract %s, IB %s, gateway %s",
+            d.account,
+            describe(d.contract),
+            held,
+            made,
+            extra={"account": d.account, "symbol": d.contract.symbol},
+        )
