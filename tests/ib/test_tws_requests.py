@@ -175,7 +175,6 @@ UNSUPPORTED: dict[str, Callable[[], tuple[Order, Contract]]] = {
         AAPL,
     ),
     "delta neutral contract": _delta_neutral_contract,
-    "what-if": lambda: (MarketOrder("BUY", 1, whatIf=True), AAPL),
 }
 
 

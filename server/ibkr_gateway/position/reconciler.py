@@ -139,6 +139,7 @@ class PositionReconciler:
         now = self._book.recorded_snapshot()
         found = differences(now.values(), broker, self._source.managed_accounts())
         differing = {d.key for d in found}
+        adopted = self.adoptions
         for d in found:
             if d.key in unsettled or now.get(d.key) is not before.get(d.key):
                 if adopt:
@@ -152,6 +153,13 @@ class PositionReconciler:
             log.info("position of %s %s agrees with IB again", key[0], key[1])
         self._unadopted &= differing
         self.passes += 1
+        if adopt:
+            log.info(
+                "positions reconciled with IB after connect: %d adopted, %d left until "
+                "their orders settle",
+                self.adoptions - adopted,
+                len(self._unadopted),
+            )
         return True
 
     def _adopt(self, d: Difference, *, known: bool) -> None:

@@ -10,8 +10,8 @@ executions (from before, or traded elsewhere), behind every client's back.
 
 Fault injection: `drop_connections()`, `commission_delay`, `report_delay` (every order
 report late, the trade counted in positions at once), `drop_commissions`,
-`commission_first`, `duplicate_status`, `reorder_status`, `reject_next(code, message)`,
-`answer_next_order(code, message, then=status, after=seconds)`,
+`refuse_next_what_if`, `commission_first`, `duplicate_status`, `reorder_status`,
+`reject_next(code, message)`, `answer_next_order(code, message, then=status, after=seconds)`,
 `correct_execution(exec_id, quantity=, price=, commission=)`, `link_down()` and
 `restore_link(data_lost=)` (1100, then 1101 or 1102), `restart(forget_orders=)` (TWS or
 IB Gateway restarts: connections drop, the order id counter starts again at 1, and IB may
@@ -122,6 +122,8 @@ class TwsSimulator:
         # Seconds every report of an order (execDetails, statuses, commissions) waits
         # before it goes out, while positions and the account count the trade at once.
         self.report_delay = 0.0
+        # The next what-if order is answered with this error (code, text).
+        self.refuse_next_what_if: tuple[int, str] | None = None
         self.busy_client_ids: set[int] = set()
         # Requests TWS leaves unanswered while this returns True for them.
         self.ignore: Callable[[Request], bool] | None = None
@@ -394,6 +396,9 @@ class TwsSimulator:
         self.desk.next_order_id = max(self.desk.next_order_id, request.order_id + 1)
         try:
             validate(request, self.account)
+            if self.refuse_next_what_if is not None:
+                refusal, self.refuse_next_what_if = self.refuse_next_what_if, None
+                raise Rejection(*refusal)
         except Rejection as rejection:
             return [outgoing.error(request.order_id, rejection.code, rejection.message)]
         o = request.order
