@@ -15,7 +15,7 @@ from ibkr_gateway.position.reconciler import PositionReconciler
 from ibkr_gateway.sim.tws import TwsSimulator
 from tests.ib.conftest import connect, qualify, until
 from tests.ib.test_gateway_ib import IbGateway, start_ib_gateway, stop_ib_gateway, submit
-from tests.service.conftest import order_spec, reaches, read_events
+from tests.service.conftest import limit_spec, order_spec, reaches, read_events
 
 ADJUSTMENT = account_pb2.POSITION_CHANGE_CAUSE_ADJUSTMENT
 DISCREPANCY = account_pb2.POSITION_CHANGE_CAUSE_DISCREPANCY
@@ -167,3 +167,30 @@ async def test_a_fill_in_flight_is_neither_a_discrepancy_nor_counted_twice(
     assert (await positions(gw))["AAPL"].quantity == "100"
     assert [e.cause for e in await position_events(gw)] == [account_pb2.POSITION_CHANGE_CAUSE_FILL]
     assert (reconciler(gw).discrepancies, reconciler(gw).adoptions) == (0, 0)
+
+
+async def test_a_fill_made_while_the_gateway_was_away_is_recorded_not_adopted(
+    sim: TwsSimulator, tmp_path: Path
+) -> None:
+    db = tmp_path / "away.db"
+    gw = await start_ib_gateway(sim, db, reconcile_interval=INTERVAL)
+    try:
+        order = await submit(gw, limit_spec("resting", "90", quantity="100"))
+        await read_events(gw, until=reaches(order.order_id, orders_pb2.ORDER_STATUS_SUBMITTED))
+    finally:
+        await stop_ib_gateway(gw)
+    # IB fills it while the gateway is stopped: IB's position counts it at once. Its
+    # commission report is lost, so the execution stays in flight a while after the
+    # connect (until --commission-timeout), while IB already counts it.
+    sim.fill(order.broker_order_id, client_id=7)
+    sim.drop_commissions = True
+    gw = await start_ib_gateway(sim, db, reconcile_interval=INTERVAL, commission_timeout=1.0)
+    try:
+        await read_events(gw, until=reaches(order.order_id, orders_pb2.ORDER_STATUS_FILLED))
+        await passes(gw, 3)
+        assert (await positions(gw))["AAPL"].quantity == "100"
+        causes = [e.cause for e in await position_events(gw)]
+        assert causes == [account_pb2.POSITION_CHANGE_CAUSE_FILL]
+        assert (reconciler(gw).adoptions, reconciler(gw).discrepancies) == (0, 0)
+    finally:
+        await stop_ib_gateway(gw)
