@@ -23,6 +23,9 @@ async def test_a_discrepancy_leaves_the_stored_position_as_it_was(tmp_path: Path
         _, durable = positions.adjust("DU1", AAPL, D(50), D(95), "held before")
         await durable
         await positions.report_discrepancy("DU1", AAPL, D(80), "IB holds 80")
+        held = positions.recorded("DU1", AAPL)
+        assert held is not None
+        assert (held.quantity, held.last_sequence) == (D(50), 1)
         journal = store.read_events(0, 10)
         assert [e.cause for e in journal if isinstance(e, PositionEvent)] == [
             PositionCause.ADJUSTMENT,
