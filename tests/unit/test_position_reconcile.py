@@ -183,9 +183,11 @@ async def test_a_contract_whose_position_moves_during_the_request_waits() -> Non
     broker = Broker(at_ib(AAPL, "100"))
     checker = reconciler(positions, broker)
     # A fill is recorded while IB's answer is on its way: IB's answer predates it.
-    broker.during = lambda: (
-        positions.on_fill(order(), fill("e2", Side.BUY, "10", "100"), None) and None
-    )
+
+    def another_fill() -> None:
+        positions.on_fill(order(), fill("e2", Side.BUY, "10", "100"), None)
+
+    broker.during = another_fill
     checker.on_connected()
     assert await checker.reconcile()
     assert [c.cause for c in journal.changes()] == [PositionCause.FILL, PositionCause.FILL]
