@@ -209,3 +209,33 @@ async def test_a_contract_with_working_orders_waits() -> None:
     working = []
     await checker.reconcile()
     assert checker.discrepancies == 1
+
+
+async def test_an_order_naming_the_contract_id_trades_the_adopted_position() -> None:
+    journal = Journal()
+    positions = PositionBook(journal, lambda: T0)
+    adopted = Contract(
+        "AAPL",
+        sec_type=SecurityType.OPTION,
+        con_id=777,
+        last_trade_date_or_contract_month="20250117",
+        strike=D("150"),
+        right="C",
+        multiplier=D("100"),
+    )
+    checker = reconciler(positions, Broker(at_ib(adopted, "2", "25050")))
+    checker.on_connected()
+    await checker.reconcile()
+    # The order names the month only; IB's contract id says it is the same option.
+    ordered = Contract(
+        "AAPL",
+        sec_type=SecurityType.OPTION,
+        con_id=777,
+        last_trade_date_or_contract_month="202501",
+        strike=D("150"),
+        right="C",
+        multiplier=D("100"),
+    )
+    positions.on_fill(order(ordered), fill("e1", Side.BUY, "1", "260"), None)
+    (held,) = recorded(positions)
+    assert (held.quantity, held.contract.last_trade_date_or_contract_month) == (D(3), "20250117")

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 import ib_async
 
 from ibkr_gateway.broker import BrokerAccountSummary, BrokerPosition, WhatIfEstimate
 from ibkr_gateway.ib.translate import UNSET_DOUBLE, decimal_from, domain_contract
+from ibkr_gateway.order.models import SecurityType
 
 # "$LEDGER" adds the base currency's ledger: RealizedPnL and UnrealizedPnL among others.
 SUMMARY_TAGS = (
     "NetLiquidation,TotalCashValue,BuyingPower,InitMarginReq,MaintMarginReq,"
     "ExcessLiquidity,AvailableFunds,GrossPositionValue,$LEDGER"
 )
+_DERIVATIVES = frozenset({SecurityType.OPTION, SecurityType.FUTURE, SecurityType.FUTURE_OPTION})
 _FIELDS = {
     "NetLiquidation": "net_liquidation",
     "TotalCashValue": "cash",
@@ -30,9 +33,13 @@ _FIELDS = {
 
 
 def broker_position(p: ib_async.Position) -> BrokerPosition:
+    contract = domain_contract(p.contract)
+    if contract.multiplier == 1 and contract.sec_type not in _DERIVATIVES:
+        # IB may give a stock a multiplier of 1, which orders leave out.
+        contract = replace(contract, multiplier=None)
     return BrokerPosition(
         account=p.account,
-        contract=domain_contract(p.contract),
+        contract=contract,
         quantity=decimal_from(p.position),
         average_cost=decimal_from(p.avgCost),
     )
@@ -46,7 +53,7 @@ def _amount(text: str | float) -> Decimal | None:
         value = Decimal(str(text))
     except InvalidOperation:
         return None
-    if not value.is_finite() or abs(value) >= Decimal(UNSET_DOUBLE):
+    if not value.is_finite() or abs(float(value)) >= UNSET_DOUBLE:
         return None
     return value
 

@@ -61,7 +61,20 @@ class PositionBook:
         return sorted(found, key=lambda p: (p.account, p.contract.symbol, p.key[1]))
 
     def recorded(self, account: str, contract: Contract) -> Position | None:
-        return self._recorded.get((account, contract_key(contract)))
+        """The position in the contract; one with the same IB contract id also counts,
+        as one adopted from IB under IB's terms (an expiry of 20250117 where an order
+        names 202501)."""
+        found = self._recorded.get((account, contract_key(contract)))
+        if found is None and contract.con_id:
+            found = next(
+                (
+                    p
+                    for p in self._recorded.values()
+                    if p.account == account and p.contract.con_id == contract.con_id
+                ),
+                None,
+            )
+        return found
 
     def recorded_snapshot(self) -> dict[Key, Position]:
         """Every recorded position, by key: each change replaces the Position object,
