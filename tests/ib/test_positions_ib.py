@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal as D
 from pathlib import Path
 
 import grpc
@@ -18,6 +19,7 @@ from ibkr.gateway.v1 import (
 
 from ibkr_gateway.sim.tws import TwsSimulator
 from ibkr_gateway.sim.tws.place_order import PlaceOrder
+from ibkr_gateway_client import OrderPreview
 from tests.ib.test_gateway_ib import start_ib_gateway, stop_ib_gateway, submit
 from tests.service.conftest import error_details, order_spec, reaches, read_events
 
@@ -90,6 +92,10 @@ async def test_preview_asks_ib_what_the_order_would_do(sim: TwsSimulator, tmp_pa
         assert (w.maintenance_margin_before, w.maintenance_margin_after) == ("0", "2500")
         assert (w.equity_with_loan_before, w.equity_with_loan_after) == ("1000000", "999999")
         assert (preview.position_before, preview.position_after) == ("0", "100")
+        as_python = OrderPreview.from_proto(preview).what_if
+        assert as_python is not None
+        assert (as_python.commission, as_python.initial_margin_after) == (D(1), D(5000))
+        assert OrderPreview.from_proto(gateway_pb2.PreviewOrderResponse()).what_if is None
         # Nothing placed, nothing journaled.
         assert sim.exchange.orders == {}
         assert gw.server.store.last_sequence == 0

@@ -41,6 +41,7 @@ from ibkr_gateway_client.models import (
     Position,
     PositionEvent,
     PositionList,
+    WhatIfEstimate,
 )
 from ibkr_gateway_client.streams import (
     DEFAULT_MAX_RECONNECTS,
@@ -87,6 +88,7 @@ __all__ = [
     "StreamRetry",
     "UnauthenticatedError",
     "UnavailableError",
+    "WhatIfEstimate",
     "new_client_order_id",
     "tls_credentials",
 ]
