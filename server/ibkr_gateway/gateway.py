@@ -118,8 +118,9 @@ class IBGateway:
         # can start low again after a TWS / IB Gateway restart.
         self._highest_order_id = 0
         self._state_listeners: list[Callable[[ConnectionState], None]] = []
-        # Request ids of what-if orders in flight, with the IB error that answered one.
-        self._what_ifs: dict[int, tuple[int, str] | None] = {}
+        # Ids of requests in flight (what-if orders, account summaries) that are no
+        # orders of the gateway's, with the IB error that answered one.
+        self._requests: dict[int, tuple[int, str] | None] = {}
         self._install_taps()
         self.ib.disconnectedEvent += self._on_disconnected
 
@@ -248,18 +249,28 @@ class IBGateway:
         def request() -> Awaitable[object]:
             req_id = int(client.getReqId())
             req_ids.append(req_id)
+            self._requests[req_id] = None
             future: asyncio.Future[object] = self.ib.wrapper.startReq(req_id)  # type: ignore[no-untyped-call]
             client.reqAccountSummary(req_id, "All", ib_account.SUMMARY_TAGS)  # type: ignore[no-untyped-call]
             return future
 
         try:
             await self._paced("reqAccountSummary", request)
+            refused = self._requests.get(req_ids[0]) if req_ids else None
         finally:
             for req_id in req_ids:
+                self._requests.pop(req_id, None)
                 self.pacer.submit(
                     "cancelAccountSummary",
                     functools.partial(self._send, client.cancelAccountSummary, req_id),
                 )
+        if refused is not None:
+            code, message = refused
+            raise Unavailable(
+                f"IB refused the account summary: {message} ({code})",
+                reason="BROKER_REFUSED",
+                metadata={"ib_error_code": str(code), "ib_error": message},
+            )
         return ib_account.account_summary(account, self.ib.wrapper.acctSummary.values())
 
     async def what_if(self, spec: OrderSpec) -> WhatIfEstimate:
@@ -278,17 +289,17 @@ class IBGateway:
             # ib_async's whatIfOrderAsync, with the request id kept for the error tap.
             req_id = int(self.ib.client.getReqId())
             req_ids.append(req_id)
-            self._what_ifs[req_id] = None
+            self._requests[req_id] = None
             answer: asyncio.Future[object] = self.ib.wrapper.startReq(req_id, contract)  # type: ignore[no-untyped-call]
             self.ib.client.placeOrder(req_id, contract, order)  # type: ignore[no-untyped-call]
             return answer
 
         try:
             state = await self._paced("what-if order", request)
-            refused = self._what_ifs.get(req_ids[0]) if req_ids else None
+            refused = self._requests.get(req_ids[0]) if req_ids else None
         finally:
             for req_id in req_ids:
-                self._what_ifs.pop(req_id, None)
+                self._requests.pop(req_id, None)
         if not isinstance(state, ib_async.OrderState):
             code, message = refused or (0, "no answer")
             raise FailedPrecondition(
@@ -617,10 +628,10 @@ class IBGateway:
     def _tap_error(
         self, req_id: int, code: int, message: str, advanced: str = ""
     ) -> BrokerReport | None:
-        if req_id in self._what_ifs:
-            # An answer to a what-if order, which is no order of the gateway's.
-            if self._what_ifs[req_id] is None:
-                self._what_ifs[req_id] = (code, message)
+        if req_id in self._requests:
+            # About a what-if order or an account summary: no order of the gateway's.
+            if self._requests[req_id] is None:
+                self._requests[req_id] = (code, message)
             return None
         kind = classify_error(code)
         if self.state is ConnectionState.CONNECTING:

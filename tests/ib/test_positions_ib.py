@@ -18,8 +18,10 @@ from ibkr.gateway.v1 import (
 )
 
 from ibkr_gateway.sim.tws import TwsSimulator
+from ibkr_gateway.sim.tws.incoming import CancelAccountSummary
 from ibkr_gateway.sim.tws.place_order import PlaceOrder
 from ibkr_gateway_client import OrderPreview
+from tests.ib.conftest import until
 from tests.ib.test_gateway_ib import start_ib_gateway, stop_ib_gateway, submit
 from tests.service.conftest import error_details, order_spec, reaches, read_events
 
@@ -124,5 +126,30 @@ async def test_preview_is_unavailable_when_ib_does_not_answer(
             await gw.stub.PreviewOrder(request)
         assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
         assert error_details(caught.value)[0] == "BROKER_TIMEOUT"
+    finally:
+        await stop_ib_gateway(gw)
+
+
+async def test_account_summaries_are_cancelled_once_answered(
+    sim: TwsSimulator, tmp_path: Path
+) -> None:
+    """IB allows two summary subscriptions at a time: each request ends its own."""
+    gw = await start_ib_gateway(sim, tmp_path / "ib.db")
+    try:
+        accounts = account_pb2_grpc.AccountServiceStub(gw.channel)
+        request = account_pb2.GetAccountSummaryRequest()
+        for _ in range(4):
+            assert (await accounts.GetAccountSummary(request)).summary.cash == "1000000"
+        await until(lambda: sim.queries.summary_subscriptions == 0)
+        # Without the cancels (TWS leaves them unread), the third is refused with 322.
+        sim.ignore = lambda r: isinstance(r, CancelAccountSummary)
+        await accounts.GetAccountSummary(request)
+        await accounts.GetAccountSummary(request)
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await accounts.GetAccountSummary(request)
+        assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
+        reason, _ = error_details(caught.value)
+        assert reason == "BROKER_REFUSED"
+        assert "(322)" in (caught.value.details() or "")
     finally:
         await stop_ib_gateway(gw)

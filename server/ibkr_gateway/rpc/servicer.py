@@ -290,10 +290,12 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         principal().require_account(spec.account or self.manager.default_account)
         try:
             preview = self.preview.preview(spec)
+            # The figures above are those of this sequence, whenever IB answers.
+            last_sequence, now = self.bus.last_sequence, utc_now()
             estimate = await self.what_if(preview.spec) if self.what_if is not None else None
         except InvalidArgument as exc:
             raise convert.prefixed(exc, "order") from None
-        message = preview_to_proto(preview, self.bus.last_sequence, utc_now())
+        message = preview_to_proto(preview, last_sequence, now)
         if estimate is not None:
             message.what_if.CopyFrom(what_if_to_proto(estimate))
             message.estimated_commission = message.what_if.commission
