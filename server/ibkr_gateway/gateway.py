@@ -335,6 +335,12 @@ class IBGateway:
                 f"IB did not answer {label} within {self.config.request_timeout:g}s",
                 reason="BROKER_TIMEOUT",
             ) from None
+        except ConnectionError:
+            # ib_async fails every request in flight when the socket closes.
+            raise Unavailable(
+                f"the connection to IB broke before it answered {label}",
+                reason="BROKER_DISCONNECTED",
+            ) from None
 
     # -- connection ---------------------------------------------------------------
 

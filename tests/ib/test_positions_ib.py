@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from ibkr.gateway.v1 import (
 )
 
 from ibkr_gateway.sim.tws import TwsSimulator
-from ibkr_gateway.sim.tws.incoming import CancelAccountSummary
+from ibkr_gateway.sim.tws.incoming import CancelAccountSummary, Request
 from ibkr_gateway.sim.tws.place_order import PlaceOrder
 from ibkr_gateway_client import OrderPreview
 from tests.ib.conftest import until
@@ -126,6 +127,32 @@ async def test_preview_is_unavailable_when_ib_does_not_answer(
             await gw.stub.PreviewOrder(request)
         assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
         assert error_details(caught.value)[0] == "BROKER_TIMEOUT"
+    finally:
+        await stop_ib_gateway(gw)
+
+
+async def test_preview_is_unavailable_when_the_connection_breaks_first(
+    sim: TwsSimulator, tmp_path: Path
+) -> None:
+    gw = await start_ib_gateway(sim, tmp_path / "ib.db", ib={"request_timeout": 30})
+    try:
+        request = gateway_pb2.PreviewOrderRequest(order=order_spec("ib-broken", quantity="1"))
+        asked: list[Request] = []
+
+        def unanswered(request: Request) -> bool:
+            if isinstance(request, PlaceOrder) and request.order.what_if:
+                asked.append(request)
+                return True
+            return False
+
+        sim.ignore = unanswered
+        call = asyncio.ensure_future(gw.stub.PreviewOrder(request))
+        await until(lambda: asked != [], 5)
+        sim.drop_connections()
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await call
+        assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
+        assert error_details(caught.value)[0] == "BROKER_DISCONNECTED"
     finally:
         await stop_ib_gateway(gw)
 

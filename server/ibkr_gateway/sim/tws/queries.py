@@ -51,8 +51,7 @@ UNKNOWN_TICKER_ID = 300
 MAX_SUMMARIES = 2
 TOO_MANY_SUMMARIES = 322
 TOO_MANY_TEXT = (
-    "Error processing request:-'bd' : cause - Maximum number of account summary requests "
-    "exceeded"
+    "Error processing request:-'bd' : cause - Maximum number of account summary requests exceeded"
 )
 NOT_SUBSCRIBED = 354
 NOT_SUBSCRIBED_TEXT = "Requested market data is not subscribed."
@@ -136,11 +135,7 @@ class QueryDesk:
         elif isinstance(request, CancelPositions):
             pass  # positions are answered once, never streamed
         elif isinstance(request, ReqAccountSummary):
-            if sum(s is session for s, _ in self._summaries) >= MAX_SUMMARIES:
-                session.send([outgoing.error(request.req_id, TOO_MANY_SUMMARIES, TOO_MANY_TEXT)])
-                return
-            self._summaries.add((session, request.req_id))
-            session.send(self._account_summary(request))
+            session.send(self._subscribe_summary(session, request))
         elif isinstance(request, CancelAccountSummary):
             self._summaries.discard((session, request.req_id))
         elif isinstance(request, ReqAccountUpdates):
@@ -286,6 +281,12 @@ class QueryDesk:
             for p in self._executions.positions()
         ]
         return [*positions, outgoing.position_end()]
+
+    def _subscribe_summary(self, session: Sender, request: ReqAccountSummary) -> list[Out]:
+        if sum(s is session for s, _ in self._summaries) >= MAX_SUMMARIES:
+            return [outgoing.error(request.req_id, TOO_MANY_SUMMARIES, TOO_MANY_TEXT)]
+        self._summaries.add((session, request.req_id))
+        return self._account_summary(request)
 
     def _account_summary(self, request: ReqAccountSummary) -> list[Out]:
         """Rows of the requested tags IB knows and the simulator computes; others are
