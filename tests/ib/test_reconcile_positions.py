@@ -3,8 +3,9 @@ simulator: adopted at connect, discrepancies while connected, fills in flight ne
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -28,17 +29,34 @@ def reconciler(gw: IbGateway) -> PositionReconciler:
 
 
 async def position_events(gw: IbGateway) -> list[account_pb2.PositionEvent]:
-    """Every position change journaled up to now."""
+    """Every position change published so far."""
     stub = account_pb2_grpc.AccountServiceStub(gw.channel)
-    upto = (await stub.ListPositions(account_pb2.ListPositionsRequest())).last_sequence
+    upto = gw.server.bus.last_sequence
     found: list[account_pb2.PositionEvent] = []
-    async for message in stub.StreamPositions(account_pb2.StreamPositionsRequest()):
-        if message.HasField("heartbeat") or message.event.sequence > upto:
-            return found
-        found.append(message.event)
-        if message.event.sequence == upto:
-            return found
+    async with asyncio.timeout(10):
+        async for message in stub.StreamPositions(account_pb2.StreamPositionsRequest()):
+            if message.HasField("heartbeat"):
+                return found
+            found.append(message.event)
+            if message.event.sequence >= upto:
+                return found
     return found
+
+
+async def events_where(
+    gw: IbGateway, condition: Callable[[list[account_pb2.PositionEvent]], bool]
+) -> list[account_pb2.PositionEvent]:
+    """The position changes from the start of the journal, once they meet the condition
+    (followed live)."""
+    stub = account_pb2_grpc.AccountServiceStub(gw.channel)
+    found: list[account_pb2.PositionEvent] = []
+    async with asyncio.timeout(10):
+        async for message in stub.StreamPositions(account_pb2.StreamPositionsRequest()):
+            if message.HasField("event"):
+                found.append(message.event)
+                if condition(found):
+                    return found
+    raise AssertionError(f"the position stream ended at {found}")
 
 
 async def positions(gw: IbGateway) -> dict[str, account_pb2.Position]:
@@ -70,8 +88,7 @@ async def test_positions_held_before_the_gateway_are_adopted_once(
     db = tmp_path / "adopt.db"
     gw = await start_ib_gateway(sim, db, reconcile_interval=INTERVAL)
     try:
-        await until(lambda: reconciler(gw).adoptions == 2, 10)
-        events = await position_events(gw)
+        events = await events_where(gw, lambda found: len(found) == 2)
         assert [(e.position.contract.symbol, e.cause) for e in events] == [
             ("AAPL", ADJUSTMENT),
             ("MSFT", ADJUSTMENT),
@@ -123,8 +140,8 @@ async def test_a_position_changed_behind_the_gateway_is_a_discrepancy(
         await until(lambda: trade.orderStatus.status == "Filled")
     finally:
         other.disconnect()
-    await until(lambda: reconciler(gw).discrepancies == 1, 5 * INTERVAL + 5)
-    (event,) = [e for e in await position_events(gw) if e.cause == DISCREPANCY]
+    found = await events_where(gw, lambda found: any(e.cause == DISCREPANCY for e in found))
+    (event,) = [e for e in found if e.cause == DISCREPANCY]
     assert (event.position.quantity, event.previous_quantity, event.broker_quantity) == (
         "100",
         "100",
@@ -192,5 +209,25 @@ async def test_a_fill_made_while_the_gateway_was_away_is_recorded_not_adopted(
         causes = [e.cause for e in await position_events(gw)]
         assert causes == [account_pb2.POSITION_CHANGE_CAUSE_FILL]
         assert (reconciler(gw).adoptions, reconciler(gw).discrepancies) == (0, 0)
+    finally:
+        await stop_ib_gateway(gw)
+
+
+async def test_a_resting_order_delays_a_discrepancy_by_its_grace_only(
+    sim: TwsSimulator, tmp_path: Path
+) -> None:
+    gw = await start_ib_gateway(
+        sim, tmp_path / "resting.db", reconcile_interval=INTERVAL, commission_timeout=0.5
+    )
+    try:
+        resting = await submit(gw, limit_spec("resting", "50", quantity="10"))
+        await read_events(gw, until=reaches(resting.order_id, orders_pb2.ORDER_STATUS_SUBMITTED))
+        sim.hold("AAPL", "25", "100")
+        found = await events_where(gw, lambda found: any(e.cause == DISCREPANCY for e in found))
+        (event,) = [e for e in found if e.cause == DISCREPANCY]
+        assert (event.position.quantity, event.broker_quantity) == ("0", "25")
+        # The order still rests: the position is left alone, not adopted.
+        assert reconciler(gw).adoptions == 0
+        assert (await positions(gw)) == {}
     finally:
         await stop_ib_gateway(gw)

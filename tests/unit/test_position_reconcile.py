@@ -117,8 +117,11 @@ def reconciler(
     *,
     in_flight: Callable[[], bool] = lambda: False,
     working: Callable[[], list[Order]] = list,
+    clock: Callable[[], float] = lambda: 0.0,
 ) -> PositionReconciler:
-    return PositionReconciler(positions, broker, in_flight=in_flight, working=working, interval=0)
+    return PositionReconciler(
+        positions, broker, in_flight=in_flight, working=working, interval=0, grace=5, clock=clock
+    )
 
 
 async def test_a_connect_adopts_then_later_differences_are_reported_once() -> None:
@@ -199,16 +202,45 @@ async def test_a_contract_whose_position_moves_during_the_request_waits() -> Non
     assert journal.changes()[-1].position.quantity == D(115)
 
 
-async def test_a_contract_with_working_orders_waits() -> None:
+async def test_a_difference_in_a_contract_with_working_orders_must_stand_its_grace() -> None:
+    """An order may have filled at IB with its report still on the way: the difference
+    is reported only once it has stood, unchanged, longer than a report may be late."""
     journal = Journal()
     positions = await holding(journal, "100")
     working = [order()]
-    checker = reconciler(positions, Broker(at_ib(AAPL, "150")), working=lambda: working)
+    now = 0.0
+    broker = Broker(at_ib(AAPL, "150"))
+    checker = reconciler(positions, broker, working=lambda: working, clock=lambda: now)
+    await checker.reconcile()
+    now = 4.9
     await checker.reconcile()
     assert (checker.discrepancies, len(journal.changes())) == (0, 1)
-    working = []
+    # The fill arrives: another difference, whose grace starts again.
+    positions.on_fill(order(), fill("e2", Side.BUY, "20", "100"), None)
+    now = 6.0
+    await checker.reconcile()
+    now = 10.9
+    await checker.reconcile()
+    assert checker.discrepancies == 0
+    now = 11.0
     await checker.reconcile()
     assert checker.discrepancies == 1
+    (reported,) = [c for c in journal.changes() if c.cause is PositionCause.DISCREPANCY]
+    assert (reported.position.quantity, reported.broker_quantity) == (D(120), D(150))
+
+
+async def test_a_connect_adopts_a_contract_with_working_orders_once_they_end() -> None:
+    journal = Journal()
+    positions = await holding(journal, "100")
+    working = [order(Contract("AAPL", con_id=265598, exchange="NASDAQ"))]
+    checker = reconciler(positions, Broker(at_ib(AAPL, "150")), working=lambda: working)
+    checker.on_connected()
+    await checker.reconcile()
+    assert len(journal.changes()) == 1
+    working = []
+    await checker.reconcile()
+    assert journal.changes()[-1].cause is PositionCause.ADJUSTMENT
+    assert journal.changes()[-1].position.quantity == D(150)
 
 
 async def test_an_order_naming_the_contract_id_trades_the_adopted_position() -> None:

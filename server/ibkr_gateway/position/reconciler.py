@@ -12,16 +12,19 @@ on an interval.
   or is an execution still to come; taking IB's quantity then could count that
   execution twice. The next connect adopts what still differs.
 - Fills in flight: IB counts an execution in its positions before its execDetails may
-  arrive. A contract is compared only when settled: no order of the gateway in it is
-  working (an order whose execution is late is still working: its status waits for its
-  executions), its position did not change while IB was asked, and no execution
-  anywhere waits for its commission or its order. Otherwise it waits for the next pass.
+  arrive. Nothing is compared while an execution anywhere waits for its commission or
+  its order, nor a contract whose position changed while IB was asked. A contract with
+  a working order of the gateway (an order whose execution is late is still working:
+  its status waits for its executions) is never adopted, and a difference in it is
+  reported only once it has stood, unchanged, for `grace` seconds: longer than the
+  gateway lets a report of its own be late.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Protocol
@@ -30,7 +33,7 @@ from ibkr_gateway.broker import BrokerPosition
 from ibkr_gateway.errors import Unavailable
 from ibkr_gateway.order.models import Contract, Order
 from ibkr_gateway.position.book import PositionBook
-from ibkr_gateway.position.models import contract_key
+from ibkr_gateway.position.models import Position, contract_key
 from ibkr_gateway.position.reconcile import Difference, Key, differences
 
 log = logging.getLogger(__name__)
@@ -56,6 +59,20 @@ def describe(contract: Contract) -> str:
     return f"{contract_key(contract)}{con_id}"
 
 
+class _Working:
+    """The (account, contract)s the gateway has working orders in, by terms and by IB
+    contract id (a position adopted under IB's terms may be named otherwise by orders)."""
+
+    def __init__(self, orders: Iterable[Order]) -> None:
+        specs = [o.spec for o in orders]
+        self._keys = {(s.account, contract_key(s.contract)) for s in specs}
+        self._ids = {(s.account, s.contract.con_id) for s in specs if s.contract.con_id}
+
+    def trades(self, d: Difference) -> bool:
+        con_id = d.contract.con_id
+        return d.key in self._keys or (d.account, con_id) in self._ids
+
+
 class PositionReconciler:
     def __init__(
         self,
@@ -65,16 +82,22 @@ class PositionReconciler:
         in_flight: Callable[[], bool],
         working: Callable[[], Iterable[Order]],
         interval: float,
+        grace: float,
         retry_delay: float = RETRY_DELAY,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """`interval`: seconds between passes while connected; 0 for passes after
-        connects only. `in_flight`: whether any execution waits to be recorded."""
+        connects only. `in_flight`: whether any execution waits to be recorded.
+        `grace`: how long a difference in a contract with working orders must stand
+        before it is reported (the gateway's wait for a late report)."""
         self._book = book
         self._source = source
         self._in_flight = in_flight
         self._working = working
         self.interval = interval
+        self._grace = grace
         self._retry_delay = retry_delay
+        self._clock = clock
         self.passes = 0
         self.adoptions = 0
         self.discrepancies = 0
@@ -84,6 +107,9 @@ class PositionReconciler:
         # adopted by a later pass.
         self._adopt_all = False
         self._unadopted: set[Key] = set()
+        # Differences in contracts with working orders: the quantities, the position
+        # and when they were first seen so.
+        self._lasting: dict[Key, tuple[Decimal, Decimal, Position | None, float]] = {}
         self._retry = False
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -135,15 +161,22 @@ class PositionReconciler:
         if self._retry:
             return False
         self._adopt_all = False
-        unsettled = {(o.spec.account, contract_key(o.spec.contract)) for o in self._working()}
+        working = _Working(self._working())
         now = self._book.recorded_snapshot()
         found = differences(now.values(), broker, self._source.managed_accounts())
         differing = {d.key for d in found}
         adopted = self.adoptions
+        lasting, self._lasting = self._lasting, {}
         for d in found:
-            if d.key in unsettled or now.get(d.key) is not before.get(d.key):
+            if now.get(d.key) is not before.get(d.key):
+                # IB's answer may predate the change: nothing to tell yet.
                 if adopt:
                     self._unadopted.add(d.key)
+            elif working.trades(d):
+                if adopt:
+                    self._unadopted.add(d.key)
+                if self._lasted(d, now.get(d.key), lasting):
+                    self._report(d)
             elif adopt or d.key in self._unadopted:
                 self._adopt(d, known=d.key in now)
             else:
@@ -161,6 +194,21 @@ class PositionReconciler:
                 len(self._unadopted),
             )
         return True
+
+    def _lasted(
+        self,
+        d: Difference,
+        position: Position | None,
+        lasting: dict[Key, tuple[Decimal, Decimal, Position | None, float]],
+    ) -> bool:
+        """Whether a difference in a contract with working orders has stood, the same
+        quantities and no change of the position between, for `grace` seconds: longer
+        than a report of the gateway's own may be late."""
+        seen = (d.gateway_quantity, d.broker_quantity, position)
+        earlier = lasting.get(d.key)
+        since = earlier[3] if earlier is not None and earlier[:3] == seen else self._clock()
+        self._lasting[d.key] = (*seen, since)
+        return self._clock() - since >= self._grace
 
     def _adopt(self, d: Difference, *, known: bool) -> None:
         held, made = _text(d.broker_quantity), _text(d.gateway_quantity)

@@ -156,6 +156,8 @@ class GatewayServer:
                 in_flight=self.integration.executions_in_flight,
                 working=self.manager.working_orders,
                 interval=config.reconcile_interval,
+                # As long as a fill may wait for its commission report.
+                grace=config.commission_timeout,
             )
             reconciler = self.reconciler
             self.broker.add_state_listener(
