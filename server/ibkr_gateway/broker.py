@@ -94,6 +94,53 @@ class BrokerOpenOrder:
 
 
 @dataclass(frozen=True, slots=True)
+class BrokerPosition:
+    """What the broker holds in one contract for one account (IB reqPositions)."""
+
+    account: str
+    contract: Contract
+    quantity: Decimal
+    # Per unit, commissions included, times the multiplier (IB's avgCost).
+    average_cost: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerAccountSummary:
+    """An account's figures as the broker computes them (IB reqAccountSummary); None
+    where it reports none."""
+
+    account: str
+    currency: str
+    net_liquidation: Decimal | None
+    cash: Decimal | None
+    buying_power: Decimal | None
+    initial_margin: Decimal | None
+    maintenance_margin: Decimal | None
+    excess_liquidity: Decimal | None
+    available_funds: Decimal | None
+    gross_position_value: Decimal | None
+    realized_pnl: Decimal | None
+    unrealized_pnl: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIfEstimate:
+    """What the broker says an order would do, without placing it (IB what-if)."""
+
+    currency: str
+    commission: Decimal | None
+    min_commission: Decimal | None
+    max_commission: Decimal | None
+    initial_margin_before: Decimal | None
+    initial_margin_after: Decimal | None
+    maintenance_margin_before: Decimal | None
+    maintenance_margin_after: Decimal | None
+    equity_with_loan_before: Decimal | None
+    equity_with_loan_after: Decimal | None
+    warning: str
+
+
+@dataclass(frozen=True, slots=True)
 class BrokerOrderError:
     broker_order_id: int
     code: int

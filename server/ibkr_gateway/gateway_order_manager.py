@@ -218,6 +218,11 @@ class OrderGatewayIntegration:
     def unpaired_executions(self) -> int:
         return len(self._pending)
 
+    def executions_in_flight(self) -> bool:
+        """Whether an execution the broker reported is not recorded yet: it waits for
+        its commission, for its order to be described, or a status waits for it."""
+        return bool(self._pending or self._holds or self._orphans)
+
     # -- BrokerListener -------------------------------------------------------------
 
     def on_broker_report(self, report: BrokerReport) -> None:

@@ -171,7 +171,6 @@ UNSUPPORTED: dict[str, Callable[[], tuple[Order, Contract]]] = {
         AAPL,
     ),
     "delta neutral contract": _delta_neutral_contract,
-    "what-if": lambda: (MarketOrder("BUY", 1, whatIf=True), AAPL),
 }
 
 

@@ -221,6 +221,7 @@ def _position_payload(event: PositionEvent) -> JSON:
         "cause_order_id": event.cause_order_id,
         "execution_id": event.execution_id,
         "reason": event.reason,
+        "broker_quantity": _dec(event.broker_quantity),
     }
 
 
@@ -235,6 +236,7 @@ def _position_event(sequence: int, time: str, body: JSON) -> PositionEvent:
         cause_order_id=body["cause_order_id"],
         execution_id=body["execution_id"],
         reason=body["reason"],
+        broker_quantity=_undec(body.get("broker_quantity")),
     )
 
 

@@ -42,6 +42,7 @@ from ibkr_gateway_client.models import (
     Position,
     PositionEvent,
     PositionList,
+    WhatIfEstimate,
 )
 from ibkr_gateway_client.streams import (
     DEFAULT_MAX_RECONNECTS,
@@ -88,6 +89,7 @@ __all__ = [
     "StreamRetry",
     "UnauthenticatedError",
     "UnavailableError",
+    "WhatIfEstimate",
     "algos",
     "new_client_order_id",
     "tls_credentials",

@@ -21,6 +21,7 @@ from ibkr_gateway.sim.tws.outgoing import (
     contract_fields,
 )
 from ibkr_gateway.sim.tws.place_order import WireContract, WireOrder
+from ibkr_gateway.sim.tws.what_if import WhatIfState
 
 _NO_DOUBLE = UNSET_DOUBLE  # encodes as ""
 _NO_INT = UNSET_INTEGER  # encodes as ""
@@ -47,6 +48,8 @@ class OrderView:
     last_fill_price: Decimal = Decimal(0)
     parent_perm_id: int = 0
     completed_time: str = ""
+    # The answer to a what-if order.
+    what_if: WhatIfState | None = None
 
 
 def _price(value: Decimal | None) -> Field:
@@ -143,15 +146,21 @@ def open_order(v: OrderView) -> Out:
         False,  # deltaNeutralContract present
         *_algo(o),
     ]
+    fields += [False, o.what_if, v.status]  # solicited, whatIf, status
+    w = v.what_if
+    if w is None:
+        fields += [
+            *([""] * 9),  # margin before/change/after: init, maint, equity with loan
+            _NO_DOUBLE,  # commission
+            _NO_DOUBLE,  # minCommission
+            _NO_DOUBLE,  # maxCommission
+            "",  # commissionCurrency
+        ]
+    else:
+        before_after = zip(w.initial_margin, w.maintenance_margin, w.equity_with_loan, strict=True)
+        fields += [value for kind in before_after for value in kind]
+        fields += [w.commission, _NO_DOUBLE, _NO_DOUBLE, w.currency]
     fields += [
-        False,  # solicited
-        o.what_if,
-        v.status,
-        *([""] * 9),  # margin before/change/after: init, maint, equity with loan
-        _NO_DOUBLE,  # commission
-        _NO_DOUBLE,  # minCommission
-        _NO_DOUBLE,  # maxCommission
-        "",  # commissionCurrency
         "",  # warningText
         False,  # randomizeSize
         False,  # randomizePrice

@@ -207,8 +207,6 @@ def parse_place_order(fields: list[str]) -> PlaceOrder:  # noqa: C901 - one line
         )
     r.text("algoId")
     what_if = r.flag("whatIf")
-    if what_if:
-        unsupported.append("what-if orders")
     for name in ("orderMiscOptions", "solicited", "randomizeSize", "randomizePrice"):
         r.text(name)
     if order_type in _PEG_BENCH:
