@@ -1,0 +1,208 @@
+"""Publishes the journal to NATS JetStream, in sequence order, off the order path.
+
+The publisher reads committed events from the store a page at a time, as a replaying
+stream does, and follows the bus only to learn that there is more to read: trading never
+waits for it, and an outage of NATS costs nothing but lag. Where publishing stopped is
+read from the stream itself on every (re)connection: the last message there carries its
+journal sequence, and JetStream acknowledged it only once stored. That record cannot
+disagree with what the stream holds, which a separate one could (a stream restored from
+an older backup, a message lost by NATS after its acknowledgement): the stream then
+receives again exactly what it lacks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.util
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from ibkr_gateway.event.bus import EventBus
+from ibkr_gateway.event.events import JournalEvent
+from ibkr_gateway.publish.messages import GATEWAY_ID_RE, journal_message, stream_name
+from ibkr_gateway.rpc.loop_share import LoopShare
+from ibkr_gateway.store.base import OrderStore
+
+if TYPE_CHECKING:
+    from ibkr_gateway.publish.jetstream import JetStreamLink
+
+log = logging.getLogger(__name__)
+
+PAGE = 256
+RETRY_INITIAL_DELAY = 0.05
+RETRY_MAX_DELAY = 1.0
+URL_SCHEMES = ("nats", "tls")
+
+
+class PublishUnavailable(Exception):
+    """--publish cannot be used as given."""
+
+
+def parse_servers(value: str) -> list[str]:
+    """`nats://host:port`, or several separated by commas (a cluster)."""
+    servers = [part.strip() for part in value.split(",") if part.strip()]
+    if not servers:
+        raise ValueError("expected nats://host:port")
+    for server in servers:
+        parts = urlsplit(server)
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        if parts.scheme not in URL_SCHEMES or not parts.hostname or port is None:
+            raise ValueError(f"expected nats://host:port (or tls://host:port), got {server!r}")
+    return servers
+
+
+def check_gateway_id(value: str) -> str:
+    if not GATEWAY_ID_RE.fullmatch(value):
+        raise ValueError(f"1 to 32 letters, digits, _ or -, got {value!r}")
+    return value
+
+
+def require_client() -> None:
+    if importlib.util.find_spec("nats") is None:
+        raise PublishUnavailable(
+            "--publish needs the nats-py package: pip install 'ibkr-gateway[nats]'"
+        )
+
+
+class JournalPublisher:
+    def __init__(
+        self,
+        servers: list[str],
+        gateway_id: str,
+        store: OrderStore,
+        bus: EventBus,
+        share: LoopShare,
+        on_state: Callable[[bool], None] = lambda up: None,
+    ) -> None:
+        require_client()
+        self.servers = servers
+        self.gateway_id = check_gateway_id(gateway_id)
+        self.stream = stream_name(gateway_id)
+        self._store = store
+        self._bus = bus
+        self._share = share
+        self._on_state = on_state
+        # Highest journal sequence the stream is known to hold; 0 until first read.
+        self._acked = 0
+        self._link: JetStreamLink | None = None
+        self.up = False
+        self.problem: str | None = "not connected yet"
+        self._more = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        bus.add_listener(self._on_event)
+
+    @property
+    def acked(self) -> int:
+        """Highest journal sequence the stream is known to hold; 0 until first read."""
+        return self._link.acked if self._link is not None else self._acked
+
+    @property
+    def lag(self) -> int:
+        """Journaled events the stream is not known to hold."""
+        return max(0, self._bus.last_sequence - self.acked)
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="journal-publish")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def _on_event(self, event: JournalEvent) -> None:
+        self._more.set()
+
+    async def _run(self) -> None:
+        # Here, not at the top: nats-py is needed only with --publish.
+        from ibkr_gateway.publish import jetstream
+
+        delay = RETRY_INITIAL_DELAY
+        while True:
+            link: JetStreamLink | None = None
+            acked_before = self.acked
+            try:
+                link = await jetstream.JetStreamLink.connect(self.servers, self.gateway_id)
+                await link.ensure_stream()
+                point = await link.resume_point()
+                head = self._bus.last_sequence
+                if point.journal_sequence > head:
+                    raise jetstream.StreamMismatch(
+                        f"stream {self.stream} holds journal sequence "
+                        f"{point.journal_sequence}, beyond this journal's last, {head}: "
+                        "another store published under this gateway id"
+                    )
+                await link.start(point)
+                self._acked = point.journal_sequence
+                self._link = link
+                self._set_up(True, None)
+                log.info(
+                    "publishing the journal to stream %s after sequence %d (journal at %d)",
+                    self.stream,
+                    self.acked,
+                    head,
+                )
+                await self._follow(link)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self._set_up(False, _reason(exc))
+            finally:
+                if link is not None:
+                    self._acked = self.acked
+                    self._link = None
+                    await link.close()
+            if self.acked > acked_before:
+                delay = RETRY_INITIAL_DELAY
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX_DELAY)
+
+    async def _follow(self, link: JetStreamLink) -> None:
+        from ibkr_gateway.publish.jetstream import PublishFailed
+
+        cursor = self.acked
+        while True:
+            self._more.clear()
+            if cursor >= self._bus.last_sequence:
+                await self._wait_for_more(link)
+                if link.failure is not None:
+                    raise PublishFailed(link.failure)
+                continue
+            page = await self._store.read_journal(cursor, PAGE)
+            for stored in page:
+                # Behind calls in flight, like a replaying stream.
+                await self._share.turn()
+                await link.publish(journal_message(stored.event(), self.gateway_id))
+                cursor = stored.sequence
+
+    async def _wait_for_more(self, link: JetStreamLink) -> None:
+        more = asyncio.ensure_future(self._more.wait())
+        failed = asyncio.ensure_future(link.failed.wait())
+        try:
+            await asyncio.wait((more, failed), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            more.cancel()
+            failed.cancel()
+
+    def _set_up(self, up: bool, problem: str | None) -> None:
+        if up == self.up and problem == self.problem:
+            return
+        if not up and problem != self.problem:
+            log.warning(
+                "not publishing to NATS (%s): %d journal events behind; trading goes on",
+                problem,
+                self.lag,
+            )
+        self.up, self.problem = up, problem
+        self._on_state(up)
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__
