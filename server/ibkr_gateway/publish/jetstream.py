@@ -28,6 +28,7 @@ from nats.js.errors import NotFoundError
 
 from ibkr_gateway.publish.messages import (
     SEQUENCE_HEADER,
+    TYPE_HEADER,
     JournalMessage,
     stream_name,
     stream_subjects,
@@ -66,6 +67,17 @@ class ResumePoint:
     stream_sequence: int
     # The journal sequence of that message; 0 when the stream holds none.
     journal_sequence: int
+    # The last message of the journal found in the stream, to check it against the
+    # journal; None when the stream holds none.
+    last: StoredMessage | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    journal_sequence: int
+    subject: str
+    message_type: str
+    payload: bytes
 
 
 @dataclass(slots=True)
@@ -159,7 +171,13 @@ class JetStreamLink:
                     f"message {position} of stream {self.stream} has no {SEQUENCE_HEADER} "
                     "header: something other than this gateway publishes to its subjects"
                 )
-            return ResumePoint(state.last_seq, int(header) + state.last_seq - position)
+            stored = StoredMessage(
+                int(header),
+                msg.subject or "",
+                (msg.headers or {}).get(TYPE_HEADER, ""),
+                msg.data or b"",
+            )
+            return ResumePoint(state.last_seq, int(header) + state.last_seq - position, stored)
         raise StreamMismatch(f"stream {self.stream} has no message of the journal near its end")
 
     async def start(self, point: ResumePoint) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from google.protobuf.message import DecodeError
 from ibkr.gateway.v1 import account_pb2, events_pb2
 
 from ibkr_gateway.event.events import FillEvent, JournalEvent, OrderEvent
@@ -70,3 +71,27 @@ def journal_message(event: JournalEvent, gateway_id: str) -> JournalMessage:
         payload = position_event_to_proto(event).SerializeToString()
         return JournalMessage(event.sequence, f"{prefix}.positions", POSITION_EVENT_TYPE, payload)
     raise TypeError(f"no subject for a {type(event).__name__}")
+
+
+def same_event(message: JournalMessage, subject: str, message_type: str, payload: bytes) -> bool:
+    """Whether a stored message is this journal's event: same subject, type and sequence,
+    and the same time and order (or position's account). Not the bytes: a later version of the
+    gateway may encode the same event with more fields."""
+    if subject != message.subject or message_type != message.message_type:
+        return False
+    try:
+        if message_type == ORDER_EVENT_TYPE:
+            ours, theirs = (events_pb2.OrderEvent.FromString(p) for p in (message.payload, payload))
+            return (ours.sequence, ours.time, ours.order_id) == (
+                theirs.sequence,
+                theirs.time,
+                theirs.order_id,
+            )
+        mine, other = (account_pb2.PositionEvent.FromString(p) for p in (message.payload, payload))
+        return (mine.sequence, mine.time, mine.position.account) == (
+            other.sequence,
+            other.time,
+            other.position.account,
+        )
+    except DecodeError:
+        return False

@@ -22,12 +22,17 @@ from urllib.parse import urlsplit
 
 from ibkr_gateway.event.bus import EventBus
 from ibkr_gateway.event.events import JournalEvent
-from ibkr_gateway.publish.messages import GATEWAY_ID_RE, journal_message, stream_name
+from ibkr_gateway.publish.messages import (
+    GATEWAY_ID_RE,
+    journal_message,
+    same_event,
+    stream_name,
+)
 from ibkr_gateway.rpc.loop_share import LoopShare
 from ibkr_gateway.store.base import OrderStore
 
 if TYPE_CHECKING:
-    from ibkr_gateway.publish.jetstream import JetStreamLink
+    from ibkr_gateway.publish.jetstream import JetStreamLink, ResumePoint
 
 log = logging.getLogger(__name__)
 
@@ -133,12 +138,7 @@ class JournalPublisher:
                 await link.ensure_stream()
                 point = await link.resume_point()
                 head = self._bus.last_sequence
-                if point.journal_sequence > head:
-                    raise jetstream.StreamMismatch(
-                        f"stream {self.stream} holds journal sequence "
-                        f"{point.journal_sequence}, beyond this journal's last, {head}: "
-                        "another store published under this gateway id"
-                    )
+                await self._check_same_journal(point)
                 await link.start(point)
                 self._acked = point.journal_sequence
                 self._link = link
@@ -163,6 +163,30 @@ class JournalPublisher:
                 delay = RETRY_INITIAL_DELAY
             await asyncio.sleep(delay)
             delay = min(delay * 2, RETRY_MAX_DELAY)
+
+    async def _check_same_journal(self, point: ResumePoint) -> None:
+        """Refuses to extend a stream whose last message is not this journal's event:
+        two stores publishing under one gateway id would interleave their journals."""
+        from ibkr_gateway.publish.jetstream import StreamMismatch
+
+        last = point.last
+        if last is None:
+            return
+        head = self._bus.last_sequence
+        page = await self._store.read_journal(last.journal_sequence - 1, 1)
+        if point.journal_sequence > head or not page:
+            raise StreamMismatch(
+                f"stream {self.stream} holds journal sequence {point.journal_sequence}, "
+                f"beyond this journal's last, {head}: another store published under "
+                f"gateway id {self.gateway_id!r}"
+            )
+        ours = journal_message(page[0].event(), self.gateway_id)
+        if not same_event(ours, last.subject, last.message_type, last.payload):
+            raise StreamMismatch(
+                f"stream {self.stream} holds another journal's event at sequence "
+                f"{last.journal_sequence}: another store published under gateway id "
+                f"{self.gateway_id!r}"
+            )
 
     async def _follow(self, link: JetStreamLink) -> None:
         from ibkr_gateway.publish.jetstream import PublishFailed
