@@ -18,7 +18,12 @@ from ibkr_gateway.console.serve_config import with_config_file
 from ibkr_gateway.gateway import BrokerConnectionError
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.observability.logs import configure_logging
-from ibkr_gateway.publish.publisher import PublishUnavailable, check_gateway_id, parse_servers
+from ibkr_gateway.publish.publisher import (
+    PublishUnavailable,
+    check_gateway_id,
+    parse_servers,
+    require_client,
+)
 from ibkr_gateway.risk.limits import RiskFileError
 from ibkr_gateway.rpc.server import GatewayConfig, GatewayServer
 from ibkr_gateway.security.auth import AuthFileError
@@ -303,6 +308,8 @@ def serve(
     )
     lock = DatabaseLock(config.db_path)
     try:
+        if config.publish:
+            require_client()
         if config.db_path != ":memory:":
             lock.acquire()
         asyncio.run(_serve(config))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
+import importlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -69,10 +69,12 @@ def check_gateway_id(value: str) -> str:
 
 
 def require_client() -> None:
-    if importlib.util.find_spec("nats") is None:
+    try:
+        importlib.import_module("nats")
+    except ImportError:
         raise PublishUnavailable(
             "--publish needs the nats-py package: pip install 'ibkr-gateway[nats]'"
-        )
+        ) from None
 
 
 class JournalPublisher:
