@@ -88,7 +88,7 @@ lint: $(STAMP)
 	buf breaking --against api/v1-baseline.json
 
 typecheck: $(STAMP)
-	$(BIN)/mypy server clients/python/src tests bench tools/protoc-gen-grpcio-python
+	$(BIN)/mypy server clients/python/src tests bench examples tools/protoc-gen-grpcio-python
 	# A run of its own: mypy names both extensionless scripts __main__.
 	$(BIN)/mypy tools/protoc-gen-descriptor-set
 
@@ -199,12 +199,13 @@ $(RUST_CONTRACT_RUNNER):
 test: rust-test
 contract: $(RUST_CONTRACT_RUNNER)
 
-## bench: SubmitOrder throughput vs a bare grpc.aio echo server; IB acknowledgement latency vs direct ib_async; the paced 500-order burst; submit latency while 100 streams replay a 200k-event journal; memory after 100k finished orders
-bench: $(STAMP)
+## bench: SubmitOrder throughput vs a bare grpc.aio echo server; IB acknowledgement latency vs direct ib_async; the paced 500-order burst; submit latency while 100 streams replay a 200k-event journal; memory after 100k finished orders; submit latency with NATS down vs up (--publish)
+bench: $(STAMP) nats
 	$(BIN)/python -m bench.submit_throughput
 	$(BIN)/python -m bench.ib_latency
 	$(BIN)/python -m bench.replay_load
 	$(BIN)/python -m bench.finished_orders
+	$(BIN)/python -m bench.publish
 
 ## proto-baseline: record the current contract as the one later changes must stay compatible with
 proto-baseline: $(STAMP)
