@@ -1,8 +1,9 @@
 """Publishes the journal to NATS JetStream, in sequence order, off the order path.
 
-The publisher reads committed events from the store a page at a time, as a replaying
-stream does, and follows the bus only to learn that there is more to read: trading never
-waits for it, and an outage of NATS costs nothing but lag. Where publishing stopped is
+The publisher follows the journal as the API's streams do: it reads what it has not sent
+from the store a page at a time, then takes the bus's events as they are published, in
+turns behind the calls in flight. Trading never waits for it, and an outage of NATS costs
+nothing but lag. Where publishing stopped is
 read from the stream itself on every (re)connection: the last message there carries its
 journal sequence, and JetStream acknowledged it only once stored. That record cannot
 disagree with what the stream holds, which a separate one could (a stream restored from
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ibkr_gateway.event.bus import EventBus
+from ibkr_gateway.event.bus import EventBus, SubscriptionClosed, SubscriptionOverflow
 from ibkr_gateway.event.events import JournalEvent
 from ibkr_gateway.publish.messages import (
     GATEWAY_ID_RE,
@@ -29,6 +30,7 @@ from ibkr_gateway.publish.messages import (
     stream_name,
 )
 from ibkr_gateway.rpc.loop_share import LoopShare
+from ibkr_gateway.rpc.streams import Heartbeat, follow_events
 from ibkr_gateway.store.base import OrderStore
 
 if TYPE_CHECKING:
@@ -36,7 +38,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PAGE = 256
+# Seconds between checks of the connection while no event comes.
+IDLE_CHECK = 1.0
+# Events the publisher may fall behind the bus before it reads the journal instead.
+FOLLOW_BUFFER = 10_000
 RETRY_INITIAL_DELAY = 0.05
 RETRY_MAX_DELAY = 1.0
 URL_SCHEMES = ("nats", "tls")
@@ -100,9 +105,7 @@ class JournalPublisher:
         self._link: JetStreamLink | None = None
         self.up = False
         self.problem: str | None = "not connected yet"
-        self._more = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        bus.add_listener(self._on_event)
 
     @property
     def acked(self) -> int:
@@ -123,9 +126,6 @@ class JournalPublisher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-
-    def _on_event(self, event: JournalEvent) -> None:
-        self._more.set()
 
     async def _run(self) -> None:
         # Here, not at the top: nats-py is needed only with --publish.
@@ -152,8 +152,9 @@ class JournalPublisher:
                     head,
                 )
                 await self._follow(link)
-            except asyncio.CancelledError:
-                raise
+            except SubscriptionClosed:
+                # The gateway is stopping: what is left goes at the next start.
+                return
             except Exception as exc:
                 self._set_up(False, _reason(exc))
             finally:
@@ -191,31 +192,34 @@ class JournalPublisher:
             )
 
     async def _follow(self, link: JetStreamLink) -> None:
+        """Sends every event after what the stream holds, in order: the journal read a
+        page at a time up to the bus, then the bus's events as they are published (the
+        feed the API's streams use). Falling too far behind the bus only means reading
+        the journal again."""
         from ibkr_gateway.publish.jetstream import PublishFailed
 
-        cursor = self.acked
+        cursor = link.acked
         while True:
-            self._more.clear()
-            if cursor >= self._bus.last_sequence:
-                await self._wait_for_more(link)
-                if link.failure is not None:
-                    raise PublishFailed(link.failure)
+            try:
+                async for item in follow_events(
+                    self._store,
+                    self._bus,
+                    after_sequence=cursor,
+                    accepts=_every_event,
+                    heartbeat_interval=IDLE_CHECK,
+                    share=self._share,
+                    buffer_capacity=FOLLOW_BUFFER,
+                ):
+                    if link.failure is not None:
+                        raise PublishFailed(link.failure)
+                    if isinstance(item, Heartbeat):
+                        continue
+                    # Behind calls in flight, like a replaying stream.
+                    await self._share.turn()
+                    await link.publish(journal_message(item, self.gateway_id))
+                    cursor = item.sequence
+            except SubscriptionOverflow:
                 continue
-            page = await self._store.read_journal(cursor, PAGE)
-            for stored in page:
-                # Behind calls in flight, like a replaying stream.
-                await self._share.turn()
-                await link.publish(journal_message(stored.event(), self.gateway_id))
-                cursor = stored.sequence
-
-    async def _wait_for_more(self, link: JetStreamLink) -> None:
-        more = asyncio.ensure_future(self._more.wait())
-        failed = asyncio.ensure_future(link.failed.wait())
-        try:
-            await asyncio.wait((more, failed), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            more.cancel()
-            failed.cancel()
 
     def _set_up(self, up: bool, problem: str | None) -> None:
         if up == self.up and problem == self.problem:
@@ -232,3 +236,7 @@ class JournalPublisher:
 
 def _reason(exc: Exception) -> str:
     return str(exc) or type(exc).__name__
+
+
+def _every_event(event: JournalEvent) -> bool:
+    return True
