@@ -96,6 +96,7 @@ class JetStreamLink:
         self._inbox = ""
         self._inflight: collections.deque[_InFlight] = collections.deque()
         self._last_stream_sequence = 0
+        self._last_sent = 0
         # Highest journal sequence JetStream acknowledged on this link.
         self.acked = 0
         self.failure: str | None = None
@@ -182,7 +183,7 @@ class JetStreamLink:
 
     async def start(self, point: ResumePoint) -> None:
         self._last_stream_sequence = point.stream_sequence
-        self.acked = point.journal_sequence
+        self.acked = self._last_sent = point.journal_sequence
         self._inbox = self._nc.new_inbox()
         await self._nc.subscribe(f"{self._inbox}.*", cb=self._on_ack)
         self._watchdog = asyncio.get_running_loop().create_task(
@@ -197,6 +198,13 @@ class JetStreamLink:
             await self._progress.wait()
         if self.failure is not None:
             raise PublishFailed(self.failure)
+        if message.sequence != self._last_sent + 1:
+            # The journal has no gap; a message out of turn is a bug, never published.
+            self._fail(
+                f"journal sequence {message.sequence} sent after {self._last_sent}: not in turn"
+            )
+            raise PublishFailed(self.failure)
+        self._last_sent = message.sequence
         expected_last = self._last_stream_sequence
         self._last_stream_sequence += 1
         self._inflight.append(
