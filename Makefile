@@ -88,7 +88,7 @@ lint: $(STAMP)
 	buf breaking --against api/v1-baseline.json
 
 typecheck: $(STAMP)
-	$(BIN)/mypy server clients/python/src tests bench examples tools/protoc-gen-grpcio-python
+	$(BIN)/mypy server clients/python/src tests bench examples/python tools/protoc-gen-grpcio-python
 	# A run of its own: mypy names both extensionless scripts __main__.
 	$(BIN)/mypy tools/protoc-gen-descriptor-set
 

@@ -1,4 +1,4 @@
-"""The README's consumer (examples/journal_consumer.py) reads the published journal in
+"""The README's consumer (examples/python/journal_consumer.py) reads the published journal in
 order, from the sequence it is given on."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from tests.nats_server import nats_server
 from tests.publish.stream_support import until
 from tests.service.conftest import order_spec, start_gateway, stop_gateway, submit
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "journal_consumer.py"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "python" / "journal_consumer.py"
 
 
 async def test_the_example_consumer_reads_the_journal_after_a_sequence(tmp_path: Path) -> None:

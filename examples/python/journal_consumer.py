@@ -2,7 +2,7 @@
 fill and position change, in journal order, from a given sequence on, then live.
 
     pip install nats-py ibkr-gateway-client   # or run it with the gateway's .venv/bin/python
-    python examples/journal_consumer.py nats://127.0.0.1:4222 [--gateway-id default] \
+    python examples/python/journal_consumer.py nats://127.0.0.1:4222 [--gateway-id default] \
         [--after 0] [--subject '*.orders']
 
 Keep the last sequence handled (the Ibkr-Gateway-Sequence header) with what it changed, and
