@@ -143,6 +143,9 @@ nats:
 		apt-get install -y -q nats-server || \
 		{ apt-get update -q && apt-get install -y -q nats-server; }
 
+# bench.publish (submit latency with NATS down vs up) starts one too.
+bench: nats
+
 ## contract: one gateway on a free port, then the contract-suite runner of every language
 contract: setup ts-build $(GO_CONTRACT_RUNNER) java-build
 	$(BIN)/python -m tests.contract.run_all
@@ -199,8 +202,8 @@ $(RUST_CONTRACT_RUNNER):
 test: rust-test
 contract: $(RUST_CONTRACT_RUNNER)
 
-## bench: SubmitOrder throughput vs a bare grpc.aio echo server; IB acknowledgement latency vs direct ib_async; the paced 500-order burst; submit latency while 100 streams replay a 200k-event journal; memory after 100k finished orders; submit latency with NATS down vs up (--publish)
-bench: $(STAMP) nats
+## bench: SubmitOrder throughput vs a bare grpc.aio echo server; IB acknowledgement latency vs direct ib_async; the paced 500-order burst; submit latency while 100 streams replay a 200k-event journal; memory after 100k finished orders
+bench: $(STAMP)
 	$(BIN)/python -m bench.submit_throughput
 	$(BIN)/python -m bench.ib_latency
 	$(BIN)/python -m bench.replay_load
