@@ -31,12 +31,13 @@ from ibkr_gateway.errors import FailedPrecondition, Unavailable
 from ibkr_gateway.ib import account as ib_account
 from ibkr_gateway.ib import translate
 from ibkr_gateway.ib.config import IBGatewayConfig
+from ibkr_gateway.ib.errors import ErrorClass, classify_error
 from ibkr_gateway.ib.pacing import Pacer
 from ibkr_gateway.ib.qualify import ContractQualifier
-from ibkr_gateway.ib_errors import ErrorClass, classify_error
 from ibkr_gateway.order.models import Order, OrderSpec, OrderStatus
 
-log = logging.getLogger(__name__)
+# The logger keeps the name it had before the module moved under ib/: log filters use it.
+log = logging.getLogger("ibkr_gateway.gateway")
 T = TypeVar("T")
 
 CLIENT_ID_IN_USE = 326

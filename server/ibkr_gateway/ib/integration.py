@@ -18,7 +18,7 @@ cancel IB answers with 10147: once the executions recovered for it are recorded,
 FILLED if they cover it, else CANCELLED with the reason.
 
 IB answers a new order with an error whose code may be in none of the tables of
-`ib_errors`: such an order is rejected unless a status soon shows that IB took it, so
+`ib.errors`: such an order is rejected unless a status soon shows that IB took it, so
 that no order waits in PENDING_SUBMIT for an acknowledgement that will never come.
 """
 
@@ -40,12 +40,13 @@ from ibkr_gateway.broker import (
     BrokerPort,
     BrokerReport,
 )
-from ibkr_gateway.ib_errors import ErrorClass, classify_error
+from ibkr_gateway.ib.errors import ErrorClass, classify_error
+from ibkr_gateway.ib.status import UnknownIBStatus, map_ib_status
 from ibkr_gateway.order.manager import OrderManager
 from ibkr_gateway.order.models import Fill, Order, OrderStatus, OrderType
-from ibkr_gateway.order.status import UnknownIBStatus, map_ib_status
 
-log = logging.getLogger(__name__)
+# The logger keeps the name it had before the module moved under ib/: log filters use it.
+log = logging.getLogger("ibkr_gateway.gateway_order_manager")
 
 _ORDER_REFUSALS = frozenset({ErrorClass.ORDER_REJECTED, ErrorClass.MODIFY_REFUSED})
 # After an error answering a new order, these statuses show that IB did not take it.
@@ -286,7 +287,11 @@ class OrderGatewayIntegration:
                 report.perm_id,
                 report.broker_order_type,
             )
-        return self.order_manager.record_external(report)
+        try:
+            status = map_ib_status(report.status, Decimal(0), report.quantity)
+        except UnknownIBStatus:
+            status = OrderStatus.SUBMITTED
+        return self.order_manager.record_external(report, status)
 
     def _adopt_orphans(self, perm_id: int) -> None:
         for orphan in self._orphans.pop(perm_id, []):
