@@ -1,114 +1,56 @@
 """OrderGatewayIntegration: wires the OrderManager to a broker.
 
-Routes broker reports to orders, pairs each execution with its commission report
-before it becomes a fill (settling without commission after a timeout, so a missing
-report never loses a fill; a report that comes first waits for its execution), and
-holds back a status report that runs ahead of fills still waiting for their
-commission, so FILLED never precedes its fill event.
-
-Orders placed outside the gateway (in TWS, by another client) are recorded as external
-orders when IB describes them: open, or completed with an execution the store lacks (one
-that traded while the gateway was away). An execution always waits for its order to be
-recorded: one that comes before any description of its order waits for it (up to a
-minute), so that the fills of such orders are not lost.
+Routes broker reports to orders, and holds back a status report that runs ahead of fills
+still waiting for their commission, so FILLED never precedes its fill event. Its other
+parts pair executions with commissions (ib/executions.py), record orders placed outside
+the gateway (ib/external_orders.py) and route IB's errors (ib/order_errors.py).
 
 After the start-up or a reconnect, an order IB had taken that it lists neither as open
 nor as completed is gone (a TWS / IB Gateway reset can drop orders), and so is one whose
 cancel IB answers with 10147: once the executions recovered for it are recorded, it ends
 FILLED if they cover it, else CANCELLED with the reason.
-
-IB answers a new order with an error whose code may be in none of the tables of
-`ib.errors`: such an order is rejected unless a status soon shows that IB took it, so
-that no order waits in PENDING_SUBMIT for an acknowledgement that will never come.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
-import dataclasses
 import logging
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from ibkr_gateway.broker import (
     BrokerCommission,
     BrokerExecution,
     BrokerOpenOrder,
-    BrokerOrderError,
     BrokerOrderStatus,
     BrokerPort,
     BrokerReport,
 )
-from ibkr_gateway.ib.errors import ErrorClass, classify_error
+from ibkr_gateway.ib.executions import (
+    EarlyCommission,
+    ExecutionPairing,
+    OrderHold,
+    Orphan,
+    PendingExecution,
+)
+from ibkr_gateway.ib.external_orders import ExternalOrders
+from ibkr_gateway.ib.order_errors import OrderErrorRouting, Unanswered
 from ibkr_gateway.ib.status import UnknownIBStatus, map_ib_status
 from ibkr_gateway.order.manager import OrderManager
-from ibkr_gateway.order.models import Fill, Order, OrderStatus, OrderType
+from ibkr_gateway.order.models import Order, OrderStatus
 
-# The logger keeps the name it had before the module moved under ib/: log filters use it.
+# The logger of the module OrderGatewayIntegration grew up in, which log filters know
+# it by.
 log = logging.getLogger("ibkr_gateway.gateway_order_manager")
 
-_ORDER_REFUSALS = frozenset({ErrorClass.ORDER_REJECTED, ErrorClass.MODIFY_REFUSED})
 # After an error answering a new order, these statuses show that IB did not take it.
 _NOT_TAKEN = frozenset({OrderStatus.CANCELLED, OrderStatus.INACTIVE})
-_AWAITING_IB = frozenset({OrderStatus.PENDING_SUBMIT, OrderStatus.PENDING_CANCEL})
-# Enough for every order in flight; older messages only explain INACTIVE less well.
-_LAST_MESSAGES_KEPT = 10_000
 INACTIVE_REASON = (
     "inactive at IB: IB holds the order without working it (outside its trading hours, "
     "a missing permission or an exchange issue); it may become active again"
 )
-_WORKING = frozenset(
-    {
-        OrderStatus.ACCEPTED,
-        OrderStatus.SUBMITTED,
-        OrderStatus.PARTIALLY_FILLED,
-        OrderStatus.PENDING_CANCEL,
-    }
-)
 
 
-@dataclass
-class _PendingExecution:
-    execution: BrokerExecution
-    order_id: str
-    timer: asyncio.TimerHandle | None = None
-
-
-@dataclass
-class _EarlyCommission:
-    commission: BrokerCommission
-    timer: asyncio.TimerHandle
-
-
-@dataclass
-class _Orphan:
-    """An execution of an order IB has not described yet."""
-
-    execution: BrokerExecution
-    timer: asyncio.TimerHandle
-
-
-@dataclass
-class _Unanswered:
-    """A new order answered by an error in no table, until a status tells whether IB
-    took it."""
-
-    code: int
-    message: str
-    timer: asyncio.TimerHandle
-
-
-@dataclass
-class _OrderHold:
-    """A status report waiting for the executions it already counts."""
-
-    executions: set[str] = field(default_factory=set)
-    status: BrokerOrderStatus | None = None
-    timer: asyncio.TimerHandle | None = None
-
-
-class OrderGatewayIntegration:
+class OrderGatewayIntegration(ExecutionPairing, ExternalOrders, OrderErrorRouting):
     def __init__(
         self,
         gateway: BrokerPort,
@@ -126,19 +68,19 @@ class OrderGatewayIntegration:
         self.early_commission_ttl = early_commission_ttl
         # How long a new order answered by an unknown error waits for a status.
         self.rejection_grace = rejection_grace
-        self._pending: dict[str, _PendingExecution] = {}
-        self._early: dict[str, _EarlyCommission] = {}
-        self._unanswered: dict[str, _Unanswered] = {}
+        self._pending: dict[str, PendingExecution] = {}
+        self._early: dict[str, EarlyCommission] = {}
+        self._unanswered: dict[str, Unanswered] = {}
         # The last IB message about each order, to explain an INACTIVE status.
         self._last_message: dict[str, tuple[int, str]] = {}
-        self._holds: dict[str, _OrderHold] = {}
+        self._holds: dict[str, OrderHold] = {}
         # Orders IB no longer knows, with the reason, until their executions are in.
         self._gone: dict[str, str] = {}
         # By permId: completed orders IB described that match no order here, in case
         # an execution of theirs comes (then the order is recorded), and executions
         # whose order IB has not described yet.
         self._completed: collections.OrderedDict[int, BrokerOrderStatus] = collections.OrderedDict()
-        self._orphans: dict[int, list[_Orphan]] = {}
+        self._orphans: dict[int, list[Orphan]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._initialized = False
 
@@ -252,73 +194,6 @@ class OrderGatewayIntegration:
             )
         return order
 
-    def _known(self, report: BrokerOpenOrder) -> Order | None:
-        return self.order_manager.order_for_broker_report(
-            report.broker_order_id, report.perm_id, report.order_ref
-        ) or self.order_manager.external_order(report)
-
-    def _on_open_order(self, report: BrokerOpenOrder) -> None:
-        if self._known(report) is not None:
-            return
-        if report.status in ("Cancelled", "ApiCancelled", "Filled"):
-            # Finished before the gateway saw it: recorded only if it traded.
-            self._on_status(
-                BrokerOrderStatus(
-                    broker_order_id=report.broker_order_id,
-                    status=report.status,
-                    filled=Decimal(0),
-                    remaining=Decimal(0),
-                    average_fill_price=Decimal(0),
-                    perm_id=report.perm_id,
-                    order_ref=report.order_ref,
-                    order=report,
-                )
-            )
-            return
-        self._record_external(report)
-        self._adopt_orphans(report.perm_id)
-
-    def _record_external(self, report: BrokerOpenOrder) -> Order:
-        if report.order_type is OrderType.OTHER:
-            log.warning(
-                "broker order %d (permId %d) is of type %r, which the contract cannot "
-                "name: recorded as OTHER, with its executions",
-                report.broker_order_id,
-                report.perm_id,
-                report.broker_order_type,
-            )
-        try:
-            status = map_ib_status(report.status, Decimal(0), report.quantity)
-        except UnknownIBStatus:
-            status = OrderStatus.SUBMITTED
-        return self.order_manager.record_external(report, status)
-
-    def _adopt_orphans(self, perm_id: int) -> None:
-        for orphan in self._orphans.pop(perm_id, []):
-            orphan.timer.cancel()
-            self._on_execution(orphan.execution)
-
-    def _on_completed_unknown(self, report: BrokerOrderStatus) -> None:
-        """A completed order that matches no order here: kept for its executions."""
-        assert report.order is not None
-        perm_id = report.perm_id
-        self._completed.pop(perm_id, None)
-        self._completed[perm_id] = report
-        if len(self._completed) > _LAST_MESSAGES_KEPT:
-            self._completed.popitem(last=False)
-        if perm_id in self._orphans:
-            self._record_completed(perm_id)
-
-    def _record_completed(self, perm_id: int) -> None:
-        """Records an order IB lists as completed that traded unseen: as it worked,
-        then its executions, then its final status (held until they are in)."""
-        report = self._completed.pop(perm_id, None)
-        if report is None or report.order is None:
-            return
-        self._record_external(dataclasses.replace(report.order, status="Submitted"))
-        self._adopt_orphans(perm_id)
-        self._on_status(dataclasses.replace(report, order=None))
-
     def _on_status(self, report: BrokerOrderStatus) -> None:
         known = self.order_manager.order_for_broker_report(
             report.broker_order_id, report.perm_id, report.order_ref
@@ -335,7 +210,7 @@ class OrderGatewayIntegration:
         if hold is None and report.filled > order.fills_quantity:
             # IB may report a fill's status before its execution (and on reconnect,
             # completed orders come before executions): wait for them, for a while.
-            hold = self._holds[order.order_id] = _OrderHold()
+            hold = self._holds[order.order_id] = OrderHold()
         if hold is None:
             self._apply_status(order, report)
             return
@@ -403,176 +278,3 @@ class OrderGatewayIntegration:
         if last is None:
             return INACTIVE_REASON
         return f"inactive at IB after IB message {last[0]}: {last[1]}"
-
-    def _on_execution(self, execution: BrokerExecution) -> None:
-        if execution.execution_id in self._pending:
-            return
-        order = self.order_manager.order_for_broker_report(
-            execution.broker_order_id, execution.perm_id, execution.order_ref
-        )
-        if order is None:
-            if self.order_manager.has_execution(execution.execution_id):
-                return  # a recorded fill IB reports again
-            self._keep_orphan(execution)
-            if execution.perm_id in self._completed:
-                self._record_completed(execution.perm_id)
-            return
-        # IB traded the order: whatever error answered it, it took it.
-        self._drop_unanswered(order.order_id)
-        pending = _PendingExecution(execution, order.order_id)
-        loop = asyncio.get_running_loop()
-        pending.timer = loop.call_later(
-            self.commission_timeout, self._settle, execution.execution_id, None
-        )
-        self._pending[execution.execution_id] = pending
-        self._holds.setdefault(order.order_id, _OrderHold()).executions.add(execution.execution_id)
-        early = self._early.pop(execution.execution_id, None)
-        if early is not None:
-            early.timer.cancel()
-            self._settle(execution.execution_id, early.commission)
-
-    def _keep_orphan(self, execution: BrokerExecution) -> None:
-        perm_id = execution.perm_id
-        orphans = self._orphans.setdefault(perm_id, [])
-        if any(o.execution.execution_id == execution.execution_id for o in orphans):
-            return
-        log.info(
-            "execution %s of an order IB has not described yet (permId %d) waits for it",
-            execution.execution_id,
-            perm_id,
-        )
-        timer = asyncio.get_running_loop().call_later(
-            self.early_commission_ttl, self._expire_orphan, perm_id, execution.execution_id
-        )
-        orphans.append(_Orphan(execution, timer))
-
-    def _expire_orphan(self, perm_id: int, execution_id: str) -> None:
-        orphans = self._orphans.get(perm_id, [])
-        self._orphans[perm_id] = [o for o in orphans if o.execution.execution_id != execution_id]
-        if not self._orphans[perm_id]:
-            del self._orphans[perm_id]
-        log.error(
-            "execution %s is not recorded: IB never described its order (permId %d)",
-            execution_id,
-            perm_id,
-        )
-
-    def _on_commission(self, commission: BrokerCommission) -> None:
-        execution_id = commission.execution_id
-        if execution_id in self._pending:
-            self._settle(execution_id, commission)
-        elif self.order_manager.has_execution(execution_id):
-            log.info("commission for execution %s arrived after it settled", execution_id)
-        else:
-            # IB does not promise execDetails before its commissionReport.
-            previous = self._early.pop(execution_id, None)
-            if previous is not None:
-                previous.timer.cancel()
-            timer = asyncio.get_running_loop().call_later(
-                self.early_commission_ttl, self._expire_commission, execution_id
-            )
-            self._early[execution_id] = _EarlyCommission(commission, timer)
-
-    def _expire_commission(self, execution_id: str) -> None:
-        if self._early.pop(execution_id, None) is not None:
-            log.info("commission for execution %s matched no execution", execution_id)
-
-    def _settle(self, execution_id: str, commission: BrokerCommission | None) -> None:
-        pending = self._pending.pop(execution_id, None)
-        if pending is None:
-            return
-        if pending.timer is not None:
-            pending.timer.cancel()
-        if commission is None:
-            log.warning("execution %s recorded without a commission report", execution_id)
-        order = self.order_manager.get(pending.order_id)
-        ex = pending.execution
-        self.order_manager.on_fill(
-            Fill(
-                execution_id=ex.execution_id,
-                order_id=order.order_id,
-                client_order_id=order.spec.client_order_id,
-                account=order.spec.account,
-                symbol=order.spec.contract.symbol,
-                side=ex.side,
-                quantity=ex.quantity,
-                price=ex.price,
-                time=ex.time,
-                commission=commission.commission if commission else None,
-                commission_currency=commission.currency if commission else "",
-                exchange=ex.exchange,
-                broker_order_id=ex.broker_order_id,
-            )
-        )
-        hold = self._holds.get(pending.order_id)
-        if hold is not None:
-            hold.executions.discard(execution_id)
-            self._release(pending.order_id)
-
-    def _on_error(self, error: BrokerOrderError) -> None:
-        kind = classify_error(error.code)
-        order = self._order(error.broker_order_id) if error.broker_order_id > 0 else None
-        if order is None:
-            log.info("IB message %d: %s (%s)", error.code, error.message, kind.value)
-            return
-        self._remember_message(order.order_id, error)
-        if kind in _ORDER_REFUSALS and order.status in _WORKING:
-            # IB keeps a working order as it was when it refuses a change to it: only
-            # a new order ends REJECTED.
-            self.order_manager.on_modify_refused(order.order_id, error.code, error.message)
-        elif kind is ErrorClass.ORDER_REJECTED:
-            self.order_manager.on_rejected(order.order_id, error.code, error.message)
-        elif kind is ErrorClass.CANCEL_REFUSED:
-            self.order_manager.on_cancel_refused(order.order_id, error.code, error.message)
-        elif kind is ErrorClass.ORDER_UNKNOWN and order.status in _WORKING:
-            self._declare_gone(order.order_id, f"IB error {error.code}: {error.message}")
-        elif kind is ErrorClass.MODIFY_REFUSED:
-            self.order_manager.on_modify_refused(order.order_id, error.code, error.message)
-        elif kind is ErrorClass.UNKNOWN and order.status is OrderStatus.PENDING_SUBMIT:
-            self._await_answer(order, error)
-        else:
-            log.info(
-                "order %s: IB message %d: %s (%s)",
-                order.order_id,
-                error.code,
-                error.message,
-                kind.value,
-                extra={"order_id": order.order_id, "ib_error_code": error.code},
-            )
-
-    def _remember_message(self, order_id: str, error: BrokerOrderError) -> None:
-        self._last_message.pop(order_id, None)
-        self._last_message[order_id] = (error.code, error.message)
-        if len(self._last_message) > _LAST_MESSAGES_KEPT:
-            del self._last_message[next(iter(self._last_message))]
-
-    def _await_answer(self, order: Order, error: BrokerOrderError) -> None:
-        """An error in no table answered a new order: IB may have refused it without
-        a status, or only warned and taken it. A status settles which; without one
-        the order is rejected after the grace period."""
-        log.warning(
-            "order %s: IB error %d answers the new order: %s",
-            order.order_id,
-            error.code,
-            error.message,
-            extra={"order_id": order.order_id, "ib_error_code": error.code},
-        )
-        if order.order_id in self._unanswered:
-            return
-        timer = asyncio.get_running_loop().call_later(
-            self.rejection_grace, self._reject_unanswered, order.order_id
-        )
-        self._unanswered[order.order_id] = _Unanswered(error.code, error.message, timer)
-
-    def _drop_unanswered(self, order_id: str) -> None:
-        unanswered = self._unanswered.pop(order_id, None)
-        if unanswered is not None:
-            unanswered.timer.cancel()
-
-    def _reject_unanswered(self, order_id: str) -> None:
-        unanswered = self._unanswered.pop(order_id, None)
-        if unanswered is None:
-            return
-        unanswered.timer.cancel()
-        if self.order_manager.get(order_id).status in _AWAITING_IB:
-            self.order_manager.on_rejected(order_id, unanswered.code, unanswered.message)
