@@ -18,7 +18,7 @@ from ibkr_gateway.broker import (
     BrokerReport,
 )
 from ibkr_gateway.event.bus import EventBus
-from ibkr_gateway.gateway_order_manager import OrderGatewayIntegration
+from ibkr_gateway.ib.integration import OrderGatewayIntegration
 from ibkr_gateway.order.manager import OrderManager
 from ibkr_gateway.order.models import Contract, Order, OrderSpec, OrderType, Side
 from ibkr_gateway.store.sqlite import SqliteOrderStore

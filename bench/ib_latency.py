@@ -102,8 +102,8 @@ async def _serve_sim() -> dict[str, float]:
 
 async def _serve_gateway(sim_port: int, db_path: str, rate: int) -> dict[str, float]:
     # Imported here: the simulator's process must not pay for the gateway's imports.
-    from ibkr_gateway.gateway import IBGateway
     from ibkr_gateway.ib.config import IBGatewayConfig
+    from ibkr_gateway.ib.gateway import IBGateway
     from ibkr_gateway.rpc.server import GatewayConfig, GatewayServer
 
     server = GatewayServer(

@@ -1,7 +1,10 @@
 """The broker port: what the OrderManager needs from a broker, and what a broker reports.
 
 Reports use IB's vocabulary (status strings, order ids, permIds, execution ids), so
-that the simulated exchange and IB travel the same path through the status mapping.
+that the simulated exchange and IB travel the same path through the status mapping
+(`ibkr_gateway.ib.status`, applied by OrderGatewayIntegration). This is the boundary:
+the domain (order, position, risk, event, store, rpc) sees only gateway statuses and
+imports nothing of the IB adapter, which tests/unit/test_domain_boundary.py checks.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ import click
 
 from ibkr_gateway.console.main import main
 from ibkr_gateway.console.serve_config import with_config_file
-from ibkr_gateway.gateway import BrokerConnectionError
 from ibkr_gateway.ib.config import IBGatewayConfig
+from ibkr_gateway.ib.gateway import BrokerConnectionError
 from ibkr_gateway.observability.logs import configure_logging
 from ibkr_gateway.publish.publisher import (
     PublishUnavailable,

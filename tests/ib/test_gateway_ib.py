@@ -14,8 +14,8 @@ import pytest
 from ib_async import IB, LimitOrder, Stock
 from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, orders_pb2
 
-from ibkr_gateway.gateway import ClientIdInUse, ConnectionState, IBGateway
 from ibkr_gateway.ib.config import IBGatewayConfig
+from ibkr_gateway.ib.gateway import ClientIdInUse, ConnectionState, IBGateway
 from ibkr_gateway.rpc.server import GatewayConfig, GatewayServer
 from ibkr_gateway.sim.tws import TwsSimulator
 from tests.ib.conftest import until

@@ -12,16 +12,16 @@ import pytest
 from ibkr.gateway.v1 import gateway_pb2, orders_pb2
 
 from ibkr_gateway.broker import BrokerExecution
-from ibkr_gateway.gateway import ConnectionState
-from ibkr_gateway.gateway_order_manager import INACTIVE_REASON
-from ibkr_gateway.ib_errors import ErrorClass, classify_error
+from ibkr_gateway.ib.errors import ErrorClass, classify_error
+from ibkr_gateway.ib.gateway import ConnectionState
+from ibkr_gateway.ib.integration import INACTIVE_REASON
 from ibkr_gateway.sim.tws import TwsSimulator
 from tests.ib.conftest import until
 from tests.ib.test_gateway_ib import get, start_ib_gateway, stop_ib_gateway, submit
 from tests.service.conftest import limit_spec, order_spec, reaches, read_events, statuses_of
 
 S = orders_pb2
-# In none of the tables of ib_errors.
+# In none of the tables of ib.errors.
 UNLISTED = 10999
 UNLISTED_TEXT = "Order held for an unusual reason"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ibkr_gateway.ib_errors import ErrorClass, classify_error
+from ibkr_gateway.ib.errors import ErrorClass, classify_error
 
 
 def test_2110_is_connectivity_lost_not_a_warning() -> None:

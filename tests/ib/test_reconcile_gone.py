@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ibkr.gateway.v1 import events_pb2, gateway_pb2, orders_pb2
 
-from ibkr_gateway.gateway import ConnectionState
+from ibkr_gateway.ib.gateway import ConnectionState
 from ibkr_gateway.sim.tws import TwsSimulator
 from ibkr_gateway.sim.tws.incoming import ReqOpenOrders, Request
 from tests.ib.conftest import until

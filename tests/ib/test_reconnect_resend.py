@@ -15,7 +15,7 @@ import pytest
 from ibkr.gateway.v1 import events_pb2, gateway_pb2, orders_pb2
 from prometheus_client import generate_latest
 
-from ibkr_gateway.gateway import ConnectionState
+from ibkr_gateway.ib.gateway import ConnectionState
 from ibkr_gateway.sim.tws import TwsSimulator
 from tests.ib.conftest import until
 from tests.ib.test_gateway_ib import start_ib_gateway, stop_ib_gateway, submit

@@ -17,7 +17,7 @@ import pytest
 from ibkr.gateway.v1 import account_pb2, account_pb2_grpc, gateway_pb2, orders_pb2
 
 from ibkr_gateway.broker import BrokerCommission, BrokerExecution, BrokerReport
-from ibkr_gateway.gateway import ConnectionState
+from ibkr_gateway.ib.gateway import ConnectionState
 from ibkr_gateway.position.models import PositionEvent
 from ibkr_gateway.sim.tws import TwsSimulator
 from tests.ib.conftest import ib_async_failures

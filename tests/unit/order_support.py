@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ibkr_gateway.event.bus import EventBus
 from ibkr_gateway.event.events import FillEvent, OrderEvent, stamp_sequence
-from ibkr_gateway.gateway_order_manager import OrderGatewayIntegration
+from ibkr_gateway.ib.integration import OrderGatewayIntegration
 from ibkr_gateway.order.manager import OrderManager
 from ibkr_gateway.order.models import Contract, Fill, Order, OrderSpec, OrderType, Side
 from ibkr_gateway.sim.broker import SimBroker

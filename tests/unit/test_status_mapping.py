@@ -7,15 +7,13 @@ from decimal import Decimal
 
 import pytest
 
+from ibkr_gateway.ib.status import IB_STATUS_MAP, UnknownIBStatus, map_ib_status
 from ibkr_gateway.order.models import FINAL_STATUSES, OrderStatus
 from ibkr_gateway.order.status import (
     ALLOWED_TRANSITIONS,
     CANCELLABLE,
-    IB_STATUS_MAP,
     MODIFIABLE,
-    UnknownIBStatus,
     can_transition,
-    map_ib_status,
 )
 
 S = OrderStatus

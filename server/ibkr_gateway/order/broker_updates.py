@@ -32,7 +32,7 @@ from ibkr_gateway.order.models import (
     execution_revision,
     is_later_revision,
 )
-from ibkr_gateway.order.status import UnknownIBStatus, can_transition, map_ib_status
+from ibkr_gateway.order.status import can_transition
 from ibkr_gateway.order.validation import CLIENT_ORDER_ID_RE
 from ibkr_gateway.store.base import FillQuery
 
@@ -139,8 +139,9 @@ class BrokerUpdates:
                 return found
         return None
 
-    def record_external(self, report: BrokerOpenOrder) -> Order:
-        """Records an order found at the broker that the gateway did not place."""
+    def record_external(self, report: BrokerOpenOrder, status: OrderStatus) -> Order:
+        """Records an order found at the broker that the gateway did not place, in the
+        status the broker's own status maps to."""
         account = report.account or self.default_account
         ref = report.order_ref
         if not ref or not CLIENT_ORDER_ID_RE.fullmatch(ref) or self.find(account, ref):
@@ -166,10 +167,6 @@ class BrokerUpdates:
             limit_offset=report.limit_offset,
             peg_offset=report.peg_offset,
         )
-        try:
-            status = map_ib_status(report.status, Decimal(0), report.quantity)
-        except UnknownIBStatus:
-            status = OrderStatus.SUBMITTED
         now = self._clock()
         reason = f"placed outside the gateway (IB client {report.client_id})"
         order = Order(

@@ -1,41 +1,13 @@
-"""IB order status → gateway status, and the transitions the gateway allows."""
+"""The transitions between gateway statuses the gateway allows.
+
+Broker statuses are mapped to gateway statuses before they reach here (IB's in
+`ibkr_gateway.ib.status`)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Final
 
 from ibkr_gateway.order.models import OrderStatus
-
-# The table from DESIGN.md, row by row. "Submitted" with a partial fill is handled
-# in map_ib_status because it depends on the quantities.
-IB_STATUS_MAP: Final[dict[str, OrderStatus]] = {
-    "PendingSubmit": OrderStatus.PENDING_SUBMIT,
-    "PreSubmitted": OrderStatus.ACCEPTED,
-    "ApiPending": OrderStatus.ACCEPTED,
-    "Submitted": OrderStatus.SUBMITTED,
-    "ApiCancelled": OrderStatus.CANCELLED,
-    "Cancelled": OrderStatus.CANCELLED,
-    "Filled": OrderStatus.FILLED,
-    "PendingCancel": OrderStatus.PENDING_CANCEL,
-    "Inactive": OrderStatus.INACTIVE,
-}
-
-
-class UnknownIBStatus(ValueError):
-    pass
-
-
-def map_ib_status(ib_status: str, filled: Decimal, quantity: Decimal) -> OrderStatus:
-    """Translate one IB orderStatus into the gateway's status."""
-    try:
-        status = IB_STATUS_MAP[ib_status]
-    except KeyError:
-        raise UnknownIBStatus(f"unknown IB order status {ib_status!r}") from None
-    if status is OrderStatus.SUBMITTED and Decimal(0) < filled < quantity:
-        return OrderStatus.PARTIALLY_FILLED
-    return status
-
 
 _WORKING = {
     OrderStatus.ACCEPTED,
@@ -46,7 +18,7 @@ _WORKING = {
 _ENDINGS = {OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.REJECTED}
 
 # From each status, the statuses an update may move an order to. Final statuses have
-# none, so a late "Submitted" after "Filled" cannot resurrect an order; a partly
+# none, so a late SUBMITTED after FILLED cannot resurrect an order; a partly
 # filled order never goes back to plain SUBMITTED or ACCEPTED.
 ALLOWED_TRANSITIONS: Final[dict[OrderStatus, frozenset[OrderStatus]]] = {
     OrderStatus.CREATED: frozenset({OrderStatus.PENDING_SUBMIT, *_ENDINGS}),

@@ -23,9 +23,9 @@ from ibkr.gateway.v1 import (
 
 from ibkr_gateway.broker import BrokerPort, WhatIfEstimate
 from ibkr_gateway.event.bus import EventBus
-from ibkr_gateway.gateway import ConnectionState, IBGateway
-from ibkr_gateway.gateway_order_manager import OrderGatewayIntegration
 from ibkr_gateway.ib.config import IBGatewayConfig
+from ibkr_gateway.ib.gateway import ConnectionState, IBGateway
+from ibkr_gateway.ib.integration import OrderGatewayIntegration
 from ibkr_gateway.observability.metrics import GatewayMetrics
 from ibkr_gateway.order.manager import OrderManager, utc_now
 from ibkr_gateway.order.models import Contract, OrderSpec
