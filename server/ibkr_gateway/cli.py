@@ -24,6 +24,12 @@ from ibkr_gateway.security.auth import AuthFileError
 from ibkr_gateway.security.tls import ListenRefused, TlsFiles, parse_listen
 from ibkr_gateway.sim.tws import DEFAULT_ACCOUNT, TwsSimulator
 from ibkr_gateway.store.lock import DatabaseLock, DatabaseLocked
+from ibkr_gateway.store.open import (
+    StoreDriverMissing,
+    check_gateway_id,
+    is_postgres_url,
+    redacted,
+)
 
 DEFAULTS = GatewayConfig()
 
@@ -36,6 +42,13 @@ def _host_port(ctx: click.Context, param: click.Parameter, value: str) -> str:
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
     return value
+
+
+def _gateway_id(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    try:
+        return check_gateway_id(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _cash(ctx: click.Context, param: click.Parameter, value: str | Decimal) -> Decimal:
@@ -105,7 +118,17 @@ MAX_SIM_CASH = Decimal("1e15")
     default=DEFAULTS.db_path,
     show_default=True,
     type=click.Path(dir_okay=False),
-    help="SQLite file holding orders, fills and the event journal (created if missing).",
+    help="Where orders, fills and the event journal are kept: an SQLite file (created if "
+    "missing), or a PostgreSQL database as postgresql://user@host:port/dbname (its tables "
+    "are created; needs ibkr-gateway[postgresql]).",
+)
+@click.option(
+    "--gateway-id",
+    default=DEFAULTS.gateway_id,
+    show_default=True,
+    callback=_gateway_id,
+    help="Name of this gateway's journal and orders in a PostgreSQL database shared by "
+    "several gateways (one per IB login); one gateway runs per id. Unused with SQLite.",
 )
 @click.option(
     "--account",
@@ -268,9 +291,11 @@ def serve(
     config = GatewayConfig(
         ib=ib, tls=tls, auth_file=auth_file or "", risk_file=risk_file or "", **options
     )
+    postgres = is_postgres_url(config.db_path)
+    # PostgreSQL has its own lock per gateway id, taken by the store.
     lock = DatabaseLock(config.db_path)
     try:
-        if config.db_path != ":memory:":
+        if config.db_path != ":memory:" and not postgres:
             lock.acquire()
         asyncio.run(_serve(config))
     except (
@@ -279,15 +304,35 @@ def serve(
         AuthFileError,
         RiskFileError,
         DatabaseLocked,
+        StoreDriverMissing,
     ) as exc:
         raise click.ClickException(str(exc)) from None
     except sqlite3.Error as exc:
         # A read-only database file, or one that is not SQLite.
         raise click.ClickException(f"cannot use --db {config.db_path}: {exc}") from None
+    except Exception as exc:
+        if postgres and _is_database_error(exc):
+            raise click.ClickException(
+                f"cannot use --db {redacted(config.db_path)}: {first_line(exc)}"
+            ) from None
+        raise
     except OSError as exc:
         raise click.ClickException(f"cannot start: {exc}") from None
     finally:
         lock.release()
+
+
+def _is_database_error(exc: Exception) -> bool:
+    # Imported here: only a PostgreSQL store can have raised one.
+    import psycopg
+
+    from ibkr_gateway.store.pg_schema import SchemaTooNew
+
+    return isinstance(exc, (psycopg.Error, SchemaTooNew))
+
+
+def first_line(exc: Exception) -> str:
+    return (str(exc) or type(exc).__name__).strip().splitlines()[0]
 
 
 # Every option also from IBKR_GATEWAY_<OPTION> and from a TOML file given with --config.

@@ -48,7 +48,7 @@ from ibkr_gateway.security.tls import ListenRefused, TlsFiles, check_listen
 from ibkr_gateway.sim.broker import SimBroker, SimMarketControl
 from ibkr_gateway.sim.control import MarketControl
 from ibkr_gateway.sim.exchange import default_commission
-from ibkr_gateway.store.sqlite import SqliteOrderStore
+from ibkr_gateway.store.open import open_store, redacted
 
 if TYPE_CHECKING:
     from ibkr_gateway.web.server import HttpServer
@@ -66,7 +66,11 @@ class GatewayConfig:
     backend: str = "sim"
     # Used when backend == "ib".
     ib: IBGatewayConfig = field(default_factory=IBGatewayConfig)
+    # An SQLite file, or a postgresql:// URL.
     db_path: str = "gateway.db"
+    # Keys this gateway's journal and orders in a database shared with other gateways
+    # (PostgreSQL); one gateway writes under each id.
+    gateway_id: str = "default"
     default_account: str = "DU123456"
     # Accounts the simulated broker manages besides default_account (backend sim); on the
     # ib backend the managed accounts are those of the IB login.
@@ -115,7 +119,7 @@ class GatewayServer:
                 f"{config.risk_file}: price_collar_percent needs a reference price, which "
                 f"only the sim backend has; remove it for --backend {config.backend}"
             )
-        self.store = SqliteOrderStore(config.db_path)
+        self.store = open_store(config.db_path, config.gateway_id)
         self.bus = EventBus(config.stream_buffer)
         self.sim_broker = (
             SimBroker(accounts={config.default_account, *config.sim_accounts})
@@ -327,7 +331,7 @@ class GatewayServer:
             "gateway serving on %s (backend %s, store %s, journal at %d)",
             self.config.listen.rsplit(":", 1)[0] + f":{self.port}",
             self.config.backend,
-            self.config.db_path,
+            redacted(self.config.db_path),
             self.store.last_sequence,
         )
         return self.port

@@ -1,0 +1,49 @@
+"""Which store `--db` names: a PostgreSQL URL, or else an SQLite file."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ibkr_gateway.store.sqlite import SqliteOrderStore
+
+if TYPE_CHECKING:
+    from ibkr_gateway.store.postgres import PostgresOrderStore
+
+GATEWAY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
+
+
+def is_postgres_url(db: str) -> bool:
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+def redacted(db: str) -> str:
+    """`--db` without its password, for logs and errors."""
+    return re.sub(r"^(\w+://[^:/@]*):[^@/]*@", r"\1:***@", db)
+
+
+def check_gateway_id(gateway_id: str) -> str:
+    if not GATEWAY_ID.fullmatch(gateway_id):
+        raise ValueError(
+            f"gateway id {gateway_id!r}: 1 to 63 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    return gateway_id
+
+
+def open_store(db: str, gateway_id: str) -> SqliteOrderStore | PostgresOrderStore:
+    if is_postgres_url(db):
+        try:
+            # Imported only when used: the embedded default needs no PostgreSQL driver.
+            from ibkr_gateway.store.postgres import PostgresOrderStore
+        except ImportError as exc:
+            raise StoreDriverMissing(
+                f"--db {db.split('://', 1)[0]}://... needs the PostgreSQL driver: "
+                "pip install 'ibkr-gateway[postgresql]'"
+            ) from exc
+        return PostgresOrderStore(db, check_gateway_id(gateway_id))
+    return SqliteOrderStore(db)
+
+
+class StoreDriverMissing(RuntimeError):
+    pass
