@@ -88,9 +88,12 @@ class PostgresServer:
         with contextlib.suppress(subprocess.CalledProcessError):
             self._run(_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
 
-    def restart_after_crash(self) -> None:
-        """Stops the server as a crash would (no checkpoint), then starts it again."""
+    def crash(self) -> None:
+        """Stops the server as a crash would: at once, no checkpoint, sessions cut."""
         self.stop("immediate")
+
+    def start_again(self) -> None:
+        """After `crash`: recovery replays the WAL, as after a power cut."""
         self._pg_ctl_start()
 
     def remove(self) -> None:

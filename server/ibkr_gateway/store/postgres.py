@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import hashlib
 import logging
 import os
@@ -587,11 +586,5 @@ class PostgresOrderStore(GroupCommitStore):
         self._journal_executor.shutdown(wait=True)
         for conn in self._journal_connections:
             conn.close()
-        if self._writer is not None:
-            if not self._writer.broken:
-                # At once, not when the server notices the session is gone: a gateway
-                # started right after this one must not find the id still in use.
-                with contextlib.suppress(psycopg.Error):
-                    self._writer.execute("SELECT pg_advisory_unlock(%s)", (self._lock_key,))
-            self._writer.close()
+        self._drop_writer()
         self._reader.close()
