@@ -16,6 +16,7 @@ import click
 from ibkr_gateway.console.main import main
 from ibkr_gateway.console.serve_config import with_config_file
 from ibkr_gateway.gateway import BrokerConnectionError
+from ibkr_gateway.ha import LeadershipLost
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.observability.logs import configure_logging
 from ibkr_gateway.risk.limits import RiskFileError
@@ -129,6 +130,14 @@ MAX_SIM_CASH = Decimal("1e15")
     callback=_gateway_id,
     help="Name of this gateway's journal and orders in a PostgreSQL database shared by "
     "several gateways (one per IB login); one gateway runs per id. Unused with SQLite.",
+)
+@click.option(
+    "--ha",
+    is_flag=True,
+    help="Hot standby: run two gateways with the same --db postgresql://... and "
+    "--gateway-id; the one holding the gateway id's lock leads (connects to the broker and "
+    "serves), the other answers UNAVAILABLE with the leader's address and takes over when "
+    "the leader's database session ends.",
 )
 @click.option(
     "--account",
@@ -292,6 +301,8 @@ def serve(
         ib=ib, tls=tls, auth_file=auth_file or "", risk_file=risk_file or "", **options
     )
     postgres = is_postgres_url(config.db_path)
+    if config.ha and not postgres:
+        raise click.UsageError("--ha needs a PostgreSQL store: --db postgresql://...")
     # PostgreSQL has its own lock per gateway id, taken by the store.
     lock = DatabaseLock(config.db_path)
     try:
@@ -305,6 +316,7 @@ def serve(
         RiskFileError,
         DatabaseLocked,
         StoreDriverMissing,
+        LeadershipLost,
     ) as exc:
         raise click.ClickException(str(exc)) from None
     except sqlite3.Error as exc:
@@ -340,12 +352,18 @@ with_config_file(serve, env_prefix="IBKR_GATEWAY_")
 
 
 async def _serve(config: GatewayConfig) -> None:
-    server = GatewayServer(config)
-    await server.start()
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
+    if config.ha:
+        # Imported only when wanted, like the PostgreSQL driver it needs.
+        from ibkr_gateway.ha.runner import serve_ha
+
+        await serve_ha(config, stopping)
+        return
+    server = GatewayServer(config)
+    await server.start()
     await stopping.wait()
     await server.stop()
 

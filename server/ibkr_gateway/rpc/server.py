@@ -51,6 +51,8 @@ from ibkr_gateway.sim.exchange import default_commission
 from ibkr_gateway.store.open import open_store, redacted
 
 if TYPE_CHECKING:
+    from ibkr_gateway.store.postgres import PostgresOrderStore
+    from ibkr_gateway.store.sqlite import SqliteOrderStore
     from ibkr_gateway.web.server import HttpServer
 
 log = logging.getLogger(__name__)
@@ -97,11 +99,20 @@ class GatewayConfig:
     http_listen: str = ""
     # Cash each simulated account starts with (backend sim), in USD.
     sim_cash: Decimal = DEFAULT_STARTING_CASH
+    # Hot standby (PostgreSQL only): lead while holding the gateway id's lock, else stand by.
+    ha: bool = False
 
 
 class GatewayServer:
-    def __init__(self, config: GatewayConfig, *, market: MarketControl | None = None) -> None:
-        """`market` drives SimulatorControlService; the sim backend brings its own."""
+    def __init__(
+        self,
+        config: GatewayConfig,
+        *,
+        market: MarketControl | None = None,
+        store: SqliteOrderStore | PostgresOrderStore | None = None,
+    ) -> None:
+        """`market` drives SimulatorControlService; the sim backend brings its own.
+        `store`: one opened already (a standby's, on the session that won the lock)."""
         if config.backend not in ("sim", "ib"):
             raise ValueError(f"unknown backend {config.backend!r}")
         self.config = config
@@ -119,7 +130,7 @@ class GatewayServer:
                 f"{config.risk_file}: price_collar_percent needs a reference price, which "
                 f"only the sim backend has; remove it for --backend {config.backend}"
             )
-        self.store = open_store(config.db_path, config.gateway_id)
+        self.store = store if store is not None else open_store(config.db_path, config.gateway_id)
         self.bus = EventBus(config.stream_buffer)
         self.sim_broker = (
             SimBroker(accounts={config.default_account, *config.sim_accounts})

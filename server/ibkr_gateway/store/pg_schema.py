@@ -95,6 +95,13 @@ CREATE TABLE writers (
 );
 """,
     ),
+    (
+        2,
+        """
+-- Where the writer serves (--ha): a standby's callers are told to go there.
+ALTER TABLE writers ADD COLUMN address TEXT NOT NULL DEFAULT '';
+""",
+    ),
 )
 
 LATEST = MIGRATIONS[-1][0]

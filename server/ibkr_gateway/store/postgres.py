@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import hashlib
 import logging
-import os
-import socket
 import threading
 from collections.abc import Sequence
 from datetime import datetime
@@ -26,7 +23,7 @@ from ibkr_gateway.errors import StoreUnavailable
 from ibkr_gateway.event.events import FillEvent, JournalEvent
 from ibkr_gateway.order.models import Fill, Order
 from ibkr_gateway.position.models import Position, PositionEvent
-from ibkr_gateway.store import codec, pg_schema, positions
+from ibkr_gateway.store import codec, pg_connect, pg_schema, positions
 from ibkr_gateway.store.base import AuditRecord, FillQuery, OrderQuery
 from ibkr_gateway.store.group_commit import CommitInDoubt, GroupCommitStore
 from ibkr_gateway.store.lock import DatabaseLocked
@@ -35,22 +32,6 @@ from ibkr_gateway.store.open import redacted
 log = logging.getLogger(__name__)
 
 JOURNAL_READERS = 2
-
-# A lost server is noticed within seconds, not after the kernel's TCP timeouts.
-CONNECT_OPTIONS: dict[str, Any] = {
-    "connect_timeout": 5,
-    "keepalives": 1,
-    "keepalives_idle": 5,
-    "keepalives_interval": 2,
-    "keepalives_count": 3,
-}
-
-
-def lock_key(gateway_id: str) -> int:
-    """The advisory lock of a gateway id: 63 bits of its hash (positive, so that it reads
-    back from pg_locks as classid << 32 | objid)."""
-    digest = hashlib.sha256(f"ibkr-gateway:{gateway_id}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
 
 
 class WriterFenced(RuntimeError):
@@ -70,19 +51,34 @@ def describe_failure(exc: BaseException) -> str:
 
 
 class PostgresOrderStore(GroupCommitStore):
-    def __init__(self, url: str, gateway_id: str = "default") -> None:
+    def __init__(
+        self,
+        url: str,
+        gateway_id: str = "default",
+        *,
+        writer: psycopg.Connection[Any] | None = None,
+        address: str = "",
+    ) -> None:
+        """`writer`: a session that holds the gateway id's lock already (won by a
+        standby); `address`: where this gateway serves, shown to standbys' callers."""
         self.url = url
         self.path = redacted(url)
         self.gateway_id = gateway_id
-        self._lock_key = lock_key(gateway_id)
-        self._holder = f"ibkr-gateway {gateway_id} pid {os.getpid()} on {socket.gethostname()}"
+        self.address = address
+        self._holder = pg_connect.holder_name(gateway_id)
         self._epoch = 0
         self._commits = 0
         # Set while a commit cut off on its way is not yet known to have landed or not.
         self._doubtful = False
-        self._writer: psycopg.Connection[Any] | None = None
+        # Why this gateway may no longer write: another took the gateway id over.
+        self.superseded: str | None = None
+        self._writer: psycopg.Connection[Any] | None = writer
         try:
-            self._writer = self._connect_writer()
+            if writer is None:
+                self._writer = self._connect_writer()
+            else:
+                pg_connect.prepare_writer(writer)
+            assert self._writer is not None
             pg_schema.migrate(self._writer)
             self._take_over(self._writer)
             self._reader = self._connect()
@@ -105,23 +101,16 @@ class PostgresOrderStore(GroupCommitStore):
 
     # -- connections ----------------------------------------------------------------
 
-    def _connect(self, **options: Any) -> psycopg.Connection[Any]:
-        return psycopg.connect(
-            self.url,
-            autocommit=True,
-            application_name=self._holder[:63],
-            **(CONNECT_OPTIONS | options),
-        )
+    def _connect(self) -> psycopg.Connection[Any]:
+        return pg_connect.connect(self.url, self.gateway_id)
 
     def _connect_writer(self) -> psycopg.Connection[Any]:
         """A connection holding the gateway id's lock, committing durably."""
         conn = self._connect()
         try:
-            # Whatever the server's default: an acknowledgement waits for the WAL flush.
-            conn.execute("SET synchronous_commit = on")
-            row = conn.execute("SELECT pg_try_advisory_lock(%s)", (self._lock_key,)).fetchone()
-            if not row or not row[0]:
-                holder = self._lock_holder(conn)
+            pg_connect.prepare_writer(conn)
+            if not pg_connect.try_lock(conn, self.gateway_id):
+                holder = pg_connect.lock_holder(conn, self.gateway_id)
                 raise DatabaseLocked(
                     f"gateway id {self.gateway_id!r} in database {self.path} is in use by "
                     f"another gateway ({holder}); one gateway per gateway id (--gateway-id)"
@@ -131,26 +120,16 @@ class PostgresOrderStore(GroupCommitStore):
             raise
         return conn
 
-    def _lock_holder(self, conn: psycopg.Connection[Any]) -> str:
-        row = conn.execute(
-            "SELECT a.application_name, COALESCE(host(a.client_addr), 'local') "
-            "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-            "WHERE l.locktype = 'advisory' AND l.granted "
-            "AND ((l.classid::bigint << 32) | l.objid::bigint) = %s LIMIT 1",
-            (self._lock_key,),
-        ).fetchone()
-        return "unknown holder" if row is None else f"{row[0] or 'unnamed'} from {row[1]}"
-
     def _take_over(self, conn: psycopg.Connection[Any]) -> None:
         """Becomes the writer of the gateway id: a new epoch, which fences off whoever
         wrote before."""
         with conn.transaction():
             row = conn.execute(
-                "INSERT INTO writers (gateway_id, epoch, commits, holder, since) "
-                "VALUES (%s, 1, 0, %s, now()) ON CONFLICT (gateway_id) DO UPDATE SET "
-                "epoch = writers.epoch + 1, holder = excluded.holder, since = now() "
-                "RETURNING epoch, commits",
-                (self.gateway_id, self._holder),
+                "INSERT INTO writers (gateway_id, epoch, commits, holder, since, address) "
+                "VALUES (%s, 1, 0, %s, now(), %s) ON CONFLICT (gateway_id) DO UPDATE SET "
+                "epoch = writers.epoch + 1, holder = excluded.holder, since = now(), "
+                "address = excluded.address RETURNING epoch, commits",
+                (self.gateway_id, self._holder, self.address),
             ).fetchone()
         assert row is not None
         self._epoch, self._commits = int(row[0]), int(row[1])
@@ -167,7 +146,18 @@ class PostgresOrderStore(GroupCommitStore):
         if conn is not None and not conn.closed and not conn.broken:
             return conn
         self._drop_writer()
-        self._writer = self._connect_writer()
+        try:
+            self._writer = self._connect_writer()
+        except DatabaseLocked:
+            # Held by another gateway for good once the writer epoch moved on; else maybe
+            # only by this one's own ended session, not yet gone from the server.
+            rows = self._rows("SELECT epoch FROM writers WHERE gateway_id = %s", (self.gateway_id,))
+            if rows and int(rows[0][0]) != self._epoch:
+                self.superseded = (
+                    f"gateway id {self.gateway_id!r} was taken over by another gateway "
+                    f"(writer epoch {rows[0][0]}, this one {self._epoch})"
+                )
+            raise
         return self._writer
 
     # -- writes ---------------------------------------------------------------------
@@ -183,10 +173,11 @@ class PostgresOrderStore(GroupCommitStore):
             (self.gateway_id,),
         ).fetchone()
         if row is None or int(row[0]) != self._epoch:
-            raise WriterFenced(
+            self.superseded = (
                 f"gateway id {self.gateway_id!r} was taken over by another gateway "
                 f"(writer epoch {row[0] if row else 'gone'}, this one {self._epoch})"
             )
+            raise WriterFenced(self.superseded)
         return int(row[1])
 
     def _write_probe(self) -> None:

@@ -1,0 +1,73 @@
+"""`serve --ha`: a standby until this process holds the gateway id's lock, then the
+leader, through the same start-up path as a restart (working orders loaded from the
+store, the broker reconciled), on the port the standby served."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+
+from ibkr_gateway.ha import LeadershipLost
+from ibkr_gateway.ha.election import Election
+from ibkr_gateway.ha.standby import StandbyServer
+from ibkr_gateway.rpc.server import GatewayConfig, GatewayServer
+from ibkr_gateway.store.open import redacted
+from ibkr_gateway.store.postgres import PostgresOrderStore
+
+log = logging.getLogger(__name__)
+
+
+async def serve_ha(config: GatewayConfig, stopping: asyncio.Event) -> None:
+    election = Election(config.db_path, config.gateway_id)
+    standby = StandbyServer(config.listen, config.gateway_id, lambda: election.leader, config.tls)
+    port = await standby.start()
+    address = f"{config.listen.rsplit(':', 1)[0]}:{port}"
+    # Before saying it stands by: its callers are told where the leader is from the first.
+    await election.attempt()
+    log.info(
+        "gateway standby on %s (gateway id %s, store %s): leading once it holds the lock",
+        address,
+        config.gateway_id,
+        redacted(config.db_path),
+    )
+    winning = asyncio.create_task(election.win())
+    stop = asyncio.create_task(stopping.wait())
+    await asyncio.wait((winning, stop), return_when=asyncio.FIRST_COMPLETED)
+    election.stop()
+    writer = await winning
+    stop.cancel()
+    election.close()
+    if writer is None or stopping.is_set():
+        if writer is not None:
+            writer.close()
+        await standby.stop()
+        return
+    won = time.monotonic()
+    await standby.stop()
+    try:
+        store = PostgresOrderStore(
+            config.db_path, config.gateway_id, writer=writer, address=address
+        )
+    except BaseException:
+        writer.close()
+        raise
+    server = GatewayServer(dataclasses.replace(config, listen=address), store=store)
+    await server.start()
+    log.info(
+        "leading gateway id %s since %.2f s after the lock was won (journal at %d)",
+        config.gateway_id,
+        time.monotonic() - won,
+        store.last_sequence,
+    )
+    superseded = asyncio.Event()
+    store.add_health_listener(lambda cause: superseded.set() if store.superseded else None)
+    lost = asyncio.create_task(superseded.wait())
+    stop = asyncio.create_task(stopping.wait())
+    await asyncio.wait((lost, stop), return_when=asyncio.FIRST_COMPLETED)
+    lost.cancel()
+    stop.cancel()
+    await server.stop()
+    if store.superseded is not None:
+        raise LeadershipLost(f"stopped leading: {store.superseded}")
