@@ -9,6 +9,7 @@ import dataclasses
 import logging
 import time
 
+from ibkr_gateway.gateway import ClientIdInUse
 from ibkr_gateway.ha import LeadershipLost
 from ibkr_gateway.ha.election import Election
 from ibkr_gateway.ha.standby import StandbyServer
@@ -17,6 +18,25 @@ from ibkr_gateway.store.open import redacted
 from ibkr_gateway.store.postgres import PostgresOrderStore
 
 log = logging.getLogger(__name__)
+
+
+# How long a new leader waits for IB to see the old leader's API session end (its
+# client id stays in use until then).
+BROKER_RELEASE_WAIT = 30.0
+
+
+async def _start_once_the_broker_lets_go(server: GatewayServer) -> None:
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + BROKER_RELEASE_WAIT
+    while True:
+        try:
+            await server.start()
+            return
+        except ClientIdInUse:
+            if loop.time() > give_up:
+                raise
+            log.info("the former leader's IB session is still open; trying again")
+            await asyncio.sleep(0.2)
 
 
 async def serve_ha(config: GatewayConfig, stopping: asyncio.Event) -> None:
@@ -54,7 +74,7 @@ async def serve_ha(config: GatewayConfig, stopping: asyncio.Event) -> None:
         writer.close()
         raise
     server = GatewayServer(dataclasses.replace(config, listen=address), store=store)
-    await server.start()
+    await _start_once_the_broker_lets_go(server)
     log.info(
         "leading gateway id %s since %.2f s after the lock was won (journal at %d)",
         config.gateway_id,
