@@ -156,4 +156,4 @@ async def test_a_gateway_id_that_is_no_name_is_refused(postgres: PostgresServer)
     )
     assert code == 2
     assert "--gateway-id" in err
-    assert "letters, digits" in err
+    assert "1 to 32 letters, digits, _ or -" in err

@@ -10,7 +10,8 @@ from ibkr_gateway.store.sqlite import SqliteOrderStore
 if TYPE_CHECKING:
     from ibkr_gateway.store.postgres import PostgresOrderStore
 
-GATEWAY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
+# Also a NATS subject token where the journal is published: no dots.
+GATEWAY_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def is_postgres_url(db: str) -> bool:
@@ -24,10 +25,7 @@ def redacted(db: str) -> str:
 
 def check_gateway_id(gateway_id: str) -> str:
     if not GATEWAY_ID.fullmatch(gateway_id):
-        raise ValueError(
-            f"gateway id {gateway_id!r}: 1 to 63 letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit"
-        )
+        raise ValueError(f"1 to 32 letters, digits, _ or -, got {gateway_id!r}")
     return gateway_id
 
 
