@@ -5,11 +5,19 @@ calls meanwhile are UNAVAILABLE, and the gateway carries on without a restart.""
 from __future__ import annotations
 
 import asyncio
+import threading
+from typing import Any
 
 import grpc
+import psycopg
+import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from ibkr.gateway.v1 import gateway_pb2
 
+from bench.journal import order_events
+from ibkr_gateway.errors import StoreUnavailable
+from ibkr_gateway.store.base import OrderQuery
+from ibkr_gateway.store.postgres import PostgresOrderStore
 from tests.pg import PostgresServer
 from tests.service.conftest import Gateway, limit_spec, start_gateway, stop_gateway
 
@@ -96,3 +104,42 @@ async def test_a_server_crash_mid_burst_loses_no_acknowledged_order(
     assert lost == []
     assert unacknowledged == []
     assert [e.sequence for e in journal] == list(range(1, len(journal) + 1))
+
+
+async def test_reads_fail_at_once_while_the_server_is_down_and_work_once_it_is_back(
+    postgres: PostgresServer,
+) -> None:
+    """Reads run on the event loop: once the server is found unreachable they fail at
+    once, and connecting again happens on another thread."""
+    store = PostgresOrderStore(postgres.new_database(), "desk")
+    try:
+        await store.append(order_events(0))[1]
+        await asyncio.to_thread(postgres.crash)
+        try:
+            with pytest.raises(StoreUnavailable, match="cannot read"):
+                store.get_order("journal-00000000")
+            loop_thread = threading.get_ident()
+            connect = store._reader._connect
+
+            def off_the_loop() -> psycopg.Connection[Any]:
+                assert threading.get_ident() != loop_thread, "a read connected on the loop"
+                return connect()
+
+            store._reader._connect = off_the_loop
+            for _ in range(3):
+                with pytest.raises(StoreUnavailable, match="database unreachable"):
+                    store.list_orders(OrderQuery(), 0, 10)
+        finally:
+            await asyncio.to_thread(postgres.start_again)
+        async with asyncio.timeout(10):
+            while True:
+                try:
+                    order = store.get_order("journal-00000000")
+                    break
+                except StoreUnavailable:
+                    # The reconnecting thread offers no event to wait on.
+                    await asyncio.sleep(0.05)
+        assert order is not None
+        assert order.order_id == "journal-00000000"
+    finally:
+        await store.close()

@@ -25,10 +25,25 @@ def holder_name(gateway_id: str) -> str:
     return f"ibkr-gateway {gateway_id} pid {os.getpid()} on {socket.gethostname()}"[:63]
 
 
-def connect(url: str, gateway_id: str) -> psycopg.Connection[Any]:
+def connect(url: str, gateway_id: str, **options: Any) -> psycopg.Connection[Any]:
     return psycopg.connect(
-        url, autocommit=True, application_name=holder_name(gateway_id), **CONNECT_OPTIONS
+        url,
+        autocommit=True,
+        application_name=holder_name(gateway_id),
+        **(CONNECT_OPTIONS | options),
     )
+
+
+def describe_failure(exc: BaseException) -> str:
+    """The cause an operator can act on, in a few words."""
+    text = (str(exc) or type(exc).__name__).strip().splitlines()[0]
+    if isinstance(exc, psycopg.errors.ReadOnlySqlTransaction):
+        return f"database read-only ({text})"
+    if isinstance(exc, psycopg.errors.DiskFull):
+        return f"disk full ({text})"
+    if isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)):
+        return f"database unreachable ({text})"
+    return text
 
 
 def lock_key(gateway_id: str) -> int:

@@ -28,26 +28,20 @@ from ibkr_gateway.store.base import AuditRecord, FillQuery, OrderQuery
 from ibkr_gateway.store.group_commit import CommitInDoubt, GroupCommitStore
 from ibkr_gateway.store.lock import DatabaseLocked
 from ibkr_gateway.store.open import redacted
+from ibkr_gateway.store.pg_reader import Reader
 
 log = logging.getLogger(__name__)
 
 JOURNAL_READERS = 2
+# Reads run on the event loop: a connection attempt there must be short.
+READ_CONNECT_TIMEOUT = 2
 
 
 class WriterFenced(RuntimeError):
     """Another gateway took over writing for this gateway id."""
 
 
-def describe_failure(exc: BaseException) -> str:
-    """The cause an operator can act on, in a few words."""
-    text = (str(exc) or type(exc).__name__).strip().splitlines()[0]
-    if isinstance(exc, psycopg.errors.ReadOnlySqlTransaction):
-        return f"database read-only ({text})"
-    if isinstance(exc, psycopg.errors.DiskFull):
-        return f"disk full ({text})"
-    if isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)):
-        return f"database unreachable ({text})"
-    return text
+describe_failure = pg_connect.describe_failure
 
 
 class PostgresOrderStore(GroupCommitStore):
@@ -81,17 +75,19 @@ class PostgresOrderStore(GroupCommitStore):
             assert self._writer is not None
             pg_schema.migrate(self._writer)
             self._take_over(self._writer)
-            self._reader = self._connect()
-            row = self._reader.execute(
+            self._reader = Reader(
+                lambda: pg_connect.connect(url, gateway_id, connect_timeout=READ_CONNECT_TIMEOUT)
+            )
+            rows = self._reader.rows(
                 "SELECT COALESCE(MAX(sequence), 0) FROM events WHERE gateway_id = %s",
                 (gateway_id,),
-            ).fetchone()
+            )
+            row = rows[0] if rows else None
         except BaseException:
             if self._writer is not None:
                 self._writer.close()
             raise
         super().__init__(int(row[0]) if row else 0)
-        self._reader_lock = threading.Lock()
         self._journal_executor = concurrent.futures.ThreadPoolExecutor(
             JOURNAL_READERS, thread_name_prefix="journal-reader"
         )
@@ -367,24 +363,7 @@ class PostgresOrderStore(GroupCommitStore):
     # -- reads ----------------------------------------------------------------------
 
     def _rows(self, sql: str, args: Sequence[object]) -> list[tuple[Any, ...]]:
-        """A read on the reader connection. A connection found lost (the server restarted,
-        the session was ended) is replaced and the read tried once more on a new one; a
-        read the database cannot answer is UNAVAILABLE with the cause, never made up."""
-        with self._reader_lock:
-            for attempt in (1, 2):
-                try:
-                    if self._reader.closed or self._reader.broken:
-                        self._reader = self._connect()
-                    return self._reader.execute(sql, args).fetchall()
-                except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
-                    if attempt == 1:
-                        self._reader.close()
-                        continue
-                    cause = describe_failure(exc)
-                    raise StoreUnavailable(
-                        f"the order store cannot read ({cause})", metadata={"cause": cause}
-                    ) from exc
-        raise AssertionError("unreachable")
+        return self._reader.rows(sql, args)
 
     def _one(self, sql: str, args: Sequence[object]) -> tuple[Any, ...] | None:
         rows = self._rows(sql, args)
