@@ -9,6 +9,8 @@ import socket
 from typing import Any
 
 import psycopg
+from psycopg.abc import Buffer
+from psycopg.types.string import StrBinaryDumper, StrDumperUnknown
 
 # A lost server is noticed within seconds, not after the kernel's TCP timeouts.
 CONNECT_OPTIONS: dict[str, Any] = {
@@ -25,13 +27,32 @@ def holder_name(gateway_id: str) -> str:
     return f"ibkr-gateway {gateway_id} pid {os.getpid()} on {socket.gethostname()}"[:63]
 
 
+class _NulFreeText(StrDumperUnknown):
+    def dump(self, obj: str) -> Buffer | None:
+        return super().dump(obj.replace("\x00", NUL_STAND_IN))
+
+
+class _NulFreeBinary(StrBinaryDumper):
+    def dump(self, obj: str) -> Buffer | None:
+        return super().dump(obj.replace("\x00", NUL_STAND_IN))
+
+
+# PostgreSQL text cannot hold NUL, which SQLite's can: a caller's NUL (in an audited
+# request, a kill switch reason) would fail every commit of its batch and wedge the
+# store. Written, and looked up, as U+FFFD instead; the JSON snapshots keep it escaped.
+NUL_STAND_IN = "\ufffd"
+
+
 def connect(url: str, gateway_id: str, **options: Any) -> psycopg.Connection[Any]:
-    return psycopg.connect(
+    conn = psycopg.connect(
         url,
         autocommit=True,
         application_name=holder_name(gateway_id),
         **(CONNECT_OPTIONS | options),
     )
+    conn.adapters.register_dumper(str, _NulFreeText)
+    conn.adapters.register_dumper(str, _NulFreeBinary)
+    return conn
 
 
 def describe_failure(exc: BaseException) -> str:
