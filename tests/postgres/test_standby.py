@@ -102,19 +102,16 @@ async def test_the_standby_points_to_the_leader_and_takes_over(postgres: Postgre
                 }
 
 
-async def test_a_leader_whose_session_ended_never_writes_and_steps_down(
+async def test_a_leader_whose_session_ended_steps_down_by_itself(
     postgres: PostgresServer,
 ) -> None:
-    """The leader's sessions end while its process lives on (a network cut, a stall): the
-    standby takes over, and the former leader's next write is refused, never stored, and
-    ends its process with one line saying why."""
+    """The leader's sessions end while its process lives on (a network cut, a stall), and
+    it has nothing to write: the standby takes over, and the former leader finds out on
+    its own and stops (letting go of the broker) with one line saying why."""
     db = postgres.new_database()
-    async with cli_process(*ha_args(db), ready=GATEWAY_READY) as (leader, leader_port):
+    async with cli_process(*ha_args(db), ready=GATEWAY_READY) as (leader, _):
         async with cli_process(*ha_args(db), ready=STANDBY_READY) as (_, standby_port):
-            async with (
-                grpc.aio.insecure_channel(f"127.0.0.1:{leader_port}") as to_leader,
-                grpc.aio.insecure_channel(f"127.0.0.1:{standby_port}") as to_standby,
-            ):
+            async with grpc.aio.insecure_channel(f"127.0.0.1:{standby_port}") as to_standby:
                 with postgres.admin() as admin:
                     admin.execute(
                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
@@ -122,13 +119,4 @@ async def test_a_leader_whose_session_ended_never_writes_and_steps_down(
                         (f"ibkr-gateway default pid {leader.pid} %",),
                     )
                 await serving(to_standby, within=20)
-                stub = gateway_pb2_grpc.OrderGatewayServiceStub(to_leader)
-                with pytest.raises(grpc.aio.AioRpcError) as refused:
-                    await stub.SubmitOrder(
-                        gateway_pb2.SubmitOrderRequest(order=limit_spec("too-late")), timeout=10
-                    )
-                assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
                 assert await asyncio.wait_for(leader.wait(), 20) == 1
-                standby = gateway_pb2_grpc.OrderGatewayServiceStub(to_standby)
-                listed = await standby.ListOrders(gateway_pb2.ListOrdersRequest())
-                assert [o.spec.client_order_id for o in listed.orders] == []

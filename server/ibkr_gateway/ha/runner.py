@@ -39,6 +39,24 @@ async def _start_once_the_broker_lets_go(server: GatewayServer) -> None:
             await asyncio.sleep(0.2)
 
 
+# How often an idle leader proves it still holds the gateway id: a leader cut off from the
+# database, once it is back, finds out within this that the standby took over, and lets
+# go of the broker for it.
+WRITER_CHECK_INTERVAL = 0.5
+
+
+async def _until_superseded(store: PostgresOrderStore) -> None:
+    superseded = asyncio.Event()
+    store.add_health_listener(lambda cause: superseded.set() if store.superseded else None)
+    while not superseded.is_set():
+        if await store.check_writer() is not None:
+            return
+        try:
+            await asyncio.wait_for(superseded.wait(), WRITER_CHECK_INTERVAL)
+        except TimeoutError:
+            pass
+
+
 async def serve_ha(config: GatewayConfig, stopping: asyncio.Event) -> None:
     election = Election(config.db_path, config.gateway_id)
     standby = StandbyServer(config.listen, config.gateway_id, lambda: election.leader, config.tls)
@@ -81,9 +99,7 @@ async def serve_ha(config: GatewayConfig, stopping: asyncio.Event) -> None:
         time.monotonic() - won,
         store.last_sequence,
     )
-    superseded = asyncio.Event()
-    store.add_health_listener(lambda cause: superseded.set() if store.superseded else None)
-    lost = asyncio.create_task(superseded.wait())
+    lost = asyncio.create_task(_until_superseded(store))
     stop = asyncio.create_task(stopping.wait())
     await asyncio.wait((lost, stop), return_when=asyncio.FIRST_COMPLETED)
     lost.cancel()

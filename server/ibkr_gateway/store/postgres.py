@@ -188,6 +188,17 @@ class PostgresOrderStore(GroupCommitStore):
             self._drop_writer()
             raise
 
+    async def check_writer(self) -> str | None:
+        """Proves, with a write on the writer's session, that this gateway still holds
+        the gateway id (connecting again if the session was lost); why not, if another
+        gateway took it over. An idle leader finds out this way."""
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(self._executor, self._write_probe)
+        except Exception as exc:
+            log.debug("writer check failed: %s", describe_failure(exc))
+        return self.superseded
+
     def _commit(
         self, events: list[JournalEvent], audits: list[AuditRecord], settings: dict[str, str]
     ) -> None:
