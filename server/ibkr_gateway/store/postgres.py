@@ -246,9 +246,9 @@ class PostgresOrderStore(GroupCommitStore):
         except BaseException as exc:
             # Whatever state the session is left in (a pipeline aborted mid-batch, a
             # session ended by the server), the next attempt starts on a new one.
-            lost = conn.broken or conn.closed
             self._drop_writer()
-            if committing and lost and isinstance(exc, psycopg.Error):
+            # An error in answer to COMMIT leaves its outcome unknown: found out next.
+            if committing and isinstance(exc, psycopg.Error):
                 self._doubtful = True
                 raise CommitInDoubt(describe_failure(exc)) from exc
             raise
