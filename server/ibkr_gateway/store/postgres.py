@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import threading
 from collections.abc import Sequence
@@ -567,5 +568,12 @@ class PostgresOrderStore(GroupCommitStore):
         self._journal_executor.shutdown(wait=True)
         for conn in self._journal_connections:
             conn.close()
+        if self._writer is not None and not self._writer.broken:
+            # At once, not once the server has seen the session end: a gateway started
+            # right after this one stopped must not find the id still in use.
+            with contextlib.suppress(psycopg.Error):
+                self._writer.execute(
+                    "SELECT pg_advisory_unlock(%s)", (pg_connect.lock_key(self.gateway_id),)
+                )
         self._drop_writer()
         self._reader.close()
