@@ -9,6 +9,7 @@ from ibkr.gateway.v1 import gateway_pb2, orders_pb2
 from bench.journal import order_events
 from ibkr_gateway.store.base import FillQuery, OrderQuery
 from ibkr_gateway.store.lock import DatabaseLocked
+from ibkr_gateway.store.pg_connect import lock_key
 from ibkr_gateway.store.postgres import PostgresOrderStore
 from tests.pg import PostgresServer
 from tests.service.conftest import (
@@ -63,9 +64,17 @@ async def test_one_writer_per_gateway_id(postgres: PostgresServer) -> None:
             PostgresOrderStore(db, "desk")
     finally:
         await first.close()
-    # Closing lets the next one in at once (a restart), every time.
-    for _ in range(30):
-        await PostgresOrderStore(db, "desk").close()
+    # Closing lets the next one in at once (a restart): the lock is gone when close
+    # returns, not only once the server has seen the session end.
+    with postgres.admin() as admin:
+        for _ in range(30):
+            await PostgresOrderStore(db, "desk").close()
+            held = admin.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND ((classid::bigint << 32) | objid::bigint) = %s",
+                (lock_key("desk"),),
+            ).fetchone()
+            assert held == (0,)
 
 
 async def test_list_orders_and_fills_of_one_gateway_never_show_anothers(
