@@ -3,6 +3,10 @@ own journal, orders and fills, with sequences of its own, and one gateway writes
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
+import psycopg
 import pytest
 from ibkr.gateway.v1 import gateway_pb2, orders_pb2
 
@@ -109,3 +113,20 @@ async def test_list_orders_and_fills_of_one_gateway_never_show_anothers(
     finally:
         await stop_gateway(one)
         await stop_gateway(two)
+
+
+async def test_a_gateway_restarted_at_once_waits_for_the_dead_ones_lock(
+    postgres: PostgresServer,
+) -> None:
+    """A session whose process just died holds the lock until the server has seen it end:
+    the next gateway waits for that (briefly) instead of refusing to start."""
+    db = postgres.new_database()
+    dying = psycopg.connect(db, autocommit=True)
+    dying.execute("SELECT pg_advisory_lock(%s)", (lock_key("desk"),))
+    released = threading.Timer(0.5, dying.close)
+    released.start()
+    try:
+        store = await asyncio.to_thread(PostgresOrderStore, db, "desk")
+        await store.close()
+    finally:
+        released.join()

@@ -13,6 +13,7 @@ import concurrent.futures
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,8 @@ from ibkr_gateway.store.pg_reader import Reader
 log = logging.getLogger(__name__)
 
 JOURNAL_READERS = 2
+# How long a starting gateway waits for the lock of one that just died.
+LOCK_RELEASE_GRACE = 2.0
 # Reads run on the event loop: a connection attempt there must be short.
 READ_CONNECT_TIMEOUT = 2
 
@@ -70,7 +73,7 @@ class PostgresOrderStore(GroupCommitStore):
         self._writer: psycopg.Connection[Any] | None = writer
         try:
             if writer is None:
-                self._writer = self._connect_writer()
+                self._writer = self._connect_writer_at_start()
             else:
                 pg_connect.prepare_writer(writer)
             assert self._writer is not None
@@ -100,6 +103,18 @@ class PostgresOrderStore(GroupCommitStore):
 
     def _connect(self) -> psycopg.Connection[Any]:
         return pg_connect.connect(self.url, self.gateway_id)
+
+    def _connect_writer_at_start(self) -> psycopg.Connection[Any]:
+        """The lock of a gateway that just died is released once the server has seen its
+        session end: a gateway restarted at once waits that long, not more."""
+        give_up = time.monotonic() + LOCK_RELEASE_GRACE
+        while True:
+            try:
+                return self._connect_writer()
+            except DatabaseLocked:
+                if time.monotonic() > give_up:
+                    raise
+                time.sleep(0.05)
 
     def _connect_writer(self) -> psycopg.Connection[Any]:
         """A connection holding the gateway id's lock, committing durably."""
