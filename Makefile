@@ -10,7 +10,7 @@ GO_CLIENT := clients/go
 GO_CONTRACT_RUNNER := build/bin/contract-runner-go
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: blotter blotter-check browser postgresql ts-build ts-test go-test $(GO_CONTRACT_RUNNER) java-build java-test contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
+.PHONY: blotter blotter-check browser postgresql nats ts-build ts-test go-test $(GO_CONTRACT_RUNNER) java-build java-test contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
 
 $(RUNTIME_STAMP): server/pyproject.toml clients/python/pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -78,7 +78,7 @@ serve: $(RUNTIME_STAMP)
 	$(BIN)/ibkr-gateway serve $(ARGS)
 
 ## test: every check and every test
-test: lint typecheck proto-check blotter-check pytest go-test ts-test java-test contract
+test: lint typecheck proto-check blotter-check pytest go-test ts-test java-test contract examples
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -88,7 +88,7 @@ lint: $(STAMP)
 	buf breaking --against api/v1-baseline.json
 
 typecheck: $(STAMP)
-	$(BIN)/mypy server clients/python/src tests bench tools/protoc-gen-grpcio-python
+	$(BIN)/mypy server clients/python/src tests bench examples/python tools/protoc-gen-grpcio-python
 	# A run of its own: mypy names both extensionless scripts __main__.
 	$(BIN)/mypy tools/protoc-gen-descriptor-set
 
@@ -110,7 +110,7 @@ proto-check: setup
 	diff -r build/gen-check/clients/rust/src/gen clients/rust/src/gen
 	rm -rf build/gen-check
 
-pytest: $(STAMP) browser postgresql
+pytest: $(STAMP) browser postgresql nats
 	$(BIN)/python -m pytest -q
 
 # The blotter page (--http-listen serves it at /) is TypeScript on the TypeScript client's
@@ -143,6 +143,15 @@ postgresql:
 		apt-get install -y -q postgresql || \
 		{ apt-get update -q && apt-get install -y -q postgresql; }
 
+## nats: Debian's nats-server, which the tests of --publish start with JetStream
+nats:
+	command -v nats-server >/dev/null || test -x /usr/sbin/nats-server || \
+		apt-get install -y -q nats-server || \
+		{ apt-get update -q && apt-get install -y -q nats-server; }
+
+# bench.publish (submit latency with NATS down vs up) starts one too.
+bench: nats
+
 ## contract: one gateway on a free port, then the contract-suite runner of every language
 contract: setup ts-build $(GO_CONTRACT_RUNNER) java-build
 	$(BIN)/python -m tests.contract.run_all
@@ -173,6 +182,8 @@ java-build:
 	printf -- '-cp "%s"\nio.github.ibkrgateway.contract.ContractRunner\n' \
 		"$(CURDIR)/$(JAVA)/target/classes:$(CURDIR)/$(JAVA)/target/test-classes:$$(cat $(JAVA)/target/test-classpath.txt)" \
 		> $(JAVA_CONTRACT_RUNNER)
+	printf -- '-cp "%s"\n' "$(CURDIR)/$(JAVA)/target/classes:$$(cat $(JAVA)/target/test-classpath.txt)" \
+		> build/java/client.args
 
 ## java-test: Java client unit tests (JUnit 5, in-process gRPC server; no gateway needed)
 java-test:
@@ -199,12 +210,34 @@ $(RUST_CONTRACT_RUNNER):
 test: rust-test
 contract: $(RUST_CONTRACT_RUNNER)
 
+# The examples/ programs, one per language, built against the clients in this checkout.
+EXAMPLES_TS_STAMP := examples/typescript/node_modules/.installed
+EXAMPLE_GO := build/bin/example-go
+EXAMPLE_RUST := build/cargo/debug/examples/quickstart
+
+$(EXAMPLES_TS_STAMP): examples/typescript/package.json examples/typescript/package-lock.json
+	cd examples/typescript && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Phony so that Go's and cargo's own caches decide what to rebuild.
+$(EXAMPLE_GO):
+	go -C examples/go build -o $(CURDIR)/$@ .
+
+$(EXAMPLE_RUST):
+	cd $(RUST_CLIENT) && cargo build --locked --all-features --example quickstart
+
+.PHONY: examples $(EXAMPLE_GO) $(EXAMPLE_RUST)
+## examples: one gateway on a free port, then every language's example program against it, each printing what the README says it prints
+examples: $(STAMP) ts-build java-build $(EXAMPLES_TS_STAMP) $(EXAMPLE_GO) $(EXAMPLE_RUST)
+	$(BIN)/python -m tests.examples.run_all
+
 ## bench: SubmitOrder throughput vs a bare grpc.aio echo server; IB acknowledgement latency vs direct ib_async; the paced 500-order burst; submit latency while 100 streams replay a 200k-event journal; memory after 100k finished orders
 bench: $(STAMP)
 	$(BIN)/python -m bench.submit_throughput
 	$(BIN)/python -m bench.ib_latency
 	$(BIN)/python -m bench.replay_load
 	$(BIN)/python -m bench.finished_orders
+	$(BIN)/python -m bench.publish
 
 ## proto-baseline: record the current contract as the one later changes must stay compatible with
 proto-baseline: $(STAMP)

@@ -19,18 +19,19 @@ from ibkr_gateway.gateway import BrokerConnectionError
 from ibkr_gateway.ha import LeadershipLost
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.observability.logs import configure_logging
+from ibkr_gateway.publish.publisher import (
+    PublishUnavailable,
+    check_gateway_id,
+    parse_servers,
+    require_client,
+)
 from ibkr_gateway.risk.limits import RiskFileError
 from ibkr_gateway.rpc.server import GatewayConfig, GatewayServer
 from ibkr_gateway.security.auth import AuthFileError
 from ibkr_gateway.security.tls import ListenRefused, TlsFiles, parse_listen
 from ibkr_gateway.sim.tws import DEFAULT_ACCOUNT, TwsSimulator
 from ibkr_gateway.store.lock import DatabaseLock, DatabaseLocked
-from ibkr_gateway.store.open import (
-    StoreDriverMissing,
-    check_gateway_id,
-    is_postgres_url,
-    redacted,
-)
+from ibkr_gateway.store.open import StoreDriverMissing, is_postgres_url, redacted
 
 DEFAULTS = GatewayConfig()
 
@@ -42,6 +43,15 @@ def _host_port(ctx: click.Context, param: click.Parameter, value: str) -> str:
         parse_listen(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def _publish_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if value:
+        try:
+            parse_servers(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
     return value
 
 
@@ -63,6 +73,23 @@ def _cash(ctx: click.Context, param: click.Parameter, value: str | Decimal) -> D
 
 
 MAX_SIM_CASH = Decimal("1e15")
+
+
+def _holdings(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> list[tuple[str, Decimal, Decimal]]:
+    held = []
+    for value in values:
+        symbol, _, amounts = value.partition(":")
+        quantity, _, cost = amounts.partition("@")
+        try:
+            parsed = (symbol.strip().upper(), Decimal(quantity), Decimal(cost))
+        except InvalidOperation:
+            parsed = ("", Decimal(0), Decimal(0))
+        if not parsed[0] or not all(d.is_finite() for d in parsed[1:]) or parsed[2] < 0:
+            raise click.BadParameter(f"SYMBOL:QUANTITY@COST such as AAPL:100@95.5, got {value!r}")
+        held.append(parsed)
+    return held
 
 
 @main.command()
@@ -128,8 +155,9 @@ MAX_SIM_CASH = Decimal("1e15")
     default=DEFAULTS.gateway_id,
     show_default=True,
     callback=_gateway_id,
-    help="Name of this gateway's journal and orders in a PostgreSQL database shared by "
-    "several gateways (one per IB login); one gateway runs per id. Unused with SQLite.",
+    help="Names this gateway where several meet: its journal and orders in a PostgreSQL "
+    "database shared by several gateways (one per IB login; one gateway runs per id), and "
+    "the NATS subjects and stream of --publish.",
 )
 @click.option(
     "--ha",
@@ -192,6 +220,14 @@ MAX_SIM_CASH = Decimal("1e15")
     "showing that IB took it before it is rejected.",
 )
 @click.option(
+    "--reconcile-interval",
+    type=click.FloatRange(0, 86400),
+    default=DEFAULTS.reconcile_interval,
+    show_default=True,
+    help="Seconds between comparisons of the positions with IB's while connected (backend "
+    "ib); they are also compared after every connect. 0: only after connects.",
+)
+@click.option(
     "--shutdown-grace",
     type=click.FloatRange(0, 600),
     default=DEFAULTS.shutdown_grace,
@@ -243,6 +279,15 @@ MAX_SIM_CASH = Decimal("1e15")
     help="host:port serving the same services over the Connect protocol (curl, browsers; "
     "HTTP/1.1 and HTTP/2, JSON and binary) and the live blotter page at /, with the same "
     "tokens and TLS as --listen; off when empty. Port 0 picks a free port.",
+)
+@click.option(
+    "--publish",
+    default="",
+    callback=_publish_url,
+    help="nats://host:port of a NATS server with JetStream (several, comma-separated, for a "
+    "cluster): every journaled event is published, in sequence order, to the stream "
+    "IBKR_GATEWAY_<gateway id>, subjects ibkr.gateway.v1.<gateway id>.<account>."
+    "orders|fills|positions. Trading never waits for it. Needs nats-py. Off when empty.",
 )
 @click.option(
     "--insecure",
@@ -306,6 +351,8 @@ def serve(
     # PostgreSQL has its own lock per gateway id, taken by the store.
     lock = DatabaseLock(config.db_path)
     try:
+        if config.publish:
+            require_client()
         if config.db_path != ":memory:" and not postgres:
             lock.acquire()
         asyncio.run(_serve(config))
@@ -317,6 +364,7 @@ def serve(
         DatabaseLocked,
         StoreDriverMissing,
         LeadershipLost,
+        PublishUnavailable,
     ) as exc:
         raise click.ClickException(str(exc)) from None
     except sqlite3.Error as exc:
@@ -392,6 +440,15 @@ async def _serve(config: GatewayConfig) -> None:
     "ones (AAPL, MSFT, ...) and any symbol given a price. Repeatable.",
 )
 @click.option(
+    "--hold",
+    "held",
+    multiple=True,
+    metavar="SYMBOL:QUANTITY@COST",
+    callback=_holdings,
+    help="A position the account holds from the start, besides what is traded (e.g. "
+    "AAPL:100@95.5; negative quantities are short). Repeatable.",
+)
+@click.option(
     "--log-format",
     type=click.Choice(["text", "json"]),
     default="text",
@@ -406,18 +463,36 @@ async def _serve(config: GatewayConfig) -> None:
     help="Logging threshold.",
 )
 def tws_sim(
-    host: str, port: int, account: str, stocks: tuple[str, ...], log_level: str, log_format: str
+    host: str,
+    port: int,
+    account: str,
+    stocks: tuple[str, ...],
+    held: list[tuple[str, Decimal, Decimal]],
+    log_level: str,
+    log_format: str,
 ) -> None:
     """Run a fake IB Gateway (TWS API protocol, server version 178) in front of the
     simulated exchange, until SIGINT or SIGTERM."""
     configure_logging(log_level, log_format)
-    asyncio.run(_tws_sim(host, port, account, stocks))
+    asyncio.run(_tws_sim(host, port, account, stocks, held))
 
 
-async def _tws_sim(host: str, port: int, account: str, stocks: tuple[str, ...]) -> None:
+async def _tws_sim(
+    host: str,
+    port: int,
+    account: str,
+    stocks: tuple[str, ...],
+    held: list[tuple[str, Decimal, Decimal]],
+) -> None:
     simulator = TwsSimulator(account=account)
     for symbol in stocks:
         simulator.queries.contracts.add_stock(symbol)
+    for symbol, quantity, cost in held:
+        try:
+            simulator.hold(symbol, quantity, cost)
+        except KeyError:
+            simulator.queries.contracts.add_stock(symbol)
+            simulator.hold(symbol, quantity, cost)
     bound = await simulator.start(host, port)
     logging.getLogger("ibkr_gateway.sim.tws").info("tws-sim listening on %s:%d", host, bound)
     stopping = asyncio.Event()

@@ -59,3 +59,17 @@ def test_quick_finished_orders_benchmark_reports_growth_and_a_verdict() -> None:
     report = _quick("bench.finished_orders")
     assert report["journal_events"] == 4 * 10_000
     assert isinstance(report["meets_goal"], bool)
+
+
+@pytest.mark.slow
+def test_quick_publish_benchmark_reports_latency_with_nats_up_and_down() -> None:
+    report = _quick("bench.publish")
+    assert report["failed"] == 0
+    for phase in ("baseline_p50_ms", "nats_up_p50_ms", "nats_down_p50_ms"):
+        p50 = report[phase]
+        assert isinstance(p50, float)
+        assert p50 > 0
+    assert isinstance(report["meets_goal"], bool)
+    journal = report["journal_events"]
+    assert isinstance(journal, int)
+    assert journal > 0

@@ -49,6 +49,37 @@ class _BrokerConnections(Collector):
         )
 
 
+class _Reconciliation(Collector):
+    """Counts kept by the position reconciler, read at scrape time."""
+
+    def __init__(
+        self,
+        discrepancies: Callable[[], int],
+        open_now: Callable[[], int],
+        adoptions: Callable[[], int],
+    ) -> None:
+        self._discrepancies = discrepancies
+        self._open_now = open_now
+        self._adoptions = adoptions
+
+    def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
+        yield CounterMetricFamily(
+            "ibkr_gateway_position_discrepancies",
+            "Positions found to differ from IB's while connected (each pair of quantities once).",
+            value=self._discrepancies(),
+        )
+        yield GaugeMetricFamily(
+            "ibkr_gateway_position_discrepancies_open",
+            "Positions that differ from IB's now, as of the last reconciliation.",
+            value=self._open_now(),
+        )
+        yield CounterMetricFamily(
+            "ibkr_gateway_position_adoptions",
+            "Positions set to IB's at a connect (held before the gateway or traded elsewhere).",
+            value=self._adoptions(),
+        )
+
+
 class GatewayMetrics:
     def __init__(self) -> None:
         self._http: WSGIServer | None = None
@@ -123,6 +154,39 @@ class GatewayMetrics:
         self.pacing_queue.set_function(lambda: float(pacing_queue()))
         self.registry.register(_OrdersByStatus(orders_by_status))
         self.registry.register(_BrokerConnections(broker_reconnects, client_id_in_use))
+
+    def watch_reconciliation(
+        self,
+        *,
+        discrepancies: Callable[[], int],
+        open_now: Callable[[], int],
+        adoptions: Callable[[], int],
+    ) -> None:
+        self.registry.register(_Reconciliation(discrepancies, open_now, adoptions))
+
+    def watch_publish(
+        self, *, lag: Callable[[], int], acknowledged: Callable[[], int], up: Callable[[], bool]
+    ) -> None:
+        """With --publish: how far the NATS stream is behind the journal."""
+        readings: tuple[tuple[str, str, Callable[[], float]], ...] = (
+            (
+                "ibkr_gateway_publish_lag",
+                "Journaled events the NATS stream is not known to hold.",
+                lag,
+            ),
+            (
+                "ibkr_gateway_publish_sequence",
+                "Last journal sequence NATS JetStream acknowledged.",
+                acknowledged,
+            ),
+            (
+                "ibkr_gateway_publish_connected",
+                "1 while the journal is being published to NATS JetStream.",
+                lambda: float(up()),
+            ),
+        )
+        for name, text, read in readings:
+            Gauge(name, text, registry=self.registry).set_function(read)
 
     def serve(self, listen: str) -> int:
         """Starts the HTTP endpoint (/metrics) on a thread; returns its port."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -20,17 +21,18 @@ from ibkr.gateway.v1 import (
     simulator_pb2_grpc,
 )
 
-from ibkr_gateway.broker import BrokerPort
+from ibkr_gateway.broker import BrokerPort, WhatIfEstimate
 from ibkr_gateway.event.bus import EventBus
 from ibkr_gateway.gateway import ConnectionState, IBGateway
 from ibkr_gateway.gateway_order_manager import OrderGatewayIntegration
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.observability.metrics import GatewayMetrics
 from ibkr_gateway.order.manager import OrderManager, utc_now
-from ibkr_gateway.order.models import Contract
+from ibkr_gateway.order.models import Contract, OrderSpec
 from ibkr_gateway.position.account import DEFAULT_STARTING_CASH
 from ibkr_gateway.position.book import PositionBook
 from ibkr_gateway.position.preview import OrderPreview
+from ibkr_gateway.position.reconciler import PositionReconciler
 from ibkr_gateway.risk.engine import RiskEngine
 from ibkr_gateway.risk.limits import RiskConfig, RiskFileError
 from ibkr_gateway.risk.positions import Exposure
@@ -51,6 +53,7 @@ from ibkr_gateway.sim.exchange import default_commission
 from ibkr_gateway.store.open import open_store, redacted
 
 if TYPE_CHECKING:
+    from ibkr_gateway.publish.publisher import JournalPublisher
     from ibkr_gateway.store.postgres import PostgresOrderStore
     from ibkr_gateway.store.sqlite import SqliteOrderStore
     from ibkr_gateway.web.server import HttpServer
@@ -60,6 +63,9 @@ log = logging.getLogger(__name__)
 GATEWAY_SERVICE = gateway_pb2.DESCRIPTOR.services_by_name["OrderGatewayService"].full_name
 SIMULATOR_SERVICE = simulator_pb2.DESCRIPTOR.services_by_name["SimulatorControlService"].full_name
 ACCOUNT_SERVICE = account_pb2.DESCRIPTOR.services_by_name["AccountService"].full_name
+# The health entry of --publish: NOT_SERVING while the journal is not being published,
+# which never changes the health of the services themselves.
+PUBLISH_HEALTH = "nats-publish"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +76,9 @@ class GatewayConfig:
     ib: IBGatewayConfig = field(default_factory=IBGatewayConfig)
     # An SQLite file, or a postgresql:// URL.
     db_path: str = "gateway.db"
-    # Keys this gateway's journal and orders in a database shared with other gateways
-    # (PostgreSQL); one gateway writes under each id.
+    # Names this gateway's journal where several gateways meet: its rows in a PostgreSQL
+    # database shared with others (one gateway writes under each id), its NATS subjects
+    # and stream.
     gateway_id: str = "default"
     default_account: str = "DU123456"
     # Accounts the simulated broker manages besides default_account (backend sim); on the
@@ -101,6 +108,11 @@ class GatewayConfig:
     sim_cash: Decimal = DEFAULT_STARTING_CASH
     # Hot standby (PostgreSQL only): lead while holding the gateway id's lock, else stand by.
     ha: bool = False
+    # Seconds between comparisons of the positions with IB's while connected (backend
+    # ib); 0 compares only after each connect.
+    reconcile_interval: float = 60.0
+    # nats://host:port (comma-separated for a cluster): publish the journal to JetStream.
+    publish: str = ""
 
 
 class GatewayServer:
@@ -159,6 +171,23 @@ class GatewayServer:
             rejection_grace=config.rejection_grace,
         )
         self.integration.initialize()
+        self.reconciler: PositionReconciler | None = None
+        if isinstance(self.broker, IBGateway):
+            self.reconciler = PositionReconciler(
+                self.positions,
+                self.broker,
+                in_flight=self.integration.executions_in_flight,
+                working=self.manager.working_orders,
+                interval=config.reconcile_interval,
+                # As long as a fill may wait for its commission report.
+                grace=config.commission_timeout,
+            )
+            reconciler = self.reconciler
+            self.broker.add_state_listener(
+                lambda state: (
+                    reconciler.on_connected() if state is ConnectionState.CONNECTED else None
+                )
+            )
         self.health = health.aio.HealthServicer()
         self._serving = False
         self._health_tasks: set[asyncio.Task[None]] = set()
@@ -182,6 +211,13 @@ class GatewayServer:
                 self.broker.client_id_in_use if isinstance(self.broker, IBGateway) else 0
             ),
         )
+        if self.reconciler is not None:
+            counted = self.reconciler
+            self.metrics.watch_reconciliation(
+                discrepancies=lambda: counted.discrepancies,
+                open_now=lambda: counted.open_discrepancies,
+                adoptions=lambda: counted.adoptions,
+            )
         if config.metrics_listen:
             check_listen(
                 config.metrics_listen, authenticated=False, tls=False, insecure=config.insecure
@@ -220,6 +256,7 @@ class GatewayServer:
                 starting_cash=config.sim_cash if self.sim_broker else None,
                 commission=default_commission if self.sim_broker else None,
             ),
+            what_if=self._what_if if isinstance(self.broker, IBGateway) else None,
         )
         account = AccountServicer(
             self.positions,
@@ -232,6 +269,7 @@ class GatewayServer:
                 if self.sim_broker
                 else None
             ),
+            broker_account=self.broker if isinstance(self.broker, IBGateway) else None,
             heartbeat_interval=config.heartbeat_interval,
             stream_buffer=config.stream_buffer,
             replay_share=self.replay_share,
@@ -287,6 +325,25 @@ class GatewayServer:
                 tls=config.tls,
                 shutdown_grace=config.shutdown_grace,
             )
+        self.publisher: JournalPublisher | None = None
+        if config.publish:
+            # Imported only when wanted: nats-py is an optional dependency.
+            from ibkr_gateway.publish.publisher import JournalPublisher, parse_servers
+
+            self.publisher = JournalPublisher(
+                parse_servers(config.publish),
+                config.gateway_id,
+                self.store,
+                self.bus,
+                self.replay_share,
+                on_state=self._on_publish_state,
+            )
+            publisher = self.publisher
+            self.metrics.watch_publish(
+                lag=lambda: publisher.lag,
+                acknowledged=lambda: publisher.acked,
+                up=lambda: publisher.up,
+            )
         self.port = 0
         self.metrics_port = 0
         self.http_port = 0
@@ -296,6 +353,11 @@ class GatewayServer:
             return self.broker.state is ConnectionState.CONNECTED
         return True
 
+    async def _what_if(self, spec: OrderSpec) -> WhatIfEstimate:
+        """IB's what-if answer for the contract IB knows the spec by."""
+        assert isinstance(self.broker, IBGateway)
+        return await self.broker.what_if(await self.broker.qualify(spec))
+
     def _reference_price(self, contract: Contract) -> Decimal | None:
         """The simulated market's price; IB market data is not subscribed, so on the IB
         backend limits are checked against the order's own price."""
@@ -304,7 +366,15 @@ class GatewayServer:
         return self.sim_broker.exchange.price(contract.symbol)
 
     async def start(self) -> int:
-        await self.integration.start()
+        if self.reconciler is not None:
+            # First: it then compares as soon as the connect below has listed everything.
+            self.reconciler.start()
+        try:
+            await self.integration.start()
+        except BaseException:
+            if self.reconciler is not None:
+                await self.reconciler.stop()
+            raise
         try:
             if self.config.tls is not None:
                 self.port = self.server.add_secure_port(
@@ -338,6 +408,9 @@ class GatewayServer:
             self.metrics_port = self.metrics.serve(self.config.metrics_listen)
         self._serving = True
         await self._set_health()
+        if self.publisher is not None:
+            await self.health.set(PUBLISH_HEALTH, health_pb2.HealthCheckResponse.NOT_SERVING)
+            self.publisher.start()
         log.info(
             "gateway serving on %s (backend %s, store %s, journal at %d)",
             self.config.listen.rsplit(":", 1)[0] + f":{self.port}",
@@ -359,7 +432,16 @@ class GatewayServer:
 
     def _on_store_health(self, failure: str | None) -> None:
         self.metrics.store_failing.set(0 if failure is None else 1)
-        task = asyncio.get_running_loop().create_task(self._set_health(), name="store-health")
+        self._health_task(self._set_health(), "store-health")
+
+    def _on_publish_state(self, up: bool) -> None:
+        if self._serving:
+            serving = health_pb2.HealthCheckResponse.SERVING
+            status = serving if up else health_pb2.HealthCheckResponse.NOT_SERVING
+            self._health_task(self.health.set(PUBLISH_HEALTH, status), "publish-health")
+
+    def _health_task(self, setting: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.get_running_loop().create_task(setting, name=name)
         self._health_tasks.add(task)
         task.add_done_callback(self._health_tasks.discard)
 
@@ -372,7 +454,11 @@ class GatewayServer:
         if self.http is not None:
             stopping.append(self.http.stop())
         await asyncio.gather(*stopping)
+        if self.reconciler is not None:
+            await self.reconciler.stop()
         await self.integration.shutdown()
+        if self.publisher is not None:
+            await self.publisher.stop()
         self.metrics.stop()
         await self.store.close()
         log.info("gateway stopped at sequence %d", self.store.last_sequence)

@@ -329,7 +329,8 @@ class PostgresOrderStore(GroupCommitStore):
                 ) as copy:
                     for event_row in event_rows:
                         copy.write_row(event_row)
-            latest = {e.position.key: e.position for e in changes}
+            # A comparison with the broker's position is journaled, not a change of it.
+            latest = {e.position.key: e.position for e in changes if e.changes_position}
             cur.executemany(
                 "INSERT INTO positions VALUES (%s, %s, %s, %s, %s) ON CONFLICT "
                 "(gateway_id, account, contract_key) DO UPDATE SET sequence = "

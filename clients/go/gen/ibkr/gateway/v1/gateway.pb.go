@@ -968,7 +968,7 @@ type PreviewOrderResponse struct {
 	// limit (or stop) price; empty when neither is known.
 	EstimatedPrice string `protobuf:"bytes,2,opt,name=estimated_price,json=estimatedPrice,proto3" json:"estimated_price,omitempty"`
 	// Commission of a complete fill at estimated_price, as the simulated exchange charges
-	// it; empty when it cannot be estimated (backend ib).
+	// it (backend sim), or IB's estimate from its what-if answer (backend ib).
 	EstimatedCommission string `protobuf:"bytes,3,opt,name=estimated_commission,json=estimatedCommission,proto3" json:"estimated_commission,omitempty"`
 	// Position in the contract now (signed).
 	PositionBefore string `protobuf:"bytes,4,opt,name=position_before,json=positionBefore,proto3" json:"position_before,omitempty"`
@@ -980,7 +980,10 @@ type PreviewOrderResponse struct {
 	AccountAfter *AccountSummary `protobuf:"bytes,7,opt,name=account_after,json=accountAfter,proto3" json:"account_after,omitempty"`
 	// Every limit the order would break, in the order SubmitOrder checks them; SubmitOrder
 	// would refuse it with the first.
-	Breaches      []*LimitBreach `protobuf:"bytes,8,rep,name=breaches,proto3" json:"breaches,omitempty"`
+	Breaches []*LimitBreach `protobuf:"bytes,8,rep,name=breaches,proto3" json:"breaches,omitempty"`
+	// IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+	// estimated_commission is then IB's commission.
+	WhatIf        *WhatIfEstimate `protobuf:"bytes,9,opt,name=what_if,json=whatIf,proto3" json:"what_if,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1071,6 +1074,151 @@ func (x *PreviewOrderResponse) GetBreaches() []*LimitBreach {
 	return nil
 }
 
+func (x *PreviewOrderResponse) GetWhatIf() *WhatIfEstimate {
+	if x != nil {
+		return x.WhatIf
+	}
+	return nil
+}
+
+// What IB says an order would do to the account, without placing it (IB's what-if
+// order). Amounts are decimal strings in currency, as IB reports them; empty where IB
+// reports none.
+type WhatIfEstimate struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Currency of the commissions.
+	Currency string `protobuf:"bytes,1,opt,name=currency,proto3" json:"currency,omitempty"`
+	// IB's commission estimate of a complete fill.
+	Commission string `protobuf:"bytes,2,opt,name=commission,proto3" json:"commission,omitempty"`
+	// Lower bound of the commission, when IB gives a range.
+	MinCommission string `protobuf:"bytes,3,opt,name=min_commission,json=minCommission,proto3" json:"min_commission,omitempty"`
+	// Upper bound of the commission, when IB gives a range.
+	MaxCommission string `protobuf:"bytes,4,opt,name=max_commission,json=maxCommission,proto3" json:"max_commission,omitempty"`
+	// Initial margin of the account now.
+	InitialMarginBefore string `protobuf:"bytes,5,opt,name=initial_margin_before,json=initialMarginBefore,proto3" json:"initial_margin_before,omitempty"`
+	// Initial margin once the order has filled.
+	InitialMarginAfter string `protobuf:"bytes,6,opt,name=initial_margin_after,json=initialMarginAfter,proto3" json:"initial_margin_after,omitempty"`
+	// Maintenance margin of the account now.
+	MaintenanceMarginBefore string `protobuf:"bytes,7,opt,name=maintenance_margin_before,json=maintenanceMarginBefore,proto3" json:"maintenance_margin_before,omitempty"`
+	// Maintenance margin once the order has filled.
+	MaintenanceMarginAfter string `protobuf:"bytes,8,opt,name=maintenance_margin_after,json=maintenanceMarginAfter,proto3" json:"maintenance_margin_after,omitempty"`
+	// Equity with loan value of the account now.
+	EquityWithLoanBefore string `protobuf:"bytes,9,opt,name=equity_with_loan_before,json=equityWithLoanBefore,proto3" json:"equity_with_loan_before,omitempty"`
+	// Equity with loan value once the order has filled.
+	EquityWithLoanAfter string `protobuf:"bytes,10,opt,name=equity_with_loan_after,json=equityWithLoanAfter,proto3" json:"equity_with_loan_after,omitempty"`
+	// IB's warning about the order, if any.
+	Warning       string `protobuf:"bytes,11,opt,name=warning,proto3" json:"warning,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WhatIfEstimate) Reset() {
+	*x = WhatIfEstimate{}
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WhatIfEstimate) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WhatIfEstimate) ProtoMessage() {}
+
+func (x *WhatIfEstimate) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WhatIfEstimate.ProtoReflect.Descriptor instead.
+func (*WhatIfEstimate) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *WhatIfEstimate) GetCurrency() string {
+	if x != nil {
+		return x.Currency
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetCommission() string {
+	if x != nil {
+		return x.Commission
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetMinCommission() string {
+	if x != nil {
+		return x.MinCommission
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetMaxCommission() string {
+	if x != nil {
+		return x.MaxCommission
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetInitialMarginBefore() string {
+	if x != nil {
+		return x.InitialMarginBefore
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetInitialMarginAfter() string {
+	if x != nil {
+		return x.InitialMarginAfter
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetMaintenanceMarginBefore() string {
+	if x != nil {
+		return x.MaintenanceMarginBefore
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetMaintenanceMarginAfter() string {
+	if x != nil {
+		return x.MaintenanceMarginAfter
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetEquityWithLoanBefore() string {
+	if x != nil {
+		return x.EquityWithLoanBefore
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetEquityWithLoanAfter() string {
+	if x != nil {
+		return x.EquityWithLoanAfter
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetWarning() string {
+	if x != nil {
+		return x.Warning
+	}
+	return ""
+}
+
 // A limit an order would break, as SubmitOrder would report it.
 type LimitBreach struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1086,7 +1234,7 @@ type LimitBreach struct {
 
 func (x *LimitBreach) Reset() {
 	*x = LimitBreach{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[17]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1098,7 +1246,7 @@ func (x *LimitBreach) String() string {
 func (*LimitBreach) ProtoMessage() {}
 
 func (x *LimitBreach) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[17]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1111,7 +1259,7 @@ func (x *LimitBreach) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LimitBreach.ProtoReflect.Descriptor instead.
 func (*LimitBreach) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{17}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *LimitBreach) GetReason() string {
@@ -1147,7 +1295,7 @@ type ListFillsResponse struct {
 
 func (x *ListFillsResponse) Reset() {
 	*x = ListFillsResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[18]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1159,7 +1307,7 @@ func (x *ListFillsResponse) String() string {
 func (*ListFillsResponse) ProtoMessage() {}
 
 func (x *ListFillsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[18]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1172,7 +1320,7 @@ func (x *ListFillsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListFillsResponse.ProtoReflect.Descriptor instead.
 func (*ListFillsResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{18}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListFillsResponse) GetFills() []*Fill {
@@ -1206,7 +1354,7 @@ type StreamOrderEventsRequest struct {
 
 func (x *StreamOrderEventsRequest) Reset() {
 	*x = StreamOrderEventsRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[19]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1218,7 +1366,7 @@ func (x *StreamOrderEventsRequest) String() string {
 func (*StreamOrderEventsRequest) ProtoMessage() {}
 
 func (x *StreamOrderEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[19]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1231,7 +1379,7 @@ func (x *StreamOrderEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamOrderEventsRequest.ProtoReflect.Descriptor instead.
 func (*StreamOrderEventsRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{19}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *StreamOrderEventsRequest) GetAfterSequence() int64 {
@@ -1277,7 +1425,7 @@ type StreamOrderEventsResponse struct {
 
 func (x *StreamOrderEventsResponse) Reset() {
 	*x = StreamOrderEventsResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1289,7 +1437,7 @@ func (x *StreamOrderEventsResponse) String() string {
 func (*StreamOrderEventsResponse) ProtoMessage() {}
 
 func (x *StreamOrderEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1302,7 +1450,7 @@ func (x *StreamOrderEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamOrderEventsResponse.ProtoReflect.Descriptor instead.
 func (*StreamOrderEventsResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{20}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *StreamOrderEventsResponse) GetPayload() isStreamOrderEventsResponse_Payload {
@@ -1364,7 +1512,7 @@ type StreamFillsRequest struct {
 
 func (x *StreamFillsRequest) Reset() {
 	*x = StreamFillsRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1376,7 +1524,7 @@ func (x *StreamFillsRequest) String() string {
 func (*StreamFillsRequest) ProtoMessage() {}
 
 func (x *StreamFillsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1389,7 +1537,7 @@ func (x *StreamFillsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamFillsRequest.ProtoReflect.Descriptor instead.
 func (*StreamFillsRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{21}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *StreamFillsRequest) GetAfterSequence() int64 {
@@ -1435,7 +1583,7 @@ type StreamFillsResponse struct {
 
 func (x *StreamFillsResponse) Reset() {
 	*x = StreamFillsResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1447,7 +1595,7 @@ func (x *StreamFillsResponse) String() string {
 func (*StreamFillsResponse) ProtoMessage() {}
 
 func (x *StreamFillsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1460,7 +1608,7 @@ func (x *StreamFillsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamFillsResponse.ProtoReflect.Descriptor instead.
 func (*StreamFillsResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{22}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *StreamFillsResponse) GetPayload() isStreamFillsResponse_Payload {
@@ -1521,7 +1669,7 @@ type SetKillSwitchRequest struct {
 
 func (x *SetKillSwitchRequest) Reset() {
 	*x = SetKillSwitchRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1533,7 +1681,7 @@ func (x *SetKillSwitchRequest) String() string {
 func (*SetKillSwitchRequest) ProtoMessage() {}
 
 func (x *SetKillSwitchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1546,7 +1694,7 @@ func (x *SetKillSwitchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetKillSwitchRequest.ProtoReflect.Descriptor instead.
 func (*SetKillSwitchRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{23}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *SetKillSwitchRequest) GetEngaged() bool {
@@ -1582,7 +1730,7 @@ type SetKillSwitchResponse struct {
 
 func (x *SetKillSwitchResponse) Reset() {
 	*x = SetKillSwitchResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1594,7 +1742,7 @@ func (x *SetKillSwitchResponse) String() string {
 func (*SetKillSwitchResponse) ProtoMessage() {}
 
 func (x *SetKillSwitchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1607,7 +1755,7 @@ func (x *SetKillSwitchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetKillSwitchResponse.ProtoReflect.Descriptor instead.
 func (*SetKillSwitchResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{24}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *SetKillSwitchResponse) GetKillSwitch() *KillSwitch {
@@ -1632,7 +1780,7 @@ type GetKillSwitchRequest struct {
 
 func (x *GetKillSwitchRequest) Reset() {
 	*x = GetKillSwitchRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1644,7 +1792,7 @@ func (x *GetKillSwitchRequest) String() string {
 func (*GetKillSwitchRequest) ProtoMessage() {}
 
 func (x *GetKillSwitchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1657,7 +1805,7 @@ func (x *GetKillSwitchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetKillSwitchRequest.ProtoReflect.Descriptor instead.
 func (*GetKillSwitchRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{25}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{26}
 }
 
 type GetKillSwitchResponse struct {
@@ -1670,7 +1818,7 @@ type GetKillSwitchResponse struct {
 
 func (x *GetKillSwitchResponse) Reset() {
 	*x = GetKillSwitchResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1682,7 +1830,7 @@ func (x *GetKillSwitchResponse) String() string {
 func (*GetKillSwitchResponse) ProtoMessage() {}
 
 func (x *GetKillSwitchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1695,7 +1843,7 @@ func (x *GetKillSwitchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetKillSwitchResponse.ProtoReflect.Descriptor instead.
 func (*GetKillSwitchResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{26}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *GetKillSwitchResponse) GetKillSwitch() *KillSwitch {
@@ -1724,7 +1872,7 @@ type KillSwitch struct {
 
 func (x *KillSwitch) Reset() {
 	*x = KillSwitch{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1736,7 +1884,7 @@ func (x *KillSwitch) String() string {
 func (*KillSwitch) ProtoMessage() {}
 
 func (x *KillSwitch) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1749,7 +1897,7 @@ func (x *KillSwitch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KillSwitch.ProtoReflect.Descriptor instead.
 func (*KillSwitch) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{27}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *KillSwitch) GetEngaged() bool {
@@ -1804,7 +1952,7 @@ type AccountHalt struct {
 
 func (x *AccountHalt) Reset() {
 	*x = AccountHalt{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[28]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1816,7 +1964,7 @@ func (x *AccountHalt) String() string {
 func (*AccountHalt) ProtoMessage() {}
 
 func (x *AccountHalt) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[28]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1829,7 +1977,7 @@ func (x *AccountHalt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccountHalt.ProtoReflect.Descriptor instead.
 func (*AccountHalt) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{28}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *AccountHalt) GetAccount() string {
@@ -1872,7 +2020,7 @@ type ListAuditRecordsRequest struct {
 
 func (x *ListAuditRecordsRequest) Reset() {
 	*x = ListAuditRecordsRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[29]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1884,7 +2032,7 @@ func (x *ListAuditRecordsRequest) String() string {
 func (*ListAuditRecordsRequest) ProtoMessage() {}
 
 func (x *ListAuditRecordsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[29]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1897,7 +2045,7 @@ func (x *ListAuditRecordsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAuditRecordsRequest.ProtoReflect.Descriptor instead.
 func (*ListAuditRecordsRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{29}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ListAuditRecordsRequest) GetPageSize() int32 {
@@ -1926,7 +2074,7 @@ type ListAuditRecordsResponse struct {
 
 func (x *ListAuditRecordsResponse) Reset() {
 	*x = ListAuditRecordsResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[30]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1938,7 +2086,7 @@ func (x *ListAuditRecordsResponse) String() string {
 func (*ListAuditRecordsResponse) ProtoMessage() {}
 
 func (x *ListAuditRecordsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[30]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1951,7 +2099,7 @@ func (x *ListAuditRecordsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAuditRecordsResponse.ProtoReflect.Descriptor instead.
 func (*ListAuditRecordsResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{30}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *ListAuditRecordsResponse) GetRecords() []*AuditRecord {
@@ -1994,7 +2142,7 @@ type AuditRecord struct {
 
 func (x *AuditRecord) Reset() {
 	*x = AuditRecord{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[31]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2006,7 +2154,7 @@ func (x *AuditRecord) String() string {
 func (*AuditRecord) ProtoMessage() {}
 
 func (x *AuditRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[31]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2019,7 +2167,7 @@ func (x *AuditRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditRecord.ProtoReflect.Descriptor instead.
 func (*AuditRecord) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{31}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *AuditRecord) GetId() int64 {
@@ -2146,7 +2294,7 @@ const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
 	"\n" +
 	"page_token\x18\x04 \x01(\tR\tpageToken\"G\n" +
 	"\x13PreviewOrderRequest\x120\n" +
-	"\x05order\x18\x01 \x01(\v2\x1a.ibkr.gateway.v1.OrderSpecR\x05order\"\xbc\x03\n" +
+	"\x05order\x18\x01 \x01(\v2\x1a.ibkr.gateway.v1.OrderSpecR\x05order\"\xf6\x03\n" +
 	"\x14PreviewOrderResponse\x120\n" +
 	"\x05order\x18\x01 \x01(\v2\x1a.ibkr.gateway.v1.OrderSpecR\x05order\x12'\n" +
 	"\x0festimated_price\x18\x02 \x01(\tR\x0eestimatedPrice\x121\n" +
@@ -2155,7 +2303,23 @@ const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
 	"\x0eposition_after\x18\x05 \x01(\tR\rpositionAfter\x12F\n" +
 	"\x0eaccount_before\x18\x06 \x01(\v2\x1f.ibkr.gateway.v1.AccountSummaryR\raccountBefore\x12D\n" +
 	"\raccount_after\x18\a \x01(\v2\x1f.ibkr.gateway.v1.AccountSummaryR\faccountAfter\x128\n" +
-	"\bbreaches\x18\b \x03(\v2\x1c.ibkr.gateway.v1.LimitBreachR\bbreaches\"\xc4\x01\n" +
+	"\bbreaches\x18\b \x03(\v2\x1c.ibkr.gateway.v1.LimitBreachR\bbreaches\x128\n" +
+	"\awhat_if\x18\t \x01(\v2\x1f.ibkr.gateway.v1.WhatIfEstimateR\x06whatIf\"\xfc\x03\n" +
+	"\x0eWhatIfEstimate\x12\x1a\n" +
+	"\bcurrency\x18\x01 \x01(\tR\bcurrency\x12\x1e\n" +
+	"\n" +
+	"commission\x18\x02 \x01(\tR\n" +
+	"commission\x12%\n" +
+	"\x0emin_commission\x18\x03 \x01(\tR\rminCommission\x12%\n" +
+	"\x0emax_commission\x18\x04 \x01(\tR\rmaxCommission\x122\n" +
+	"\x15initial_margin_before\x18\x05 \x01(\tR\x13initialMarginBefore\x120\n" +
+	"\x14initial_margin_after\x18\x06 \x01(\tR\x12initialMarginAfter\x12:\n" +
+	"\x19maintenance_margin_before\x18\a \x01(\tR\x17maintenanceMarginBefore\x128\n" +
+	"\x18maintenance_margin_after\x18\b \x01(\tR\x16maintenanceMarginAfter\x125\n" +
+	"\x17equity_with_loan_before\x18\t \x01(\tR\x14equityWithLoanBefore\x123\n" +
+	"\x16equity_with_loan_after\x18\n" +
+	" \x01(\tR\x13equityWithLoanAfter\x12\x18\n" +
+	"\awarning\x18\v \x01(\tR\awarning\"\xc4\x01\n" +
 	"\vLimitBreach\x12\x16\n" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\x12\x18\n" +
 	"\amessage\x18\x02 \x01(\tR\amessage\x12F\n" +
@@ -2254,7 +2418,7 @@ func file_ibkr_gateway_v1_gateway_proto_rawDescGZIP() []byte {
 	return file_ibkr_gateway_v1_gateway_proto_rawDescData
 }
 
-var file_ibkr_gateway_v1_gateway_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
+var file_ibkr_gateway_v1_gateway_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
 var file_ibkr_gateway_v1_gateway_proto_goTypes = []any{
 	(*SubmitOrderRequest)(nil),         // 0: ibkr.gateway.v1.SubmitOrderRequest
 	(*SubmitOrderResponse)(nil),        // 1: ibkr.gateway.v1.SubmitOrderResponse
@@ -2273,102 +2437,104 @@ var file_ibkr_gateway_v1_gateway_proto_goTypes = []any{
 	(*ListFillsRequest)(nil),           // 14: ibkr.gateway.v1.ListFillsRequest
 	(*PreviewOrderRequest)(nil),        // 15: ibkr.gateway.v1.PreviewOrderRequest
 	(*PreviewOrderResponse)(nil),       // 16: ibkr.gateway.v1.PreviewOrderResponse
-	(*LimitBreach)(nil),                // 17: ibkr.gateway.v1.LimitBreach
-	(*ListFillsResponse)(nil),          // 18: ibkr.gateway.v1.ListFillsResponse
-	(*StreamOrderEventsRequest)(nil),   // 19: ibkr.gateway.v1.StreamOrderEventsRequest
-	(*StreamOrderEventsResponse)(nil),  // 20: ibkr.gateway.v1.StreamOrderEventsResponse
-	(*StreamFillsRequest)(nil),         // 21: ibkr.gateway.v1.StreamFillsRequest
-	(*StreamFillsResponse)(nil),        // 22: ibkr.gateway.v1.StreamFillsResponse
-	(*SetKillSwitchRequest)(nil),       // 23: ibkr.gateway.v1.SetKillSwitchRequest
-	(*SetKillSwitchResponse)(nil),      // 24: ibkr.gateway.v1.SetKillSwitchResponse
-	(*GetKillSwitchRequest)(nil),       // 25: ibkr.gateway.v1.GetKillSwitchRequest
-	(*GetKillSwitchResponse)(nil),      // 26: ibkr.gateway.v1.GetKillSwitchResponse
-	(*KillSwitch)(nil),                 // 27: ibkr.gateway.v1.KillSwitch
-	(*AccountHalt)(nil),                // 28: ibkr.gateway.v1.AccountHalt
-	(*ListAuditRecordsRequest)(nil),    // 29: ibkr.gateway.v1.ListAuditRecordsRequest
-	(*ListAuditRecordsResponse)(nil),   // 30: ibkr.gateway.v1.ListAuditRecordsResponse
-	(*AuditRecord)(nil),                // 31: ibkr.gateway.v1.AuditRecord
-	nil,                                // 32: ibkr.gateway.v1.LimitBreach.MetadataEntry
-	(*OrderSpec)(nil),                  // 33: ibkr.gateway.v1.OrderSpec
-	(*Order)(nil),                      // 34: ibkr.gateway.v1.Order
-	(TimeInForce)(0),                   // 35: ibkr.gateway.v1.TimeInForce
-	(OrderStatus)(0),                   // 36: ibkr.gateway.v1.OrderStatus
-	(*AccountSummary)(nil),             // 37: ibkr.gateway.v1.AccountSummary
-	(*Fill)(nil),                       // 38: ibkr.gateway.v1.Fill
-	(*durationpb.Duration)(nil),        // 39: google.protobuf.Duration
-	(*OrderEvent)(nil),                 // 40: ibkr.gateway.v1.OrderEvent
-	(*Heartbeat)(nil),                  // 41: ibkr.gateway.v1.Heartbeat
-	(*timestamppb.Timestamp)(nil),      // 42: google.protobuf.Timestamp
+	(*WhatIfEstimate)(nil),             // 17: ibkr.gateway.v1.WhatIfEstimate
+	(*LimitBreach)(nil),                // 18: ibkr.gateway.v1.LimitBreach
+	(*ListFillsResponse)(nil),          // 19: ibkr.gateway.v1.ListFillsResponse
+	(*StreamOrderEventsRequest)(nil),   // 20: ibkr.gateway.v1.StreamOrderEventsRequest
+	(*StreamOrderEventsResponse)(nil),  // 21: ibkr.gateway.v1.StreamOrderEventsResponse
+	(*StreamFillsRequest)(nil),         // 22: ibkr.gateway.v1.StreamFillsRequest
+	(*StreamFillsResponse)(nil),        // 23: ibkr.gateway.v1.StreamFillsResponse
+	(*SetKillSwitchRequest)(nil),       // 24: ibkr.gateway.v1.SetKillSwitchRequest
+	(*SetKillSwitchResponse)(nil),      // 25: ibkr.gateway.v1.SetKillSwitchResponse
+	(*GetKillSwitchRequest)(nil),       // 26: ibkr.gateway.v1.GetKillSwitchRequest
+	(*GetKillSwitchResponse)(nil),      // 27: ibkr.gateway.v1.GetKillSwitchResponse
+	(*KillSwitch)(nil),                 // 28: ibkr.gateway.v1.KillSwitch
+	(*AccountHalt)(nil),                // 29: ibkr.gateway.v1.AccountHalt
+	(*ListAuditRecordsRequest)(nil),    // 30: ibkr.gateway.v1.ListAuditRecordsRequest
+	(*ListAuditRecordsResponse)(nil),   // 31: ibkr.gateway.v1.ListAuditRecordsResponse
+	(*AuditRecord)(nil),                // 32: ibkr.gateway.v1.AuditRecord
+	nil,                                // 33: ibkr.gateway.v1.LimitBreach.MetadataEntry
+	(*OrderSpec)(nil),                  // 34: ibkr.gateway.v1.OrderSpec
+	(*Order)(nil),                      // 35: ibkr.gateway.v1.Order
+	(TimeInForce)(0),                   // 36: ibkr.gateway.v1.TimeInForce
+	(OrderStatus)(0),                   // 37: ibkr.gateway.v1.OrderStatus
+	(*AccountSummary)(nil),             // 38: ibkr.gateway.v1.AccountSummary
+	(*Fill)(nil),                       // 39: ibkr.gateway.v1.Fill
+	(*durationpb.Duration)(nil),        // 40: google.protobuf.Duration
+	(*OrderEvent)(nil),                 // 41: ibkr.gateway.v1.OrderEvent
+	(*Heartbeat)(nil),                  // 42: ibkr.gateway.v1.Heartbeat
+	(*timestamppb.Timestamp)(nil),      // 43: google.protobuf.Timestamp
 }
 var file_ibkr_gateway_v1_gateway_proto_depIdxs = []int32{
-	33, // 0: ibkr.gateway.v1.SubmitOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
-	34, // 1: ibkr.gateway.v1.SubmitOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	33, // 2: ibkr.gateway.v1.SubmitBracketOrderRequest.parent:type_name -> ibkr.gateway.v1.OrderSpec
-	35, // 3: ibkr.gateway.v1.SubmitBracketOrderRequest.child_time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
-	34, // 4: ibkr.gateway.v1.SubmitBracketOrderResponse.parent:type_name -> ibkr.gateway.v1.Order
-	34, // 5: ibkr.gateway.v1.SubmitBracketOrderResponse.take_profit:type_name -> ibkr.gateway.v1.Order
-	34, // 6: ibkr.gateway.v1.SubmitBracketOrderResponse.stop_loss:type_name -> ibkr.gateway.v1.Order
-	35, // 7: ibkr.gateway.v1.ModifyOrderRequest.time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
-	34, // 8: ibkr.gateway.v1.ModifyOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	34, // 9: ibkr.gateway.v1.CancelOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	34, // 10: ibkr.gateway.v1.CancelAllOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
-	34, // 11: ibkr.gateway.v1.GetOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	36, // 12: ibkr.gateway.v1.ListOrdersRequest.statuses:type_name -> ibkr.gateway.v1.OrderStatus
-	34, // 13: ibkr.gateway.v1.ListOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
-	33, // 14: ibkr.gateway.v1.PreviewOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
-	33, // 15: ibkr.gateway.v1.PreviewOrderResponse.order:type_name -> ibkr.gateway.v1.OrderSpec
-	37, // 16: ibkr.gateway.v1.PreviewOrderResponse.account_before:type_name -> ibkr.gateway.v1.AccountSummary
-	37, // 17: ibkr.gateway.v1.PreviewOrderResponse.account_after:type_name -> ibkr.gateway.v1.AccountSummary
-	17, // 18: ibkr.gateway.v1.PreviewOrderResponse.breaches:type_name -> ibkr.gateway.v1.LimitBreach
-	32, // 19: ibkr.gateway.v1.LimitBreach.metadata:type_name -> ibkr.gateway.v1.LimitBreach.MetadataEntry
-	38, // 20: ibkr.gateway.v1.ListFillsResponse.fills:type_name -> ibkr.gateway.v1.Fill
-	39, // 21: ibkr.gateway.v1.StreamOrderEventsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
-	40, // 22: ibkr.gateway.v1.StreamOrderEventsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
-	41, // 23: ibkr.gateway.v1.StreamOrderEventsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
-	39, // 24: ibkr.gateway.v1.StreamFillsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
-	40, // 25: ibkr.gateway.v1.StreamFillsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
-	41, // 26: ibkr.gateway.v1.StreamFillsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
-	27, // 27: ibkr.gateway.v1.SetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
-	34, // 28: ibkr.gateway.v1.SetKillSwitchResponse.cancelled_orders:type_name -> ibkr.gateway.v1.Order
-	27, // 29: ibkr.gateway.v1.GetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
-	42, // 30: ibkr.gateway.v1.KillSwitch.set_time:type_name -> google.protobuf.Timestamp
-	28, // 31: ibkr.gateway.v1.KillSwitch.halted_accounts:type_name -> ibkr.gateway.v1.AccountHalt
-	42, // 32: ibkr.gateway.v1.AccountHalt.set_time:type_name -> google.protobuf.Timestamp
-	31, // 33: ibkr.gateway.v1.ListAuditRecordsResponse.records:type_name -> ibkr.gateway.v1.AuditRecord
-	42, // 34: ibkr.gateway.v1.AuditRecord.time:type_name -> google.protobuf.Timestamp
-	0,  // 35: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:input_type -> ibkr.gateway.v1.SubmitOrderRequest
-	2,  // 36: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:input_type -> ibkr.gateway.v1.SubmitBracketOrderRequest
-	4,  // 37: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:input_type -> ibkr.gateway.v1.ModifyOrderRequest
-	6,  // 38: ibkr.gateway.v1.OrderGatewayService.CancelOrder:input_type -> ibkr.gateway.v1.CancelOrderRequest
-	8,  // 39: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:input_type -> ibkr.gateway.v1.CancelAllOrdersRequest
-	10, // 40: ibkr.gateway.v1.OrderGatewayService.GetOrder:input_type -> ibkr.gateway.v1.GetOrderRequest
-	12, // 41: ibkr.gateway.v1.OrderGatewayService.ListOrders:input_type -> ibkr.gateway.v1.ListOrdersRequest
-	14, // 42: ibkr.gateway.v1.OrderGatewayService.ListFills:input_type -> ibkr.gateway.v1.ListFillsRequest
-	15, // 43: ibkr.gateway.v1.OrderGatewayService.PreviewOrder:input_type -> ibkr.gateway.v1.PreviewOrderRequest
-	19, // 44: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:input_type -> ibkr.gateway.v1.StreamOrderEventsRequest
-	21, // 45: ibkr.gateway.v1.OrderGatewayService.StreamFills:input_type -> ibkr.gateway.v1.StreamFillsRequest
-	23, // 46: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:input_type -> ibkr.gateway.v1.SetKillSwitchRequest
-	25, // 47: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:input_type -> ibkr.gateway.v1.GetKillSwitchRequest
-	29, // 48: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:input_type -> ibkr.gateway.v1.ListAuditRecordsRequest
-	1,  // 49: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:output_type -> ibkr.gateway.v1.SubmitOrderResponse
-	3,  // 50: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:output_type -> ibkr.gateway.v1.SubmitBracketOrderResponse
-	5,  // 51: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:output_type -> ibkr.gateway.v1.ModifyOrderResponse
-	7,  // 52: ibkr.gateway.v1.OrderGatewayService.CancelOrder:output_type -> ibkr.gateway.v1.CancelOrderResponse
-	9,  // 53: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:output_type -> ibkr.gateway.v1.CancelAllOrdersResponse
-	11, // 54: ibkr.gateway.v1.OrderGatewayService.GetOrder:output_type -> ibkr.gateway.v1.GetOrderResponse
-	13, // 55: ibkr.gateway.v1.OrderGatewayService.ListOrders:output_type -> ibkr.gateway.v1.ListOrdersResponse
-	18, // 56: ibkr.gateway.v1.OrderGatewayService.ListFills:output_type -> ibkr.gateway.v1.ListFillsResponse
-	16, // 57: ibkr.gateway.v1.OrderGatewayService.PreviewOrder:output_type -> ibkr.gateway.v1.PreviewOrderResponse
-	20, // 58: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:output_type -> ibkr.gateway.v1.StreamOrderEventsResponse
-	22, // 59: ibkr.gateway.v1.OrderGatewayService.StreamFills:output_type -> ibkr.gateway.v1.StreamFillsResponse
-	24, // 60: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:output_type -> ibkr.gateway.v1.SetKillSwitchResponse
-	26, // 61: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:output_type -> ibkr.gateway.v1.GetKillSwitchResponse
-	30, // 62: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:output_type -> ibkr.gateway.v1.ListAuditRecordsResponse
-	49, // [49:63] is the sub-list for method output_type
-	35, // [35:49] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	34, // 0: ibkr.gateway.v1.SubmitOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
+	35, // 1: ibkr.gateway.v1.SubmitOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	34, // 2: ibkr.gateway.v1.SubmitBracketOrderRequest.parent:type_name -> ibkr.gateway.v1.OrderSpec
+	36, // 3: ibkr.gateway.v1.SubmitBracketOrderRequest.child_time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
+	35, // 4: ibkr.gateway.v1.SubmitBracketOrderResponse.parent:type_name -> ibkr.gateway.v1.Order
+	35, // 5: ibkr.gateway.v1.SubmitBracketOrderResponse.take_profit:type_name -> ibkr.gateway.v1.Order
+	35, // 6: ibkr.gateway.v1.SubmitBracketOrderResponse.stop_loss:type_name -> ibkr.gateway.v1.Order
+	36, // 7: ibkr.gateway.v1.ModifyOrderRequest.time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
+	35, // 8: ibkr.gateway.v1.ModifyOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	35, // 9: ibkr.gateway.v1.CancelOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	35, // 10: ibkr.gateway.v1.CancelAllOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
+	35, // 11: ibkr.gateway.v1.GetOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	37, // 12: ibkr.gateway.v1.ListOrdersRequest.statuses:type_name -> ibkr.gateway.v1.OrderStatus
+	35, // 13: ibkr.gateway.v1.ListOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
+	34, // 14: ibkr.gateway.v1.PreviewOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
+	34, // 15: ibkr.gateway.v1.PreviewOrderResponse.order:type_name -> ibkr.gateway.v1.OrderSpec
+	38, // 16: ibkr.gateway.v1.PreviewOrderResponse.account_before:type_name -> ibkr.gateway.v1.AccountSummary
+	38, // 17: ibkr.gateway.v1.PreviewOrderResponse.account_after:type_name -> ibkr.gateway.v1.AccountSummary
+	18, // 18: ibkr.gateway.v1.PreviewOrderResponse.breaches:type_name -> ibkr.gateway.v1.LimitBreach
+	17, // 19: ibkr.gateway.v1.PreviewOrderResponse.what_if:type_name -> ibkr.gateway.v1.WhatIfEstimate
+	33, // 20: ibkr.gateway.v1.LimitBreach.metadata:type_name -> ibkr.gateway.v1.LimitBreach.MetadataEntry
+	39, // 21: ibkr.gateway.v1.ListFillsResponse.fills:type_name -> ibkr.gateway.v1.Fill
+	40, // 22: ibkr.gateway.v1.StreamOrderEventsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
+	41, // 23: ibkr.gateway.v1.StreamOrderEventsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
+	42, // 24: ibkr.gateway.v1.StreamOrderEventsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
+	40, // 25: ibkr.gateway.v1.StreamFillsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
+	41, // 26: ibkr.gateway.v1.StreamFillsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
+	42, // 27: ibkr.gateway.v1.StreamFillsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
+	28, // 28: ibkr.gateway.v1.SetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
+	35, // 29: ibkr.gateway.v1.SetKillSwitchResponse.cancelled_orders:type_name -> ibkr.gateway.v1.Order
+	28, // 30: ibkr.gateway.v1.GetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
+	43, // 31: ibkr.gateway.v1.KillSwitch.set_time:type_name -> google.protobuf.Timestamp
+	29, // 32: ibkr.gateway.v1.KillSwitch.halted_accounts:type_name -> ibkr.gateway.v1.AccountHalt
+	43, // 33: ibkr.gateway.v1.AccountHalt.set_time:type_name -> google.protobuf.Timestamp
+	32, // 34: ibkr.gateway.v1.ListAuditRecordsResponse.records:type_name -> ibkr.gateway.v1.AuditRecord
+	43, // 35: ibkr.gateway.v1.AuditRecord.time:type_name -> google.protobuf.Timestamp
+	0,  // 36: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:input_type -> ibkr.gateway.v1.SubmitOrderRequest
+	2,  // 37: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:input_type -> ibkr.gateway.v1.SubmitBracketOrderRequest
+	4,  // 38: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:input_type -> ibkr.gateway.v1.ModifyOrderRequest
+	6,  // 39: ibkr.gateway.v1.OrderGatewayService.CancelOrder:input_type -> ibkr.gateway.v1.CancelOrderRequest
+	8,  // 40: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:input_type -> ibkr.gateway.v1.CancelAllOrdersRequest
+	10, // 41: ibkr.gateway.v1.OrderGatewayService.GetOrder:input_type -> ibkr.gateway.v1.GetOrderRequest
+	12, // 42: ibkr.gateway.v1.OrderGatewayService.ListOrders:input_type -> ibkr.gateway.v1.ListOrdersRequest
+	14, // 43: ibkr.gateway.v1.OrderGatewayService.ListFills:input_type -> ibkr.gateway.v1.ListFillsRequest
+	15, // 44: ibkr.gateway.v1.OrderGatewayService.PreviewOrder:input_type -> ibkr.gateway.v1.PreviewOrderRequest
+	20, // 45: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:input_type -> ibkr.gateway.v1.StreamOrderEventsRequest
+	22, // 46: ibkr.gateway.v1.OrderGatewayService.StreamFills:input_type -> ibkr.gateway.v1.StreamFillsRequest
+	24, // 47: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:input_type -> ibkr.gateway.v1.SetKillSwitchRequest
+	26, // 48: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:input_type -> ibkr.gateway.v1.GetKillSwitchRequest
+	30, // 49: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:input_type -> ibkr.gateway.v1.ListAuditRecordsRequest
+	1,  // 50: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:output_type -> ibkr.gateway.v1.SubmitOrderResponse
+	3,  // 51: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:output_type -> ibkr.gateway.v1.SubmitBracketOrderResponse
+	5,  // 52: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:output_type -> ibkr.gateway.v1.ModifyOrderResponse
+	7,  // 53: ibkr.gateway.v1.OrderGatewayService.CancelOrder:output_type -> ibkr.gateway.v1.CancelOrderResponse
+	9,  // 54: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:output_type -> ibkr.gateway.v1.CancelAllOrdersResponse
+	11, // 55: ibkr.gateway.v1.OrderGatewayService.GetOrder:output_type -> ibkr.gateway.v1.GetOrderResponse
+	13, // 56: ibkr.gateway.v1.OrderGatewayService.ListOrders:output_type -> ibkr.gateway.v1.ListOrdersResponse
+	19, // 57: ibkr.gateway.v1.OrderGatewayService.ListFills:output_type -> ibkr.gateway.v1.ListFillsResponse
+	16, // 58: ibkr.gateway.v1.OrderGatewayService.PreviewOrder:output_type -> ibkr.gateway.v1.PreviewOrderResponse
+	21, // 59: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:output_type -> ibkr.gateway.v1.StreamOrderEventsResponse
+	23, // 60: ibkr.gateway.v1.OrderGatewayService.StreamFills:output_type -> ibkr.gateway.v1.StreamFillsResponse
+	25, // 61: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:output_type -> ibkr.gateway.v1.SetKillSwitchResponse
+	27, // 62: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:output_type -> ibkr.gateway.v1.GetKillSwitchResponse
+	31, // 63: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:output_type -> ibkr.gateway.v1.ListAuditRecordsResponse
+	50, // [50:64] is the sub-list for method output_type
+	36, // [36:50] is the sub-list for method input_type
+	36, // [36:36] is the sub-list for extension type_name
+	36, // [36:36] is the sub-list for extension extendee
+	0,  // [0:36] is the sub-list for field type_name
 }
 
 func init() { file_ibkr_gateway_v1_gateway_proto_init() }
@@ -2380,11 +2546,11 @@ func file_ibkr_gateway_v1_gateway_proto_init() {
 	file_ibkr_gateway_v1_events_proto_init()
 	file_ibkr_gateway_v1_orders_proto_init()
 	file_ibkr_gateway_v1_gateway_proto_msgTypes[4].OneofWrappers = []any{}
-	file_ibkr_gateway_v1_gateway_proto_msgTypes[20].OneofWrappers = []any{
+	file_ibkr_gateway_v1_gateway_proto_msgTypes[21].OneofWrappers = []any{
 		(*StreamOrderEventsResponse_Event)(nil),
 		(*StreamOrderEventsResponse_Heartbeat)(nil),
 	}
-	file_ibkr_gateway_v1_gateway_proto_msgTypes[22].OneofWrappers = []any{
+	file_ibkr_gateway_v1_gateway_proto_msgTypes[23].OneofWrappers = []any{
 		(*StreamFillsResponse_Event)(nil),
 		(*StreamFillsResponse_Heartbeat)(nil),
 	}
@@ -2394,7 +2560,7 @@ func file_ibkr_gateway_v1_gateway_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ibkr_gateway_v1_gateway_proto_rawDesc), len(file_ibkr_gateway_v1_gateway_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   33,
+			NumMessages:   34,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -112,6 +112,11 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_ibkr_gateway_v1_PreviewOrderResponse_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ibkr_gateway_v1_WhatIfEstimate_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ibkr_gateway_v1_WhatIfEstimate_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_ibkr_gateway_v1_LimitBreach_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -256,7 +261,7 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
       "e_size\030\003 \001(\005R\010pageSize\022\035\n\npage_token\030\004 \001" +
       "(\tR\tpageToken\"G\n\023PreviewOrderRequest\0220\n\005" +
       "order\030\001 \001(\0132\032.ibkr.gateway.v1.OrderSpecR" +
-      "\005order\"\274\003\n\024PreviewOrderResponse\0220\n\005order" +
+      "\005order\"\366\003\n\024PreviewOrderResponse\0220\n\005order" +
       "\030\001 \001(\0132\032.ibkr.gateway.v1.OrderSpecR\005orde" +
       "r\022\'\n\017estimated_price\030\002 \001(\tR\016estimatedPri" +
       "ce\0221\n\024estimated_commission\030\003 \001(\tR\023estima" +
@@ -267,96 +272,110 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
       "efore\022D\n\raccount_after\030\007 \001(\0132\037.ibkr.gate" +
       "way.v1.AccountSummaryR\014accountAfter\0228\n\010b" +
       "reaches\030\010 \003(\0132\034.ibkr.gateway.v1.LimitBre" +
-      "achR\010breaches\"\304\001\n\013LimitBreach\022\026\n\006reason\030" +
-      "\001 \001(\tR\006reason\022\030\n\007message\030\002 \001(\tR\007message\022" +
-      "F\n\010metadata\030\003 \003(\0132*.ibkr.gateway.v1.Limi" +
-      "tBreach.MetadataEntryR\010metadata\032;\n\rMetad" +
-      "ataEntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(" +
-      "\tR\005value:\0028\001\"h\n\021ListFillsResponse\022+\n\005fil" +
-      "ls\030\001 \003(\0132\025.ibkr.gateway.v1.FillR\005fills\022&" +
-      "\n\017next_page_token\030\002 \001(\tR\rnextPageToken\"\300" +
-      "\001\n\030StreamOrderEventsRequest\022%\n\016after_seq" +
-      "uence\030\001 \001(\003R\rafterSequence\022\030\n\007account\030\002 " +
-      "\001(\tR\007account\022\031\n\010order_id\030\003 \001(\tR\007orderId\022" +
-      "H\n\022heartbeat_interval\030\004 \001(\0132\031.google.pro" +
-      "tobuf.DurationR\021heartbeatInterval\"\227\001\n\031St" +
-      "reamOrderEventsResponse\0223\n\005event\030\001 \001(\0132\033" +
-      ".ibkr.gateway.v1.OrderEventH\000R\005event\022:\n\t" +
-      "heartbeat\030\002 \001(\0132\032.ibkr.gateway.v1.Heartb" +
-      "eatH\000R\theartbeatB\t\n\007payload\"\272\001\n\022StreamFi" +
-      "llsRequest\022%\n\016after_sequence\030\001 \001(\003R\rafte" +
-      "rSequence\022\030\n\007account\030\002 \001(\tR\007account\022\031\n\010o" +
-      "rder_id\030\003 \001(\tR\007orderId\022H\n\022heartbeat_inte" +
-      "rval\030\004 \001(\0132\031.google.protobuf.DurationR\021h" +
-      "eartbeatInterval\"\221\001\n\023StreamFillsResponse" +
-      "\0223\n\005event\030\001 \001(\0132\033.ibkr.gateway.v1.OrderE" +
-      "ventH\000R\005event\022:\n\theartbeat\030\002 \001(\0132\032.ibkr." +
-      "gateway.v1.HeartbeatH\000R\theartbeatB\t\n\007pay" +
-      "load\"d\n\024SetKillSwitchRequest\022\030\n\007engaged\030" +
-      "\001 \001(\010R\007engaged\022\026\n\006reason\030\002 \001(\tR\006reason\022\032" +
-      "\n\010accounts\030\003 \003(\tR\010accounts\"\230\001\n\025SetKillSw" +
-      "itchResponse\022<\n\013kill_switch\030\001 \001(\0132\033.ibkr" +
-      ".gateway.v1.KillSwitchR\nkillSwitch\022A\n\020ca" +
-      "ncelled_orders\030\002 \003(\0132\026.ibkr.gateway.v1.O" +
-      "rderR\017cancelledOrders\"\026\n\024GetKillSwitchRe" +
-      "quest\"U\n\025GetKillSwitchResponse\022<\n\013kill_s" +
-      "witch\030\001 \001(\0132\033.ibkr.gateway.v1.KillSwitch" +
-      "R\nkillSwitch\"\323\001\n\nKillSwitch\022\030\n\007engaged\030\001" +
-      " \001(\010R\007engaged\022\026\n\006reason\030\002 \001(\tR\006reason\022\025\n" +
-      "\006set_by\030\003 \001(\tR\005setBy\0225\n\010set_time\030\004 \001(\0132\032" +
-      ".google.protobuf.TimestampR\007setTime\022E\n\017h" +
-      "alted_accounts\030\005 \003(\0132\034.ibkr.gateway.v1.A" +
-      "ccountHaltR\016haltedAccounts\"\215\001\n\013AccountHa" +
-      "lt\022\030\n\007account\030\001 \001(\tR\007account\022\026\n\006reason\030\002" +
-      " \001(\tR\006reason\022\025\n\006set_by\030\003 \001(\tR\005setBy\0225\n\010s" +
-      "et_time\030\004 \001(\0132\032.google.protobuf.Timestam" +
-      "pR\007setTime\"U\n\027ListAuditRecordsRequest\022\033\n" +
-      "\tpage_size\030\001 \001(\005R\010pageSize\022\035\n\npage_token" +
-      "\030\002 \001(\tR\tpageToken\"z\n\030ListAuditRecordsRes" +
-      "ponse\0226\n\007records\030\001 \003(\0132\034.ibkr.gateway.v1" +
-      ".AuditRecordR\007records\022&\n\017next_page_token" +
-      "\030\002 \001(\tR\rnextPageToken\"\362\001\n\013AuditRecord\022\016\n" +
-      "\002id\030\001 \001(\003R\002id\022.\n\004time\030\002 \001(\0132\032.google.pro" +
-      "tobuf.TimestampR\004time\022\034\n\tprincipal\030\003 \001(\t" +
-      "R\tprincipal\022\026\n\006method\030\004 \001(\tR\006method\022!\n\014r" +
-      "equest_json\030\005 \001(\tR\013requestJson\022\026\n\006status" +
-      "\030\006 \001(\tR\006status\022\026\n\006detail\030\007 \001(\tR\006detail\022\032" +
-      "\n\010accounts\030\010 \003(\tR\010accounts2\304\n\n\023OrderGate" +
-      "wayService\022X\n\013SubmitOrder\022#.ibkr.gateway" +
-      ".v1.SubmitOrderRequest\032$.ibkr.gateway.v1" +
-      ".SubmitOrderResponse\022m\n\022SubmitBracketOrd" +
-      "er\022*.ibkr.gateway.v1.SubmitBracketOrderR" +
-      "equest\032+.ibkr.gateway.v1.SubmitBracketOr" +
-      "derResponse\022X\n\013ModifyOrder\022#.ibkr.gatewa" +
-      "y.v1.ModifyOrderRequest\032$.ibkr.gateway.v" +
-      "1.ModifyOrderResponse\022X\n\013CancelOrder\022#.i" +
-      "bkr.gateway.v1.CancelOrderRequest\032$.ibkr" +
-      ".gateway.v1.CancelOrderResponse\022d\n\017Cance" +
-      "lAllOrders\022\'.ibkr.gateway.v1.CancelAllOr" +
-      "dersRequest\032(.ibkr.gateway.v1.CancelAllO" +
-      "rdersResponse\022O\n\010GetOrder\022 .ibkr.gateway" +
-      ".v1.GetOrderRequest\032!.ibkr.gateway.v1.Ge" +
-      "tOrderResponse\022U\n\nListOrders\022\".ibkr.gate" +
-      "way.v1.ListOrdersRequest\032#.ibkr.gateway." +
-      "v1.ListOrdersResponse\022R\n\tListFills\022!.ibk" +
-      "r.gateway.v1.ListFillsRequest\032\".ibkr.gat" +
-      "eway.v1.ListFillsResponse\022[\n\014PreviewOrde" +
-      "r\022$.ibkr.gateway.v1.PreviewOrderRequest\032" +
-      "%.ibkr.gateway.v1.PreviewOrderResponse\022l" +
-      "\n\021StreamOrderEvents\022).ibkr.gateway.v1.St" +
-      "reamOrderEventsRequest\032*.ibkr.gateway.v1" +
-      ".StreamOrderEventsResponse0\001\022Z\n\013StreamFi" +
-      "lls\022#.ibkr.gateway.v1.StreamFillsRequest" +
-      "\032$.ibkr.gateway.v1.StreamFillsResponse0\001" +
-      "\022^\n\rSetKillSwitch\022%.ibkr.gateway.v1.SetK" +
-      "illSwitchRequest\032&.ibkr.gateway.v1.SetKi" +
-      "llSwitchResponse\022^\n\rGetKillSwitch\022%.ibkr" +
-      ".gateway.v1.GetKillSwitchRequest\032&.ibkr." +
-      "gateway.v1.GetKillSwitchResponse\022g\n\020List" +
-      "AuditRecords\022(.ibkr.gateway.v1.ListAudit" +
-      "RecordsRequest\032).ibkr.gateway.v1.ListAud" +
-      "itRecordsResponseB*\n\030io.github.ibkrgatew" +
-      "ay.v1B\014GatewayProtoP\001b\006proto3"
+      "achR\010breaches\0228\n\007what_if\030\t \001(\0132\037.ibkr.ga" +
+      "teway.v1.WhatIfEstimateR\006whatIf\"\374\003\n\016What" +
+      "IfEstimate\022\032\n\010currency\030\001 \001(\tR\010currency\022\036" +
+      "\n\ncommission\030\002 \001(\tR\ncommission\022%\n\016min_co" +
+      "mmission\030\003 \001(\tR\rminCommission\022%\n\016max_com" +
+      "mission\030\004 \001(\tR\rmaxCommission\0222\n\025initial_" +
+      "margin_before\030\005 \001(\tR\023initialMarginBefore" +
+      "\0220\n\024initial_margin_after\030\006 \001(\tR\022initialM" +
+      "arginAfter\022:\n\031maintenance_margin_before\030" +
+      "\007 \001(\tR\027maintenanceMarginBefore\0228\n\030mainte" +
+      "nance_margin_after\030\010 \001(\tR\026maintenanceMar" +
+      "ginAfter\0225\n\027equity_with_loan_before\030\t \001(" +
+      "\tR\024equityWithLoanBefore\0223\n\026equity_with_l" +
+      "oan_after\030\n \001(\tR\023equityWithLoanAfter\022\030\n\007" +
+      "warning\030\013 \001(\tR\007warning\"\304\001\n\013LimitBreach\022\026" +
+      "\n\006reason\030\001 \001(\tR\006reason\022\030\n\007message\030\002 \001(\tR" +
+      "\007message\022F\n\010metadata\030\003 \003(\0132*.ibkr.gatewa" +
+      "y.v1.LimitBreach.MetadataEntryR\010metadata" +
+      "\032;\n\rMetadataEntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005v" +
+      "alue\030\002 \001(\tR\005value:\0028\001\"h\n\021ListFillsRespon" +
+      "se\022+\n\005fills\030\001 \003(\0132\025.ibkr.gateway.v1.Fill" +
+      "R\005fills\022&\n\017next_page_token\030\002 \001(\tR\rnextPa" +
+      "geToken\"\300\001\n\030StreamOrderEventsRequest\022%\n\016" +
+      "after_sequence\030\001 \001(\003R\rafterSequence\022\030\n\007a" +
+      "ccount\030\002 \001(\tR\007account\022\031\n\010order_id\030\003 \001(\tR" +
+      "\007orderId\022H\n\022heartbeat_interval\030\004 \001(\0132\031.g" +
+      "oogle.protobuf.DurationR\021heartbeatInterv" +
+      "al\"\227\001\n\031StreamOrderEventsResponse\0223\n\005even" +
+      "t\030\001 \001(\0132\033.ibkr.gateway.v1.OrderEventH\000R\005" +
+      "event\022:\n\theartbeat\030\002 \001(\0132\032.ibkr.gateway." +
+      "v1.HeartbeatH\000R\theartbeatB\t\n\007payload\"\272\001\n" +
+      "\022StreamFillsRequest\022%\n\016after_sequence\030\001 " +
+      "\001(\003R\rafterSequence\022\030\n\007account\030\002 \001(\tR\007acc" +
+      "ount\022\031\n\010order_id\030\003 \001(\tR\007orderId\022H\n\022heart" +
+      "beat_interval\030\004 \001(\0132\031.google.protobuf.Du" +
+      "rationR\021heartbeatInterval\"\221\001\n\023StreamFill" +
+      "sResponse\0223\n\005event\030\001 \001(\0132\033.ibkr.gateway." +
+      "v1.OrderEventH\000R\005event\022:\n\theartbeat\030\002 \001(" +
+      "\0132\032.ibkr.gateway.v1.HeartbeatH\000R\theartbe" +
+      "atB\t\n\007payload\"d\n\024SetKillSwitchRequest\022\030\n" +
+      "\007engaged\030\001 \001(\010R\007engaged\022\026\n\006reason\030\002 \001(\tR" +
+      "\006reason\022\032\n\010accounts\030\003 \003(\tR\010accounts\"\230\001\n\025" +
+      "SetKillSwitchResponse\022<\n\013kill_switch\030\001 \001" +
+      "(\0132\033.ibkr.gateway.v1.KillSwitchR\nkillSwi" +
+      "tch\022A\n\020cancelled_orders\030\002 \003(\0132\026.ibkr.gat" +
+      "eway.v1.OrderR\017cancelledOrders\"\026\n\024GetKil" +
+      "lSwitchRequest\"U\n\025GetKillSwitchResponse\022" +
+      "<\n\013kill_switch\030\001 \001(\0132\033.ibkr.gateway.v1.K" +
+      "illSwitchR\nkillSwitch\"\323\001\n\nKillSwitch\022\030\n\007" +
+      "engaged\030\001 \001(\010R\007engaged\022\026\n\006reason\030\002 \001(\tR\006" +
+      "reason\022\025\n\006set_by\030\003 \001(\tR\005setBy\0225\n\010set_tim" +
+      "e\030\004 \001(\0132\032.google.protobuf.TimestampR\007set" +
+      "Time\022E\n\017halted_accounts\030\005 \003(\0132\034.ibkr.gat" +
+      "eway.v1.AccountHaltR\016haltedAccounts\"\215\001\n\013" +
+      "AccountHalt\022\030\n\007account\030\001 \001(\tR\007account\022\026\n" +
+      "\006reason\030\002 \001(\tR\006reason\022\025\n\006set_by\030\003 \001(\tR\005s" +
+      "etBy\0225\n\010set_time\030\004 \001(\0132\032.google.protobuf" +
+      ".TimestampR\007setTime\"U\n\027ListAuditRecordsR" +
+      "equest\022\033\n\tpage_size\030\001 \001(\005R\010pageSize\022\035\n\np" +
+      "age_token\030\002 \001(\tR\tpageToken\"z\n\030ListAuditR" +
+      "ecordsResponse\0226\n\007records\030\001 \003(\0132\034.ibkr.g" +
+      "ateway.v1.AuditRecordR\007records\022&\n\017next_p" +
+      "age_token\030\002 \001(\tR\rnextPageToken\"\362\001\n\013Audit" +
+      "Record\022\016\n\002id\030\001 \001(\003R\002id\022.\n\004time\030\002 \001(\0132\032.g" +
+      "oogle.protobuf.TimestampR\004time\022\034\n\tprinci" +
+      "pal\030\003 \001(\tR\tprincipal\022\026\n\006method\030\004 \001(\tR\006me" +
+      "thod\022!\n\014request_json\030\005 \001(\tR\013requestJson\022" +
+      "\026\n\006status\030\006 \001(\tR\006status\022\026\n\006detail\030\007 \001(\tR" +
+      "\006detail\022\032\n\010accounts\030\010 \003(\tR\010accounts2\304\n\n\023" +
+      "OrderGatewayService\022X\n\013SubmitOrder\022#.ibk" +
+      "r.gateway.v1.SubmitOrderRequest\032$.ibkr.g" +
+      "ateway.v1.SubmitOrderResponse\022m\n\022SubmitB" +
+      "racketOrder\022*.ibkr.gateway.v1.SubmitBrac" +
+      "ketOrderRequest\032+.ibkr.gateway.v1.Submit" +
+      "BracketOrderResponse\022X\n\013ModifyOrder\022#.ib" +
+      "kr.gateway.v1.ModifyOrderRequest\032$.ibkr." +
+      "gateway.v1.ModifyOrderResponse\022X\n\013Cancel" +
+      "Order\022#.ibkr.gateway.v1.CancelOrderReque" +
+      "st\032$.ibkr.gateway.v1.CancelOrderResponse" +
+      "\022d\n\017CancelAllOrders\022\'.ibkr.gateway.v1.Ca" +
+      "ncelAllOrdersRequest\032(.ibkr.gateway.v1.C" +
+      "ancelAllOrdersResponse\022O\n\010GetOrder\022 .ibk" +
+      "r.gateway.v1.GetOrderRequest\032!.ibkr.gate" +
+      "way.v1.GetOrderResponse\022U\n\nListOrders\022\"." +
+      "ibkr.gateway.v1.ListOrdersRequest\032#.ibkr" +
+      ".gateway.v1.ListOrdersResponse\022R\n\tListFi" +
+      "lls\022!.ibkr.gateway.v1.ListFillsRequest\032\"" +
+      ".ibkr.gateway.v1.ListFillsResponse\022[\n\014Pr" +
+      "eviewOrder\022$.ibkr.gateway.v1.PreviewOrde" +
+      "rRequest\032%.ibkr.gateway.v1.PreviewOrderR" +
+      "esponse\022l\n\021StreamOrderEvents\022).ibkr.gate" +
+      "way.v1.StreamOrderEventsRequest\032*.ibkr.g" +
+      "ateway.v1.StreamOrderEventsResponse0\001\022Z\n" +
+      "\013StreamFills\022#.ibkr.gateway.v1.StreamFil" +
+      "lsRequest\032$.ibkr.gateway.v1.StreamFillsR" +
+      "esponse0\001\022^\n\rSetKillSwitch\022%.ibkr.gatewa" +
+      "y.v1.SetKillSwitchRequest\032&.ibkr.gateway" +
+      ".v1.SetKillSwitchResponse\022^\n\rGetKillSwit" +
+      "ch\022%.ibkr.gateway.v1.GetKillSwitchReques" +
+      "t\032&.ibkr.gateway.v1.GetKillSwitchRespons" +
+      "e\022g\n\020ListAuditRecords\022(.ibkr.gateway.v1." +
+      "ListAuditRecordsRequest\032).ibkr.gateway.v" +
+      "1.ListAuditRecordsResponseB*\n\030io.github." +
+      "ibkrgateway.v1B\014GatewayProtoP\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -468,9 +487,15 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
     internal_static_ibkr_gateway_v1_PreviewOrderResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_PreviewOrderResponse_descriptor,
-        new java.lang.String[] { "Order", "EstimatedPrice", "EstimatedCommission", "PositionBefore", "PositionAfter", "AccountBefore", "AccountAfter", "Breaches", });
-    internal_static_ibkr_gateway_v1_LimitBreach_descriptor =
+        new java.lang.String[] { "Order", "EstimatedPrice", "EstimatedCommission", "PositionBefore", "PositionAfter", "AccountBefore", "AccountAfter", "Breaches", "WhatIf", });
+    internal_static_ibkr_gateway_v1_WhatIfEstimate_descriptor =
       getDescriptor().getMessageType(17);
+    internal_static_ibkr_gateway_v1_WhatIfEstimate_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ibkr_gateway_v1_WhatIfEstimate_descriptor,
+        new java.lang.String[] { "Currency", "Commission", "MinCommission", "MaxCommission", "InitialMarginBefore", "InitialMarginAfter", "MaintenanceMarginBefore", "MaintenanceMarginAfter", "EquityWithLoanBefore", "EquityWithLoanAfter", "Warning", });
+    internal_static_ibkr_gateway_v1_LimitBreach_descriptor =
+      getDescriptor().getMessageType(18);
     internal_static_ibkr_gateway_v1_LimitBreach_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_LimitBreach_descriptor,
@@ -482,85 +507,85 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
         internal_static_ibkr_gateway_v1_LimitBreach_MetadataEntry_descriptor,
         new java.lang.String[] { "Key", "Value", });
     internal_static_ibkr_gateway_v1_ListFillsResponse_descriptor =
-      getDescriptor().getMessageType(18);
+      getDescriptor().getMessageType(19);
     internal_static_ibkr_gateway_v1_ListFillsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListFillsResponse_descriptor,
         new java.lang.String[] { "Fills", "NextPageToken", });
     internal_static_ibkr_gateway_v1_StreamOrderEventsRequest_descriptor =
-      getDescriptor().getMessageType(19);
+      getDescriptor().getMessageType(20);
     internal_static_ibkr_gateway_v1_StreamOrderEventsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamOrderEventsRequest_descriptor,
         new java.lang.String[] { "AfterSequence", "Account", "OrderId", "HeartbeatInterval", });
     internal_static_ibkr_gateway_v1_StreamOrderEventsResponse_descriptor =
-      getDescriptor().getMessageType(20);
+      getDescriptor().getMessageType(21);
     internal_static_ibkr_gateway_v1_StreamOrderEventsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamOrderEventsResponse_descriptor,
         new java.lang.String[] { "Event", "Heartbeat", "Payload", });
     internal_static_ibkr_gateway_v1_StreamFillsRequest_descriptor =
-      getDescriptor().getMessageType(21);
+      getDescriptor().getMessageType(22);
     internal_static_ibkr_gateway_v1_StreamFillsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamFillsRequest_descriptor,
         new java.lang.String[] { "AfterSequence", "Account", "OrderId", "HeartbeatInterval", });
     internal_static_ibkr_gateway_v1_StreamFillsResponse_descriptor =
-      getDescriptor().getMessageType(22);
+      getDescriptor().getMessageType(23);
     internal_static_ibkr_gateway_v1_StreamFillsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamFillsResponse_descriptor,
         new java.lang.String[] { "Event", "Heartbeat", "Payload", });
     internal_static_ibkr_gateway_v1_SetKillSwitchRequest_descriptor =
-      getDescriptor().getMessageType(23);
+      getDescriptor().getMessageType(24);
     internal_static_ibkr_gateway_v1_SetKillSwitchRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SetKillSwitchRequest_descriptor,
         new java.lang.String[] { "Engaged", "Reason", "Accounts", });
     internal_static_ibkr_gateway_v1_SetKillSwitchResponse_descriptor =
-      getDescriptor().getMessageType(24);
+      getDescriptor().getMessageType(25);
     internal_static_ibkr_gateway_v1_SetKillSwitchResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SetKillSwitchResponse_descriptor,
         new java.lang.String[] { "KillSwitch", "CancelledOrders", });
     internal_static_ibkr_gateway_v1_GetKillSwitchRequest_descriptor =
-      getDescriptor().getMessageType(25);
+      getDescriptor().getMessageType(26);
     internal_static_ibkr_gateway_v1_GetKillSwitchRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_GetKillSwitchRequest_descriptor,
         new java.lang.String[] { });
     internal_static_ibkr_gateway_v1_GetKillSwitchResponse_descriptor =
-      getDescriptor().getMessageType(26);
+      getDescriptor().getMessageType(27);
     internal_static_ibkr_gateway_v1_GetKillSwitchResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_GetKillSwitchResponse_descriptor,
         new java.lang.String[] { "KillSwitch", });
     internal_static_ibkr_gateway_v1_KillSwitch_descriptor =
-      getDescriptor().getMessageType(27);
+      getDescriptor().getMessageType(28);
     internal_static_ibkr_gateway_v1_KillSwitch_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_KillSwitch_descriptor,
         new java.lang.String[] { "Engaged", "Reason", "SetBy", "SetTime", "HaltedAccounts", });
     internal_static_ibkr_gateway_v1_AccountHalt_descriptor =
-      getDescriptor().getMessageType(28);
+      getDescriptor().getMessageType(29);
     internal_static_ibkr_gateway_v1_AccountHalt_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_AccountHalt_descriptor,
         new java.lang.String[] { "Account", "Reason", "SetBy", "SetTime", });
     internal_static_ibkr_gateway_v1_ListAuditRecordsRequest_descriptor =
-      getDescriptor().getMessageType(29);
+      getDescriptor().getMessageType(30);
     internal_static_ibkr_gateway_v1_ListAuditRecordsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListAuditRecordsRequest_descriptor,
         new java.lang.String[] { "PageSize", "PageToken", });
     internal_static_ibkr_gateway_v1_ListAuditRecordsResponse_descriptor =
-      getDescriptor().getMessageType(30);
+      getDescriptor().getMessageType(31);
     internal_static_ibkr_gateway_v1_ListAuditRecordsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListAuditRecordsResponse_descriptor,
         new java.lang.String[] { "Records", "NextPageToken", });
     internal_static_ibkr_gateway_v1_AuditRecord_descriptor =
-      getDescriptor().getMessageType(31);
+      getDescriptor().getMessageType(32);
     internal_static_ibkr_gateway_v1_AuditRecord_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_AuditRecord_descriptor,

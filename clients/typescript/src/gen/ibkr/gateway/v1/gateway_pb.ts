@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ibkr/gateway/v1/gateway.proto.
  */
 export const file_ibkr_gateway_v1_gateway: GenFile = /*@__PURE__*/
-  fileDesc("Ch1pYmtyL2dhdGV3YXkvdjEvZ2F0ZXdheS5wcm90bxIPaWJrci5nYXRld2F5LnYxIj8KElN1Ym1pdE9yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiPAoTU3VibWl0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciLgAQoZU3VibWl0QnJhY2tldE9yZGVyUmVxdWVzdBIqCgZwYXJlbnQYASABKAsyGi5pYmtyLmdhdGV3YXkudjEuT3JkZXJTcGVjEh8KF3Rha2VfcHJvZml0X2xpbWl0X3ByaWNlGAIgASgJEhwKFHN0b3BfbG9zc19zdG9wX3ByaWNlGAMgASgJEh0KFXN0b3BfbG9zc19saW1pdF9wcmljZRgEIAEoCRI5ChNjaGlsZF90aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlIpwBChpTdWJtaXRCcmFja2V0T3JkZXJSZXNwb25zZRImCgZwYXJlbnQYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKwoLdGFrZV9wcm9maXQYAiABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKQoJc3RvcF9sb3NzGAMgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIvsBChJNb2RpZnlPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFQoIcXVhbnRpdHkYAiABKAlIAIgBARIYCgtsaW1pdF9wcmljZRgDIAEoCUgBiAEBEhcKCnN0b3BfcHJpY2UYBCABKAlIAogBARIzCg10aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlEhcKD2NsaWVudF9vcmRlcl9pZBgGIAEoCRIPCgdhY2NvdW50GAcgASgJQgsKCV9xdWFudGl0eUIOCgxfbGltaXRfcHJpY2VCDQoLX3N0b3BfcHJpY2UiPAoTTW9kaWZ5T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciJQChJDYW5jZWxPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFwoPY2xpZW50X29yZGVyX2lkGAIgASgJEg8KB2FjY291bnQYAyABKAkiPAoTQ2FuY2VsT3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciIpChZDYW5jZWxBbGxPcmRlcnNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkiQQoXQ2FuY2VsQWxsT3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIk0KD0dldE9yZGVyUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIXCg9jbGllbnRfb3JkZXJfaWQYAiABKAkSDwoHYWNjb3VudBgDIAEoCSI5ChBHZXRPcmRlclJlc3BvbnNlEiUKBW9yZGVyGAEgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIosBChFMaXN0T3JkZXJzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJEi4KCHN0YXR1c2VzGAIgAygOMhwuaWJrci5nYXRld2F5LnYxLk9yZGVyU3RhdHVzEg4KBnN5bWJvbBgDIAEoCRIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCSJVChJMaXN0T3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJcChBMaXN0RmlsbHNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkiQAoTUHJldmlld09yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiygIKFFByZXZpZXdPcmRlclJlc3BvbnNlEikKBW9yZGVyGAEgASgLMhouaWJrci5nYXRld2F5LnYxLk9yZGVyU3BlYxIXCg9lc3RpbWF0ZWRfcHJpY2UYAiABKAkSHAoUZXN0aW1hdGVkX2NvbW1pc3Npb24YAyABKAkSFwoPcG9zaXRpb25fYmVmb3JlGAQgASgJEhYKDnBvc2l0aW9uX2FmdGVyGAUgASgJEjcKDmFjY291bnRfYmVmb3JlGAYgASgLMh8uaWJrci5nYXRld2F5LnYxLkFjY291bnRTdW1tYXJ5EjYKDWFjY291bnRfYWZ0ZXIYByABKAsyHy5pYmtyLmdhdGV3YXkudjEuQWNjb3VudFN1bW1hcnkSLgoIYnJlYWNoZXMYCCADKAsyHC5pYmtyLmdhdGV3YXkudjEuTGltaXRCcmVhY2ginQEKC0xpbWl0QnJlYWNoEg4KBnJlYXNvbhgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEjwKCG1ldGFkYXRhGAMgAygLMiouaWJrci5nYXRld2F5LnYxLkxpbWl0QnJlYWNoLk1ldGFkYXRhRW50cnkaLwoNTWV0YWRhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIlIKEUxpc3RGaWxsc1Jlc3BvbnNlEiQKBWZpbGxzGAEgAygLMhUuaWJrci5nYXRld2F5LnYxLkZpbGwSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIowBChhTdHJlYW1PcmRlckV2ZW50c1JlcXVlc3QSFgoOYWZ0ZXJfc2VxdWVuY2UYASABKAMSDwoHYWNjb3VudBgCIAEoCRIQCghvcmRlcl9pZBgDIAEoCRI1ChJoZWFydGJlYXRfaW50ZXJ2YWwYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24ihQEKGVN0cmVhbU9yZGVyRXZlbnRzUmVzcG9uc2USLAoFZXZlbnQYASABKAsyGy5pYmtyLmdhdGV3YXkudjEuT3JkZXJFdmVudEgAEi8KCWhlYXJ0YmVhdBgCIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5IZWFydGJlYXRIAEIJCgdwYXlsb2FkIoYBChJTdHJlYW1GaWxsc1JlcXVlc3QSFgoOYWZ0ZXJfc2VxdWVuY2UYASABKAMSDwoHYWNjb3VudBgCIAEoCRIQCghvcmRlcl9pZBgDIAEoCRI1ChJoZWFydGJlYXRfaW50ZXJ2YWwYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24ifwoTU3RyZWFtRmlsbHNSZXNwb25zZRIsCgVldmVudBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5PcmRlckV2ZW50SAASLwoJaGVhcnRiZWF0GAIgASgLMhouaWJrci5nYXRld2F5LnYxLkhlYXJ0YmVhdEgAQgkKB3BheWxvYWQiSQoUU2V0S2lsbFN3aXRjaFJlcXVlc3QSDwoHZW5nYWdlZBgBIAEoCBIOCgZyZWFzb24YAiABKAkSEAoIYWNjb3VudHMYAyADKAkiewoVU2V0S2lsbFN3aXRjaFJlc3BvbnNlEjAKC2tpbGxfc3dpdGNoGAEgASgLMhsuaWJrci5nYXRld2F5LnYxLktpbGxTd2l0Y2gSMAoQY2FuY2VsbGVkX29yZGVycxgCIAMoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciIWChRHZXRLaWxsU3dpdGNoUmVxdWVzdCJJChVHZXRLaWxsU3dpdGNoUmVzcG9uc2USMAoLa2lsbF9zd2l0Y2gYASABKAsyGy5pYmtyLmdhdGV3YXkudjEuS2lsbFN3aXRjaCKiAQoKS2lsbFN3aXRjaBIPCgdlbmdhZ2VkGAEgASgIEg4KBnJlYXNvbhgCIAEoCRIOCgZzZXRfYnkYAyABKAkSLAoIc2V0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjUKD2hhbHRlZF9hY2NvdW50cxgFIAMoCzIcLmlia3IuZ2F0ZXdheS52MS5BY2NvdW50SGFsdCJsCgtBY2NvdW50SGFsdBIPCgdhY2NvdW50GAEgASgJEg4KBnJlYXNvbhgCIAEoCRIOCgZzZXRfYnkYAyABKAkSLAoIc2V0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkAKF0xpc3RBdWRpdFJlY29yZHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJImIKGExpc3RBdWRpdFJlY29yZHNSZXNwb25zZRItCgdyZWNvcmRzGAEgAygLMhwuaWJrci5nYXRld2F5LnYxLkF1ZGl0UmVjb3JkEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKuAQoLQXVkaXRSZWNvcmQSCgoCaWQYASABKAMSKAoEdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJcHJpbmNpcGFsGAMgASgJEg4KBm1ldGhvZBgEIAEoCRIUCgxyZXF1ZXN0X2pzb24YBSABKAkSDgoGc3RhdHVzGAYgASgJEg4KBmRldGFpbBgHIAEoCRIQCghhY2NvdW50cxgIIAMoCTLECgoTT3JkZXJHYXRld2F5U2VydmljZRJYCgtTdWJtaXRPcmRlchIjLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRPcmRlclJlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuU3VibWl0T3JkZXJSZXNwb25zZRJtChJTdWJtaXRCcmFja2V0T3JkZXISKi5pYmtyLmdhdGV3YXkudjEuU3VibWl0QnJhY2tldE9yZGVyUmVxdWVzdBorLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRCcmFja2V0T3JkZXJSZXNwb25zZRJYCgtNb2RpZnlPcmRlchIjLmlia3IuZ2F0ZXdheS52MS5Nb2RpZnlPcmRlclJlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuTW9kaWZ5T3JkZXJSZXNwb25zZRJYCgtDYW5jZWxPcmRlchIjLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxPcmRlclJlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsT3JkZXJSZXNwb25zZRJkCg9DYW5jZWxBbGxPcmRlcnMSJy5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsQWxsT3JkZXJzUmVxdWVzdBooLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxBbGxPcmRlcnNSZXNwb25zZRJPCghHZXRPcmRlchIgLmlia3IuZ2F0ZXdheS52MS5HZXRPcmRlclJlcXVlc3QaIS5pYmtyLmdhdGV3YXkudjEuR2V0T3JkZXJSZXNwb25zZRJVCgpMaXN0T3JkZXJzEiIuaWJrci5nYXRld2F5LnYxLkxpc3RPcmRlcnNSZXF1ZXN0GiMuaWJrci5nYXRld2F5LnYxLkxpc3RPcmRlcnNSZXNwb25zZRJSCglMaXN0RmlsbHMSIS5pYmtyLmdhdGV3YXkudjEuTGlzdEZpbGxzUmVxdWVzdBoiLmlia3IuZ2F0ZXdheS52MS5MaXN0RmlsbHNSZXNwb25zZRJbCgxQcmV2aWV3T3JkZXISJC5pYmtyLmdhdGV3YXkudjEuUHJldmlld09yZGVyUmVxdWVzdBolLmlia3IuZ2F0ZXdheS52MS5QcmV2aWV3T3JkZXJSZXNwb25zZRJsChFTdHJlYW1PcmRlckV2ZW50cxIpLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1PcmRlckV2ZW50c1JlcXVlc3QaKi5pYmtyLmdhdGV3YXkudjEuU3RyZWFtT3JkZXJFdmVudHNSZXNwb25zZTABEloKC1N0cmVhbUZpbGxzEiMuaWJrci5nYXRld2F5LnYxLlN0cmVhbUZpbGxzUmVxdWVzdBokLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1GaWxsc1Jlc3BvbnNlMAESXgoNU2V0S2lsbFN3aXRjaBIlLmlia3IuZ2F0ZXdheS52MS5TZXRLaWxsU3dpdGNoUmVxdWVzdBomLmlia3IuZ2F0ZXdheS52MS5TZXRLaWxsU3dpdGNoUmVzcG9uc2USXgoNR2V0S2lsbFN3aXRjaBIlLmlia3IuZ2F0ZXdheS52MS5HZXRLaWxsU3dpdGNoUmVxdWVzdBomLmlia3IuZ2F0ZXdheS52MS5HZXRLaWxsU3dpdGNoUmVzcG9uc2USZwoQTGlzdEF1ZGl0UmVjb3JkcxIoLmlia3IuZ2F0ZXdheS52MS5MaXN0QXVkaXRSZWNvcmRzUmVxdWVzdBopLmlia3IuZ2F0ZXdheS52MS5MaXN0QXVkaXRSZWNvcmRzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_ibkr_gateway_v1_account, file_ibkr_gateway_v1_events, file_ibkr_gateway_v1_orders]);
+  fileDesc("Ch1pYmtyL2dhdGV3YXkvdjEvZ2F0ZXdheS5wcm90bxIPaWJrci5nYXRld2F5LnYxIj8KElN1Ym1pdE9yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiPAoTU3VibWl0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciLgAQoZU3VibWl0QnJhY2tldE9yZGVyUmVxdWVzdBIqCgZwYXJlbnQYASABKAsyGi5pYmtyLmdhdGV3YXkudjEuT3JkZXJTcGVjEh8KF3Rha2VfcHJvZml0X2xpbWl0X3ByaWNlGAIgASgJEhwKFHN0b3BfbG9zc19zdG9wX3ByaWNlGAMgASgJEh0KFXN0b3BfbG9zc19saW1pdF9wcmljZRgEIAEoCRI5ChNjaGlsZF90aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlIpwBChpTdWJtaXRCcmFja2V0T3JkZXJSZXNwb25zZRImCgZwYXJlbnQYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKwoLdGFrZV9wcm9maXQYAiABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKQoJc3RvcF9sb3NzGAMgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIvsBChJNb2RpZnlPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFQoIcXVhbnRpdHkYAiABKAlIAIgBARIYCgtsaW1pdF9wcmljZRgDIAEoCUgBiAEBEhcKCnN0b3BfcHJpY2UYBCABKAlIAogBARIzCg10aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlEhcKD2NsaWVudF9vcmRlcl9pZBgGIAEoCRIPCgdhY2NvdW50GAcgASgJQgsKCV9xdWFudGl0eUIOCgxfbGltaXRfcHJpY2VCDQoLX3N0b3BfcHJpY2UiPAoTTW9kaWZ5T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciJQChJDYW5jZWxPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFwoPY2xpZW50X29yZGVyX2lkGAIgASgJEg8KB2FjY291bnQYAyABKAkiPAoTQ2FuY2VsT3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciIpChZDYW5jZWxBbGxPcmRlcnNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkiQQoXQ2FuY2VsQWxsT3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIk0KD0dldE9yZGVyUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIXCg9jbGllbnRfb3JkZXJfaWQYAiABKAkSDwoHYWNjb3VudBgDIAEoCSI5ChBHZXRPcmRlclJlc3BvbnNlEiUKBW9yZGVyGAEgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIosBChFMaXN0T3JkZXJzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJEi4KCHN0YXR1c2VzGAIgAygOMhwuaWJrci5nYXRld2F5LnYxLk9yZGVyU3RhdHVzEg4KBnN5bWJvbBgDIAEoCRIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCSJVChJMaXN0T3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJcChBMaXN0RmlsbHNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkiQAoTUHJldmlld09yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMi/AIKFFByZXZpZXdPcmRlclJlc3BvbnNlEikKBW9yZGVyGAEgASgLMhouaWJrci5nYXRld2F5LnYxLk9yZGVyU3BlYxIXCg9lc3RpbWF0ZWRfcHJpY2UYAiABKAkSHAoUZXN0aW1hdGVkX2NvbW1pc3Npb24YAyABKAkSFwoPcG9zaXRpb25fYmVmb3JlGAQgASgJEhYKDnBvc2l0aW9uX2FmdGVyGAUgASgJEjcKDmFjY291bnRfYmVmb3JlGAYgASgLMh8uaWJrci5nYXRld2F5LnYxLkFjY291bnRTdW1tYXJ5EjYKDWFjY291bnRfYWZ0ZXIYByABKAsyHy5pYmtyLmdhdGV3YXkudjEuQWNjb3VudFN1bW1hcnkSLgoIYnJlYWNoZXMYCCADKAsyHC5pYmtyLmdhdGV3YXkudjEuTGltaXRCcmVhY2gSMAoHd2hhdF9pZhgJIAEoCzIfLmlia3IuZ2F0ZXdheS52MS5XaGF0SWZFc3RpbWF0ZSK6AgoOV2hhdElmRXN0aW1hdGUSEAoIY3VycmVuY3kYASABKAkSEgoKY29tbWlzc2lvbhgCIAEoCRIWCg5taW5fY29tbWlzc2lvbhgDIAEoCRIWCg5tYXhfY29tbWlzc2lvbhgEIAEoCRIdChVpbml0aWFsX21hcmdpbl9iZWZvcmUYBSABKAkSHAoUaW5pdGlhbF9tYXJnaW5fYWZ0ZXIYBiABKAkSIQoZbWFpbnRlbmFuY2VfbWFyZ2luX2JlZm9yZRgHIAEoCRIgChhtYWludGVuYW5jZV9tYXJnaW5fYWZ0ZXIYCCABKAkSHwoXZXF1aXR5X3dpdGhfbG9hbl9iZWZvcmUYCSABKAkSHgoWZXF1aXR5X3dpdGhfbG9hbl9hZnRlchgKIAEoCRIPCgd3YXJuaW5nGAsgASgJIp0BCgtMaW1pdEJyZWFjaBIOCgZyZWFzb24YASABKAkSDwoHbWVzc2FnZRgCIAEoCRI8CghtZXRhZGF0YRgDIAMoCzIqLmlia3IuZ2F0ZXdheS52MS5MaW1pdEJyZWFjaC5NZXRhZGF0YUVudHJ5Gi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJSChFMaXN0RmlsbHNSZXNwb25zZRIkCgVmaWxscxgBIAMoCzIVLmlia3IuZ2F0ZXdheS52MS5GaWxsEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKMAQoYU3RyZWFtT3JkZXJFdmVudHNSZXF1ZXN0EhYKDmFmdGVyX3NlcXVlbmNlGAEgASgDEg8KB2FjY291bnQYAiABKAkSEAoIb3JkZXJfaWQYAyABKAkSNQoSaGVhcnRiZWF0X2ludGVydmFsGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIoUBChlTdHJlYW1PcmRlckV2ZW50c1Jlc3BvbnNlEiwKBWV2ZW50GAEgASgLMhsuaWJrci5nYXRld2F5LnYxLk9yZGVyRXZlbnRIABIvCgloZWFydGJlYXQYAiABKAsyGi5pYmtyLmdhdGV3YXkudjEuSGVhcnRiZWF0SABCCQoHcGF5bG9hZCKGAQoSU3RyZWFtRmlsbHNSZXF1ZXN0EhYKDmFmdGVyX3NlcXVlbmNlGAEgASgDEg8KB2FjY291bnQYAiABKAkSEAoIb3JkZXJfaWQYAyABKAkSNQoSaGVhcnRiZWF0X2ludGVydmFsGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIn8KE1N0cmVhbUZpbGxzUmVzcG9uc2USLAoFZXZlbnQYASABKAsyGy5pYmtyLmdhdGV3YXkudjEuT3JkZXJFdmVudEgAEi8KCWhlYXJ0YmVhdBgCIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5IZWFydGJlYXRIAEIJCgdwYXlsb2FkIkkKFFNldEtpbGxTd2l0Y2hSZXF1ZXN0Eg8KB2VuZ2FnZWQYASABKAgSDgoGcmVhc29uGAIgASgJEhAKCGFjY291bnRzGAMgAygJInsKFVNldEtpbGxTd2l0Y2hSZXNwb25zZRIwCgtraWxsX3N3aXRjaBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5LaWxsU3dpdGNoEjAKEGNhbmNlbGxlZF9vcmRlcnMYAiADKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXIiFgoUR2V0S2lsbFN3aXRjaFJlcXVlc3QiSQoVR2V0S2lsbFN3aXRjaFJlc3BvbnNlEjAKC2tpbGxfc3dpdGNoGAEgASgLMhsuaWJrci5nYXRld2F5LnYxLktpbGxTd2l0Y2giogEKCktpbGxTd2l0Y2gSDwoHZW5nYWdlZBgBIAEoCBIOCgZyZWFzb24YAiABKAkSDgoGc2V0X2J5GAMgASgJEiwKCHNldF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI1Cg9oYWx0ZWRfYWNjb3VudHMYBSADKAsyHC5pYmtyLmdhdGV3YXkudjEuQWNjb3VudEhhbHQibAoLQWNjb3VudEhhbHQSDwoHYWNjb3VudBgBIAEoCRIOCgZyZWFzb24YAiABKAkSDgoGc2V0X2J5GAMgASgJEiwKCHNldF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJAChdMaXN0QXVkaXRSZWNvcmRzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJiChhMaXN0QXVkaXRSZWNvcmRzUmVzcG9uc2USLQoHcmVjb3JkcxgBIAMoCzIcLmlia3IuZ2F0ZXdheS52MS5BdWRpdFJlY29yZBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkirgEKC0F1ZGl0UmVjb3JkEgoKAmlkGAEgASgDEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCXByaW5jaXBhbBgDIAEoCRIOCgZtZXRob2QYBCABKAkSFAoMcmVxdWVzdF9qc29uGAUgASgJEg4KBnN0YXR1cxgGIAEoCRIOCgZkZXRhaWwYByABKAkSEAoIYWNjb3VudHMYCCADKAkyxAoKE09yZGVyR2F0ZXdheVNlcnZpY2USWAoLU3VibWl0T3JkZXISIy5pYmtyLmdhdGV3YXkudjEuU3VibWl0T3JkZXJSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLlN1Ym1pdE9yZGVyUmVzcG9uc2USbQoSU3VibWl0QnJhY2tldE9yZGVyEiouaWJrci5nYXRld2F5LnYxLlN1Ym1pdEJyYWNrZXRPcmRlclJlcXVlc3QaKy5pYmtyLmdhdGV3YXkudjEuU3VibWl0QnJhY2tldE9yZGVyUmVzcG9uc2USWAoLTW9kaWZ5T3JkZXISIy5pYmtyLmdhdGV3YXkudjEuTW9kaWZ5T3JkZXJSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLk1vZGlmeU9yZGVyUmVzcG9uc2USWAoLQ2FuY2VsT3JkZXISIy5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsT3JkZXJSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLkNhbmNlbE9yZGVyUmVzcG9uc2USZAoPQ2FuY2VsQWxsT3JkZXJzEicuaWJrci5nYXRld2F5LnYxLkNhbmNlbEFsbE9yZGVyc1JlcXVlc3QaKC5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsQWxsT3JkZXJzUmVzcG9uc2USTwoIR2V0T3JkZXISIC5pYmtyLmdhdGV3YXkudjEuR2V0T3JkZXJSZXF1ZXN0GiEuaWJrci5nYXRld2F5LnYxLkdldE9yZGVyUmVzcG9uc2USVQoKTGlzdE9yZGVycxIiLmlia3IuZ2F0ZXdheS52MS5MaXN0T3JkZXJzUmVxdWVzdBojLmlia3IuZ2F0ZXdheS52MS5MaXN0T3JkZXJzUmVzcG9uc2USUgoJTGlzdEZpbGxzEiEuaWJrci5nYXRld2F5LnYxLkxpc3RGaWxsc1JlcXVlc3QaIi5pYmtyLmdhdGV3YXkudjEuTGlzdEZpbGxzUmVzcG9uc2USWwoMUHJldmlld09yZGVyEiQuaWJrci5nYXRld2F5LnYxLlByZXZpZXdPcmRlclJlcXVlc3QaJS5pYmtyLmdhdGV3YXkudjEuUHJldmlld09yZGVyUmVzcG9uc2USbAoRU3RyZWFtT3JkZXJFdmVudHMSKS5pYmtyLmdhdGV3YXkudjEuU3RyZWFtT3JkZXJFdmVudHNSZXF1ZXN0GiouaWJrci5nYXRld2F5LnYxLlN0cmVhbU9yZGVyRXZlbnRzUmVzcG9uc2UwARJaCgtTdHJlYW1GaWxscxIjLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1GaWxsc1JlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuU3RyZWFtRmlsbHNSZXNwb25zZTABEl4KDVNldEtpbGxTd2l0Y2gSJS5pYmtyLmdhdGV3YXkudjEuU2V0S2lsbFN3aXRjaFJlcXVlc3QaJi5pYmtyLmdhdGV3YXkudjEuU2V0S2lsbFN3aXRjaFJlc3BvbnNlEl4KDUdldEtpbGxTd2l0Y2gSJS5pYmtyLmdhdGV3YXkudjEuR2V0S2lsbFN3aXRjaFJlcXVlc3QaJi5pYmtyLmdhdGV3YXkudjEuR2V0S2lsbFN3aXRjaFJlc3BvbnNlEmcKEExpc3RBdWRpdFJlY29yZHMSKC5pYmtyLmdhdGV3YXkudjEuTGlzdEF1ZGl0UmVjb3Jkc1JlcXVlc3QaKS5pYmtyLmdhdGV3YXkudjEuTGlzdEF1ZGl0UmVjb3Jkc1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_ibkr_gateway_v1_account, file_ibkr_gateway_v1_events, file_ibkr_gateway_v1_orders]);
 
 /**
  * @generated from message ibkr.gateway.v1.SubmitOrderRequest
@@ -514,7 +514,7 @@ export type PreviewOrderResponse = Message<"ibkr.gateway.v1.PreviewOrderResponse
 
   /**
    * Commission of a complete fill at estimated_price, as the simulated exchange charges
-   * it; empty when it cannot be estimated (backend ib).
+   * it (backend sim), or IB's estimate from its what-if answer (backend ib).
    *
    * @generated from field: string estimated_commission = 3;
    */
@@ -555,6 +555,14 @@ export type PreviewOrderResponse = Message<"ibkr.gateway.v1.PreviewOrderResponse
    * @generated from field: repeated ibkr.gateway.v1.LimitBreach breaches = 8;
    */
   breaches: LimitBreach[];
+
+  /**
+   * IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+   * estimated_commission is then IB's commission.
+   *
+   * @generated from field: ibkr.gateway.v1.WhatIfEstimate what_if = 9;
+   */
+  whatIf?: WhatIfEstimate | undefined;
 };
 
 /**
@@ -563,6 +571,99 @@ export type PreviewOrderResponse = Message<"ibkr.gateway.v1.PreviewOrderResponse
  */
 export const PreviewOrderResponseSchema: GenMessage<PreviewOrderResponse> = /*@__PURE__*/
   messageDesc(file_ibkr_gateway_v1_gateway, 16);
+
+/**
+ * What IB says an order would do to the account, without placing it (IB's what-if
+ * order). Amounts are decimal strings in currency, as IB reports them; empty where IB
+ * reports none.
+ *
+ * @generated from message ibkr.gateway.v1.WhatIfEstimate
+ */
+export type WhatIfEstimate = Message<"ibkr.gateway.v1.WhatIfEstimate"> & {
+  /**
+   * Currency of the commissions.
+   *
+   * @generated from field: string currency = 1;
+   */
+  currency: string;
+
+  /**
+   * IB's commission estimate of a complete fill.
+   *
+   * @generated from field: string commission = 2;
+   */
+  commission: string;
+
+  /**
+   * Lower bound of the commission, when IB gives a range.
+   *
+   * @generated from field: string min_commission = 3;
+   */
+  minCommission: string;
+
+  /**
+   * Upper bound of the commission, when IB gives a range.
+   *
+   * @generated from field: string max_commission = 4;
+   */
+  maxCommission: string;
+
+  /**
+   * Initial margin of the account now.
+   *
+   * @generated from field: string initial_margin_before = 5;
+   */
+  initialMarginBefore: string;
+
+  /**
+   * Initial margin once the order has filled.
+   *
+   * @generated from field: string initial_margin_after = 6;
+   */
+  initialMarginAfter: string;
+
+  /**
+   * Maintenance margin of the account now.
+   *
+   * @generated from field: string maintenance_margin_before = 7;
+   */
+  maintenanceMarginBefore: string;
+
+  /**
+   * Maintenance margin once the order has filled.
+   *
+   * @generated from field: string maintenance_margin_after = 8;
+   */
+  maintenanceMarginAfter: string;
+
+  /**
+   * Equity with loan value of the account now.
+   *
+   * @generated from field: string equity_with_loan_before = 9;
+   */
+  equityWithLoanBefore: string;
+
+  /**
+   * Equity with loan value once the order has filled.
+   *
+   * @generated from field: string equity_with_loan_after = 10;
+   */
+  equityWithLoanAfter: string;
+
+  /**
+   * IB's warning about the order, if any.
+   *
+   * @generated from field: string warning = 11;
+   */
+  warning: string;
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.WhatIfEstimate.
+ * Use `create(WhatIfEstimateSchema)` to create a new message.
+ */
+export const WhatIfEstimateSchema: GenMessage<WhatIfEstimate> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_gateway, 17);
 
 /**
  * A limit an order would break, as SubmitOrder would report it.
@@ -597,7 +698,7 @@ export type LimitBreach = Message<"ibkr.gateway.v1.LimitBreach"> & {
  * Use `create(LimitBreachSchema)` to create a new message.
  */
 export const LimitBreachSchema: GenMessage<LimitBreach> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 17);
+  messageDesc(file_ibkr_gateway_v1_gateway, 18);
 
 /**
  * @generated from message ibkr.gateway.v1.ListFillsResponse
@@ -623,7 +724,7 @@ export type ListFillsResponse = Message<"ibkr.gateway.v1.ListFillsResponse"> & {
  * Use `create(ListFillsResponseSchema)` to create a new message.
  */
 export const ListFillsResponseSchema: GenMessage<ListFillsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 18);
+  messageDesc(file_ibkr_gateway_v1_gateway, 19);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamOrderEventsRequest
@@ -664,7 +765,7 @@ export type StreamOrderEventsRequest = Message<"ibkr.gateway.v1.StreamOrderEvent
  * Use `create(StreamOrderEventsRequestSchema)` to create a new message.
  */
 export const StreamOrderEventsRequestSchema: GenMessage<StreamOrderEventsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 19);
+  messageDesc(file_ibkr_gateway_v1_gateway, 20);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamOrderEventsResponse
@@ -699,7 +800,7 @@ export type StreamOrderEventsResponse = Message<"ibkr.gateway.v1.StreamOrderEven
  * Use `create(StreamOrderEventsResponseSchema)` to create a new message.
  */
 export const StreamOrderEventsResponseSchema: GenMessage<StreamOrderEventsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 20);
+  messageDesc(file_ibkr_gateway_v1_gateway, 21);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamFillsRequest
@@ -739,7 +840,7 @@ export type StreamFillsRequest = Message<"ibkr.gateway.v1.StreamFillsRequest"> &
  * Use `create(StreamFillsRequestSchema)` to create a new message.
  */
 export const StreamFillsRequestSchema: GenMessage<StreamFillsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 21);
+  messageDesc(file_ibkr_gateway_v1_gateway, 22);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamFillsResponse
@@ -774,7 +875,7 @@ export type StreamFillsResponse = Message<"ibkr.gateway.v1.StreamFillsResponse">
  * Use `create(StreamFillsResponseSchema)` to create a new message.
  */
 export const StreamFillsResponseSchema: GenMessage<StreamFillsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 22);
+  messageDesc(file_ibkr_gateway_v1_gateway, 23);
 
 /**
  * @generated from message ibkr.gateway.v1.SetKillSwitchRequest
@@ -808,7 +909,7 @@ export type SetKillSwitchRequest = Message<"ibkr.gateway.v1.SetKillSwitchRequest
  * Use `create(SetKillSwitchRequestSchema)` to create a new message.
  */
 export const SetKillSwitchRequestSchema: GenMessage<SetKillSwitchRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 23);
+  messageDesc(file_ibkr_gateway_v1_gateway, 24);
 
 /**
  * @generated from message ibkr.gateway.v1.SetKillSwitchResponse
@@ -834,7 +935,7 @@ export type SetKillSwitchResponse = Message<"ibkr.gateway.v1.SetKillSwitchRespon
  * Use `create(SetKillSwitchResponseSchema)` to create a new message.
  */
 export const SetKillSwitchResponseSchema: GenMessage<SetKillSwitchResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 24);
+  messageDesc(file_ibkr_gateway_v1_gateway, 25);
 
 /**
  * @generated from message ibkr.gateway.v1.GetKillSwitchRequest
@@ -847,7 +948,7 @@ export type GetKillSwitchRequest = Message<"ibkr.gateway.v1.GetKillSwitchRequest
  * Use `create(GetKillSwitchRequestSchema)` to create a new message.
  */
 export const GetKillSwitchRequestSchema: GenMessage<GetKillSwitchRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 25);
+  messageDesc(file_ibkr_gateway_v1_gateway, 26);
 
 /**
  * @generated from message ibkr.gateway.v1.GetKillSwitchResponse
@@ -866,7 +967,7 @@ export type GetKillSwitchResponse = Message<"ibkr.gateway.v1.GetKillSwitchRespon
  * Use `create(GetKillSwitchResponseSchema)` to create a new message.
  */
 export const GetKillSwitchResponseSchema: GenMessage<GetKillSwitchResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 26);
+  messageDesc(file_ibkr_gateway_v1_gateway, 27);
 
 /**
  * State of the kill switch.
@@ -915,7 +1016,7 @@ export type KillSwitch = Message<"ibkr.gateway.v1.KillSwitch"> & {
  * Use `create(KillSwitchSchema)` to create a new message.
  */
 export const KillSwitchSchema: GenMessage<KillSwitch> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 27);
+  messageDesc(file_ibkr_gateway_v1_gateway, 28);
 
 /**
  * One account halted by the kill switch: its new orders are refused until it is released.
@@ -957,7 +1058,7 @@ export type AccountHalt = Message<"ibkr.gateway.v1.AccountHalt"> & {
  * Use `create(AccountHaltSchema)` to create a new message.
  */
 export const AccountHaltSchema: GenMessage<AccountHalt> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 28);
+  messageDesc(file_ibkr_gateway_v1_gateway, 29);
 
 /**
  * @generated from message ibkr.gateway.v1.ListAuditRecordsRequest
@@ -983,7 +1084,7 @@ export type ListAuditRecordsRequest = Message<"ibkr.gateway.v1.ListAuditRecordsR
  * Use `create(ListAuditRecordsRequestSchema)` to create a new message.
  */
 export const ListAuditRecordsRequestSchema: GenMessage<ListAuditRecordsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 29);
+  messageDesc(file_ibkr_gateway_v1_gateway, 30);
 
 /**
  * @generated from message ibkr.gateway.v1.ListAuditRecordsResponse
@@ -1009,7 +1110,7 @@ export type ListAuditRecordsResponse = Message<"ibkr.gateway.v1.ListAuditRecords
  * Use `create(ListAuditRecordsResponseSchema)` to create a new message.
  */
 export const ListAuditRecordsResponseSchema: GenMessage<ListAuditRecordsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 30);
+  messageDesc(file_ibkr_gateway_v1_gateway, 31);
 
 /**
  * One mutating call.
@@ -1080,7 +1181,7 @@ export type AuditRecord = Message<"ibkr.gateway.v1.AuditRecord"> & {
  * Use `create(AuditRecordSchema)` to create a new message.
  */
 export const AuditRecordSchema: GenMessage<AuditRecord> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 31);
+  messageDesc(file_ibkr_gateway_v1_gateway, 32);
 
 /**
  * Routes orders to Interactive Brokers (or the simulated exchange) and streams what
