@@ -10,7 +10,7 @@ GO_CLIENT := clients/go
 GO_CONTRACT_RUNNER := build/bin/contract-runner-go
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: blotter blotter-check browser nats ts-build ts-test go-test $(GO_CONTRACT_RUNNER) java-build java-test contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
+.PHONY: blotter blotter-check browser postgresql nats ts-build ts-test go-test $(GO_CONTRACT_RUNNER) java-build java-test contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
 
 $(RUNTIME_STAMP): server/pyproject.toml clients/python/pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -110,7 +110,7 @@ proto-check: setup
 	diff -r build/gen-check/clients/rust/src/gen clients/rust/src/gen
 	rm -rf build/gen-check
 
-pytest: $(STAMP) browser nats
+pytest: $(STAMP) browser postgresql nats
 	$(BIN)/python -m pytest -q
 
 # The blotter page (--http-listen serves it at /) is TypeScript on the TypeScript client's
@@ -136,6 +136,12 @@ browser:
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		apt-get install -y -q chromium chromium-driver || \
 		{ apt-get update -q && apt-get install -y -q chromium chromium-driver; }
+
+## postgresql: Debian's PostgreSQL server, which the store tests start on a free port
+postgresql:
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		apt-get install -y -q postgresql || \
+		{ apt-get update -q && apt-get install -y -q postgresql; }
 
 ## nats: Debian's nats-server, which the tests of --publish start with JetStream
 nats:

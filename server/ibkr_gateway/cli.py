@@ -15,6 +15,7 @@ import click
 
 from ibkr_gateway.console.main import main
 from ibkr_gateway.console.serve_config import with_config_file
+from ibkr_gateway.ha import LeadershipLost
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.ib.gateway import BrokerConnectionError
 from ibkr_gateway.observability.logs import configure_logging
@@ -30,6 +31,7 @@ from ibkr_gateway.security.auth import AuthFileError
 from ibkr_gateway.security.tls import ListenRefused, TlsFiles, parse_listen
 from ibkr_gateway.sim.tws import DEFAULT_ACCOUNT, TwsSimulator
 from ibkr_gateway.store.lock import DatabaseLock, DatabaseLocked
+from ibkr_gateway.store.open import StoreDriverMissing, is_postgres_url, redacted
 
 DEFAULTS = GatewayConfig()
 
@@ -144,7 +146,26 @@ def _holdings(
     default=DEFAULTS.db_path,
     show_default=True,
     type=click.Path(dir_okay=False),
-    help="SQLite file holding orders, fills and the event journal (created if missing).",
+    help="Where orders, fills and the event journal are kept: an SQLite file (created if "
+    "missing), or a PostgreSQL database as postgresql://user@host:port/dbname (its tables "
+    "are created; needs ibkr-gateway[postgresql]).",
+)
+@click.option(
+    "--gateway-id",
+    default=DEFAULTS.gateway_id,
+    show_default=True,
+    callback=_gateway_id,
+    help="Names this gateway where several meet: its journal and orders in a PostgreSQL "
+    "database shared by several gateways (one per IB login; one gateway runs per id), and "
+    "the NATS subjects and stream of --publish.",
+)
+@click.option(
+    "--ha",
+    is_flag=True,
+    help="Hot standby: run two gateways with the same --db postgresql://... and "
+    "--gateway-id; the one holding the gateway id's lock leads (connects to the broker and "
+    "serves), the other answers UNAVAILABLE with the leader's address and takes over when "
+    "the leader's database session ends.",
 )
 @click.option(
     "--account",
@@ -260,13 +281,6 @@ def _holdings(
     "tokens and TLS as --listen; off when empty. Port 0 picks a free port.",
 )
 @click.option(
-    "--gateway-id",
-    default=DEFAULTS.gateway_id,
-    show_default=True,
-    callback=_gateway_id,
-    help="Names this gateway where several meet: in the NATS subjects and stream of --publish.",
-)
-@click.option(
     "--publish",
     default="",
     callback=_publish_url,
@@ -331,11 +345,15 @@ def serve(
     config = GatewayConfig(
         ib=ib, tls=tls, auth_file=auth_file or "", risk_file=risk_file or "", **options
     )
+    postgres = is_postgres_url(config.db_path)
+    if config.ha and not postgres:
+        raise click.UsageError("--ha needs a PostgreSQL store: --db postgresql://...")
+    # PostgreSQL has its own lock per gateway id, taken by the store.
     lock = DatabaseLock(config.db_path)
     try:
         if config.publish:
             require_client()
-        if config.db_path != ":memory:":
+        if config.db_path != ":memory:" and not postgres:
             lock.acquire()
         asyncio.run(_serve(config))
     except (
@@ -344,16 +362,37 @@ def serve(
         AuthFileError,
         RiskFileError,
         DatabaseLocked,
+        StoreDriverMissing,
+        LeadershipLost,
         PublishUnavailable,
     ) as exc:
         raise click.ClickException(str(exc)) from None
     except sqlite3.Error as exc:
         # A read-only database file, or one that is not SQLite.
         raise click.ClickException(f"cannot use --db {config.db_path}: {exc}") from None
+    except Exception as exc:
+        if postgres and _is_database_error(exc):
+            raise click.ClickException(
+                f"cannot use --db {redacted(config.db_path)}: {first_line(exc)}"
+            ) from None
+        raise
     except OSError as exc:
         raise click.ClickException(f"cannot start: {exc}") from None
     finally:
         lock.release()
+
+
+def _is_database_error(exc: Exception) -> bool:
+    # Imported here: only a PostgreSQL store can have raised one.
+    import psycopg
+
+    from ibkr_gateway.store.pg_schema import SchemaTooNew
+
+    return isinstance(exc, (psycopg.Error, SchemaTooNew))
+
+
+def first_line(exc: Exception) -> str:
+    return (str(exc) or type(exc).__name__).strip().splitlines()[0]
 
 
 # Every option also from IBKR_GATEWAY_<OPTION> and from a TOML file given with --config.
@@ -361,12 +400,18 @@ with_config_file(serve, env_prefix="IBKR_GATEWAY_")
 
 
 async def _serve(config: GatewayConfig) -> None:
-    server = GatewayServer(config)
-    await server.start()
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
+    if config.ha:
+        # Imported only when wanted, like the PostgreSQL driver it needs.
+        from ibkr_gateway.ha.runner import serve_ha
+
+        await serve_ha(config, stopping)
+        return
+    server = GatewayServer(config)
+    await server.start()
     await stopping.wait()
     await server.stop()
 

@@ -1,4 +1,5 @@
-"""Restart durability: SIGKILL the gateway mid-burst, restart it on the same file."""
+"""Restart durability: SIGKILL the gateway mid-burst, restart it on the same store (the
+same SQLite file, the same PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ CALLERS = 16
 KILL_AFTER = 200
 
 
-def gateway_process(db: Path) -> AbstractAsyncContextManager[tuple[Process, int]]:
+def gateway_process(db: Path | str) -> AbstractAsyncContextManager[tuple[Process, int]]:
     return cli_process(
         "serve",
         "--listen",
@@ -95,8 +96,7 @@ async def journal(channel: grpc.aio.Channel) -> list[int]:
     return sorted(sequences)
 
 
-async def test_acknowledged_orders_survive_sigkill(tmp_path: Path) -> None:
-    db = tmp_path / "gateway.db"
+async def test_acknowledged_orders_survive_sigkill(db: str) -> None:
     async with gateway_process(db) as (proc, port):
         acked, attempted = await burst(port, proc)
         assert await proc.wait() == -signal.SIGKILL

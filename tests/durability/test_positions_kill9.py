@@ -8,7 +8,6 @@ import os
 import signal
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
 
 import grpc
 import pytest
@@ -86,8 +85,7 @@ async def folded_fills(channel: grpc.aio.Channel, upto: int = 2**62) -> dict[str
             return dict(holdings)
 
 
-async def test_positions_after_sigkill_equal_those_before(tmp_path: Path) -> None:
-    db = tmp_path / "quiet.db"
+async def test_positions_after_sigkill_equal_those_before(db: str) -> None:
     async with gateway_process(db) as (proc, port):
         async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
             stub = gateway_pb2_grpc.OrderGatewayServiceStub(channel)
@@ -109,9 +107,8 @@ async def test_positions_after_sigkill_equal_those_before(tmp_path: Path) -> Non
 
 
 async def test_positions_after_sigkill_mid_burst_are_those_of_the_surviving_fills(
-    tmp_path: Path,
+    db: str,
 ) -> None:
-    db = tmp_path / "burst.db"
     async with gateway_process(db) as (proc, port):
         async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
             stub = gateway_pb2_grpc.OrderGatewayServiceStub(channel)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import sys
 from pathlib import Path
 
+from tests.pg import PostgresServer
 from tests.process import GATEWAY_READY, cli_process
 from tests.security.certs import make_certificates
 
@@ -106,3 +108,52 @@ async def test_an_auth_token_with_surrounding_spaces_is_refused(tmp_path: Path) 
     )
     assert code == 1
     assert "tokens[0]: token has leading or trailing whitespace" in error_line(err)
+
+
+async def test_a_second_gateway_with_one_gateway_id_is_refused(postgres: PostgresServer) -> None:
+    db = postgres.new_database()
+    async with cli_process("serve", "--listen", "127.0.0.1:0", "--db", db, ready=GATEWAY_READY) as (
+        first,
+        _,
+    ):
+        code, err = await refused("--listen", "127.0.0.1:0", "--db", db)
+        assert code == 1
+        line = error_line(err)
+        assert "gateway id 'default'" in line
+        assert "in use by another gateway" in line
+        assert f"pid {first.pid}" in line
+        # Another gateway id shares the database.
+        async with cli_process(
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            db,
+            "--gateway-id",
+            "desk-2",
+            ready=GATEWAY_READY,
+        ):
+            pass
+
+
+async def test_an_unreachable_postgresql_is_one_line_without_the_password() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        # Bound, not listening: connections are refused.
+        code, err = await refused(
+            "--listen", "127.0.0.1:0", "--db", f"postgresql://ops:s3cret@127.0.0.1:{port}/orders"
+        )
+    assert code == 1
+    line = error_line(err)
+    assert f"cannot use --db postgresql://ops:***@127.0.0.1:{port}/orders" in line
+    assert "s3cret" not in err
+
+
+async def test_a_gateway_id_that_is_no_name_is_refused(postgres: PostgresServer) -> None:
+    code, err = await refused(
+        "--listen", "127.0.0.1:0", "--db", postgres.new_database(), "--gateway-id", "a b"
+    )
+    assert code == 2
+    assert "--gateway-id" in err
+    assert "1 to 32 letters, digits, _ or -" in err

@@ -1,8 +1,12 @@
 """The store cannot write (its disk is full): every answer stays true.
 
-The disk is filled for real as SQLite sees it: the writer's database may not grow
-(`max_page_count`) and its last free space is used up, so commits fail with SQLITE_FULL
-("database or disk is full"); freeing the space lets the same process carry on."""
+On SQLite the disk is filled for real as SQLite sees it: the writer's database may not
+grow (`max_page_count`) and its last free space is used up, so commits fail with
+SQLITE_FULL ("database or disk is full"); freeing the space lets the same process carry
+on. On PostgreSQL the database stops taking writes as a server does when its disk fills
+or it becomes a read-only replica: its sessions are ended and those that follow are
+read-only, so commits fail while reads still answer; making it writable again (and
+ending the read-only sessions) lets the same process carry on."""
 
 from __future__ import annotations
 
@@ -10,14 +14,15 @@ import asyncio
 import random
 import sqlite3
 from collections.abc import Awaitable
-from pathlib import Path
 
 import grpc
+import psycopg
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from ibkr.gateway.v1 import gateway_pb2, orders_pb2, simulator_pb2
 
 from ibkr_gateway.position.models import PositionEvent
+from ibkr_gateway.store.postgres import PostgresOrderStore
 from ibkr_gateway.store.sqlite import SqliteOrderStore
 from tests.service.conftest import (
     Gateway,
@@ -37,8 +42,14 @@ UNLIMITED_PAGES = 1_073_741_823
 class Disk:
     """The store's disk, filled and freed on the store's own writer thread."""
 
+    cause = "disk full"
+
     def __init__(self, store: SqliteOrderStore) -> None:
         self.store = store
+
+    def error(self) -> Exception:
+        """What a commit on the full disk raises."""
+        return sqlite3.OperationalError("database or disk is full")
 
     async def fill(self) -> None:
         await self._on_writer(self._fill)
@@ -69,7 +80,47 @@ class Disk:
         conn.execute(f"PRAGMA max_page_count = {UNLIMITED_PAGES}")
 
 
-async def fill_until_refused(gw: Gateway, disk: Disk) -> None:
+class ReadOnlyDatabase:
+    """The PostgreSQL database stops taking writes, and takes them again."""
+
+    cause = "read-only"
+
+    def __init__(self, store: PostgresOrderStore) -> None:
+        self.store = store
+        self.name = store.url.rsplit("/", 1)[1]
+        self.admin_url = store.url.rsplit("/", 1)[0] + "/postgres"
+
+    def error(self) -> Exception:
+        return psycopg.errors.ReadOnlySqlTransaction(
+            "cannot execute INSERT in a read-only transaction"
+        )
+
+    async def fill(self) -> None:
+        await asyncio.to_thread(self._set, True)
+
+    async def free(self) -> None:
+        await asyncio.to_thread(self._set, False)
+
+    def _set(self, read_only: bool) -> None:
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            setting = "SET default_transaction_read_only = on" if read_only else "RESET ALL"
+            conn.execute(f'ALTER DATABASE "{self.name}" {setting}')
+            # Sessions keep the setting they started with: those of the other mode end.
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                (self.name,),
+            )
+
+
+def disk_of(gw: Gateway) -> Disk | ReadOnlyDatabase:
+    store = gw.server.store
+    if isinstance(store, PostgresOrderStore):
+        return ReadOnlyDatabase(store)
+    return Disk(store)
+
+
+async def fill_until_refused(gw: Gateway, disk: Disk | ReadOnlyDatabase) -> None:
     """Fills the disk, then submits until the store finds out: what is left of
     half-used pages may still take a few orders."""
     await disk.fill()
@@ -119,8 +170,8 @@ async def unavailable(call: object) -> grpc.aio.AioRpcError:
 
 
 @pytest.fixture
-async def gw(tmp_path: Path) -> Gateway:  # type: ignore[misc]
-    gateway = await start_gateway(tmp_path / "full.db")
+async def gw(db: str) -> Gateway:  # type: ignore[misc]
+    gateway = await start_gateway(db)
     try:
         yield gateway
     finally:
@@ -128,18 +179,18 @@ async def gw(tmp_path: Path) -> Gateway:  # type: ignore[misc]
 
 
 async def test_a_submit_on_a_full_disk_is_unavailable_and_leaves_no_order(
-    gw: Gateway, tmp_path: Path
+    gw: Gateway,
 ) -> None:
-    disk = Disk(gw.server.store)
+    disk = disk_of(gw)
     await fill_until_refused(gw, disk)
     spec = limit_spec("full-1", "50")
     error = await unavailable(submit(gw, spec))
-    assert "disk full" in (error.details() or "")
+    assert disk.cause in (error.details() or "")
     assert error_details(error)[0] == "STORE_UNAVAILABLE"
     await health_is(gw, health_pb2.HealthCheckResponse.NOT_SERVING)
     # A retry while the disk is full: still UNAVAILABLE, never OK.
     error = await unavailable(submit(gw, spec))
-    assert "disk full" in (error.details() or "")
+    assert disk.cause in (error.details() or "")
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await gw.stub.GetOrder(gateway_pb2.GetOrderRequest(client_order_id="full-1"))
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
@@ -149,7 +200,7 @@ async def test_a_submit_on_a_full_disk_is_unavailable_and_leaves_no_order(
     order = await submit(gw, spec)
     assert order.spec.client_order_id == "full-1"
     await stop_gateway(gw)
-    again = await start_gateway(tmp_path / "full.db")
+    again = await start_gateway(gw.db_path)
     try:
         got = await again.stub.GetOrder(gateway_pb2.GetOrderRequest(client_order_id="full-1"))
         assert got.order.order_id == order.order_id
@@ -161,6 +212,7 @@ async def test_a_submit_in_flight_when_the_disk_fills_is_undone(gw: Gateway) -> 
     """The creation commit fails under the call: UNAVAILABLE, and the order is gone
     from memory too (a retry is not answered with a phantom)."""
     store = gw.server.store
+    disk = disk_of(gw)
     commit = store._commit
     full = True
     attempts = 0
@@ -169,13 +221,13 @@ async def test_a_submit_in_flight_when_the_disk_fills_is_undone(gw: Gateway) -> 
         nonlocal attempts
         attempts += 1
         if full:
-            raise sqlite3.OperationalError("database or disk is full")
+            raise disk.error()
         commit(*args)  # type: ignore[arg-type]
 
     store._commit = commit_on_a_full_disk  # type: ignore[method-assign,assignment]
     spec = limit_spec("in-flight", "50")
     error = await unavailable(submit(gw, spec))
-    assert "disk full" in (error.details() or "")
+    assert disk.cause in (error.details() or "")
     assert attempts >= 1
     assert gw.server.manager.find("", "in-flight") is None
     await unavailable(submit(gw, spec))
@@ -189,7 +241,8 @@ async def test_a_submit_in_flight_when_the_disk_fills_is_undone(gw: Gateway) -> 
 async def test_every_mutating_call_is_unavailable_with_the_cause(gw: Gateway) -> None:
     order = await submit(gw, limit_spec("resting", "50"))
     await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_SUBMITTED))
-    await fill_until_refused(gw, Disk(gw.server.store))
+    disk = disk_of(gw)
+    await fill_until_refused(gw, disk)
     calls = [
         gw.stub.ModifyOrder(gateway_pb2.ModifyOrderRequest(order_id=order.order_id, quantity="5")),
         gw.stub.CancelOrder(gateway_pb2.CancelOrderRequest(order_id=order.order_id)),
@@ -204,7 +257,7 @@ async def test_every_mutating_call_is_unavailable_with_the_cause(gw: Gateway) ->
     ]
     for call in calls:
         error = await unavailable(call)
-        assert "disk full" in (error.details() or "")
+        assert disk.cause in (error.details() or "")
     # Nothing was changed, not even in memory: reads answer what is recorded.
     got = await gw.stub.GetOrder(gateway_pb2.GetOrderRequest(order_id=order.order_id))
     assert got.order.status == S.ORDER_STATUS_SUBMITTED
@@ -212,7 +265,7 @@ async def test_every_mutating_call_is_unavailable_with_the_cause(gw: Gateway) ->
 
 
 async def test_broker_reports_wait_in_order_and_land_when_space_returns(
-    gw: Gateway, tmp_path: Path
+    gw: Gateway,
 ) -> None:
     orders = [await submit(gw, limit_spec(f"rest-{i}", "50", quantity="10")) for i in range(3)]
     ids = {o.order_id for o in orders}
@@ -223,7 +276,7 @@ async def test_broker_reports_wait_in_order_and_land_when_space_returns(
         ),
     )
     before = gw.server.store.last_sequence
-    disk = Disk(gw.server.store)
+    disk = disk_of(gw)
     await disk.fill()
     # The exchange fills every order while nothing can be written.
     await gw.sim.SetPrice(simulator_pb2.SetPriceRequest(symbol="AAPL", price="49"))
@@ -247,7 +300,7 @@ async def test_broker_reports_wait_in_order_and_land_when_space_returns(
         kinds = [e.WhichOneof("kind") for e in events if e.order_id == order.order_id]
         assert kinds == ["fill", "status_change"]
     await stop_gateway(gw)
-    again = await start_gateway(tmp_path / "full.db")
+    again = await start_gateway(gw.db_path)
     try:
         fills = await again.stub.ListFills(gateway_pb2.ListFillsRequest())
         assert sorted(f.order_id for f in fills.fills) == sorted(ids)
@@ -256,7 +309,7 @@ async def test_broker_reports_wait_in_order_and_land_when_space_returns(
 
 
 async def test_the_kill_switch_cancels_at_the_broker_on_a_full_disk(
-    gw: Gateway, tmp_path: Path
+    gw: Gateway,
 ) -> None:
     orders = [await submit(gw, limit_spec(f"ks-{i}", "50")) for i in range(3)]
     ids = {o.order_id for o in orders}
@@ -266,7 +319,7 @@ async def test_the_kill_switch_cancels_at_the_broker_on_a_full_disk(
             ids <= {e.order_id for e in ev if e.order.status == S.ORDER_STATUS_SUBMITTED}
         ),
     )
-    disk = Disk(gw.server.store)
+    disk = disk_of(gw)
     await fill_until_refused(gw, disk)
     response = await gw.stub.SetKillSwitch(
         gateway_pb2.SetKillSwitchRequest(engaged=True, reason="disk full drill")
@@ -285,7 +338,7 @@ async def test_the_kill_switch_cancels_at_the_broker_on_a_full_disk(
     )
     assert events
     await stop_gateway(gw)
-    again = await start_gateway(tmp_path / "full.db")
+    again = await start_gateway(gw.db_path)
     try:
         state = await again.stub.GetKillSwitch(gateway_pb2.GetKillSwitchRequest())
         assert state.kill_switch.engaged
@@ -297,17 +350,16 @@ async def test_the_kill_switch_cancels_at_the_broker_on_a_full_disk(
 ROUNDS = 20
 
 
-async def test_store_failure_rounds_lose_no_acknowledged_order(tmp_path: Path) -> None:
+async def test_store_failure_rounds_lose_no_acknowledged_order(db: str) -> None:
     """Rounds of retrying submitters with the disk filling and freeing under them:
     every order answered OK is in the journal after a restart, and no order exists
     that was not answered OK at least once."""
-    db = tmp_path / "rounds.db"
     rng = random.Random(7)
     acknowledged: dict[str, str] = {}
     lost = false_ok = 0
     for round_ in range(ROUNDS):
         gw = await start_gateway(db)
-        disk = Disk(gw.server.store)
+        disk = disk_of(gw)
 
         async def submitter(n: int, gw: Gateway = gw, round_: int = round_) -> None:
             spec = limit_spec(f"r{round_}-{n}", "50")
@@ -320,7 +372,7 @@ async def test_store_failure_rounds_lose_no_acknowledged_order(tmp_path: Path) -
                 assert refused == grpc.StatusCode.UNAVAILABLE
                 await asyncio.sleep(0.01)
 
-        async def flaky_disk(disk: Disk = disk) -> None:
+        async def flaky_disk(disk: Disk | ReadOnlyDatabase = disk) -> None:
             await asyncio.sleep(rng.uniform(0, 0.05))
             await disk.fill()
             await asyncio.sleep(rng.uniform(0.02, 0.1))

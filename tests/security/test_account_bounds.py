@@ -27,13 +27,13 @@ class Desk:
     server: GatewayServer
 
 
-async def _start(tmp_path: Path) -> tuple[GatewayServer, grpc.aio.Channel]:
+async def _start(tmp_path: Path, db: str) -> tuple[GatewayServer, grpc.aio.Channel]:
     auth_file = tmp_path / "auth.toml"
     auth_file.write_text(AUTH_FILE)
     server = GatewayServer(
         GatewayConfig(
             listen="127.0.0.1:0",
-            db_path=str(tmp_path / "bounds.db"),
+            db_path=db,
             auth_file=str(auth_file),
             heartbeat_interval=0.2,
             sim_accounts=("DU1", "DU2"),
@@ -44,8 +44,8 @@ async def _start(tmp_path: Path) -> tuple[GatewayServer, grpc.aio.Channel]:
 
 
 @pytest.fixture
-async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
-    server, channel = await _start(tmp_path)
+async def desk(tmp_path: Path, db: str) -> AsyncIterator[Desk]:
+    server, channel = await _start(tmp_path, db)
     try:
         yield Desk(Caller(channel), server)
     finally:
@@ -134,9 +134,9 @@ async def test_a_limited_token_cannot_reach_other_accounts_or_the_whole_gateway(
 
 
 async def test_account_halts_survive_a_restart_and_outlive_the_global_switch(
-    tmp_path: Path,
+    tmp_path: Path, db: str
 ) -> None:
-    server, channel = await _start(tmp_path)
+    server, channel = await _start(tmp_path, db)
     c = Caller(channel)
     try:
         # A token of every account may halt single accounts too.
@@ -150,7 +150,7 @@ async def test_account_halts_survive_a_restart_and_outlive_the_global_switch(
     finally:
         await channel.close()
         await server.stop()
-    server, channel = await _start(tmp_path)
+    server, channel = await _start(tmp_path, db)
     c = Caller(channel)
     try:
         state = await c.stub.GetKillSwitch(

@@ -12,8 +12,7 @@ from ibkr.gateway.v1 import gateway_pb2, orders_pb2, simulator_pb2
 from tests.service.conftest import limit_spec, order_spec, start_gateway, stop_gateway, submit
 
 
-async def test_mutating_calls_are_audited_durably(tmp_path: Path) -> None:
-    db = tmp_path / "audit.db"
+async def test_mutating_calls_are_audited_durably(db: str) -> None:
     gw = await start_gateway(db)
     order = await submit(gw, limit_spec("aud-1", "50"))
     await gw.stub.GetOrder(gateway_pb2.GetOrderRequest(order_id=order.order_id))

@@ -1,4 +1,5 @@
-"""A real grpc.aio gateway on 127.0.0.1 port 0 with a fresh SQLite file per test."""
+"""A real grpc.aio gateway on 127.0.0.1 port 0 with a fresh store per test, on each store
+(an SQLite file, a PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ class Gateway:
     channel: grpc.aio.Channel
     stub: gateway_pb2_grpc.OrderGatewayServiceAsyncStub
     sim: simulator_pb2_grpc.SimulatorControlServiceAsyncStub
-    db_path: Path
+    db_path: Path | str
 
 
 def order_spec(
@@ -80,7 +81,7 @@ async def submit(gw: Gateway, spec: orders_pb2.OrderSpec) -> orders_pb2.Order:
 OTHER_ACCOUNTS = ("DU2", "DU3")
 
 
-async def start_gateway(db_path: Path, **overrides: Any) -> Gateway:
+async def start_gateway(db_path: Path | str, **overrides: Any) -> Gateway:
     settings: dict[str, Any] = {
         "listen": "127.0.0.1:0",
         "heartbeat_interval": 0.2,
@@ -105,8 +106,8 @@ async def stop_gateway(gw: Gateway) -> None:
 
 
 @pytest.fixture
-async def gw(tmp_path: Path) -> AsyncIterator[Gateway]:
-    gateway = await start_gateway(tmp_path / "gateway.db")
+async def gw(db: str) -> AsyncIterator[Gateway]:
+    gateway = await start_gateway(db)
     try:
         yield gateway
     finally:

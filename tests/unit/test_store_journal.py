@@ -3,14 +3,12 @@ seeing what was committed before it was read."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bench.journal import order_events
-from ibkr_gateway.store.sqlite import SqliteOrderStore
+from ibkr_gateway.store.open import open_store
 
 
-async def test_pages_decode_to_the_journal_and_see_later_commits(tmp_path: Path) -> None:
-    store = SqliteOrderStore(tmp_path / "journal.db")
+async def test_pages_decode_to_the_journal_and_see_later_commits(db: str) -> None:
+    store = open_store(db, "default")
     try:
         await store.append(order_events(0))[1]
         # Every reader thread has its connection (and a read of its own) before the commit.

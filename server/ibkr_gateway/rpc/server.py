@@ -50,10 +50,12 @@ from ibkr_gateway.security.tls import ListenRefused, TlsFiles, check_listen
 from ibkr_gateway.sim.broker import SimBroker, SimMarketControl
 from ibkr_gateway.sim.control import MarketControl
 from ibkr_gateway.sim.exchange import default_commission
-from ibkr_gateway.store.sqlite import SqliteOrderStore
+from ibkr_gateway.store.open import open_store, redacted
 
 if TYPE_CHECKING:
     from ibkr_gateway.publish.publisher import JournalPublisher
+    from ibkr_gateway.store.postgres import PostgresOrderStore
+    from ibkr_gateway.store.sqlite import SqliteOrderStore
     from ibkr_gateway.web.server import HttpServer
 
 log = logging.getLogger(__name__)
@@ -72,7 +74,12 @@ class GatewayConfig:
     backend: str = "sim"
     # Used when backend == "ib".
     ib: IBGatewayConfig = field(default_factory=IBGatewayConfig)
+    # An SQLite file, or a postgresql:// URL.
     db_path: str = "gateway.db"
+    # Names this gateway's journal where several gateways meet: its rows in a PostgreSQL
+    # database shared with others (one gateway writes under each id), its NATS subjects
+    # and stream.
+    gateway_id: str = "default"
     default_account: str = "DU123456"
     # Accounts the simulated broker manages besides default_account (backend sim); on the
     # ib backend the managed accounts are those of the IB login.
@@ -99,18 +106,25 @@ class GatewayConfig:
     http_listen: str = ""
     # Cash each simulated account starts with (backend sim), in USD.
     sim_cash: Decimal = DEFAULT_STARTING_CASH
+    # Hot standby (PostgreSQL only): lead while holding the gateway id's lock, else stand by.
+    ha: bool = False
     # Seconds between comparisons of the positions with IB's while connected (backend
     # ib); 0 compares only after each connect.
     reconcile_interval: float = 60.0
-    # Names this gateway's journal where several gateways meet (NATS subjects, streams).
-    gateway_id: str = "default"
     # nats://host:port (comma-separated for a cluster): publish the journal to JetStream.
     publish: str = ""
 
 
 class GatewayServer:
-    def __init__(self, config: GatewayConfig, *, market: MarketControl | None = None) -> None:
-        """`market` drives SimulatorControlService; the sim backend brings its own."""
+    def __init__(
+        self,
+        config: GatewayConfig,
+        *,
+        market: MarketControl | None = None,
+        store: SqliteOrderStore | PostgresOrderStore | None = None,
+    ) -> None:
+        """`market` drives SimulatorControlService; the sim backend brings its own.
+        `store`: one opened already (a standby's, on the session that won the lock)."""
         if config.backend not in ("sim", "ib"):
             raise ValueError(f"unknown backend {config.backend!r}")
         self.config = config
@@ -128,7 +142,7 @@ class GatewayServer:
                 f"{config.risk_file}: price_collar_percent needs a reference price, which "
                 f"only the sim backend has; remove it for --backend {config.backend}"
             )
-        self.store = SqliteOrderStore(config.db_path)
+        self.store = store if store is not None else open_store(config.db_path, config.gateway_id)
         self.bus = EventBus(config.stream_buffer)
         self.sim_broker = (
             SimBroker(accounts={config.default_account, *config.sim_accounts})
@@ -401,7 +415,7 @@ class GatewayServer:
             "gateway serving on %s (backend %s, store %s, journal at %d)",
             self.config.listen.rsplit(":", 1)[0] + f":{self.port}",
             self.config.backend,
-            self.config.db_path,
+            redacted(self.config.db_path),
             self.store.last_sequence,
         )
         return self.port

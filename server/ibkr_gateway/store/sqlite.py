@@ -8,18 +8,15 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from ibkr_gateway.errors import StoreUnavailable
-from ibkr_gateway.event.events import FillEvent, JournalEvent, stamp_sequence
+from ibkr_gateway.event.events import FillEvent, JournalEvent
 from ibkr_gateway.order.models import FINAL_STATUSES, Fill, Order
 from ibkr_gateway.position.models import Position
 from ibkr_gateway.store import codec, positions
-from ibkr_gateway.store.base import AuditRecord, CommitListener, FillQuery, OrderQuery
+from ibkr_gateway.store.base import AuditRecord, FillQuery, OrderQuery
+from ibkr_gateway.store.group_commit import GroupCommitStore
 
 log = logging.getLogger(__name__)
 
@@ -120,15 +117,6 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
 _FINAL_VALUES = tuple(s.value for s in FINAL_STATUSES)
 
 
-@dataclass(eq=False)
-class _Batch:
-    events: list[JournalEvent]
-    future: asyncio.Future[None]
-    # Given up (its future failed) when a commit fails, instead of retried: its caller
-    # is told UNAVAILABLE and nothing of it may ever reach the journal.
-    abandon_on_failure: bool = False
-
-
 def _connect(path: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
@@ -149,13 +137,6 @@ def _account_filter(account: str, accounts: frozenset[str], args: list[object]) 
     return sql
 
 
-def _fail(future: asyncio.Future[None], error: Exception) -> None:
-    if not future.done():
-        future.set_exception(error)
-        # Marked as seen: the caller may be gone, and the failure is logged already.
-        future.exception()
-
-
 def describe_failure(exc: BaseException) -> str:
     """The cause an operator can act on, in a few words."""
     text = str(exc) or type(exc).__name__
@@ -164,17 +145,9 @@ def describe_failure(exc: BaseException) -> str:
     return text
 
 
-class SqliteOrderStore:
+class SqliteOrderStore(GroupCommitStore):
     """Writes go through one thread in batches (group commit); reads use a second
-    connection on the caller's thread, which WAL keeps from blocking on the writer.
-
-    A failed commit is retried in place, with backoff, until it succeeds: the events
-    stay queued in order (sequences are given at commit time, so the journal has no
-    gap), the store reports itself failing to its health listeners, and batches marked
-    `abandon_on_failure` are dropped with their futures failed."""
-
-    RETRY_INITIAL_DELAY = 0.05
-    RETRY_MAX_DELAY = 2.0
+    connection on the caller's thread, which WAL keeps from blocking on the writer."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
@@ -187,143 +160,19 @@ class SqliteOrderStore:
         self._reader = _connect(self.path)
         self._writer.executescript(positions.SCHEMA)
         row = self._writer.execute("SELECT COALESCE(MAX(sequence), 0) FROM events").fetchone()
-        self._last_sequence: int = row[0]
-        self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="store-writer")
+        super().__init__(row[0])
         self._journal_executor = concurrent.futures.ThreadPoolExecutor(
             JOURNAL_READERS, thread_name_prefix="journal-reader"
         )
         self._journal_local = threading.local()
         self._journal_connections: list[sqlite3.Connection] = []
         self._journal_lock = threading.Lock()
-        self._pending: list[_Batch] = []
-        self._pending_audit: list[AuditRecord] = []
-        self._pending_settings: dict[str, str] = {}
-        self._wakeup: asyncio.Event | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._listener: CommitListener = lambda events: None
-        self._health_listeners: list[Callable[[str | None], None]] = []
-        # The cause of the failing commit being retried; None while commits succeed.
-        self.failure: str | None = None
-        self._failed: asyncio.Event | None = None
-        self._closing = False
-        self.batches_committed = 0
-        self.events_committed = 0
-        self.commit_failures = 0
 
-    @property
-    def last_sequence(self) -> int:
-        return self._last_sequence
-
-    def set_commit_listener(self, listener: CommitListener) -> None:
-        self._listener = listener
-
-    def add_health_listener(self, listener: Callable[[str | None], None]) -> None:
-        """Called with the cause when commits start failing, with None once they
-        succeed again."""
-        self._health_listeners.append(listener)
-
-    # -- writes -------------------------------------------------------------------
-
-    def append(
-        self, events: Sequence[JournalEvent], *, abandon_on_failure: bool = False
-    ) -> tuple[list[JournalEvent], asyncio.Future[None]]:
-        if self._closing:
-            raise StoreUnavailable("the order store is closing")
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        batch = _Batch(list(events), future, abandon_on_failure)
-        self._pending.append(batch)
-        self._wake()
-        return batch.events, future
-
-    def append_audit(self, record: AuditRecord) -> None:
-        """Queues an audit record for the next group commit."""
-        if self._closing:
-            log.error("audit record not stored (store closing): %r", record)
-            return
-        self._pending_audit.append(record)
-        self._wake()
-
-    def save_setting(self, key: str, value: str) -> asyncio.Future[None]:
-        """Queued for the next group commit, retried like events while commits fail."""
-        if self._closing:
-            raise StoreUnavailable("the order store is closing")
-        self._pending_settings[key] = value
-        return self.append([])[1]
-
-    async def wait_durable(self, future: asyncio.Future[None]) -> bool:
-        """True once the future's batch is durable; False as soon as commits are
-        failing (the batch stays queued and is retried)."""
-        if self._failed is None:
-            self._failed = asyncio.Event()
-        # asyncio.wait never cancels what it waits for: the batch stays queued.
-        waiters: list[asyncio.Future[Any]] = [future, asyncio.ensure_future(self._failed.wait())]
-        try:
-            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            waiters[1].cancel()
-        if future.done():
-            future.result()
-            return True
-        return False
-
-    def _wake(self) -> None:
-        if self._task is None:
-            self._wakeup = asyncio.Event()
-            self._task = asyncio.get_running_loop().create_task(
-                self._write_loop(), name="store-writer"
-            )
-        assert self._wakeup is not None
-        self._wakeup.set()
-
-    async def _write_loop(self) -> None:
-        assert self._wakeup is not None
-        loop = asyncio.get_running_loop()
-        delay = self.RETRY_INITIAL_DELAY
-        while True:
-            if self.failure is None:
-                await self._wakeup.wait()
-            else:
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, self.RETRY_MAX_DELAY)
-            self._wakeup.clear()
-            batch, self._pending = self._pending, []
-            audits, self._pending_audit = self._pending_audit, []
-            settings, self._pending_settings = self._pending_settings, {}
-            if not batch and not audits and not settings:
-                if self._closing:
-                    return
-                if self.failure is not None:
-                    await self._probe(loop)
-                continue
-            events = [e for b in batch for e in b.events]
-            for offset, event in enumerate(events, start=1):
-                stamp_sequence(event, self._last_sequence + offset)
-            try:
-                await loop.run_in_executor(self._executor, self._commit, events, audits, settings)
-            except Exception as exc:
-                self._requeue(exc, batch, audits, settings)
-                if self._closing:
-                    self._give_up()
-                    return
-                continue
-            delay = self.RETRY_INITIAL_DELAY
-            self._committed(batch, events)
-            if self._closing and not self._pending and not self._pending_audit:
-                return
-
-    async def _probe(self, loop: asyncio.AbstractEventLoop) -> None:
-        """With nothing queued (the failed work was given up), only a write shows that
-        space is back: one that needs room beyond the database's current pages."""
-        try:
-            await loop.run_in_executor(self._executor, self._write_probe)
-        except Exception as exc:
-            cause = describe_failure(exc)
-            if cause != self.failure:
-                self._set_failure(cause)
-            return
-        self._set_failure(None)
+    def describe_failure(self, exc: BaseException) -> str:
+        return describe_failure(exc)
 
     def _write_probe(self) -> None:
+        """Needs room beyond the database's current pages, as new work would."""
         conn = self._writer
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -334,74 +183,6 @@ class SqliteOrderStore:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-
-    def _committed(self, batch: list[_Batch], events: list[JournalEvent]) -> None:
-        self._last_sequence += len(events)
-        self.batches_committed += 1
-        self.events_committed += len(events)
-        if self.failure is not None:
-            self._set_failure(None)
-        try:
-            self._listener(events)
-        except Exception:
-            log.exception("commit listener failed")
-        for b in batch:
-            if not b.future.done():
-                b.future.set_result(None)
-
-    def _requeue(
-        self,
-        exc: Exception,
-        batch: list[_Batch],
-        audits: list[AuditRecord],
-        settings: dict[str, str],
-    ) -> None:
-        """Puts a failed batch back in front of what was queued since, in order, except
-        the parts that are given up."""
-        self.commit_failures += 1
-        cause = describe_failure(exc)
-        if self.failure != cause:
-            log.critical("order store commit failed (%s); retrying in place", cause)
-            self._set_failure(cause)
-        kept = []
-        for b in batch:
-            if b.abandon_on_failure and b.events:
-                _fail(b.future, StoreUnavailable(f"the order store cannot write: {cause}"))
-            else:
-                kept.append(b)
-        self._pending = kept + self._pending
-        self._pending_audit = audits + self._pending_audit
-        self._pending_settings = settings | self._pending_settings
-
-    def _give_up(self) -> None:
-        lost = sum(len(b.events) for b in self._pending)
-        log.critical(
-            "order store closed while commits fail (%s): %d events, %d audit records and "
-            "%d settings were not stored",
-            self.failure,
-            lost,
-            len(self._pending_audit),
-            len(self._pending_settings),
-        )
-        error = StoreUnavailable(f"the order store cannot write: {self.failure}")
-        for b in self._pending:
-            _fail(b.future, error)
-        self._pending = []
-
-    def _set_failure(self, cause: str | None) -> None:
-        self.failure = cause
-        if self._failed is None:
-            self._failed = asyncio.Event()
-        if cause is None:
-            log.warning("order store commits succeed again")
-            self._failed.clear()
-        else:
-            self._failed.set()
-        for listener in self._health_listeners:
-            try:
-                listener(cause)
-            except Exception:
-                log.exception("store health listener failed")
 
     def _commit(
         self, events: list[JournalEvent], audits: list[AuditRecord], settings: dict[str, str]
@@ -658,11 +439,7 @@ class SqliteOrderStore:
 
     async def close(self) -> None:
         """Commits everything queued, then closes."""
-        self._closing = True
-        if self._task is not None and self._wakeup is not None:
-            self._wakeup.set()
-            await self._task
-        self._executor.shutdown(wait=True)
+        await self._drain()
         self._journal_executor.shutdown(wait=True)
         for conn in self._journal_connections:
             conn.close()
