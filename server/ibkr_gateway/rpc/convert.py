@@ -9,9 +9,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from google.protobuf.timestamp_pb2 import Timestamp
-from ibkr.gateway.v1 import events_pb2, orders_pb2
+from ibkr.gateway.v1 import events_pb2, gateway_pb2, orders_pb2
 
 from ibkr_gateway.errors import FieldViolation, InvalidArgument
+from ibkr_gateway.event.bus import Published
 from ibkr_gateway.event.events import (
     CancelEvent,
     FillEvent,
@@ -342,3 +343,14 @@ def event_to_proto(e: OrderEvent) -> events_pb2.OrderEvent:
             )
         )
     return msg
+
+
+def encoded_event(published: Published) -> bytes:
+    """The stream message carrying the event, encoded once for every subscriber. It is
+    a StreamOrderEventsResponse and a StreamFillsResponse alike: both carry the event
+    as field 1 of the same type."""
+    encoded = published.encoded
+    if encoded is None:
+        message = gateway_pb2.StreamOrderEventsResponse(event=event_to_proto(published.event))
+        encoded = published.encoded = message.SerializeToString()
+    return encoded

@@ -15,7 +15,13 @@ from ibkr_gateway.errors import (
     ResourceExhausted,
     Unavailable,
 )
-from ibkr_gateway.event.bus import EventBus, SubscriptionClosed, SubscriptionOverflow
+from ibkr_gateway.event.bus import (
+    EventBus,
+    EventFilter,
+    Published,
+    SubscriptionClosed,
+    SubscriptionOverflow,
+)
 from ibkr_gateway.event.events import FillEvent, OrderEvent
 from ibkr_gateway.order.manager import OrderManager, utc_now
 from ibkr_gateway.order.models import Order, TimeInForce
@@ -82,12 +88,14 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         heartbeat_interval: float,
         stream_buffer: int,
         replay_share: LoopShare,
+        live_share: LoopShare,
     ) -> None:
         self.manager = manager
         self.bus = bus
         self.heartbeat_interval = heartbeat_interval
         self.stream_buffer = stream_buffer
         self.replay_share = replay_share
+        self.live_share = live_share
 
     async def SubmitOrder(
         self, request: gateway_pb2.SubmitOrderRequest, context: Context
@@ -274,23 +282,25 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
             fills=[convert.fill_to_proto(f) for f in fills], next_page_token=token
         )
 
-    async def StreamOrderEvents(
+    # Events go out as their one shared encoding (see encoded_event), which the streams'
+    # serializer passes through: the generated signature knows only messages.
+    async def StreamOrderEvents(  # type: ignore[override]
         self, request: gateway_pb2.StreamOrderEventsRequest, context: Context
-    ) -> AsyncIterator[gateway_pb2.StreamOrderEventsResponse]:
+    ) -> AsyncIterator[gateway_pb2.StreamOrderEventsResponse | bytes]:
         async for item in self._follow(request, fills_only=False):
             if isinstance(item, Heartbeat):
                 yield gateway_pb2.StreamOrderEventsResponse(heartbeat=self._heartbeat(item))
             else:
-                yield gateway_pb2.StreamOrderEventsResponse(event=convert.event_to_proto(item))
+                yield convert.encoded_event(item)
 
-    async def StreamFills(
+    async def StreamFills(  # type: ignore[override]
         self, request: gateway_pb2.StreamFillsRequest, context: Context
-    ) -> AsyncIterator[gateway_pb2.StreamFillsResponse]:
+    ) -> AsyncIterator[gateway_pb2.StreamFillsResponse | bytes]:
         async for item in self._follow(request, fills_only=True):
             if isinstance(item, Heartbeat):
                 yield gateway_pb2.StreamFillsResponse(heartbeat=self._heartbeat(item))
             else:
-                yield gateway_pb2.StreamFillsResponse(event=convert.event_to_proto(item))
+                yield convert.encoded_event(item)
 
     async def SetKillSwitch(
         self, request: gateway_pb2.SetKillSwitchRequest, context: Context
@@ -409,7 +419,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         request: gateway_pb2.StreamOrderEventsRequest | gateway_pb2.StreamFillsRequest,
         *,
         fills_only: bool,
-    ) -> AsyncIterator[OrderEvent | Heartbeat]:
+    ) -> AsyncIterator[Published | Heartbeat]:
         v: list[FieldViolation] = []
         _short_text("account", request.account, v)
         _short_text("order_id", request.order_id, v)
@@ -432,13 +442,16 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         if account:
             who.require_account(account)
 
-        def accepts(event: OrderEvent) -> bool:
+        def accepts_event(event: OrderEvent) -> bool:
             return (
                 who.may_access(event.account)
                 and (not fills_only or isinstance(event, FillEvent))
                 and (not account or event.account == account)
                 and (not order_id or event.order_id == order_id)
             )
+
+        everything = who.all_accounts and not (fills_only or account or order_id)
+        accepts: EventFilter | None = None if everything else accepts_event
 
         last = request.after_sequence
         try:
@@ -449,9 +462,10 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
                 accepts=accepts,
                 heartbeat_interval=interval,
                 share=self.replay_share,
+                live=self.live_share,
                 buffer_capacity=self.stream_buffer,
             ):
-                last = item.last_sequence if isinstance(item, Heartbeat) else item.sequence
+                last = item.last_sequence if isinstance(item, Heartbeat) else item.event.sequence
                 yield item
         except SubscriptionOverflow as exc:
             raise ResourceExhausted(
