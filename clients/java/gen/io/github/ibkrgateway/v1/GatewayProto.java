@@ -37,6 +37,21 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_ibkr_gateway_v1_SubmitOrderResponse_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ibkr_gateway_v1_SubmitOrdersRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ibkr_gateway_v1_SubmitOrdersRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ibkr_gateway_v1_SubmitOrdersResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ibkr_gateway_v1_SubmitOrdersResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ibkr_gateway_v1_SubmitOrderResult_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ibkr_gateway_v1_SubmitOrderResult_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_ibkr_gateway_v1_SubmitBracketOrderRequest_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -182,146 +197,157 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
     java.lang.String[] descriptorData = {
       "\n\035ibkr/gateway/v1/gateway.proto\022\017ibkr.ga" +
       "teway.v1\032\036google/protobuf/duration.proto" +
-      "\032\037google/protobuf/timestamp.proto\032\034ibkr/" +
-      "gateway/v1/events.proto\032\034ibkr/gateway/v1" +
-      "/orders.proto\"F\n\022SubmitOrderRequest\0220\n\005o" +
-      "rder\030\001 \001(\0132\032.ibkr.gateway.v1.OrderSpecR\005" +
-      "order\"C\n\023SubmitOrderResponse\022,\n\005order\030\001 " +
-      "\001(\0132\026.ibkr.gateway.v1.OrderR\005order\"\267\002\n\031S" +
-      "ubmitBracketOrderRequest\0222\n\006parent\030\001 \001(\013" +
-      "2\032.ibkr.gateway.v1.OrderSpecR\006parent\0225\n\027" +
-      "take_profit_limit_price\030\002 \001(\tR\024takeProfi" +
-      "tLimitPrice\022/\n\024stop_loss_stop_price\030\003 \001(" +
-      "\tR\021stopLossStopPrice\0221\n\025stop_loss_limit_" +
-      "price\030\004 \001(\tR\022stopLossLimitPrice\022K\n\023child" +
-      "_time_in_force\030\005 \001(\0162\034.ibkr.gateway.v1.T" +
-      "imeInForceR\020childTimeInForce\"\272\001\n\032SubmitB" +
-      "racketOrderResponse\022.\n\006parent\030\001 \001(\0132\026.ib" +
-      "kr.gateway.v1.OrderR\006parent\0227\n\013take_prof" +
-      "it\030\002 \001(\0132\026.ibkr.gateway.v1.OrderR\ntakePr" +
-      "ofit\0223\n\tstop_loss\030\003 \001(\0132\026.ibkr.gateway.v" +
-      "1.OrderR\010stopLoss\"\312\002\n\022ModifyOrderRequest" +
-      "\022\031\n\010order_id\030\001 \001(\tR\007orderId\022\037\n\010quantity\030" +
-      "\002 \001(\tH\000R\010quantity\210\001\001\022$\n\013limit_price\030\003 \001(" +
-      "\tH\001R\nlimitPrice\210\001\001\022\"\n\nstop_price\030\004 \001(\tH\002" +
-      "R\tstopPrice\210\001\001\022@\n\rtime_in_force\030\005 \001(\0162\034." +
-      "ibkr.gateway.v1.TimeInForceR\013timeInForce" +
-      "\022&\n\017client_order_id\030\006 \001(\tR\rclientOrderId" +
-      "\022\030\n\007account\030\007 \001(\tR\007accountB\013\n\t_quantityB" +
-      "\016\n\014_limit_priceB\r\n\013_stop_price\"C\n\023Modify" +
+      "\032\037google/protobuf/timestamp.proto\032\027googl" +
+      "e/rpc/status.proto\032\034ibkr/gateway/v1/even" +
+      "ts.proto\032\034ibkr/gateway/v1/orders.proto\"F" +
+      "\n\022SubmitOrderRequest\0220\n\005order\030\001 \001(\0132\032.ib" +
+      "kr.gateway.v1.OrderSpecR\005order\"C\n\023Submit" +
       "OrderResponse\022,\n\005order\030\001 \001(\0132\026.ibkr.gate" +
-      "way.v1.OrderR\005order\"q\n\022CancelOrderReques" +
-      "t\022\031\n\010order_id\030\001 \001(\tR\007orderId\022&\n\017client_o" +
-      "rder_id\030\002 \001(\tR\rclientOrderId\022\030\n\007account\030" +
-      "\003 \001(\tR\007account\"C\n\023CancelOrderResponse\022,\n" +
-      "\005order\030\001 \001(\0132\026.ibkr.gateway.v1.OrderR\005or" +
-      "der\"2\n\026CancelAllOrdersRequest\022\030\n\007account" +
-      "\030\001 \001(\tR\007account\"I\n\027CancelAllOrdersRespon" +
-      "se\022.\n\006orders\030\001 \003(\0132\026.ibkr.gateway.v1.Ord" +
-      "erR\006orders\"n\n\017GetOrderRequest\022\031\n\010order_i" +
-      "d\030\001 \001(\tR\007orderId\022&\n\017client_order_id\030\002 \001(" +
-      "\tR\rclientOrderId\022\030\n\007account\030\003 \001(\tR\007accou" +
-      "nt\"@\n\020GetOrderResponse\022,\n\005order\030\001 \001(\0132\026." +
-      "ibkr.gateway.v1.OrderR\005order\"\273\001\n\021ListOrd" +
-      "ersRequest\022\030\n\007account\030\001 \001(\tR\007account\0228\n\010" +
-      "statuses\030\002 \003(\0162\034.ibkr.gateway.v1.OrderSt" +
-      "atusR\010statuses\022\026\n\006symbol\030\003 \001(\tR\006symbol\022\033" +
-      "\n\tpage_size\030\004 \001(\005R\010pageSize\022\035\n\npage_toke" +
-      "n\030\005 \001(\tR\tpageToken\"l\n\022ListOrdersResponse" +
-      "\022.\n\006orders\030\001 \003(\0132\026.ibkr.gateway.v1.Order" +
-      "R\006orders\022&\n\017next_page_token\030\002 \001(\tR\rnextP" +
-      "ageToken\"\203\001\n\020ListFillsRequest\022\030\n\007account" +
-      "\030\001 \001(\tR\007account\022\031\n\010order_id\030\002 \001(\tR\007order" +
-      "Id\022\033\n\tpage_size\030\003 \001(\005R\010pageSize\022\035\n\npage_" +
-      "token\030\004 \001(\tR\tpageToken\"h\n\021ListFillsRespo" +
-      "nse\022+\n\005fills\030\001 \003(\0132\025.ibkr.gateway.v1.Fil" +
-      "lR\005fills\022&\n\017next_page_token\030\002 \001(\tR\rnextP" +
-      "ageToken\"\300\001\n\030StreamOrderEventsRequest\022%\n" +
-      "\016after_sequence\030\001 \001(\003R\rafterSequence\022\030\n\007" +
-      "account\030\002 \001(\tR\007account\022\031\n\010order_id\030\003 \001(\t" +
-      "R\007orderId\022H\n\022heartbeat_interval\030\004 \001(\0132\031." +
-      "google.protobuf.DurationR\021heartbeatInter" +
-      "val\"\227\001\n\031StreamOrderEventsResponse\0223\n\005eve" +
-      "nt\030\001 \001(\0132\033.ibkr.gateway.v1.OrderEventH\000R" +
-      "\005event\022:\n\theartbeat\030\002 \001(\0132\032.ibkr.gateway" +
-      ".v1.HeartbeatH\000R\theartbeatB\t\n\007payload\"\272\001" +
-      "\n\022StreamFillsRequest\022%\n\016after_sequence\030\001" +
-      " \001(\003R\rafterSequence\022\030\n\007account\030\002 \001(\tR\007ac" +
-      "count\022\031\n\010order_id\030\003 \001(\tR\007orderId\022H\n\022hear" +
-      "tbeat_interval\030\004 \001(\0132\031.google.protobuf.D" +
-      "urationR\021heartbeatInterval\"\221\001\n\023StreamFil" +
-      "lsResponse\0223\n\005event\030\001 \001(\0132\033.ibkr.gateway" +
-      ".v1.OrderEventH\000R\005event\022:\n\theartbeat\030\002 \001" +
-      "(\0132\032.ibkr.gateway.v1.HeartbeatH\000R\theartb" +
-      "eatB\t\n\007payload\"d\n\024SetKillSwitchRequest\022\030" +
-      "\n\007engaged\030\001 \001(\010R\007engaged\022\026\n\006reason\030\002 \001(\t" +
-      "R\006reason\022\032\n\010accounts\030\003 \003(\tR\010accounts\"\230\001\n" +
-      "\025SetKillSwitchResponse\022<\n\013kill_switch\030\001 " +
-      "\001(\0132\033.ibkr.gateway.v1.KillSwitchR\nkillSw" +
-      "itch\022A\n\020cancelled_orders\030\002 \003(\0132\026.ibkr.ga" +
-      "teway.v1.OrderR\017cancelledOrders\"\026\n\024GetKi" +
-      "llSwitchRequest\"U\n\025GetKillSwitchResponse" +
-      "\022<\n\013kill_switch\030\001 \001(\0132\033.ibkr.gateway.v1." +
-      "KillSwitchR\nkillSwitch\"\323\001\n\nKillSwitch\022\030\n" +
-      "\007engaged\030\001 \001(\010R\007engaged\022\026\n\006reason\030\002 \001(\tR" +
-      "\006reason\022\025\n\006set_by\030\003 \001(\tR\005setBy\0225\n\010set_ti" +
-      "me\030\004 \001(\0132\032.google.protobuf.TimestampR\007se" +
-      "tTime\022E\n\017halted_accounts\030\005 \003(\0132\034.ibkr.ga" +
-      "teway.v1.AccountHaltR\016haltedAccounts\"\215\001\n" +
-      "\013AccountHalt\022\030\n\007account\030\001 \001(\tR\007account\022\026" +
-      "\n\006reason\030\002 \001(\tR\006reason\022\025\n\006set_by\030\003 \001(\tR\005" +
-      "setBy\0225\n\010set_time\030\004 \001(\0132\032.google.protobu" +
-      "f.TimestampR\007setTime\"U\n\027ListAuditRecords" +
-      "Request\022\033\n\tpage_size\030\001 \001(\005R\010pageSize\022\035\n\n" +
-      "page_token\030\002 \001(\tR\tpageToken\"z\n\030ListAudit" +
-      "RecordsResponse\0226\n\007records\030\001 \003(\0132\034.ibkr." +
-      "gateway.v1.AuditRecordR\007records\022&\n\017next_" +
-      "page_token\030\002 \001(\tR\rnextPageToken\"\362\001\n\013Audi" +
-      "tRecord\022\016\n\002id\030\001 \001(\003R\002id\022.\n\004time\030\002 \001(\0132\032." +
-      "google.protobuf.TimestampR\004time\022\034\n\tprinc" +
-      "ipal\030\003 \001(\tR\tprincipal\022\026\n\006method\030\004 \001(\tR\006m" +
-      "ethod\022!\n\014request_json\030\005 \001(\tR\013requestJson" +
-      "\022\026\n\006status\030\006 \001(\tR\006status\022\026\n\006detail\030\007 \001(\t" +
-      "R\006detail\022\032\n\010accounts\030\010 \003(\tR\010accounts2\347\t\n" +
-      "\023OrderGatewayService\022X\n\013SubmitOrder\022#.ib" +
-      "kr.gateway.v1.SubmitOrderRequest\032$.ibkr." +
-      "gateway.v1.SubmitOrderResponse\022m\n\022Submit" +
-      "BracketOrder\022*.ibkr.gateway.v1.SubmitBra" +
-      "cketOrderRequest\032+.ibkr.gateway.v1.Submi" +
-      "tBracketOrderResponse\022X\n\013ModifyOrder\022#.i" +
-      "bkr.gateway.v1.ModifyOrderRequest\032$.ibkr" +
-      ".gateway.v1.ModifyOrderResponse\022X\n\013Cance" +
-      "lOrder\022#.ibkr.gateway.v1.CancelOrderRequ" +
-      "est\032$.ibkr.gateway.v1.CancelOrderRespons" +
-      "e\022d\n\017CancelAllOrders\022\'.ibkr.gateway.v1.C" +
-      "ancelAllOrdersRequest\032(.ibkr.gateway.v1." +
-      "CancelAllOrdersResponse\022O\n\010GetOrder\022 .ib" +
-      "kr.gateway.v1.GetOrderRequest\032!.ibkr.gat" +
-      "eway.v1.GetOrderResponse\022U\n\nListOrders\022\"" +
-      ".ibkr.gateway.v1.ListOrdersRequest\032#.ibk" +
-      "r.gateway.v1.ListOrdersResponse\022R\n\tListF" +
-      "ills\022!.ibkr.gateway.v1.ListFillsRequest\032" +
-      "\".ibkr.gateway.v1.ListFillsResponse\022l\n\021S" +
-      "treamOrderEvents\022).ibkr.gateway.v1.Strea" +
-      "mOrderEventsRequest\032*.ibkr.gateway.v1.St" +
-      "reamOrderEventsResponse0\001\022Z\n\013StreamFills" +
-      "\022#.ibkr.gateway.v1.StreamFillsRequest\032$." +
-      "ibkr.gateway.v1.StreamFillsResponse0\001\022^\n" +
-      "\rSetKillSwitch\022%.ibkr.gateway.v1.SetKill" +
-      "SwitchRequest\032&.ibkr.gateway.v1.SetKillS" +
-      "witchResponse\022^\n\rGetKillSwitch\022%.ibkr.ga" +
-      "teway.v1.GetKillSwitchRequest\032&.ibkr.gat" +
-      "eway.v1.GetKillSwitchResponse\022g\n\020ListAud" +
-      "itRecords\022(.ibkr.gateway.v1.ListAuditRec" +
-      "ordsRequest\032).ibkr.gateway.v1.ListAuditR" +
-      "ecordsResponseB*\n\030io.github.ibkrgateway." +
-      "v1B\014GatewayProtoP\001b\006proto3"
+      "way.v1.OrderR\005order\"I\n\023SubmitOrdersReque" +
+      "st\0222\n\006orders\030\001 \003(\0132\032.ibkr.gateway.v1.Ord" +
+      "erSpecR\006orders\"T\n\024SubmitOrdersResponse\022<" +
+      "\n\007results\030\001 \003(\0132\".ibkr.gateway.v1.Submit" +
+      "OrderResultR\007results\"y\n\021SubmitOrderResul" +
+      "t\022.\n\005order\030\001 \001(\0132\026.ibkr.gateway.v1.Order" +
+      "H\000R\005order\022*\n\005error\030\002 \001(\0132\022.google.rpc.St" +
+      "atusH\000R\005errorB\010\n\006result\"\267\002\n\031SubmitBracke" +
+      "tOrderRequest\0222\n\006parent\030\001 \001(\0132\032.ibkr.gat" +
+      "eway.v1.OrderSpecR\006parent\0225\n\027take_profit" +
+      "_limit_price\030\002 \001(\tR\024takeProfitLimitPrice" +
+      "\022/\n\024stop_loss_stop_price\030\003 \001(\tR\021stopLoss" +
+      "StopPrice\0221\n\025stop_loss_limit_price\030\004 \001(\t" +
+      "R\022stopLossLimitPrice\022K\n\023child_time_in_fo" +
+      "rce\030\005 \001(\0162\034.ibkr.gateway.v1.TimeInForceR" +
+      "\020childTimeInForce\"\272\001\n\032SubmitBracketOrder" +
+      "Response\022.\n\006parent\030\001 \001(\0132\026.ibkr.gateway." +
+      "v1.OrderR\006parent\0227\n\013take_profit\030\002 \001(\0132\026." +
+      "ibkr.gateway.v1.OrderR\ntakeProfit\0223\n\tsto" +
+      "p_loss\030\003 \001(\0132\026.ibkr.gateway.v1.OrderR\010st" +
+      "opLoss\"\312\002\n\022ModifyOrderRequest\022\031\n\010order_i" +
+      "d\030\001 \001(\tR\007orderId\022\037\n\010quantity\030\002 \001(\tH\000R\010qu" +
+      "antity\210\001\001\022$\n\013limit_price\030\003 \001(\tH\001R\nlimitP" +
+      "rice\210\001\001\022\"\n\nstop_price\030\004 \001(\tH\002R\tstopPrice" +
+      "\210\001\001\022@\n\rtime_in_force\030\005 \001(\0162\034.ibkr.gatewa" +
+      "y.v1.TimeInForceR\013timeInForce\022&\n\017client_" +
+      "order_id\030\006 \001(\tR\rclientOrderId\022\030\n\007account" +
+      "\030\007 \001(\tR\007accountB\013\n\t_quantityB\016\n\014_limit_p" +
+      "riceB\r\n\013_stop_price\"C\n\023ModifyOrderRespon" +
+      "se\022,\n\005order\030\001 \001(\0132\026.ibkr.gateway.v1.Orde" +
+      "rR\005order\"q\n\022CancelOrderRequest\022\031\n\010order_" +
+      "id\030\001 \001(\tR\007orderId\022&\n\017client_order_id\030\002 \001" +
+      "(\tR\rclientOrderId\022\030\n\007account\030\003 \001(\tR\007acco" +
+      "unt\"C\n\023CancelOrderResponse\022,\n\005order\030\001 \001(" +
+      "\0132\026.ibkr.gateway.v1.OrderR\005order\"2\n\026Canc" +
+      "elAllOrdersRequest\022\030\n\007account\030\001 \001(\tR\007acc" +
+      "ount\"I\n\027CancelAllOrdersResponse\022.\n\006order" +
+      "s\030\001 \003(\0132\026.ibkr.gateway.v1.OrderR\006orders\"" +
+      "n\n\017GetOrderRequest\022\031\n\010order_id\030\001 \001(\tR\007or" +
+      "derId\022&\n\017client_order_id\030\002 \001(\tR\rclientOr" +
+      "derId\022\030\n\007account\030\003 \001(\tR\007account\"@\n\020GetOr" +
+      "derResponse\022,\n\005order\030\001 \001(\0132\026.ibkr.gatewa" +
+      "y.v1.OrderR\005order\"\273\001\n\021ListOrdersRequest\022" +
+      "\030\n\007account\030\001 \001(\tR\007account\0228\n\010statuses\030\002 " +
+      "\003(\0162\034.ibkr.gateway.v1.OrderStatusR\010statu" +
+      "ses\022\026\n\006symbol\030\003 \001(\tR\006symbol\022\033\n\tpage_size" +
+      "\030\004 \001(\005R\010pageSize\022\035\n\npage_token\030\005 \001(\tR\tpa" +
+      "geToken\"l\n\022ListOrdersResponse\022.\n\006orders\030" +
+      "\001 \003(\0132\026.ibkr.gateway.v1.OrderR\006orders\022&\n" +
+      "\017next_page_token\030\002 \001(\tR\rnextPageToken\"\203\001" +
+      "\n\020ListFillsRequest\022\030\n\007account\030\001 \001(\tR\007acc" +
+      "ount\022\031\n\010order_id\030\002 \001(\tR\007orderId\022\033\n\tpage_" +
+      "size\030\003 \001(\005R\010pageSize\022\035\n\npage_token\030\004 \001(\t" +
+      "R\tpageToken\"h\n\021ListFillsResponse\022+\n\005fill" +
+      "s\030\001 \003(\0132\025.ibkr.gateway.v1.FillR\005fills\022&\n" +
+      "\017next_page_token\030\002 \001(\tR\rnextPageToken\"\300\001" +
+      "\n\030StreamOrderEventsRequest\022%\n\016after_sequ" +
+      "ence\030\001 \001(\003R\rafterSequence\022\030\n\007account\030\002 \001" +
+      "(\tR\007account\022\031\n\010order_id\030\003 \001(\tR\007orderId\022H" +
+      "\n\022heartbeat_interval\030\004 \001(\0132\031.google.prot" +
+      "obuf.DurationR\021heartbeatInterval\"\227\001\n\031Str" +
+      "eamOrderEventsResponse\0223\n\005event\030\001 \001(\0132\033." +
+      "ibkr.gateway.v1.OrderEventH\000R\005event\022:\n\th" +
+      "eartbeat\030\002 \001(\0132\032.ibkr.gateway.v1.Heartbe" +
+      "atH\000R\theartbeatB\t\n\007payload\"\272\001\n\022StreamFil" +
+      "lsRequest\022%\n\016after_sequence\030\001 \001(\003R\rafter" +
+      "Sequence\022\030\n\007account\030\002 \001(\tR\007account\022\031\n\010or" +
+      "der_id\030\003 \001(\tR\007orderId\022H\n\022heartbeat_inter" +
+      "val\030\004 \001(\0132\031.google.protobuf.DurationR\021he" +
+      "artbeatInterval\"\221\001\n\023StreamFillsResponse\022" +
+      "3\n\005event\030\001 \001(\0132\033.ibkr.gateway.v1.OrderEv" +
+      "entH\000R\005event\022:\n\theartbeat\030\002 \001(\0132\032.ibkr.g" +
+      "ateway.v1.HeartbeatH\000R\theartbeatB\t\n\007payl" +
+      "oad\"d\n\024SetKillSwitchRequest\022\030\n\007engaged\030\001" +
+      " \001(\010R\007engaged\022\026\n\006reason\030\002 \001(\tR\006reason\022\032\n" +
+      "\010accounts\030\003 \003(\tR\010accounts\"\230\001\n\025SetKillSwi" +
+      "tchResponse\022<\n\013kill_switch\030\001 \001(\0132\033.ibkr." +
+      "gateway.v1.KillSwitchR\nkillSwitch\022A\n\020can" +
+      "celled_orders\030\002 \003(\0132\026.ibkr.gateway.v1.Or" +
+      "derR\017cancelledOrders\"\026\n\024GetKillSwitchReq" +
+      "uest\"U\n\025GetKillSwitchResponse\022<\n\013kill_sw" +
+      "itch\030\001 \001(\0132\033.ibkr.gateway.v1.KillSwitchR" +
+      "\nkillSwitch\"\323\001\n\nKillSwitch\022\030\n\007engaged\030\001 " +
+      "\001(\010R\007engaged\022\026\n\006reason\030\002 \001(\tR\006reason\022\025\n\006" +
+      "set_by\030\003 \001(\tR\005setBy\0225\n\010set_time\030\004 \001(\0132\032." +
+      "google.protobuf.TimestampR\007setTime\022E\n\017ha" +
+      "lted_accounts\030\005 \003(\0132\034.ibkr.gateway.v1.Ac" +
+      "countHaltR\016haltedAccounts\"\215\001\n\013AccountHal" +
+      "t\022\030\n\007account\030\001 \001(\tR\007account\022\026\n\006reason\030\002 " +
+      "\001(\tR\006reason\022\025\n\006set_by\030\003 \001(\tR\005setBy\0225\n\010se" +
+      "t_time\030\004 \001(\0132\032.google.protobuf.Timestamp" +
+      "R\007setTime\"U\n\027ListAuditRecordsRequest\022\033\n\t" +
+      "page_size\030\001 \001(\005R\010pageSize\022\035\n\npage_token\030" +
+      "\002 \001(\tR\tpageToken\"z\n\030ListAuditRecordsResp" +
+      "onse\0226\n\007records\030\001 \003(\0132\034.ibkr.gateway.v1." +
+      "AuditRecordR\007records\022&\n\017next_page_token\030" +
+      "\002 \001(\tR\rnextPageToken\"\362\001\n\013AuditRecord\022\016\n\002" +
+      "id\030\001 \001(\003R\002id\022.\n\004time\030\002 \001(\0132\032.google.prot" +
+      "obuf.TimestampR\004time\022\034\n\tprincipal\030\003 \001(\tR" +
+      "\tprincipal\022\026\n\006method\030\004 \001(\tR\006method\022!\n\014re" +
+      "quest_json\030\005 \001(\tR\013requestJson\022\026\n\006status\030" +
+      "\006 \001(\tR\006status\022\026\n\006detail\030\007 \001(\tR\006detail\022\032\n" +
+      "\010accounts\030\010 \003(\tR\010accounts2\304\n\n\023OrderGatew" +
+      "ayService\022X\n\013SubmitOrder\022#.ibkr.gateway." +
+      "v1.SubmitOrderRequest\032$.ibkr.gateway.v1." +
+      "SubmitOrderResponse\022[\n\014SubmitOrders\022$.ib" +
+      "kr.gateway.v1.SubmitOrdersRequest\032%.ibkr" +
+      ".gateway.v1.SubmitOrdersResponse\022m\n\022Subm" +
+      "itBracketOrder\022*.ibkr.gateway.v1.SubmitB" +
+      "racketOrderRequest\032+.ibkr.gateway.v1.Sub" +
+      "mitBracketOrderResponse\022X\n\013ModifyOrder\022#" +
+      ".ibkr.gateway.v1.ModifyOrderRequest\032$.ib" +
+      "kr.gateway.v1.ModifyOrderResponse\022X\n\013Can" +
+      "celOrder\022#.ibkr.gateway.v1.CancelOrderRe" +
+      "quest\032$.ibkr.gateway.v1.CancelOrderRespo" +
+      "nse\022d\n\017CancelAllOrders\022\'.ibkr.gateway.v1" +
+      ".CancelAllOrdersRequest\032(.ibkr.gateway.v" +
+      "1.CancelAllOrdersResponse\022O\n\010GetOrder\022 ." +
+      "ibkr.gateway.v1.GetOrderRequest\032!.ibkr.g" +
+      "ateway.v1.GetOrderResponse\022U\n\nListOrders" +
+      "\022\".ibkr.gateway.v1.ListOrdersRequest\032#.i" +
+      "bkr.gateway.v1.ListOrdersResponse\022R\n\tLis" +
+      "tFills\022!.ibkr.gateway.v1.ListFillsReques" +
+      "t\032\".ibkr.gateway.v1.ListFillsResponse\022l\n" +
+      "\021StreamOrderEvents\022).ibkr.gateway.v1.Str" +
+      "eamOrderEventsRequest\032*.ibkr.gateway.v1." +
+      "StreamOrderEventsResponse0\001\022Z\n\013StreamFil" +
+      "ls\022#.ibkr.gateway.v1.StreamFillsRequest\032" +
+      "$.ibkr.gateway.v1.StreamFillsResponse0\001\022" +
+      "^\n\rSetKillSwitch\022%.ibkr.gateway.v1.SetKi" +
+      "llSwitchRequest\032&.ibkr.gateway.v1.SetKil" +
+      "lSwitchResponse\022^\n\rGetKillSwitch\022%.ibkr." +
+      "gateway.v1.GetKillSwitchRequest\032&.ibkr.g" +
+      "ateway.v1.GetKillSwitchResponse\022g\n\020ListA" +
+      "uditRecords\022(.ibkr.gateway.v1.ListAuditR" +
+      "ecordsRequest\032).ibkr.gateway.v1.ListAudi" +
+      "tRecordsResponseB*\n\030io.github.ibkrgatewa" +
+      "y.v1B\014GatewayProtoP\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
         new com.google.protobuf.Descriptors.FileDescriptor[] {
           com.google.protobuf.DurationProto.getDescriptor(),
           com.google.protobuf.TimestampProto.getDescriptor(),
+          com.google.rpc.StatusProto.getDescriptor(),
           io.github.ibkrgateway.v1.EventsProto.getDescriptor(),
           io.github.ibkrgateway.v1.OrdersProto.getDescriptor(),
         });
@@ -337,164 +363,182 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SubmitOrderResponse_descriptor,
         new java.lang.String[] { "Order", });
-    internal_static_ibkr_gateway_v1_SubmitBracketOrderRequest_descriptor =
+    internal_static_ibkr_gateway_v1_SubmitOrdersRequest_descriptor =
       getDescriptor().getMessageType(2);
+    internal_static_ibkr_gateway_v1_SubmitOrdersRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ibkr_gateway_v1_SubmitOrdersRequest_descriptor,
+        new java.lang.String[] { "Orders", });
+    internal_static_ibkr_gateway_v1_SubmitOrdersResponse_descriptor =
+      getDescriptor().getMessageType(3);
+    internal_static_ibkr_gateway_v1_SubmitOrdersResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ibkr_gateway_v1_SubmitOrdersResponse_descriptor,
+        new java.lang.String[] { "Results", });
+    internal_static_ibkr_gateway_v1_SubmitOrderResult_descriptor =
+      getDescriptor().getMessageType(4);
+    internal_static_ibkr_gateway_v1_SubmitOrderResult_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ibkr_gateway_v1_SubmitOrderResult_descriptor,
+        new java.lang.String[] { "Order", "Error", "Result", });
+    internal_static_ibkr_gateway_v1_SubmitBracketOrderRequest_descriptor =
+      getDescriptor().getMessageType(5);
     internal_static_ibkr_gateway_v1_SubmitBracketOrderRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SubmitBracketOrderRequest_descriptor,
         new java.lang.String[] { "Parent", "TakeProfitLimitPrice", "StopLossStopPrice", "StopLossLimitPrice", "ChildTimeInForce", });
     internal_static_ibkr_gateway_v1_SubmitBracketOrderResponse_descriptor =
-      getDescriptor().getMessageType(3);
+      getDescriptor().getMessageType(6);
     internal_static_ibkr_gateway_v1_SubmitBracketOrderResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SubmitBracketOrderResponse_descriptor,
         new java.lang.String[] { "Parent", "TakeProfit", "StopLoss", });
     internal_static_ibkr_gateway_v1_ModifyOrderRequest_descriptor =
-      getDescriptor().getMessageType(4);
+      getDescriptor().getMessageType(7);
     internal_static_ibkr_gateway_v1_ModifyOrderRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ModifyOrderRequest_descriptor,
         new java.lang.String[] { "OrderId", "Quantity", "LimitPrice", "StopPrice", "TimeInForce", "ClientOrderId", "Account", });
     internal_static_ibkr_gateway_v1_ModifyOrderResponse_descriptor =
-      getDescriptor().getMessageType(5);
+      getDescriptor().getMessageType(8);
     internal_static_ibkr_gateway_v1_ModifyOrderResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ModifyOrderResponse_descriptor,
         new java.lang.String[] { "Order", });
     internal_static_ibkr_gateway_v1_CancelOrderRequest_descriptor =
-      getDescriptor().getMessageType(6);
+      getDescriptor().getMessageType(9);
     internal_static_ibkr_gateway_v1_CancelOrderRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_CancelOrderRequest_descriptor,
         new java.lang.String[] { "OrderId", "ClientOrderId", "Account", });
     internal_static_ibkr_gateway_v1_CancelOrderResponse_descriptor =
-      getDescriptor().getMessageType(7);
+      getDescriptor().getMessageType(10);
     internal_static_ibkr_gateway_v1_CancelOrderResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_CancelOrderResponse_descriptor,
         new java.lang.String[] { "Order", });
     internal_static_ibkr_gateway_v1_CancelAllOrdersRequest_descriptor =
-      getDescriptor().getMessageType(8);
+      getDescriptor().getMessageType(11);
     internal_static_ibkr_gateway_v1_CancelAllOrdersRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_CancelAllOrdersRequest_descriptor,
         new java.lang.String[] { "Account", });
     internal_static_ibkr_gateway_v1_CancelAllOrdersResponse_descriptor =
-      getDescriptor().getMessageType(9);
+      getDescriptor().getMessageType(12);
     internal_static_ibkr_gateway_v1_CancelAllOrdersResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_CancelAllOrdersResponse_descriptor,
         new java.lang.String[] { "Orders", });
     internal_static_ibkr_gateway_v1_GetOrderRequest_descriptor =
-      getDescriptor().getMessageType(10);
+      getDescriptor().getMessageType(13);
     internal_static_ibkr_gateway_v1_GetOrderRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_GetOrderRequest_descriptor,
         new java.lang.String[] { "OrderId", "ClientOrderId", "Account", });
     internal_static_ibkr_gateway_v1_GetOrderResponse_descriptor =
-      getDescriptor().getMessageType(11);
+      getDescriptor().getMessageType(14);
     internal_static_ibkr_gateway_v1_GetOrderResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_GetOrderResponse_descriptor,
         new java.lang.String[] { "Order", });
     internal_static_ibkr_gateway_v1_ListOrdersRequest_descriptor =
-      getDescriptor().getMessageType(12);
+      getDescriptor().getMessageType(15);
     internal_static_ibkr_gateway_v1_ListOrdersRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListOrdersRequest_descriptor,
         new java.lang.String[] { "Account", "Statuses", "Symbol", "PageSize", "PageToken", });
     internal_static_ibkr_gateway_v1_ListOrdersResponse_descriptor =
-      getDescriptor().getMessageType(13);
+      getDescriptor().getMessageType(16);
     internal_static_ibkr_gateway_v1_ListOrdersResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListOrdersResponse_descriptor,
         new java.lang.String[] { "Orders", "NextPageToken", });
     internal_static_ibkr_gateway_v1_ListFillsRequest_descriptor =
-      getDescriptor().getMessageType(14);
+      getDescriptor().getMessageType(17);
     internal_static_ibkr_gateway_v1_ListFillsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListFillsRequest_descriptor,
         new java.lang.String[] { "Account", "OrderId", "PageSize", "PageToken", });
     internal_static_ibkr_gateway_v1_ListFillsResponse_descriptor =
-      getDescriptor().getMessageType(15);
+      getDescriptor().getMessageType(18);
     internal_static_ibkr_gateway_v1_ListFillsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListFillsResponse_descriptor,
         new java.lang.String[] { "Fills", "NextPageToken", });
     internal_static_ibkr_gateway_v1_StreamOrderEventsRequest_descriptor =
-      getDescriptor().getMessageType(16);
+      getDescriptor().getMessageType(19);
     internal_static_ibkr_gateway_v1_StreamOrderEventsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamOrderEventsRequest_descriptor,
         new java.lang.String[] { "AfterSequence", "Account", "OrderId", "HeartbeatInterval", });
     internal_static_ibkr_gateway_v1_StreamOrderEventsResponse_descriptor =
-      getDescriptor().getMessageType(17);
+      getDescriptor().getMessageType(20);
     internal_static_ibkr_gateway_v1_StreamOrderEventsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamOrderEventsResponse_descriptor,
         new java.lang.String[] { "Event", "Heartbeat", "Payload", });
     internal_static_ibkr_gateway_v1_StreamFillsRequest_descriptor =
-      getDescriptor().getMessageType(18);
+      getDescriptor().getMessageType(21);
     internal_static_ibkr_gateway_v1_StreamFillsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamFillsRequest_descriptor,
         new java.lang.String[] { "AfterSequence", "Account", "OrderId", "HeartbeatInterval", });
     internal_static_ibkr_gateway_v1_StreamFillsResponse_descriptor =
-      getDescriptor().getMessageType(19);
+      getDescriptor().getMessageType(22);
     internal_static_ibkr_gateway_v1_StreamFillsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamFillsResponse_descriptor,
         new java.lang.String[] { "Event", "Heartbeat", "Payload", });
     internal_static_ibkr_gateway_v1_SetKillSwitchRequest_descriptor =
-      getDescriptor().getMessageType(20);
+      getDescriptor().getMessageType(23);
     internal_static_ibkr_gateway_v1_SetKillSwitchRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SetKillSwitchRequest_descriptor,
         new java.lang.String[] { "Engaged", "Reason", "Accounts", });
     internal_static_ibkr_gateway_v1_SetKillSwitchResponse_descriptor =
-      getDescriptor().getMessageType(21);
+      getDescriptor().getMessageType(24);
     internal_static_ibkr_gateway_v1_SetKillSwitchResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SetKillSwitchResponse_descriptor,
         new java.lang.String[] { "KillSwitch", "CancelledOrders", });
     internal_static_ibkr_gateway_v1_GetKillSwitchRequest_descriptor =
-      getDescriptor().getMessageType(22);
+      getDescriptor().getMessageType(25);
     internal_static_ibkr_gateway_v1_GetKillSwitchRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_GetKillSwitchRequest_descriptor,
         new java.lang.String[] { });
     internal_static_ibkr_gateway_v1_GetKillSwitchResponse_descriptor =
-      getDescriptor().getMessageType(23);
+      getDescriptor().getMessageType(26);
     internal_static_ibkr_gateway_v1_GetKillSwitchResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_GetKillSwitchResponse_descriptor,
         new java.lang.String[] { "KillSwitch", });
     internal_static_ibkr_gateway_v1_KillSwitch_descriptor =
-      getDescriptor().getMessageType(24);
+      getDescriptor().getMessageType(27);
     internal_static_ibkr_gateway_v1_KillSwitch_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_KillSwitch_descriptor,
         new java.lang.String[] { "Engaged", "Reason", "SetBy", "SetTime", "HaltedAccounts", });
     internal_static_ibkr_gateway_v1_AccountHalt_descriptor =
-      getDescriptor().getMessageType(25);
+      getDescriptor().getMessageType(28);
     internal_static_ibkr_gateway_v1_AccountHalt_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_AccountHalt_descriptor,
         new java.lang.String[] { "Account", "Reason", "SetBy", "SetTime", });
     internal_static_ibkr_gateway_v1_ListAuditRecordsRequest_descriptor =
-      getDescriptor().getMessageType(26);
+      getDescriptor().getMessageType(29);
     internal_static_ibkr_gateway_v1_ListAuditRecordsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListAuditRecordsRequest_descriptor,
         new java.lang.String[] { "PageSize", "PageToken", });
     internal_static_ibkr_gateway_v1_ListAuditRecordsResponse_descriptor =
-      getDescriptor().getMessageType(27);
+      getDescriptor().getMessageType(30);
     internal_static_ibkr_gateway_v1_ListAuditRecordsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListAuditRecordsResponse_descriptor,
         new java.lang.String[] { "Records", "NextPageToken", });
     internal_static_ibkr_gateway_v1_AuditRecord_descriptor =
-      getDescriptor().getMessageType(28);
+      getDescriptor().getMessageType(31);
     internal_static_ibkr_gateway_v1_AuditRecord_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_AuditRecord_descriptor,
@@ -502,6 +546,7 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
     descriptor.resolveAllFeaturesImmutable();
     com.google.protobuf.DurationProto.getDescriptor();
     com.google.protobuf.TimestampProto.getDescriptor();
+    com.google.rpc.StatusProto.getDescriptor();
     io.github.ibkrgateway.v1.EventsProto.getDescriptor();
     io.github.ibkrgateway.v1.OrdersProto.getDescriptor();
   }
