@@ -329,6 +329,42 @@ class OrderManager(BrokerUpdates):
         return cancelled
 
     async def submit(self, spec: OrderSpec, *, caller: str = "local") -> Order:
+        return await self._start_submit(spec, caller)
+
+    async def submit_many(
+        self, specs: Sequence[OrderSpec], *, caller: str = "local"
+    ) -> list[Order | GatewayError]:
+        """Each spec as `submit` would take it, in turn: each is checked, or found again
+        as a retry, before the next (so limits count the batch's earlier orders, and a
+        client_order_id repeated in the batch is a retry or a conflict); the new orders
+        are journaled together, in one group commit. Answers each with its order or
+        with why it was refused."""
+        started: list[Coroutine[Any, Any, Order] | GatewayError] = []
+        for spec in specs:
+            try:
+                started.append(self._start_submit(spec, caller))
+            except GatewayError as exc:
+                started.append(exc)
+        results: list[Order | GatewayError] = []
+        try:
+            for outcome in started:
+                if isinstance(outcome, GatewayError):
+                    results.append(outcome)
+                    continue
+                try:
+                    results.append(await outcome)
+                except GatewayError as exc:
+                    results.append(exc)
+        finally:
+            # The caller went away: the orders go on (see _spawn); their answers are dropped.
+            for outcome in started[len(results) :]:
+                if not isinstance(outcome, GatewayError):
+                    outcome.close()
+        return results
+
+    def _start_submit(self, spec: OrderSpec, caller: str) -> Coroutine[Any, Any, Order]:
+        """Everything of a submit up to its first wait, with no await in between: the
+        order is checked and journaled (or found again) before any other call runs."""
         spec = self.with_defaults(spec)
         violations = validate_spec(spec)
         if spec.good_till is not None and spec.good_till <= self._clock():
@@ -339,7 +375,7 @@ class OrderManager(BrokerUpdates):
         fingerprint = request_fingerprint("order", spec)
         existing = self.find(spec.account, spec.client_order_id)
         if existing is not None:
-            return await self._replay(existing, fingerprint)
+            return self._replay(existing, fingerprint)
         self._require_store()
         self.guard.check_new(spec, caller, self._open_orders(spec.account))
         broker = self._require_broker()
@@ -348,6 +384,10 @@ class OrderManager(BrokerUpdates):
         )
         durable = self._begin_create([order])
         sent = self._spawn(self._create_and_send([order], durable, broker.place_order))
+        return self._first(sent)
+
+    @staticmethod
+    async def _first(sent: asyncio.Task[list[Order]]) -> Order:
         return (await asyncio.shield(sent))[0]
 
     async def submit_bracket(

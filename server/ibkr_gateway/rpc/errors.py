@@ -48,6 +48,12 @@ def status_code_for(error: GatewayError) -> grpc.StatusCode:
 
 
 def to_status(error: GatewayError) -> grpc.Status:
+    status: grpc.Status = rpc_status.to_status(status_proto(error))
+    return status
+
+
+def status_proto(error: GatewayError) -> status_pb2.Status:
+    """The google.rpc.Status of an error: its code, message and details."""
     code = status_code_for(error)
     details = []
     info = error_details_pb2.ErrorInfo(
@@ -70,11 +76,9 @@ def to_status(error: GatewayError) -> grpc.Status:
         any_msg = any_pb2.Any()
         any_msg.Pack(d)
         packed.append(any_msg)
-    proto = status_pb2.Status(
+    return status_pb2.Status(
         code=getattr(code_pb2, code.name), message=error.message, details=packed
     )
-    status: grpc.Status = rpc_status.to_status(proto)
-    return status
 
 
 async def abort_with(context: grpc.aio.ServicerContext[Any, Any], error: GatewayError) -> None:

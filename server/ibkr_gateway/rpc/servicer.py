@@ -11,6 +11,7 @@ from ibkr.gateway.v1 import events_pb2, gateway_pb2, gateway_pb2_grpc
 
 from ibkr_gateway.errors import (
     FieldViolation,
+    GatewayError,
     InvalidArgument,
     ResourceExhausted,
     Unavailable,
@@ -30,6 +31,7 @@ from ibkr_gateway.risk.guard import KillSwitchState
 from ibkr_gateway.rpc import convert, paging
 from ibkr_gateway.rpc.access import visible_order
 from ibkr_gateway.rpc.audit import acting_on
+from ibkr_gateway.rpc.errors import status_proto
 from ibkr_gateway.rpc.loop_share import LoopShare
 from ibkr_gateway.rpc.streams import Heartbeat, follow_events
 from ibkr_gateway.security.auth import principal
@@ -40,6 +42,7 @@ Context = grpc.aio.ServicerContext[Any, Any]
 MIN_HEARTBEAT = 0.1
 MAX_HEARTBEAT = 3600.0
 MAX_ID_LENGTH = 64
+MAX_BATCH_ORDERS = 1000
 
 
 def _kill_switch(
@@ -107,6 +110,40 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         except InvalidArgument as exc:
             raise convert.prefixed(exc, "order") from None
         return gateway_pb2.SubmitOrderResponse(order=convert.order_to_proto(order))
+
+    async def SubmitOrders(
+        self, request: gateway_pb2.SubmitOrdersRequest, context: Context
+    ) -> gateway_pb2.SubmitOrdersResponse:
+        count = len(request.orders)
+        if not 0 < count <= MAX_BATCH_ORDERS:
+            raise InvalidArgument.single("orders", f"between 1 and {MAX_BATCH_ORDERS} orders")
+        who = principal()
+        results: list[Order | GatewayError | None] = [None] * count
+        specs, at = [], []
+        for i, item in enumerate(request.orders):
+            field = f"orders[{i}]"
+            try:
+                spec = convert.spec_from_proto(item, field)
+                who.require_account(spec.account or self.manager.default_account)
+            except GatewayError as exc:
+                results[i] = exc
+                continue
+            specs.append(spec)
+            at.append(i)
+        acting_on({s.account or self.manager.default_account for s in specs})
+        submitted = await self.manager.submit_many(specs, caller=who.name)
+        for i, outcome in zip(at, submitted, strict=True):
+            if isinstance(outcome, InvalidArgument):
+                outcome = convert.prefixed(outcome, f"orders[{i}]")
+            results[i] = outcome
+        response = gateway_pb2.SubmitOrdersResponse()
+        for result in results:
+            if isinstance(result, Order):
+                response.results.add(order=convert.order_to_proto(result))
+            else:
+                assert result is not None
+                response.results.add(error=status_proto(result))
+        return response
 
     async def SubmitBracketOrder(
         self, request: gateway_pb2.SubmitBracketOrderRequest, context: Context
