@@ -186,6 +186,37 @@ async def test_a_submit_in_flight_when_the_disk_fills_is_undone(gw: Gateway) -> 
     assert store._commit is commit_on_a_full_disk
 
 
+async def test_a_batch_whose_creation_commit_fails_answers_each_order_unavailable(
+    gw: Gateway,
+) -> None:
+    """SubmitOrders on a failing store: the call succeeds, each new order in it is
+    UNAVAILABLE and undone, and a retry of an order that was stored before is answered."""
+    stored = await submit(gw, limit_spec("before", "50"))
+    store = gw.server.store
+    commit = store._commit
+    full = True
+
+    def commit_on_a_full_disk(*args: object) -> None:
+        if full:
+            raise sqlite3.OperationalError("database or disk is full")
+        commit(*args)  # type: ignore[arg-type]
+
+    store._commit = commit_on_a_full_disk  # type: ignore[method-assign,assignment]
+    specs = [limit_spec("b-1", "50"), limit_spec("before", "50"), limit_spec("b-2", "50")]
+    response = await gw.stub.SubmitOrders(gateway_pb2.SubmitOrdersRequest(orders=specs))
+    first, retry, last = response.results
+    for refused in (first, last):
+        assert refused.error.code == grpc.StatusCode.UNAVAILABLE.value[0]
+        assert "disk full" in refused.error.message
+    assert retry.order.order_id == stored.order_id
+    for coid in ("b-1", "b-2"):
+        assert gw.server.manager.find("", coid) is None
+    full = False
+    await health_is(gw, health_pb2.HealthCheckResponse.SERVING)
+    response = await gw.stub.SubmitOrders(gateway_pb2.SubmitOrdersRequest(orders=specs))
+    assert [r.WhichOneof("result") for r in response.results] == ["order"] * 3
+
+
 async def test_every_mutating_call_is_unavailable_with_the_cause(gw: Gateway) -> None:
     order = await submit(gw, limit_spec("resting", "50"))
     await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_SUBMITTED))

@@ -37,6 +37,21 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_ibkr_gateway_v1_SubmitOrderResponse_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ibkr_gateway_v1_SubmitOrdersRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ibkr_gateway_v1_SubmitOrdersRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ibkr_gateway_v1_SubmitOrdersResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ibkr_gateway_v1_SubmitOrdersResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ibkr_gateway_v1_SubmitOrderResult_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ibkr_gateway_v1_SubmitOrderResult_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_ibkr_gateway_v1_SubmitBracketOrderRequest_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -202,167 +217,178 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
     java.lang.String[] descriptorData = {
       "\n\035ibkr/gateway/v1/gateway.proto\022\017ibkr.ga" +
       "teway.v1\032\036google/protobuf/duration.proto" +
-      "\032\037google/protobuf/timestamp.proto\032\035ibkr/" +
-      "gateway/v1/account.proto\032\034ibkr/gateway/v" +
-      "1/events.proto\032\034ibkr/gateway/v1/orders.p" +
-      "roto\"F\n\022SubmitOrderRequest\0220\n\005order\030\001 \001(" +
-      "\0132\032.ibkr.gateway.v1.OrderSpecR\005order\"C\n\023" +
-      "SubmitOrderResponse\022,\n\005order\030\001 \001(\0132\026.ibk" +
-      "r.gateway.v1.OrderR\005order\"\267\002\n\031SubmitBrac" +
-      "ketOrderRequest\0222\n\006parent\030\001 \001(\0132\032.ibkr.g" +
-      "ateway.v1.OrderSpecR\006parent\0225\n\027take_prof" +
-      "it_limit_price\030\002 \001(\tR\024takeProfitLimitPri" +
-      "ce\022/\n\024stop_loss_stop_price\030\003 \001(\tR\021stopLo" +
-      "ssStopPrice\0221\n\025stop_loss_limit_price\030\004 \001" +
-      "(\tR\022stopLossLimitPrice\022K\n\023child_time_in_" +
-      "force\030\005 \001(\0162\034.ibkr.gateway.v1.TimeInForc" +
-      "eR\020childTimeInForce\"\272\001\n\032SubmitBracketOrd" +
-      "erResponse\022.\n\006parent\030\001 \001(\0132\026.ibkr.gatewa" +
-      "y.v1.OrderR\006parent\0227\n\013take_profit\030\002 \001(\0132" +
-      "\026.ibkr.gateway.v1.OrderR\ntakeProfit\0223\n\ts" +
-      "top_loss\030\003 \001(\0132\026.ibkr.gateway.v1.OrderR\010" +
-      "stopLoss\"\312\002\n\022ModifyOrderRequest\022\031\n\010order" +
-      "_id\030\001 \001(\tR\007orderId\022\037\n\010quantity\030\002 \001(\tH\000R\010" +
-      "quantity\210\001\001\022$\n\013limit_price\030\003 \001(\tH\001R\nlimi" +
-      "tPrice\210\001\001\022\"\n\nstop_price\030\004 \001(\tH\002R\tstopPri" +
-      "ce\210\001\001\022@\n\rtime_in_force\030\005 \001(\0162\034.ibkr.gate" +
-      "way.v1.TimeInForceR\013timeInForce\022&\n\017clien" +
-      "t_order_id\030\006 \001(\tR\rclientOrderId\022\030\n\007accou" +
-      "nt\030\007 \001(\tR\007accountB\013\n\t_quantityB\016\n\014_limit" +
-      "_priceB\r\n\013_stop_price\"C\n\023ModifyOrderResp" +
+      "\032\037google/protobuf/timestamp.proto\032\027googl" +
+      "e/rpc/status.proto\032\035ibkr/gateway/v1/acco" +
+      "unt.proto\032\034ibkr/gateway/v1/events.proto\032" +
+      "\034ibkr/gateway/v1/orders.proto\"F\n\022SubmitO" +
+      "rderRequest\0220\n\005order\030\001 \001(\0132\032.ibkr.gatewa" +
+      "y.v1.OrderSpecR\005order\"C\n\023SubmitOrderResp" +
       "onse\022,\n\005order\030\001 \001(\0132\026.ibkr.gateway.v1.Or" +
-      "derR\005order\"q\n\022CancelOrderRequest\022\031\n\010orde" +
-      "r_id\030\001 \001(\tR\007orderId\022&\n\017client_order_id\030\002" +
-      " \001(\tR\rclientOrderId\022\030\n\007account\030\003 \001(\tR\007ac" +
-      "count\"C\n\023CancelOrderResponse\022,\n\005order\030\001 " +
-      "\001(\0132\026.ibkr.gateway.v1.OrderR\005order\"2\n\026Ca" +
-      "ncelAllOrdersRequest\022\030\n\007account\030\001 \001(\tR\007a" +
-      "ccount\"I\n\027CancelAllOrdersResponse\022.\n\006ord" +
-      "ers\030\001 \003(\0132\026.ibkr.gateway.v1.OrderR\006order" +
-      "s\"n\n\017GetOrderRequest\022\031\n\010order_id\030\001 \001(\tR\007" +
-      "orderId\022&\n\017client_order_id\030\002 \001(\tR\rclient" +
-      "OrderId\022\030\n\007account\030\003 \001(\tR\007account\"@\n\020Get" +
-      "OrderResponse\022,\n\005order\030\001 \001(\0132\026.ibkr.gate" +
-      "way.v1.OrderR\005order\"\273\001\n\021ListOrdersReques" +
-      "t\022\030\n\007account\030\001 \001(\tR\007account\0228\n\010statuses\030" +
-      "\002 \003(\0162\034.ibkr.gateway.v1.OrderStatusR\010sta" +
-      "tuses\022\026\n\006symbol\030\003 \001(\tR\006symbol\022\033\n\tpage_si" +
-      "ze\030\004 \001(\005R\010pageSize\022\035\n\npage_token\030\005 \001(\tR\t" +
-      "pageToken\"l\n\022ListOrdersResponse\022.\n\006order" +
-      "s\030\001 \003(\0132\026.ibkr.gateway.v1.OrderR\006orders\022" +
-      "&\n\017next_page_token\030\002 \001(\tR\rnextPageToken\"" +
-      "\203\001\n\020ListFillsRequest\022\030\n\007account\030\001 \001(\tR\007a" +
-      "ccount\022\031\n\010order_id\030\002 \001(\tR\007orderId\022\033\n\tpag" +
-      "e_size\030\003 \001(\005R\010pageSize\022\035\n\npage_token\030\004 \001" +
-      "(\tR\tpageToken\"G\n\023PreviewOrderRequest\0220\n\005" +
-      "order\030\001 \001(\0132\032.ibkr.gateway.v1.OrderSpecR" +
-      "\005order\"\274\003\n\024PreviewOrderResponse\0220\n\005order" +
-      "\030\001 \001(\0132\032.ibkr.gateway.v1.OrderSpecR\005orde" +
-      "r\022\'\n\017estimated_price\030\002 \001(\tR\016estimatedPri" +
-      "ce\0221\n\024estimated_commission\030\003 \001(\tR\023estima" +
-      "tedCommission\022\'\n\017position_before\030\004 \001(\tR\016" +
-      "positionBefore\022%\n\016position_after\030\005 \001(\tR\r" +
-      "positionAfter\022F\n\016account_before\030\006 \001(\0132\037." +
-      "ibkr.gateway.v1.AccountSummaryR\raccountB" +
-      "efore\022D\n\raccount_after\030\007 \001(\0132\037.ibkr.gate" +
-      "way.v1.AccountSummaryR\014accountAfter\0228\n\010b" +
-      "reaches\030\010 \003(\0132\034.ibkr.gateway.v1.LimitBre" +
-      "achR\010breaches\"\304\001\n\013LimitBreach\022\026\n\006reason\030" +
-      "\001 \001(\tR\006reason\022\030\n\007message\030\002 \001(\tR\007message\022" +
-      "F\n\010metadata\030\003 \003(\0132*.ibkr.gateway.v1.Limi" +
-      "tBreach.MetadataEntryR\010metadata\032;\n\rMetad" +
-      "ataEntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(" +
-      "\tR\005value:\0028\001\"h\n\021ListFillsResponse\022+\n\005fil" +
-      "ls\030\001 \003(\0132\025.ibkr.gateway.v1.FillR\005fills\022&" +
-      "\n\017next_page_token\030\002 \001(\tR\rnextPageToken\"\300" +
-      "\001\n\030StreamOrderEventsRequest\022%\n\016after_seq" +
-      "uence\030\001 \001(\003R\rafterSequence\022\030\n\007account\030\002 " +
-      "\001(\tR\007account\022\031\n\010order_id\030\003 \001(\tR\007orderId\022" +
-      "H\n\022heartbeat_interval\030\004 \001(\0132\031.google.pro" +
-      "tobuf.DurationR\021heartbeatInterval\"\227\001\n\031St" +
-      "reamOrderEventsResponse\0223\n\005event\030\001 \001(\0132\033" +
-      ".ibkr.gateway.v1.OrderEventH\000R\005event\022:\n\t" +
-      "heartbeat\030\002 \001(\0132\032.ibkr.gateway.v1.Heartb" +
-      "eatH\000R\theartbeatB\t\n\007payload\"\272\001\n\022StreamFi" +
-      "llsRequest\022%\n\016after_sequence\030\001 \001(\003R\rafte" +
-      "rSequence\022\030\n\007account\030\002 \001(\tR\007account\022\031\n\010o" +
-      "rder_id\030\003 \001(\tR\007orderId\022H\n\022heartbeat_inte" +
-      "rval\030\004 \001(\0132\031.google.protobuf.DurationR\021h" +
-      "eartbeatInterval\"\221\001\n\023StreamFillsResponse" +
-      "\0223\n\005event\030\001 \001(\0132\033.ibkr.gateway.v1.OrderE" +
-      "ventH\000R\005event\022:\n\theartbeat\030\002 \001(\0132\032.ibkr." +
-      "gateway.v1.HeartbeatH\000R\theartbeatB\t\n\007pay" +
-      "load\"d\n\024SetKillSwitchRequest\022\030\n\007engaged\030" +
-      "\001 \001(\010R\007engaged\022\026\n\006reason\030\002 \001(\tR\006reason\022\032" +
-      "\n\010accounts\030\003 \003(\tR\010accounts\"\230\001\n\025SetKillSw" +
-      "itchResponse\022<\n\013kill_switch\030\001 \001(\0132\033.ibkr" +
-      ".gateway.v1.KillSwitchR\nkillSwitch\022A\n\020ca" +
-      "ncelled_orders\030\002 \003(\0132\026.ibkr.gateway.v1.O" +
-      "rderR\017cancelledOrders\"\026\n\024GetKillSwitchRe" +
-      "quest\"U\n\025GetKillSwitchResponse\022<\n\013kill_s" +
-      "witch\030\001 \001(\0132\033.ibkr.gateway.v1.KillSwitch" +
-      "R\nkillSwitch\"\323\001\n\nKillSwitch\022\030\n\007engaged\030\001" +
-      " \001(\010R\007engaged\022\026\n\006reason\030\002 \001(\tR\006reason\022\025\n" +
-      "\006set_by\030\003 \001(\tR\005setBy\0225\n\010set_time\030\004 \001(\0132\032" +
-      ".google.protobuf.TimestampR\007setTime\022E\n\017h" +
-      "alted_accounts\030\005 \003(\0132\034.ibkr.gateway.v1.A" +
-      "ccountHaltR\016haltedAccounts\"\215\001\n\013AccountHa" +
-      "lt\022\030\n\007account\030\001 \001(\tR\007account\022\026\n\006reason\030\002" +
-      " \001(\tR\006reason\022\025\n\006set_by\030\003 \001(\tR\005setBy\0225\n\010s" +
-      "et_time\030\004 \001(\0132\032.google.protobuf.Timestam" +
-      "pR\007setTime\"U\n\027ListAuditRecordsRequest\022\033\n" +
-      "\tpage_size\030\001 \001(\005R\010pageSize\022\035\n\npage_token" +
-      "\030\002 \001(\tR\tpageToken\"z\n\030ListAuditRecordsRes" +
-      "ponse\0226\n\007records\030\001 \003(\0132\034.ibkr.gateway.v1" +
-      ".AuditRecordR\007records\022&\n\017next_page_token" +
-      "\030\002 \001(\tR\rnextPageToken\"\362\001\n\013AuditRecord\022\016\n" +
-      "\002id\030\001 \001(\003R\002id\022.\n\004time\030\002 \001(\0132\032.google.pro" +
-      "tobuf.TimestampR\004time\022\034\n\tprincipal\030\003 \001(\t" +
-      "R\tprincipal\022\026\n\006method\030\004 \001(\tR\006method\022!\n\014r" +
-      "equest_json\030\005 \001(\tR\013requestJson\022\026\n\006status" +
-      "\030\006 \001(\tR\006status\022\026\n\006detail\030\007 \001(\tR\006detail\022\032" +
-      "\n\010accounts\030\010 \003(\tR\010accounts2\304\n\n\023OrderGate" +
-      "wayService\022X\n\013SubmitOrder\022#.ibkr.gateway" +
-      ".v1.SubmitOrderRequest\032$.ibkr.gateway.v1" +
-      ".SubmitOrderResponse\022m\n\022SubmitBracketOrd" +
-      "er\022*.ibkr.gateway.v1.SubmitBracketOrderR" +
-      "equest\032+.ibkr.gateway.v1.SubmitBracketOr" +
-      "derResponse\022X\n\013ModifyOrder\022#.ibkr.gatewa" +
-      "y.v1.ModifyOrderRequest\032$.ibkr.gateway.v" +
-      "1.ModifyOrderResponse\022X\n\013CancelOrder\022#.i" +
-      "bkr.gateway.v1.CancelOrderRequest\032$.ibkr" +
-      ".gateway.v1.CancelOrderResponse\022d\n\017Cance" +
-      "lAllOrders\022\'.ibkr.gateway.v1.CancelAllOr" +
-      "dersRequest\032(.ibkr.gateway.v1.CancelAllO" +
-      "rdersResponse\022O\n\010GetOrder\022 .ibkr.gateway" +
-      ".v1.GetOrderRequest\032!.ibkr.gateway.v1.Ge" +
-      "tOrderResponse\022U\n\nListOrders\022\".ibkr.gate" +
-      "way.v1.ListOrdersRequest\032#.ibkr.gateway." +
-      "v1.ListOrdersResponse\022R\n\tListFills\022!.ibk" +
-      "r.gateway.v1.ListFillsRequest\032\".ibkr.gat" +
-      "eway.v1.ListFillsResponse\022[\n\014PreviewOrde" +
-      "r\022$.ibkr.gateway.v1.PreviewOrderRequest\032" +
-      "%.ibkr.gateway.v1.PreviewOrderResponse\022l" +
-      "\n\021StreamOrderEvents\022).ibkr.gateway.v1.St" +
-      "reamOrderEventsRequest\032*.ibkr.gateway.v1" +
-      ".StreamOrderEventsResponse0\001\022Z\n\013StreamFi" +
-      "lls\022#.ibkr.gateway.v1.StreamFillsRequest" +
-      "\032$.ibkr.gateway.v1.StreamFillsResponse0\001" +
-      "\022^\n\rSetKillSwitch\022%.ibkr.gateway.v1.SetK" +
-      "illSwitchRequest\032&.ibkr.gateway.v1.SetKi" +
-      "llSwitchResponse\022^\n\rGetKillSwitch\022%.ibkr" +
-      ".gateway.v1.GetKillSwitchRequest\032&.ibkr." +
-      "gateway.v1.GetKillSwitchResponse\022g\n\020List" +
-      "AuditRecords\022(.ibkr.gateway.v1.ListAudit" +
-      "RecordsRequest\032).ibkr.gateway.v1.ListAud" +
-      "itRecordsResponseB*\n\030io.github.ibkrgatew" +
-      "ay.v1B\014GatewayProtoP\001b\006proto3"
+      "derR\005order\"I\n\023SubmitOrdersRequest\0222\n\006ord" +
+      "ers\030\001 \003(\0132\032.ibkr.gateway.v1.OrderSpecR\006o" +
+      "rders\"T\n\024SubmitOrdersResponse\022<\n\007results" +
+      "\030\001 \003(\0132\".ibkr.gateway.v1.SubmitOrderResu" +
+      "ltR\007results\"y\n\021SubmitOrderResult\022.\n\005orde" +
+      "r\030\001 \001(\0132\026.ibkr.gateway.v1.OrderH\000R\005order" +
+      "\022*\n\005error\030\002 \001(\0132\022.google.rpc.StatusH\000R\005e" +
+      "rrorB\010\n\006result\"\267\002\n\031SubmitBracketOrderReq" +
+      "uest\0222\n\006parent\030\001 \001(\0132\032.ibkr.gateway.v1.O" +
+      "rderSpecR\006parent\0225\n\027take_profit_limit_pr" +
+      "ice\030\002 \001(\tR\024takeProfitLimitPrice\022/\n\024stop_" +
+      "loss_stop_price\030\003 \001(\tR\021stopLossStopPrice" +
+      "\0221\n\025stop_loss_limit_price\030\004 \001(\tR\022stopLos" +
+      "sLimitPrice\022K\n\023child_time_in_force\030\005 \001(\016" +
+      "2\034.ibkr.gateway.v1.TimeInForceR\020childTim" +
+      "eInForce\"\272\001\n\032SubmitBracketOrderResponse\022" +
+      ".\n\006parent\030\001 \001(\0132\026.ibkr.gateway.v1.OrderR" +
+      "\006parent\0227\n\013take_profit\030\002 \001(\0132\026.ibkr.gate" +
+      "way.v1.OrderR\ntakeProfit\0223\n\tstop_loss\030\003 " +
+      "\001(\0132\026.ibkr.gateway.v1.OrderR\010stopLoss\"\312\002" +
+      "\n\022ModifyOrderRequest\022\031\n\010order_id\030\001 \001(\tR\007" +
+      "orderId\022\037\n\010quantity\030\002 \001(\tH\000R\010quantity\210\001\001" +
+      "\022$\n\013limit_price\030\003 \001(\tH\001R\nlimitPrice\210\001\001\022\"" +
+      "\n\nstop_price\030\004 \001(\tH\002R\tstopPrice\210\001\001\022@\n\rti" +
+      "me_in_force\030\005 \001(\0162\034.ibkr.gateway.v1.Time" +
+      "InForceR\013timeInForce\022&\n\017client_order_id\030" +
+      "\006 \001(\tR\rclientOrderId\022\030\n\007account\030\007 \001(\tR\007a" +
+      "ccountB\013\n\t_quantityB\016\n\014_limit_priceB\r\n\013_" +
+      "stop_price\"C\n\023ModifyOrderResponse\022,\n\005ord" +
+      "er\030\001 \001(\0132\026.ibkr.gateway.v1.OrderR\005order\"" +
+      "q\n\022CancelOrderRequest\022\031\n\010order_id\030\001 \001(\tR" +
+      "\007orderId\022&\n\017client_order_id\030\002 \001(\tR\rclien" +
+      "tOrderId\022\030\n\007account\030\003 \001(\tR\007account\"C\n\023Ca" +
+      "ncelOrderResponse\022,\n\005order\030\001 \001(\0132\026.ibkr." +
+      "gateway.v1.OrderR\005order\"2\n\026CancelAllOrde" +
+      "rsRequest\022\030\n\007account\030\001 \001(\tR\007account\"I\n\027C" +
+      "ancelAllOrdersResponse\022.\n\006orders\030\001 \003(\0132\026" +
+      ".ibkr.gateway.v1.OrderR\006orders\"n\n\017GetOrd" +
+      "erRequest\022\031\n\010order_id\030\001 \001(\tR\007orderId\022&\n\017" +
+      "client_order_id\030\002 \001(\tR\rclientOrderId\022\030\n\007" +
+      "account\030\003 \001(\tR\007account\"@\n\020GetOrderRespon" +
+      "se\022,\n\005order\030\001 \001(\0132\026.ibkr.gateway.v1.Orde" +
+      "rR\005order\"\273\001\n\021ListOrdersRequest\022\030\n\007accoun" +
+      "t\030\001 \001(\tR\007account\0228\n\010statuses\030\002 \003(\0162\034.ibk" +
+      "r.gateway.v1.OrderStatusR\010statuses\022\026\n\006sy" +
+      "mbol\030\003 \001(\tR\006symbol\022\033\n\tpage_size\030\004 \001(\005R\010p" +
+      "ageSize\022\035\n\npage_token\030\005 \001(\tR\tpageToken\"l" +
+      "\n\022ListOrdersResponse\022.\n\006orders\030\001 \003(\0132\026.i" +
+      "bkr.gateway.v1.OrderR\006orders\022&\n\017next_pag" +
+      "e_token\030\002 \001(\tR\rnextPageToken\"\203\001\n\020ListFil" +
+      "lsRequest\022\030\n\007account\030\001 \001(\tR\007account\022\031\n\010o" +
+      "rder_id\030\002 \001(\tR\007orderId\022\033\n\tpage_size\030\003 \001(" +
+      "\005R\010pageSize\022\035\n\npage_token\030\004 \001(\tR\tpageTok" +
+      "en\"G\n\023PreviewOrderRequest\0220\n\005order\030\001 \001(\013" +
+      "2\032.ibkr.gateway.v1.OrderSpecR\005order\"\274\003\n\024" +
+      "PreviewOrderResponse\0220\n\005order\030\001 \001(\0132\032.ib" +
+      "kr.gateway.v1.OrderSpecR\005order\022\'\n\017estima" +
+      "ted_price\030\002 \001(\tR\016estimatedPrice\0221\n\024estim" +
+      "ated_commission\030\003 \001(\tR\023estimatedCommissi" +
+      "on\022\'\n\017position_before\030\004 \001(\tR\016positionBef" +
+      "ore\022%\n\016position_after\030\005 \001(\tR\rpositionAft" +
+      "er\022F\n\016account_before\030\006 \001(\0132\037.ibkr.gatewa" +
+      "y.v1.AccountSummaryR\raccountBefore\022D\n\rac" +
+      "count_after\030\007 \001(\0132\037.ibkr.gateway.v1.Acco" +
+      "untSummaryR\014accountAfter\0228\n\010breaches\030\010 \003" +
+      "(\0132\034.ibkr.gateway.v1.LimitBreachR\010breach" +
+      "es\"\304\001\n\013LimitBreach\022\026\n\006reason\030\001 \001(\tR\006reas" +
+      "on\022\030\n\007message\030\002 \001(\tR\007message\022F\n\010metadata" +
+      "\030\003 \003(\0132*.ibkr.gateway.v1.LimitBreach.Met" +
+      "adataEntryR\010metadata\032;\n\rMetadataEntry\022\020\n" +
+      "\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005value:\0028" +
+      "\001\"h\n\021ListFillsResponse\022+\n\005fills\030\001 \003(\0132\025." +
+      "ibkr.gateway.v1.FillR\005fills\022&\n\017next_page" +
+      "_token\030\002 \001(\tR\rnextPageToken\"\300\001\n\030StreamOr" +
+      "derEventsRequest\022%\n\016after_sequence\030\001 \001(\003" +
+      "R\rafterSequence\022\030\n\007account\030\002 \001(\tR\007accoun" +
+      "t\022\031\n\010order_id\030\003 \001(\tR\007orderId\022H\n\022heartbea" +
+      "t_interval\030\004 \001(\0132\031.google.protobuf.Durat" +
+      "ionR\021heartbeatInterval\"\227\001\n\031StreamOrderEv" +
+      "entsResponse\0223\n\005event\030\001 \001(\0132\033.ibkr.gatew" +
+      "ay.v1.OrderEventH\000R\005event\022:\n\theartbeat\030\002" +
+      " \001(\0132\032.ibkr.gateway.v1.HeartbeatH\000R\thear" +
+      "tbeatB\t\n\007payload\"\272\001\n\022StreamFillsRequest\022" +
+      "%\n\016after_sequence\030\001 \001(\003R\rafterSequence\022\030" +
+      "\n\007account\030\002 \001(\tR\007account\022\031\n\010order_id\030\003 \001" +
+      "(\tR\007orderId\022H\n\022heartbeat_interval\030\004 \001(\0132" +
+      "\031.google.protobuf.DurationR\021heartbeatInt" +
+      "erval\"\221\001\n\023StreamFillsResponse\0223\n\005event\030\001" +
+      " \001(\0132\033.ibkr.gateway.v1.OrderEventH\000R\005eve" +
+      "nt\022:\n\theartbeat\030\002 \001(\0132\032.ibkr.gateway.v1." +
+      "HeartbeatH\000R\theartbeatB\t\n\007payload\"d\n\024Set" +
+      "KillSwitchRequest\022\030\n\007engaged\030\001 \001(\010R\007enga" +
+      "ged\022\026\n\006reason\030\002 \001(\tR\006reason\022\032\n\010accounts\030" +
+      "\003 \003(\tR\010accounts\"\230\001\n\025SetKillSwitchRespons" +
+      "e\022<\n\013kill_switch\030\001 \001(\0132\033.ibkr.gateway.v1" +
+      ".KillSwitchR\nkillSwitch\022A\n\020cancelled_ord" +
+      "ers\030\002 \003(\0132\026.ibkr.gateway.v1.OrderR\017cance" +
+      "lledOrders\"\026\n\024GetKillSwitchRequest\"U\n\025Ge" +
+      "tKillSwitchResponse\022<\n\013kill_switch\030\001 \001(\013" +
+      "2\033.ibkr.gateway.v1.KillSwitchR\nkillSwitc" +
+      "h\"\323\001\n\nKillSwitch\022\030\n\007engaged\030\001 \001(\010R\007engag" +
+      "ed\022\026\n\006reason\030\002 \001(\tR\006reason\022\025\n\006set_by\030\003 \001" +
+      "(\tR\005setBy\0225\n\010set_time\030\004 \001(\0132\032.google.pro" +
+      "tobuf.TimestampR\007setTime\022E\n\017halted_accou" +
+      "nts\030\005 \003(\0132\034.ibkr.gateway.v1.AccountHaltR" +
+      "\016haltedAccounts\"\215\001\n\013AccountHalt\022\030\n\007accou" +
+      "nt\030\001 \001(\tR\007account\022\026\n\006reason\030\002 \001(\tR\006reaso" +
+      "n\022\025\n\006set_by\030\003 \001(\tR\005setBy\0225\n\010set_time\030\004 \001" +
+      "(\0132\032.google.protobuf.TimestampR\007setTime\"" +
+      "U\n\027ListAuditRecordsRequest\022\033\n\tpage_size\030" +
+      "\001 \001(\005R\010pageSize\022\035\n\npage_token\030\002 \001(\tR\tpag" +
+      "eToken\"z\n\030ListAuditRecordsResponse\0226\n\007re" +
+      "cords\030\001 \003(\0132\034.ibkr.gateway.v1.AuditRecor" +
+      "dR\007records\022&\n\017next_page_token\030\002 \001(\tR\rnex" +
+      "tPageToken\"\362\001\n\013AuditRecord\022\016\n\002id\030\001 \001(\003R\002" +
+      "id\022.\n\004time\030\002 \001(\0132\032.google.protobuf.Times" +
+      "tampR\004time\022\034\n\tprincipal\030\003 \001(\tR\tprincipal" +
+      "\022\026\n\006method\030\004 \001(\tR\006method\022!\n\014request_json" +
+      "\030\005 \001(\tR\013requestJson\022\026\n\006status\030\006 \001(\tR\006sta" +
+      "tus\022\026\n\006detail\030\007 \001(\tR\006detail\022\032\n\010accounts\030" +
+      "\010 \003(\tR\010accounts2\241\013\n\023OrderGatewayService\022" +
+      "X\n\013SubmitOrder\022#.ibkr.gateway.v1.SubmitO" +
+      "rderRequest\032$.ibkr.gateway.v1.SubmitOrde" +
+      "rResponse\022[\n\014SubmitOrders\022$.ibkr.gateway" +
+      ".v1.SubmitOrdersRequest\032%.ibkr.gateway.v" +
+      "1.SubmitOrdersResponse\022m\n\022SubmitBracketO" +
+      "rder\022*.ibkr.gateway.v1.SubmitBracketOrde" +
+      "rRequest\032+.ibkr.gateway.v1.SubmitBracket" +
+      "OrderResponse\022X\n\013ModifyOrder\022#.ibkr.gate" +
+      "way.v1.ModifyOrderRequest\032$.ibkr.gateway" +
+      ".v1.ModifyOrderResponse\022X\n\013CancelOrder\022#" +
+      ".ibkr.gateway.v1.CancelOrderRequest\032$.ib" +
+      "kr.gateway.v1.CancelOrderResponse\022d\n\017Can" +
+      "celAllOrders\022\'.ibkr.gateway.v1.CancelAll" +
+      "OrdersRequest\032(.ibkr.gateway.v1.CancelAl" +
+      "lOrdersResponse\022O\n\010GetOrder\022 .ibkr.gatew" +
+      "ay.v1.GetOrderRequest\032!.ibkr.gateway.v1." +
+      "GetOrderResponse\022U\n\nListOrders\022\".ibkr.ga" +
+      "teway.v1.ListOrdersRequest\032#.ibkr.gatewa" +
+      "y.v1.ListOrdersResponse\022R\n\tListFills\022!.i" +
+      "bkr.gateway.v1.ListFillsRequest\032\".ibkr.g" +
+      "ateway.v1.ListFillsResponse\022[\n\014PreviewOr" +
+      "der\022$.ibkr.gateway.v1.PreviewOrderReques" +
+      "t\032%.ibkr.gateway.v1.PreviewOrderResponse" +
+      "\022l\n\021StreamOrderEvents\022).ibkr.gateway.v1." +
+      "StreamOrderEventsRequest\032*.ibkr.gateway." +
+      "v1.StreamOrderEventsResponse0\001\022Z\n\013Stream" +
+      "Fills\022#.ibkr.gateway.v1.StreamFillsReque" +
+      "st\032$.ibkr.gateway.v1.StreamFillsResponse" +
+      "0\001\022^\n\rSetKillSwitch\022%.ibkr.gateway.v1.Se" +
+      "tKillSwitchRequest\032&.ibkr.gateway.v1.Set" +
+      "KillSwitchResponse\022^\n\rGetKillSwitch\022%.ib" +
+      "kr.gateway.v1.GetKillSwitchRequest\032&.ibk" +
+      "r.gateway.v1.GetKillSwitchResponse\022g\n\020Li" +
+      "stAuditRecords\022(.ibkr.gateway.v1.ListAud" +
+      "itRecordsRequest\032).ibkr.gateway.v1.ListA" +
+      "uditRecordsResponseB*\n\030io.github.ibkrgat" +
+      "eway.v1B\014GatewayProtoP\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
         new com.google.protobuf.Descriptors.FileDescriptor[] {
           com.google.protobuf.DurationProto.getDescriptor(),
           com.google.protobuf.TimestampProto.getDescriptor(),
+          com.google.rpc.StatusProto.getDescriptor(),
           io.github.ibkrgateway.v1.AccountProto.getDescriptor(),
           io.github.ibkrgateway.v1.EventsProto.getDescriptor(),
           io.github.ibkrgateway.v1.OrdersProto.getDescriptor(),
@@ -379,98 +405,116 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SubmitOrderResponse_descriptor,
         new java.lang.String[] { "Order", });
-    internal_static_ibkr_gateway_v1_SubmitBracketOrderRequest_descriptor =
+    internal_static_ibkr_gateway_v1_SubmitOrdersRequest_descriptor =
       getDescriptor().getMessageType(2);
+    internal_static_ibkr_gateway_v1_SubmitOrdersRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ibkr_gateway_v1_SubmitOrdersRequest_descriptor,
+        new java.lang.String[] { "Orders", });
+    internal_static_ibkr_gateway_v1_SubmitOrdersResponse_descriptor =
+      getDescriptor().getMessageType(3);
+    internal_static_ibkr_gateway_v1_SubmitOrdersResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ibkr_gateway_v1_SubmitOrdersResponse_descriptor,
+        new java.lang.String[] { "Results", });
+    internal_static_ibkr_gateway_v1_SubmitOrderResult_descriptor =
+      getDescriptor().getMessageType(4);
+    internal_static_ibkr_gateway_v1_SubmitOrderResult_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ibkr_gateway_v1_SubmitOrderResult_descriptor,
+        new java.lang.String[] { "Order", "Error", "Result", });
+    internal_static_ibkr_gateway_v1_SubmitBracketOrderRequest_descriptor =
+      getDescriptor().getMessageType(5);
     internal_static_ibkr_gateway_v1_SubmitBracketOrderRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SubmitBracketOrderRequest_descriptor,
         new java.lang.String[] { "Parent", "TakeProfitLimitPrice", "StopLossStopPrice", "StopLossLimitPrice", "ChildTimeInForce", });
     internal_static_ibkr_gateway_v1_SubmitBracketOrderResponse_descriptor =
-      getDescriptor().getMessageType(3);
+      getDescriptor().getMessageType(6);
     internal_static_ibkr_gateway_v1_SubmitBracketOrderResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SubmitBracketOrderResponse_descriptor,
         new java.lang.String[] { "Parent", "TakeProfit", "StopLoss", });
     internal_static_ibkr_gateway_v1_ModifyOrderRequest_descriptor =
-      getDescriptor().getMessageType(4);
+      getDescriptor().getMessageType(7);
     internal_static_ibkr_gateway_v1_ModifyOrderRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ModifyOrderRequest_descriptor,
         new java.lang.String[] { "OrderId", "Quantity", "LimitPrice", "StopPrice", "TimeInForce", "ClientOrderId", "Account", });
     internal_static_ibkr_gateway_v1_ModifyOrderResponse_descriptor =
-      getDescriptor().getMessageType(5);
+      getDescriptor().getMessageType(8);
     internal_static_ibkr_gateway_v1_ModifyOrderResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ModifyOrderResponse_descriptor,
         new java.lang.String[] { "Order", });
     internal_static_ibkr_gateway_v1_CancelOrderRequest_descriptor =
-      getDescriptor().getMessageType(6);
+      getDescriptor().getMessageType(9);
     internal_static_ibkr_gateway_v1_CancelOrderRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_CancelOrderRequest_descriptor,
         new java.lang.String[] { "OrderId", "ClientOrderId", "Account", });
     internal_static_ibkr_gateway_v1_CancelOrderResponse_descriptor =
-      getDescriptor().getMessageType(7);
+      getDescriptor().getMessageType(10);
     internal_static_ibkr_gateway_v1_CancelOrderResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_CancelOrderResponse_descriptor,
         new java.lang.String[] { "Order", });
     internal_static_ibkr_gateway_v1_CancelAllOrdersRequest_descriptor =
-      getDescriptor().getMessageType(8);
+      getDescriptor().getMessageType(11);
     internal_static_ibkr_gateway_v1_CancelAllOrdersRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_CancelAllOrdersRequest_descriptor,
         new java.lang.String[] { "Account", });
     internal_static_ibkr_gateway_v1_CancelAllOrdersResponse_descriptor =
-      getDescriptor().getMessageType(9);
+      getDescriptor().getMessageType(12);
     internal_static_ibkr_gateway_v1_CancelAllOrdersResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_CancelAllOrdersResponse_descriptor,
         new java.lang.String[] { "Orders", });
     internal_static_ibkr_gateway_v1_GetOrderRequest_descriptor =
-      getDescriptor().getMessageType(10);
+      getDescriptor().getMessageType(13);
     internal_static_ibkr_gateway_v1_GetOrderRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_GetOrderRequest_descriptor,
         new java.lang.String[] { "OrderId", "ClientOrderId", "Account", });
     internal_static_ibkr_gateway_v1_GetOrderResponse_descriptor =
-      getDescriptor().getMessageType(11);
+      getDescriptor().getMessageType(14);
     internal_static_ibkr_gateway_v1_GetOrderResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_GetOrderResponse_descriptor,
         new java.lang.String[] { "Order", });
     internal_static_ibkr_gateway_v1_ListOrdersRequest_descriptor =
-      getDescriptor().getMessageType(12);
+      getDescriptor().getMessageType(15);
     internal_static_ibkr_gateway_v1_ListOrdersRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListOrdersRequest_descriptor,
         new java.lang.String[] { "Account", "Statuses", "Symbol", "PageSize", "PageToken", });
     internal_static_ibkr_gateway_v1_ListOrdersResponse_descriptor =
-      getDescriptor().getMessageType(13);
+      getDescriptor().getMessageType(16);
     internal_static_ibkr_gateway_v1_ListOrdersResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListOrdersResponse_descriptor,
         new java.lang.String[] { "Orders", "NextPageToken", });
     internal_static_ibkr_gateway_v1_ListFillsRequest_descriptor =
-      getDescriptor().getMessageType(14);
+      getDescriptor().getMessageType(17);
     internal_static_ibkr_gateway_v1_ListFillsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListFillsRequest_descriptor,
         new java.lang.String[] { "Account", "OrderId", "PageSize", "PageToken", });
     internal_static_ibkr_gateway_v1_PreviewOrderRequest_descriptor =
-      getDescriptor().getMessageType(15);
+      getDescriptor().getMessageType(18);
     internal_static_ibkr_gateway_v1_PreviewOrderRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_PreviewOrderRequest_descriptor,
         new java.lang.String[] { "Order", });
     internal_static_ibkr_gateway_v1_PreviewOrderResponse_descriptor =
-      getDescriptor().getMessageType(16);
+      getDescriptor().getMessageType(19);
     internal_static_ibkr_gateway_v1_PreviewOrderResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_PreviewOrderResponse_descriptor,
         new java.lang.String[] { "Order", "EstimatedPrice", "EstimatedCommission", "PositionBefore", "PositionAfter", "AccountBefore", "AccountAfter", "Breaches", });
     internal_static_ibkr_gateway_v1_LimitBreach_descriptor =
-      getDescriptor().getMessageType(17);
+      getDescriptor().getMessageType(20);
     internal_static_ibkr_gateway_v1_LimitBreach_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_LimitBreach_descriptor,
@@ -482,85 +526,85 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
         internal_static_ibkr_gateway_v1_LimitBreach_MetadataEntry_descriptor,
         new java.lang.String[] { "Key", "Value", });
     internal_static_ibkr_gateway_v1_ListFillsResponse_descriptor =
-      getDescriptor().getMessageType(18);
+      getDescriptor().getMessageType(21);
     internal_static_ibkr_gateway_v1_ListFillsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListFillsResponse_descriptor,
         new java.lang.String[] { "Fills", "NextPageToken", });
     internal_static_ibkr_gateway_v1_StreamOrderEventsRequest_descriptor =
-      getDescriptor().getMessageType(19);
+      getDescriptor().getMessageType(22);
     internal_static_ibkr_gateway_v1_StreamOrderEventsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamOrderEventsRequest_descriptor,
         new java.lang.String[] { "AfterSequence", "Account", "OrderId", "HeartbeatInterval", });
     internal_static_ibkr_gateway_v1_StreamOrderEventsResponse_descriptor =
-      getDescriptor().getMessageType(20);
+      getDescriptor().getMessageType(23);
     internal_static_ibkr_gateway_v1_StreamOrderEventsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamOrderEventsResponse_descriptor,
         new java.lang.String[] { "Event", "Heartbeat", "Payload", });
     internal_static_ibkr_gateway_v1_StreamFillsRequest_descriptor =
-      getDescriptor().getMessageType(21);
+      getDescriptor().getMessageType(24);
     internal_static_ibkr_gateway_v1_StreamFillsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamFillsRequest_descriptor,
         new java.lang.String[] { "AfterSequence", "Account", "OrderId", "HeartbeatInterval", });
     internal_static_ibkr_gateway_v1_StreamFillsResponse_descriptor =
-      getDescriptor().getMessageType(22);
+      getDescriptor().getMessageType(25);
     internal_static_ibkr_gateway_v1_StreamFillsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamFillsResponse_descriptor,
         new java.lang.String[] { "Event", "Heartbeat", "Payload", });
     internal_static_ibkr_gateway_v1_SetKillSwitchRequest_descriptor =
-      getDescriptor().getMessageType(23);
+      getDescriptor().getMessageType(26);
     internal_static_ibkr_gateway_v1_SetKillSwitchRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SetKillSwitchRequest_descriptor,
         new java.lang.String[] { "Engaged", "Reason", "Accounts", });
     internal_static_ibkr_gateway_v1_SetKillSwitchResponse_descriptor =
-      getDescriptor().getMessageType(24);
+      getDescriptor().getMessageType(27);
     internal_static_ibkr_gateway_v1_SetKillSwitchResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SetKillSwitchResponse_descriptor,
         new java.lang.String[] { "KillSwitch", "CancelledOrders", });
     internal_static_ibkr_gateway_v1_GetKillSwitchRequest_descriptor =
-      getDescriptor().getMessageType(25);
+      getDescriptor().getMessageType(28);
     internal_static_ibkr_gateway_v1_GetKillSwitchRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_GetKillSwitchRequest_descriptor,
         new java.lang.String[] { });
     internal_static_ibkr_gateway_v1_GetKillSwitchResponse_descriptor =
-      getDescriptor().getMessageType(26);
+      getDescriptor().getMessageType(29);
     internal_static_ibkr_gateway_v1_GetKillSwitchResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_GetKillSwitchResponse_descriptor,
         new java.lang.String[] { "KillSwitch", });
     internal_static_ibkr_gateway_v1_KillSwitch_descriptor =
-      getDescriptor().getMessageType(27);
+      getDescriptor().getMessageType(30);
     internal_static_ibkr_gateway_v1_KillSwitch_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_KillSwitch_descriptor,
         new java.lang.String[] { "Engaged", "Reason", "SetBy", "SetTime", "HaltedAccounts", });
     internal_static_ibkr_gateway_v1_AccountHalt_descriptor =
-      getDescriptor().getMessageType(28);
+      getDescriptor().getMessageType(31);
     internal_static_ibkr_gateway_v1_AccountHalt_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_AccountHalt_descriptor,
         new java.lang.String[] { "Account", "Reason", "SetBy", "SetTime", });
     internal_static_ibkr_gateway_v1_ListAuditRecordsRequest_descriptor =
-      getDescriptor().getMessageType(29);
+      getDescriptor().getMessageType(32);
     internal_static_ibkr_gateway_v1_ListAuditRecordsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListAuditRecordsRequest_descriptor,
         new java.lang.String[] { "PageSize", "PageToken", });
     internal_static_ibkr_gateway_v1_ListAuditRecordsResponse_descriptor =
-      getDescriptor().getMessageType(30);
+      getDescriptor().getMessageType(33);
     internal_static_ibkr_gateway_v1_ListAuditRecordsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListAuditRecordsResponse_descriptor,
         new java.lang.String[] { "Records", "NextPageToken", });
     internal_static_ibkr_gateway_v1_AuditRecord_descriptor =
-      getDescriptor().getMessageType(31);
+      getDescriptor().getMessageType(34);
     internal_static_ibkr_gateway_v1_AuditRecord_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_AuditRecord_descriptor,
@@ -568,6 +612,7 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
     descriptor.resolveAllFeaturesImmutable();
     com.google.protobuf.DurationProto.getDescriptor();
     com.google.protobuf.TimestampProto.getDescriptor();
+    com.google.rpc.StatusProto.getDescriptor();
     io.github.ibkrgateway.v1.AccountProto.getDescriptor();
     io.github.ibkrgateway.v1.EventsProto.getDescriptor();
     io.github.ibkrgateway.v1.OrdersProto.getDescriptor();

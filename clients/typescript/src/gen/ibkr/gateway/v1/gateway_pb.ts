@@ -6,6 +6,8 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_duration, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { Status } from "../../../google/rpc/status_pb.js";
+import { file_google_rpc_status } from "../../../google/rpc/status_pb.js";
 import type { AccountSummary } from "./account_pb.js";
 import { file_ibkr_gateway_v1_account } from "./account_pb.js";
 import type { Heartbeat, OrderEvent } from "./events_pb.js";
@@ -18,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ibkr/gateway/v1/gateway.proto.
  */
 export const file_ibkr_gateway_v1_gateway: GenFile = /*@__PURE__*/
-  fileDesc("Ch1pYmtyL2dhdGV3YXkvdjEvZ2F0ZXdheS5wcm90bxIPaWJrci5nYXRld2F5LnYxIj8KElN1Ym1pdE9yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiPAoTU3VibWl0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciLgAQoZU3VibWl0QnJhY2tldE9yZGVyUmVxdWVzdBIqCgZwYXJlbnQYASABKAsyGi5pYmtyLmdhdGV3YXkudjEuT3JkZXJTcGVjEh8KF3Rha2VfcHJvZml0X2xpbWl0X3ByaWNlGAIgASgJEhwKFHN0b3BfbG9zc19zdG9wX3ByaWNlGAMgASgJEh0KFXN0b3BfbG9zc19saW1pdF9wcmljZRgEIAEoCRI5ChNjaGlsZF90aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlIpwBChpTdWJtaXRCcmFja2V0T3JkZXJSZXNwb25zZRImCgZwYXJlbnQYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKwoLdGFrZV9wcm9maXQYAiABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKQoJc3RvcF9sb3NzGAMgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIvsBChJNb2RpZnlPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFQoIcXVhbnRpdHkYAiABKAlIAIgBARIYCgtsaW1pdF9wcmljZRgDIAEoCUgBiAEBEhcKCnN0b3BfcHJpY2UYBCABKAlIAogBARIzCg10aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlEhcKD2NsaWVudF9vcmRlcl9pZBgGIAEoCRIPCgdhY2NvdW50GAcgASgJQgsKCV9xdWFudGl0eUIOCgxfbGltaXRfcHJpY2VCDQoLX3N0b3BfcHJpY2UiPAoTTW9kaWZ5T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciJQChJDYW5jZWxPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFwoPY2xpZW50X29yZGVyX2lkGAIgASgJEg8KB2FjY291bnQYAyABKAkiPAoTQ2FuY2VsT3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciIpChZDYW5jZWxBbGxPcmRlcnNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkiQQoXQ2FuY2VsQWxsT3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIk0KD0dldE9yZGVyUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIXCg9jbGllbnRfb3JkZXJfaWQYAiABKAkSDwoHYWNjb3VudBgDIAEoCSI5ChBHZXRPcmRlclJlc3BvbnNlEiUKBW9yZGVyGAEgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIosBChFMaXN0T3JkZXJzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJEi4KCHN0YXR1c2VzGAIgAygOMhwuaWJrci5nYXRld2F5LnYxLk9yZGVyU3RhdHVzEg4KBnN5bWJvbBgDIAEoCRIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCSJVChJMaXN0T3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJcChBMaXN0RmlsbHNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkiQAoTUHJldmlld09yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiygIKFFByZXZpZXdPcmRlclJlc3BvbnNlEikKBW9yZGVyGAEgASgLMhouaWJrci5nYXRld2F5LnYxLk9yZGVyU3BlYxIXCg9lc3RpbWF0ZWRfcHJpY2UYAiABKAkSHAoUZXN0aW1hdGVkX2NvbW1pc3Npb24YAyABKAkSFwoPcG9zaXRpb25fYmVmb3JlGAQgASgJEhYKDnBvc2l0aW9uX2FmdGVyGAUgASgJEjcKDmFjY291bnRfYmVmb3JlGAYgASgLMh8uaWJrci5nYXRld2F5LnYxLkFjY291bnRTdW1tYXJ5EjYKDWFjY291bnRfYWZ0ZXIYByABKAsyHy5pYmtyLmdhdGV3YXkudjEuQWNjb3VudFN1bW1hcnkSLgoIYnJlYWNoZXMYCCADKAsyHC5pYmtyLmdhdGV3YXkudjEuTGltaXRCcmVhY2ginQEKC0xpbWl0QnJlYWNoEg4KBnJlYXNvbhgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEjwKCG1ldGFkYXRhGAMgAygLMiouaWJrci5nYXRld2F5LnYxLkxpbWl0QnJlYWNoLk1ldGFkYXRhRW50cnkaLwoNTWV0YWRhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIlIKEUxpc3RGaWxsc1Jlc3BvbnNlEiQKBWZpbGxzGAEgAygLMhUuaWJrci5nYXRld2F5LnYxLkZpbGwSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIowBChhTdHJlYW1PcmRlckV2ZW50c1JlcXVlc3QSFgoOYWZ0ZXJfc2VxdWVuY2UYASABKAMSDwoHYWNjb3VudBgCIAEoCRIQCghvcmRlcl9pZBgDIAEoCRI1ChJoZWFydGJlYXRfaW50ZXJ2YWwYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24ihQEKGVN0cmVhbU9yZGVyRXZlbnRzUmVzcG9uc2USLAoFZXZlbnQYASABKAsyGy5pYmtyLmdhdGV3YXkudjEuT3JkZXJFdmVudEgAEi8KCWhlYXJ0YmVhdBgCIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5IZWFydGJlYXRIAEIJCgdwYXlsb2FkIoYBChJTdHJlYW1GaWxsc1JlcXVlc3QSFgoOYWZ0ZXJfc2VxdWVuY2UYASABKAMSDwoHYWNjb3VudBgCIAEoCRIQCghvcmRlcl9pZBgDIAEoCRI1ChJoZWFydGJlYXRfaW50ZXJ2YWwYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24ifwoTU3RyZWFtRmlsbHNSZXNwb25zZRIsCgVldmVudBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5PcmRlckV2ZW50SAASLwoJaGVhcnRiZWF0GAIgASgLMhouaWJrci5nYXRld2F5LnYxLkhlYXJ0YmVhdEgAQgkKB3BheWxvYWQiSQoUU2V0S2lsbFN3aXRjaFJlcXVlc3QSDwoHZW5nYWdlZBgBIAEoCBIOCgZyZWFzb24YAiABKAkSEAoIYWNjb3VudHMYAyADKAkiewoVU2V0S2lsbFN3aXRjaFJlc3BvbnNlEjAKC2tpbGxfc3dpdGNoGAEgASgLMhsuaWJrci5nYXRld2F5LnYxLktpbGxTd2l0Y2gSMAoQY2FuY2VsbGVkX29yZGVycxgCIAMoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciIWChRHZXRLaWxsU3dpdGNoUmVxdWVzdCJJChVHZXRLaWxsU3dpdGNoUmVzcG9uc2USMAoLa2lsbF9zd2l0Y2gYASABKAsyGy5pYmtyLmdhdGV3YXkudjEuS2lsbFN3aXRjaCKiAQoKS2lsbFN3aXRjaBIPCgdlbmdhZ2VkGAEgASgIEg4KBnJlYXNvbhgCIAEoCRIOCgZzZXRfYnkYAyABKAkSLAoIc2V0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjUKD2hhbHRlZF9hY2NvdW50cxgFIAMoCzIcLmlia3IuZ2F0ZXdheS52MS5BY2NvdW50SGFsdCJsCgtBY2NvdW50SGFsdBIPCgdhY2NvdW50GAEgASgJEg4KBnJlYXNvbhgCIAEoCRIOCgZzZXRfYnkYAyABKAkSLAoIc2V0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkAKF0xpc3RBdWRpdFJlY29yZHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJImIKGExpc3RBdWRpdFJlY29yZHNSZXNwb25zZRItCgdyZWNvcmRzGAEgAygLMhwuaWJrci5nYXRld2F5LnYxLkF1ZGl0UmVjb3JkEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKuAQoLQXVkaXRSZWNvcmQSCgoCaWQYASABKAMSKAoEdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJcHJpbmNpcGFsGAMgASgJEg4KBm1ldGhvZBgEIAEoCRIUCgxyZXF1ZXN0X2pzb24YBSABKAkSDgoGc3RhdHVzGAYgASgJEg4KBmRldGFpbBgHIAEoCRIQCghhY2NvdW50cxgIIAMoCTLECgoTT3JkZXJHYXRld2F5U2VydmljZRJYCgtTdWJtaXRPcmRlchIjLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRPcmRlclJlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuU3VibWl0T3JkZXJSZXNwb25zZRJtChJTdWJtaXRCcmFja2V0T3JkZXISKi5pYmtyLmdhdGV3YXkudjEuU3VibWl0QnJhY2tldE9yZGVyUmVxdWVzdBorLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRCcmFja2V0T3JkZXJSZXNwb25zZRJYCgtNb2RpZnlPcmRlchIjLmlia3IuZ2F0ZXdheS52MS5Nb2RpZnlPcmRlclJlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuTW9kaWZ5T3JkZXJSZXNwb25zZRJYCgtDYW5jZWxPcmRlchIjLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxPcmRlclJlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsT3JkZXJSZXNwb25zZRJkCg9DYW5jZWxBbGxPcmRlcnMSJy5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsQWxsT3JkZXJzUmVxdWVzdBooLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxBbGxPcmRlcnNSZXNwb25zZRJPCghHZXRPcmRlchIgLmlia3IuZ2F0ZXdheS52MS5HZXRPcmRlclJlcXVlc3QaIS5pYmtyLmdhdGV3YXkudjEuR2V0T3JkZXJSZXNwb25zZRJVCgpMaXN0T3JkZXJzEiIuaWJrci5nYXRld2F5LnYxLkxpc3RPcmRlcnNSZXF1ZXN0GiMuaWJrci5nYXRld2F5LnYxLkxpc3RPcmRlcnNSZXNwb25zZRJSCglMaXN0RmlsbHMSIS5pYmtyLmdhdGV3YXkudjEuTGlzdEZpbGxzUmVxdWVzdBoiLmlia3IuZ2F0ZXdheS52MS5MaXN0RmlsbHNSZXNwb25zZRJbCgxQcmV2aWV3T3JkZXISJC5pYmtyLmdhdGV3YXkudjEuUHJldmlld09yZGVyUmVxdWVzdBolLmlia3IuZ2F0ZXdheS52MS5QcmV2aWV3T3JkZXJSZXNwb25zZRJsChFTdHJlYW1PcmRlckV2ZW50cxIpLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1PcmRlckV2ZW50c1JlcXVlc3QaKi5pYmtyLmdhdGV3YXkudjEuU3RyZWFtT3JkZXJFdmVudHNSZXNwb25zZTABEloKC1N0cmVhbUZpbGxzEiMuaWJrci5nYXRld2F5LnYxLlN0cmVhbUZpbGxzUmVxdWVzdBokLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1GaWxsc1Jlc3BvbnNlMAESXgoNU2V0S2lsbFN3aXRjaBIlLmlia3IuZ2F0ZXdheS52MS5TZXRLaWxsU3dpdGNoUmVxdWVzdBomLmlia3IuZ2F0ZXdheS52MS5TZXRLaWxsU3dpdGNoUmVzcG9uc2USXgoNR2V0S2lsbFN3aXRjaBIlLmlia3IuZ2F0ZXdheS52MS5HZXRLaWxsU3dpdGNoUmVxdWVzdBomLmlia3IuZ2F0ZXdheS52MS5HZXRLaWxsU3dpdGNoUmVzcG9uc2USZwoQTGlzdEF1ZGl0UmVjb3JkcxIoLmlia3IuZ2F0ZXdheS52MS5MaXN0QXVkaXRSZWNvcmRzUmVxdWVzdBopLmlia3IuZ2F0ZXdheS52MS5MaXN0QXVkaXRSZWNvcmRzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_ibkr_gateway_v1_account, file_ibkr_gateway_v1_events, file_ibkr_gateway_v1_orders]);
+  fileDesc("Ch1pYmtyL2dhdGV3YXkvdjEvZ2F0ZXdheS5wcm90bxIPaWJrci5nYXRld2F5LnYxIj8KElN1Ym1pdE9yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiPAoTU3VibWl0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciJBChNTdWJtaXRPcmRlcnNSZXF1ZXN0EioKBm9yZGVycxgBIAMoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiSwoUU3VibWl0T3JkZXJzUmVzcG9uc2USMwoHcmVzdWx0cxgBIAMoCzIiLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRPcmRlclJlc3VsdCJrChFTdWJtaXRPcmRlclJlc3VsdBInCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlckgAEiMKBWVycm9yGAIgASgLMhIuZ29vZ2xlLnJwYy5TdGF0dXNIAEIICgZyZXN1bHQi4AEKGVN1Ym1pdEJyYWNrZXRPcmRlclJlcXVlc3QSKgoGcGFyZW50GAEgASgLMhouaWJrci5nYXRld2F5LnYxLk9yZGVyU3BlYxIfChd0YWtlX3Byb2ZpdF9saW1pdF9wcmljZRgCIAEoCRIcChRzdG9wX2xvc3Nfc3RvcF9wcmljZRgDIAEoCRIdChVzdG9wX2xvc3NfbGltaXRfcHJpY2UYBCABKAkSOQoTY2hpbGRfdGltZV9pbl9mb3JjZRgFIAEoDjIcLmlia3IuZ2F0ZXdheS52MS5UaW1lSW5Gb3JjZSKcAQoaU3VibWl0QnJhY2tldE9yZGVyUmVzcG9uc2USJgoGcGFyZW50GAEgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEisKC3Rha2VfcHJvZml0GAIgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEikKCXN0b3BfbG9zcxgDIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciL7AQoSTW9kaWZ5T3JkZXJSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEhUKCHF1YW50aXR5GAIgASgJSACIAQESGAoLbGltaXRfcHJpY2UYAyABKAlIAYgBARIXCgpzdG9wX3ByaWNlGAQgASgJSAKIAQESMwoNdGltZV9pbl9mb3JjZRgFIAEoDjIcLmlia3IuZ2F0ZXdheS52MS5UaW1lSW5Gb3JjZRIXCg9jbGllbnRfb3JkZXJfaWQYBiABKAkSDwoHYWNjb3VudBgHIAEoCUILCglfcXVhbnRpdHlCDgoMX2xpbWl0X3ByaWNlQg0KC19zdG9wX3ByaWNlIjwKE01vZGlmeU9yZGVyUmVzcG9uc2USJQoFb3JkZXIYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXIiUAoSQ2FuY2VsT3JkZXJSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEhcKD2NsaWVudF9vcmRlcl9pZBgCIAEoCRIPCgdhY2NvdW50GAMgASgJIjwKE0NhbmNlbE9yZGVyUmVzcG9uc2USJQoFb3JkZXIYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXIiKQoWQ2FuY2VsQWxsT3JkZXJzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJIkEKF0NhbmNlbEFsbE9yZGVyc1Jlc3BvbnNlEiYKBm9yZGVycxgBIAMoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciJNCg9HZXRPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFwoPY2xpZW50X29yZGVyX2lkGAIgASgJEg8KB2FjY291bnQYAyABKAkiOQoQR2V0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciKLAQoRTGlzdE9yZGVyc1JlcXVlc3QSDwoHYWNjb3VudBgBIAEoCRIuCghzdGF0dXNlcxgCIAMoDjIcLmlia3IuZ2F0ZXdheS52MS5PcmRlclN0YXR1cxIOCgZzeW1ib2wYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiVQoSTGlzdE9yZGVyc1Jlc3BvbnNlEiYKBm9yZGVycxgBIAMoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiXAoQTGlzdEZpbGxzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJIkAKE1ByZXZpZXdPcmRlclJlcXVlc3QSKQoFb3JkZXIYASABKAsyGi5pYmtyLmdhdGV3YXkudjEuT3JkZXJTcGVjIsoCChRQcmV2aWV3T3JkZXJSZXNwb25zZRIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMSFwoPZXN0aW1hdGVkX3ByaWNlGAIgASgJEhwKFGVzdGltYXRlZF9jb21taXNzaW9uGAMgASgJEhcKD3Bvc2l0aW9uX2JlZm9yZRgEIAEoCRIWCg5wb3NpdGlvbl9hZnRlchgFIAEoCRI3Cg5hY2NvdW50X2JlZm9yZRgGIAEoCzIfLmlia3IuZ2F0ZXdheS52MS5BY2NvdW50U3VtbWFyeRI2Cg1hY2NvdW50X2FmdGVyGAcgASgLMh8uaWJrci5nYXRld2F5LnYxLkFjY291bnRTdW1tYXJ5Ei4KCGJyZWFjaGVzGAggAygLMhwuaWJrci5nYXRld2F5LnYxLkxpbWl0QnJlYWNoIp0BCgtMaW1pdEJyZWFjaBIOCgZyZWFzb24YASABKAkSDwoHbWVzc2FnZRgCIAEoCRI8CghtZXRhZGF0YRgDIAMoCzIqLmlia3IuZ2F0ZXdheS52MS5MaW1pdEJyZWFjaC5NZXRhZGF0YUVudHJ5Gi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJSChFMaXN0RmlsbHNSZXNwb25zZRIkCgVmaWxscxgBIAMoCzIVLmlia3IuZ2F0ZXdheS52MS5GaWxsEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKMAQoYU3RyZWFtT3JkZXJFdmVudHNSZXF1ZXN0EhYKDmFmdGVyX3NlcXVlbmNlGAEgASgDEg8KB2FjY291bnQYAiABKAkSEAoIb3JkZXJfaWQYAyABKAkSNQoSaGVhcnRiZWF0X2ludGVydmFsGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIoUBChlTdHJlYW1PcmRlckV2ZW50c1Jlc3BvbnNlEiwKBWV2ZW50GAEgASgLMhsuaWJrci5nYXRld2F5LnYxLk9yZGVyRXZlbnRIABIvCgloZWFydGJlYXQYAiABKAsyGi5pYmtyLmdhdGV3YXkudjEuSGVhcnRiZWF0SABCCQoHcGF5bG9hZCKGAQoSU3RyZWFtRmlsbHNSZXF1ZXN0EhYKDmFmdGVyX3NlcXVlbmNlGAEgASgDEg8KB2FjY291bnQYAiABKAkSEAoIb3JkZXJfaWQYAyABKAkSNQoSaGVhcnRiZWF0X2ludGVydmFsGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIn8KE1N0cmVhbUZpbGxzUmVzcG9uc2USLAoFZXZlbnQYASABKAsyGy5pYmtyLmdhdGV3YXkudjEuT3JkZXJFdmVudEgAEi8KCWhlYXJ0YmVhdBgCIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5IZWFydGJlYXRIAEIJCgdwYXlsb2FkIkkKFFNldEtpbGxTd2l0Y2hSZXF1ZXN0Eg8KB2VuZ2FnZWQYASABKAgSDgoGcmVhc29uGAIgASgJEhAKCGFjY291bnRzGAMgAygJInsKFVNldEtpbGxTd2l0Y2hSZXNwb25zZRIwCgtraWxsX3N3aXRjaBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5LaWxsU3dpdGNoEjAKEGNhbmNlbGxlZF9vcmRlcnMYAiADKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXIiFgoUR2V0S2lsbFN3aXRjaFJlcXVlc3QiSQoVR2V0S2lsbFN3aXRjaFJlc3BvbnNlEjAKC2tpbGxfc3dpdGNoGAEgASgLMhsuaWJrci5nYXRld2F5LnYxLktpbGxTd2l0Y2giogEKCktpbGxTd2l0Y2gSDwoHZW5nYWdlZBgBIAEoCBIOCgZyZWFzb24YAiABKAkSDgoGc2V0X2J5GAMgASgJEiwKCHNldF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI1Cg9oYWx0ZWRfYWNjb3VudHMYBSADKAsyHC5pYmtyLmdhdGV3YXkudjEuQWNjb3VudEhhbHQibAoLQWNjb3VudEhhbHQSDwoHYWNjb3VudBgBIAEoCRIOCgZyZWFzb24YAiABKAkSDgoGc2V0X2J5GAMgASgJEiwKCHNldF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJAChdMaXN0QXVkaXRSZWNvcmRzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJiChhMaXN0QXVkaXRSZWNvcmRzUmVzcG9uc2USLQoHcmVjb3JkcxgBIAMoCzIcLmlia3IuZ2F0ZXdheS52MS5BdWRpdFJlY29yZBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkirgEKC0F1ZGl0UmVjb3JkEgoKAmlkGAEgASgDEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCXByaW5jaXBhbBgDIAEoCRIOCgZtZXRob2QYBCABKAkSFAoMcmVxdWVzdF9qc29uGAUgASgJEg4KBnN0YXR1cxgGIAEoCRIOCgZkZXRhaWwYByABKAkSEAoIYWNjb3VudHMYCCADKAkyoQsKE09yZGVyR2F0ZXdheVNlcnZpY2USWAoLU3VibWl0T3JkZXISIy5pYmtyLmdhdGV3YXkudjEuU3VibWl0T3JkZXJSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLlN1Ym1pdE9yZGVyUmVzcG9uc2USWwoMU3VibWl0T3JkZXJzEiQuaWJrci5nYXRld2F5LnYxLlN1Ym1pdE9yZGVyc1JlcXVlc3QaJS5pYmtyLmdhdGV3YXkudjEuU3VibWl0T3JkZXJzUmVzcG9uc2USbQoSU3VibWl0QnJhY2tldE9yZGVyEiouaWJrci5nYXRld2F5LnYxLlN1Ym1pdEJyYWNrZXRPcmRlclJlcXVlc3QaKy5pYmtyLmdhdGV3YXkudjEuU3VibWl0QnJhY2tldE9yZGVyUmVzcG9uc2USWAoLTW9kaWZ5T3JkZXISIy5pYmtyLmdhdGV3YXkudjEuTW9kaWZ5T3JkZXJSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLk1vZGlmeU9yZGVyUmVzcG9uc2USWAoLQ2FuY2VsT3JkZXISIy5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsT3JkZXJSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLkNhbmNlbE9yZGVyUmVzcG9uc2USZAoPQ2FuY2VsQWxsT3JkZXJzEicuaWJrci5nYXRld2F5LnYxLkNhbmNlbEFsbE9yZGVyc1JlcXVlc3QaKC5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsQWxsT3JkZXJzUmVzcG9uc2USTwoIR2V0T3JkZXISIC5pYmtyLmdhdGV3YXkudjEuR2V0T3JkZXJSZXF1ZXN0GiEuaWJrci5nYXRld2F5LnYxLkdldE9yZGVyUmVzcG9uc2USVQoKTGlzdE9yZGVycxIiLmlia3IuZ2F0ZXdheS52MS5MaXN0T3JkZXJzUmVxdWVzdBojLmlia3IuZ2F0ZXdheS52MS5MaXN0T3JkZXJzUmVzcG9uc2USUgoJTGlzdEZpbGxzEiEuaWJrci5nYXRld2F5LnYxLkxpc3RGaWxsc1JlcXVlc3QaIi5pYmtyLmdhdGV3YXkudjEuTGlzdEZpbGxzUmVzcG9uc2USWwoMUHJldmlld09yZGVyEiQuaWJrci5nYXRld2F5LnYxLlByZXZpZXdPcmRlclJlcXVlc3QaJS5pYmtyLmdhdGV3YXkudjEuUHJldmlld09yZGVyUmVzcG9uc2USbAoRU3RyZWFtT3JkZXJFdmVudHMSKS5pYmtyLmdhdGV3YXkudjEuU3RyZWFtT3JkZXJFdmVudHNSZXF1ZXN0GiouaWJrci5nYXRld2F5LnYxLlN0cmVhbU9yZGVyRXZlbnRzUmVzcG9uc2UwARJaCgtTdHJlYW1GaWxscxIjLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1GaWxsc1JlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuU3RyZWFtRmlsbHNSZXNwb25zZTABEl4KDVNldEtpbGxTd2l0Y2gSJS5pYmtyLmdhdGV3YXkudjEuU2V0S2lsbFN3aXRjaFJlcXVlc3QaJi5pYmtyLmdhdGV3YXkudjEuU2V0S2lsbFN3aXRjaFJlc3BvbnNlEl4KDUdldEtpbGxTd2l0Y2gSJS5pYmtyLmdhdGV3YXkudjEuR2V0S2lsbFN3aXRjaFJlcXVlc3QaJi5pYmtyLmdhdGV3YXkudjEuR2V0S2lsbFN3aXRjaFJlc3BvbnNlEmcKEExpc3RBdWRpdFJlY29yZHMSKC5pYmtyLmdhdGV3YXkudjEuTGlzdEF1ZGl0UmVjb3Jkc1JlcXVlc3QaKS5pYmtyLmdhdGV3YXkudjEuTGlzdEF1ZGl0UmVjb3Jkc1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_google_rpc_status, file_ibkr_gateway_v1_account, file_ibkr_gateway_v1_events, file_ibkr_gateway_v1_orders]);
 
 /**
  * @generated from message ibkr.gateway.v1.SubmitOrderRequest
@@ -57,6 +59,81 @@ export type SubmitOrderResponse = Message<"ibkr.gateway.v1.SubmitOrderResponse">
  */
 export const SubmitOrderResponseSchema: GenMessage<SubmitOrderResponse> = /*@__PURE__*/
   messageDesc(file_ibkr_gateway_v1_gateway, 1);
+
+/**
+ * @generated from message ibkr.gateway.v1.SubmitOrdersRequest
+ */
+export type SubmitOrdersRequest = Message<"ibkr.gateway.v1.SubmitOrdersRequest"> & {
+  /**
+   * The orders to submit: at least one, at most 1000.
+   *
+   * @generated from field: repeated ibkr.gateway.v1.OrderSpec orders = 1;
+   */
+  orders: OrderSpec[];
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.SubmitOrdersRequest.
+ * Use `create(SubmitOrdersRequestSchema)` to create a new message.
+ */
+export const SubmitOrdersRequestSchema: GenMessage<SubmitOrdersRequest> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_gateway, 2);
+
+/**
+ * @generated from message ibkr.gateway.v1.SubmitOrdersResponse
+ */
+export type SubmitOrdersResponse = Message<"ibkr.gateway.v1.SubmitOrdersResponse"> & {
+  /**
+   * One per requested order, in the order of the request.
+   *
+   * @generated from field: repeated ibkr.gateway.v1.SubmitOrderResult results = 1;
+   */
+  results: SubmitOrderResult[];
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.SubmitOrdersResponse.
+ * Use `create(SubmitOrdersResponseSchema)` to create a new message.
+ */
+export const SubmitOrdersResponseSchema: GenMessage<SubmitOrdersResponse> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_gateway, 3);
+
+/**
+ * The answer to one order of a SubmitOrders call.
+ *
+ * @generated from message ibkr.gateway.v1.SubmitOrderResult
+ */
+export type SubmitOrderResult = Message<"ibkr.gateway.v1.SubmitOrderResult"> & {
+  /**
+   * @generated from oneof ibkr.gateway.v1.SubmitOrderResult.result
+   */
+  result: {
+    /**
+     * The order, new or (on a retry) the original.
+     *
+     * @generated from field: ibkr.gateway.v1.Order order = 1;
+     */
+    value: Order;
+    case: "order";
+  } | {
+    /**
+     * Why the order was refused: the code, message and details (ErrorInfo, BadRequest
+     * with field paths from the request, e.g. "orders[2].quantity") that SubmitOrder
+     * would have failed with.
+     *
+     * @generated from field: google.rpc.Status error = 2;
+     */
+    value: Status;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.SubmitOrderResult.
+ * Use `create(SubmitOrderResultSchema)` to create a new message.
+ */
+export const SubmitOrderResultSchema: GenMessage<SubmitOrderResult> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_gateway, 4);
 
 /**
  * @generated from message ibkr.gateway.v1.SubmitBracketOrderRequest
@@ -104,7 +181,7 @@ export type SubmitBracketOrderRequest = Message<"ibkr.gateway.v1.SubmitBracketOr
  * Use `create(SubmitBracketOrderRequestSchema)` to create a new message.
  */
 export const SubmitBracketOrderRequestSchema: GenMessage<SubmitBracketOrderRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 2);
+  messageDesc(file_ibkr_gateway_v1_gateway, 5);
 
 /**
  * @generated from message ibkr.gateway.v1.SubmitBracketOrderResponse
@@ -137,7 +214,7 @@ export type SubmitBracketOrderResponse = Message<"ibkr.gateway.v1.SubmitBracketO
  * Use `create(SubmitBracketOrderResponseSchema)` to create a new message.
  */
 export const SubmitBracketOrderResponseSchema: GenMessage<SubmitBracketOrderResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 3);
+  messageDesc(file_ibkr_gateway_v1_gateway, 6);
 
 /**
  * @generated from message ibkr.gateway.v1.ModifyOrderRequest
@@ -198,7 +275,7 @@ export type ModifyOrderRequest = Message<"ibkr.gateway.v1.ModifyOrderRequest"> &
  * Use `create(ModifyOrderRequestSchema)` to create a new message.
  */
 export const ModifyOrderRequestSchema: GenMessage<ModifyOrderRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 4);
+  messageDesc(file_ibkr_gateway_v1_gateway, 7);
 
 /**
  * @generated from message ibkr.gateway.v1.ModifyOrderResponse
@@ -217,7 +294,7 @@ export type ModifyOrderResponse = Message<"ibkr.gateway.v1.ModifyOrderResponse">
  * Use `create(ModifyOrderResponseSchema)` to create a new message.
  */
 export const ModifyOrderResponseSchema: GenMessage<ModifyOrderResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 5);
+  messageDesc(file_ibkr_gateway_v1_gateway, 8);
 
 /**
  * @generated from message ibkr.gateway.v1.CancelOrderRequest
@@ -250,7 +327,7 @@ export type CancelOrderRequest = Message<"ibkr.gateway.v1.CancelOrderRequest"> &
  * Use `create(CancelOrderRequestSchema)` to create a new message.
  */
 export const CancelOrderRequestSchema: GenMessage<CancelOrderRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 6);
+  messageDesc(file_ibkr_gateway_v1_gateway, 9);
 
 /**
  * @generated from message ibkr.gateway.v1.CancelOrderResponse
@@ -269,7 +346,7 @@ export type CancelOrderResponse = Message<"ibkr.gateway.v1.CancelOrderResponse">
  * Use `create(CancelOrderResponseSchema)` to create a new message.
  */
 export const CancelOrderResponseSchema: GenMessage<CancelOrderResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 7);
+  messageDesc(file_ibkr_gateway_v1_gateway, 10);
 
 /**
  * @generated from message ibkr.gateway.v1.CancelAllOrdersRequest
@@ -288,7 +365,7 @@ export type CancelAllOrdersRequest = Message<"ibkr.gateway.v1.CancelAllOrdersReq
  * Use `create(CancelAllOrdersRequestSchema)` to create a new message.
  */
 export const CancelAllOrdersRequestSchema: GenMessage<CancelAllOrdersRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 8);
+  messageDesc(file_ibkr_gateway_v1_gateway, 11);
 
 /**
  * @generated from message ibkr.gateway.v1.CancelAllOrdersResponse
@@ -307,7 +384,7 @@ export type CancelAllOrdersResponse = Message<"ibkr.gateway.v1.CancelAllOrdersRe
  * Use `create(CancelAllOrdersResponseSchema)` to create a new message.
  */
 export const CancelAllOrdersResponseSchema: GenMessage<CancelAllOrdersResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 9);
+  messageDesc(file_ibkr_gateway_v1_gateway, 12);
 
 /**
  * @generated from message ibkr.gateway.v1.GetOrderRequest
@@ -340,7 +417,7 @@ export type GetOrderRequest = Message<"ibkr.gateway.v1.GetOrderRequest"> & {
  * Use `create(GetOrderRequestSchema)` to create a new message.
  */
 export const GetOrderRequestSchema: GenMessage<GetOrderRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 10);
+  messageDesc(file_ibkr_gateway_v1_gateway, 13);
 
 /**
  * @generated from message ibkr.gateway.v1.GetOrderResponse
@@ -359,7 +436,7 @@ export type GetOrderResponse = Message<"ibkr.gateway.v1.GetOrderResponse"> & {
  * Use `create(GetOrderResponseSchema)` to create a new message.
  */
 export const GetOrderResponseSchema: GenMessage<GetOrderResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 11);
+  messageDesc(file_ibkr_gateway_v1_gateway, 14);
 
 /**
  * @generated from message ibkr.gateway.v1.ListOrdersRequest
@@ -406,7 +483,7 @@ export type ListOrdersRequest = Message<"ibkr.gateway.v1.ListOrdersRequest"> & {
  * Use `create(ListOrdersRequestSchema)` to create a new message.
  */
 export const ListOrdersRequestSchema: GenMessage<ListOrdersRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 12);
+  messageDesc(file_ibkr_gateway_v1_gateway, 15);
 
 /**
  * @generated from message ibkr.gateway.v1.ListOrdersResponse
@@ -432,7 +509,7 @@ export type ListOrdersResponse = Message<"ibkr.gateway.v1.ListOrdersResponse"> &
  * Use `create(ListOrdersResponseSchema)` to create a new message.
  */
 export const ListOrdersResponseSchema: GenMessage<ListOrdersResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 13);
+  messageDesc(file_ibkr_gateway_v1_gateway, 16);
 
 /**
  * @generated from message ibkr.gateway.v1.ListFillsRequest
@@ -472,7 +549,7 @@ export type ListFillsRequest = Message<"ibkr.gateway.v1.ListFillsRequest"> & {
  * Use `create(ListFillsRequestSchema)` to create a new message.
  */
 export const ListFillsRequestSchema: GenMessage<ListFillsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 14);
+  messageDesc(file_ibkr_gateway_v1_gateway, 17);
 
 /**
  * @generated from message ibkr.gateway.v1.PreviewOrderRequest
@@ -491,7 +568,7 @@ export type PreviewOrderRequest = Message<"ibkr.gateway.v1.PreviewOrderRequest">
  * Use `create(PreviewOrderRequestSchema)` to create a new message.
  */
 export const PreviewOrderRequestSchema: GenMessage<PreviewOrderRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 15);
+  messageDesc(file_ibkr_gateway_v1_gateway, 18);
 
 /**
  * @generated from message ibkr.gateway.v1.PreviewOrderResponse
@@ -562,7 +639,7 @@ export type PreviewOrderResponse = Message<"ibkr.gateway.v1.PreviewOrderResponse
  * Use `create(PreviewOrderResponseSchema)` to create a new message.
  */
 export const PreviewOrderResponseSchema: GenMessage<PreviewOrderResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 16);
+  messageDesc(file_ibkr_gateway_v1_gateway, 19);
 
 /**
  * A limit an order would break, as SubmitOrder would report it.
@@ -597,7 +674,7 @@ export type LimitBreach = Message<"ibkr.gateway.v1.LimitBreach"> & {
  * Use `create(LimitBreachSchema)` to create a new message.
  */
 export const LimitBreachSchema: GenMessage<LimitBreach> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 17);
+  messageDesc(file_ibkr_gateway_v1_gateway, 20);
 
 /**
  * @generated from message ibkr.gateway.v1.ListFillsResponse
@@ -623,7 +700,7 @@ export type ListFillsResponse = Message<"ibkr.gateway.v1.ListFillsResponse"> & {
  * Use `create(ListFillsResponseSchema)` to create a new message.
  */
 export const ListFillsResponseSchema: GenMessage<ListFillsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 18);
+  messageDesc(file_ibkr_gateway_v1_gateway, 21);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamOrderEventsRequest
@@ -664,7 +741,7 @@ export type StreamOrderEventsRequest = Message<"ibkr.gateway.v1.StreamOrderEvent
  * Use `create(StreamOrderEventsRequestSchema)` to create a new message.
  */
 export const StreamOrderEventsRequestSchema: GenMessage<StreamOrderEventsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 19);
+  messageDesc(file_ibkr_gateway_v1_gateway, 22);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamOrderEventsResponse
@@ -699,7 +776,7 @@ export type StreamOrderEventsResponse = Message<"ibkr.gateway.v1.StreamOrderEven
  * Use `create(StreamOrderEventsResponseSchema)` to create a new message.
  */
 export const StreamOrderEventsResponseSchema: GenMessage<StreamOrderEventsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 20);
+  messageDesc(file_ibkr_gateway_v1_gateway, 23);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamFillsRequest
@@ -739,7 +816,7 @@ export type StreamFillsRequest = Message<"ibkr.gateway.v1.StreamFillsRequest"> &
  * Use `create(StreamFillsRequestSchema)` to create a new message.
  */
 export const StreamFillsRequestSchema: GenMessage<StreamFillsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 21);
+  messageDesc(file_ibkr_gateway_v1_gateway, 24);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamFillsResponse
@@ -774,7 +851,7 @@ export type StreamFillsResponse = Message<"ibkr.gateway.v1.StreamFillsResponse">
  * Use `create(StreamFillsResponseSchema)` to create a new message.
  */
 export const StreamFillsResponseSchema: GenMessage<StreamFillsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 22);
+  messageDesc(file_ibkr_gateway_v1_gateway, 25);
 
 /**
  * @generated from message ibkr.gateway.v1.SetKillSwitchRequest
@@ -808,7 +885,7 @@ export type SetKillSwitchRequest = Message<"ibkr.gateway.v1.SetKillSwitchRequest
  * Use `create(SetKillSwitchRequestSchema)` to create a new message.
  */
 export const SetKillSwitchRequestSchema: GenMessage<SetKillSwitchRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 23);
+  messageDesc(file_ibkr_gateway_v1_gateway, 26);
 
 /**
  * @generated from message ibkr.gateway.v1.SetKillSwitchResponse
@@ -834,7 +911,7 @@ export type SetKillSwitchResponse = Message<"ibkr.gateway.v1.SetKillSwitchRespon
  * Use `create(SetKillSwitchResponseSchema)` to create a new message.
  */
 export const SetKillSwitchResponseSchema: GenMessage<SetKillSwitchResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 24);
+  messageDesc(file_ibkr_gateway_v1_gateway, 27);
 
 /**
  * @generated from message ibkr.gateway.v1.GetKillSwitchRequest
@@ -847,7 +924,7 @@ export type GetKillSwitchRequest = Message<"ibkr.gateway.v1.GetKillSwitchRequest
  * Use `create(GetKillSwitchRequestSchema)` to create a new message.
  */
 export const GetKillSwitchRequestSchema: GenMessage<GetKillSwitchRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 25);
+  messageDesc(file_ibkr_gateway_v1_gateway, 28);
 
 /**
  * @generated from message ibkr.gateway.v1.GetKillSwitchResponse
@@ -866,7 +943,7 @@ export type GetKillSwitchResponse = Message<"ibkr.gateway.v1.GetKillSwitchRespon
  * Use `create(GetKillSwitchResponseSchema)` to create a new message.
  */
 export const GetKillSwitchResponseSchema: GenMessage<GetKillSwitchResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 26);
+  messageDesc(file_ibkr_gateway_v1_gateway, 29);
 
 /**
  * State of the kill switch.
@@ -915,7 +992,7 @@ export type KillSwitch = Message<"ibkr.gateway.v1.KillSwitch"> & {
  * Use `create(KillSwitchSchema)` to create a new message.
  */
 export const KillSwitchSchema: GenMessage<KillSwitch> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 27);
+  messageDesc(file_ibkr_gateway_v1_gateway, 30);
 
 /**
  * One account halted by the kill switch: its new orders are refused until it is released.
@@ -957,7 +1034,7 @@ export type AccountHalt = Message<"ibkr.gateway.v1.AccountHalt"> & {
  * Use `create(AccountHaltSchema)` to create a new message.
  */
 export const AccountHaltSchema: GenMessage<AccountHalt> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 28);
+  messageDesc(file_ibkr_gateway_v1_gateway, 31);
 
 /**
  * @generated from message ibkr.gateway.v1.ListAuditRecordsRequest
@@ -983,7 +1060,7 @@ export type ListAuditRecordsRequest = Message<"ibkr.gateway.v1.ListAuditRecordsR
  * Use `create(ListAuditRecordsRequestSchema)` to create a new message.
  */
 export const ListAuditRecordsRequestSchema: GenMessage<ListAuditRecordsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 29);
+  messageDesc(file_ibkr_gateway_v1_gateway, 32);
 
 /**
  * @generated from message ibkr.gateway.v1.ListAuditRecordsResponse
@@ -1009,7 +1086,7 @@ export type ListAuditRecordsResponse = Message<"ibkr.gateway.v1.ListAuditRecords
  * Use `create(ListAuditRecordsResponseSchema)` to create a new message.
  */
 export const ListAuditRecordsResponseSchema: GenMessage<ListAuditRecordsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 30);
+  messageDesc(file_ibkr_gateway_v1_gateway, 33);
 
 /**
  * One mutating call.
@@ -1080,7 +1157,7 @@ export type AuditRecord = Message<"ibkr.gateway.v1.AuditRecord"> & {
  * Use `create(AuditRecordSchema)` to create a new message.
  */
 export const AuditRecordSchema: GenMessage<AuditRecord> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 31);
+  messageDesc(file_ibkr_gateway_v1_gateway, 34);
 
 /**
  * Routes orders to Interactive Brokers (or the simulated exchange) and streams what
@@ -1101,6 +1178,21 @@ export const OrderGatewayService: GenService<{
     methodKind: "unary";
     input: typeof SubmitOrderRequestSchema;
     output: typeof SubmitOrderResponseSchema;
+  },
+  /**
+   * Submits many orders in one call, each as SubmitOrder would on its own: each is
+   * idempotent on its own (account, client_order_id), checked against the risk limits
+   * and the kill switch in turn, and answered at its index in `results`, with its
+   * order or the status SubmitOrder would have failed with. The new orders are
+   * recorded durably together, then handed to the broker. The call itself fails only
+   * when the request as a whole is invalid.
+   *
+   * @generated from rpc ibkr.gateway.v1.OrderGatewayService.SubmitOrders
+   */
+  submitOrders: {
+    methodKind: "unary";
+    input: typeof SubmitOrdersRequestSchema;
+    output: typeof SubmitOrdersResponseSchema;
   },
   /**
    * Submits a parent order with a take-profit and a stop-loss child. The children
