@@ -78,7 +78,7 @@ serve: $(RUNTIME_STAMP)
 	$(BIN)/ibkr-gateway serve $(ARGS)
 
 ## test: every check and every test
-test: lint typecheck proto-check blotter-check pytest go-test ts-test java-test contract
+test: lint typecheck proto-check blotter-check pytest go-test ts-test java-test contract examples
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -88,7 +88,7 @@ lint: $(STAMP)
 	buf breaking --against api/v1-baseline.json
 
 typecheck: $(STAMP)
-	$(BIN)/mypy server clients/python/src tests bench tools/protoc-gen-grpcio-python
+	$(BIN)/mypy server clients/python/src tests bench examples/python tools/protoc-gen-grpcio-python
 	# A run of its own: mypy names both extensionless scripts __main__.
 	$(BIN)/mypy tools/protoc-gen-descriptor-set
 
@@ -167,6 +167,8 @@ java-build:
 	printf -- '-cp "%s"\nio.github.ibkrgateway.contract.ContractRunner\n' \
 		"$(CURDIR)/$(JAVA)/target/classes:$(CURDIR)/$(JAVA)/target/test-classes:$$(cat $(JAVA)/target/test-classpath.txt)" \
 		> $(JAVA_CONTRACT_RUNNER)
+	printf -- '-cp "%s"\n' "$(CURDIR)/$(JAVA)/target/classes:$$(cat $(JAVA)/target/test-classpath.txt)" \
+		> build/java/client.args
 
 ## java-test: Java client unit tests (JUnit 5, in-process gRPC server; no gateway needed)
 java-test:
@@ -192,6 +194,27 @@ $(RUST_CONTRACT_RUNNER):
 .PHONY: rust-test $(RUST_CONTRACT_RUNNER)
 test: rust-test
 contract: $(RUST_CONTRACT_RUNNER)
+
+# The examples/ programs, one per language, built against the clients in this checkout.
+EXAMPLES_TS_STAMP := examples/typescript/node_modules/.installed
+EXAMPLE_GO := build/bin/example-go
+EXAMPLE_RUST := build/cargo/debug/examples/quickstart
+
+$(EXAMPLES_TS_STAMP): examples/typescript/package.json examples/typescript/package-lock.json
+	cd examples/typescript && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Phony so that Go's and cargo's own caches decide what to rebuild.
+$(EXAMPLE_GO):
+	go -C examples/go build -o $(CURDIR)/$@ .
+
+$(EXAMPLE_RUST):
+	cd $(RUST_CLIENT) && cargo build --locked --all-features --example quickstart
+
+.PHONY: examples $(EXAMPLE_GO) $(EXAMPLE_RUST)
+## examples: one gateway on a free port, then every language's example program against it, each printing what the README says it prints
+examples: $(STAMP) ts-build java-build $(EXAMPLES_TS_STAMP) $(EXAMPLE_GO) $(EXAMPLE_RUST)
+	$(BIN)/python -m tests.examples.run_all
 
 ## bench: SubmitOrder throughput vs a bare grpc.aio echo server; fan-out to 100 live subscribers; IB acknowledgement latency vs direct ib_async; the paced 500-order burst; submit latency while 100 streams replay a 200k-event journal; memory after 100k finished orders
 bench: $(STAMP)
