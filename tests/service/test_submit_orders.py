@@ -229,3 +229,15 @@ async def test_the_python_client_answers_orders_and_typed_errors(gw: Gateway) ->
         (conflict,) = await client.submit_orders(specs[:1])
         assert isinstance(conflict, AlreadyExistsError)
         assert conflict.reason == "CLIENT_ORDER_ID_CONFLICT"
+
+
+async def test_the_python_client_fixes_an_id_for_a_spec_without_one(gw: Gateway) -> None:
+    """A retried batch must not create an order twice: the id is chosen before the first
+    attempt, not by the gateway at each."""
+    async with AsyncGatewayClient(f"127.0.0.1:{gw.server.port}") as client:
+        spec = client.order_spec("AAPL", "BUY", 10, order_type="LIMIT", limit_price=50)
+        spec.client_order_id = ""
+        (order,) = await client.submit_orders([spec])
+        assert not isinstance(order, Exception)
+        assert order.client_order_id.startswith("py-")
+        assert spec.client_order_id == ""

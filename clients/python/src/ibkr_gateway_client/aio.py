@@ -277,8 +277,13 @@ class AsyncGatewayClient:
     ) -> list[Order | GatewayError]:
         """Submits prepared specs in one call (at most 1000). Each is answered on its own,
         in order: its order, or the error `submit` would have raised for it. Retried
-        safely, as a whole, because every client_order_id is fixed."""
+        safely, as a whole, because every client_order_id is fixed: one is generated for
+        a spec without one (in the request; `specs` are left as they are)."""
         request = gateway_pb2.SubmitOrdersRequest(orders=specs)
+        for spec in request.orders:
+            if not spec.client_order_id:
+                # Before the first attempt: the gateway would give each attempt its own.
+                spec.client_order_id = new_client_order_id()
         deadline = self._deadline(timeout)
         response = await self._call(
             lambda: self.stub.SubmitOrders(request, timeout=deadline, metadata=self.metadata),
