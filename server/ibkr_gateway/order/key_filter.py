@@ -61,7 +61,10 @@ class KeyFilter:
 
     def __contains__(self, key: Hashable) -> bool:
         h = hash(key)
-        return any(h in layer for layer in self._layers)
+        for layer in self._layers:
+            if h in layer:
+                return True
+        return False
 
     @property
     def nbytes(self) -> int:
