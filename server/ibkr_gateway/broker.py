@@ -12,7 +12,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
-from ibkr_gateway.order.models import Contract, Order, OrderSpec, OrderType, Side, TimeInForce
+from ibkr_gateway.order.models import (
+    Algo,
+    Contract,
+    Order,
+    OrderSpec,
+    OrderType,
+    Side,
+    TimeInForce,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +73,8 @@ class BrokerOpenOrder:
     contract: Contract
     side: Side
     quantity: Decimal
-    # None when the broker's order type has no equivalent here.
-    order_type: OrderType | None
+    # OTHER when the broker's order type (or its algo) has no equivalent here.
+    order_type: OrderType
     limit_price: Decimal | None
     stop_price: Decimal | None
     time_in_force: TimeInForce
@@ -76,8 +84,60 @@ class BrokerOpenOrder:
     good_till: datetime | None = None
     outside_rth: bool = False
     oca_group: str = ""
-    # IB's name of the order type, also when order_type has no equivalent.
+    # IB's name of the order type (and of an algo the contract cannot name).
     broker_order_type: str = ""
+    algo: Algo | None = None
+    display_size: Decimal | None = None
+    hidden: bool = False
+    limit_offset: Decimal | None = None
+    peg_offset: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerPosition:
+    """What the broker holds in one contract for one account (IB reqPositions)."""
+
+    account: str
+    contract: Contract
+    quantity: Decimal
+    # Per unit, commissions included, times the multiplier (IB's avgCost).
+    average_cost: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerAccountSummary:
+    """An account's figures as the broker computes them (IB reqAccountSummary); None
+    where it reports none."""
+
+    account: str
+    currency: str
+    net_liquidation: Decimal | None
+    cash: Decimal | None
+    buying_power: Decimal | None
+    initial_margin: Decimal | None
+    maintenance_margin: Decimal | None
+    excess_liquidity: Decimal | None
+    available_funds: Decimal | None
+    gross_position_value: Decimal | None
+    realized_pnl: Decimal | None
+    unrealized_pnl: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIfEstimate:
+    """What the broker says an order would do, without placing it (IB what-if)."""
+
+    currency: str
+    commission: Decimal | None
+    min_commission: Decimal | None
+    max_commission: Decimal | None
+    initial_margin_before: Decimal | None
+    initial_margin_after: Decimal | None
+    maintenance_margin_before: Decimal | None
+    maintenance_margin_after: Decimal | None
+    equity_with_loan_before: Decimal | None
+    equity_with_loan_after: Decimal | None
+    warning: str
 
 
 @dataclass(frozen=True, slots=True)

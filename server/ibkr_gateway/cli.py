@@ -51,6 +51,23 @@ def _cash(ctx: click.Context, param: click.Parameter, value: str | Decimal) -> D
 MAX_SIM_CASH = Decimal("1e15")
 
 
+def _holdings(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> list[tuple[str, Decimal, Decimal]]:
+    held = []
+    for value in values:
+        symbol, _, amounts = value.partition(":")
+        quantity, _, cost = amounts.partition("@")
+        try:
+            parsed = (symbol.strip().upper(), Decimal(quantity), Decimal(cost))
+        except InvalidOperation:
+            parsed = ("", Decimal(0), Decimal(0))
+        if not parsed[0] or not all(d.is_finite() for d in parsed[1:]) or parsed[2] < 0:
+            raise click.BadParameter(f"SYMBOL:QUANTITY@COST such as AAPL:100@95.5, got {value!r}")
+        held.append(parsed)
+    return held
+
+
 @main.command()
 @click.option(
     "--listen",
@@ -158,6 +175,14 @@ MAX_SIM_CASH = Decimal("1e15")
     show_default=True,
     help="Seconds a new order answered by an IB error in no table waits for a status "
     "showing that IB took it before it is rejected.",
+)
+@click.option(
+    "--reconcile-interval",
+    type=click.FloatRange(0, 86400),
+    default=DEFAULTS.reconcile_interval,
+    show_default=True,
+    help="Seconds between comparisons of the positions with IB's while connected (backend "
+    "ib); they are also compared after every connect. 0: only after connects.",
 )
 @click.option(
     "--shutdown-grace",
@@ -329,6 +354,15 @@ async def _serve(config: GatewayConfig) -> None:
     "ones (AAPL, MSFT, ...) and any symbol given a price. Repeatable.",
 )
 @click.option(
+    "--hold",
+    "held",
+    multiple=True,
+    metavar="SYMBOL:QUANTITY@COST",
+    callback=_holdings,
+    help="A position the account holds from the start, besides what is traded (e.g. "
+    "AAPL:100@95.5; negative quantities are short). Repeatable.",
+)
+@click.option(
     "--log-format",
     type=click.Choice(["text", "json"]),
     default="text",
@@ -343,18 +377,36 @@ async def _serve(config: GatewayConfig) -> None:
     help="Logging threshold.",
 )
 def tws_sim(
-    host: str, port: int, account: str, stocks: tuple[str, ...], log_level: str, log_format: str
+    host: str,
+    port: int,
+    account: str,
+    stocks: tuple[str, ...],
+    held: list[tuple[str, Decimal, Decimal]],
+    log_level: str,
+    log_format: str,
 ) -> None:
     """Run a fake IB Gateway (TWS API protocol, server version 178) in front of the
     simulated exchange, until SIGINT or SIGTERM."""
     configure_logging(log_level, log_format)
-    asyncio.run(_tws_sim(host, port, account, stocks))
+    asyncio.run(_tws_sim(host, port, account, stocks, held))
 
 
-async def _tws_sim(host: str, port: int, account: str, stocks: tuple[str, ...]) -> None:
+async def _tws_sim(
+    host: str,
+    port: int,
+    account: str,
+    stocks: tuple[str, ...],
+    held: list[tuple[str, Decimal, Decimal]],
+) -> None:
     simulator = TwsSimulator(account=account)
     for symbol in stocks:
         simulator.queries.contracts.add_stock(symbol)
+    for symbol, quantity, cost in held:
+        try:
+            simulator.hold(symbol, quantity, cost)
+        except KeyError:
+            simulator.queries.contracts.add_stock(symbol)
+            simulator.hold(symbol, quantity, cost)
     bound = await simulator.start(host, port)
     logging.getLogger("ibkr_gateway.sim.tws").info("tws-sim listening on %s:%d", host, bound)
     stopping = asyncio.Event()

@@ -15,12 +15,20 @@ import enum
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import ib_async
 
-from ibkr_gateway.broker import BrokerListener, BrokerReport
-from ibkr_gateway.errors import Unavailable
+from ibkr_gateway.broker import (
+    BrokerAccountSummary,
+    BrokerListener,
+    BrokerPosition,
+    BrokerReport,
+    WhatIfEstimate,
+)
+from ibkr_gateway.errors import FailedPrecondition, Unavailable
+from ibkr_gateway.ib import account as ib_account
 from ibkr_gateway.ib import translate
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.ib.pacing import Pacer
@@ -29,6 +37,7 @@ from ibkr_gateway.ib_errors import ErrorClass, classify_error
 from ibkr_gateway.order.models import Order, OrderSpec, OrderStatus
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CLIENT_ID_IN_USE = 326
 # Statuses of orders IB has taken and works: each must be listed open or completed.
@@ -109,6 +118,9 @@ class IBGateway:
         # can start low again after a TWS / IB Gateway restart.
         self._highest_order_id = 0
         self._state_listeners: list[Callable[[ConnectionState], None]] = []
+        # Ids of requests in flight (what-if orders, account summaries) that are no
+        # orders of the gateway's, with the IB error that answered one.
+        self._requests: dict[int, tuple[int, str] | None] = {}
         self._install_taps()
         self.ib.disconnectedEvent += self._on_disconnected
 
@@ -220,6 +232,115 @@ class IBGateway:
 
     async def cancel_all(self) -> None:
         self.pacer.submit("global cancel", lambda: self._send(self.ib.client.reqGlobalCancel))
+
+    # -- positions, account and what-if ----------------------------------------------
+
+    async def broker_positions(self) -> list[BrokerPosition]:
+        """IB's positions in every account of the login (reqPositions)."""
+        positions = await self._paced("reqPositions", self.ib.reqPositionsAsync)
+        return [ib_account.broker_position(p) for p in positions]
+
+    async def account_summary(self, account: str) -> BrokerAccountSummary:
+        """IB's figures of one account, asked for afresh (reqAccountSummary, then
+        cancelled: IB allows few subscriptions and updates them only every 3 minutes)."""
+        client = self.ib.client
+        req_ids: list[int] = []
+
+        def request() -> Awaitable[object]:
+            req_id = int(client.getReqId())
+            req_ids.append(req_id)
+            self._requests[req_id] = None
+            future: asyncio.Future[object] = self.ib.wrapper.startReq(req_id)  # type: ignore[no-untyped-call]
+            client.reqAccountSummary(req_id, "All", ib_account.SUMMARY_TAGS)  # type: ignore[no-untyped-call]
+            return future
+
+        try:
+            await self._paced("reqAccountSummary", request)
+            refused = self._requests.get(req_ids[0]) if req_ids else None
+        finally:
+            for req_id in req_ids:
+                self._requests.pop(req_id, None)
+                self.pacer.submit(
+                    "cancelAccountSummary",
+                    functools.partial(self._send, client.cancelAccountSummary, req_id),
+                )
+        if refused is not None:
+            code, message = refused
+            raise Unavailable(
+                f"IB refused the account summary: {message} ({code})",
+                reason="BROKER_REFUSED",
+                metadata={"ib_error_code": str(code), "ib_error": message},
+            )
+        return ib_account.account_summary(account, self.ib.wrapper.acctSummary.values())
+
+    async def what_if(self, spec: OrderSpec) -> WhatIfEstimate:
+        """IB's answer to the order sent as a what-if order: nothing is placed.
+        FailedPrecondition when IB refuses it."""
+        contract = translate.ib_contract(spec.contract)
+        now = datetime.now(UTC)
+        probe = Order(
+            order_id="", spec=spec, status=OrderStatus.CREATED, create_time=now, update_time=now
+        )
+        order = translate.ib_order(probe, account=self.account)
+        order.whatIf = True
+        req_ids: list[int] = []
+
+        def request() -> Awaitable[object]:
+            # ib_async's whatIfOrderAsync, with the request id kept for the error tap.
+            req_id = int(self.ib.client.getReqId())
+            req_ids.append(req_id)
+            self._requests[req_id] = None
+            answer: asyncio.Future[object] = self.ib.wrapper.startReq(req_id, contract)  # type: ignore[no-untyped-call]
+            self.ib.client.placeOrder(req_id, contract, order)  # type: ignore[no-untyped-call]
+            return answer
+
+        try:
+            state = await self._paced("what-if order", request)
+            refused = self._requests.get(req_ids[0]) if req_ids else None
+        finally:
+            for req_id in req_ids:
+                self._requests.pop(req_id, None)
+        if not isinstance(state, ib_async.OrderState):
+            code, message = refused or (0, "no answer")
+            raise FailedPrecondition(
+                f"IB refused the what-if order: {message} ({code})",
+                reason="BROKER_WHAT_IF_REFUSED",
+                metadata={"ib_error_code": str(code), "ib_error": message},
+            )
+        return ib_account.what_if_estimate(state)
+
+    async def _paced(self, label: str, start: Callable[[], Awaitable[T]]) -> T:
+        """Sends a request through the pacer and awaits IB's answer within
+        `request_timeout`; Unavailable while disconnected or without an answer."""
+        if self.state is not ConnectionState.CONNECTED or not self.ib.client.isReady():
+            raise Unavailable(
+                f"not connected to IB ({self.state.value})", reason="BROKER_DISCONNECTED"
+            )
+        sent: asyncio.Future[Awaitable[T]] = asyncio.get_running_loop().create_future()
+
+        def send() -> bool:
+            if sent.done():
+                return True  # the caller stopped waiting: nothing to ask
+            if not self.ib.client.isReady():
+                return False
+            sent.set_result(start())
+            return True
+
+        self.pacer.submit(label, send)
+        try:
+            async with asyncio.timeout(self.config.request_timeout):
+                return await (await sent)
+        except TimeoutError:
+            raise Unavailable(
+                f"IB did not answer {label} within {self.config.request_timeout:g}s",
+                reason="BROKER_TIMEOUT",
+            ) from None
+        except ConnectionError:
+            # ib_async fails every request in flight when the socket closes.
+            raise Unavailable(
+                f"the connection to IB broke before it answered {label}",
+                reason="BROKER_DISCONNECTED",
+            ) from None
 
     # -- connection ---------------------------------------------------------------
 
@@ -513,6 +634,11 @@ class IBGateway:
     def _tap_error(
         self, req_id: int, code: int, message: str, advanced: str = ""
     ) -> BrokerReport | None:
+        if req_id in self._requests:
+            # About a what-if order or an account summary: no order of the gateway's.
+            if self._requests[req_id] is None:
+                self._requests[req_id] = (code, message)
+            return None
         kind = classify_error(code)
         if self.state is ConnectionState.CONNECTING:
             self._connect_errors.append((code, message))

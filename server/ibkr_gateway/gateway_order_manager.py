@@ -42,7 +42,7 @@ from ibkr_gateway.broker import (
 )
 from ibkr_gateway.ib_errors import ErrorClass, classify_error
 from ibkr_gateway.order.manager import OrderManager
-from ibkr_gateway.order.models import Fill, Order, OrderStatus
+from ibkr_gateway.order.models import Fill, Order, OrderStatus, OrderType
 from ibkr_gateway.order.status import UnknownIBStatus, map_ib_status
 
 log = logging.getLogger(__name__)
@@ -218,6 +218,11 @@ class OrderGatewayIntegration:
     def unpaired_executions(self) -> int:
         return len(self._pending)
 
+    def executions_in_flight(self) -> bool:
+        """Whether an execution the broker reported is not recorded yet: it waits for
+        its commission, for its order to be described, or a status waits for it."""
+        return bool(self._pending or self._holds or self._orphans)
+
     # -- BrokerListener -------------------------------------------------------------
 
     def on_broker_report(self, report: BrokerReport) -> None:
@@ -269,19 +274,18 @@ class OrderGatewayIntegration:
                 )
             )
             return
-        if self._record_external(report) is not None:
-            self._adopt_orphans(report.perm_id)
+        self._record_external(report)
+        self._adopt_orphans(report.perm_id)
 
-    def _record_external(self, report: BrokerOpenOrder) -> Order | None:
-        if report.order_type is None:
-            log.error(
-                "broker order %d (permId %d) of type %r, which the gateway cannot represent, "
-                "is not recorded; its executions are not recorded either",
+    def _record_external(self, report: BrokerOpenOrder) -> Order:
+        if report.order_type is OrderType.OTHER:
+            log.warning(
+                "broker order %d (permId %d) is of type %r, which the contract cannot "
+                "name: recorded as OTHER, with its executions",
                 report.broker_order_id,
                 report.perm_id,
                 report.broker_order_type,
             )
-            return None
         return self.order_manager.record_external(report)
 
     def _adopt_orphans(self, perm_id: int) -> None:
@@ -306,8 +310,7 @@ class OrderGatewayIntegration:
         report = self._completed.pop(perm_id, None)
         if report is None or report.order is None:
             return
-        if self._record_external(dataclasses.replace(report.order, status="Submitted")) is None:
-            return
+        self._record_external(dataclasses.replace(report.order, status="Submitted"))
         self._adopt_orphans(perm_id)
         self._on_status(dataclasses.replace(report, order=None))
 

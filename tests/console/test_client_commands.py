@@ -287,3 +287,53 @@ def test_shell_completion() -> None:
     }
     script = run(env={"_IBKR_GATEWAY_COMPLETE": "bash_source"})
     assert "complete -o nosort -F _ibkr_gateway_completion ibkr-gateway" in script.out
+
+
+def test_order_type_options_reach_the_gateway(gateway: Served) -> None:
+    iceberg = submitted(
+        cli(
+            gateway,
+            "orders",
+            "submit",
+            "buy",
+            "25",
+            "AAPL",
+            "--limit-price",
+            "100",
+            "--display-size",
+            "10",
+            "--json",
+        )
+    )
+    assert (iceberg["order_type"], iceberg["broker_order_type"]) == ("LIMIT", "LMT")
+    order_status(gateway, iceberg["order_id"], "FILLED")
+    fills = cli(gateway, "fills", "list", "--order-id", iceberg["order_id"], "--json").json()
+    assert [f["quantity"] for f in fills["fills"]] == ["10", "10", "5"]
+    vwap = submitted(
+        cli(
+            gateway,
+            "orders",
+            "submit",
+            "buy",
+            "5",
+            "AAPL",
+            "--algo",
+            "vwap",
+            "--max-pct-vol",
+            "0.1",
+            "--json",
+        )
+    )
+    order_status(gateway, vwap["order_id"], "FILLED")
+    refused = cli(
+        gateway, "orders", "submit", "buy", "5", "AAPL", "--algo", "vwap", "--max-pct-vol", "0.9"
+    )
+    assert refused.code == 4
+    assert "order.algo.vwap.max_pct_vol" in refused.err
+    moc = submitted(
+        cli(gateway, "orders", "submit", "sell", "5", "AAPL", "--type", "market_on_close", "--json")
+    )
+    assert moc["broker_order_type"] == "MOC"
+    usage = cli(gateway, "orders", "submit", "buy", "1", "AAPL", "--max-pct-vol", "0.1")
+    assert usage.code == 2
+    assert "--max-pct-vol needs --algo vwap" in usage.err

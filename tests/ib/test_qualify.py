@@ -13,7 +13,7 @@ from ibkr.gateway.v1 import gateway_pb2, orders_pb2
 from ibkr_gateway.sim.tws import TwsSimulator
 from ibkr_gateway.sim.tws.contracts import con_id_for
 from tests.ib.test_gateway_ib import IbGateway, start_ib_gateway, stop_ib_gateway, submit
-from tests.service.conftest import error_details, limit_spec
+from tests.service.conftest import error_details, limit_spec, order_spec
 
 S = orders_pb2
 
@@ -94,6 +94,29 @@ async def test_prices_off_the_contracts_tick_are_refused(gw: IbGateway, sim: Tws
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "take_profit_limit_price" in error_details(caught.value)[1]
     await nothing_stored_or_sent(gw, sim, "q-br")
+
+
+async def test_offsets_off_the_contracts_tick_are_refused_however_small(
+    gw: IbGateway, sim: TwsSimulator
+) -> None:
+    spec = limit_spec("q-peg", "50")
+    spec.order_type = S.ORDER_TYPE_RELATIVE
+    spec.peg_offset = "0.005"
+    _, fields = await refused(gw, spec)
+    assert "minimum tick 0.01" in fields["order.peg_offset"]
+    trail = order_spec(
+        "q-trail-limit",
+        side=S.SIDE_SELL,
+        order_type=S.ORDER_TYPE_TRAILING_STOP_LIMIT,
+        trailing_amount="1",
+        limit_offset="0.015",
+    )
+    _, fields = await refused(gw, trail)
+    assert "minimum tick 0.01" in fields["order.limit_offset"]
+    await nothing_stored_or_sent(gw, sim, "q-peg")
+    spec.peg_offset = "0.01"
+    order = await submit(gw, spec)
+    assert order.spec.peg_offset == "0.01"
 
 
 async def test_ib_is_asked_once_per_contract(gw: IbGateway) -> None:

@@ -47,10 +47,20 @@ def test_an_open_order_keeps_its_contract_terms_and_order_details() -> None:
     assert (report.outside_rth, report.oca_group) == (True, "hedge")
 
 
-def test_an_order_type_without_equivalent_is_named_not_guessed() -> None:
-    order = Order(orderId=9, permId=78, action="BUY", totalQuantity=1, orderType="MOC")
+def test_an_order_type_without_equivalent_is_other_and_named_not_guessed() -> None:
+    order = Order(orderId=9, permId=78, action="BUY", totalQuantity=1, orderType="MIDPRICE")
     report = translate.open_order_report(
         9, Future("ES", "202612", "CME"), order, OrderState(status="Submitted")
     )
-    assert report.order_type is None
-    assert report.broker_order_type == "MOC"
+    assert report.order_type is OrderType.OTHER
+    assert report.broker_order_type == "MIDPRICE"
+
+
+def test_an_algo_without_equivalent_makes_the_order_other_with_the_algo_named() -> None:
+    order = Order(orderId=9, permId=78, action="BUY", totalQuantity=1, orderType="LMT", lmtPrice=10)
+    order.algoStrategy = "ArrivalPx"
+    report = translate.open_order_report(
+        9, Future("ES", "202612", "CME"), order, OrderState(status="Submitted")
+    )
+    assert (report.order_type, report.broker_order_type) == (OrderType.OTHER, "LMT ArrivalPx")
+    assert report.algo is None

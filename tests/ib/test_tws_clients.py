@@ -20,6 +20,7 @@ from ibapi.contract import Contract as IbapiContract
 from ibapi.execution import ExecutionFilter as IbapiExecutionFilter
 from ibapi.order import Order as IbapiOrder
 from ibapi.order_cancel import OrderCancel
+from ibapi.tag_value import TagValue as IbapiTagValue
 from ibapi.wrapper import EWrapper
 
 from ibkr_gateway.sim.tws import TwsSimulator
@@ -233,3 +234,62 @@ async def test_ibapi_drives_a_whole_session(
         await asyncio.to_thread(reader.join, STEP)
     assert not reader.is_alive()
     await until(lambda: sim.client_ids == [], STEP)
+
+
+def _ibapi_order(order_type: str, **fields: Any) -> Any:
+    order = IbapiOrder()
+    order.action, order.totalQuantity, order.orderType = "SELL", Decimal(300), order_type
+    for name, value in fields.items():
+        setattr(order, name, value)
+    return order
+
+
+async def test_ibapi_decodes_the_simulators_open_orders_of_every_order_type(
+    sim: TwsSimulator, ibapi_logs: list[logging.LogRecord]
+) -> None:
+    """Algo parameters, the limit offset, the display size and the hidden flag come
+    back in openOrder where IB's own client reads them."""
+    app = IbapiApp()
+    await asyncio.wait_for(asyncio.to_thread(app.connect, "127.0.0.1", sim.port, 9), STEP)
+    reader = threading.Thread(target=app.run_recording, name="ibapi-run", daemon=True)
+    reader.start()
+
+    async def answered(condition: Any) -> None:
+        await until(lambda: app.failure is not None or condition(), STEP)
+        assert app.failure is None, app.failure
+
+    vwap = [IbapiTagValue("maxPctVol", "0.1"), IbapiTagValue("noTakeLiq", "1")]
+    orders = {
+        "vwap": _ibapi_order("LMT", lmtPrice=120, algoStrategy="Vwap", algoParams=vwap),
+        "trail limit": _ibapi_order("TRAIL LIMIT", auxPrice=2, lmtPriceOffset=0.5),
+        "iceberg": _ibapi_order("LMT", lmtPrice=120, displaySize=100),
+        "hidden rel": _ibapi_order("REL", lmtPrice=120, auxPrice=0.01, hidden=True),
+        "lit": _ibapi_order("LIT", lmtPrice=120, auxPrice=119),
+        "moc": _ibapi_order("MOC"),
+    }
+    try:
+        await answered(lambda: app.next_id)
+        aapl = IbapiContract()
+        aapl.symbol, aapl.secType, aapl.exchange, aapl.currency = "AAPL", "STK", "SMART", "USD"
+        ids = {name: app.next_id + i for i, name in enumerate(orders)}
+        for name, order in orders.items():
+            app.placeOrder(ids[name], aapl, order)
+        await answered(lambda: all(i in app.open_orders for i in ids.values()))
+        got = {name: app.open_orders[i] for name, i in ids.items()}
+        assert got["vwap"].algoStrategy == "Vwap"
+        assert [(t.tag, t.value) for t in got["vwap"].algoParams] == [
+            ("maxPctVol", "0.1"),
+            ("noTakeLiq", "1"),
+        ]
+        trail = got["trail limit"]
+        assert (trail.orderType, trail.auxPrice, trail.lmtPriceOffset) == ("TRAIL LIMIT", 2, 0.5)
+        assert trail.trailStopPrice == 98  # where the simulator started the stop
+        assert got["iceberg"].displaySize == 100
+        assert (got["hidden rel"].orderType, got["hidden rel"].hidden) == ("REL", True)
+        assert (got["lit"].lmtPrice, got["lit"].auxPrice) == (120, 119)
+        assert got["moc"].orderType == "MOC"
+        assert app.errors == []
+    finally:
+        app.disconnect()
+        await asyncio.to_thread(reader.join, STEP)
+    assert not reader.is_alive()

@@ -156,8 +156,11 @@ async def test_reject_next_reports_the_code_and_cancels_the_trade(
 @pytest.mark.parametrize(
     ("order", "reason"),
     [
-        (Order(action="BUY", totalQuantity=1, orderType="MIT", auxPrice=90), "order type 'MIT'"),
-        (MarketOrder("BUY", 1, algoStrategy="Adaptive"), "algo orders"),
+        (
+            Order(action="BUY", totalQuantity=1, orderType="PEG BEST", competeAgainstBestOffset=1),
+            "order type 'PEG BEST'",
+        ),
+        (MarketOrder("BUY", 1, algoStrategy="ArrivalPx"), "algo 'ArrivalPx'"),
         (MarketOrder("BUY", 1, tif="GTX"), "time in force 'GTX'"),
         (MarketOrder("BUY", 1, account="U999"), "account 'U999'"),
         (LimitOrder("BUY", 1, 0), "positive lmtPrice"),
@@ -166,7 +169,7 @@ async def test_reject_next_reports_the_code_and_cancels_the_trade(
             "exactly one of auxPrice and trailingPercent",
         ),
     ],
-    ids=["MIT", "algo", "tif", "account", "no price", "trail"],
+    ids=["PEG BEST", "algo", "tif", "account", "no price", "trail"],
 )
 async def test_orders_the_simulator_cannot_honour_are_rejected_with_201(
     ib: IB, order: Order, reason: str

@@ -156,10 +156,6 @@ def _delta_neutral_contract() -> tuple[Order, Contract]:
 
 UNSUPPORTED: dict[str, Callable[[], tuple[Order, Contract]]] = {
     "combo": _combo,
-    "algo": lambda: (
-        MarketOrder("BUY", 1, algoStrategy="Adaptive", algoParams=[TagValue("p", "Normal")]),
-        AAPL,
-    ),
     "conditions": lambda: (
         MarketOrder(
             "BUY",
@@ -175,7 +171,6 @@ UNSUPPORTED: dict[str, Callable[[], tuple[Order, Contract]]] = {
         AAPL,
     ),
     "delta neutral contract": _delta_neutral_contract,
-    "what-if": lambda: (MarketOrder("BUY", 1, whatIf=True), AAPL),
 }
 
 
@@ -200,6 +195,38 @@ def test_unsupported_features_are_walked_to_the_end_and_listed(case: str) -> Non
 )
 def test_pegged_order_layouts_parse(order: Order) -> None:
     assert placed(order).order.order_type == order.orderType
+
+
+def test_algo_parameters_and_the_order_type_fields_are_read_where_ib_async_writes_them() -> None:
+    twap = [TagValue("strategyType", "Marketable"), TagValue("startTime", "20260302-14:30:00")]
+    request = placed(
+        LimitOrder("BUY", 300, 2, algoStrategy="Twap", algoParams=twap, displaySize=100)
+    )
+    assert request.unsupported == ()
+    o = request.order
+    assert (o.algo_strategy, o.algo_params) == (
+        "Twap",
+        (("strategyType", "Marketable"), ("startTime", "20260302-14:30:00")),
+    )
+    assert (o.display_size, o.hidden) == (100, False)
+    trail = placed(
+        Order(
+            action="SELL",
+            totalQuantity=5,
+            orderType="TRAIL LIMIT",
+            auxPrice=1.5,
+            trailStopPrice=98,
+            lmtPriceOffset=0.25,
+            hidden=True,
+        )
+    ).order
+    assert (trail.order_type, trail.aux_price, trail.trail_stop_price, trail.lmt_price_offset) == (
+        "TRAIL LIMIT",
+        Decimal("1.5"),
+        Decimal(98),
+        Decimal("0.25"),
+    )
+    assert trail.hidden
 
 
 def test_ibkrats_exchange_adds_min_trade_qty() -> None:

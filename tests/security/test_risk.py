@@ -78,6 +78,29 @@ async def refused(gw: Gateway, spec: orders_pb2.OrderSpec) -> tuple[grpc.StatusC
             ),
             "RISK_PRICE_COLLAR",
         ),
+        # Market-like types are held to the notional limit at the reference price.
+        (
+            order_spec("moc", quantity="501", order_type=S.ORDER_TYPE_MARKET_ON_CLOSE),
+            "RISK_MAX_NOTIONAL",
+        ),
+        (order_spec("rel", quantity="501", order_type=S.ORDER_TYPE_RELATIVE), "RISK_MAX_NOTIONAL"),
+        # A trigger is a price like a stop.
+        (
+            order_spec("mit", order_type=S.ORDER_TYPE_MARKET_IF_TOUCHED, stop_price="89"),
+            "RISK_PRICE_COLLAR",
+        ),
+        # A sell trailing stop-limit 9 below the reference has its limit 2 below that:
+        # 11% from it.
+        (
+            order_spec(
+                "trail-limit",
+                side=S.SIDE_SELL,
+                order_type=S.ORDER_TYPE_TRAILING_STOP_LIMIT,
+                trailing_amount="9",
+                limit_offset="2",
+            ),
+            "RISK_PRICE_COLLAR",
+        ),
         (limit_spec("sym", "99", symbol="AAPL", account="DU2"), "RISK_SYMBOL_NOT_ALLOWED"),
         (limit_spec("q2", "99", symbol="MSFT", account="DU2", quantity="6"), "RISK_MAX_QUANTITY"),
     ],

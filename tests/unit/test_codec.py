@@ -19,6 +19,8 @@ from ibkr_gateway.event.events import (
     OrderStatusEvent,
 )
 from ibkr_gateway.order.models import (
+    AdaptiveAlgo,
+    AdaptivePriority,
     Contract,
     Fill,
     Order,
@@ -28,6 +30,9 @@ from ibkr_gateway.order.models import (
     SecurityType,
     Side,
     TimeInForce,
+    TwapAlgo,
+    TwapStrategyType,
+    VwapAlgo,
 )
 from ibkr_gateway.store.codec import (
     contract_from_json,
@@ -350,6 +355,25 @@ contracts = st.builds(
     trading_class=texts,
 )
 
+algos = st.none() | st.one_of(
+    st.builds(AdaptiveAlgo, priority=st.sampled_from(AdaptivePriority)),
+    st.builds(
+        TwapAlgo,
+        strategy_type=st.sampled_from(TwapStrategyType),
+        start_time=st.none() | st.datetimes(timezones=st.just(UTC)),
+        end_time=st.none() | st.datetimes(timezones=st.just(UTC)),
+        allow_past_end_time=st.booleans(),
+    ),
+    st.builds(
+        VwapAlgo,
+        max_pct_vol=finite_decimals,
+        start_time=st.none() | st.datetimes(timezones=st.just(UTC)),
+        end_time=st.none() | st.datetimes(timezones=st.just(UTC)),
+        allow_past_end_time=st.booleans(),
+        no_take_liq=st.booleans(),
+    ),
+)
+
 specs = st.builds(
     OrderSpec,
     client_order_id=texts,
@@ -362,6 +386,11 @@ specs = st.builds(
     stop_price=optional_decimals,
     time_in_force=st.sampled_from(TimeInForce),
     outside_rth=st.booleans(),
+    algo=algos,
+    display_size=optional_decimals,
+    hidden=st.booleans(),
+    limit_offset=optional_decimals,
+    peg_offset=optional_decimals,
 )
 
 # Naive, UTC or fixed-offset times: isoformat() keeps the offset, not an IANA zone (the
@@ -390,6 +419,7 @@ orders = st.builds(
     fills_quantity=finite_decimals,
     fills_notional=finite_decimals,
     request_fingerprint=texts,
+    broker_order_type=texts,
 )
 
 

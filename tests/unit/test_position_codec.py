@@ -60,6 +60,15 @@ CHANGES = [
         cause=PositionCause.ADJUSTMENT,
         reason="held before",
     ),
+    PositionEvent(
+        sequence=7,
+        time=T0,
+        position=Position("DU2", Contract("MSFT"), Holding(quantity=D(5)), T0, last_sequence=6),
+        previous_quantity=D(5),
+        cause=PositionCause.DISCREPANCY,
+        reason="IB holds 7.5, the gateway's fills make 5",
+        broker_quantity=D("7.5"),
+    ),
 ]
 
 
@@ -86,3 +95,11 @@ def test_every_journal_kind_is_encoded() -> None:
         "PositionEvent",
     }
     assert OrderEvent in JournalEvent.__subclasses__()
+
+
+def test_a_journal_row_without_a_broker_quantity_reads_as_none() -> None:
+    """Rows written before position events carried IB's quantity."""
+    body = json.loads(event_payload(CHANGES[1]))
+    del body["broker_quantity"]
+    back = event_from_row(6, T0.isoformat(), "PositionEvent", dumps(body), "")
+    assert back == CHANGES[1]

@@ -58,8 +58,8 @@ pub use client::{
 pub use error::{Details, ERROR_DOMAIN, Error, FieldViolation, code_name};
 pub use ids::new_client_order_id;
 pub use models::{
-    Contract, EventKind, Fill, Order, OrderEvent, OrderSpec, OrderStatus, OrderType, SecurityType,
-    Side, TimeInForce,
+    AdaptiveAlgo, AdaptivePriority, Algo, Contract, EventKind, Fill, Order, OrderEvent, OrderSpec,
+    OrderStatus, OrderType, SecurityType, Side, TimeInForce, TwapAlgo, TwapStrategyType, VwapAlgo,
 };
 pub use orders::{Bracket, BracketOrders, FillFilter, OrderChanges, OrderFilter, OrderRef};
 pub use retry::RetryPolicy;

@@ -12,7 +12,10 @@ use tonic::Code;
 
 use crate::error::Error;
 use crate::proto;
-pub use crate::proto::{Contract, OrderStatus, OrderType, SecurityType, Side, TimeInForce};
+pub use crate::proto::{
+    AdaptiveAlgo, AdaptivePriority, Algo, Contract, OrderStatus, OrderType, SecurityType, Side,
+    TimeInForce, TwapAlgo, TwapStrategyType, VwapAlgo,
+};
 
 /// What the caller asks for: the order to submit, and what an [`Order`] was submitted as
 /// (with the gateway's defaults filled in).
@@ -26,21 +29,33 @@ pub struct OrderSpec {
     pub side: Side,
     pub quantity: Decimal,
     pub order_type: OrderType,
-    /// Required for LIMIT and STOP_LIMIT, refused otherwise.
+    /// Required for LIMIT, STOP_LIMIT, LIMIT_ON_CLOSE and LIMIT_IF_TOUCHED; the
+    /// optional cap of RELATIVE and PEGGED_TO_MIDPOINT; refused otherwise.
     pub limit_price: Option<Decimal>,
-    /// Required for STOP and STOP_LIMIT, refused otherwise.
+    /// The stop of STOP and STOP_LIMIT, the trigger of MARKET_IF_TOUCHED and
+    /// LIMIT_IF_TOUCHED (required for these), the initial stop of the trailing types.
     pub stop_price: Option<Decimal>,
     /// DAY when unspecified.
     pub time_in_force: TimeInForce,
     pub outside_rth: bool,
-    /// TRAILING_STOP only: the stop's distance from the market.
+    /// Trailing types only: the stop's distance from the market.
     pub trailing_amount: Option<Decimal>,
-    /// TRAILING_STOP only: the stop's distance from the market in percent.
+    /// Trailing types only: the stop's distance from the market in percent.
     pub trailing_percent: Option<Decimal>,
     /// Required for GTD, refused otherwise.
     pub good_till_time: Option<SystemTime>,
     /// One-cancels-all group; empty for none.
     pub oca_group: String,
+    /// An IB algo (Adaptive, TWAP or VWAP) working a MARKET or LIMIT order.
+    pub algo: Option<Algo>,
+    /// Iceberg: the quantity shown at a time, a whole number.
+    pub display_size: Option<Decimal>,
+    /// Not shown to the market (LIMIT and RELATIVE).
+    pub hidden: bool,
+    /// TRAILING_STOP_LIMIT: the limit's distance beyond the stop.
+    pub limit_offset: Option<Decimal>,
+    /// RELATIVE and PEGGED_TO_MIDPOINT: the offset from the peg.
+    pub peg_offset: Option<Decimal>,
 }
 
 impl OrderSpec {
@@ -121,6 +136,31 @@ impl OrderSpec {
         self
     }
 
+    pub fn algo(mut self, algo: Algo) -> Self {
+        self.algo = Some(algo);
+        self
+    }
+
+    pub fn display_size(mut self, size: Decimal) -> Self {
+        self.display_size = Some(size);
+        self
+    }
+
+    pub fn hidden(mut self, hidden: bool) -> Self {
+        self.hidden = hidden;
+        self
+    }
+
+    pub fn limit_offset(mut self, offset: Decimal) -> Self {
+        self.limit_offset = Some(offset);
+        self
+    }
+
+    pub fn peg_offset(mut self, offset: Decimal) -> Self {
+        self.peg_offset = Some(offset);
+        self
+    }
+
     pub fn to_proto(&self) -> proto::OrderSpec {
         proto::OrderSpec {
             client_order_id: self.client_order_id.clone(),
@@ -137,6 +177,11 @@ impl OrderSpec {
             trailing_percent: amount_text(self.trailing_percent),
             good_till_time: self.good_till_time.map(Into::into),
             oca_group: self.oca_group.clone(),
+            algo: self.algo.clone(),
+            display_size: amount_text(self.display_size),
+            hidden: self.hidden,
+            limit_offset: amount_text(self.limit_offset),
+            peg_offset: amount_text(self.peg_offset),
         }
     }
 
@@ -156,6 +201,11 @@ impl OrderSpec {
             contract: spec.contract.unwrap_or_default(),
             outside_rth: spec.outside_rth,
             oca_group: spec.oca_group,
+            display_size: optional_amount("display size", &spec.display_size)?,
+            limit_offset: optional_amount("limit offset", &spec.limit_offset)?,
+            peg_offset: optional_amount("peg offset", &spec.peg_offset)?,
+            hidden: spec.hidden,
+            algo: spec.algo,
         })
     }
 }
@@ -188,6 +238,8 @@ pub struct Order {
     pub last_sequence: i64,
     /// Placed outside the gateway and found at the broker.
     pub external: bool,
+    /// IB's code of the order type, e.g. "MOC"; for OrderType::Other the only name of it.
+    pub broker_order_type: String,
 }
 
 impl Order {
@@ -208,6 +260,7 @@ impl Order {
             oca_group: order.oca_group,
             last_sequence: order.last_sequence,
             external: order.external,
+            broker_order_type: order.broker_order_type,
         })
     }
 
@@ -393,6 +446,38 @@ mod tests {
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn order_type_fields_and_algos_travel_both_ways() {
+        let vwap = Algo {
+            strategy: Some(proto::algo::Strategy::Vwap(VwapAlgo {
+                max_pct_vol: "0.1".into(),
+                no_take_liq: true,
+                ..Default::default()
+            })),
+        };
+        let spec = OrderSpec::limit("AAPL", Side::Buy, dec("300"), dec("99"))
+            .algo(vwap.clone())
+            .display_size(dec("100"))
+            .hidden(false);
+        let wire = spec.to_proto();
+        assert_eq!(wire.algo, Some(vwap));
+        assert_eq!(wire.display_size, "100");
+        assert_eq!(OrderSpec::from_proto(wire).unwrap(), spec);
+        let trail = OrderSpec {
+            order_type: OrderType::TrailingStopLimit,
+            trailing_amount: Some(dec("1.5")),
+            ..OrderSpec::market("AAPL", Side::Sell, dec("5"))
+        }
+        .limit_offset(dec("0.25"));
+        assert_eq!(trail.to_proto().limit_offset, "0.25");
+        let rel = OrderSpec {
+            order_type: OrderType::Relative,
+            ..OrderSpec::market("AAPL", Side::Buy, dec("5"))
+        }
+        .peg_offset(dec("0.01"));
+        assert_eq!(OrderSpec::from_proto(rel.to_proto()).unwrap(), rel);
     }
 
     #[test]

@@ -47,7 +47,10 @@ def enum_choice(
 
 
 SIDE = enum_choice(orders_pb2.Side, "SIDE_")
-ORDER_TYPE = enum_choice(orders_pb2.OrderType, "ORDER_TYPE_")
+# OTHER names orders placed outside the gateway; no request may use it.
+ORDER_TYPE = enum_choice(orders_pb2.OrderType, "ORDER_TYPE_", skip=("UNSPECIFIED", "OTHER"))
+ADAPTIVE_PRIORITY = enum_choice(orders_pb2.AdaptivePriority, "ADAPTIVE_PRIORITY_")
+TWAP_STRATEGY_TYPE = enum_choice(orders_pb2.TwapStrategyType, "TWAP_STRATEGY_TYPE_")
 TIME_IN_FORCE = enum_choice(orders_pb2.TimeInForce, "TIME_IN_FORCE_")
 ORDER_STATUS = enum_choice(orders_pb2.OrderStatus, "ORDER_STATUS_")
 SECURITY_TYPE = enum_choice(orders_pb2.SecurityType, "SECURITY_TYPE_")

@@ -10,9 +10,17 @@ from ibkr.gateway.v1 import orders_pb2
 
 from ibkr_gateway.console.connection import Connection, gateway_options
 from ibkr_gateway.console.output import echo_json, json_option, show
-from ibkr_gateway.console.params import AMOUNT, ORDER_TYPE, SECURITY_TYPE, SIDE, TIME_IN_FORCE
+from ibkr_gateway.console.params import (
+    ADAPTIVE_PRIORITY,
+    AMOUNT,
+    ORDER_TYPE,
+    SECURITY_TYPE,
+    SIDE,
+    TIME_IN_FORCE,
+    TWAP_STRATEGY_TYPE,
+)
 from ibkr_gateway.console.tables import order_details
-from ibkr_gateway_client import AsyncGatewayClient, Order
+from ibkr_gateway_client import AsyncGatewayClient, Order, algos
 from ibkr_gateway_client.models import decimal_text
 
 
@@ -56,6 +64,32 @@ def _contract(
     )
 
 
+def _algo(
+    name: str | None,
+    priority: str | None,
+    twap_strategy: str | None,
+    max_pct_vol: Decimal | None,
+) -> orders_pb2.Algo | None:
+    """The algo the options name; a parameter of another algo is a usage error."""
+    chosen = (name or "").lower()
+    for option, value, algo in (
+        ("--adaptive-priority", priority, "adaptive"),
+        ("--twap-strategy", twap_strategy, "twap"),
+        ("--max-pct-vol", max_pct_vol, "vwap"),
+    ):
+        if value is not None and chosen != algo:
+            raise click.UsageError(f"{option} needs --algo {algo}")
+    if chosen == "adaptive":
+        return algos.adaptive(priority or "NORMAL")
+    if chosen == "twap":
+        return algos.twap(twap_strategy or "MARKETABLE")
+    if chosen == "vwap":
+        if max_pct_vol is None:
+            raise click.UsageError("--algo vwap needs --max-pct-vol")
+        return algos.vwap(max_pct_vol)
+    return None
+
+
 @click.command()
 @click.argument("side", type=SIDE)
 @click.argument("quantity", type=AMOUNT)
@@ -72,6 +106,24 @@ def _contract(
 @click.option("--stop-price", type=AMOUNT, help="Stop (trigger) price.")
 @click.option("--trailing-amount", type=AMOUNT, help="Trailing stop distance in price.")
 @click.option("--trailing-percent", type=AMOUNT, help="Trailing stop distance in percent.")
+@click.option(
+    "--limit-offset", type=AMOUNT, help="TRAILING_STOP_LIMIT: the limit's distance beyond the stop."
+)
+@click.option(
+    "--peg-offset", type=AMOUNT, help="RELATIVE, PEGGED_TO_MIDPOINT: offset from the peg."
+)
+@click.option("--display-size", type=AMOUNT, help="Iceberg: the quantity shown at a time.")
+@click.option("--hidden", is_flag=True, help="Not shown to the market.")
+@click.option(
+    "--algo",
+    type=click.Choice(["adaptive", "twap", "vwap"], case_sensitive=False),
+    help="IB algo working a MARKET or LIMIT order (DAY).",
+)
+@click.option(
+    "--adaptive-priority", type=ADAPTIVE_PRIORITY, help="Adaptive: URGENT, NORMAL, PATIENT."
+)
+@click.option("--twap-strategy", type=TWAP_STRATEGY_TYPE, help="TWAP: how each slice trades.")
+@click.option("--max-pct-vol", type=AMOUNT, help="VWAP: largest share of the volume, e.g. 0.1.")
 @click.option("--tif", type=TIME_IN_FORCE, default="DAY", show_default=True, help="Time in force.")
 @click.option("--outside-rth", is_flag=True, help="May trigger or fill outside regular hours.")
 @click.option("--oca-group", default="", help="One-cancels-all group.")
@@ -106,6 +158,14 @@ def submit(
     stop_price: Decimal | None,
     trailing_amount: Decimal | None,
     trailing_percent: Decimal | None,
+    limit_offset: Decimal | None,
+    peg_offset: Decimal | None,
+    display_size: Decimal | None,
+    hidden: bool,
+    algo: str | None,
+    adaptive_priority: str | None,
+    twap_strategy: str | None,
+    max_pct_vol: Decimal | None,
     tif: str,
     outside_rth: bool,
     oca_group: str,
@@ -138,6 +198,8 @@ def submit(
         sec_type, exchange, currency, primary_exchange, con_id, expiry, strike, right, multiplier
     )
 
+    chosen_algo = _algo(algo, adaptive_priority, twap_strategy, max_pct_vol)
+
     async def call(client: AsyncGatewayClient) -> Order:
         spec = client.order_spec(
             symbol,
@@ -148,6 +210,11 @@ def submit(
             stop_price=stop_price,
             trailing_amount=trailing_amount,
             trailing_percent=trailing_percent,
+            limit_offset=limit_offset,
+            peg_offset=peg_offset,
+            display_size=display_size,
+            hidden=hidden,
+            algo=chosen_algo,
             time_in_force=tif,
             outside_rth=outside_rth,
             oca_group=oca_group,

@@ -75,6 +75,7 @@ def order_details(order: Order) -> Table:
         "side": order.side,
         "quantity": amount(order.quantity),
         "type": order.order_type,
+        "IB type": order.broker_order_type,
         "limit price": amount(order.limit_price),
         "stop price": amount(order.stop_price),
         "time in force": order.time_in_force,

@@ -69,8 +69,11 @@ def off_tick(spec: OrderSpec, tick: Decimal | None) -> list[FieldViolation]:
         "stop_price": spec.stop_price,
         "trailing_amount": spec.trailing_amount,
     }
-    for name, price in prices.items():
-        if price is not None and abs(price) >= TICK_CHECKED_FROM and price % tick:
+    # Offsets move a price by whole ticks, however small they are.
+    offsets = {"limit_offset": spec.limit_offset, "peg_offset": spec.peg_offset}
+    for name, price in prices.items() | offsets.items():
+        small = name in prices and price is not None and abs(price) < TICK_CHECKED_FROM
+        if price is not None and not small and price % tick:
             violations.append(
                 FieldViolation(name, f"must be a multiple of the contract's minimum tick {tick}")
             )

@@ -14,6 +14,7 @@ from ibkr_gateway.broker import (
     BrokerOrderError,
     BrokerOrderStatus,
 )
+from ibkr_gateway.ib.algos import algo_from_ib, ib_algo_params
 from ibkr_gateway.order.models import (
     Contract,
     Order,
@@ -59,19 +60,25 @@ def ib_order(
     order: Order, *, account: str, parent_broker_id: int = 0, transmit: bool = True
 ) -> ib_async.Order:
     spec = order.spec
-    trailing = spec.order_type is OrderType.TRAILING_STOP
-    # TRAIL carries its distance in auxPrice (or trailingPercent) and its optional
-    # initial stop in trailStopPrice.
+    kind = spec.order_type
+    trailing = kind.trails
+    # auxPrice is the stop (or trigger) price, except for TRAIL and TRAIL LIMIT, which
+    # carry their distance in it (or in trailingPercent) and their optional initial stop
+    # in trailStopPrice, and for REL and PEG MID, which carry their offset in it.
     aux = spec.trailing_amount if trailing else spec.stop_price
+    if kind.pegged:
+        aux = spec.peg_offset or Decimal(0)
+    algo = spec.algo
     return ib_async.Order(
         orderId=order.broker_order_id,
         action=spec.side.value,
         totalQuantity=float(spec.quantity),
-        orderType=spec.order_type.value,
+        orderType=order.ib_order_type,
         lmtPrice=float(spec.limit_price) if spec.limit_price is not None else UNSET_DOUBLE,
         auxPrice=float(aux) if aux is not None else UNSET_DOUBLE,
         trailingPercent=_float_or_unset(spec.trailing_percent),
         trailStopPrice=_float_or_unset(spec.stop_price if trailing else None),
+        lmtPriceOffset=_float_or_unset(spec.limit_offset),
         goodTillDate=spec.good_till.astimezone(UTC).strftime("%Y%m%d %H:%M:%S UTC")
         if spec.good_till is not None
         else "",
@@ -84,10 +91,18 @@ def ib_order(
         # Reduce the other members on each fill, without blocking.
         ocaType=3 if order.oca_group else 0,
         transmit=transmit,
+        displaySize=int(spec.display_size) if spec.display_size is not None else 0,
+        hidden=spec.hidden,
+        algoStrategy=ib_algo_params(algo)[0] if algo is not None else "",
+        algoParams=ib_algo_params(algo)[1] if algo is not None else [],
     )
 
 
-_ORDER_TYPES = {t.value: t for t in OrderType}
+# IB spells some types two ways; OTHER is the gateway's own, never IB's.
+_ORDER_TYPES = {t.value: t for t in OrderType if t is not OrderType.OTHER} | {
+    "PEGMID": OrderType.PEGGED_TO_MIDPOINT,
+    "TRAIL LMT": OrderType.TRAILING_STOP_LIMIT,
+}
 _TIMES_IN_FORCE = {t.value: t for t in TimeInForce}
 _SECURITY_TYPES = {t.value: t for t in SecurityType}
 
@@ -130,8 +145,15 @@ def _good_till(text: str) -> datetime | None:
 def open_order_report(
     order_id: int, contract: ib_async.Contract, order: ib_async.Order, state: ib_async.OrderState
 ) -> BrokerOpenOrder:
-    order_type = _ORDER_TYPES.get(order.orderType)
-    trailing = order_type is OrderType.TRAILING_STOP
+    order_type = _ORDER_TYPES.get(order.orderType, OrderType.OTHER)
+    algo = algo_from_ib(order.algoStrategy, order.algoParams) if order.algoStrategy else None
+    if order.algoStrategy and algo is None:
+        # An algo the contract has no name for: the order is not the plain type.
+        order_type = OrderType.OTHER
+    trailing = order_type.trails
+    pegged = order_type.pegged
+    known = order_type is not OrderType.OTHER
+    display = order.displaySize if order.displaySize not in (None, UNSET_INTEGER) else 0
     return BrokerOpenOrder(
         broker_order_id=order_id,
         perm_id=order.permId,
@@ -143,7 +165,9 @@ def open_order_report(
         quantity=decimal_from(order.totalQuantity),
         order_type=order_type,
         limit_price=_decimal_or_none(order.lmtPrice),
-        stop_price=_decimal_or_none(order.trailStopPrice if trailing else order.auxPrice),
+        stop_price=None
+        if pegged
+        else _decimal_or_none(order.trailStopPrice if trailing else order.auxPrice),
         time_in_force=_TIMES_IN_FORCE.get(order.tif, TimeInForce.DAY),
         status=state.status,
         trailing_amount=_decimal_or_none(order.auxPrice) if trailing else None,
@@ -151,7 +175,17 @@ def open_order_report(
         good_till=_good_till(order.goodTillDate),
         outside_rth=bool(order.outsideRth),
         oca_group=order.ocaGroup,
-        broker_order_type=order.orderType,
+        broker_order_type=order.orderType
+        if known
+        else " ".join(filter(None, (order.orderType, order.algoStrategy))),
+        algo=algo,
+        display_size=Decimal(display) if display and known else None,
+        hidden=bool(order.hidden) and known,
+        # An offset of 0 is an offset: only IB's unset double means none.
+        limit_offset=decimal_from(order.lmtPriceOffset)
+        if order_type is OrderType.TRAILING_STOP_LIMIT and order.lmtPriceOffset != UNSET_DOUBLE
+        else None,
+        peg_offset=_decimal_or_none(order.auxPrice) if pegged else None,
     )
 
 

@@ -49,6 +49,37 @@ class _BrokerConnections(Collector):
         )
 
 
+class _Reconciliation(Collector):
+    """Counts kept by the position reconciler, read at scrape time."""
+
+    def __init__(
+        self,
+        discrepancies: Callable[[], int],
+        open_now: Callable[[], int],
+        adoptions: Callable[[], int],
+    ) -> None:
+        self._discrepancies = discrepancies
+        self._open_now = open_now
+        self._adoptions = adoptions
+
+    def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
+        yield CounterMetricFamily(
+            "ibkr_gateway_position_discrepancies",
+            "Positions found to differ from IB's while connected (each pair of quantities once).",
+            value=self._discrepancies(),
+        )
+        yield GaugeMetricFamily(
+            "ibkr_gateway_position_discrepancies_open",
+            "Positions that differ from IB's now, as of the last reconciliation.",
+            value=self._open_now(),
+        )
+        yield CounterMetricFamily(
+            "ibkr_gateway_position_adoptions",
+            "Positions set to IB's at a connect (held before the gateway or traded elsewhere).",
+            value=self._adoptions(),
+        )
+
+
 class GatewayMetrics:
     def __init__(self) -> None:
         self._http: WSGIServer | None = None
@@ -123,6 +154,15 @@ class GatewayMetrics:
         self.pacing_queue.set_function(lambda: float(pacing_queue()))
         self.registry.register(_OrdersByStatus(orders_by_status))
         self.registry.register(_BrokerConnections(broker_reconnects, client_id_in_use))
+
+    def watch_reconciliation(
+        self,
+        *,
+        discrepancies: Callable[[], int],
+        open_now: Callable[[], int],
+        adoptions: Callable[[], int],
+    ) -> None:
+        self.registry.register(_Reconciliation(discrepancies, open_now, adoptions))
 
     def serve(self, listen: str) -> int:
         """Starts the HTTP endpoint (/metrics) on a thread; returns its port."""

@@ -28,6 +28,7 @@ from ibkr_gateway.order.models import (
     Order,
     OrderSpec,
     OrderStatus,
+    OrderType,
     execution_revision,
     is_later_revision,
 )
@@ -144,7 +145,6 @@ class BrokerUpdates:
         ref = report.order_ref
         if not ref or not CLIENT_ORDER_ID_RE.fullmatch(ref) or self.find(account, ref):
             ref = f"ext-{report.perm_id}"
-        assert report.order_type is not None
         spec = OrderSpec(
             client_order_id=ref,
             account=account,
@@ -160,6 +160,11 @@ class BrokerUpdates:
             trailing_percent=report.trailing_percent,
             good_till=report.good_till,
             oca_group=report.oca_group,
+            algo=report.algo,
+            display_size=report.display_size,
+            hidden=report.hidden,
+            limit_offset=report.limit_offset,
+            peg_offset=report.peg_offset,
         )
         try:
             status = map_ib_status(report.status, Decimal(0), report.quantity)
@@ -178,6 +183,9 @@ class BrokerUpdates:
             status_reason=reason,
             oca_group=report.oca_group,
             external=True,
+            broker_order_type=report.broker_order_type
+            if report.order_type is OrderType.OTHER
+            else "",
         )
         self._at_broker.add(order.order_id)
         log.warning(

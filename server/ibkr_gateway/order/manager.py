@@ -778,6 +778,13 @@ class OrderManager(BrokerUpdates):
                 metadata={"status": order.status.value},
             )
         self._require_addressable(order, "modified")
+        if order.spec.order_type is OrderType.OTHER:
+            raise FailedPrecondition(
+                f"order {order.order_id} is an IB {order.broker_order_type!r} order, which "
+                "the gateway cannot send: modify it where it was placed",
+                reason="ORDER_NOT_MODIFIABLE",
+                metadata={"broker_order_type": order.broker_order_type},
+            )
         spec = order.spec
         new_spec = replace(
             spec,

@@ -40,24 +40,126 @@ class Side(enum.Enum):
 
 
 class OrderType(enum.Enum):
+    """Values are IB's orderType codes."""
+
     MARKET = "MKT"
     LIMIT = "LMT"
     STOP = "STP"
     STOP_LIMIT = "STP LMT"
     TRAILING_STOP = "TRAIL"
+    TRAILING_STOP_LIMIT = "TRAIL LIMIT"
+    MARKET_ON_CLOSE = "MOC"
+    LIMIT_ON_CLOSE = "LOC"
+    MARKET_IF_TOUCHED = "MIT"
+    LIMIT_IF_TOUCHED = "LIT"
+    RELATIVE = "REL"
+    PEGGED_TO_MIDPOINT = "PEG MID"
+    # A broker order type without a name here (orders placed outside the gateway only);
+    # Order.broker_order_type holds the broker's own name.
+    OTHER = "OTHER"
 
     @property
     def needs_limit_price(self) -> bool:
-        return self in (OrderType.LIMIT, OrderType.STOP_LIMIT)
+        return self in _NEEDS_LIMIT
 
     @property
     def needs_stop_price(self) -> bool:
-        return self in (OrderType.STOP, OrderType.STOP_LIMIT)
+        """The stop price, or for the if-touched types the trigger price (IB auxPrice)."""
+        return self in _NEEDS_STOP
 
     @property
     def waits_for_stop(self) -> bool:
-        """Rests untriggered until the market reaches a stop price."""
-        return self in (OrderType.STOP, OrderType.STOP_LIMIT, OrderType.TRAILING_STOP)
+        """Rests untriggered until the market trades through a stop price."""
+        return self in _STOPS
+
+    @property
+    def waits_for_touch(self) -> bool:
+        """Rests untriggered until the market touches its trigger price from the
+        favourable side: a buy at or below it, a sell at or above it."""
+        return self in (OrderType.MARKET_IF_TOUCHED, OrderType.LIMIT_IF_TOUCHED)
+
+    @property
+    def trails(self) -> bool:
+        return self in (OrderType.TRAILING_STOP, OrderType.TRAILING_STOP_LIMIT)
+
+    @property
+    def at_close(self) -> bool:
+        """Trades only in the closing auction."""
+        return self in (OrderType.MARKET_ON_CLOSE, OrderType.LIMIT_ON_CLOSE)
+
+    @property
+    def pegged(self) -> bool:
+        """Priced off the market with an offset, its limit price an optional cap."""
+        return self in (OrderType.RELATIVE, OrderType.PEGGED_TO_MIDPOINT)
+
+
+_NEEDS_LIMIT = frozenset(
+    {
+        OrderType.LIMIT,
+        OrderType.STOP_LIMIT,
+        OrderType.LIMIT_ON_CLOSE,
+        OrderType.LIMIT_IF_TOUCHED,
+    }
+)
+_NEEDS_STOP = frozenset(
+    {
+        OrderType.STOP,
+        OrderType.STOP_LIMIT,
+        OrderType.MARKET_IF_TOUCHED,
+        OrderType.LIMIT_IF_TOUCHED,
+    }
+)
+_STOPS = frozenset(
+    {
+        OrderType.STOP,
+        OrderType.STOP_LIMIT,
+        OrderType.TRAILING_STOP,
+        OrderType.TRAILING_STOP_LIMIT,
+    }
+)
+
+
+class AdaptivePriority(enum.Enum):
+    """Values are IB's adaptivePriority values."""
+
+    URGENT = "Urgent"
+    NORMAL = "Normal"
+    PATIENT = "Patient"
+
+
+class TwapStrategyType(enum.Enum):
+    """Values are IB's TWAP strategyType values."""
+
+    MARKETABLE = "Marketable"
+    MATCHING_MIDPOINT = "Matching Midpoint"
+    MATCHING_SAME_SIDE = "Matching Same Side"
+    MATCHING_LAST = "Matching Last"
+
+
+@dataclass(frozen=True, slots=True)
+class AdaptiveAlgo:
+    priority: AdaptivePriority = AdaptivePriority.NORMAL
+
+
+@dataclass(frozen=True, slots=True)
+class TwapAlgo:
+    strategy_type: TwapStrategyType = TwapStrategyType.MARKETABLE
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    allow_past_end_time: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class VwapAlgo:
+    # A fraction of the market's volume, e.g. 0.1 for 10% (IB maxPctVol).
+    max_pct_vol: Decimal
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    allow_past_end_time: bool = False
+    no_take_liq: bool = False
+
+
+Algo = AdaptiveAlgo | TwapAlgo | VwapAlgo
 
 
 class TimeInForce(enum.Enum):
@@ -111,12 +213,20 @@ class OrderSpec:
     stop_price: Decimal | None = None
     time_in_force: TimeInForce = TimeInForce.DAY
     outside_rth: bool = False
-    # TRAILING_STOP: distance of the stop from the market, as an amount or a percentage.
+    # Trailing types: distance of the stop from the market, as an amount or a percentage.
     trailing_amount: Decimal | None = None
     trailing_percent: Decimal | None = None
     # GTD: when the order expires.
     good_till: datetime | None = None
     oca_group: str = ""
+    algo: Algo | None = None
+    # Iceberg: the quantity shown at a time (a whole number).
+    display_size: Decimal | None = None
+    hidden: bool = False
+    # TRAILING_STOP_LIMIT: distance of the limit beyond the stop.
+    limit_offset: Decimal | None = None
+    # RELATIVE and PEGGED_TO_MIDPOINT: offset from the peg.
+    peg_offset: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +252,8 @@ class Order:
     request_fingerprint: str = ""
     # Placed outside the gateway, found at the broker.
     external: bool = False
+    # The broker's order type code when the spec cannot say it (OrderType.OTHER).
+    broker_order_type: str = ""
 
     @property
     def remaining_quantity(self) -> Decimal:
@@ -152,6 +264,11 @@ class Order:
     @property
     def is_final(self) -> bool:
         return self.status.is_final
+
+    @property
+    def ib_order_type(self) -> str:
+        """IB's code of the order type."""
+        return self.broker_order_type or self.spec.order_type.value
 
     def evolve(self, **changes: object) -> Order:
         return replace_fields(self, changes)

@@ -15,10 +15,14 @@ from ibkr_gateway.order.models import (
     Side,
     TimeInForce,
 )
+from ibkr_gateway.order.type_rules import validate_type_fields
 
-MAX_QUANTITY: Final = Decimal("100000000")
-MAX_PRICE: Final = Decimal("100000000")
-MAX_DECIMAL_PLACES: Final = 8
+# Re-exported: callers check amounts of their own with them.
+from ibkr_gateway.order.validation_amounts import MAX_DECIMAL_PLACES as MAX_DECIMAL_PLACES
+from ibkr_gateway.order.validation_amounts import MAX_PRICE as MAX_PRICE
+from ibkr_gateway.order.validation_amounts import MAX_QUANTITY as MAX_QUANTITY
+from ibkr_gateway.order.validation_amounts import check_amount as check_amount
+from ibkr_gateway.order.validation_amounts import decimal_places as decimal_places
 
 CLIENT_ORDER_ID_RE: Final = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
 ACCOUNT_RE: Final = re.compile(r"^[A-Za-z0-9_\-]{1,32}$")
@@ -34,22 +38,6 @@ MULTIPLIED_TYPES: Final = frozenset(
 )
 
 
-def decimal_places(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-def check_amount(field: str, value: Decimal, maximum: Decimal) -> list[FieldViolation]:
-    """A strictly positive decimal within bounds and precision."""
-    if value <= 0:
-        return [FieldViolation(field, f"must be greater than 0, got {value}")]
-    if value > maximum:
-        return [FieldViolation(field, f"must not exceed {maximum}, got {value}")]
-    if decimal_places(value.normalize()) > MAX_DECIMAL_PLACES:
-        return [FieldViolation(field, f"at most {MAX_DECIMAL_PLACES} decimal places")]
-    return []
-
-
 def validate_spec(spec: OrderSpec) -> list[FieldViolation]:
     out: list[FieldViolation] = []
     if not CLIENT_ORDER_ID_RE.fullmatch(spec.client_order_id):
@@ -60,33 +48,17 @@ def validate_spec(spec: OrderSpec) -> list[FieldViolation]:
         out.append(FieldViolation("account", "1 to 32 letters, digits, _ or -"))
     out.extend(validate_contract(spec.contract))
     out.extend(check_amount("quantity", spec.quantity, MAX_QUANTITY))
+    if spec.order_type is OrderType.OTHER:
+        out.append(
+            FieldViolation("order_type", "OTHER is only for orders placed outside the gateway")
+        )
     out.extend(_validate_prices(spec))
-    out.extend(_validate_trailing(spec))
+    out.extend(validate_type_fields(spec))
     if (spec.time_in_force is TimeInForce.GTD) != (spec.good_till is not None):
         out.append(FieldViolation("good_till_time", "is required for GTD and only for GTD"))
     if spec.oca_group and not CLIENT_ORDER_ID_RE.fullmatch(spec.oca_group):
         out.append(FieldViolation("oca_group", "1 to 64 characters of letters, digits and . _ : -"))
     return out
-
-
-def _validate_trailing(spec: OrderSpec) -> list[FieldViolation]:
-    amount, percent = spec.trailing_amount, spec.trailing_percent
-    if spec.order_type is not OrderType.TRAILING_STOP:
-        return [
-            FieldViolation(field, "is only for TRAILING_STOP orders")
-            for field, value in (("trailing_amount", amount), ("trailing_percent", percent))
-            if value is not None
-        ]
-    if (amount is None) == (percent is None):
-        return [
-            FieldViolation(
-                "trailing_amount", "give exactly one of trailing_amount and trailing_percent"
-            )
-        ]
-    if amount is not None:
-        return check_amount("trailing_amount", amount, MAX_PRICE)
-    assert percent is not None
-    return check_amount("trailing_percent", percent, Decimal(100))
 
 
 def validate_contract(c: Contract) -> list[FieldViolation]:
@@ -140,18 +112,14 @@ def _check_multiplier(sec_type: SecurityType, multiplier: Decimal) -> list[Field
 def _validate_prices(spec: OrderSpec) -> list[FieldViolation]:
     out: list[FieldViolation] = []
     kind = spec.order_type
-    for field, value, needed in (
-        ("limit_price", spec.limit_price, kind.needs_limit_price),
-        ("stop_price", spec.stop_price, kind.needs_stop_price),
+    for field, value, needed, optional in (
+        ("limit_price", spec.limit_price, kind.needs_limit_price, kind.pegged),
+        # The stop of a trailing type is its optional initial stop; the market moves it.
+        ("stop_price", spec.stop_price, kind.needs_stop_price, kind.trails),
     ):
-        if kind is OrderType.TRAILING_STOP and field == "stop_price":
-            # Optional initial stop; the market moves it from there.
-            if value is not None:
-                out.extend(check_amount(field, value, MAX_PRICE))
-            continue
         if needed and value is None:
             out.append(FieldViolation(field, f"is required for {kind.name} orders"))
-        elif not needed and value is not None:
+        elif not (needed or optional) and value is not None:
             out.append(FieldViolation(field, f"must be empty for {kind.name} orders"))
         elif value is not None:
             out.extend(check_amount(field, value, MAX_PRICE))

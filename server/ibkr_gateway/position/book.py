@@ -61,7 +61,25 @@ class PositionBook:
         return sorted(found, key=lambda p: (p.account, p.contract.symbol, p.key[1]))
 
     def recorded(self, account: str, contract: Contract) -> Position | None:
-        return self._recorded.get((account, contract_key(contract)))
+        """The position in the contract; one with the same IB contract id also counts,
+        as one adopted from IB under IB's terms (an expiry of 20250117 where an order
+        names 202501)."""
+        found = self._recorded.get((account, contract_key(contract)))
+        if found is None and contract.con_id:
+            found = next(
+                (
+                    p
+                    for p in self._recorded.values()
+                    if p.account == account and p.contract.con_id == contract.con_id
+                ),
+                None,
+            )
+        return found
+
+    def recorded_snapshot(self) -> dict[Key, Position]:
+        """Every recorded position, by key: each change replaces the Position object,
+        so an identical object means an unchanged position."""
+        return dict(self._recorded)
 
     def recorded_positions(self, account: str) -> list[Position]:
         return [p for p in self._recorded.values() if p.account == account]
@@ -70,7 +88,7 @@ class PositionBook:
 
     def on_published(self, event: JournalEvent) -> None:
         """A bus listener: published position changes become visible to readers."""
-        if isinstance(event, PositionEvent):
+        if isinstance(event, PositionEvent) and event.changes_position:
             self._published[event.position.key] = event.position
 
     def on_fill(self, order: Order, fill: Fill, replaced: Fill | None) -> asyncio.Future[None]:
@@ -119,9 +137,12 @@ class PositionBook:
         quantity: Decimal,
         average_cost: Decimal,
         reason: str,
+        *,
+        broker_quantity: Decimal | None = None,
     ) -> tuple[Position, asyncio.Future[None]]:
-        """Sets a position outright (holdings from before the journal): its cost basis
-        becomes quantity x average_cost; realized P&L, commissions and cash stay."""
+        """Sets a position outright (holdings from before the journal, or IB's position
+        adopted: `broker_quantity`): its cost basis becomes quantity x average_cost;
+        realized P&L, commissions and cash stay."""
         now = self._clock()
         current = self.recorded(account, contract) or Position(
             account=account, contract=contract, holding=Holding(), update_time=now
@@ -139,9 +160,34 @@ class PositionBook:
                 previous_quantity=current.quantity,
                 cause=PositionCause.ADJUSTMENT,
                 reason=reason,
+                broker_quantity=broker_quantity,
             )
         )
         return position, durable
+
+    def report_discrepancy(
+        self, account: str, contract: Contract, broker_quantity: Decimal, reason: str
+    ) -> asyncio.Future[None]:
+        """Journals that the broker holds another quantity, leaving the position as the
+        fills made it."""
+        now = self._clock()
+        current = self.recorded(account, contract) or Position(
+            account=account, contract=contract, holding=Holding(), update_time=now
+        )
+        _, durable = self._journal.append(
+            [
+                PositionEvent(
+                    sequence=0,
+                    time=now,
+                    position=current,
+                    previous_quantity=current.quantity,
+                    cause=PositionCause.DISCREPANCY,
+                    reason=reason,
+                    broker_quantity=broker_quantity,
+                )
+            ]
+        )
+        return durable
 
     def _without(self, current: Position, replaced: Fill, multiplier: Decimal) -> Holding:
         """The holding as if `replaced` had never been applied: exact when it was the

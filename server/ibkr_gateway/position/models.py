@@ -34,6 +34,8 @@ class PositionCause(enum.Enum):
     FILL = "FILL"
     CORRECTION = "CORRECTION"
     ADJUSTMENT = "ADJUSTMENT"
+    # IB holds another quantity; the position is left as the fills made it.
+    DISCREPANCY = "DISCREPANCY"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +77,10 @@ class PositionEvent(JournalEvent):
     # The order and execution that caused a FILL or CORRECTION.
     cause_order_id: str = ""
     execution_id: str = ""
-    # Why an ADJUSTMENT was made.
+    # Why an ADJUSTMENT was made, or what a DISCREPANCY is.
     reason: str = ""
+    # The quantity IB reported, for a DISCREPANCY and an ADJUSTMENT adopting IB's.
+    broker_quantity: Decimal | None = None
 
     @property
     def account(self) -> str:
@@ -91,5 +95,10 @@ class PositionEvent(JournalEvent):
     def symbol(self) -> str:
         return self.position.contract.symbol
 
+    @property
+    def changes_position(self) -> bool:
+        return self.cause is not PositionCause.DISCREPANCY
+
     def sequenced_snapshots(self) -> tuple[object, ...]:
-        return (self.position,)
+        # A discrepancy reports the position; it is not a change of it.
+        return (self.position,) if self.changes_position else ()

@@ -30,16 +30,33 @@ class Preview:
     breaches: list[FailedPrecondition]
 
 
+# Trade at the market once they trade (a trailing stop-limit's limit follows the market).
+_AT_MARKET = frozenset(
+    {
+        OrderType.MARKET,
+        OrderType.TRAILING_STOP,
+        OrderType.TRAILING_STOP_LIMIT,
+        OrderType.MARKET_ON_CLOSE,
+        OrderType.OTHER,
+    }
+)
+
+
 def estimated_price(spec: OrderSpec, market: Decimal | None) -> Decimal | None:
     """Where the order would trade: at the market when it is marketable (or becomes a
-    market order), else at its own limit; a stop at its stop price."""
+    market order), else at its own limit; a stop at its stop price, an if-touched order
+    at its trigger; a pegged order at the market within its cap."""
     kind = spec.order_type
-    if kind in (OrderType.MARKET, OrderType.TRAILING_STOP):
+    if kind in _AT_MARKET or (kind.pegged and spec.limit_price is None):
         return market
-    if kind is OrderType.STOP:
+    if kind in (OrderType.STOP, OrderType.MARKET_IF_TOUCHED):
         return spec.stop_price
     limit = spec.limit_price
-    if kind is OrderType.STOP_LIMIT or market is None or limit is None:
+    if (
+        kind in (OrderType.STOP_LIMIT, OrderType.LIMIT_IF_TOUCHED)
+        or market is None
+        or limit is None
+    ):
         return limit
     marketable = market <= limit if spec.side is Side.BUY else market >= limit
     return market if marketable else limit

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from ibkr_gateway.errors import FailedPrecondition, ResourceExhausted
-from ibkr_gateway.order.models import Contract, OrderSpec, OrderType, Side
+from ibkr_gateway.order.models import Contract, OrderSpec, Side
 from ibkr_gateway.order.validation import MULTIPLIED_TYPES
 from ibkr_gateway.risk.limits import AccountLimits, RiskConfig
 from ibkr_gateway.risk.positions import Exposure, position_checks
@@ -141,7 +141,7 @@ def _check_open_orders(spec: OrderSpec, limits: AccountLimits, open_orders: int)
 def _check_collar(
     spec: OrderSpec, collar: Decimal, reference: Decimal | None, prices: list[Decimal]
 ) -> None:
-    if not prices and spec.order_type is not OrderType.TRAILING_STOP:
+    if not prices and not spec.order_type.trails:
         return
     refuse = functools.partial(_refuse, client_order_id=spec.client_order_id)
     if reference is None:
@@ -200,16 +200,21 @@ def _check_notional(
 
 
 def order_prices(spec: OrderSpec, reference: Decimal | None) -> list[Decimal]:
-    """Every price the order names or implies: its limit and stop prices, and for a
-    trailing stop the stop its trailing distance sets off the reference price."""
+    """Every price the order names or implies: its limit and stop (or trigger) prices,
+    and for a trailing type the stop its trailing distance sets off the reference price
+    (and the limit its limit offset sets off that stop)."""
     prices = [p for p in (spec.limit_price, spec.stop_price) if p is not None]
-    if spec.order_type is OrderType.TRAILING_STOP and reference is not None:
+    if spec.order_type.trails and reference is not None:
         if spec.trailing_amount is not None:
             distance = spec.trailing_amount
         elif spec.trailing_percent is not None:
             distance = reference * spec.trailing_percent / 100
         else:
             distance = Decimal(0)
-        # A sell stop trails below the market, a buy stop above it.
-        prices.append(reference - distance if spec.side is Side.SELL else reference + distance)
+        # A sell stop trails below the market, a buy stop above it; a limit sits beyond.
+        sign = -1 if spec.side is Side.SELL else 1
+        stop = reference + sign * distance
+        prices.append(stop)
+        if spec.limit_offset is not None:
+            prices.append(stop + sign * spec.limit_offset)
     return prices

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import grpc
 from ibkr.gateway.v1 import account_pb2, account_pb2_grpc
 
+from ibkr_gateway.broker import BrokerAccountSummary
 from ibkr_gateway.errors import FailedPrecondition, FieldViolation, InvalidArgument
 from ibkr_gateway.event.bus import EventBus
 from ibkr_gateway.event.events import JournalEvent
@@ -19,7 +20,11 @@ from ibkr_gateway.position.account import PriceOf, summarize
 from ibkr_gateway.position.book import PositionBook
 from ibkr_gateway.position.models import Position, PositionEvent
 from ibkr_gateway.rpc import feeds
-from ibkr_gateway.rpc.account_convert import position_to_proto, summary_to_proto
+from ibkr_gateway.rpc.account_convert import (
+    broker_summary_to_proto,
+    position_to_proto,
+    summary_to_proto,
+)
 from ibkr_gateway.rpc.convert import timestamp
 from ibkr_gateway.rpc.encoded import encoded_event
 from ibkr_gateway.rpc.loop_share import LoopShare
@@ -38,6 +43,14 @@ def _check_account(account: str, v: list[FieldViolation]) -> None:
 def _check_symbol(symbol: str, v: list[FieldViolation]) -> None:
     if symbol and not SYMBOL_RE.fullmatch(symbol):
         v.append(FieldViolation("symbol", "1 to 32 letters, digits, spaces or . _ / & -"))
+
+
+class BrokerAccounts(Protocol):
+    """The broker's own account figures (backend ib)."""
+
+    def managed_accounts(self) -> frozenset[str]: ...
+
+    async def account_summary(self, account: str) -> BrokerAccountSummary: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +72,7 @@ class AccountServicer(account_pb2_grpc.AccountServiceServicer):
         price_of: PriceOf,
         simulated: SimulatedAccounts | None,
         heartbeat_interval: float,
+        broker_account: BrokerAccounts | None = None,
         stream_buffer: int,
         replay_share: LoopShare,
         live_share: LoopShare,
@@ -69,6 +83,7 @@ class AccountServicer(account_pb2_grpc.AccountServiceServicer):
         self.default_account = default_account
         self.price_of = price_of
         self.simulated = simulated
+        self.broker_account = broker_account
         self.heartbeat_interval = heartbeat_interval
         self.stream_buffer = stream_buffer
         self.replay_share = replay_share
@@ -112,9 +127,11 @@ class AccountServicer(account_pb2_grpc.AccountServiceServicer):
     ) -> account_pb2.GetAccountSummaryResponse:
         account = self._account(request.account)
         simulated = self.simulated
+        if simulated is None and self.broker_account is not None:
+            return await self._broker_summary(self.broker_account, account)
         if simulated is None:
             raise FailedPrecondition(
-                "account figures come from the simulated account only (backend sim)",
+                "account figures come from the simulated account or from IB only",
                 reason="ACCOUNT_SUMMARY_UNAVAILABLE",
             )
         if account not in simulated.accounts():
@@ -126,6 +143,20 @@ class AccountServicer(account_pb2_grpc.AccountServiceServicer):
             account, self.book.positions([account]), simulated.starting_cash, self.price_of
         )
         message = summary_to_proto(summary)
+        message.last_sequence = last_sequence
+        message.time.CopyFrom(timestamp(utc_now()))
+        return account_pb2.GetAccountSummaryResponse(summary=message)
+
+    async def _broker_summary(
+        self, broker: BrokerAccounts, account: str
+    ) -> account_pb2.GetAccountSummaryResponse:
+        """IB's figures; the last sequence is the journal's when IB was asked."""
+        if account not in broker.managed_accounts():
+            raise InvalidArgument.single(
+                "account", f"{account!r} is not an account this gateway manages"
+            )
+        last_sequence = self.bus.last_sequence
+        message = broker_summary_to_proto(await broker.account_summary(account))
         message.last_sequence = last_sequence
         message.time.CopyFrom(timestamp(utc_now()))
         return account_pb2.GetAccountSummaryResponse(summary=message)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from ibkr.gateway.v1 import account_pb2, gateway_pb2
 
+from ibkr_gateway.broker import BrokerAccountSummary, WhatIfEstimate
 from ibkr_gateway.position.account import AccountSummary, market_value
 from ibkr_gateway.position.models import Position, PositionCause, PositionEvent
 from ibkr_gateway.position.preview import Preview
@@ -17,6 +18,7 @@ CAUSE_TO_PROTO: Mapping[PositionCause, account_pb2.PositionChangeCause.ValueType
     PositionCause.FILL: account_pb2.POSITION_CHANGE_CAUSE_FILL,
     PositionCause.CORRECTION: account_pb2.POSITION_CHANGE_CAUSE_CORRECTION,
     PositionCause.ADJUSTMENT: account_pb2.POSITION_CHANGE_CAUSE_ADJUSTMENT,
+    PositionCause.DISCREPANCY: account_pb2.POSITION_CHANGE_CAUSE_DISCREPANCY,
 }
 
 
@@ -53,6 +55,7 @@ def position_event_to_proto(e: PositionEvent) -> account_pb2.PositionEvent:
         execution_id=e.execution_id,
         realized_pnl=decimal_text(e.realized_pnl),
         reason=e.reason,
+        broker_quantity=decimal_text(e.broker_quantity),
     )
 
 
@@ -70,6 +73,39 @@ def summary_to_proto(s: AccountSummary) -> account_pb2.AccountSummary:
         gross_position_value=decimal_text(s.gross_position_value),
         realized_pnl=decimal_text(s.realized_pnl),
         unrealized_pnl=decimal_text(s.unrealized_pnl),
+    )
+
+
+def broker_summary_to_proto(s: BrokerAccountSummary) -> account_pb2.AccountSummary:
+    return account_pb2.AccountSummary(
+        account=s.account,
+        currency=s.currency,
+        net_liquidation=decimal_text(s.net_liquidation),
+        cash=decimal_text(s.cash),
+        buying_power=decimal_text(s.buying_power),
+        initial_margin=decimal_text(s.initial_margin),
+        maintenance_margin=decimal_text(s.maintenance_margin),
+        excess_liquidity=decimal_text(s.excess_liquidity),
+        available_funds=decimal_text(s.available_funds),
+        gross_position_value=decimal_text(s.gross_position_value),
+        realized_pnl=decimal_text(s.realized_pnl),
+        unrealized_pnl=decimal_text(s.unrealized_pnl),
+    )
+
+
+def what_if_to_proto(w: WhatIfEstimate) -> gateway_pb2.WhatIfEstimate:
+    return gateway_pb2.WhatIfEstimate(
+        currency=w.currency,
+        commission=decimal_text(w.commission),
+        min_commission=decimal_text(w.min_commission),
+        max_commission=decimal_text(w.max_commission),
+        initial_margin_before=decimal_text(w.initial_margin_before),
+        initial_margin_after=decimal_text(w.initial_margin_after),
+        maintenance_margin_before=decimal_text(w.maintenance_margin_before),
+        maintenance_margin_after=decimal_text(w.maintenance_margin_after),
+        equity_with_loan_before=decimal_text(w.equity_with_loan_before),
+        equity_with_loan_after=decimal_text(w.equity_with_loan_after),
+        warning=w.warning,
     )
 
 

@@ -20,6 +20,9 @@ from ibkr_gateway.event.events import (
     OrderStatusEvent,
 )
 from ibkr_gateway.order.models import (
+    AdaptiveAlgo,
+    AdaptivePriority,
+    Algo,
     Contract,
     Fill,
     Order,
@@ -29,6 +32,9 @@ from ibkr_gateway.order.models import (
     SecurityType,
     Side,
     TimeInForce,
+    TwapAlgo,
+    TwapStrategyType,
+    VwapAlgo,
 )
 
 DECIMAL_RE = re.compile(r"^-?[0-9]{1,20}(\.[0-9]{1,20})?$")
@@ -43,6 +49,25 @@ ORDER_TYPES: Mapping[orders_pb2.OrderType.ValueType, OrderType] = {
     orders_pb2.ORDER_TYPE_STOP: OrderType.STOP,
     orders_pb2.ORDER_TYPE_STOP_LIMIT: OrderType.STOP_LIMIT,
     orders_pb2.ORDER_TYPE_TRAILING_STOP: OrderType.TRAILING_STOP,
+    orders_pb2.ORDER_TYPE_TRAILING_STOP_LIMIT: OrderType.TRAILING_STOP_LIMIT,
+    orders_pb2.ORDER_TYPE_MARKET_ON_CLOSE: OrderType.MARKET_ON_CLOSE,
+    orders_pb2.ORDER_TYPE_LIMIT_ON_CLOSE: OrderType.LIMIT_ON_CLOSE,
+    orders_pb2.ORDER_TYPE_MARKET_IF_TOUCHED: OrderType.MARKET_IF_TOUCHED,
+    orders_pb2.ORDER_TYPE_LIMIT_IF_TOUCHED: OrderType.LIMIT_IF_TOUCHED,
+    orders_pb2.ORDER_TYPE_RELATIVE: OrderType.RELATIVE,
+    orders_pb2.ORDER_TYPE_PEGGED_TO_MIDPOINT: OrderType.PEGGED_TO_MIDPOINT,
+    orders_pb2.ORDER_TYPE_OTHER: OrderType.OTHER,
+}
+ADAPTIVE_PRIORITIES: Mapping[orders_pb2.AdaptivePriority.ValueType, AdaptivePriority] = {
+    orders_pb2.ADAPTIVE_PRIORITY_URGENT: AdaptivePriority.URGENT,
+    orders_pb2.ADAPTIVE_PRIORITY_NORMAL: AdaptivePriority.NORMAL,
+    orders_pb2.ADAPTIVE_PRIORITY_PATIENT: AdaptivePriority.PATIENT,
+}
+TWAP_STRATEGY_TYPES: Mapping[orders_pb2.TwapStrategyType.ValueType, TwapStrategyType] = {
+    orders_pb2.TWAP_STRATEGY_TYPE_MARKETABLE: TwapStrategyType.MARKETABLE,
+    orders_pb2.TWAP_STRATEGY_TYPE_MATCHING_MIDPOINT: TwapStrategyType.MATCHING_MIDPOINT,
+    orders_pb2.TWAP_STRATEGY_TYPE_MATCHING_SAME_SIDE: TwapStrategyType.MATCHING_SAME_SIDE,
+    orders_pb2.TWAP_STRATEGY_TYPE_MATCHING_LAST: TwapStrategyType.MATCHING_LAST,
 }
 TIME_IN_FORCE: Mapping[orders_pb2.TimeInForce.ValueType, TimeInForce] = {
     orders_pb2.TIME_IN_FORCE_DAY: TimeInForce.DAY,
@@ -89,6 +114,8 @@ ORDER_TYPE_TO_PROTO = _invert(ORDER_TYPES)
 TIF_TO_PROTO = _invert(TIME_IN_FORCE)
 SECURITY_TYPE_TO_PROTO = _invert(SECURITY_TYPES)
 STATUS_TO_PROTO = _invert(STATUSES)
+ADAPTIVE_PRIORITY_TO_PROTO = _invert(ADAPTIVE_PRIORITIES)
+TWAP_STRATEGY_TYPE_TO_PROTO = _invert(TWAP_STRATEGY_TYPES)
 
 
 # -- scalars --------------------------------------------------------------------------
@@ -174,6 +201,69 @@ def contract_from_proto(
     )
 
 
+def _time_from_proto(
+    msg: Any, name: str, prefix: str, violations: list[FieldViolation]
+) -> datetime | None:
+    """The timestamp field `name` of msg, None when unset; its path is prefix.name."""
+    field = f"{prefix}.{name}"
+    if not msg.HasField(name):
+        return None
+    ts: Timestamp = getattr(msg, name)
+    if not (_MIN_SECONDS <= ts.seconds <= _MAX_SECONDS and 0 <= ts.nanos < 1_000_000_000):
+        violations.append(FieldViolation(field, "not a valid timestamp"))
+        return None
+    return ts.ToDatetime(tzinfo=UTC)
+
+
+def algo_from_proto(
+    msg: orders_pb2.Algo, prefix: str, violations: list[FieldViolation]
+) -> Algo | None:
+    which = msg.WhichOneof("strategy")
+    if which == "adaptive":
+        priority = parse_enum(
+            f"{prefix}.adaptive.priority",
+            msg.adaptive.priority,
+            ADAPTIVE_PRIORITIES,
+            violations,
+            AdaptivePriority.NORMAL,
+        )
+        return AdaptiveAlgo(priority or AdaptivePriority.NORMAL)
+    if which == "twap":
+        twap = msg.twap
+        kind = parse_enum(
+            f"{prefix}.twap.strategy_type",
+            twap.strategy_type,
+            TWAP_STRATEGY_TYPES,
+            violations,
+            TwapStrategyType.MARKETABLE,
+        )
+        return TwapAlgo(
+            strategy_type=kind or TwapStrategyType.MARKETABLE,
+            start_time=_time_from_proto(
+                twap, "start_time", f"{prefix}.twap.start_time", violations
+            ),
+            end_time=_time_from_proto(twap, "end_time", f"{prefix}.twap", violations),
+            allow_past_end_time=twap.allow_past_end_time,
+        )
+    if which == "vwap":
+        vwap = msg.vwap
+        field = f"{prefix}.vwap.max_pct_vol"
+        max_pct_vol = parse_decimal(field, vwap.max_pct_vol, violations)
+        if vwap.max_pct_vol == "":
+            violations.append(FieldViolation(field, "is required"))
+        return VwapAlgo(
+            max_pct_vol=max_pct_vol or Decimal(0),
+            start_time=_time_from_proto(
+                vwap, "start_time", f"{prefix}.vwap.start_time", violations
+            ),
+            end_time=_time_from_proto(vwap, "end_time", f"{prefix}.vwap", violations),
+            allow_past_end_time=vwap.allow_past_end_time,
+            no_take_liq=vwap.no_take_liq,
+        )
+    violations.append(FieldViolation(prefix, "names no strategy (adaptive, twap or vwap)"))
+    return None
+
+
 def spec_from_proto(msg: orders_pb2.OrderSpec, prefix: str) -> OrderSpec:
     """Parses the wire form; business rules are checked by the OrderManager."""
     v: list[FieldViolation] = []
@@ -190,13 +280,11 @@ def spec_from_proto(msg: orders_pb2.OrderSpec, prefix: str) -> OrderSpec:
     stop_price = parse_decimal(f"{prefix}.stop_price", msg.stop_price, v)
     trailing_amount = parse_decimal(f"{prefix}.trailing_amount", msg.trailing_amount, v)
     trailing_percent = parse_decimal(f"{prefix}.trailing_percent", msg.trailing_percent, v)
-    good_till = None
-    if msg.HasField("good_till_time"):
-        ts = msg.good_till_time
-        if not (_MIN_SECONDS <= ts.seconds <= _MAX_SECONDS and 0 <= ts.nanos < 1_000_000_000):
-            v.append(FieldViolation(f"{prefix}.good_till_time", "not a valid timestamp"))
-        else:
-            good_till = ts.ToDatetime(tzinfo=UTC)
+    good_till = _time_from_proto(msg, "good_till_time", prefix, v)
+    algo = algo_from_proto(msg.algo, f"{prefix}.algo", v) if msg.HasField("algo") else None
+    display_size = parse_decimal(f"{prefix}.display_size", msg.display_size, v)
+    limit_offset = parse_decimal(f"{prefix}.limit_offset", msg.limit_offset, v)
+    peg_offset = parse_decimal(f"{prefix}.peg_offset", msg.peg_offset, v)
     if v:
         raise InvalidArgument(v)
     assert side is not None
@@ -217,6 +305,11 @@ def spec_from_proto(msg: orders_pb2.OrderSpec, prefix: str) -> OrderSpec:
         trailing_percent=trailing_percent,
         good_till=good_till,
         oca_group=msg.oca_group,
+        algo=algo,
+        display_size=display_size,
+        hidden=msg.hidden,
+        limit_offset=limit_offset,
+        peg_offset=peg_offset,
     )
 
 
@@ -248,6 +341,33 @@ def contract_to_proto(c: Contract) -> orders_pb2.Contract:
     )
 
 
+def algo_to_proto(a: Algo) -> orders_pb2.Algo:
+    if isinstance(a, AdaptiveAlgo):
+        return orders_pb2.Algo(
+            adaptive=orders_pb2.AdaptiveAlgo(priority=ADAPTIVE_PRIORITY_TO_PROTO[a.priority])
+        )
+    start = timestamp(a.start_time) if a.start_time is not None else None
+    end = timestamp(a.end_time) if a.end_time is not None else None
+    if isinstance(a, TwapAlgo):
+        return orders_pb2.Algo(
+            twap=orders_pb2.TwapAlgo(
+                strategy_type=TWAP_STRATEGY_TYPE_TO_PROTO[a.strategy_type],
+                start_time=start,
+                end_time=end,
+                allow_past_end_time=a.allow_past_end_time,
+            )
+        )
+    return orders_pb2.Algo(
+        vwap=orders_pb2.VwapAlgo(
+            max_pct_vol=decimal_text(a.max_pct_vol),
+            start_time=start,
+            end_time=end,
+            allow_past_end_time=a.allow_past_end_time,
+            no_take_liq=a.no_take_liq,
+        )
+    )
+
+
 def spec_to_proto(s: OrderSpec) -> orders_pb2.OrderSpec:
     return orders_pb2.OrderSpec(
         client_order_id=s.client_order_id,
@@ -264,6 +384,11 @@ def spec_to_proto(s: OrderSpec) -> orders_pb2.OrderSpec:
         trailing_percent=decimal_text(s.trailing_percent),
         good_till_time=timestamp(s.good_till) if s.good_till is not None else None,
         oca_group=s.oca_group,
+        algo=algo_to_proto(s.algo) if s.algo is not None else None,
+        display_size=decimal_text(s.display_size),
+        hidden=s.hidden,
+        limit_offset=decimal_text(s.limit_offset),
+        peg_offset=decimal_text(s.peg_offset),
     )
 
 
@@ -284,6 +409,7 @@ def order_to_proto(o: Order) -> orders_pb2.Order:
         oca_group=o.oca_group,
         last_sequence=o.last_sequence,
         external=o.external,
+        broker_order_type=o.ib_order_type,
     )
 
 

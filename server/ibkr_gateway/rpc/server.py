@@ -20,17 +20,18 @@ from ibkr.gateway.v1 import (
     simulator_pb2_grpc,
 )
 
-from ibkr_gateway.broker import BrokerPort
+from ibkr_gateway.broker import BrokerPort, WhatIfEstimate
 from ibkr_gateway.event.bus import EventBus
 from ibkr_gateway.gateway import ConnectionState, IBGateway
 from ibkr_gateway.gateway_order_manager import OrderGatewayIntegration
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.observability.metrics import GatewayMetrics
 from ibkr_gateway.order.manager import OrderManager, utc_now
-from ibkr_gateway.order.models import Contract
+from ibkr_gateway.order.models import Contract, OrderSpec
 from ibkr_gateway.position.account import DEFAULT_STARTING_CASH
 from ibkr_gateway.position.book import PositionBook
 from ibkr_gateway.position.preview import OrderPreview
+from ibkr_gateway.position.reconciler import PositionReconciler
 from ibkr_gateway.risk.engine import RiskEngine
 from ibkr_gateway.risk.limits import RiskConfig, RiskFileError
 from ibkr_gateway.risk.positions import Exposure
@@ -93,6 +94,9 @@ class GatewayConfig:
     http_listen: str = ""
     # Cash each simulated account starts with (backend sim), in USD.
     sim_cash: Decimal = DEFAULT_STARTING_CASH
+    # Seconds between comparisons of the positions with IB's while connected (backend
+    # ib); 0 compares only after each connect.
+    reconcile_interval: float = 60.0
 
 
 class GatewayServer:
@@ -144,6 +148,23 @@ class GatewayServer:
             rejection_grace=config.rejection_grace,
         )
         self.integration.initialize()
+        self.reconciler: PositionReconciler | None = None
+        if isinstance(self.broker, IBGateway):
+            self.reconciler = PositionReconciler(
+                self.positions,
+                self.broker,
+                in_flight=self.integration.executions_in_flight,
+                working=self.manager.working_orders,
+                interval=config.reconcile_interval,
+                # As long as a fill may wait for its commission report.
+                grace=config.commission_timeout,
+            )
+            reconciler = self.reconciler
+            self.broker.add_state_listener(
+                lambda state: (
+                    reconciler.on_connected() if state is ConnectionState.CONNECTED else None
+                )
+            )
         self.health = health.aio.HealthServicer()
         self._serving = False
         self._health_tasks: set[asyncio.Task[None]] = set()
@@ -167,6 +188,13 @@ class GatewayServer:
                 self.broker.client_id_in_use if isinstance(self.broker, IBGateway) else 0
             ),
         )
+        if self.reconciler is not None:
+            counted = self.reconciler
+            self.metrics.watch_reconciliation(
+                discrepancies=lambda: counted.discrepancies,
+                open_now=lambda: counted.open_discrepancies,
+                adoptions=lambda: counted.adoptions,
+            )
         if config.metrics_listen:
             check_listen(
                 config.metrics_listen, authenticated=False, tls=False, insecure=config.insecure
@@ -207,6 +235,7 @@ class GatewayServer:
                 starting_cash=config.sim_cash if self.sim_broker else None,
                 commission=default_commission if self.sim_broker else None,
             ),
+            what_if=self._what_if if isinstance(self.broker, IBGateway) else None,
         )
         account = AccountServicer(
             self.positions,
@@ -219,6 +248,7 @@ class GatewayServer:
                 if self.sim_broker
                 else None
             ),
+            broker_account=self.broker if isinstance(self.broker, IBGateway) else None,
             heartbeat_interval=config.heartbeat_interval,
             stream_buffer=config.stream_buffer,
             replay_share=self.replay_share,
@@ -284,6 +314,11 @@ class GatewayServer:
             return self.broker.state is ConnectionState.CONNECTED
         return True
 
+    async def _what_if(self, spec: OrderSpec) -> WhatIfEstimate:
+        """IB's what-if answer for the contract IB knows the spec by."""
+        assert isinstance(self.broker, IBGateway)
+        return await self.broker.what_if(await self.broker.qualify(spec))
+
     def _reference_price(self, contract: Contract) -> Decimal | None:
         """The simulated market's price; IB market data is not subscribed, so on the IB
         backend limits are checked against the order's own price."""
@@ -292,7 +327,15 @@ class GatewayServer:
         return self.sim_broker.exchange.price(contract.symbol)
 
     async def start(self) -> int:
-        await self.integration.start()
+        if self.reconciler is not None:
+            # First: it then compares as soon as the connect below has listed everything.
+            self.reconciler.start()
+        try:
+            await self.integration.start()
+        except BaseException:
+            if self.reconciler is not None:
+                await self.reconciler.stop()
+            raise
         try:
             if self.config.tls is not None:
                 self.port = self.server.add_secure_port(
@@ -360,6 +403,8 @@ class GatewayServer:
         if self.http is not None:
             stopping.append(self.http.stop())
         await asyncio.gather(*stopping)
+        if self.reconciler is not None:
+            await self.reconciler.stop()
         await self.integration.shutdown()
         self.metrics.stop()
         await self.store.close()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from decimal import Decimal
 from typing import Any, Literal
 
 import grpc
 from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc
 
+from ibkr_gateway.broker import WhatIfEstimate
 from ibkr_gateway.errors import (
     FailedPrecondition,
     FieldViolation,
@@ -18,13 +19,13 @@ from ibkr_gateway.errors import (
 from ibkr_gateway.event.bus import EventBus, EventFilter, Published
 from ibkr_gateway.event.events import FillEvent, JournalEvent, OrderEvent
 from ibkr_gateway.order.manager import OrderManager, utc_now
-from ibkr_gateway.order.models import Order, TimeInForce
+from ibkr_gateway.order.models import Order, OrderSpec, TimeInForce
 from ibkr_gateway.order.validation import ACCOUNT_RE
 from ibkr_gateway.position.preview import OrderPreview
 from ibkr_gateway.risk.guard import KillSwitchState
 from ibkr_gateway.rpc import convert, feeds, paging
 from ibkr_gateway.rpc.access import visible_order
-from ibkr_gateway.rpc.account_convert import preview_to_proto
+from ibkr_gateway.rpc.account_convert import preview_to_proto, what_if_to_proto
 from ibkr_gateway.rpc.audit import acting_on
 from ibkr_gateway.rpc.encoded import encoded_event
 from ibkr_gateway.rpc.errors import status_proto
@@ -93,7 +94,9 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         replay_share: LoopShare,
         live_share: LoopShare,
         preview: OrderPreview | None = None,
+        what_if: Callable[[OrderSpec], Awaitable[WhatIfEstimate]] | None = None,
     ) -> None:
+        """`what_if`: the broker's estimate of an order (backend ib), for previews."""
         self.manager = manager
         self.bus = bus
         self.heartbeat_interval = heartbeat_interval
@@ -101,6 +104,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         self.replay_share = replay_share
         self.preview = preview
         self.live_share = live_share
+        self.what_if = what_if
 
     async def SubmitOrder(
         self, request: gateway_pb2.SubmitOrderRequest, context: Context
@@ -330,9 +334,16 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         principal().require_account(spec.account or self.manager.default_account)
         try:
             preview = self.preview.preview(spec)
+            # The figures above are those of this sequence, whenever IB answers.
+            last_sequence, now = self.bus.last_sequence, utc_now()
+            estimate = await self.what_if(preview.spec) if self.what_if is not None else None
         except InvalidArgument as exc:
             raise convert.prefixed(exc, "order") from None
-        return preview_to_proto(preview, self.bus.last_sequence, utc_now())
+        message = preview_to_proto(preview, last_sequence, now)
+        if estimate is not None:
+            message.what_if.CopyFrom(what_if_to_proto(estimate))
+            message.estimated_commission = message.what_if.commission
+        return message
 
     # Events go out as their one shared encoding (see encoded_event), which the streams'
     # serializer passes through: the generated signature knows only messages.

@@ -35,6 +35,8 @@ def sim_order_from(order: Order, parent_broker_id: int = 0) -> SimOrder:
         trailing_amount=spec.trailing_amount,
         trailing_percent=spec.trailing_percent,
         good_till=spec.good_till,
+        limit_offset=spec.limit_offset,
+        display_size=spec.display_size,
     )
 
 

@@ -4,6 +4,22 @@ There is one reference price per symbol (a default until set) and, optionally, a
 quantity available at it. Marketable orders trade at the reference price; stops
 trigger when the price reaches them. Every call returns the IB-style reports it
 produced, in order, so the same engine can sit behind any front door.
+
+The market has one price and no spread, so the bid, the offer, the midpoint and the
+close are all the reference price:
+- Stops (STP, STP LMT, TRAIL, TRAIL LIMIT) trigger when the price trades through the
+  stop: at or above it for a buy, at or below it for a sell. A TRAIL LIMIT's limit is
+  fixed then, its limit offset beyond the stop.
+- If-touched orders (MIT, LIT) trigger when the price touches the trigger from the
+  other side: at or below it for a buy, at or above it for a sell.
+- On-close orders (MOC, LOC) trade only in the closing auction (`end_of_day`), at the
+  reference price, a LOC only when that is at its limit or better; what is left expires.
+- Pegged orders (REL, PEG MID) trade at the reference price while it is within their
+  cap (limit price), if they have one: with no spread, an offset moves the peg inside a
+  spread that is not there, and changes nothing.
+- Algo orders trade as their MKT or LMT order would; hidden orders as they would shown.
+- Iceberg orders (display size) trade in executions of at most their display size,
+  one after another, as each shown slice is refilled from the rest.
 """
 
 from __future__ import annotations
@@ -60,11 +76,15 @@ class SimOrder:
     status: str = "PendingSubmit"
     triggered: bool = False
     children: list[int] = field(default_factory=list)
-    # TRAILING_STOP: the stop follows the market at this distance (amount or percent).
+    # Trailing types: the stop follows the market at this distance (amount or percent).
     trailing_amount: Decimal | None = None
     trailing_percent: Decimal | None = None
     # GTD: expires at the first end of day at or after this time.
     good_till: datetime | None = None
+    # TRAILING_STOP_LIMIT: the limit, this far beyond the stop when it triggers.
+    limit_offset: Decimal | None = None
+    # Iceberg: the most that trades in one execution.
+    display_size: Decimal | None = None
 
     @property
     def remaining(self) -> Decimal:
@@ -239,8 +259,11 @@ class SimulatedExchange:
                 ORDER_REJECTED, "Order rejected - reason: quantity not above filled"
             )
         order.quantity = quantity
-        order.limit_price = limit_price
-        order.stop_price = stop_price
+        if not order.order_type.trails:
+            # A trailing order's stop (and, once triggered, its limit) is the market's
+            # doing: a modification re-sends the initial stop, which is history.
+            order.limit_price = limit_price
+            order.stop_price = stop_price
         order.time_in_force = time_in_force
         out: list[BrokerReport] = [self._status(order)]
         if self._is_active(order):
@@ -312,10 +335,23 @@ class SimulatedExchange:
         return out
 
     def end_of_day(self) -> list[BrokerReport]:
-        out: list[BrokerReport] = []
+        """The closing auction, then DAY orders (and on-close orders left) expire."""
+        out = self.closing_auction()
         for order in self._working_orders():
             if order.working and self._expires_today(order):
                 self._cancel(order, out)
+        return out
+
+    def closing_auction(self) -> list[BrokerReport]:
+        """MOC orders, and LOC orders whose limit the reference price meets, trade at
+        the reference price (the close), as far as the available quantity goes."""
+        out: list[BrokerReport] = []
+        for order in self._working_orders():
+            if not (order.order_type.at_close and order.working and self._is_active(order)):
+                continue
+            price = self.price(order.symbol)
+            if order.limit_price is None or self._marketable(order, price):
+                self._trade(order, price, out)
         return out
 
     def reset(self) -> list[BrokerReport]:
@@ -336,7 +372,7 @@ class SimulatedExchange:
     @staticmethod
     def _trail(order: SimOrder, price: Decimal) -> None:
         """Moves an untriggered trailing stop after the market, never back."""
-        if order.order_type is not OrderType.TRAILING_STOP or order.triggered:
+        if not order.order_type.trails or order.triggered:
             return
         stop = trailing_stop(order, price)
         if order.stop_price is None:
@@ -373,41 +409,64 @@ class SimulatedExchange:
             order.status = "PreSubmitted"
             out.append(self._status(order))
             return
-        if order.order_type is OrderType.TRAILING_STOP and order.stop_price is None:
+        if order.order_type.trails and order.stop_price is None:
             order.stop_price = trailing_stop(order, self.price(order.symbol))
-        waiting_stop = order.order_type.waits_for_stop and not order.triggered
-        order.status = "PreSubmitted" if waiting_stop else "Submitted"
+        order.status = "PreSubmitted" if self._untriggered(order) else "Submitted"
         out.append(self._status(order))
         self._match(order, out)
 
+    @staticmethod
+    def _untriggered(order: SimOrder) -> bool:
+        kind = order.order_type
+        return (kind.waits_for_stop or kind.waits_for_touch) and not order.triggered
+
+    @staticmethod
+    def _marketable(order: SimOrder, price: Decimal) -> bool:
+        limit = order.limit_price
+        assert limit is not None
+        return price <= limit if order.side is Side.BUY else price >= limit
+
     def _match(self, order: SimOrder, out: list[BrokerReport]) -> None:
         price = self.price(order.symbol)
-        if order.order_type.waits_for_stop and not order.triggered:
-            assert order.stop_price is not None
-            hit = price >= order.stop_price if order.side is Side.BUY else price <= order.stop_price
+        kind = order.order_type
+        if kind.at_close:
+            return  # trades in the closing auction only
+        if self._untriggered(order):
+            stop = order.stop_price
+            assert stop is not None
+            if kind.waits_for_stop:
+                hit = price >= stop if order.side is Side.BUY else price <= stop
+            else:
+                hit = price <= stop if order.side is Side.BUY else price >= stop
             if not hit:
                 self._expire_if_immediate(order, out)
                 return
             order.triggered = True
+            if kind is OrderType.TRAILING_STOP_LIMIT:
+                offset = order.limit_offset or Decimal(0)
+                order.limit_price = stop + offset if order.side is Side.BUY else stop - offset
             order.status = "Submitted"
             out.append(self._status(order))
-        if order.order_type.needs_limit_price:
-            assert order.limit_price is not None
-            marketable = (
-                price <= order.limit_price if order.side is Side.BUY else price >= order.limit_price
-            )
-            if not marketable:
-                self._expire_if_immediate(order, out)
-                return
+        # Limit orders, stop-limits once triggered, and pegged orders with a cap.
+        if order.limit_price is not None and not self._marketable(order, price):
+            self._expire_if_immediate(order, out)
+            return
+        self._trade(order, price, out)
+
+    def _trade(self, order: SimOrder, price: Decimal, out: list[BrokerReport]) -> None:
+        """Executes what the available quantity allows: an iceberg a shown slice at a
+        time; then IOC and FOK end."""
         available = self.available.get(order.symbol)
         quantity = order.remaining if available is None else min(order.remaining, available)
         if order.time_in_force is TimeInForce.FOK and quantity < order.remaining:
             self._cancel(order, out)
             return
-        if quantity > 0:
-            if available is not None:
-                self.available[order.symbol] = available - quantity
-            self._execute(order, quantity, price, out)
+        if available is not None:
+            self.available[order.symbol] = available - quantity
+        while quantity > 0 and order.working:
+            piece = min(quantity, order.display_size or quantity)
+            self._execute(order, piece, price, out)
+            quantity -= piece
         if order.working and order.time_in_force in (TimeInForce.IOC, TimeInForce.FOK):
             self._cancel(order, out)
 

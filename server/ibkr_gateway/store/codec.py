@@ -16,6 +16,9 @@ from ibkr_gateway.event.events import (
     OrderStatusEvent,
 )
 from ibkr_gateway.order.models import (
+    AdaptiveAlgo,
+    AdaptivePriority,
+    Algo,
     Contract,
     Fill,
     Order,
@@ -25,6 +28,9 @@ from ibkr_gateway.order.models import (
     SecurityType,
     Side,
     TimeInForce,
+    TwapAlgo,
+    TwapStrategyType,
+    VwapAlgo,
 )
 from ibkr_gateway.position.models import Position, PositionCause, PositionEvent
 from ibkr_gateway.position.pnl import Holding
@@ -94,6 +100,29 @@ def contract_from_json(d: JSON) -> Contract:
     )
 
 
+def algo_from_json(d: JSON | None) -> Algo | None:
+    """Each algo has a field of its own: priority, strategy_type or max_pct_vol."""
+    if d is None:
+        return None
+    if "priority" in d:
+        return AdaptiveAlgo(AdaptivePriority(d["priority"]))
+    start, end = _time_or_none(d["start_time"]), _time_or_none(d["end_time"])
+    if "strategy_type" in d:
+        return TwapAlgo(
+            strategy_type=TwapStrategyType(d["strategy_type"]),
+            start_time=start,
+            end_time=end,
+            allow_past_end_time=d["allow_past_end_time"],
+        )
+    return VwapAlgo(
+        max_pct_vol=Decimal(d["max_pct_vol"]),
+        start_time=start,
+        end_time=end,
+        allow_past_end_time=d["allow_past_end_time"],
+        no_take_liq=d["no_take_liq"],
+    )
+
+
 def spec_from_json(d: JSON) -> OrderSpec:
     return OrderSpec(
         client_order_id=d["client_order_id"],
@@ -111,6 +140,11 @@ def spec_from_json(d: JSON) -> OrderSpec:
         trailing_percent=_undec(d.get("trailing_percent")),
         good_till=_time_or_none(d.get("good_till")),
         oca_group=d.get("oca_group", ""),
+        algo=algo_from_json(d.get("algo")),
+        display_size=_undec(d.get("display_size")),
+        hidden=d.get("hidden", False),
+        limit_offset=_undec(d.get("limit_offset")),
+        peg_offset=_undec(d.get("peg_offset")),
     )
 
 
@@ -133,6 +167,7 @@ def order_from_json(d: JSON) -> Order:
         fills_notional=Decimal(d["fills_notional"]),
         request_fingerprint=d["request_fingerprint"],
         external=d.get("external", False),
+        broker_order_type=d.get("broker_order_type", ""),
     )
 
 
@@ -186,6 +221,7 @@ def _position_payload(event: PositionEvent) -> JSON:
         "cause_order_id": event.cause_order_id,
         "execution_id": event.execution_id,
         "reason": event.reason,
+        "broker_quantity": _dec(event.broker_quantity),
     }
 
 
@@ -200,6 +236,7 @@ def _position_event(sequence: int, time: str, body: JSON) -> PositionEvent:
         cause_order_id=body["cause_order_id"],
         execution_id=body["execution_id"],
         reason=body["reason"],
+        broker_quantity=_undec(body.get("broker_quantity")),
     )
 
 

@@ -47,7 +47,7 @@ def write(conn: sqlite3.Connection, events: Sequence[JournalEvent]) -> None:
             for e in changes
         ],
     )
-    latest = {e.position.key: e.position for e in changes}
+    latest = {e.position.key: e.position for e in changes if e.changes_position}
     conn.executemany(
         "INSERT INTO positions VALUES (?, ?, ?, ?) ON CONFLICT (account, contract_key) DO "
         "UPDATE SET sequence = excluded.sequence, snapshot = excluded.snapshot",

@@ -7,6 +7,7 @@ switch and read the audit trail. The generated messages and
 stubs are the ``ibkr.gateway.v1`` package installed alongside this one.
 """
 
+from ibkr_gateway_client import algos
 from ibkr_gateway_client.aio import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_STREAM_BACKOFF,
@@ -41,6 +42,7 @@ from ibkr_gateway_client.models import (
     Position,
     PositionEvent,
     PositionList,
+    WhatIfEstimate,
 )
 from ibkr_gateway_client.streams import (
     DEFAULT_MAX_RECONNECTS,
@@ -87,6 +89,8 @@ __all__ = [
     "StreamRetry",
     "UnauthenticatedError",
     "UnavailableError",
+    "WhatIfEstimate",
+    "algos",
     "new_client_order_id",
     "tls_credentials",
 ]

@@ -239,8 +239,16 @@ class AsyncGatewayClient:
         trailing_percent: Amount | None = None,
         good_till: datetime | None = None,
         oca_group: str = "",
+        limit_offset: Amount | None = None,
+        peg_offset: Amount | None = None,
+        display_size: Amount | None = None,
+        hidden: bool = False,
+        algo: orders_pb2.Algo | None = None,
     ) -> orders_pb2.OrderSpec:
-        """The wire form of an order; a client_order_id is generated when none is given."""
+        """The wire form of an order; a client_order_id is generated when none is given.
+        order_type is the enum name without its prefix (MARKET, LIMIT, ...,
+        TRAILING_STOP_LIMIT, MARKET_ON_CLOSE, LIMIT_IF_TOUCHED, RELATIVE, ...); algo is
+        built with `ibkr_gateway_client.algos`."""
         resolved = orders_pb2.Contract()
         if contract is not None:
             resolved.CopyFrom(contract)
@@ -260,6 +268,11 @@ class AsyncGatewayClient:
             trailing_percent=_amount(trailing_percent),
             good_till_time=_timestamp(good_till) if good_till is not None else None,
             oca_group=oca_group,
+            limit_offset=_amount(limit_offset),
+            peg_offset=_amount(peg_offset),
+            display_size=_amount(display_size),
+            hidden=hidden,
+            algo=algo,
         )
 
     async def submit(self, spec: orders_pb2.OrderSpec, *, timeout: float | None = None) -> Order:

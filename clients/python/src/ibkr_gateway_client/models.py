@@ -48,6 +48,8 @@ class Order:
     create_time: datetime
     update_time: datetime
     last_sequence: int
+    # IB's code of the order type, e.g. "MOC"; for order_type OTHER the only name of it.
+    broker_order_type: str
     proto: orders_pb2.Order
 
     @property
@@ -81,6 +83,7 @@ class Order:
             create_time=_time(msg.create_time),
             update_time=_time(msg.update_time),
             last_sequence=msg.last_sequence,
+            broker_order_type=msg.broker_order_type,
             proto=msg,
         )
 
@@ -275,7 +278,8 @@ class Position:
 
 @dataclass(frozen=True, slots=True)
 class PositionEvent:
-    """One journaled position change. `cause` is FILL, CORRECTION or ADJUSTMENT."""
+    """One journaled position change. `cause` is FILL, CORRECTION, ADJUSTMENT or
+    DISCREPANCY (IB holds `broker_quantity`; the position is unchanged)."""
 
     sequence: int
     time: datetime
@@ -286,6 +290,8 @@ class PositionEvent:
     execution_id: str
     realized_pnl: Decimal
     reason: str
+    # What IB reported, for a DISCREPANCY or an ADJUSTMENT adopting IB's position.
+    broker_quantity: Decimal | None
     proto: account_pb2.PositionEvent
 
     @classmethod
@@ -302,6 +308,7 @@ class PositionEvent:
             execution_id=msg.execution_id,
             realized_pnl=Decimal(msg.realized_pnl or "0"),
             reason=msg.reason,
+            broker_quantity=decimal_or_none(msg.broker_quantity),
             proto=msg,
         )
 
@@ -369,6 +376,42 @@ class LimitBreach:
 
 
 @dataclass(frozen=True, slots=True)
+class WhatIfEstimate:
+    """IB's answer to an order sent as a what-if order (backend ib), in `currency`;
+    None where IB gives no figure."""
+
+    currency: str
+    commission: Decimal | None
+    min_commission: Decimal | None
+    max_commission: Decimal | None
+    initial_margin_before: Decimal | None
+    initial_margin_after: Decimal | None
+    maintenance_margin_before: Decimal | None
+    maintenance_margin_after: Decimal | None
+    equity_with_loan_before: Decimal | None
+    equity_with_loan_after: Decimal | None
+    warning: str
+
+    @classmethod
+    def from_proto(cls, msg: gateway_pb2.WhatIfEstimate) -> WhatIfEstimate:
+        amounts = {
+            name: decimal_or_none(getattr(msg, name))
+            for name in (
+                "commission",
+                "min_commission",
+                "max_commission",
+                "initial_margin_before",
+                "initial_margin_after",
+                "maintenance_margin_before",
+                "maintenance_margin_after",
+                "equity_with_loan_before",
+                "equity_with_loan_after",
+            )
+        }
+        return cls(currency=msg.currency, warning=msg.warning, **amounts)
+
+
+@dataclass(frozen=True, slots=True)
 class OrderPreview:
     """What an order would do. The account figures are None off the simulated backend;
     the estimates are None where no price is known."""
@@ -380,6 +423,8 @@ class OrderPreview:
     account_before: AccountSummary | None
     account_after: AccountSummary | None
     breaches: tuple[LimitBreach, ...]
+    # IB's what-if answer (backend ib); None otherwise.
+    what_if: WhatIfEstimate | None
     proto: gateway_pb2.PreviewOrderResponse
 
     @classmethod
@@ -398,5 +443,6 @@ class OrderPreview:
             breaches=tuple(
                 LimitBreach(b.reason, b.message, dict(b.metadata)) for b in msg.breaches
             ),
+            what_if=WhatIfEstimate.from_proto(msg.what_if) if msg.HasField("what_if") else None,
             proto=msg,
         )

@@ -168,8 +168,11 @@ class AccountBook:
             price = self._exchange.price(p.contract.symbol)
             cost = p.quantity * p.average_cost * mult
             value = p.quantity * price * mult
-            # What was sold less what was paid, plus the cost of what is still held.
-            realized = flows.get(p.contract.con_id, Decimal(0)) + cost
+            # What was sold less what was paid, plus the cost of what is still held,
+            # less the cost of what was held besides the executions.
+            before = self._executions.held.get((p.account, p.contract.con_id))
+            paid = before.quantity * before.average_cost * mult if before else Decimal(0)
+            realized = flows.get(p.contract.con_id, Decimal(0)) + cost - paid
             yield Holding(
                 contract=p.contract,
                 quantity=p.quantity,

@@ -53,12 +53,24 @@ def _since(text: str) -> datetime | None:
 class ExecutionLog:
     def __init__(self) -> None:
         self._entries: dict[str, LoggedExecution] = {}
+        # Positions held besides the executions (from before, or traded elsewhere),
+        # by (account, conId): positions start from them.
+        self.held: dict[tuple[str, int], Position] = {}
         # Counts changes, so that what is derived from the log (cash, positions, volume)
         # is recomputed only when there is something new.
         self.revision = 0
 
     def add(self, view: ExecutionView) -> None:
         self._entries[view.exec_id] = LoggedExecution(view)
+        self.revision += 1
+
+    def hold(self, position: Position) -> None:
+        """Sets what is held in the contract besides the executions (0: nothing)."""
+        key = (position.account, position.contract.con_id)
+        if position.quantity:
+            self.held[key] = position
+        else:
+            self.held.pop(key, None)
         self.revision += 1
 
     def get(self, exec_id: str) -> LoggedExecution:
@@ -102,7 +114,7 @@ class ExecutionLog:
         return [e for e in self._entries.values() if not e.corrected_by]
 
     def positions(self) -> list[Position]:
-        held: dict[tuple[str, int], Position] = {}
+        held = dict(self.held)
         for entry in self.effective():
             v = entry.view
             key = (v.account, v.contract.con_id)

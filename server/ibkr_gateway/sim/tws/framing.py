@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 UNSET_INTEGER = 2**31 - 1
 UNSET_DOUBLE = sys.float_info.max
+_UNSET_TEXT = Decimal(repr(UNSET_DOUBLE))
 
 # What a field may be given as when encoding. bool is listed for the reader's sake:
 # it is an int subclass and must be tested first.
@@ -128,7 +129,9 @@ class FieldReader:
             value = Decimal(text)
         except InvalidOperation:
             raise ProtocolError(f"{self.message}: {name}={text!r} is not a number") from None
-        return None if value >= Decimal(UNSET_DOUBLE) else value
+        # ibapi writes some unset doubles as the shortest repr of the largest float,
+        # a little below its exact value.
+        return None if value >= _UNSET_TEXT else value
 
     def flag(self, name: str) -> bool:
         text = self.text(name)

@@ -2,8 +2,9 @@
 
 Both mirror `ib_async.decoder.Decoder.openOrder` / `.completedOrder` at server version
 178 line by line, so each group below ends where the decoder starts a new unpacking.
-Features the simulator rejects (combos, algos, conditions, scale, hedge, delta-neutral)
-are always encoded as absent, which keeps every optional block out of the layout.
+Features the simulator rejects (combos, conditions, scale, hedge, delta-neutral) are
+always encoded as absent, which keeps those optional blocks out of the layout; an
+algo is echoed with its parameters, as the client sent them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ibkr_gateway.sim.tws.outgoing import (
     contract_fields,
 )
 from ibkr_gateway.sim.tws.place_order import WireContract, WireOrder
+from ibkr_gateway.sim.tws.what_if import WhatIfState
 
 _NO_DOUBLE = UNSET_DOUBLE  # encodes as ""
 _NO_INT = UNSET_INTEGER  # encodes as ""
@@ -46,10 +48,22 @@ class OrderView:
     last_fill_price: Decimal = Decimal(0)
     parent_perm_id: int = 0
     completed_time: str = ""
+    # The answer to a what-if order.
+    what_if: WhatIfState | None = None
 
 
 def _price(value: Decimal | None) -> Field:
     return _NO_DOUBLE if value is None else value
+
+
+def _algo(o: WireOrder) -> list[Field]:
+    if not o.algo_strategy:
+        return [""]
+    return [
+        o.algo_strategy,
+        len(o.algo_params),
+        *(item for pair in o.algo_params for item in pair),
+    ]
 
 
 def open_order(v: OrderView) -> Out:
@@ -130,17 +144,23 @@ def open_order(v: OrderView) -> Out:
         "",  # clearingIntent
         False,  # notHeld
         False,  # deltaNeutralContract present
-        "",  # algoStrategy: empty, so no algoParams
+        *_algo(o),
     ]
+    fields += [False, o.what_if, v.status]  # solicited, whatIf, status
+    w = v.what_if
+    if w is None:
+        fields += [
+            *([""] * 9),  # margin before/change/after: init, maint, equity with loan
+            _NO_DOUBLE,  # commission
+            _NO_DOUBLE,  # minCommission
+            _NO_DOUBLE,  # maxCommission
+            "",  # commissionCurrency
+        ]
+    else:
+        before_after = zip(w.initial_margin, w.maintenance_margin, w.equity_with_loan, strict=True)
+        fields += [value for kind in before_after for value in kind]
+        fields += [w.commission, _NO_DOUBLE, _NO_DOUBLE, w.currency]
     fields += [
-        False,  # solicited
-        o.what_if,
-        v.status,
-        *([""] * 9),  # margin before/change/after: init, maint, equity with loan
-        _NO_DOUBLE,  # commission
-        _NO_DOUBLE,  # minCommission
-        _NO_DOUBLE,  # maxCommission
-        "",  # commissionCurrency
         "",  # warningText
         False,  # randomizeSize
         False,  # randomizePrice
@@ -150,7 +170,7 @@ def open_order(v: OrderView) -> Out:
         "",  # adjustedOrderType
         _NO_DOUBLE,  # triggerPrice
         trail_stop,  # trailStopPrice again, with lmtPriceOffset
-        _NO_DOUBLE,  # lmtPriceOffset
+        _price(o.lmt_price_offset),
         _NO_DOUBLE,  # adjustedStopPrice
         _NO_DOUBLE,  # adjustedStopLimitPrice
         _NO_DOUBLE,  # adjustedTrailingAmount
@@ -243,7 +263,7 @@ def completed_order(v: OrderView) -> Out:
         "",  # clearingIntent
         False,  # notHeld
         False,  # deltaNeutralContract present
-        "",  # algoStrategy
+        *_algo(o),
         False,  # solicited
         v.status,
         False,  # randomizeSize
@@ -252,7 +272,7 @@ def completed_order(v: OrderView) -> Out:
     ]
     fields += [
         trail_stop,
-        _NO_DOUBLE,  # lmtPriceOffset
+        _price(o.lmt_price_offset),
         _NO_DOUBLE,  # cashQty
         False,  # dontUseAutoPriceForHedge
         False,  # isOmsContainer

@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from ibkr_gateway.broker import BrokerOrderError, BrokerReport
-from ibkr_gateway.order.models import Side
+from ibkr_gateway.order.models import OrderType, Side
 from ibkr_gateway.sim.exchange import (
     CANCEL_NOT_FOUND,
     ExchangeError,
@@ -194,7 +194,10 @@ class OrderDesk:
         sim = self.exchange.orders.get(exchange_id)
         if record is None or sim is None:
             return None
-        trailing = record.order.order_type == "TRAIL"
+        kind = ORDER_TYPES[record.order.order_type]
+        # auxPrice of these is the client's distance or offset, not a price the
+        # exchange keeps.
+        aux_as_sent = kind.trails or kind.pegged
         parent = self.exchange.orders.get(sim.parent_id) if sim.parent_id else None
         return OrderView(
             order_id=record.order_id,
@@ -204,8 +207,8 @@ class OrderDesk:
             order=record.order,
             total_quantity=sim.quantity,
             lmt_price=sim.limit_price,
-            aux_price=record.order.aux_price if trailing else sim.stop_price,
-            trail_stop_price=sim.stop_price if trailing else None,
+            aux_price=record.order.aux_price if aux_as_sent else sim.stop_price,
+            trail_stop_price=sim.stop_price if kind.trails else None,
             status=status or sim.status,
             filled=sim.filled,
             remaining=sim.remaining if sim.working else Decimal(0),
@@ -345,9 +348,12 @@ class OrderDesk:
         o, c = request.order, request.contract
         kind = ORDER_TYPES[o.order_type]
         side = Side(o.action)
-        trailing = o.order_type == "TRAIL"
+        trailing = kind.trails
         # A trailing stop starts at trailStopPrice, or where the exchange puts it.
         stop = o.trail_stop_price if trailing else (o.aux_price if kind.needs_stop_price else None)
+        # A pegged order's lmtPrice is its cap; a trailing stop-limit's limit comes
+        # from its stop when it triggers.
+        has_limit = kind.needs_limit_price or kind.pegged
         parent = 0
         if o.parent_id:
             parent = self._ids.get((client_id, o.parent_id), _UNKNOWN_PARENT)
@@ -360,11 +366,13 @@ class OrderDesk:
             side=side,
             quantity=o.total_quantity,
             order_type=kind,
-            limit_price=o.lmt_price if kind.needs_limit_price else None,
+            limit_price=o.lmt_price if has_limit else None,
             stop_price=stop,
             time_in_force=TIMES_IN_FORCE[o.tif],
             parent_id=parent,
             oca_group=f"{client_id}/{o.oca_group}" if o.oca_group else "",
             trailing_amount=o.aux_price if trailing and o.trailing_percent is None else None,
             trailing_percent=o.trailing_percent if trailing else None,
+            limit_offset=o.lmt_price_offset if kind is OrderType.TRAILING_STOP_LIMIT else None,
+            display_size=Decimal(o.display_size) if o.display_size > 0 else None,
         )

@@ -2,7 +2,7 @@
 writes it at server version 178.
 
 Every field is consumed, including those of features the simulator does not trade
-(combos, algos, conditions, scale, hedge, delta-neutral): a layout mistake then shows
+(combos, conditions, scale, hedge, delta-neutral): a layout mistake then shows
 up as a missing or leftover field instead of values read from the wrong position.
 What the simulator cannot honour is listed in `PlaceOrder.unsupported` and the order is
 rejected by the caller, never silently traded as something else.
@@ -67,6 +67,9 @@ class WireOrder:
     trail_stop_price: Decimal | None = None
     trailing_percent: Decimal | None = None
     what_if: bool = False
+    algo_strategy: str = ""
+    algo_params: tuple[tuple[str, str], ...] = ()
+    lmt_price_offset: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,20 +198,25 @@ def parse_place_order(fields: list[str]) -> PlaceOrder:  # noqa: C901 - one line
     if r.flag("deltaNeutralContract present"):
         r.skip(3, "deltaNeutralContract")
         unsupported.append("delta-neutral contracts")
-    if r.text("algoStrategy"):
-        _tag_values(r, "algoParams")
-        unsupported.append("algo orders")
+    algo_strategy = r.text("algoStrategy")
+    algo_params: tuple[tuple[str, str], ...] = ()
+    if algo_strategy:
+        count = r.integer("algoParams count")
+        algo_params = tuple(
+            (r.text(f"algoParams[{i}].tag"), r.text(f"algoParams[{i}].value")) for i in range(count)
+        )
     r.text("algoId")
     what_if = r.flag("whatIf")
-    if what_if:
-        unsupported.append("what-if orders")
     for name in ("orderMiscOptions", "solicited", "randomizeSize", "randomizePrice"):
         r.text(name)
     if order_type in _PEG_BENCH:
         r.skip(5, "peggedToBenchmark")
     _conditions(r, unsupported)
+    r.text("adjustedOrderType")
+    r.text("triggerPrice")
+    lmt_price_offset = r.decimal("lmtPriceOffset")
     for name in (
-        "adjustedOrderType triggerPrice lmtPriceOffset adjustedStopPrice "
+        "adjustedStopPrice "
         "adjustedStopLimitPrice adjustedTrailingAmount adjustableTrailingUnit extOperator "
         "softDollarTier.name softDollarTier.val cashQty mifid2DecisionMaker "
         "mifid2DecisionAlgo mifid2ExecutionTrader mifid2ExecutionAlgo "
@@ -252,5 +260,8 @@ def parse_place_order(fields: list[str]) -> PlaceOrder:  # noqa: C901 - one line
         trail_stop_price=trail_stop_price,
         trailing_percent=trailing_percent,
         what_if=what_if,
+        algo_strategy=algo_strategy,
+        algo_params=algo_params,
+        lmt_price_offset=lmt_price_offset,
     )
     return PlaceOrder(order_id, contract, order, tuple(unsupported))

@@ -47,6 +47,12 @@ DUPLICATE_TICKER_ID = 102
 NO_SECURITY_DEFINITION = 200
 NO_SECURITY_DEFINITION_TEXT = "No security definition has been found for the request"
 UNKNOWN_TICKER_ID = 300
+# IB allows two account summary subscriptions at a time.
+MAX_SUMMARIES = 2
+TOO_MANY_SUMMARIES = 322
+TOO_MANY_TEXT = (
+    "Error processing request:-'bd' : cause - Maximum number of account summary requests exceeded"
+)
 NOT_SUBSCRIBED = 354
 NOT_SUBSCRIBED_TEXT = "Requested market data is not subscribed."
 DELAYED_INSTEAD = 10167
@@ -129,8 +135,7 @@ class QueryDesk:
         elif isinstance(request, CancelPositions):
             pass  # positions are answered once, never streamed
         elif isinstance(request, ReqAccountSummary):
-            self._summaries.add((session, request.req_id))
-            session.send(self._account_summary(request))
+            session.send(self._subscribe_summary(session, request))
         elif isinstance(request, CancelAccountSummary):
             self._summaries.discard((session, request.req_id))
         elif isinstance(request, ReqAccountUpdates):
@@ -139,6 +144,11 @@ class QueryDesk:
             session.send([outgoing.account_update_multi_end(request.req_id)])
         else:
             raise AssertionError(f"not a query: {request!r}")
+
+    @property
+    def summary_subscriptions(self) -> int:
+        """Account summary subscriptions open, over every session."""
+        return len(self._summaries)
 
     def drop(self, session: Sender) -> None:
         """A session's subscriptions end with it."""
@@ -271,6 +281,12 @@ class QueryDesk:
             for p in self._executions.positions()
         ]
         return [*positions, outgoing.position_end()]
+
+    def _subscribe_summary(self, session: Sender, request: ReqAccountSummary) -> list[Out]:
+        if sum(s is session for s, _ in self._summaries) >= MAX_SUMMARIES:
+            return [outgoing.error(request.req_id, TOO_MANY_SUMMARIES, TOO_MANY_TEXT)]
+        self._summaries.add((session, request.req_id))
+        return self._account_summary(request)
 
     def _account_summary(self, request: ReqAccountSummary) -> list[Out]:
         """Rows of the requested tags IB knows and the simulator computes; others are

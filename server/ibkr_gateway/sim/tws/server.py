@@ -5,9 +5,13 @@ exchange directly: the simulator logs executions and routes reports to the sessi
 owns each order as they pass, and reports of a client that is not connected are
 dropped, to be recovered with reqOpenOrders / reqCompletedOrders / reqExecutions.
 
-Fault injection: `drop_connections()`, `commission_delay`, `drop_commissions`,
-`commission_first`, `duplicate_status`, `reorder_status`, `reject_next(code, message)`,
-`answer_next_order(code, message, then=status, after=seconds)`,
+Control: `hold(symbol, quantity, average_cost)` sets a position held besides the
+executions (from before, or traded elsewhere), behind every client's back.
+
+Fault injection: `drop_connections()`, `commission_delay`, `report_delay` (every order
+report late, the trade counted in positions at once), `drop_commissions`,
+`refuse_next_what_if`, `commission_first`, `duplicate_status`, `reorder_status`,
+`reject_next(code, message)`, `answer_next_order(code, message, then=status, after=seconds)`,
 `correct_execution(exec_id, quantity=, price=, commission=)`, `link_down()` and
 `restore_link(data_lost=)` (1100, then 1101 or 1102), `restart(forget_orders=)` (TWS or
 IB Gateway restarts: connections drop, the order id counter starts again at 1, and IB may
@@ -34,6 +38,7 @@ from ibkr_gateway.order.models import execution_revision
 from ibkr_gateway.sim.exchange import SimOrder, SimulatedExchange
 from ibkr_gateway.sim.tws import outgoing
 from ibkr_gateway.sim.tws.executions import ExecutionLog
+from ibkr_gateway.sim.tws.executions import Position as ExecutionPosition
 from ibkr_gateway.sim.tws.incoming import (
     QUERIES,
     CancelOrder,
@@ -49,9 +54,10 @@ from ibkr_gateway.sim.tws.incoming import (
     Unhandled,
 )
 from ibkr_gateway.sim.tws.order_messages import OrderView, completed_order, open_order
+from ibkr_gateway.sim.tws.order_rules import Rejection, validate
 from ibkr_gateway.sim.tws.orders import DeskResult, OrderDesk
 from ibkr_gateway.sim.tws.outgoing import Kind, Out
-from ibkr_gateway.sim.tws.place_order import PlaceOrder
+from ibkr_gateway.sim.tws.place_order import PlaceOrder, WireContract
 from ibkr_gateway.sim.tws.queries import QueryDesk
 from ibkr_gateway.sim.tws.reports import (
     ReportTranslator,
@@ -60,6 +66,7 @@ from ibkr_gateway.sim.tws.reports import (
     reorder_statuses,
 )
 from ibkr_gateway.sim.tws.session import ClientSession
+from ibkr_gateway.sim.tws.what_if import what_if_state
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +119,11 @@ class TwsSimulator:
         self.reorder_status = False
         self.drop_on_next_order = False
         self.commission_first = False
+        # Seconds every report of an order (execDetails, statuses, commissions) waits
+        # before it goes out, while positions and the account count the trade at once.
+        self.report_delay = 0.0
+        # The next what-if order is answered with this error (code, text).
+        self.refuse_next_what_if: tuple[int, str] | None = None
         self.busy_client_ids: set[int] = set()
         # Requests TWS leaves unanswered while this returns True for them.
         self.ignore: Callable[[Request], bool] | None = None
@@ -176,14 +188,38 @@ class TwsSimulator:
         return self.exchange.orders[self.desk.resolve(order_id, client_id)]
 
     def end_of_day(self) -> list[BrokerReport]:
-        """Cancels DAY and OPG orders, and GTD orders whose date has come; today's
-        prices become the close."""
+        """Runs the closing auction (MOC and LOC orders), then cancels DAY and OPG
+        orders, and GTD orders whose date has come; today's prices become the close."""
         self.queries.end_of_day()
         return self._publish(self.desk.end_of_day())
 
     def reset(self) -> list[BrokerReport]:
         """Cancels every working order and forgets prices and pending rejections."""
         return self._publish(self.exchange.reset())
+
+    def hold(
+        self,
+        symbol: str,
+        quantity: Decimal | str,
+        average_cost: Decimal | str,
+        *,
+        account: str | None = None,
+    ) -> None:
+        """Control: the account holds `quantity` of a listed stock besides what the
+        simulator executed (held before, or traded on another platform): reqPositions
+        and the account's figures count it, and no client is told. 0 removes it."""
+        found = self.queries.contracts.find(WireContract(symbol=symbol))
+        if len(found) != 1:
+            raise KeyError(f"{len(found)} listings match {symbol!r}")
+        self.executions.hold(
+            ExecutionPosition(
+                account or self.account,
+                found[0].wire(),
+                Decimal(quantity),
+                Decimal(average_cost),
+            )
+        )
+        self.queries.refresh()
 
     def reject_next(self, code: int, message: str) -> None:
         self.exchange.reject_next_order(code, message)
@@ -315,6 +351,8 @@ class TwsSimulator:
         assert client is not None
         if self.ignore is not None and self.ignore(request):
             log.info("tws-sim: leaving %r from client %s unanswered", request, client)
+        elif isinstance(request, PlaceOrder) and request.order.what_if:
+            session.send(self._what_if(client, request))
         elif isinstance(request, PlaceOrder) and self.drop_on_next_order:
             # An order in transit when the link breaks: the client wrote it, TWS never
             # read it, and every later message on that socket is lost with it.
@@ -352,6 +390,41 @@ class TwsSimulator:
             views = self.desk.completed_views()
             return [*map(completed_order, views), outgoing.completed_orders_end()]
         raise AssertionError(f"no answer for {request!r}")
+
+    def _what_if(self, client: int, request: PlaceOrder) -> list[Out]:
+        """The openOrder answering a what-if order, or the error refusing it."""
+        self.desk.next_order_id = max(self.desk.next_order_id, request.order_id + 1)
+        try:
+            validate(request, self.account)
+            if self.refuse_next_what_if is not None:
+                refusal, self.refuse_next_what_if = self.refuse_next_what_if, None
+                raise Rejection(*refusal)
+        except Rejection as rejection:
+            return [outgoing.error(request.order_id, rejection.code, rejection.message)]
+        o = request.order
+        state = what_if_state(
+            request,
+            o.account or self.account,
+            self.queries.account_book.snapshot(),
+            self.executions.positions(),
+            self.exchange.price(request.contract.symbol),
+        )
+        view = OrderView(
+            order_id=request.order_id,
+            client_id=client,
+            perm_id=0,
+            contract=request.contract,
+            order=o,
+            total_quantity=o.total_quantity,
+            lmt_price=o.lmt_price,
+            aux_price=o.aux_price,
+            trail_stop_price=o.trail_stop_price,
+            status="PreSubmitted",
+            filled=Decimal(0),
+            remaining=o.total_quantity,
+            what_if=state,
+        )
+        return [open_order(view)]
 
     # -- internals ------------------------------------------------------------------
 
@@ -393,14 +466,20 @@ class TwsSimulator:
         reports = self._translator.translate(
             result.reports, modified=result.modified, refused=result.refused
         )
-        if result.reports_after > 0:
+        delay = max(result.reports_after, self.report_delay if reports else 0.0)
+        if delay > 0:
             self._deliver(routed)
-            self._deliver_later(reports, result.reports_after)
+            self._deliver_later(reports, delay)
         else:
             self._deliver(routed + reports)
 
     def _publish(self, reports: Sequence[BrokerReport]) -> list[BrokerReport]:
-        self._deliver(self._translator.translate(reports))
+        routed = self._translator.translate(reports)
+        if self.report_delay > 0:
+            self._deliver_later(routed, self.report_delay)
+            self.queries.refresh()
+        else:
+            self._deliver(routed)
         return list(reports)
 
     def _deliver(self, routed: list[Routed]) -> None:

@@ -34,6 +34,10 @@ const (
 	PositionChangeCause_POSITION_CHANGE_CAUSE_CORRECTION PositionChangeCause = 2
 	// Set from outside the fills, e.g. by SimulatorControlService.SetPosition; reason says why.
 	PositionChangeCause_POSITION_CHANGE_CAUSE_ADJUSTMENT PositionChangeCause = 3
+	// Reconciliation found IB holding another quantity than the gateway's fills make
+	// (backend ib, while connected). The position is left as it was; broker_quantity
+	// says what IB holds and reason names both quantities.
+	PositionChangeCause_POSITION_CHANGE_CAUSE_DISCREPANCY PositionChangeCause = 4
 )
 
 // Enum value maps for PositionChangeCause.
@@ -43,12 +47,14 @@ var (
 		1: "POSITION_CHANGE_CAUSE_FILL",
 		2: "POSITION_CHANGE_CAUSE_CORRECTION",
 		3: "POSITION_CHANGE_CAUSE_ADJUSTMENT",
+		4: "POSITION_CHANGE_CAUSE_DISCREPANCY",
 	}
 	PositionChangeCause_value = map[string]int32{
 		"POSITION_CHANGE_CAUSE_UNSPECIFIED": 0,
 		"POSITION_CHANGE_CAUSE_FILL":        1,
 		"POSITION_CHANGE_CAUSE_CORRECTION":  2,
 		"POSITION_CHANGE_CAUSE_ADJUSTMENT":  3,
+		"POSITION_CHANGE_CAUSE_DISCREPANCY": 4,
 	}
 )
 
@@ -247,10 +253,13 @@ type PositionEvent struct {
 	ExecutionId string `protobuf:"bytes,7,opt,name=execution_id,json=executionId,proto3" json:"execution_id,omitempty"`
 	// Realized P&L of this change alone, commissions included.
 	RealizedPnl string `protobuf:"bytes,8,opt,name=realized_pnl,json=realizedPnl,proto3" json:"realized_pnl,omitempty"`
-	// Why an adjustment was made; empty otherwise.
-	Reason        string `protobuf:"bytes,9,opt,name=reason,proto3" json:"reason,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// Why an adjustment was made, or what a discrepancy is; empty otherwise.
+	Reason string `protobuf:"bytes,9,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The quantity IB reported (backend ib) for a DISCREPANCY, and for an ADJUSTMENT
+	// that adopted IB's position; empty otherwise.
+	BrokerQuantity string `protobuf:"bytes,10,opt,name=broker_quantity,json=brokerQuantity,proto3" json:"broker_quantity,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *PositionEvent) Reset() {
@@ -342,6 +351,13 @@ func (x *PositionEvent) GetRealizedPnl() string {
 func (x *PositionEvent) GetReason() string {
 	if x != nil {
 		return x.Reason
+	}
+	return ""
+}
+
+func (x *PositionEvent) GetBrokerQuantity() string {
+	if x != nil {
+		return x.BrokerQuantity
 	}
 	return ""
 }
@@ -565,7 +581,8 @@ func (x *GetAccountSummaryResponse) GetSummary() *AccountSummary {
 
 // The state of one account. On the sim backend: starting cash plus the cash of every
 // journaled trade, positions at the simulated market's prices, Reg-T margin (see the
-// README).
+// README). On the ib backend: IB's account summary, as IB computes it; a figure IB
+// does not report is empty.
 type AccountSummary struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The account.
@@ -906,7 +923,7 @@ const file_ibkr_gateway_v1_account_proto_rawDesc = "" +
 	" \x01(\tR\runrealizedPnl\x12#\n" +
 	"\rlast_sequence\x18\v \x01(\x03R\flastSequence\x12;\n" +
 	"\vupdate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\"\xf4\x02\n" +
+	"updateTime\"\x9d\x03\n" +
 	"\rPositionEvent\x12\x1a\n" +
 	"\bsequence\x18\x01 \x01(\x03R\bsequence\x12.\n" +
 	"\x04time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x125\n" +
@@ -916,7 +933,9 @@ const file_ibkr_gateway_v1_account_proto_rawDesc = "" +
 	"\border_id\x18\x06 \x01(\tR\aorderId\x12!\n" +
 	"\fexecution_id\x18\a \x01(\tR\vexecutionId\x12!\n" +
 	"\frealized_pnl\x18\b \x01(\tR\vrealizedPnl\x12\x16\n" +
-	"\x06reason\x18\t \x01(\tR\x06reason\"\x86\x01\n" +
+	"\x06reason\x18\t \x01(\tR\x06reason\x12'\n" +
+	"\x0fbroker_quantity\x18\n" +
+	" \x01(\tR\x0ebrokerQuantity\"\x86\x01\n" +
 	"\x14ListPositionsRequest\x12\x18\n" +
 	"\aaccount\x18\x01 \x01(\tR\aaccount\x12\x16\n" +
 	"\x06symbol\x18\x02 \x01(\tR\x06symbol\x12\x15\n" +
@@ -953,12 +972,13 @@ const file_ibkr_gateway_v1_account_proto_rawDesc = "" +
 	"\x17StreamPositionsResponse\x126\n" +
 	"\x05event\x18\x01 \x01(\v2\x1e.ibkr.gateway.v1.PositionEventH\x00R\x05event\x12:\n" +
 	"\theartbeat\x18\x02 \x01(\v2\x1a.ibkr.gateway.v1.HeartbeatH\x00R\theartbeatB\t\n" +
-	"\apayload*\xa8\x01\n" +
+	"\apayload*\xcf\x01\n" +
 	"\x13PositionChangeCause\x12%\n" +
 	"!POSITION_CHANGE_CAUSE_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aPOSITION_CHANGE_CAUSE_FILL\x10\x01\x12$\n" +
 	" POSITION_CHANGE_CAUSE_CORRECTION\x10\x02\x12$\n" +
-	" POSITION_CHANGE_CAUSE_ADJUSTMENT\x10\x032\xc4\x02\n" +
+	" POSITION_CHANGE_CAUSE_ADJUSTMENT\x10\x03\x12%\n" +
+	"!POSITION_CHANGE_CAUSE_DISCREPANCY\x10\x042\xc4\x02\n" +
 	"\x0eAccountService\x12^\n" +
 	"\rListPositions\x12%.ibkr.gateway.v1.ListPositionsRequest\x1a&.ibkr.gateway.v1.ListPositionsResponse\x12j\n" +
 	"\x11GetAccountSummary\x12).ibkr.gateway.v1.GetAccountSummaryRequest\x1a*.ibkr.gateway.v1.GetAccountSummaryResponse\x12f\n" +

@@ -1146,7 +1146,7 @@ type PreviewOrderResponse struct {
 	// limit (or stop) price; empty when neither is known.
 	EstimatedPrice string `protobuf:"bytes,2,opt,name=estimated_price,json=estimatedPrice,proto3" json:"estimated_price,omitempty"`
 	// Commission of a complete fill at estimated_price, as the simulated exchange charges
-	// it; empty when it cannot be estimated (backend ib).
+	// it (backend sim), or IB's estimate from its what-if answer (backend ib).
 	EstimatedCommission string `protobuf:"bytes,3,opt,name=estimated_commission,json=estimatedCommission,proto3" json:"estimated_commission,omitempty"`
 	// Position in the contract now (signed).
 	PositionBefore string `protobuf:"bytes,4,opt,name=position_before,json=positionBefore,proto3" json:"position_before,omitempty"`
@@ -1158,7 +1158,10 @@ type PreviewOrderResponse struct {
 	AccountAfter *AccountSummary `protobuf:"bytes,7,opt,name=account_after,json=accountAfter,proto3" json:"account_after,omitempty"`
 	// Every limit the order would break, in the order SubmitOrder checks them; SubmitOrder
 	// would refuse it with the first.
-	Breaches      []*LimitBreach `protobuf:"bytes,8,rep,name=breaches,proto3" json:"breaches,omitempty"`
+	Breaches []*LimitBreach `protobuf:"bytes,8,rep,name=breaches,proto3" json:"breaches,omitempty"`
+	// IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+	// estimated_commission is then IB's commission.
+	WhatIf        *WhatIfEstimate `protobuf:"bytes,9,opt,name=what_if,json=whatIf,proto3" json:"what_if,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1249,6 +1252,151 @@ func (x *PreviewOrderResponse) GetBreaches() []*LimitBreach {
 	return nil
 }
 
+func (x *PreviewOrderResponse) GetWhatIf() *WhatIfEstimate {
+	if x != nil {
+		return x.WhatIf
+	}
+	return nil
+}
+
+// What IB says an order would do to the account, without placing it (IB's what-if
+// order). Amounts are decimal strings in currency, as IB reports them; empty where IB
+// reports none.
+type WhatIfEstimate struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Currency of the commissions.
+	Currency string `protobuf:"bytes,1,opt,name=currency,proto3" json:"currency,omitempty"`
+	// IB's commission estimate of a complete fill.
+	Commission string `protobuf:"bytes,2,opt,name=commission,proto3" json:"commission,omitempty"`
+	// Lower bound of the commission, when IB gives a range.
+	MinCommission string `protobuf:"bytes,3,opt,name=min_commission,json=minCommission,proto3" json:"min_commission,omitempty"`
+	// Upper bound of the commission, when IB gives a range.
+	MaxCommission string `protobuf:"bytes,4,opt,name=max_commission,json=maxCommission,proto3" json:"max_commission,omitempty"`
+	// Initial margin of the account now.
+	InitialMarginBefore string `protobuf:"bytes,5,opt,name=initial_margin_before,json=initialMarginBefore,proto3" json:"initial_margin_before,omitempty"`
+	// Initial margin once the order has filled.
+	InitialMarginAfter string `protobuf:"bytes,6,opt,name=initial_margin_after,json=initialMarginAfter,proto3" json:"initial_margin_after,omitempty"`
+	// Maintenance margin of the account now.
+	MaintenanceMarginBefore string `protobuf:"bytes,7,opt,name=maintenance_margin_before,json=maintenanceMarginBefore,proto3" json:"maintenance_margin_before,omitempty"`
+	// Maintenance margin once the order has filled.
+	MaintenanceMarginAfter string `protobuf:"bytes,8,opt,name=maintenance_margin_after,json=maintenanceMarginAfter,proto3" json:"maintenance_margin_after,omitempty"`
+	// Equity with loan value of the account now.
+	EquityWithLoanBefore string `protobuf:"bytes,9,opt,name=equity_with_loan_before,json=equityWithLoanBefore,proto3" json:"equity_with_loan_before,omitempty"`
+	// Equity with loan value once the order has filled.
+	EquityWithLoanAfter string `protobuf:"bytes,10,opt,name=equity_with_loan_after,json=equityWithLoanAfter,proto3" json:"equity_with_loan_after,omitempty"`
+	// IB's warning about the order, if any.
+	Warning       string `protobuf:"bytes,11,opt,name=warning,proto3" json:"warning,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WhatIfEstimate) Reset() {
+	*x = WhatIfEstimate{}
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WhatIfEstimate) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WhatIfEstimate) ProtoMessage() {}
+
+func (x *WhatIfEstimate) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WhatIfEstimate.ProtoReflect.Descriptor instead.
+func (*WhatIfEstimate) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *WhatIfEstimate) GetCurrency() string {
+	if x != nil {
+		return x.Currency
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetCommission() string {
+	if x != nil {
+		return x.Commission
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetMinCommission() string {
+	if x != nil {
+		return x.MinCommission
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetMaxCommission() string {
+	if x != nil {
+		return x.MaxCommission
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetInitialMarginBefore() string {
+	if x != nil {
+		return x.InitialMarginBefore
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetInitialMarginAfter() string {
+	if x != nil {
+		return x.InitialMarginAfter
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetMaintenanceMarginBefore() string {
+	if x != nil {
+		return x.MaintenanceMarginBefore
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetMaintenanceMarginAfter() string {
+	if x != nil {
+		return x.MaintenanceMarginAfter
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetEquityWithLoanBefore() string {
+	if x != nil {
+		return x.EquityWithLoanBefore
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetEquityWithLoanAfter() string {
+	if x != nil {
+		return x.EquityWithLoanAfter
+	}
+	return ""
+}
+
+func (x *WhatIfEstimate) GetWarning() string {
+	if x != nil {
+		return x.Warning
+	}
+	return ""
+}
+
 // A limit an order would break, as SubmitOrder would report it.
 type LimitBreach struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1264,7 +1412,7 @@ type LimitBreach struct {
 
 func (x *LimitBreach) Reset() {
 	*x = LimitBreach{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1276,7 +1424,7 @@ func (x *LimitBreach) String() string {
 func (*LimitBreach) ProtoMessage() {}
 
 func (x *LimitBreach) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1289,7 +1437,7 @@ func (x *LimitBreach) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LimitBreach.ProtoReflect.Descriptor instead.
 func (*LimitBreach) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{20}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *LimitBreach) GetReason() string {
@@ -1325,7 +1473,7 @@ type ListFillsResponse struct {
 
 func (x *ListFillsResponse) Reset() {
 	*x = ListFillsResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1337,7 +1485,7 @@ func (x *ListFillsResponse) String() string {
 func (*ListFillsResponse) ProtoMessage() {}
 
 func (x *ListFillsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1350,7 +1498,7 @@ func (x *ListFillsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListFillsResponse.ProtoReflect.Descriptor instead.
 func (*ListFillsResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{21}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ListFillsResponse) GetFills() []*Fill {
@@ -1384,7 +1532,7 @@ type StreamOrderEventsRequest struct {
 
 func (x *StreamOrderEventsRequest) Reset() {
 	*x = StreamOrderEventsRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1396,7 +1544,7 @@ func (x *StreamOrderEventsRequest) String() string {
 func (*StreamOrderEventsRequest) ProtoMessage() {}
 
 func (x *StreamOrderEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1409,7 +1557,7 @@ func (x *StreamOrderEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamOrderEventsRequest.ProtoReflect.Descriptor instead.
 func (*StreamOrderEventsRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{22}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *StreamOrderEventsRequest) GetAfterSequence() int64 {
@@ -1455,7 +1603,7 @@ type StreamOrderEventsResponse struct {
 
 func (x *StreamOrderEventsResponse) Reset() {
 	*x = StreamOrderEventsResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1467,7 +1615,7 @@ func (x *StreamOrderEventsResponse) String() string {
 func (*StreamOrderEventsResponse) ProtoMessage() {}
 
 func (x *StreamOrderEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1480,7 +1628,7 @@ func (x *StreamOrderEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamOrderEventsResponse.ProtoReflect.Descriptor instead.
 func (*StreamOrderEventsResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{23}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *StreamOrderEventsResponse) GetPayload() isStreamOrderEventsResponse_Payload {
@@ -1542,7 +1690,7 @@ type StreamFillsRequest struct {
 
 func (x *StreamFillsRequest) Reset() {
 	*x = StreamFillsRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1554,7 +1702,7 @@ func (x *StreamFillsRequest) String() string {
 func (*StreamFillsRequest) ProtoMessage() {}
 
 func (x *StreamFillsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1567,7 +1715,7 @@ func (x *StreamFillsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamFillsRequest.ProtoReflect.Descriptor instead.
 func (*StreamFillsRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{24}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *StreamFillsRequest) GetAfterSequence() int64 {
@@ -1613,7 +1761,7 @@ type StreamFillsResponse struct {
 
 func (x *StreamFillsResponse) Reset() {
 	*x = StreamFillsResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1625,7 +1773,7 @@ func (x *StreamFillsResponse) String() string {
 func (*StreamFillsResponse) ProtoMessage() {}
 
 func (x *StreamFillsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1638,7 +1786,7 @@ func (x *StreamFillsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamFillsResponse.ProtoReflect.Descriptor instead.
 func (*StreamFillsResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{25}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *StreamFillsResponse) GetPayload() isStreamFillsResponse_Payload {
@@ -1699,7 +1847,7 @@ type SetKillSwitchRequest struct {
 
 func (x *SetKillSwitchRequest) Reset() {
 	*x = SetKillSwitchRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1711,7 +1859,7 @@ func (x *SetKillSwitchRequest) String() string {
 func (*SetKillSwitchRequest) ProtoMessage() {}
 
 func (x *SetKillSwitchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1724,7 +1872,7 @@ func (x *SetKillSwitchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetKillSwitchRequest.ProtoReflect.Descriptor instead.
 func (*SetKillSwitchRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{26}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *SetKillSwitchRequest) GetEngaged() bool {
@@ -1760,7 +1908,7 @@ type SetKillSwitchResponse struct {
 
 func (x *SetKillSwitchResponse) Reset() {
 	*x = SetKillSwitchResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1772,7 +1920,7 @@ func (x *SetKillSwitchResponse) String() string {
 func (*SetKillSwitchResponse) ProtoMessage() {}
 
 func (x *SetKillSwitchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1785,7 +1933,7 @@ func (x *SetKillSwitchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetKillSwitchResponse.ProtoReflect.Descriptor instead.
 func (*SetKillSwitchResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{27}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *SetKillSwitchResponse) GetKillSwitch() *KillSwitch {
@@ -1810,7 +1958,7 @@ type GetKillSwitchRequest struct {
 
 func (x *GetKillSwitchRequest) Reset() {
 	*x = GetKillSwitchRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[28]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1822,7 +1970,7 @@ func (x *GetKillSwitchRequest) String() string {
 func (*GetKillSwitchRequest) ProtoMessage() {}
 
 func (x *GetKillSwitchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[28]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1835,7 +1983,7 @@ func (x *GetKillSwitchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetKillSwitchRequest.ProtoReflect.Descriptor instead.
 func (*GetKillSwitchRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{28}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{29}
 }
 
 type GetKillSwitchResponse struct {
@@ -1848,7 +1996,7 @@ type GetKillSwitchResponse struct {
 
 func (x *GetKillSwitchResponse) Reset() {
 	*x = GetKillSwitchResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[29]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1860,7 +2008,7 @@ func (x *GetKillSwitchResponse) String() string {
 func (*GetKillSwitchResponse) ProtoMessage() {}
 
 func (x *GetKillSwitchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[29]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1873,7 +2021,7 @@ func (x *GetKillSwitchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetKillSwitchResponse.ProtoReflect.Descriptor instead.
 func (*GetKillSwitchResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{29}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *GetKillSwitchResponse) GetKillSwitch() *KillSwitch {
@@ -1902,7 +2050,7 @@ type KillSwitch struct {
 
 func (x *KillSwitch) Reset() {
 	*x = KillSwitch{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[30]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1914,7 +2062,7 @@ func (x *KillSwitch) String() string {
 func (*KillSwitch) ProtoMessage() {}
 
 func (x *KillSwitch) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[30]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1927,7 +2075,7 @@ func (x *KillSwitch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KillSwitch.ProtoReflect.Descriptor instead.
 func (*KillSwitch) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{30}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *KillSwitch) GetEngaged() bool {
@@ -1982,7 +2130,7 @@ type AccountHalt struct {
 
 func (x *AccountHalt) Reset() {
 	*x = AccountHalt{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[31]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1994,7 +2142,7 @@ func (x *AccountHalt) String() string {
 func (*AccountHalt) ProtoMessage() {}
 
 func (x *AccountHalt) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[31]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2007,7 +2155,7 @@ func (x *AccountHalt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccountHalt.ProtoReflect.Descriptor instead.
 func (*AccountHalt) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{31}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *AccountHalt) GetAccount() string {
@@ -2050,7 +2198,7 @@ type ListAuditRecordsRequest struct {
 
 func (x *ListAuditRecordsRequest) Reset() {
 	*x = ListAuditRecordsRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[32]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2062,7 +2210,7 @@ func (x *ListAuditRecordsRequest) String() string {
 func (*ListAuditRecordsRequest) ProtoMessage() {}
 
 func (x *ListAuditRecordsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[32]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2075,7 +2223,7 @@ func (x *ListAuditRecordsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAuditRecordsRequest.ProtoReflect.Descriptor instead.
 func (*ListAuditRecordsRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{32}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ListAuditRecordsRequest) GetPageSize() int32 {
@@ -2104,7 +2252,7 @@ type ListAuditRecordsResponse struct {
 
 func (x *ListAuditRecordsResponse) Reset() {
 	*x = ListAuditRecordsResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[33]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2116,7 +2264,7 @@ func (x *ListAuditRecordsResponse) String() string {
 func (*ListAuditRecordsResponse) ProtoMessage() {}
 
 func (x *ListAuditRecordsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[33]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2129,7 +2277,7 @@ func (x *ListAuditRecordsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAuditRecordsResponse.ProtoReflect.Descriptor instead.
 func (*ListAuditRecordsResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{33}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ListAuditRecordsResponse) GetRecords() []*AuditRecord {
@@ -2172,7 +2320,7 @@ type AuditRecord struct {
 
 func (x *AuditRecord) Reset() {
 	*x = AuditRecord{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[34]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2184,7 +2332,7 @@ func (x *AuditRecord) String() string {
 func (*AuditRecord) ProtoMessage() {}
 
 func (x *AuditRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[34]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2197,7 +2345,7 @@ func (x *AuditRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditRecord.ProtoReflect.Descriptor instead.
 func (*AuditRecord) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{34}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *AuditRecord) GetId() int64 {
@@ -2332,7 +2480,7 @@ const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
 	"\n" +
 	"page_token\x18\x04 \x01(\tR\tpageToken\"G\n" +
 	"\x13PreviewOrderRequest\x120\n" +
-	"\x05order\x18\x01 \x01(\v2\x1a.ibkr.gateway.v1.OrderSpecR\x05order\"\xbc\x03\n" +
+	"\x05order\x18\x01 \x01(\v2\x1a.ibkr.gateway.v1.OrderSpecR\x05order\"\xf6\x03\n" +
 	"\x14PreviewOrderResponse\x120\n" +
 	"\x05order\x18\x01 \x01(\v2\x1a.ibkr.gateway.v1.OrderSpecR\x05order\x12'\n" +
 	"\x0festimated_price\x18\x02 \x01(\tR\x0eestimatedPrice\x121\n" +
@@ -2341,7 +2489,23 @@ const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
 	"\x0eposition_after\x18\x05 \x01(\tR\rpositionAfter\x12F\n" +
 	"\x0eaccount_before\x18\x06 \x01(\v2\x1f.ibkr.gateway.v1.AccountSummaryR\raccountBefore\x12D\n" +
 	"\raccount_after\x18\a \x01(\v2\x1f.ibkr.gateway.v1.AccountSummaryR\faccountAfter\x128\n" +
-	"\bbreaches\x18\b \x03(\v2\x1c.ibkr.gateway.v1.LimitBreachR\bbreaches\"\xc4\x01\n" +
+	"\bbreaches\x18\b \x03(\v2\x1c.ibkr.gateway.v1.LimitBreachR\bbreaches\x128\n" +
+	"\awhat_if\x18\t \x01(\v2\x1f.ibkr.gateway.v1.WhatIfEstimateR\x06whatIf\"\xfc\x03\n" +
+	"\x0eWhatIfEstimate\x12\x1a\n" +
+	"\bcurrency\x18\x01 \x01(\tR\bcurrency\x12\x1e\n" +
+	"\n" +
+	"commission\x18\x02 \x01(\tR\n" +
+	"commission\x12%\n" +
+	"\x0emin_commission\x18\x03 \x01(\tR\rminCommission\x12%\n" +
+	"\x0emax_commission\x18\x04 \x01(\tR\rmaxCommission\x122\n" +
+	"\x15initial_margin_before\x18\x05 \x01(\tR\x13initialMarginBefore\x120\n" +
+	"\x14initial_margin_after\x18\x06 \x01(\tR\x12initialMarginAfter\x12:\n" +
+	"\x19maintenance_margin_before\x18\a \x01(\tR\x17maintenanceMarginBefore\x128\n" +
+	"\x18maintenance_margin_after\x18\b \x01(\tR\x16maintenanceMarginAfter\x125\n" +
+	"\x17equity_with_loan_before\x18\t \x01(\tR\x14equityWithLoanBefore\x123\n" +
+	"\x16equity_with_loan_after\x18\n" +
+	" \x01(\tR\x13equityWithLoanAfter\x12\x18\n" +
+	"\awarning\x18\v \x01(\tR\awarning\"\xc4\x01\n" +
 	"\vLimitBreach\x12\x16\n" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\x12\x18\n" +
 	"\amessage\x18\x02 \x01(\tR\amessage\x12F\n" +
@@ -2440,7 +2604,7 @@ func file_ibkr_gateway_v1_gateway_proto_rawDescGZIP() []byte {
 	return file_ibkr_gateway_v1_gateway_proto_rawDescData
 }
 
-var file_ibkr_gateway_v1_gateway_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
+var file_ibkr_gateway_v1_gateway_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
 var file_ibkr_gateway_v1_gateway_proto_goTypes = []any{
 	(*SubmitOrderRequest)(nil),         // 0: ibkr.gateway.v1.SubmitOrderRequest
 	(*SubmitOrderResponse)(nil),        // 1: ibkr.gateway.v1.SubmitOrderResponse
@@ -2462,109 +2626,111 @@ var file_ibkr_gateway_v1_gateway_proto_goTypes = []any{
 	(*ListFillsRequest)(nil),           // 17: ibkr.gateway.v1.ListFillsRequest
 	(*PreviewOrderRequest)(nil),        // 18: ibkr.gateway.v1.PreviewOrderRequest
 	(*PreviewOrderResponse)(nil),       // 19: ibkr.gateway.v1.PreviewOrderResponse
-	(*LimitBreach)(nil),                // 20: ibkr.gateway.v1.LimitBreach
-	(*ListFillsResponse)(nil),          // 21: ibkr.gateway.v1.ListFillsResponse
-	(*StreamOrderEventsRequest)(nil),   // 22: ibkr.gateway.v1.StreamOrderEventsRequest
-	(*StreamOrderEventsResponse)(nil),  // 23: ibkr.gateway.v1.StreamOrderEventsResponse
-	(*StreamFillsRequest)(nil),         // 24: ibkr.gateway.v1.StreamFillsRequest
-	(*StreamFillsResponse)(nil),        // 25: ibkr.gateway.v1.StreamFillsResponse
-	(*SetKillSwitchRequest)(nil),       // 26: ibkr.gateway.v1.SetKillSwitchRequest
-	(*SetKillSwitchResponse)(nil),      // 27: ibkr.gateway.v1.SetKillSwitchResponse
-	(*GetKillSwitchRequest)(nil),       // 28: ibkr.gateway.v1.GetKillSwitchRequest
-	(*GetKillSwitchResponse)(nil),      // 29: ibkr.gateway.v1.GetKillSwitchResponse
-	(*KillSwitch)(nil),                 // 30: ibkr.gateway.v1.KillSwitch
-	(*AccountHalt)(nil),                // 31: ibkr.gateway.v1.AccountHalt
-	(*ListAuditRecordsRequest)(nil),    // 32: ibkr.gateway.v1.ListAuditRecordsRequest
-	(*ListAuditRecordsResponse)(nil),   // 33: ibkr.gateway.v1.ListAuditRecordsResponse
-	(*AuditRecord)(nil),                // 34: ibkr.gateway.v1.AuditRecord
-	nil,                                // 35: ibkr.gateway.v1.LimitBreach.MetadataEntry
-	(*OrderSpec)(nil),                  // 36: ibkr.gateway.v1.OrderSpec
-	(*Order)(nil),                      // 37: ibkr.gateway.v1.Order
-	(*status.Status)(nil),              // 38: google.rpc.Status
-	(TimeInForce)(0),                   // 39: ibkr.gateway.v1.TimeInForce
-	(OrderStatus)(0),                   // 40: ibkr.gateway.v1.OrderStatus
-	(*AccountSummary)(nil),             // 41: ibkr.gateway.v1.AccountSummary
-	(*Fill)(nil),                       // 42: ibkr.gateway.v1.Fill
-	(*durationpb.Duration)(nil),        // 43: google.protobuf.Duration
-	(*OrderEvent)(nil),                 // 44: ibkr.gateway.v1.OrderEvent
-	(*Heartbeat)(nil),                  // 45: ibkr.gateway.v1.Heartbeat
-	(*timestamppb.Timestamp)(nil),      // 46: google.protobuf.Timestamp
+	(*WhatIfEstimate)(nil),             // 20: ibkr.gateway.v1.WhatIfEstimate
+	(*LimitBreach)(nil),                // 21: ibkr.gateway.v1.LimitBreach
+	(*ListFillsResponse)(nil),          // 22: ibkr.gateway.v1.ListFillsResponse
+	(*StreamOrderEventsRequest)(nil),   // 23: ibkr.gateway.v1.StreamOrderEventsRequest
+	(*StreamOrderEventsResponse)(nil),  // 24: ibkr.gateway.v1.StreamOrderEventsResponse
+	(*StreamFillsRequest)(nil),         // 25: ibkr.gateway.v1.StreamFillsRequest
+	(*StreamFillsResponse)(nil),        // 26: ibkr.gateway.v1.StreamFillsResponse
+	(*SetKillSwitchRequest)(nil),       // 27: ibkr.gateway.v1.SetKillSwitchRequest
+	(*SetKillSwitchResponse)(nil),      // 28: ibkr.gateway.v1.SetKillSwitchResponse
+	(*GetKillSwitchRequest)(nil),       // 29: ibkr.gateway.v1.GetKillSwitchRequest
+	(*GetKillSwitchResponse)(nil),      // 30: ibkr.gateway.v1.GetKillSwitchResponse
+	(*KillSwitch)(nil),                 // 31: ibkr.gateway.v1.KillSwitch
+	(*AccountHalt)(nil),                // 32: ibkr.gateway.v1.AccountHalt
+	(*ListAuditRecordsRequest)(nil),    // 33: ibkr.gateway.v1.ListAuditRecordsRequest
+	(*ListAuditRecordsResponse)(nil),   // 34: ibkr.gateway.v1.ListAuditRecordsResponse
+	(*AuditRecord)(nil),                // 35: ibkr.gateway.v1.AuditRecord
+	nil,                                // 36: ibkr.gateway.v1.LimitBreach.MetadataEntry
+	(*OrderSpec)(nil),                  // 37: ibkr.gateway.v1.OrderSpec
+	(*Order)(nil),                      // 38: ibkr.gateway.v1.Order
+	(*status.Status)(nil),              // 39: google.rpc.Status
+	(TimeInForce)(0),                   // 40: ibkr.gateway.v1.TimeInForce
+	(OrderStatus)(0),                   // 41: ibkr.gateway.v1.OrderStatus
+	(*AccountSummary)(nil),             // 42: ibkr.gateway.v1.AccountSummary
+	(*Fill)(nil),                       // 43: ibkr.gateway.v1.Fill
+	(*durationpb.Duration)(nil),        // 44: google.protobuf.Duration
+	(*OrderEvent)(nil),                 // 45: ibkr.gateway.v1.OrderEvent
+	(*Heartbeat)(nil),                  // 46: ibkr.gateway.v1.Heartbeat
+	(*timestamppb.Timestamp)(nil),      // 47: google.protobuf.Timestamp
 }
 var file_ibkr_gateway_v1_gateway_proto_depIdxs = []int32{
-	36, // 0: ibkr.gateway.v1.SubmitOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
-	37, // 1: ibkr.gateway.v1.SubmitOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	36, // 2: ibkr.gateway.v1.SubmitOrdersRequest.orders:type_name -> ibkr.gateway.v1.OrderSpec
+	37, // 0: ibkr.gateway.v1.SubmitOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
+	38, // 1: ibkr.gateway.v1.SubmitOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	37, // 2: ibkr.gateway.v1.SubmitOrdersRequest.orders:type_name -> ibkr.gateway.v1.OrderSpec
 	4,  // 3: ibkr.gateway.v1.SubmitOrdersResponse.results:type_name -> ibkr.gateway.v1.SubmitOrderResult
-	37, // 4: ibkr.gateway.v1.SubmitOrderResult.order:type_name -> ibkr.gateway.v1.Order
-	38, // 5: ibkr.gateway.v1.SubmitOrderResult.error:type_name -> google.rpc.Status
-	36, // 6: ibkr.gateway.v1.SubmitBracketOrderRequest.parent:type_name -> ibkr.gateway.v1.OrderSpec
-	39, // 7: ibkr.gateway.v1.SubmitBracketOrderRequest.child_time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
-	37, // 8: ibkr.gateway.v1.SubmitBracketOrderResponse.parent:type_name -> ibkr.gateway.v1.Order
-	37, // 9: ibkr.gateway.v1.SubmitBracketOrderResponse.take_profit:type_name -> ibkr.gateway.v1.Order
-	37, // 10: ibkr.gateway.v1.SubmitBracketOrderResponse.stop_loss:type_name -> ibkr.gateway.v1.Order
-	39, // 11: ibkr.gateway.v1.ModifyOrderRequest.time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
-	37, // 12: ibkr.gateway.v1.ModifyOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	37, // 13: ibkr.gateway.v1.CancelOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	37, // 14: ibkr.gateway.v1.CancelAllOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
-	37, // 15: ibkr.gateway.v1.GetOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	40, // 16: ibkr.gateway.v1.ListOrdersRequest.statuses:type_name -> ibkr.gateway.v1.OrderStatus
-	37, // 17: ibkr.gateway.v1.ListOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
-	36, // 18: ibkr.gateway.v1.PreviewOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
-	36, // 19: ibkr.gateway.v1.PreviewOrderResponse.order:type_name -> ibkr.gateway.v1.OrderSpec
-	41, // 20: ibkr.gateway.v1.PreviewOrderResponse.account_before:type_name -> ibkr.gateway.v1.AccountSummary
-	41, // 21: ibkr.gateway.v1.PreviewOrderResponse.account_after:type_name -> ibkr.gateway.v1.AccountSummary
-	20, // 22: ibkr.gateway.v1.PreviewOrderResponse.breaches:type_name -> ibkr.gateway.v1.LimitBreach
-	35, // 23: ibkr.gateway.v1.LimitBreach.metadata:type_name -> ibkr.gateway.v1.LimitBreach.MetadataEntry
-	42, // 24: ibkr.gateway.v1.ListFillsResponse.fills:type_name -> ibkr.gateway.v1.Fill
-	43, // 25: ibkr.gateway.v1.StreamOrderEventsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
-	44, // 26: ibkr.gateway.v1.StreamOrderEventsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
-	45, // 27: ibkr.gateway.v1.StreamOrderEventsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
-	43, // 28: ibkr.gateway.v1.StreamFillsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
-	44, // 29: ibkr.gateway.v1.StreamFillsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
-	45, // 30: ibkr.gateway.v1.StreamFillsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
-	30, // 31: ibkr.gateway.v1.SetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
-	37, // 32: ibkr.gateway.v1.SetKillSwitchResponse.cancelled_orders:type_name -> ibkr.gateway.v1.Order
-	30, // 33: ibkr.gateway.v1.GetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
-	46, // 34: ibkr.gateway.v1.KillSwitch.set_time:type_name -> google.protobuf.Timestamp
-	31, // 35: ibkr.gateway.v1.KillSwitch.halted_accounts:type_name -> ibkr.gateway.v1.AccountHalt
-	46, // 36: ibkr.gateway.v1.AccountHalt.set_time:type_name -> google.protobuf.Timestamp
-	34, // 37: ibkr.gateway.v1.ListAuditRecordsResponse.records:type_name -> ibkr.gateway.v1.AuditRecord
-	46, // 38: ibkr.gateway.v1.AuditRecord.time:type_name -> google.protobuf.Timestamp
-	0,  // 39: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:input_type -> ibkr.gateway.v1.SubmitOrderRequest
-	2,  // 40: ibkr.gateway.v1.OrderGatewayService.SubmitOrders:input_type -> ibkr.gateway.v1.SubmitOrdersRequest
-	5,  // 41: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:input_type -> ibkr.gateway.v1.SubmitBracketOrderRequest
-	7,  // 42: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:input_type -> ibkr.gateway.v1.ModifyOrderRequest
-	9,  // 43: ibkr.gateway.v1.OrderGatewayService.CancelOrder:input_type -> ibkr.gateway.v1.CancelOrderRequest
-	11, // 44: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:input_type -> ibkr.gateway.v1.CancelAllOrdersRequest
-	13, // 45: ibkr.gateway.v1.OrderGatewayService.GetOrder:input_type -> ibkr.gateway.v1.GetOrderRequest
-	15, // 46: ibkr.gateway.v1.OrderGatewayService.ListOrders:input_type -> ibkr.gateway.v1.ListOrdersRequest
-	17, // 47: ibkr.gateway.v1.OrderGatewayService.ListFills:input_type -> ibkr.gateway.v1.ListFillsRequest
-	18, // 48: ibkr.gateway.v1.OrderGatewayService.PreviewOrder:input_type -> ibkr.gateway.v1.PreviewOrderRequest
-	22, // 49: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:input_type -> ibkr.gateway.v1.StreamOrderEventsRequest
-	24, // 50: ibkr.gateway.v1.OrderGatewayService.StreamFills:input_type -> ibkr.gateway.v1.StreamFillsRequest
-	26, // 51: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:input_type -> ibkr.gateway.v1.SetKillSwitchRequest
-	28, // 52: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:input_type -> ibkr.gateway.v1.GetKillSwitchRequest
-	32, // 53: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:input_type -> ibkr.gateway.v1.ListAuditRecordsRequest
-	1,  // 54: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:output_type -> ibkr.gateway.v1.SubmitOrderResponse
-	3,  // 55: ibkr.gateway.v1.OrderGatewayService.SubmitOrders:output_type -> ibkr.gateway.v1.SubmitOrdersResponse
-	6,  // 56: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:output_type -> ibkr.gateway.v1.SubmitBracketOrderResponse
-	8,  // 57: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:output_type -> ibkr.gateway.v1.ModifyOrderResponse
-	10, // 58: ibkr.gateway.v1.OrderGatewayService.CancelOrder:output_type -> ibkr.gateway.v1.CancelOrderResponse
-	12, // 59: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:output_type -> ibkr.gateway.v1.CancelAllOrdersResponse
-	14, // 60: ibkr.gateway.v1.OrderGatewayService.GetOrder:output_type -> ibkr.gateway.v1.GetOrderResponse
-	16, // 61: ibkr.gateway.v1.OrderGatewayService.ListOrders:output_type -> ibkr.gateway.v1.ListOrdersResponse
-	21, // 62: ibkr.gateway.v1.OrderGatewayService.ListFills:output_type -> ibkr.gateway.v1.ListFillsResponse
-	19, // 63: ibkr.gateway.v1.OrderGatewayService.PreviewOrder:output_type -> ibkr.gateway.v1.PreviewOrderResponse
-	23, // 64: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:output_type -> ibkr.gateway.v1.StreamOrderEventsResponse
-	25, // 65: ibkr.gateway.v1.OrderGatewayService.StreamFills:output_type -> ibkr.gateway.v1.StreamFillsResponse
-	27, // 66: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:output_type -> ibkr.gateway.v1.SetKillSwitchResponse
-	29, // 67: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:output_type -> ibkr.gateway.v1.GetKillSwitchResponse
-	33, // 68: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:output_type -> ibkr.gateway.v1.ListAuditRecordsResponse
-	54, // [54:69] is the sub-list for method output_type
-	39, // [39:54] is the sub-list for method input_type
-	39, // [39:39] is the sub-list for extension type_name
-	39, // [39:39] is the sub-list for extension extendee
-	0,  // [0:39] is the sub-list for field type_name
+	38, // 4: ibkr.gateway.v1.SubmitOrderResult.order:type_name -> ibkr.gateway.v1.Order
+	39, // 5: ibkr.gateway.v1.SubmitOrderResult.error:type_name -> google.rpc.Status
+	37, // 6: ibkr.gateway.v1.SubmitBracketOrderRequest.parent:type_name -> ibkr.gateway.v1.OrderSpec
+	40, // 7: ibkr.gateway.v1.SubmitBracketOrderRequest.child_time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
+	38, // 8: ibkr.gateway.v1.SubmitBracketOrderResponse.parent:type_name -> ibkr.gateway.v1.Order
+	38, // 9: ibkr.gateway.v1.SubmitBracketOrderResponse.take_profit:type_name -> ibkr.gateway.v1.Order
+	38, // 10: ibkr.gateway.v1.SubmitBracketOrderResponse.stop_loss:type_name -> ibkr.gateway.v1.Order
+	40, // 11: ibkr.gateway.v1.ModifyOrderRequest.time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
+	38, // 12: ibkr.gateway.v1.ModifyOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	38, // 13: ibkr.gateway.v1.CancelOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	38, // 14: ibkr.gateway.v1.CancelAllOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
+	38, // 15: ibkr.gateway.v1.GetOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	41, // 16: ibkr.gateway.v1.ListOrdersRequest.statuses:type_name -> ibkr.gateway.v1.OrderStatus
+	38, // 17: ibkr.gateway.v1.ListOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
+	37, // 18: ibkr.gateway.v1.PreviewOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
+	37, // 19: ibkr.gateway.v1.PreviewOrderResponse.order:type_name -> ibkr.gateway.v1.OrderSpec
+	42, // 20: ibkr.gateway.v1.PreviewOrderResponse.account_before:type_name -> ibkr.gateway.v1.AccountSummary
+	42, // 21: ibkr.gateway.v1.PreviewOrderResponse.account_after:type_name -> ibkr.gateway.v1.AccountSummary
+	21, // 22: ibkr.gateway.v1.PreviewOrderResponse.breaches:type_name -> ibkr.gateway.v1.LimitBreach
+	20, // 23: ibkr.gateway.v1.PreviewOrderResponse.what_if:type_name -> ibkr.gateway.v1.WhatIfEstimate
+	36, // 24: ibkr.gateway.v1.LimitBreach.metadata:type_name -> ibkr.gateway.v1.LimitBreach.MetadataEntry
+	43, // 25: ibkr.gateway.v1.ListFillsResponse.fills:type_name -> ibkr.gateway.v1.Fill
+	44, // 26: ibkr.gateway.v1.StreamOrderEventsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
+	45, // 27: ibkr.gateway.v1.StreamOrderEventsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
+	46, // 28: ibkr.gateway.v1.StreamOrderEventsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
+	44, // 29: ibkr.gateway.v1.StreamFillsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
+	45, // 30: ibkr.gateway.v1.StreamFillsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
+	46, // 31: ibkr.gateway.v1.StreamFillsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
+	31, // 32: ibkr.gateway.v1.SetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
+	38, // 33: ibkr.gateway.v1.SetKillSwitchResponse.cancelled_orders:type_name -> ibkr.gateway.v1.Order
+	31, // 34: ibkr.gateway.v1.GetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
+	47, // 35: ibkr.gateway.v1.KillSwitch.set_time:type_name -> google.protobuf.Timestamp
+	32, // 36: ibkr.gateway.v1.KillSwitch.halted_accounts:type_name -> ibkr.gateway.v1.AccountHalt
+	47, // 37: ibkr.gateway.v1.AccountHalt.set_time:type_name -> google.protobuf.Timestamp
+	35, // 38: ibkr.gateway.v1.ListAuditRecordsResponse.records:type_name -> ibkr.gateway.v1.AuditRecord
+	47, // 39: ibkr.gateway.v1.AuditRecord.time:type_name -> google.protobuf.Timestamp
+	0,  // 40: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:input_type -> ibkr.gateway.v1.SubmitOrderRequest
+	2,  // 41: ibkr.gateway.v1.OrderGatewayService.SubmitOrders:input_type -> ibkr.gateway.v1.SubmitOrdersRequest
+	5,  // 42: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:input_type -> ibkr.gateway.v1.SubmitBracketOrderRequest
+	7,  // 43: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:input_type -> ibkr.gateway.v1.ModifyOrderRequest
+	9,  // 44: ibkr.gateway.v1.OrderGatewayService.CancelOrder:input_type -> ibkr.gateway.v1.CancelOrderRequest
+	11, // 45: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:input_type -> ibkr.gateway.v1.CancelAllOrdersRequest
+	13, // 46: ibkr.gateway.v1.OrderGatewayService.GetOrder:input_type -> ibkr.gateway.v1.GetOrderRequest
+	15, // 47: ibkr.gateway.v1.OrderGatewayService.ListOrders:input_type -> ibkr.gateway.v1.ListOrdersRequest
+	17, // 48: ibkr.gateway.v1.OrderGatewayService.ListFills:input_type -> ibkr.gateway.v1.ListFillsRequest
+	18, // 49: ibkr.gateway.v1.OrderGatewayService.PreviewOrder:input_type -> ibkr.gateway.v1.PreviewOrderRequest
+	23, // 50: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:input_type -> ibkr.gateway.v1.StreamOrderEventsRequest
+	25, // 51: ibkr.gateway.v1.OrderGatewayService.StreamFills:input_type -> ibkr.gateway.v1.StreamFillsRequest
+	27, // 52: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:input_type -> ibkr.gateway.v1.SetKillSwitchRequest
+	29, // 53: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:input_type -> ibkr.gateway.v1.GetKillSwitchRequest
+	33, // 54: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:input_type -> ibkr.gateway.v1.ListAuditRecordsRequest
+	1,  // 55: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:output_type -> ibkr.gateway.v1.SubmitOrderResponse
+	3,  // 56: ibkr.gateway.v1.OrderGatewayService.SubmitOrders:output_type -> ibkr.gateway.v1.SubmitOrdersResponse
+	6,  // 57: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:output_type -> ibkr.gateway.v1.SubmitBracketOrderResponse
+	8,  // 58: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:output_type -> ibkr.gateway.v1.ModifyOrderResponse
+	10, // 59: ibkr.gateway.v1.OrderGatewayService.CancelOrder:output_type -> ibkr.gateway.v1.CancelOrderResponse
+	12, // 60: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:output_type -> ibkr.gateway.v1.CancelAllOrdersResponse
+	14, // 61: ibkr.gateway.v1.OrderGatewayService.GetOrder:output_type -> ibkr.gateway.v1.GetOrderResponse
+	16, // 62: ibkr.gateway.v1.OrderGatewayService.ListOrders:output_type -> ibkr.gateway.v1.ListOrdersResponse
+	22, // 63: ibkr.gateway.v1.OrderGatewayService.ListFills:output_type -> ibkr.gateway.v1.ListFillsResponse
+	19, // 64: ibkr.gateway.v1.OrderGatewayService.PreviewOrder:output_type -> ibkr.gateway.v1.PreviewOrderResponse
+	24, // 65: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:output_type -> ibkr.gateway.v1.StreamOrderEventsResponse
+	26, // 66: ibkr.gateway.v1.OrderGatewayService.StreamFills:output_type -> ibkr.gateway.v1.StreamFillsResponse
+	28, // 67: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:output_type -> ibkr.gateway.v1.SetKillSwitchResponse
+	30, // 68: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:output_type -> ibkr.gateway.v1.GetKillSwitchResponse
+	34, // 69: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:output_type -> ibkr.gateway.v1.ListAuditRecordsResponse
+	55, // [55:70] is the sub-list for method output_type
+	40, // [40:55] is the sub-list for method input_type
+	40, // [40:40] is the sub-list for extension type_name
+	40, // [40:40] is the sub-list for extension extendee
+	0,  // [0:40] is the sub-list for field type_name
 }
 
 func init() { file_ibkr_gateway_v1_gateway_proto_init() }
@@ -2580,11 +2746,11 @@ func file_ibkr_gateway_v1_gateway_proto_init() {
 		(*SubmitOrderResult_Error)(nil),
 	}
 	file_ibkr_gateway_v1_gateway_proto_msgTypes[7].OneofWrappers = []any{}
-	file_ibkr_gateway_v1_gateway_proto_msgTypes[23].OneofWrappers = []any{
+	file_ibkr_gateway_v1_gateway_proto_msgTypes[24].OneofWrappers = []any{
 		(*StreamOrderEventsResponse_Event)(nil),
 		(*StreamOrderEventsResponse_Heartbeat)(nil),
 	}
-	file_ibkr_gateway_v1_gateway_proto_msgTypes[25].OneofWrappers = []any{
+	file_ibkr_gateway_v1_gateway_proto_msgTypes[26].OneofWrappers = []any{
 		(*StreamFillsResponse_Event)(nil),
 		(*StreamFillsResponse_Heartbeat)(nil),
 	}
@@ -2594,7 +2760,7 @@ func file_ibkr_gateway_v1_gateway_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ibkr_gateway_v1_gateway_proto_rawDesc), len(file_ibkr_gateway_v1_gateway_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   36,
+			NumMessages:   37,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -168,25 +168,68 @@ const (
 	// A stop that follows the market at trailing_amount or trailing_percent and becomes a
 	// market order when the market turns through it (IB "TRAIL").
 	OrderType_ORDER_TYPE_TRAILING_STOP OrderType = 5
+	// A trailing stop (trailing_amount or trailing_percent, optional initial stop_price)
+	// that becomes a limit order when the market turns through it, its limit limit_offset
+	// beyond the stop: above it for a buy, below it for a sell (IB "TRAIL LIMIT").
+	OrderType_ORDER_TYPE_TRAILING_STOP_LIMIT OrderType = 6
+	// Market on close: executes at the closing price in the closing auction (IB "MOC").
+	// No price may be given; DAY only.
+	OrderType_ORDER_TYPE_MARKET_ON_CLOSE OrderType = 7
+	// Limit on close: executes in the closing auction if the closing price is at
+	// limit_price or better, else expires (IB "LOC"). DAY only.
+	OrderType_ORDER_TYPE_LIMIT_ON_CLOSE OrderType = 8
+	// Market if touched: becomes a market order once the market touches stop_price, the
+	// trigger: at or below it for a buy, at or above it for a sell (IB "MIT").
+	OrderType_ORDER_TYPE_MARKET_IF_TOUCHED OrderType = 9
+	// Limit if touched: becomes a limit order at limit_price once the market touches
+	// stop_price, the trigger, as for MARKET_IF_TOUCHED (IB "LIT").
+	OrderType_ORDER_TYPE_LIMIT_IF_TOUCHED OrderType = 10
+	// Relative: pegged to the same side of the market (a buy to the bid, a sell to the
+	// offer), peg_offset more aggressive; never beyond limit_price when one is given
+	// (IB "REL").
+	OrderType_ORDER_TYPE_RELATIVE OrderType = 11
+	// Pegged to the midpoint of the bid and the offer, peg_offset less aggressive; never
+	// beyond limit_price when one is given (IB "PEG MID").
+	OrderType_ORDER_TYPE_PEGGED_TO_MIDPOINT OrderType = 12
+	// A broker order type this contract has no name for. Only on orders placed outside
+	// the gateway (Order.external); Order.broker_order_type holds the broker's name of
+	// it. Refused in requests.
+	OrderType_ORDER_TYPE_OTHER OrderType = 13
 )
 
 // Enum value maps for OrderType.
 var (
 	OrderType_name = map[int32]string{
-		0: "ORDER_TYPE_UNSPECIFIED",
-		1: "ORDER_TYPE_MARKET",
-		2: "ORDER_TYPE_LIMIT",
-		3: "ORDER_TYPE_STOP",
-		4: "ORDER_TYPE_STOP_LIMIT",
-		5: "ORDER_TYPE_TRAILING_STOP",
+		0:  "ORDER_TYPE_UNSPECIFIED",
+		1:  "ORDER_TYPE_MARKET",
+		2:  "ORDER_TYPE_LIMIT",
+		3:  "ORDER_TYPE_STOP",
+		4:  "ORDER_TYPE_STOP_LIMIT",
+		5:  "ORDER_TYPE_TRAILING_STOP",
+		6:  "ORDER_TYPE_TRAILING_STOP_LIMIT",
+		7:  "ORDER_TYPE_MARKET_ON_CLOSE",
+		8:  "ORDER_TYPE_LIMIT_ON_CLOSE",
+		9:  "ORDER_TYPE_MARKET_IF_TOUCHED",
+		10: "ORDER_TYPE_LIMIT_IF_TOUCHED",
+		11: "ORDER_TYPE_RELATIVE",
+		12: "ORDER_TYPE_PEGGED_TO_MIDPOINT",
+		13: "ORDER_TYPE_OTHER",
 	}
 	OrderType_value = map[string]int32{
-		"ORDER_TYPE_UNSPECIFIED":   0,
-		"ORDER_TYPE_MARKET":        1,
-		"ORDER_TYPE_LIMIT":         2,
-		"ORDER_TYPE_STOP":          3,
-		"ORDER_TYPE_STOP_LIMIT":    4,
-		"ORDER_TYPE_TRAILING_STOP": 5,
+		"ORDER_TYPE_UNSPECIFIED":         0,
+		"ORDER_TYPE_MARKET":              1,
+		"ORDER_TYPE_LIMIT":               2,
+		"ORDER_TYPE_STOP":                3,
+		"ORDER_TYPE_STOP_LIMIT":          4,
+		"ORDER_TYPE_TRAILING_STOP":       5,
+		"ORDER_TYPE_TRAILING_STOP_LIMIT": 6,
+		"ORDER_TYPE_MARKET_ON_CLOSE":     7,
+		"ORDER_TYPE_LIMIT_ON_CLOSE":      8,
+		"ORDER_TYPE_MARKET_IF_TOUCHED":   9,
+		"ORDER_TYPE_LIMIT_IF_TOUCHED":    10,
+		"ORDER_TYPE_RELATIVE":            11,
+		"ORDER_TYPE_PEGGED_TO_MIDPOINT":  12,
+		"ORDER_TYPE_OTHER":               13,
 	}
 )
 
@@ -215,6 +258,124 @@ func (x OrderType) Number() protoreflect.EnumNumber {
 // Deprecated: Use OrderType.Descriptor instead.
 func (OrderType) EnumDescriptor() ([]byte, []int) {
 	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{2}
+}
+
+// How urgently the Adaptive algo works an order (IB adaptivePriority).
+type AdaptivePriority int32
+
+const (
+	// NORMAL.
+	AdaptivePriority_ADAPTIVE_PRIORITY_UNSPECIFIED AdaptivePriority = 0
+	// Fills fastest, at the least price improvement (IB "Urgent").
+	AdaptivePriority_ADAPTIVE_PRIORITY_URGENT AdaptivePriority = 1
+	// IB "Normal".
+	AdaptivePriority_ADAPTIVE_PRIORITY_NORMAL AdaptivePriority = 2
+	// Waits longest for a better price (IB "Patient").
+	AdaptivePriority_ADAPTIVE_PRIORITY_PATIENT AdaptivePriority = 3
+)
+
+// Enum value maps for AdaptivePriority.
+var (
+	AdaptivePriority_name = map[int32]string{
+		0: "ADAPTIVE_PRIORITY_UNSPECIFIED",
+		1: "ADAPTIVE_PRIORITY_URGENT",
+		2: "ADAPTIVE_PRIORITY_NORMAL",
+		3: "ADAPTIVE_PRIORITY_PATIENT",
+	}
+	AdaptivePriority_value = map[string]int32{
+		"ADAPTIVE_PRIORITY_UNSPECIFIED": 0,
+		"ADAPTIVE_PRIORITY_URGENT":      1,
+		"ADAPTIVE_PRIORITY_NORMAL":      2,
+		"ADAPTIVE_PRIORITY_PATIENT":     3,
+	}
+)
+
+func (x AdaptivePriority) Enum() *AdaptivePriority {
+	p := new(AdaptivePriority)
+	*p = x
+	return p
+}
+
+func (x AdaptivePriority) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (AdaptivePriority) Descriptor() protoreflect.EnumDescriptor {
+	return file_ibkr_gateway_v1_orders_proto_enumTypes[3].Descriptor()
+}
+
+func (AdaptivePriority) Type() protoreflect.EnumType {
+	return &file_ibkr_gateway_v1_orders_proto_enumTypes[3]
+}
+
+func (x AdaptivePriority) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use AdaptivePriority.Descriptor instead.
+func (AdaptivePriority) EnumDescriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{3}
+}
+
+// How the TWAP algo trades each slice (IB strategyType).
+type TwapStrategyType int32
+
+const (
+	// MARKETABLE.
+	TwapStrategyType_TWAP_STRATEGY_TYPE_UNSPECIFIED TwapStrategyType = 0
+	// Crosses the spread (IB "Marketable").
+	TwapStrategyType_TWAP_STRATEGY_TYPE_MARKETABLE TwapStrategyType = 1
+	// At the midpoint (IB "Matching Midpoint").
+	TwapStrategyType_TWAP_STRATEGY_TYPE_MATCHING_MIDPOINT TwapStrategyType = 2
+	// On the order's own side of the market (IB "Matching Same Side").
+	TwapStrategyType_TWAP_STRATEGY_TYPE_MATCHING_SAME_SIDE TwapStrategyType = 3
+	// At the last traded price (IB "Matching Last").
+	TwapStrategyType_TWAP_STRATEGY_TYPE_MATCHING_LAST TwapStrategyType = 4
+)
+
+// Enum value maps for TwapStrategyType.
+var (
+	TwapStrategyType_name = map[int32]string{
+		0: "TWAP_STRATEGY_TYPE_UNSPECIFIED",
+		1: "TWAP_STRATEGY_TYPE_MARKETABLE",
+		2: "TWAP_STRATEGY_TYPE_MATCHING_MIDPOINT",
+		3: "TWAP_STRATEGY_TYPE_MATCHING_SAME_SIDE",
+		4: "TWAP_STRATEGY_TYPE_MATCHING_LAST",
+	}
+	TwapStrategyType_value = map[string]int32{
+		"TWAP_STRATEGY_TYPE_UNSPECIFIED":        0,
+		"TWAP_STRATEGY_TYPE_MARKETABLE":         1,
+		"TWAP_STRATEGY_TYPE_MATCHING_MIDPOINT":  2,
+		"TWAP_STRATEGY_TYPE_MATCHING_SAME_SIDE": 3,
+		"TWAP_STRATEGY_TYPE_MATCHING_LAST":      4,
+	}
+)
+
+func (x TwapStrategyType) Enum() *TwapStrategyType {
+	p := new(TwapStrategyType)
+	*p = x
+	return p
+}
+
+func (x TwapStrategyType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TwapStrategyType) Descriptor() protoreflect.EnumDescriptor {
+	return file_ibkr_gateway_v1_orders_proto_enumTypes[4].Descriptor()
+}
+
+func (TwapStrategyType) Type() protoreflect.EnumType {
+	return &file_ibkr_gateway_v1_orders_proto_enumTypes[4]
+}
+
+func (x TwapStrategyType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TwapStrategyType.Descriptor instead.
+func (TwapStrategyType) EnumDescriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{4}
 }
 
 // How long an order stays working.
@@ -269,11 +430,11 @@ func (x TimeInForce) String() string {
 }
 
 func (TimeInForce) Descriptor() protoreflect.EnumDescriptor {
-	return file_ibkr_gateway_v1_orders_proto_enumTypes[3].Descriptor()
+	return file_ibkr_gateway_v1_orders_proto_enumTypes[5].Descriptor()
 }
 
 func (TimeInForce) Type() protoreflect.EnumType {
-	return &file_ibkr_gateway_v1_orders_proto_enumTypes[3]
+	return &file_ibkr_gateway_v1_orders_proto_enumTypes[5]
 }
 
 func (x TimeInForce) Number() protoreflect.EnumNumber {
@@ -282,7 +443,7 @@ func (x TimeInForce) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use TimeInForce.Descriptor instead.
 func (TimeInForce) EnumDescriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{3}
+	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{5}
 }
 
 // Lifecycle status of an order; see the status mapping in the README.
@@ -353,11 +514,11 @@ func (x OrderStatus) String() string {
 }
 
 func (OrderStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_ibkr_gateway_v1_orders_proto_enumTypes[4].Descriptor()
+	return file_ibkr_gateway_v1_orders_proto_enumTypes[6].Descriptor()
 }
 
 func (OrderStatus) Type() protoreflect.EnumType {
-	return &file_ibkr_gateway_v1_orders_proto_enumTypes[4]
+	return &file_ibkr_gateway_v1_orders_proto_enumTypes[6]
 }
 
 func (x OrderStatus) Number() protoreflect.EnumNumber {
@@ -366,8 +527,310 @@ func (x OrderStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use OrderStatus.Descriptor instead.
 func (OrderStatus) EnumDescriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{4}
+	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{6}
 }
+
+// IB's Adaptive algo: works a MARKET or LIMIT order for price improvement.
+type AdaptiveAlgo struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// NORMAL when unset.
+	Priority      AdaptivePriority `protobuf:"varint,1,opt,name=priority,proto3,enum=ibkr.gateway.v1.AdaptivePriority" json:"priority,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AdaptiveAlgo) Reset() {
+	*x = AdaptiveAlgo{}
+	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AdaptiveAlgo) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AdaptiveAlgo) ProtoMessage() {}
+
+func (x *AdaptiveAlgo) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AdaptiveAlgo.ProtoReflect.Descriptor instead.
+func (*AdaptiveAlgo) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *AdaptiveAlgo) GetPriority() AdaptivePriority {
+	if x != nil {
+		return x.Priority
+	}
+	return AdaptivePriority_ADAPTIVE_PRIORITY_UNSPECIFIED
+}
+
+// IB's TWAP algo: spreads a MARKET or LIMIT order evenly over a time window.
+type TwapAlgo struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// MARKETABLE when unset.
+	StrategyType TwapStrategyType `protobuf:"varint,1,opt,name=strategy_type,json=strategyType,proto3,enum=ibkr.gateway.v1.TwapStrategyType" json:"strategy_type,omitempty"`
+	// When to start; at once when unset.
+	StartTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
+	// When to be done; the end of the trading day when unset. After start_time.
+	EndTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
+	// Keep trading after end_time if the order is not yet filled.
+	AllowPastEndTime bool `protobuf:"varint,4,opt,name=allow_past_end_time,json=allowPastEndTime,proto3" json:"allow_past_end_time,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *TwapAlgo) Reset() {
+	*x = TwapAlgo{}
+	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TwapAlgo) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TwapAlgo) ProtoMessage() {}
+
+func (x *TwapAlgo) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TwapAlgo.ProtoReflect.Descriptor instead.
+func (*TwapAlgo) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *TwapAlgo) GetStrategyType() TwapStrategyType {
+	if x != nil {
+		return x.StrategyType
+	}
+	return TwapStrategyType_TWAP_STRATEGY_TYPE_UNSPECIFIED
+}
+
+func (x *TwapAlgo) GetStartTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.StartTime
+	}
+	return nil
+}
+
+func (x *TwapAlgo) GetEndTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.EndTime
+	}
+	return nil
+}
+
+func (x *TwapAlgo) GetAllowPastEndTime() bool {
+	if x != nil {
+		return x.AllowPastEndTime
+	}
+	return false
+}
+
+// IB's VWAP algo: trades a MARKET or LIMIT order along the volume profile.
+type VwapAlgo struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Largest share of the market's volume to take, a decimal fraction in (0, 0.5], e.g.
+	// "0.1" for 10%. Required.
+	MaxPctVol string `protobuf:"bytes,1,opt,name=max_pct_vol,json=maxPctVol,proto3" json:"max_pct_vol,omitempty"`
+	// When to start; at once when unset.
+	StartTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
+	// When to be done; the end of the trading day when unset. After start_time.
+	EndTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
+	// Keep trading after end_time if the order is not yet filled.
+	AllowPastEndTime bool `protobuf:"varint,4,opt,name=allow_past_end_time,json=allowPastEndTime,proto3" json:"allow_past_end_time,omitempty"`
+	// Never take liquidity (only post).
+	NoTakeLiq     bool `protobuf:"varint,5,opt,name=no_take_liq,json=noTakeLiq,proto3" json:"no_take_liq,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VwapAlgo) Reset() {
+	*x = VwapAlgo{}
+	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VwapAlgo) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VwapAlgo) ProtoMessage() {}
+
+func (x *VwapAlgo) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VwapAlgo.ProtoReflect.Descriptor instead.
+func (*VwapAlgo) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *VwapAlgo) GetMaxPctVol() string {
+	if x != nil {
+		return x.MaxPctVol
+	}
+	return ""
+}
+
+func (x *VwapAlgo) GetStartTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.StartTime
+	}
+	return nil
+}
+
+func (x *VwapAlgo) GetEndTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.EndTime
+	}
+	return nil
+}
+
+func (x *VwapAlgo) GetAllowPastEndTime() bool {
+	if x != nil {
+		return x.AllowPastEndTime
+	}
+	return false
+}
+
+func (x *VwapAlgo) GetNoTakeLiq() bool {
+	if x != nil {
+		return x.NoTakeLiq
+	}
+	return false
+}
+
+// An IB algo working the order (IB algoStrategy and algoParams). Only for MARKET and
+// LIMIT orders with time in force DAY; not with display_size or hidden.
+type Algo struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Strategy:
+	//
+	//	*Algo_Adaptive
+	//	*Algo_Twap
+	//	*Algo_Vwap
+	Strategy      isAlgo_Strategy `protobuf_oneof:"strategy"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Algo) Reset() {
+	*x = Algo{}
+	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Algo) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Algo) ProtoMessage() {}
+
+func (x *Algo) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Algo.ProtoReflect.Descriptor instead.
+func (*Algo) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *Algo) GetStrategy() isAlgo_Strategy {
+	if x != nil {
+		return x.Strategy
+	}
+	return nil
+}
+
+func (x *Algo) GetAdaptive() *AdaptiveAlgo {
+	if x != nil {
+		if x, ok := x.Strategy.(*Algo_Adaptive); ok {
+			return x.Adaptive
+		}
+	}
+	return nil
+}
+
+func (x *Algo) GetTwap() *TwapAlgo {
+	if x != nil {
+		if x, ok := x.Strategy.(*Algo_Twap); ok {
+			return x.Twap
+		}
+	}
+	return nil
+}
+
+func (x *Algo) GetVwap() *VwapAlgo {
+	if x != nil {
+		if x, ok := x.Strategy.(*Algo_Vwap); ok {
+			return x.Vwap
+		}
+	}
+	return nil
+}
+
+type isAlgo_Strategy interface {
+	isAlgo_Strategy()
+}
+
+type Algo_Adaptive struct {
+	Adaptive *AdaptiveAlgo `protobuf:"bytes,1,opt,name=adaptive,proto3,oneof"`
+}
+
+type Algo_Twap struct {
+	Twap *TwapAlgo `protobuf:"bytes,2,opt,name=twap,proto3,oneof"`
+}
+
+type Algo_Vwap struct {
+	Vwap *VwapAlgo `protobuf:"bytes,3,opt,name=vwap,proto3,oneof"`
+}
+
+func (*Algo_Adaptive) isAlgo_Strategy() {}
+
+func (*Algo_Twap) isAlgo_Strategy() {}
+
+func (*Algo_Vwap) isAlgo_Strategy() {}
 
 // The instrument an order trades.
 type Contract struct {
@@ -402,7 +865,7 @@ type Contract struct {
 
 func (x *Contract) Reset() {
 	*x = Contract{}
-	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[0]
+	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -414,7 +877,7 @@ func (x *Contract) String() string {
 func (*Contract) ProtoMessage() {}
 
 func (x *Contract) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[0]
+	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -427,7 +890,7 @@ func (x *Contract) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Contract.ProtoReflect.Descriptor instead.
 func (*Contract) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{0}
+	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Contract) GetSymbol() string {
@@ -531,31 +994,51 @@ type OrderSpec struct {
 	Quantity string `protobuf:"bytes,5,opt,name=quantity,proto3" json:"quantity,omitempty"`
 	// Order type. Required.
 	OrderType OrderType `protobuf:"varint,6,opt,name=order_type,json=orderType,proto3,enum=ibkr.gateway.v1.OrderType" json:"order_type,omitempty"`
-	// Positive decimal string; required for LIMIT and STOP_LIMIT, forbidden otherwise.
+	// Positive decimal string; required for LIMIT, STOP_LIMIT, LIMIT_ON_CLOSE and
+	// LIMIT_IF_TOUCHED; optional for RELATIVE and PEGGED_TO_MIDPOINT (their price cap);
+	// forbidden otherwise.
 	LimitPrice string `protobuf:"bytes,7,opt,name=limit_price,json=limitPrice,proto3" json:"limit_price,omitempty"`
-	// Positive decimal string; required for STOP and STOP_LIMIT, forbidden otherwise.
+	// Positive decimal string: the stop price of STOP and STOP_LIMIT and the trigger price
+	// of MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED (required for these); the initial stop of
+	// TRAILING_STOP and TRAILING_STOP_LIMIT (optional); forbidden otherwise.
 	StopPrice string `protobuf:"bytes,8,opt,name=stop_price,json=stopPrice,proto3" json:"stop_price,omitempty"`
 	// DAY when unset.
 	TimeInForce TimeInForce `protobuf:"varint,9,opt,name=time_in_force,json=timeInForce,proto3,enum=ibkr.gateway.v1.TimeInForce" json:"time_in_force,omitempty"`
 	// Allow execution outside regular trading hours.
 	OutsideRth bool `protobuf:"varint,10,opt,name=outside_rth,json=outsideRth,proto3" json:"outside_rth,omitempty"`
-	// TRAILING_STOP only: distance of the stop from the market, a positive decimal string.
-	// Give this or trailing_percent.
+	// TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market, a
+	// positive decimal string. Give this or trailing_percent.
 	TrailingAmount string `protobuf:"bytes,11,opt,name=trailing_amount,json=trailingAmount,proto3" json:"trailing_amount,omitempty"`
-	// TRAILING_STOP only: distance of the stop from the market in percent (0 < p <= 100).
+	// TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market in
+	// percent (0 < p <= 100).
 	TrailingPercent string `protobuf:"bytes,12,opt,name=trailing_percent,json=trailingPercent,proto3" json:"trailing_percent,omitempty"`
 	// Required for GTD (and forbidden otherwise): when the order expires.
 	GoodTillTime *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=good_till_time,json=goodTillTime,proto3" json:"good_till_time,omitempty"`
 	// One-cancels-all group: when an order of the group fills, the others are cancelled
 	// (partial fills reduce them). Same characters as client_order_id; empty for none.
-	OcaGroup      string `protobuf:"bytes,14,opt,name=oca_group,json=ocaGroup,proto3" json:"oca_group,omitempty"`
+	OcaGroup string `protobuf:"bytes,14,opt,name=oca_group,json=ocaGroup,proto3" json:"oca_group,omitempty"`
+	// An IB algo to work the order; none when unset.
+	Algo *Algo `protobuf:"bytes,15,opt,name=algo,proto3" json:"algo,omitempty"`
+	// Iceberg: the quantity shown to the market at a time, a positive whole number not
+	// above quantity (IB displaySize); all of it when empty. Only for LIMIT, STOP_LIMIT,
+	// LIMIT_IF_TOUCHED and RELATIVE orders, not with hidden or algo.
+	DisplaySize string `protobuf:"bytes,16,opt,name=display_size,json=displaySize,proto3" json:"display_size,omitempty"`
+	// Not shown to the market at all (IB hidden). Only for LIMIT and RELATIVE orders,
+	// not with display_size or algo.
+	Hidden bool `protobuf:"varint,17,opt,name=hidden,proto3" json:"hidden,omitempty"`
+	// TRAILING_STOP_LIMIT only, required: distance of the limit beyond the stop, a
+	// non-negative decimal string (IB lmtPriceOffset).
+	LimitOffset string `protobuf:"bytes,18,opt,name=limit_offset,json=limitOffset,proto3" json:"limit_offset,omitempty"`
+	// RELATIVE and PEGGED_TO_MIDPOINT only: the offset from the peg, a non-negative
+	// decimal string; "0" when empty (IB auxPrice).
+	PegOffset     string `protobuf:"bytes,19,opt,name=peg_offset,json=pegOffset,proto3" json:"peg_offset,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *OrderSpec) Reset() {
 	*x = OrderSpec{}
-	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[1]
+	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -567,7 +1050,7 @@ func (x *OrderSpec) String() string {
 func (*OrderSpec) ProtoMessage() {}
 
 func (x *OrderSpec) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[1]
+	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -580,7 +1063,7 @@ func (x *OrderSpec) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OrderSpec.ProtoReflect.Descriptor instead.
 func (*OrderSpec) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{1}
+	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *OrderSpec) GetClientOrderId() string {
@@ -681,6 +1164,41 @@ func (x *OrderSpec) GetOcaGroup() string {
 	return ""
 }
 
+func (x *OrderSpec) GetAlgo() *Algo {
+	if x != nil {
+		return x.Algo
+	}
+	return nil
+}
+
+func (x *OrderSpec) GetDisplaySize() string {
+	if x != nil {
+		return x.DisplaySize
+	}
+	return ""
+}
+
+func (x *OrderSpec) GetHidden() bool {
+	if x != nil {
+		return x.Hidden
+	}
+	return false
+}
+
+func (x *OrderSpec) GetLimitOffset() string {
+	if x != nil {
+		return x.LimitOffset
+	}
+	return ""
+}
+
+func (x *OrderSpec) GetPegOffset() string {
+	if x != nil {
+		return x.PegOffset
+	}
+	return ""
+}
+
 // An order as the gateway knows it.
 type Order struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -714,14 +1232,17 @@ type Order struct {
 	LastSequence int64 `protobuf:"varint,14,opt,name=last_sequence,json=lastSequence,proto3" json:"last_sequence,omitempty"`
 	// The order was placed outside the gateway (found at the broker on reconciliation);
 	// its client_order_id is the broker's orderRef, or "ext-<perm_id>" when it has none.
-	External      bool `protobuf:"varint,15,opt,name=external,proto3" json:"external,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	External bool `protobuf:"varint,15,opt,name=external,proto3" json:"external,omitempty"`
+	// The broker's name of the order type (IB orderType, e.g. "MOC"); for ORDER_TYPE_OTHER
+	// the only description of it.
+	BrokerOrderType string `protobuf:"bytes,16,opt,name=broker_order_type,json=brokerOrderType,proto3" json:"broker_order_type,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Order) Reset() {
 	*x = Order{}
-	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[2]
+	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -733,7 +1254,7 @@ func (x *Order) String() string {
 func (*Order) ProtoMessage() {}
 
 func (x *Order) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[2]
+	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -746,7 +1267,7 @@ func (x *Order) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Order.ProtoReflect.Descriptor instead.
 func (*Order) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{2}
+	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Order) GetOrderId() string {
@@ -854,6 +1375,13 @@ func (x *Order) GetExternal() bool {
 	return false
 }
 
+func (x *Order) GetBrokerOrderType() string {
+	if x != nil {
+		return x.BrokerOrderType
+	}
+	return ""
+}
+
 // One execution of an order.
 type Fill struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -897,7 +1425,7 @@ type Fill struct {
 
 func (x *Fill) Reset() {
 	*x = Fill{}
-	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[3]
+	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -909,7 +1437,7 @@ func (x *Fill) String() string {
 func (*Fill) ProtoMessage() {}
 
 func (x *Fill) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[3]
+	mi := &file_ibkr_gateway_v1_orders_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -922,7 +1450,7 @@ func (x *Fill) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Fill.ProtoReflect.Descriptor instead.
 func (*Fill) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{3}
+	return file_ibkr_gateway_v1_orders_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Fill) GetExecutionId() string {
@@ -1034,7 +1562,28 @@ var File_ibkr_gateway_v1_orders_proto protoreflect.FileDescriptor
 
 const file_ibkr_gateway_v1_orders_proto_rawDesc = "" +
 	"\n" +
-	"\x1cibkr/gateway/v1/orders.proto\x12\x0fibkr.gateway.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb5\x03\n" +
+	"\x1cibkr/gateway/v1/orders.proto\x12\x0fibkr.gateway.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"M\n" +
+	"\fAdaptiveAlgo\x12=\n" +
+	"\bpriority\x18\x01 \x01(\x0e2!.ibkr.gateway.v1.AdaptivePriorityR\bpriority\"\xf3\x01\n" +
+	"\bTwapAlgo\x12F\n" +
+	"\rstrategy_type\x18\x01 \x01(\x0e2!.ibkr.gateway.v1.TwapStrategyTypeR\fstrategyType\x129\n" +
+	"\n" +
+	"start_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
+	"\bend_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12-\n" +
+	"\x13allow_past_end_time\x18\x04 \x01(\bR\x10allowPastEndTime\"\xeb\x01\n" +
+	"\bVwapAlgo\x12\x1e\n" +
+	"\vmax_pct_vol\x18\x01 \x01(\tR\tmaxPctVol\x129\n" +
+	"\n" +
+	"start_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
+	"\bend_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12-\n" +
+	"\x13allow_past_end_time\x18\x04 \x01(\bR\x10allowPastEndTime\x12\x1e\n" +
+	"\vno_take_liq\x18\x05 \x01(\bR\tnoTakeLiq\"\xb1\x01\n" +
+	"\x04Algo\x12;\n" +
+	"\badaptive\x18\x01 \x01(\v2\x1d.ibkr.gateway.v1.AdaptiveAlgoH\x00R\badaptive\x12/\n" +
+	"\x04twap\x18\x02 \x01(\v2\x19.ibkr.gateway.v1.TwapAlgoH\x00R\x04twap\x12/\n" +
+	"\x04vwap\x18\x03 \x01(\v2\x19.ibkr.gateway.v1.VwapAlgoH\x00R\x04vwapB\n" +
+	"\n" +
+	"\bstrategy\"\xb5\x03\n" +
 	"\bContract\x12\x16\n" +
 	"\x06symbol\x18\x01 \x01(\tR\x06symbol\x128\n" +
 	"\bsec_type\x18\x02 \x01(\x0e2\x1d.ibkr.gateway.v1.SecurityTypeR\asecType\x12\x1a\n" +
@@ -1050,7 +1599,7 @@ const file_ibkr_gateway_v1_orders_proto_rawDesc = "" +
 	" \x01(\tR\n" +
 	"multiplier\x12!\n" +
 	"\flocal_symbol\x18\v \x01(\tR\vlocalSymbol\x12#\n" +
-	"\rtrading_class\x18\f \x01(\tR\ftradingClass\"\xdc\x04\n" +
+	"\rtrading_class\x18\f \x01(\tR\ftradingClass\"\x84\x06\n" +
 	"\tOrderSpec\x12&\n" +
 	"\x0fclient_order_id\x18\x01 \x01(\tR\rclientOrderId\x12\x18\n" +
 	"\aaccount\x18\x02 \x01(\tR\aaccount\x125\n" +
@@ -1070,7 +1619,13 @@ const file_ibkr_gateway_v1_orders_proto_rawDesc = "" +
 	"\x0ftrailing_amount\x18\v \x01(\tR\x0etrailingAmount\x12)\n" +
 	"\x10trailing_percent\x18\f \x01(\tR\x0ftrailingPercent\x12@\n" +
 	"\x0egood_till_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\fgoodTillTime\x12\x1b\n" +
-	"\toca_group\x18\x0e \x01(\tR\bocaGroup\"\xf4\x04\n" +
+	"\toca_group\x18\x0e \x01(\tR\bocaGroup\x12)\n" +
+	"\x04algo\x18\x0f \x01(\v2\x15.ibkr.gateway.v1.AlgoR\x04algo\x12!\n" +
+	"\fdisplay_size\x18\x10 \x01(\tR\vdisplaySize\x12\x16\n" +
+	"\x06hidden\x18\x11 \x01(\bR\x06hidden\x12!\n" +
+	"\flimit_offset\x18\x12 \x01(\tR\vlimitOffset\x12\x1d\n" +
+	"\n" +
+	"peg_offset\x18\x13 \x01(\tR\tpegOffset\"\xa0\x05\n" +
 	"\x05Order\x12\x19\n" +
 	"\border_id\x18\x01 \x01(\tR\aorderId\x12.\n" +
 	"\x04spec\x18\x02 \x01(\v2\x1a.ibkr.gateway.v1.OrderSpecR\x04spec\x124\n" +
@@ -1089,7 +1644,8 @@ const file_ibkr_gateway_v1_orders_proto_rawDesc = "" +
 	"\x0fparent_order_id\x18\f \x01(\tR\rparentOrderId\x12\x1b\n" +
 	"\toca_group\x18\r \x01(\tR\bocaGroup\x12#\n" +
 	"\rlast_sequence\x18\x0e \x01(\x03R\flastSequence\x12\x1a\n" +
-	"\bexternal\x18\x0f \x01(\bR\bexternal\"\x90\x04\n" +
+	"\bexternal\x18\x0f \x01(\bR\bexternal\x12*\n" +
+	"\x11broker_order_type\x18\x10 \x01(\tR\x0fbrokerOrderType\"\x90\x04\n" +
 	"\x04Fill\x12!\n" +
 	"\fexecution_id\x18\x01 \x01(\tR\vexecutionId\x12\x19\n" +
 	"\border_id\x18\x02 \x01(\tR\aorderId\x12&\n" +
@@ -1123,14 +1679,34 @@ const file_ibkr_gateway_v1_orders_proto_rawDesc = "" +
 	"\x04Side\x12\x14\n" +
 	"\x10SIDE_UNSPECIFIED\x10\x00\x12\f\n" +
 	"\bSIDE_BUY\x10\x01\x12\r\n" +
-	"\tSIDE_SELL\x10\x02*\xa2\x01\n" +
+	"\tSIDE_SELL\x10\x02*\x9a\x03\n" +
 	"\tOrderType\x12\x1a\n" +
 	"\x16ORDER_TYPE_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11ORDER_TYPE_MARKET\x10\x01\x12\x14\n" +
 	"\x10ORDER_TYPE_LIMIT\x10\x02\x12\x13\n" +
 	"\x0fORDER_TYPE_STOP\x10\x03\x12\x19\n" +
 	"\x15ORDER_TYPE_STOP_LIMIT\x10\x04\x12\x1c\n" +
-	"\x18ORDER_TYPE_TRAILING_STOP\x10\x05*\xb6\x01\n" +
+	"\x18ORDER_TYPE_TRAILING_STOP\x10\x05\x12\"\n" +
+	"\x1eORDER_TYPE_TRAILING_STOP_LIMIT\x10\x06\x12\x1e\n" +
+	"\x1aORDER_TYPE_MARKET_ON_CLOSE\x10\a\x12\x1d\n" +
+	"\x19ORDER_TYPE_LIMIT_ON_CLOSE\x10\b\x12 \n" +
+	"\x1cORDER_TYPE_MARKET_IF_TOUCHED\x10\t\x12\x1f\n" +
+	"\x1bORDER_TYPE_LIMIT_IF_TOUCHED\x10\n" +
+	"\x12\x17\n" +
+	"\x13ORDER_TYPE_RELATIVE\x10\v\x12!\n" +
+	"\x1dORDER_TYPE_PEGGED_TO_MIDPOINT\x10\f\x12\x14\n" +
+	"\x10ORDER_TYPE_OTHER\x10\r*\x90\x01\n" +
+	"\x10AdaptivePriority\x12!\n" +
+	"\x1dADAPTIVE_PRIORITY_UNSPECIFIED\x10\x00\x12\x1c\n" +
+	"\x18ADAPTIVE_PRIORITY_URGENT\x10\x01\x12\x1c\n" +
+	"\x18ADAPTIVE_PRIORITY_NORMAL\x10\x02\x12\x1d\n" +
+	"\x19ADAPTIVE_PRIORITY_PATIENT\x10\x03*\xd4\x01\n" +
+	"\x10TwapStrategyType\x12\"\n" +
+	"\x1eTWAP_STRATEGY_TYPE_UNSPECIFIED\x10\x00\x12!\n" +
+	"\x1dTWAP_STRATEGY_TYPE_MARKETABLE\x10\x01\x12(\n" +
+	"$TWAP_STRATEGY_TYPE_MATCHING_MIDPOINT\x10\x02\x12)\n" +
+	"%TWAP_STRATEGY_TYPE_MATCHING_SAME_SIDE\x10\x03\x12$\n" +
+	" TWAP_STRATEGY_TYPE_MATCHING_LAST\x10\x04*\xb6\x01\n" +
 	"\vTimeInForce\x12\x1d\n" +
 	"\x19TIME_IN_FORCE_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11TIME_IN_FORCE_DAY\x10\x01\x12\x15\n" +
@@ -1165,38 +1741,54 @@ func file_ibkr_gateway_v1_orders_proto_rawDescGZIP() []byte {
 	return file_ibkr_gateway_v1_orders_proto_rawDescData
 }
 
-var file_ibkr_gateway_v1_orders_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_ibkr_gateway_v1_orders_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_ibkr_gateway_v1_orders_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
+var file_ibkr_gateway_v1_orders_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_ibkr_gateway_v1_orders_proto_goTypes = []any{
 	(SecurityType)(0),             // 0: ibkr.gateway.v1.SecurityType
 	(Side)(0),                     // 1: ibkr.gateway.v1.Side
 	(OrderType)(0),                // 2: ibkr.gateway.v1.OrderType
-	(TimeInForce)(0),              // 3: ibkr.gateway.v1.TimeInForce
-	(OrderStatus)(0),              // 4: ibkr.gateway.v1.OrderStatus
-	(*Contract)(nil),              // 5: ibkr.gateway.v1.Contract
-	(*OrderSpec)(nil),             // 6: ibkr.gateway.v1.OrderSpec
-	(*Order)(nil),                 // 7: ibkr.gateway.v1.Order
-	(*Fill)(nil),                  // 8: ibkr.gateway.v1.Fill
-	(*timestamppb.Timestamp)(nil), // 9: google.protobuf.Timestamp
+	(AdaptivePriority)(0),         // 3: ibkr.gateway.v1.AdaptivePriority
+	(TwapStrategyType)(0),         // 4: ibkr.gateway.v1.TwapStrategyType
+	(TimeInForce)(0),              // 5: ibkr.gateway.v1.TimeInForce
+	(OrderStatus)(0),              // 6: ibkr.gateway.v1.OrderStatus
+	(*AdaptiveAlgo)(nil),          // 7: ibkr.gateway.v1.AdaptiveAlgo
+	(*TwapAlgo)(nil),              // 8: ibkr.gateway.v1.TwapAlgo
+	(*VwapAlgo)(nil),              // 9: ibkr.gateway.v1.VwapAlgo
+	(*Algo)(nil),                  // 10: ibkr.gateway.v1.Algo
+	(*Contract)(nil),              // 11: ibkr.gateway.v1.Contract
+	(*OrderSpec)(nil),             // 12: ibkr.gateway.v1.OrderSpec
+	(*Order)(nil),                 // 13: ibkr.gateway.v1.Order
+	(*Fill)(nil),                  // 14: ibkr.gateway.v1.Fill
+	(*timestamppb.Timestamp)(nil), // 15: google.protobuf.Timestamp
 }
 var file_ibkr_gateway_v1_orders_proto_depIdxs = []int32{
-	0,  // 0: ibkr.gateway.v1.Contract.sec_type:type_name -> ibkr.gateway.v1.SecurityType
-	5,  // 1: ibkr.gateway.v1.OrderSpec.contract:type_name -> ibkr.gateway.v1.Contract
-	1,  // 2: ibkr.gateway.v1.OrderSpec.side:type_name -> ibkr.gateway.v1.Side
-	2,  // 3: ibkr.gateway.v1.OrderSpec.order_type:type_name -> ibkr.gateway.v1.OrderType
-	3,  // 4: ibkr.gateway.v1.OrderSpec.time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
-	9,  // 5: ibkr.gateway.v1.OrderSpec.good_till_time:type_name -> google.protobuf.Timestamp
-	6,  // 6: ibkr.gateway.v1.Order.spec:type_name -> ibkr.gateway.v1.OrderSpec
-	4,  // 7: ibkr.gateway.v1.Order.status:type_name -> ibkr.gateway.v1.OrderStatus
-	9,  // 8: ibkr.gateway.v1.Order.create_time:type_name -> google.protobuf.Timestamp
-	9,  // 9: ibkr.gateway.v1.Order.update_time:type_name -> google.protobuf.Timestamp
-	1,  // 10: ibkr.gateway.v1.Fill.side:type_name -> ibkr.gateway.v1.Side
-	9,  // 11: ibkr.gateway.v1.Fill.time:type_name -> google.protobuf.Timestamp
-	12, // [12:12] is the sub-list for method output_type
-	12, // [12:12] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	3,  // 0: ibkr.gateway.v1.AdaptiveAlgo.priority:type_name -> ibkr.gateway.v1.AdaptivePriority
+	4,  // 1: ibkr.gateway.v1.TwapAlgo.strategy_type:type_name -> ibkr.gateway.v1.TwapStrategyType
+	15, // 2: ibkr.gateway.v1.TwapAlgo.start_time:type_name -> google.protobuf.Timestamp
+	15, // 3: ibkr.gateway.v1.TwapAlgo.end_time:type_name -> google.protobuf.Timestamp
+	15, // 4: ibkr.gateway.v1.VwapAlgo.start_time:type_name -> google.protobuf.Timestamp
+	15, // 5: ibkr.gateway.v1.VwapAlgo.end_time:type_name -> google.protobuf.Timestamp
+	7,  // 6: ibkr.gateway.v1.Algo.adaptive:type_name -> ibkr.gateway.v1.AdaptiveAlgo
+	8,  // 7: ibkr.gateway.v1.Algo.twap:type_name -> ibkr.gateway.v1.TwapAlgo
+	9,  // 8: ibkr.gateway.v1.Algo.vwap:type_name -> ibkr.gateway.v1.VwapAlgo
+	0,  // 9: ibkr.gateway.v1.Contract.sec_type:type_name -> ibkr.gateway.v1.SecurityType
+	11, // 10: ibkr.gateway.v1.OrderSpec.contract:type_name -> ibkr.gateway.v1.Contract
+	1,  // 11: ibkr.gateway.v1.OrderSpec.side:type_name -> ibkr.gateway.v1.Side
+	2,  // 12: ibkr.gateway.v1.OrderSpec.order_type:type_name -> ibkr.gateway.v1.OrderType
+	5,  // 13: ibkr.gateway.v1.OrderSpec.time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
+	15, // 14: ibkr.gateway.v1.OrderSpec.good_till_time:type_name -> google.protobuf.Timestamp
+	10, // 15: ibkr.gateway.v1.OrderSpec.algo:type_name -> ibkr.gateway.v1.Algo
+	12, // 16: ibkr.gateway.v1.Order.spec:type_name -> ibkr.gateway.v1.OrderSpec
+	6,  // 17: ibkr.gateway.v1.Order.status:type_name -> ibkr.gateway.v1.OrderStatus
+	15, // 18: ibkr.gateway.v1.Order.create_time:type_name -> google.protobuf.Timestamp
+	15, // 19: ibkr.gateway.v1.Order.update_time:type_name -> google.protobuf.Timestamp
+	1,  // 20: ibkr.gateway.v1.Fill.side:type_name -> ibkr.gateway.v1.Side
+	15, // 21: ibkr.gateway.v1.Fill.time:type_name -> google.protobuf.Timestamp
+	22, // [22:22] is the sub-list for method output_type
+	22, // [22:22] is the sub-list for method input_type
+	22, // [22:22] is the sub-list for extension type_name
+	22, // [22:22] is the sub-list for extension extendee
+	0,  // [0:22] is the sub-list for field type_name
 }
 
 func init() { file_ibkr_gateway_v1_orders_proto_init() }
@@ -1204,13 +1796,18 @@ func file_ibkr_gateway_v1_orders_proto_init() {
 	if File_ibkr_gateway_v1_orders_proto != nil {
 		return
 	}
+	file_ibkr_gateway_v1_orders_proto_msgTypes[3].OneofWrappers = []any{
+		(*Algo_Adaptive)(nil),
+		(*Algo_Twap)(nil),
+		(*Algo_Vwap)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ibkr_gateway_v1_orders_proto_rawDesc), len(file_ibkr_gateway_v1_orders_proto_rawDesc)),
-			NumEnums:      5,
-			NumMessages:   4,
+			NumEnums:      7,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

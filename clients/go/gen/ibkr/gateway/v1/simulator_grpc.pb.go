@@ -42,7 +42,9 @@ type SimulatorControlServiceClient interface {
 	FillOrder(ctx context.Context, in *FillOrderRequest, opts ...grpc.CallOption) (*FillOrderResponse, error)
 	// Makes the next order that reaches the exchange be rejected.
 	RejectNextOrder(ctx context.Context, in *RejectNextOrderRequest, opts ...grpc.CallOption) (*RejectNextOrderResponse, error)
-	// Ends the trading day: DAY orders expire (CANCELLED), GTC orders keep working.
+	// Ends the trading day: the closing auction trades MARKET_ON_CLOSE orders, and
+	// LIMIT_ON_CLOSE orders whose limit the reference price meets, at the reference price;
+	// then DAY orders expire (CANCELLED), GTC orders keep working.
 	EndTradingDay(ctx context.Context, in *EndTradingDayRequest, opts ...grpc.CallOption) (*EndTradingDayResponse, error)
 	// Cancels every working order at the exchange and forgets prices and pending rejections.
 	ResetSimulator(ctx context.Context, in *ResetSimulatorRequest, opts ...grpc.CallOption) (*ResetSimulatorResponse, error)
@@ -146,7 +148,9 @@ type SimulatorControlServiceServer interface {
 	FillOrder(context.Context, *FillOrderRequest) (*FillOrderResponse, error)
 	// Makes the next order that reaches the exchange be rejected.
 	RejectNextOrder(context.Context, *RejectNextOrderRequest) (*RejectNextOrderResponse, error)
-	// Ends the trading day: DAY orders expire (CANCELLED), GTC orders keep working.
+	// Ends the trading day: the closing auction trades MARKET_ON_CLOSE orders, and
+	// LIMIT_ON_CLOSE orders whose limit the reference price meets, at the reference price;
+	// then DAY orders expire (CANCELLED), GTC orders keep working.
 	EndTradingDay(context.Context, *EndTradingDayRequest) (*EndTradingDayResponse, error)
 	// Cancels every working order at the exchange and forgets prices and pending rejections.
 	ResetSimulator(context.Context, *ResetSimulatorRequest) (*ResetSimulatorResponse, error)

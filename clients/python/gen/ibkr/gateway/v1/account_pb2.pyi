@@ -36,6 +36,11 @@ class _PositionChangeCauseEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_P
     """A correction of an earlier execution replaced it (see Fill.corrects_execution_id)."""
     POSITION_CHANGE_CAUSE_ADJUSTMENT: _PositionChangeCause.ValueType  # 3
     """Set from outside the fills, e.g. by SimulatorControlService.SetPosition; reason says why."""
+    POSITION_CHANGE_CAUSE_DISCREPANCY: _PositionChangeCause.ValueType  # 4
+    """Reconciliation found IB holding another quantity than the gateway's fills make
+    (backend ib, while connected). The position is left as it was; broker_quantity
+    says what IB holds and reason names both quantities.
+    """
 
 class PositionChangeCause(_PositionChangeCause, metaclass=_PositionChangeCauseEnumTypeWrapper):
     """Why a position changed."""
@@ -47,6 +52,11 @@ POSITION_CHANGE_CAUSE_CORRECTION: PositionChangeCause.ValueType  # 2
 """A correction of an earlier execution replaced it (see Fill.corrects_execution_id)."""
 POSITION_CHANGE_CAUSE_ADJUSTMENT: PositionChangeCause.ValueType  # 3
 """Set from outside the fills, e.g. by SimulatorControlService.SetPosition; reason says why."""
+POSITION_CHANGE_CAUSE_DISCREPANCY: PositionChangeCause.ValueType  # 4
+"""Reconciliation found IB holding another quantity than the gateway's fills make
+(backend ib, while connected). The position is left as it was; broker_quantity
+says what IB holds and reason names both quantities.
+"""
 Global___PositionChangeCause: _TypeAlias = PositionChangeCause  # noqa: Y015
 
 @_typing.final
@@ -142,6 +152,7 @@ class PositionEvent(_message.Message):
     EXECUTION_ID_FIELD_NUMBER: _builtins.int
     REALIZED_PNL_FIELD_NUMBER: _builtins.int
     REASON_FIELD_NUMBER: _builtins.int
+    BROKER_QUANTITY_FIELD_NUMBER: _builtins.int
     sequence: _builtins.int
     """Position in the gateway's event journal."""
     previous_quantity: _builtins.str
@@ -155,7 +166,11 @@ class PositionEvent(_message.Message):
     realized_pnl: _builtins.str
     """Realized P&L of this change alone, commissions included."""
     reason: _builtins.str
-    """Why an adjustment was made; empty otherwise."""
+    """Why an adjustment was made, or what a discrepancy is; empty otherwise."""
+    broker_quantity: _builtins.str
+    """The quantity IB reported (backend ib) for a DISCREPANCY, and for an ADJUSTMENT
+    that adopted IB's position; empty otherwise.
+    """
     @_builtins.property
     def time(self) -> _timestamp_pb2.Timestamp:
         """When the gateway journaled the change."""
@@ -176,10 +191,11 @@ class PositionEvent(_message.Message):
         execution_id: _builtins.str = ...,
         realized_pnl: _builtins.str = ...,
         reason: _builtins.str = ...,
+        broker_quantity: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["position", b"position", "time", b"time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["cause", b"cause", "execution_id", b"execution_id", "order_id", b"order_id", "position", b"position", "previous_quantity", b"previous_quantity", "realized_pnl", b"realized_pnl", "reason", b"reason", "sequence", b"sequence", "time", b"time"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["broker_quantity", b"broker_quantity", "cause", b"cause", "execution_id", b"execution_id", "order_id", b"order_id", "position", b"position", "previous_quantity", b"previous_quantity", "realized_pnl", b"realized_pnl", "reason", b"reason", "sequence", b"sequence", "time", b"time"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -291,7 +307,8 @@ Global___GetAccountSummaryResponse: _TypeAlias = GetAccountSummaryResponse  # no
 class AccountSummary(_message.Message):
     """The state of one account. On the sim backend: starting cash plus the cash of every
     journaled trade, positions at the simulated market's prices, Reg-T margin (see the
-    README).
+    README). On the ib backend: IB's account summary, as IB computes it; a figure IB
+    does not report is empty.
     """
 
     DESCRIPTOR: _descriptor.Descriptor

@@ -570,13 +570,14 @@ class PreviewOrderResponse(_message.Message):
     ACCOUNT_BEFORE_FIELD_NUMBER: _builtins.int
     ACCOUNT_AFTER_FIELD_NUMBER: _builtins.int
     BREACHES_FIELD_NUMBER: _builtins.int
+    WHAT_IF_FIELD_NUMBER: _builtins.int
     estimated_price: _builtins.str
     """Price the estimate assumes: the market price for a marketable order, else its own
     limit (or stop) price; empty when neither is known.
     """
     estimated_commission: _builtins.str
     """Commission of a complete fill at estimated_price, as the simulated exchange charges
-    it; empty when it cannot be estimated (backend ib).
+    it (backend sim), or IB's estimate from its what-if answer (backend ib).
     """
     position_before: _builtins.str
     """Position in the contract now (signed)."""
@@ -600,6 +601,12 @@ class PreviewOrderResponse(_message.Message):
         would refuse it with the first.
         """
 
+    @_builtins.property
+    def what_if(self) -> Global___WhatIfEstimate:
+        """IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+        estimated_commission is then IB's commission.
+        """
+
     def __init__(
         self,
         *,
@@ -611,14 +618,80 @@ class PreviewOrderResponse(_message.Message):
         account_before: _account_pb2.AccountSummary | None = ...,
         account_after: _account_pb2.AccountSummary | None = ...,
         breaches: _abc.Iterable[Global___LimitBreach] | None = ...,
+        what_if: Global___WhatIfEstimate | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["account_after", b"account_after", "account_before", b"account_before", "order", b"order"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["account_after", b"account_after", "account_before", b"account_before", "order", b"order", "what_if", b"what_if"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_after", b"account_after", "account_before", b"account_before", "breaches", b"breaches", "estimated_commission", b"estimated_commission", "estimated_price", b"estimated_price", "order", b"order", "position_after", b"position_after", "position_before", b"position_before"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_after", b"account_after", "account_before", b"account_before", "breaches", b"breaches", "estimated_commission", b"estimated_commission", "estimated_price", b"estimated_price", "order", b"order", "position_after", b"position_after", "position_before", b"position_before", "what_if", b"what_if"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___PreviewOrderResponse: _TypeAlias = PreviewOrderResponse  # noqa: Y015
+
+@_typing.final
+class WhatIfEstimate(_message.Message):
+    """What IB says an order would do to the account, without placing it (IB's what-if
+    order). Amounts are decimal strings in currency, as IB reports them; empty where IB
+    reports none.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CURRENCY_FIELD_NUMBER: _builtins.int
+    COMMISSION_FIELD_NUMBER: _builtins.int
+    MIN_COMMISSION_FIELD_NUMBER: _builtins.int
+    MAX_COMMISSION_FIELD_NUMBER: _builtins.int
+    INITIAL_MARGIN_BEFORE_FIELD_NUMBER: _builtins.int
+    INITIAL_MARGIN_AFTER_FIELD_NUMBER: _builtins.int
+    MAINTENANCE_MARGIN_BEFORE_FIELD_NUMBER: _builtins.int
+    MAINTENANCE_MARGIN_AFTER_FIELD_NUMBER: _builtins.int
+    EQUITY_WITH_LOAN_BEFORE_FIELD_NUMBER: _builtins.int
+    EQUITY_WITH_LOAN_AFTER_FIELD_NUMBER: _builtins.int
+    WARNING_FIELD_NUMBER: _builtins.int
+    currency: _builtins.str
+    """Currency of the commissions."""
+    commission: _builtins.str
+    """IB's commission estimate of a complete fill."""
+    min_commission: _builtins.str
+    """Lower bound of the commission, when IB gives a range."""
+    max_commission: _builtins.str
+    """Upper bound of the commission, when IB gives a range."""
+    initial_margin_before: _builtins.str
+    """Initial margin of the account now."""
+    initial_margin_after: _builtins.str
+    """Initial margin once the order has filled."""
+    maintenance_margin_before: _builtins.str
+    """Maintenance margin of the account now."""
+    maintenance_margin_after: _builtins.str
+    """Maintenance margin once the order has filled."""
+    equity_with_loan_before: _builtins.str
+    """Equity with loan value of the account now."""
+    equity_with_loan_after: _builtins.str
+    """Equity with loan value once the order has filled."""
+    warning: _builtins.str
+    """IB's warning about the order, if any."""
+    def __init__(
+        self,
+        *,
+        currency: _builtins.str = ...,
+        commission: _builtins.str = ...,
+        min_commission: _builtins.str = ...,
+        max_commission: _builtins.str = ...,
+        initial_margin_before: _builtins.str = ...,
+        initial_margin_after: _builtins.str = ...,
+        maintenance_margin_before: _builtins.str = ...,
+        maintenance_margin_after: _builtins.str = ...,
+        equity_with_loan_before: _builtins.str = ...,
+        equity_with_loan_after: _builtins.str = ...,
+        warning: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["commission", b"commission", "currency", b"currency", "equity_with_loan_after", b"equity_with_loan_after", "equity_with_loan_before", b"equity_with_loan_before", "initial_margin_after", b"initial_margin_after", "initial_margin_before", b"initial_margin_before", "maintenance_margin_after", b"maintenance_margin_after", "maintenance_margin_before", b"maintenance_margin_before", "max_commission", b"max_commission", "min_commission", b"min_commission", "warning", b"warning"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___WhatIfEstimate: _TypeAlias = WhatIfEstimate  # noqa: Y015
 
 @_typing.final
 class LimitBreach(_message.Message):

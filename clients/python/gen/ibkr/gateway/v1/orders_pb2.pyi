@@ -105,6 +105,41 @@ class _OrderTypeEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_OrderType.V
     """A stop that follows the market at trailing_amount or trailing_percent and becomes a
     market order when the market turns through it (IB "TRAIL").
     """
+    ORDER_TYPE_TRAILING_STOP_LIMIT: _OrderType.ValueType  # 6
+    """A trailing stop (trailing_amount or trailing_percent, optional initial stop_price)
+    that becomes a limit order when the market turns through it, its limit limit_offset
+    beyond the stop: above it for a buy, below it for a sell (IB "TRAIL LIMIT").
+    """
+    ORDER_TYPE_MARKET_ON_CLOSE: _OrderType.ValueType  # 7
+    """Market on close: executes at the closing price in the closing auction (IB "MOC").
+    No price may be given; DAY only.
+    """
+    ORDER_TYPE_LIMIT_ON_CLOSE: _OrderType.ValueType  # 8
+    """Limit on close: executes in the closing auction if the closing price is at
+    limit_price or better, else expires (IB "LOC"). DAY only.
+    """
+    ORDER_TYPE_MARKET_IF_TOUCHED: _OrderType.ValueType  # 9
+    """Market if touched: becomes a market order once the market touches stop_price, the
+    trigger: at or below it for a buy, at or above it for a sell (IB "MIT").
+    """
+    ORDER_TYPE_LIMIT_IF_TOUCHED: _OrderType.ValueType  # 10
+    """Limit if touched: becomes a limit order at limit_price once the market touches
+    stop_price, the trigger, as for MARKET_IF_TOUCHED (IB "LIT").
+    """
+    ORDER_TYPE_RELATIVE: _OrderType.ValueType  # 11
+    """Relative: pegged to the same side of the market (a buy to the bid, a sell to the
+    offer), peg_offset more aggressive; never beyond limit_price when one is given
+    (IB "REL").
+    """
+    ORDER_TYPE_PEGGED_TO_MIDPOINT: _OrderType.ValueType  # 12
+    """Pegged to the midpoint of the bid and the offer, peg_offset less aggressive; never
+    beyond limit_price when one is given (IB "PEG MID").
+    """
+    ORDER_TYPE_OTHER: _OrderType.ValueType  # 13
+    """A broker order type this contract has no name for. Only on orders placed outside
+    the gateway (Order.external); Order.broker_order_type holds the broker's name of
+    it. Refused in requests.
+    """
 
 class OrderType(_OrderType, metaclass=_OrderTypeEnumTypeWrapper):
     """How an order is priced."""
@@ -122,7 +157,102 @@ ORDER_TYPE_TRAILING_STOP: OrderType.ValueType  # 5
 """A stop that follows the market at trailing_amount or trailing_percent and becomes a
 market order when the market turns through it (IB "TRAIL").
 """
+ORDER_TYPE_TRAILING_STOP_LIMIT: OrderType.ValueType  # 6
+"""A trailing stop (trailing_amount or trailing_percent, optional initial stop_price)
+that becomes a limit order when the market turns through it, its limit limit_offset
+beyond the stop: above it for a buy, below it for a sell (IB "TRAIL LIMIT").
+"""
+ORDER_TYPE_MARKET_ON_CLOSE: OrderType.ValueType  # 7
+"""Market on close: executes at the closing price in the closing auction (IB "MOC").
+No price may be given; DAY only.
+"""
+ORDER_TYPE_LIMIT_ON_CLOSE: OrderType.ValueType  # 8
+"""Limit on close: executes in the closing auction if the closing price is at
+limit_price or better, else expires (IB "LOC"). DAY only.
+"""
+ORDER_TYPE_MARKET_IF_TOUCHED: OrderType.ValueType  # 9
+"""Market if touched: becomes a market order once the market touches stop_price, the
+trigger: at or below it for a buy, at or above it for a sell (IB "MIT").
+"""
+ORDER_TYPE_LIMIT_IF_TOUCHED: OrderType.ValueType  # 10
+"""Limit if touched: becomes a limit order at limit_price once the market touches
+stop_price, the trigger, as for MARKET_IF_TOUCHED (IB "LIT").
+"""
+ORDER_TYPE_RELATIVE: OrderType.ValueType  # 11
+"""Relative: pegged to the same side of the market (a buy to the bid, a sell to the
+offer), peg_offset more aggressive; never beyond limit_price when one is given
+(IB "REL").
+"""
+ORDER_TYPE_PEGGED_TO_MIDPOINT: OrderType.ValueType  # 12
+"""Pegged to the midpoint of the bid and the offer, peg_offset less aggressive; never
+beyond limit_price when one is given (IB "PEG MID").
+"""
+ORDER_TYPE_OTHER: OrderType.ValueType  # 13
+"""A broker order type this contract has no name for. Only on orders placed outside
+the gateway (Order.external); Order.broker_order_type holds the broker's name of
+it. Refused in requests.
+"""
 Global___OrderType: _TypeAlias = OrderType  # noqa: Y015
+
+class _AdaptivePriority:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _AdaptivePriorityEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_AdaptivePriority.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    ADAPTIVE_PRIORITY_UNSPECIFIED: _AdaptivePriority.ValueType  # 0
+    """NORMAL."""
+    ADAPTIVE_PRIORITY_URGENT: _AdaptivePriority.ValueType  # 1
+    """Fills fastest, at the least price improvement (IB "Urgent")."""
+    ADAPTIVE_PRIORITY_NORMAL: _AdaptivePriority.ValueType  # 2
+    """IB "Normal"."""
+    ADAPTIVE_PRIORITY_PATIENT: _AdaptivePriority.ValueType  # 3
+    """Waits longest for a better price (IB "Patient")."""
+
+class AdaptivePriority(_AdaptivePriority, metaclass=_AdaptivePriorityEnumTypeWrapper):
+    """How urgently the Adaptive algo works an order (IB adaptivePriority)."""
+
+ADAPTIVE_PRIORITY_UNSPECIFIED: AdaptivePriority.ValueType  # 0
+"""NORMAL."""
+ADAPTIVE_PRIORITY_URGENT: AdaptivePriority.ValueType  # 1
+"""Fills fastest, at the least price improvement (IB "Urgent")."""
+ADAPTIVE_PRIORITY_NORMAL: AdaptivePriority.ValueType  # 2
+"""IB "Normal"."""
+ADAPTIVE_PRIORITY_PATIENT: AdaptivePriority.ValueType  # 3
+"""Waits longest for a better price (IB "Patient")."""
+Global___AdaptivePriority: _TypeAlias = AdaptivePriority  # noqa: Y015
+
+class _TwapStrategyType:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _TwapStrategyTypeEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_TwapStrategyType.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    TWAP_STRATEGY_TYPE_UNSPECIFIED: _TwapStrategyType.ValueType  # 0
+    """MARKETABLE."""
+    TWAP_STRATEGY_TYPE_MARKETABLE: _TwapStrategyType.ValueType  # 1
+    """Crosses the spread (IB "Marketable")."""
+    TWAP_STRATEGY_TYPE_MATCHING_MIDPOINT: _TwapStrategyType.ValueType  # 2
+    """At the midpoint (IB "Matching Midpoint")."""
+    TWAP_STRATEGY_TYPE_MATCHING_SAME_SIDE: _TwapStrategyType.ValueType  # 3
+    """On the order's own side of the market (IB "Matching Same Side")."""
+    TWAP_STRATEGY_TYPE_MATCHING_LAST: _TwapStrategyType.ValueType  # 4
+    """At the last traded price (IB "Matching Last")."""
+
+class TwapStrategyType(_TwapStrategyType, metaclass=_TwapStrategyTypeEnumTypeWrapper):
+    """How the TWAP algo trades each slice (IB strategyType)."""
+
+TWAP_STRATEGY_TYPE_UNSPECIFIED: TwapStrategyType.ValueType  # 0
+"""MARKETABLE."""
+TWAP_STRATEGY_TYPE_MARKETABLE: TwapStrategyType.ValueType  # 1
+"""Crosses the spread (IB "Marketable")."""
+TWAP_STRATEGY_TYPE_MATCHING_MIDPOINT: TwapStrategyType.ValueType  # 2
+"""At the midpoint (IB "Matching Midpoint")."""
+TWAP_STRATEGY_TYPE_MATCHING_SAME_SIDE: TwapStrategyType.ValueType  # 3
+"""On the order's own side of the market (IB "Matching Same Side")."""
+TWAP_STRATEGY_TYPE_MATCHING_LAST: TwapStrategyType.ValueType  # 4
+"""At the last traded price (IB "Matching Last")."""
+Global___TwapStrategyType: _TypeAlias = TwapStrategyType  # noqa: Y015
 
 class _TimeInForce:
     ValueType = _typing.NewType("ValueType", _builtins.int)
@@ -217,6 +347,144 @@ ORDER_STATUS_INACTIVE: OrderStatus.ValueType  # 10
 Global___OrderStatus: _TypeAlias = OrderStatus  # noqa: Y015
 
 @_typing.final
+class AdaptiveAlgo(_message.Message):
+    """IB's Adaptive algo: works a MARKET or LIMIT order for price improvement."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PRIORITY_FIELD_NUMBER: _builtins.int
+    priority: Global___AdaptivePriority.ValueType
+    """NORMAL when unset."""
+    def __init__(
+        self,
+        *,
+        priority: Global___AdaptivePriority.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["priority", b"priority"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AdaptiveAlgo: _TypeAlias = AdaptiveAlgo  # noqa: Y015
+
+@_typing.final
+class TwapAlgo(_message.Message):
+    """IB's TWAP algo: spreads a MARKET or LIMIT order evenly over a time window."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STRATEGY_TYPE_FIELD_NUMBER: _builtins.int
+    START_TIME_FIELD_NUMBER: _builtins.int
+    END_TIME_FIELD_NUMBER: _builtins.int
+    ALLOW_PAST_END_TIME_FIELD_NUMBER: _builtins.int
+    strategy_type: Global___TwapStrategyType.ValueType
+    """MARKETABLE when unset."""
+    allow_past_end_time: _builtins.bool
+    """Keep trading after end_time if the order is not yet filled."""
+    @_builtins.property
+    def start_time(self) -> _timestamp_pb2.Timestamp:
+        """When to start; at once when unset."""
+
+    @_builtins.property
+    def end_time(self) -> _timestamp_pb2.Timestamp:
+        """When to be done; the end of the trading day when unset. After start_time."""
+
+    def __init__(
+        self,
+        *,
+        strategy_type: Global___TwapStrategyType.ValueType = ...,
+        start_time: _timestamp_pb2.Timestamp | None = ...,
+        end_time: _timestamp_pb2.Timestamp | None = ...,
+        allow_past_end_time: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["end_time", b"end_time", "start_time", b"start_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["allow_past_end_time", b"allow_past_end_time", "end_time", b"end_time", "start_time", b"start_time", "strategy_type", b"strategy_type"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TwapAlgo: _TypeAlias = TwapAlgo  # noqa: Y015
+
+@_typing.final
+class VwapAlgo(_message.Message):
+    """IB's VWAP algo: trades a MARKET or LIMIT order along the volume profile."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MAX_PCT_VOL_FIELD_NUMBER: _builtins.int
+    START_TIME_FIELD_NUMBER: _builtins.int
+    END_TIME_FIELD_NUMBER: _builtins.int
+    ALLOW_PAST_END_TIME_FIELD_NUMBER: _builtins.int
+    NO_TAKE_LIQ_FIELD_NUMBER: _builtins.int
+    max_pct_vol: _builtins.str
+    """Largest share of the market's volume to take, a decimal fraction in (0, 0.5], e.g.
+    "0.1" for 10%. Required.
+    """
+    allow_past_end_time: _builtins.bool
+    """Keep trading after end_time if the order is not yet filled."""
+    no_take_liq: _builtins.bool
+    """Never take liquidity (only post)."""
+    @_builtins.property
+    def start_time(self) -> _timestamp_pb2.Timestamp:
+        """When to start; at once when unset."""
+
+    @_builtins.property
+    def end_time(self) -> _timestamp_pb2.Timestamp:
+        """When to be done; the end of the trading day when unset. After start_time."""
+
+    def __init__(
+        self,
+        *,
+        max_pct_vol: _builtins.str = ...,
+        start_time: _timestamp_pb2.Timestamp | None = ...,
+        end_time: _timestamp_pb2.Timestamp | None = ...,
+        allow_past_end_time: _builtins.bool = ...,
+        no_take_liq: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["end_time", b"end_time", "start_time", b"start_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["allow_past_end_time", b"allow_past_end_time", "end_time", b"end_time", "max_pct_vol", b"max_pct_vol", "no_take_liq", b"no_take_liq", "start_time", b"start_time"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___VwapAlgo: _TypeAlias = VwapAlgo  # noqa: Y015
+
+@_typing.final
+class Algo(_message.Message):
+    """An IB algo working the order (IB algoStrategy and algoParams). Only for MARKET and
+    LIMIT orders with time in force DAY; not with display_size or hidden.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ADAPTIVE_FIELD_NUMBER: _builtins.int
+    TWAP_FIELD_NUMBER: _builtins.int
+    VWAP_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def adaptive(self) -> Global___AdaptiveAlgo: ...
+    @_builtins.property
+    def twap(self) -> Global___TwapAlgo: ...
+    @_builtins.property
+    def vwap(self) -> Global___VwapAlgo: ...
+    def __init__(
+        self,
+        *,
+        adaptive: Global___AdaptiveAlgo | None = ...,
+        twap: Global___TwapAlgo | None = ...,
+        vwap: Global___VwapAlgo | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["adaptive", b"adaptive", "strategy", b"strategy", "twap", b"twap", "vwap", b"vwap"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["adaptive", b"adaptive", "strategy", b"strategy", "twap", b"twap", "vwap", b"vwap"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_strategy: _TypeAlias = _typing.Literal["adaptive", "twap", "vwap"]  # noqa: Y015
+    _WhichOneofArgType_strategy: _TypeAlias = _typing.Literal["strategy", b"strategy"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_strategy) -> _WhichOneofReturnType_strategy | None: ...
+
+Global___Algo: _TypeAlias = Algo  # noqa: Y015
+
+@_typing.final
 class Contract(_message.Message):
     """The instrument an order trades."""
 
@@ -302,6 +570,11 @@ class OrderSpec(_message.Message):
     TRAILING_PERCENT_FIELD_NUMBER: _builtins.int
     GOOD_TILL_TIME_FIELD_NUMBER: _builtins.int
     OCA_GROUP_FIELD_NUMBER: _builtins.int
+    ALGO_FIELD_NUMBER: _builtins.int
+    DISPLAY_SIZE_FIELD_NUMBER: _builtins.int
+    HIDDEN_FIELD_NUMBER: _builtins.int
+    LIMIT_OFFSET_FIELD_NUMBER: _builtins.int
+    PEG_OFFSET_FIELD_NUMBER: _builtins.int
     client_order_id: _builtins.str
     """Caller's id for this order, unique per account; makes SubmitOrder idempotent.
     Letters, digits and ". _ : -", at most 64 characters. Generated when empty.
@@ -316,22 +589,47 @@ class OrderSpec(_message.Message):
     order_type: Global___OrderType.ValueType
     """Order type. Required."""
     limit_price: _builtins.str
-    """Positive decimal string; required for LIMIT and STOP_LIMIT, forbidden otherwise."""
+    """Positive decimal string; required for LIMIT, STOP_LIMIT, LIMIT_ON_CLOSE and
+    LIMIT_IF_TOUCHED; optional for RELATIVE and PEGGED_TO_MIDPOINT (their price cap);
+    forbidden otherwise.
+    """
     stop_price: _builtins.str
-    """Positive decimal string; required for STOP and STOP_LIMIT, forbidden otherwise."""
+    """Positive decimal string: the stop price of STOP and STOP_LIMIT and the trigger price
+    of MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED (required for these); the initial stop of
+    TRAILING_STOP and TRAILING_STOP_LIMIT (optional); forbidden otherwise.
+    """
     time_in_force: Global___TimeInForce.ValueType
     """DAY when unset."""
     outside_rth: _builtins.bool
     """Allow execution outside regular trading hours."""
     trailing_amount: _builtins.str
-    """TRAILING_STOP only: distance of the stop from the market, a positive decimal string.
-    Give this or trailing_percent.
+    """TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market, a
+    positive decimal string. Give this or trailing_percent.
     """
     trailing_percent: _builtins.str
-    """TRAILING_STOP only: distance of the stop from the market in percent (0 < p <= 100)."""
+    """TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market in
+    percent (0 < p <= 100).
+    """
     oca_group: _builtins.str
     """One-cancels-all group: when an order of the group fills, the others are cancelled
     (partial fills reduce them). Same characters as client_order_id; empty for none.
+    """
+    display_size: _builtins.str
+    """Iceberg: the quantity shown to the market at a time, a positive whole number not
+    above quantity (IB displaySize); all of it when empty. Only for LIMIT, STOP_LIMIT,
+    LIMIT_IF_TOUCHED and RELATIVE orders, not with hidden or algo.
+    """
+    hidden: _builtins.bool
+    """Not shown to the market at all (IB hidden). Only for LIMIT and RELATIVE orders,
+    not with display_size or algo.
+    """
+    limit_offset: _builtins.str
+    """TRAILING_STOP_LIMIT only, required: distance of the limit beyond the stop, a
+    non-negative decimal string (IB lmtPriceOffset).
+    """
+    peg_offset: _builtins.str
+    """RELATIVE and PEGGED_TO_MIDPOINT only: the offset from the peg, a non-negative
+    decimal string; "0" when empty (IB auxPrice).
     """
     @_builtins.property
     def contract(self) -> Global___Contract:
@@ -340,6 +638,10 @@ class OrderSpec(_message.Message):
     @_builtins.property
     def good_till_time(self) -> _timestamp_pb2.Timestamp:
         """Required for GTD (and forbidden otherwise): when the order expires."""
+
+    @_builtins.property
+    def algo(self) -> Global___Algo:
+        """An IB algo to work the order; none when unset."""
 
     def __init__(
         self,
@@ -358,10 +660,15 @@ class OrderSpec(_message.Message):
         trailing_percent: _builtins.str = ...,
         good_till_time: _timestamp_pb2.Timestamp | None = ...,
         oca_group: _builtins.str = ...,
+        algo: Global___Algo | None = ...,
+        display_size: _builtins.str = ...,
+        hidden: _builtins.bool = ...,
+        limit_offset: _builtins.str = ...,
+        peg_offset: _builtins.str = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["contract", b"contract", "good_till_time", b"good_till_time"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["algo", b"algo", "contract", b"contract", "good_till_time", b"good_till_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "client_order_id", b"client_order_id", "contract", b"contract", "good_till_time", b"good_till_time", "limit_price", b"limit_price", "oca_group", b"oca_group", "order_type", b"order_type", "outside_rth", b"outside_rth", "quantity", b"quantity", "side", b"side", "stop_price", b"stop_price", "time_in_force", b"time_in_force", "trailing_amount", b"trailing_amount", "trailing_percent", b"trailing_percent"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "algo", b"algo", "client_order_id", b"client_order_id", "contract", b"contract", "display_size", b"display_size", "good_till_time", b"good_till_time", "hidden", b"hidden", "limit_offset", b"limit_offset", "limit_price", b"limit_price", "oca_group", b"oca_group", "order_type", b"order_type", "outside_rth", b"outside_rth", "peg_offset", b"peg_offset", "quantity", b"quantity", "side", b"side", "stop_price", b"stop_price", "time_in_force", b"time_in_force", "trailing_amount", b"trailing_amount", "trailing_percent", b"trailing_percent"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -388,6 +695,7 @@ class Order(_message.Message):
     OCA_GROUP_FIELD_NUMBER: _builtins.int
     LAST_SEQUENCE_FIELD_NUMBER: _builtins.int
     EXTERNAL_FIELD_NUMBER: _builtins.int
+    BROKER_ORDER_TYPE_FIELD_NUMBER: _builtins.int
     order_id: _builtins.str
     """Gateway-assigned id, unique across accounts."""
     status: Global___OrderStatus.ValueType
@@ -413,6 +721,10 @@ class Order(_message.Message):
     external: _builtins.bool
     """The order was placed outside the gateway (found at the broker on reconciliation);
     its client_order_id is the broker's orderRef, or "ext-<perm_id>" when it has none.
+    """
+    broker_order_type: _builtins.str
+    """The broker's name of the order type (IB orderType, e.g. "MOC"); for ORDER_TYPE_OTHER
+    the only description of it.
     """
     @_builtins.property
     def spec(self) -> Global___OrderSpec:
@@ -444,10 +756,11 @@ class Order(_message.Message):
         oca_group: _builtins.str = ...,
         last_sequence: _builtins.int = ...,
         external: _builtins.bool = ...,
+        broker_order_type: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "spec", b"spec", "update_time", b"update_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["average_fill_price", b"average_fill_price", "broker_order_id", b"broker_order_id", "create_time", b"create_time", "external", b"external", "filled_quantity", b"filled_quantity", "last_sequence", b"last_sequence", "oca_group", b"oca_group", "order_id", b"order_id", "parent_order_id", b"parent_order_id", "perm_id", b"perm_id", "remaining_quantity", b"remaining_quantity", "spec", b"spec", "status", b"status", "status_reason", b"status_reason", "update_time", b"update_time"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["average_fill_price", b"average_fill_price", "broker_order_id", b"broker_order_id", "broker_order_type", b"broker_order_type", "create_time", b"create_time", "external", b"external", "filled_quantity", b"filled_quantity", "last_sequence", b"last_sequence", "oca_group", b"oca_group", "order_id", b"order_id", "parent_order_id", b"parent_order_id", "perm_id", b"perm_id", "remaining_quantity", b"remaining_quantity", "spec", b"spec", "status", b"status", "status_reason", b"status_reason", "update_time", b"update_time"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -63,7 +63,9 @@ class SimulatorControlService(Protocol):
 
     async def end_trading_day(self, request: EndTradingDayRequest, ctx: RequestContext[EndTradingDayRequest, EndTradingDayResponse], /) -> EndTradingDayResponse:
         """
-        Ends the trading day: DAY orders expire (CANCELLED), GTC orders keep working.
+        Ends the trading day: the closing auction trades MARKET_ON_CLOSE orders, and
+        LIMIT_ON_CLOSE orders whose limit the reference price meets, at the reference price;
+        then DAY orders expire (CANCELLED), GTC orders keep working.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -298,7 +300,9 @@ class SimulatorControlServiceClient(ConnectClient):
         timeout_ms: int | None = None,
     ) -> EndTradingDayResponse:
         """
-        Ends the trading day: DAY orders expire (CANCELLED), GTC orders keep working.
+        Ends the trading day: the closing auction trades MARKET_ON_CLOSE orders, and
+        LIMIT_ON_CLOSE orders whose limit the reference price meets, at the reference price;
+        then DAY orders expire (CANCELLED), GTC orders keep working.
         """
         return await self.execute_unary(
             request=request,
@@ -411,7 +415,9 @@ class SimulatorControlServiceSync(Protocol):
 
     def end_trading_day(self, request: EndTradingDayRequest, ctx: RequestContext[EndTradingDayRequest, EndTradingDayResponse], /) -> EndTradingDayResponse:
         """
-        Ends the trading day: DAY orders expire (CANCELLED), GTC orders keep working.
+        Ends the trading day: the closing auction trades MARKET_ON_CLOSE orders, and
+        LIMIT_ON_CLOSE orders whose limit the reference price meets, at the reference price;
+        then DAY orders expire (CANCELLED), GTC orders keep working.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -644,7 +650,9 @@ class SimulatorControlServiceClientSync(ConnectClientSync):
         timeout_ms: int | None = None,
     ) -> EndTradingDayResponse:
         """
-        Ends the trading day: DAY orders expire (CANCELLED), GTC orders keep working.
+        Ends the trading day: the closing auction trades MARKET_ON_CLOSE orders, and
+        LIMIT_ON_CLOSE orders whose limit the reference price meets, at the reference price;
+        then DAY orders expire (CANCELLED), GTC orders keep working.
         """
         return self.execute_unary(
             request=request,

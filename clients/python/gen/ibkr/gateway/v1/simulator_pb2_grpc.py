@@ -101,7 +101,9 @@ class SimulatorControlServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def EndTradingDay(self, request, context):
-        """Ends the trading day: DAY orders expire (CANCELLED), GTC orders keep working.
+        """Ends the trading day: the closing auction trades MARKET_ON_CLOSE orders, and
+        LIMIT_ON_CLOSE orders whose limit the reference price meets, at the reference price;
+        then DAY orders expire (CANCELLED), GTC orders keep working.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -44,7 +44,10 @@ class SimulatorControlServiceStub:
     RejectNextOrder: _grpc.UnaryUnaryMultiCallable[_simulator_pb2.RejectNextOrderRequest, _simulator_pb2.RejectNextOrderResponse]
     """Makes the next order that reaches the exchange be rejected."""
     EndTradingDay: _grpc.UnaryUnaryMultiCallable[_simulator_pb2.EndTradingDayRequest, _simulator_pb2.EndTradingDayResponse]
-    """Ends the trading day: DAY orders expire (CANCELLED), GTC orders keep working."""
+    """Ends the trading day: the closing auction trades MARKET_ON_CLOSE orders, and
+    LIMIT_ON_CLOSE orders whose limit the reference price meets, at the reference price;
+    then DAY orders expire (CANCELLED), GTC orders keep working.
+    """
     ResetSimulator: _grpc.UnaryUnaryMultiCallable[_simulator_pb2.ResetSimulatorRequest, _simulator_pb2.ResetSimulatorResponse]
     """Cancels every working order at the exchange and forgets prices and pending rejections."""
     GetMarket: _grpc.UnaryUnaryMultiCallable[_simulator_pb2.GetMarketRequest, _simulator_pb2.GetMarketResponse]
@@ -71,7 +74,10 @@ class SimulatorControlServiceAsyncStub(SimulatorControlServiceStub):
     RejectNextOrder: _aio.UnaryUnaryMultiCallable[_simulator_pb2.RejectNextOrderRequest, _simulator_pb2.RejectNextOrderResponse]  # type: ignore[assignment]
     """Makes the next order that reaches the exchange be rejected."""
     EndTradingDay: _aio.UnaryUnaryMultiCallable[_simulator_pb2.EndTradingDayRequest, _simulator_pb2.EndTradingDayResponse]  # type: ignore[assignment]
-    """Ends the trading day: DAY orders expire (CANCELLED), GTC orders keep working."""
+    """Ends the trading day: the closing auction trades MARKET_ON_CLOSE orders, and
+    LIMIT_ON_CLOSE orders whose limit the reference price meets, at the reference price;
+    then DAY orders expire (CANCELLED), GTC orders keep working.
+    """
     ResetSimulator: _aio.UnaryUnaryMultiCallable[_simulator_pb2.ResetSimulatorRequest, _simulator_pb2.ResetSimulatorResponse]  # type: ignore[assignment]
     """Cancels every working order at the exchange and forgets prices and pending rejections."""
     GetMarket: _aio.UnaryUnaryMultiCallable[_simulator_pb2.GetMarketRequest, _simulator_pb2.GetMarketResponse]  # type: ignore[assignment]
@@ -119,7 +125,10 @@ class SimulatorControlServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _simulator_pb2.EndTradingDayRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_simulator_pb2.EndTradingDayResponse, _abc.Awaitable[_simulator_pb2.EndTradingDayResponse]]:
-        """Ends the trading day: DAY orders expire (CANCELLED), GTC orders keep working."""
+        """Ends the trading day: the closing auction trades MARKET_ON_CLOSE orders, and
+        LIMIT_ON_CLOSE orders whose limit the reference price meets, at the reference price;
+        then DAY orders expire (CANCELLED), GTC orders keep working.
+        """
 
     @_abc_1.abstractmethod
     def ResetSimulator(

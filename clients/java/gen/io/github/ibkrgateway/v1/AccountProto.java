@@ -96,7 +96,7 @@ public final class AccountProto extends com.google.protobuf.GeneratedFile {
       "_pnl\030\n \001(\tR\runrealizedPnl\022#\n\rlast_sequen" +
       "ce\030\013 \001(\003R\014lastSequence\022;\n\013update_time\030\014 " +
       "\001(\0132\032.google.protobuf.TimestampR\nupdateT" +
-      "ime\"\364\002\n\rPositionEvent\022\032\n\010sequence\030\001 \001(\003R" +
+      "ime\"\235\003\n\rPositionEvent\022\032\n\010sequence\030\001 \001(\003R" +
       "\010sequence\022.\n\004time\030\002 \001(\0132\032.google.protobu" +
       "f.TimestampR\004time\0225\n\010position\030\003 \001(\0132\031.ib" +
       "kr.gateway.v1.PositionR\010position\022+\n\021prev" +
@@ -105,43 +105,45 @@ public final class AccountProto extends com.google.protobuf.GeneratedFile {
       "hangeCauseR\005cause\022\031\n\010order_id\030\006 \001(\tR\007ord" +
       "erId\022!\n\014execution_id\030\007 \001(\tR\013executionId\022" +
       "!\n\014realized_pnl\030\010 \001(\tR\013realizedPnl\022\026\n\006re" +
-      "ason\030\t \001(\tR\006reason\"\206\001\n\024ListPositionsRequ" +
-      "est\022\030\n\007account\030\001 \001(\tR\007account\022\026\n\006symbol\030" +
-      "\002 \001(\tR\006symbol\022\025\n\006con_id\030\003 \001(\003R\005conId\022%\n\016" +
-      "include_closed\030\004 \001(\010R\rincludeClosed\"u\n\025L" +
-      "istPositionsResponse\0227\n\tpositions\030\001 \003(\0132" +
-      "\031.ibkr.gateway.v1.PositionR\tpositions\022#\n" +
-      "\rlast_sequence\030\002 \001(\003R\014lastSequence\"4\n\030Ge" +
-      "tAccountSummaryRequest\022\030\n\007account\030\001 \001(\tR" +
-      "\007account\"V\n\031GetAccountSummaryResponse\0229\n" +
-      "\007summary\030\001 \001(\0132\037.ibkr.gateway.v1.Account" +
-      "SummaryR\007summary\"\241\004\n\016AccountSummary\022\030\n\007a" +
-      "ccount\030\001 \001(\tR\007account\022\032\n\010currency\030\002 \001(\tR" +
-      "\010currency\022\'\n\017net_liquidation\030\003 \001(\tR\016netL" +
-      "iquidation\022\022\n\004cash\030\004 \001(\tR\004cash\022!\n\014buying" +
-      "_power\030\005 \001(\tR\013buyingPower\022%\n\016initial_mar" +
-      "gin\030\006 \001(\tR\rinitialMargin\022-\n\022maintenance_" +
-      "margin\030\007 \001(\tR\021maintenanceMargin\022)\n\020exces" +
-      "s_liquidity\030\010 \001(\tR\017excessLiquidity\022\'\n\017av" +
-      "ailable_funds\030\t \001(\tR\016availableFunds\0220\n\024g" +
-      "ross_position_value\030\n \001(\tR\022grossPosition" +
-      "Value\022!\n\014realized_pnl\030\013 \001(\tR\013realizedPnl" +
-      "\022%\n\016unrealized_pnl\030\014 \001(\tR\runrealizedPnl\022" +
-      "#\n\rlast_sequence\030\r \001(\003R\014lastSequence\022.\n\004" +
-      "time\030\016 \001(\0132\032.google.protobuf.TimestampR\004" +
-      "time\"\273\001\n\026StreamPositionsRequest\022%\n\016after" +
-      "_sequence\030\001 \001(\003R\rafterSequence\022\030\n\007accoun" +
-      "t\030\002 \001(\tR\007account\022\026\n\006symbol\030\003 \001(\tR\006symbol" +
-      "\022H\n\022heartbeat_interval\030\004 \001(\0132\031.google.pr" +
-      "otobuf.DurationR\021heartbeatInterval\"\230\001\n\027S" +
-      "treamPositionsResponse\0226\n\005event\030\001 \001(\0132\036." +
-      "ibkr.gateway.v1.PositionEventH\000R\005event\022:" +
-      "\n\theartbeat\030\002 \001(\0132\032.ibkr.gateway.v1.Hear" +
-      "tbeatH\000R\theartbeatB\t\n\007payload*\250\001\n\023Positi" +
-      "onChangeCause\022%\n!POSITION_CHANGE_CAUSE_U" +
-      "NSPECIFIED\020\000\022\036\n\032POSITION_CHANGE_CAUSE_FI" +
-      "LL\020\001\022$\n POSITION_CHANGE_CAUSE_CORRECTION" +
-      "\020\002\022$\n POSITION_CHANGE_CAUSE_ADJUSTMENT\020\003" +
+      "ason\030\t \001(\tR\006reason\022\'\n\017broker_quantity\030\n " +
+      "\001(\tR\016brokerQuantity\"\206\001\n\024ListPositionsReq" +
+      "uest\022\030\n\007account\030\001 \001(\tR\007account\022\026\n\006symbol" +
+      "\030\002 \001(\tR\006symbol\022\025\n\006con_id\030\003 \001(\003R\005conId\022%\n" +
+      "\016include_closed\030\004 \001(\010R\rincludeClosed\"u\n\025" +
+      "ListPositionsResponse\0227\n\tpositions\030\001 \003(\013" +
+      "2\031.ibkr.gateway.v1.PositionR\tpositions\022#" +
+      "\n\rlast_sequence\030\002 \001(\003R\014lastSequence\"4\n\030G" +
+      "etAccountSummaryRequest\022\030\n\007account\030\001 \001(\t" +
+      "R\007account\"V\n\031GetAccountSummaryResponse\0229" +
+      "\n\007summary\030\001 \001(\0132\037.ibkr.gateway.v1.Accoun" +
+      "tSummaryR\007summary\"\241\004\n\016AccountSummary\022\030\n\007" +
+      "account\030\001 \001(\tR\007account\022\032\n\010currency\030\002 \001(\t" +
+      "R\010currency\022\'\n\017net_liquidation\030\003 \001(\tR\016net" +
+      "Liquidation\022\022\n\004cash\030\004 \001(\tR\004cash\022!\n\014buyin" +
+      "g_power\030\005 \001(\tR\013buyingPower\022%\n\016initial_ma" +
+      "rgin\030\006 \001(\tR\rinitialMargin\022-\n\022maintenance" +
+      "_margin\030\007 \001(\tR\021maintenanceMargin\022)\n\020exce" +
+      "ss_liquidity\030\010 \001(\tR\017excessLiquidity\022\'\n\017a" +
+      "vailable_funds\030\t \001(\tR\016availableFunds\0220\n\024" +
+      "gross_position_value\030\n \001(\tR\022grossPositio" +
+      "nValue\022!\n\014realized_pnl\030\013 \001(\tR\013realizedPn" +
+      "l\022%\n\016unrealized_pnl\030\014 \001(\tR\runrealizedPnl" +
+      "\022#\n\rlast_sequence\030\r \001(\003R\014lastSequence\022.\n" +
+      "\004time\030\016 \001(\0132\032.google.protobuf.TimestampR" +
+      "\004time\"\273\001\n\026StreamPositionsRequest\022%\n\016afte" +
+      "r_sequence\030\001 \001(\003R\rafterSequence\022\030\n\007accou" +
+      "nt\030\002 \001(\tR\007account\022\026\n\006symbol\030\003 \001(\tR\006symbo" +
+      "l\022H\n\022heartbeat_interval\030\004 \001(\0132\031.google.p" +
+      "rotobuf.DurationR\021heartbeatInterval\"\230\001\n\027" +
+      "StreamPositionsResponse\0226\n\005event\030\001 \001(\0132\036" +
+      ".ibkr.gateway.v1.PositionEventH\000R\005event\022" +
+      ":\n\theartbeat\030\002 \001(\0132\032.ibkr.gateway.v1.Hea" +
+      "rtbeatH\000R\theartbeatB\t\n\007payload*\317\001\n\023Posit" +
+      "ionChangeCause\022%\n!POSITION_CHANGE_CAUSE_" +
+      "UNSPECIFIED\020\000\022\036\n\032POSITION_CHANGE_CAUSE_F" +
+      "ILL\020\001\022$\n POSITION_CHANGE_CAUSE_CORRECTIO" +
+      "N\020\002\022$\n POSITION_CHANGE_CAUSE_ADJUSTMENT\020" +
+      "\003\022%\n!POSITION_CHANGE_CAUSE_DISCREPANCY\020\004" +
       "2\304\002\n\016AccountService\022^\n\rListPositions\022%.i" +
       "bkr.gateway.v1.ListPositionsRequest\032&.ib" +
       "kr.gateway.v1.ListPositionsResponse\022j\n\021G" +
@@ -172,7 +174,7 @@ public final class AccountProto extends com.google.protobuf.GeneratedFile {
     internal_static_ibkr_gateway_v1_PositionEvent_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_PositionEvent_descriptor,
-        new java.lang.String[] { "Sequence", "Time", "Position", "PreviousQuantity", "Cause", "OrderId", "ExecutionId", "RealizedPnl", "Reason", });
+        new java.lang.String[] { "Sequence", "Time", "Position", "PreviousQuantity", "Cause", "OrderId", "ExecutionId", "RealizedPnl", "Reason", "BrokerQuantity", });
     internal_static_ibkr_gateway_v1_ListPositionsRequest_descriptor =
       getDescriptor().getMessageType(2);
     internal_static_ibkr_gateway_v1_ListPositionsRequest_fieldAccessorTable = new

@@ -9,7 +9,8 @@ package io.github.ibkrgateway.v1;
  * <pre>
  * The state of one account. On the sim backend: starting cash plus the cash of every
  * journaled trade, positions at the simulated market's prices, Reg-T margin (see the
- * README).
+ * README). On the ib backend: IB's account summary, as IB computes it; a figure IB
+ * does not report is empty.
  * </pre>
  *
  * Protobuf type {@code ibkr.gateway.v1.AccountSummary}
@@ -986,7 +987,8 @@ private static final long serialVersionUID = 0L;
    * <pre>
    * The state of one account. On the sim backend: starting cash plus the cash of every
    * journaled trade, positions at the simulated market's prices, Reg-T margin (see the
-   * README).
+   * README). On the ib backend: IB's account summary, as IB computes it; a figure IB
+   * does not report is empty.
    * </pre>
    *
    * Protobuf type {@code ibkr.gateway.v1.AccountSummary}

@@ -127,6 +127,11 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_ibkr_gateway_v1_PreviewOrderResponse_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ibkr_gateway_v1_WhatIfEstimate_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ibkr_gateway_v1_WhatIfEstimate_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_ibkr_gateway_v1_LimitBreach_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -278,7 +283,7 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
       "rder_id\030\002 \001(\tR\007orderId\022\033\n\tpage_size\030\003 \001(" +
       "\005R\010pageSize\022\035\n\npage_token\030\004 \001(\tR\tpageTok" +
       "en\"G\n\023PreviewOrderRequest\0220\n\005order\030\001 \001(\013" +
-      "2\032.ibkr.gateway.v1.OrderSpecR\005order\"\274\003\n\024" +
+      "2\032.ibkr.gateway.v1.OrderSpecR\005order\"\366\003\n\024" +
       "PreviewOrderResponse\0220\n\005order\030\001 \001(\0132\032.ib" +
       "kr.gateway.v1.OrderSpecR\005order\022\'\n\017estima" +
       "ted_price\030\002 \001(\tR\016estimatedPrice\0221\n\024estim" +
@@ -290,98 +295,112 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
       "count_after\030\007 \001(\0132\037.ibkr.gateway.v1.Acco" +
       "untSummaryR\014accountAfter\0228\n\010breaches\030\010 \003" +
       "(\0132\034.ibkr.gateway.v1.LimitBreachR\010breach" +
-      "es\"\304\001\n\013LimitBreach\022\026\n\006reason\030\001 \001(\tR\006reas" +
-      "on\022\030\n\007message\030\002 \001(\tR\007message\022F\n\010metadata" +
-      "\030\003 \003(\0132*.ibkr.gateway.v1.LimitBreach.Met" +
-      "adataEntryR\010metadata\032;\n\rMetadataEntry\022\020\n" +
-      "\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005value:\0028" +
-      "\001\"h\n\021ListFillsResponse\022+\n\005fills\030\001 \003(\0132\025." +
-      "ibkr.gateway.v1.FillR\005fills\022&\n\017next_page" +
-      "_token\030\002 \001(\tR\rnextPageToken\"\300\001\n\030StreamOr" +
-      "derEventsRequest\022%\n\016after_sequence\030\001 \001(\003" +
-      "R\rafterSequence\022\030\n\007account\030\002 \001(\tR\007accoun" +
-      "t\022\031\n\010order_id\030\003 \001(\tR\007orderId\022H\n\022heartbea" +
-      "t_interval\030\004 \001(\0132\031.google.protobuf.Durat" +
-      "ionR\021heartbeatInterval\"\227\001\n\031StreamOrderEv" +
-      "entsResponse\0223\n\005event\030\001 \001(\0132\033.ibkr.gatew" +
-      "ay.v1.OrderEventH\000R\005event\022:\n\theartbeat\030\002" +
-      " \001(\0132\032.ibkr.gateway.v1.HeartbeatH\000R\thear" +
-      "tbeatB\t\n\007payload\"\272\001\n\022StreamFillsRequest\022" +
-      "%\n\016after_sequence\030\001 \001(\003R\rafterSequence\022\030" +
-      "\n\007account\030\002 \001(\tR\007account\022\031\n\010order_id\030\003 \001" +
-      "(\tR\007orderId\022H\n\022heartbeat_interval\030\004 \001(\0132" +
-      "\031.google.protobuf.DurationR\021heartbeatInt" +
-      "erval\"\221\001\n\023StreamFillsResponse\0223\n\005event\030\001" +
-      " \001(\0132\033.ibkr.gateway.v1.OrderEventH\000R\005eve" +
-      "nt\022:\n\theartbeat\030\002 \001(\0132\032.ibkr.gateway.v1." +
-      "HeartbeatH\000R\theartbeatB\t\n\007payload\"d\n\024Set" +
-      "KillSwitchRequest\022\030\n\007engaged\030\001 \001(\010R\007enga" +
-      "ged\022\026\n\006reason\030\002 \001(\tR\006reason\022\032\n\010accounts\030" +
-      "\003 \003(\tR\010accounts\"\230\001\n\025SetKillSwitchRespons" +
-      "e\022<\n\013kill_switch\030\001 \001(\0132\033.ibkr.gateway.v1" +
-      ".KillSwitchR\nkillSwitch\022A\n\020cancelled_ord" +
-      "ers\030\002 \003(\0132\026.ibkr.gateway.v1.OrderR\017cance" +
-      "lledOrders\"\026\n\024GetKillSwitchRequest\"U\n\025Ge" +
-      "tKillSwitchResponse\022<\n\013kill_switch\030\001 \001(\013" +
-      "2\033.ibkr.gateway.v1.KillSwitchR\nkillSwitc" +
-      "h\"\323\001\n\nKillSwitch\022\030\n\007engaged\030\001 \001(\010R\007engag" +
-      "ed\022\026\n\006reason\030\002 \001(\tR\006reason\022\025\n\006set_by\030\003 \001" +
-      "(\tR\005setBy\0225\n\010set_time\030\004 \001(\0132\032.google.pro" +
-      "tobuf.TimestampR\007setTime\022E\n\017halted_accou" +
-      "nts\030\005 \003(\0132\034.ibkr.gateway.v1.AccountHaltR" +
-      "\016haltedAccounts\"\215\001\n\013AccountHalt\022\030\n\007accou" +
-      "nt\030\001 \001(\tR\007account\022\026\n\006reason\030\002 \001(\tR\006reaso" +
-      "n\022\025\n\006set_by\030\003 \001(\tR\005setBy\0225\n\010set_time\030\004 \001" +
-      "(\0132\032.google.protobuf.TimestampR\007setTime\"" +
-      "U\n\027ListAuditRecordsRequest\022\033\n\tpage_size\030" +
-      "\001 \001(\005R\010pageSize\022\035\n\npage_token\030\002 \001(\tR\tpag" +
-      "eToken\"z\n\030ListAuditRecordsResponse\0226\n\007re" +
-      "cords\030\001 \003(\0132\034.ibkr.gateway.v1.AuditRecor" +
-      "dR\007records\022&\n\017next_page_token\030\002 \001(\tR\rnex" +
-      "tPageToken\"\362\001\n\013AuditRecord\022\016\n\002id\030\001 \001(\003R\002" +
-      "id\022.\n\004time\030\002 \001(\0132\032.google.protobuf.Times" +
-      "tampR\004time\022\034\n\tprincipal\030\003 \001(\tR\tprincipal" +
-      "\022\026\n\006method\030\004 \001(\tR\006method\022!\n\014request_json" +
-      "\030\005 \001(\tR\013requestJson\022\026\n\006status\030\006 \001(\tR\006sta" +
-      "tus\022\026\n\006detail\030\007 \001(\tR\006detail\022\032\n\010accounts\030" +
-      "\010 \003(\tR\010accounts2\241\013\n\023OrderGatewayService\022" +
-      "X\n\013SubmitOrder\022#.ibkr.gateway.v1.SubmitO" +
-      "rderRequest\032$.ibkr.gateway.v1.SubmitOrde" +
-      "rResponse\022[\n\014SubmitOrders\022$.ibkr.gateway" +
-      ".v1.SubmitOrdersRequest\032%.ibkr.gateway.v" +
-      "1.SubmitOrdersResponse\022m\n\022SubmitBracketO" +
-      "rder\022*.ibkr.gateway.v1.SubmitBracketOrde" +
-      "rRequest\032+.ibkr.gateway.v1.SubmitBracket" +
-      "OrderResponse\022X\n\013ModifyOrder\022#.ibkr.gate" +
-      "way.v1.ModifyOrderRequest\032$.ibkr.gateway" +
-      ".v1.ModifyOrderResponse\022X\n\013CancelOrder\022#" +
-      ".ibkr.gateway.v1.CancelOrderRequest\032$.ib" +
-      "kr.gateway.v1.CancelOrderResponse\022d\n\017Can" +
-      "celAllOrders\022\'.ibkr.gateway.v1.CancelAll" +
-      "OrdersRequest\032(.ibkr.gateway.v1.CancelAl" +
-      "lOrdersResponse\022O\n\010GetOrder\022 .ibkr.gatew" +
-      "ay.v1.GetOrderRequest\032!.ibkr.gateway.v1." +
-      "GetOrderResponse\022U\n\nListOrders\022\".ibkr.ga" +
-      "teway.v1.ListOrdersRequest\032#.ibkr.gatewa" +
-      "y.v1.ListOrdersResponse\022R\n\tListFills\022!.i" +
-      "bkr.gateway.v1.ListFillsRequest\032\".ibkr.g" +
-      "ateway.v1.ListFillsResponse\022[\n\014PreviewOr" +
-      "der\022$.ibkr.gateway.v1.PreviewOrderReques" +
-      "t\032%.ibkr.gateway.v1.PreviewOrderResponse" +
-      "\022l\n\021StreamOrderEvents\022).ibkr.gateway.v1." +
-      "StreamOrderEventsRequest\032*.ibkr.gateway." +
-      "v1.StreamOrderEventsResponse0\001\022Z\n\013Stream" +
-      "Fills\022#.ibkr.gateway.v1.StreamFillsReque" +
-      "st\032$.ibkr.gateway.v1.StreamFillsResponse" +
-      "0\001\022^\n\rSetKillSwitch\022%.ibkr.gateway.v1.Se" +
-      "tKillSwitchRequest\032&.ibkr.gateway.v1.Set" +
-      "KillSwitchResponse\022^\n\rGetKillSwitch\022%.ib" +
-      "kr.gateway.v1.GetKillSwitchRequest\032&.ibk" +
-      "r.gateway.v1.GetKillSwitchResponse\022g\n\020Li" +
-      "stAuditRecords\022(.ibkr.gateway.v1.ListAud" +
-      "itRecordsRequest\032).ibkr.gateway.v1.ListA" +
-      "uditRecordsResponseB*\n\030io.github.ibkrgat" +
-      "eway.v1B\014GatewayProtoP\001b\006proto3"
+      "es\0228\n\007what_if\030\t \001(\0132\037.ibkr.gateway.v1.Wh" +
+      "atIfEstimateR\006whatIf\"\374\003\n\016WhatIfEstimate\022" +
+      "\032\n\010currency\030\001 \001(\tR\010currency\022\036\n\ncommissio" +
+      "n\030\002 \001(\tR\ncommission\022%\n\016min_commission\030\003 " +
+      "\001(\tR\rminCommission\022%\n\016max_commission\030\004 \001" +
+      "(\tR\rmaxCommission\0222\n\025initial_margin_befo" +
+      "re\030\005 \001(\tR\023initialMarginBefore\0220\n\024initial" +
+      "_margin_after\030\006 \001(\tR\022initialMarginAfter\022" +
+      ":\n\031maintenance_margin_before\030\007 \001(\tR\027main" +
+      "tenanceMarginBefore\0228\n\030maintenance_margi" +
+      "n_after\030\010 \001(\tR\026maintenanceMarginAfter\0225\n" +
+      "\027equity_with_loan_before\030\t \001(\tR\024equityWi" +
+      "thLoanBefore\0223\n\026equity_with_loan_after\030\n" +
+      " \001(\tR\023equityWithLoanAfter\022\030\n\007warning\030\013 \001" +
+      "(\tR\007warning\"\304\001\n\013LimitBreach\022\026\n\006reason\030\001 " +
+      "\001(\tR\006reason\022\030\n\007message\030\002 \001(\tR\007message\022F\n" +
+      "\010metadata\030\003 \003(\0132*.ibkr.gateway.v1.LimitB" +
+      "reach.MetadataEntryR\010metadata\032;\n\rMetadat" +
+      "aEntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR" +
+      "\005value:\0028\001\"h\n\021ListFillsResponse\022+\n\005fills" +
+      "\030\001 \003(\0132\025.ibkr.gateway.v1.FillR\005fills\022&\n\017" +
+      "next_page_token\030\002 \001(\tR\rnextPageToken\"\300\001\n" +
+      "\030StreamOrderEventsRequest\022%\n\016after_seque" +
+      "nce\030\001 \001(\003R\rafterSequence\022\030\n\007account\030\002 \001(" +
+      "\tR\007account\022\031\n\010order_id\030\003 \001(\tR\007orderId\022H\n" +
+      "\022heartbeat_interval\030\004 \001(\0132\031.google.proto" +
+      "buf.DurationR\021heartbeatInterval\"\227\001\n\031Stre" +
+      "amOrderEventsResponse\0223\n\005event\030\001 \001(\0132\033.i" +
+      "bkr.gateway.v1.OrderEventH\000R\005event\022:\n\the" +
+      "artbeat\030\002 \001(\0132\032.ibkr.gateway.v1.Heartbea" +
+      "tH\000R\theartbeatB\t\n\007payload\"\272\001\n\022StreamFill" +
+      "sRequest\022%\n\016after_sequence\030\001 \001(\003R\rafterS" +
+      "equence\022\030\n\007account\030\002 \001(\tR\007account\022\031\n\010ord" +
+      "er_id\030\003 \001(\tR\007orderId\022H\n\022heartbeat_interv" +
+      "al\030\004 \001(\0132\031.google.protobuf.DurationR\021hea" +
+      "rtbeatInterval\"\221\001\n\023StreamFillsResponse\0223" +
+      "\n\005event\030\001 \001(\0132\033.ibkr.gateway.v1.OrderEve" +
+      "ntH\000R\005event\022:\n\theartbeat\030\002 \001(\0132\032.ibkr.ga" +
+      "teway.v1.HeartbeatH\000R\theartbeatB\t\n\007paylo" +
+      "ad\"d\n\024SetKillSwitchRequest\022\030\n\007engaged\030\001 " +
+      "\001(\010R\007engaged\022\026\n\006reason\030\002 \001(\tR\006reason\022\032\n\010" +
+      "accounts\030\003 \003(\tR\010accounts\"\230\001\n\025SetKillSwit" +
+      "chResponse\022<\n\013kill_switch\030\001 \001(\0132\033.ibkr.g" +
+      "ateway.v1.KillSwitchR\nkillSwitch\022A\n\020canc" +
+      "elled_orders\030\002 \003(\0132\026.ibkr.gateway.v1.Ord" +
+      "erR\017cancelledOrders\"\026\n\024GetKillSwitchRequ" +
+      "est\"U\n\025GetKillSwitchResponse\022<\n\013kill_swi" +
+      "tch\030\001 \001(\0132\033.ibkr.gateway.v1.KillSwitchR\n" +
+      "killSwitch\"\323\001\n\nKillSwitch\022\030\n\007engaged\030\001 \001" +
+      "(\010R\007engaged\022\026\n\006reason\030\002 \001(\tR\006reason\022\025\n\006s" +
+      "et_by\030\003 \001(\tR\005setBy\0225\n\010set_time\030\004 \001(\0132\032.g" +
+      "oogle.protobuf.TimestampR\007setTime\022E\n\017hal" +
+      "ted_accounts\030\005 \003(\0132\034.ibkr.gateway.v1.Acc" +
+      "ountHaltR\016haltedAccounts\"\215\001\n\013AccountHalt" +
+      "\022\030\n\007account\030\001 \001(\tR\007account\022\026\n\006reason\030\002 \001" +
+      "(\tR\006reason\022\025\n\006set_by\030\003 \001(\tR\005setBy\0225\n\010set" +
+      "_time\030\004 \001(\0132\032.google.protobuf.TimestampR" +
+      "\007setTime\"U\n\027ListAuditRecordsRequest\022\033\n\tp" +
+      "age_size\030\001 \001(\005R\010pageSize\022\035\n\npage_token\030\002" +
+      " \001(\tR\tpageToken\"z\n\030ListAuditRecordsRespo" +
+      "nse\0226\n\007records\030\001 \003(\0132\034.ibkr.gateway.v1.A" +
+      "uditRecordR\007records\022&\n\017next_page_token\030\002" +
+      " \001(\tR\rnextPageToken\"\362\001\n\013AuditRecord\022\016\n\002i" +
+      "d\030\001 \001(\003R\002id\022.\n\004time\030\002 \001(\0132\032.google.proto" +
+      "buf.TimestampR\004time\022\034\n\tprincipal\030\003 \001(\tR\t" +
+      "principal\022\026\n\006method\030\004 \001(\tR\006method\022!\n\014req" +
+      "uest_json\030\005 \001(\tR\013requestJson\022\026\n\006status\030\006" +
+      " \001(\tR\006status\022\026\n\006detail\030\007 \001(\tR\006detail\022\032\n\010" +
+      "accounts\030\010 \003(\tR\010accounts2\241\013\n\023OrderGatewa" +
+      "yService\022X\n\013SubmitOrder\022#.ibkr.gateway.v" +
+      "1.SubmitOrderRequest\032$.ibkr.gateway.v1.S" +
+      "ubmitOrderResponse\022[\n\014SubmitOrders\022$.ibk" +
+      "r.gateway.v1.SubmitOrdersRequest\032%.ibkr." +
+      "gateway.v1.SubmitOrdersResponse\022m\n\022Submi" +
+      "tBracketOrder\022*.ibkr.gateway.v1.SubmitBr" +
+      "acketOrderRequest\032+.ibkr.gateway.v1.Subm" +
+      "itBracketOrderResponse\022X\n\013ModifyOrder\022#." +
+      "ibkr.gateway.v1.ModifyOrderRequest\032$.ibk" +
+      "r.gateway.v1.ModifyOrderResponse\022X\n\013Canc" +
+      "elOrder\022#.ibkr.gateway.v1.CancelOrderReq" +
+      "uest\032$.ibkr.gateway.v1.CancelOrderRespon" +
+      "se\022d\n\017CancelAllOrders\022\'.ibkr.gateway.v1." +
+      "CancelAllOrdersRequest\032(.ibkr.gateway.v1" +
+      ".CancelAllOrdersResponse\022O\n\010GetOrder\022 .i" +
+      "bkr.gateway.v1.GetOrderRequest\032!.ibkr.ga" +
+      "teway.v1.GetOrderResponse\022U\n\nListOrders\022" +
+      "\".ibkr.gateway.v1.ListOrdersRequest\032#.ib" +
+      "kr.gateway.v1.ListOrdersResponse\022R\n\tList" +
+      "Fills\022!.ibkr.gateway.v1.ListFillsRequest" +
+      "\032\".ibkr.gateway.v1.ListFillsResponse\022[\n\014" +
+      "PreviewOrder\022$.ibkr.gateway.v1.PreviewOr" +
+      "derRequest\032%.ibkr.gateway.v1.PreviewOrde" +
+      "rResponse\022l\n\021StreamOrderEvents\022).ibkr.ga" +
+      "teway.v1.StreamOrderEventsRequest\032*.ibkr" +
+      ".gateway.v1.StreamOrderEventsResponse0\001\022" +
+      "Z\n\013StreamFills\022#.ibkr.gateway.v1.StreamF" +
+      "illsRequest\032$.ibkr.gateway.v1.StreamFill" +
+      "sResponse0\001\022^\n\rSetKillSwitch\022%.ibkr.gate" +
+      "way.v1.SetKillSwitchRequest\032&.ibkr.gatew" +
+      "ay.v1.SetKillSwitchResponse\022^\n\rGetKillSw" +
+      "itch\022%.ibkr.gateway.v1.GetKillSwitchRequ" +
+      "est\032&.ibkr.gateway.v1.GetKillSwitchRespo" +
+      "nse\022g\n\020ListAuditRecords\022(.ibkr.gateway.v" +
+      "1.ListAuditRecordsRequest\032).ibkr.gateway" +
+      ".v1.ListAuditRecordsResponseB*\n\030io.githu" +
+      "b.ibkrgateway.v1B\014GatewayProtoP\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -512,9 +531,15 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
     internal_static_ibkr_gateway_v1_PreviewOrderResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_PreviewOrderResponse_descriptor,
-        new java.lang.String[] { "Order", "EstimatedPrice", "EstimatedCommission", "PositionBefore", "PositionAfter", "AccountBefore", "AccountAfter", "Breaches", });
-    internal_static_ibkr_gateway_v1_LimitBreach_descriptor =
+        new java.lang.String[] { "Order", "EstimatedPrice", "EstimatedCommission", "PositionBefore", "PositionAfter", "AccountBefore", "AccountAfter", "Breaches", "WhatIf", });
+    internal_static_ibkr_gateway_v1_WhatIfEstimate_descriptor =
       getDescriptor().getMessageType(20);
+    internal_static_ibkr_gateway_v1_WhatIfEstimate_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ibkr_gateway_v1_WhatIfEstimate_descriptor,
+        new java.lang.String[] { "Currency", "Commission", "MinCommission", "MaxCommission", "InitialMarginBefore", "InitialMarginAfter", "MaintenanceMarginBefore", "MaintenanceMarginAfter", "EquityWithLoanBefore", "EquityWithLoanAfter", "Warning", });
+    internal_static_ibkr_gateway_v1_LimitBreach_descriptor =
+      getDescriptor().getMessageType(21);
     internal_static_ibkr_gateway_v1_LimitBreach_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_LimitBreach_descriptor,
@@ -526,85 +551,85 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
         internal_static_ibkr_gateway_v1_LimitBreach_MetadataEntry_descriptor,
         new java.lang.String[] { "Key", "Value", });
     internal_static_ibkr_gateway_v1_ListFillsResponse_descriptor =
-      getDescriptor().getMessageType(21);
+      getDescriptor().getMessageType(22);
     internal_static_ibkr_gateway_v1_ListFillsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListFillsResponse_descriptor,
         new java.lang.String[] { "Fills", "NextPageToken", });
     internal_static_ibkr_gateway_v1_StreamOrderEventsRequest_descriptor =
-      getDescriptor().getMessageType(22);
+      getDescriptor().getMessageType(23);
     internal_static_ibkr_gateway_v1_StreamOrderEventsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamOrderEventsRequest_descriptor,
         new java.lang.String[] { "AfterSequence", "Account", "OrderId", "HeartbeatInterval", });
     internal_static_ibkr_gateway_v1_StreamOrderEventsResponse_descriptor =
-      getDescriptor().getMessageType(23);
+      getDescriptor().getMessageType(24);
     internal_static_ibkr_gateway_v1_StreamOrderEventsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamOrderEventsResponse_descriptor,
         new java.lang.String[] { "Event", "Heartbeat", "Payload", });
     internal_static_ibkr_gateway_v1_StreamFillsRequest_descriptor =
-      getDescriptor().getMessageType(24);
+      getDescriptor().getMessageType(25);
     internal_static_ibkr_gateway_v1_StreamFillsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamFillsRequest_descriptor,
         new java.lang.String[] { "AfterSequence", "Account", "OrderId", "HeartbeatInterval", });
     internal_static_ibkr_gateway_v1_StreamFillsResponse_descriptor =
-      getDescriptor().getMessageType(25);
+      getDescriptor().getMessageType(26);
     internal_static_ibkr_gateway_v1_StreamFillsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamFillsResponse_descriptor,
         new java.lang.String[] { "Event", "Heartbeat", "Payload", });
     internal_static_ibkr_gateway_v1_SetKillSwitchRequest_descriptor =
-      getDescriptor().getMessageType(26);
+      getDescriptor().getMessageType(27);
     internal_static_ibkr_gateway_v1_SetKillSwitchRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SetKillSwitchRequest_descriptor,
         new java.lang.String[] { "Engaged", "Reason", "Accounts", });
     internal_static_ibkr_gateway_v1_SetKillSwitchResponse_descriptor =
-      getDescriptor().getMessageType(27);
+      getDescriptor().getMessageType(28);
     internal_static_ibkr_gateway_v1_SetKillSwitchResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SetKillSwitchResponse_descriptor,
         new java.lang.String[] { "KillSwitch", "CancelledOrders", });
     internal_static_ibkr_gateway_v1_GetKillSwitchRequest_descriptor =
-      getDescriptor().getMessageType(28);
+      getDescriptor().getMessageType(29);
     internal_static_ibkr_gateway_v1_GetKillSwitchRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_GetKillSwitchRequest_descriptor,
         new java.lang.String[] { });
     internal_static_ibkr_gateway_v1_GetKillSwitchResponse_descriptor =
-      getDescriptor().getMessageType(29);
+      getDescriptor().getMessageType(30);
     internal_static_ibkr_gateway_v1_GetKillSwitchResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_GetKillSwitchResponse_descriptor,
         new java.lang.String[] { "KillSwitch", });
     internal_static_ibkr_gateway_v1_KillSwitch_descriptor =
-      getDescriptor().getMessageType(30);
+      getDescriptor().getMessageType(31);
     internal_static_ibkr_gateway_v1_KillSwitch_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_KillSwitch_descriptor,
         new java.lang.String[] { "Engaged", "Reason", "SetBy", "SetTime", "HaltedAccounts", });
     internal_static_ibkr_gateway_v1_AccountHalt_descriptor =
-      getDescriptor().getMessageType(31);
+      getDescriptor().getMessageType(32);
     internal_static_ibkr_gateway_v1_AccountHalt_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_AccountHalt_descriptor,
         new java.lang.String[] { "Account", "Reason", "SetBy", "SetTime", });
     internal_static_ibkr_gateway_v1_ListAuditRecordsRequest_descriptor =
-      getDescriptor().getMessageType(32);
+      getDescriptor().getMessageType(33);
     internal_static_ibkr_gateway_v1_ListAuditRecordsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListAuditRecordsRequest_descriptor,
         new java.lang.String[] { "PageSize", "PageToken", });
     internal_static_ibkr_gateway_v1_ListAuditRecordsResponse_descriptor =
-      getDescriptor().getMessageType(33);
+      getDescriptor().getMessageType(34);
     internal_static_ibkr_gateway_v1_ListAuditRecordsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListAuditRecordsResponse_descriptor,
         new java.lang.String[] { "Records", "NextPageToken", });
     internal_static_ibkr_gateway_v1_AuditRecord_descriptor =
-      getDescriptor().getMessageType(34);
+      getDescriptor().getMessageType(35);
     internal_static_ibkr_gateway_v1_AuditRecord_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_AuditRecord_descriptor,

@@ -40,6 +40,7 @@ private static final long serialVersionUID = 0L;
     statusReason_ = "";
     parentOrderId_ = "";
     ocaGroup_ = "";
+    brokerOrderType_ = "";
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -591,6 +592,55 @@ private static final long serialVersionUID = 0L;
     return external_;
   }
 
+  public static final int BROKER_ORDER_TYPE_FIELD_NUMBER = 16;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object brokerOrderType_ = "";
+  /**
+   * <pre>
+   * The broker's name of the order type (IB orderType, e.g. "MOC"); for ORDER_TYPE_OTHER
+   * the only description of it.
+   * </pre>
+   *
+   * <code>string broker_order_type = 16 [json_name = "brokerOrderType"];</code>
+   * @return The brokerOrderType.
+   */
+  @java.lang.Override
+  public java.lang.String getBrokerOrderType() {
+    java.lang.Object ref = brokerOrderType_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      brokerOrderType_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * The broker's name of the order type (IB orderType, e.g. "MOC"); for ORDER_TYPE_OTHER
+   * the only description of it.
+   * </pre>
+   *
+   * <code>string broker_order_type = 16 [json_name = "brokerOrderType"];</code>
+   * @return The bytes for brokerOrderType.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getBrokerOrderTypeBytes() {
+    java.lang.Object ref = brokerOrderType_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      brokerOrderType_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -650,6 +700,9 @@ private static final long serialVersionUID = 0L;
     if (external_ != false) {
       output.writeBool(15, external_);
     }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(brokerOrderType_)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 16, brokerOrderType_);
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -706,6 +759,9 @@ private static final long serialVersionUID = 0L;
     if (external_ != false) {
       size += com.google.protobuf.CodedOutputStream
         .computeBoolSize(15, external_);
+    }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(brokerOrderType_)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(16, brokerOrderType_);
     }
     return size;
   }
@@ -769,6 +825,8 @@ private static final long serialVersionUID = 0L;
         != other.getLastSequence()) return false;
     if (getExternal()
         != other.getExternal()) return false;
+    if (!getBrokerOrderType()
+        .equals(other.getBrokerOrderType())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -820,6 +878,8 @@ private static final long serialVersionUID = 0L;
     hash = (37 * hash) + EXTERNAL_FIELD_NUMBER;
     hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
         getExternal());
+    hash = (37 * hash) + BROKER_ORDER_TYPE_FIELD_NUMBER;
+    hash = (53 * hash) + getBrokerOrderType().hashCode();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -990,6 +1050,7 @@ private static final long serialVersionUID = 0L;
       ocaGroup_ = "";
       lastSequence_ = 0L;
       external_ = false;
+      brokerOrderType_ = "";
       return this;
     }
 
@@ -1078,6 +1139,9 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00004000) != 0)) {
         result.external_ = external_;
       }
+      if (((from_bitField0_ & 0x00008000) != 0)) {
+        result.brokerOrderType_ = brokerOrderType_;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -1151,6 +1215,11 @@ private static final long serialVersionUID = 0L;
       }
       if (other.getExternal() != false) {
         setExternal(other.getExternal());
+      }
+      if (!other.getBrokerOrderType().isEmpty()) {
+        brokerOrderType_ = other.brokerOrderType_;
+        bitField0_ |= 0x00008000;
+        onChanged();
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -1257,6 +1326,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00004000;
               break;
             } // case 120
+            case 130: {
+              brokerOrderType_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00008000;
+              break;
+            } // case 130
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -2630,6 +2704,103 @@ private static final long serialVersionUID = 0L;
     public Builder clearExternal() {
       bitField0_ = (bitField0_ & ~0x00004000);
       external_ = false;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object brokerOrderType_ = "";
+    /**
+     * <pre>
+     * The broker's name of the order type (IB orderType, e.g. "MOC"); for ORDER_TYPE_OTHER
+     * the only description of it.
+     * </pre>
+     *
+     * <code>string broker_order_type = 16 [json_name = "brokerOrderType"];</code>
+     * @return The brokerOrderType.
+     */
+    public java.lang.String getBrokerOrderType() {
+      java.lang.Object ref = brokerOrderType_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        brokerOrderType_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The broker's name of the order type (IB orderType, e.g. "MOC"); for ORDER_TYPE_OTHER
+     * the only description of it.
+     * </pre>
+     *
+     * <code>string broker_order_type = 16 [json_name = "brokerOrderType"];</code>
+     * @return The bytes for brokerOrderType.
+     */
+    public com.google.protobuf.ByteString
+        getBrokerOrderTypeBytes() {
+      java.lang.Object ref = brokerOrderType_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        brokerOrderType_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The broker's name of the order type (IB orderType, e.g. "MOC"); for ORDER_TYPE_OTHER
+     * the only description of it.
+     * </pre>
+     *
+     * <code>string broker_order_type = 16 [json_name = "brokerOrderType"];</code>
+     * @param value The brokerOrderType to set.
+     * @return This builder for chaining.
+     */
+    public Builder setBrokerOrderType(
+        java.lang.String value) {
+      java.util.Objects.requireNonNull(value);
+      brokerOrderType_ = value;
+      bitField0_ |= 0x00008000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The broker's name of the order type (IB orderType, e.g. "MOC"); for ORDER_TYPE_OTHER
+     * the only description of it.
+     * </pre>
+     *
+     * <code>string broker_order_type = 16 [json_name = "brokerOrderType"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearBrokerOrderType() {
+      brokerOrderType_ = getDefaultInstance().getBrokerOrderType();
+      bitField0_ = (bitField0_ & ~0x00008000);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The broker's name of the order type (IB orderType, e.g. "MOC"); for ORDER_TYPE_OTHER
+     * the only description of it.
+     * </pre>
+     *
+     * <code>string broker_order_type = 16 [json_name = "brokerOrderType"];</code>
+     * @param value The bytes for brokerOrderType to set.
+     * @return This builder for chaining.
+     */
+    public Builder setBrokerOrderTypeBytes(
+        com.google.protobuf.ByteString value) {
+      java.util.Objects.requireNonNull(value);
+      checkByteStringIsUtf8(value);
+      brokerOrderType_ = value;
+      bitField0_ |= 0x00008000;
       onChanged();
       return this;
     }

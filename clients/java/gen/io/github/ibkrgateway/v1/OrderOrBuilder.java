@@ -290,4 +290,26 @@ public interface OrderOrBuilder extends
    * @return The external.
    */
   boolean getExternal();
+
+  /**
+   * <pre>
+   * The broker's name of the order type (IB orderType, e.g. "MOC"); for ORDER_TYPE_OTHER
+   * the only description of it.
+   * </pre>
+   *
+   * <code>string broker_order_type = 16 [json_name = "brokerOrderType"];</code>
+   * @return The brokerOrderType.
+   */
+  java.lang.String getBrokerOrderType();
+  /**
+   * <pre>
+   * The broker's name of the order type (IB orderType, e.g. "MOC"); for ORDER_TYPE_OTHER
+   * the only description of it.
+   * </pre>
+   *
+   * <code>string broker_order_type = 16 [json_name = "brokerOrderType"];</code>
+   * @return The bytes for brokerOrderType.
+   */
+  com.google.protobuf.ByteString
+      getBrokerOrderTypeBytes();
 }

@@ -43,6 +43,9 @@ private static final long serialVersionUID = 0L;
     trailingAmount_ = "";
     trailingPercent_ = "";
     ocaGroup_ = "";
+    displaySize_ = "";
+    limitOffset_ = "";
+    pegOffset_ = "";
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -304,7 +307,9 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object limitPrice_ = "";
   /**
    * <pre>
-   * Positive decimal string; required for LIMIT and STOP_LIMIT, forbidden otherwise.
+   * Positive decimal string; required for LIMIT, STOP_LIMIT, LIMIT_ON_CLOSE and
+   * LIMIT_IF_TOUCHED; optional for RELATIVE and PEGGED_TO_MIDPOINT (their price cap);
+   * forbidden otherwise.
    * </pre>
    *
    * <code>string limit_price = 7 [json_name = "limitPrice"];</code>
@@ -325,7 +330,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Positive decimal string; required for LIMIT and STOP_LIMIT, forbidden otherwise.
+   * Positive decimal string; required for LIMIT, STOP_LIMIT, LIMIT_ON_CLOSE and
+   * LIMIT_IF_TOUCHED; optional for RELATIVE and PEGGED_TO_MIDPOINT (their price cap);
+   * forbidden otherwise.
    * </pre>
    *
    * <code>string limit_price = 7 [json_name = "limitPrice"];</code>
@@ -351,7 +358,9 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object stopPrice_ = "";
   /**
    * <pre>
-   * Positive decimal string; required for STOP and STOP_LIMIT, forbidden otherwise.
+   * Positive decimal string: the stop price of STOP and STOP_LIMIT and the trigger price
+   * of MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED (required for these); the initial stop of
+   * TRAILING_STOP and TRAILING_STOP_LIMIT (optional); forbidden otherwise.
    * </pre>
    *
    * <code>string stop_price = 8 [json_name = "stopPrice"];</code>
@@ -372,7 +381,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Positive decimal string; required for STOP and STOP_LIMIT, forbidden otherwise.
+   * Positive decimal string: the stop price of STOP and STOP_LIMIT and the trigger price
+   * of MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED (required for these); the initial stop of
+   * TRAILING_STOP and TRAILING_STOP_LIMIT (optional); forbidden otherwise.
    * </pre>
    *
    * <code>string stop_price = 8 [json_name = "stopPrice"];</code>
@@ -439,8 +450,8 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object trailingAmount_ = "";
   /**
    * <pre>
-   * TRAILING_STOP only: distance of the stop from the market, a positive decimal string.
-   * Give this or trailing_percent.
+   * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market, a
+   * positive decimal string. Give this or trailing_percent.
    * </pre>
    *
    * <code>string trailing_amount = 11 [json_name = "trailingAmount"];</code>
@@ -461,8 +472,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * TRAILING_STOP only: distance of the stop from the market, a positive decimal string.
-   * Give this or trailing_percent.
+   * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market, a
+   * positive decimal string. Give this or trailing_percent.
    * </pre>
    *
    * <code>string trailing_amount = 11 [json_name = "trailingAmount"];</code>
@@ -488,7 +499,8 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object trailingPercent_ = "";
   /**
    * <pre>
-   * TRAILING_STOP only: distance of the stop from the market in percent (0 &lt; p &lt;= 100).
+   * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market in
+   * percent (0 &lt; p &lt;= 100).
    * </pre>
    *
    * <code>string trailing_percent = 12 [json_name = "trailingPercent"];</code>
@@ -509,7 +521,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * TRAILING_STOP only: distance of the stop from the market in percent (0 &lt; p &lt;= 100).
+   * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market in
+   * percent (0 &lt; p &lt;= 100).
    * </pre>
    *
    * <code>string trailing_percent = 12 [json_name = "trailingPercent"];</code>
@@ -617,6 +630,209 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int ALGO_FIELD_NUMBER = 15;
+  private io.github.ibkrgateway.v1.Algo algo_;
+  /**
+   * <pre>
+   * An IB algo to work the order; none when unset.
+   * </pre>
+   *
+   * <code>.ibkr.gateway.v1.Algo algo = 15 [json_name = "algo"];</code>
+   * @return Whether the algo field is set.
+   */
+  @java.lang.Override
+  public boolean hasAlgo() {
+    return ((bitField0_ & 0x00000004) != 0);
+  }
+  /**
+   * <pre>
+   * An IB algo to work the order; none when unset.
+   * </pre>
+   *
+   * <code>.ibkr.gateway.v1.Algo algo = 15 [json_name = "algo"];</code>
+   * @return The algo.
+   */
+  @java.lang.Override
+  public io.github.ibkrgateway.v1.Algo getAlgo() {
+    return algo_ == null ? io.github.ibkrgateway.v1.Algo.getDefaultInstance() : algo_;
+  }
+  /**
+   * <pre>
+   * An IB algo to work the order; none when unset.
+   * </pre>
+   *
+   * <code>.ibkr.gateway.v1.Algo algo = 15 [json_name = "algo"];</code>
+   */
+  @java.lang.Override
+  public io.github.ibkrgateway.v1.AlgoOrBuilder getAlgoOrBuilder() {
+    return algo_ == null ? io.github.ibkrgateway.v1.Algo.getDefaultInstance() : algo_;
+  }
+
+  public static final int DISPLAY_SIZE_FIELD_NUMBER = 16;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object displaySize_ = "";
+  /**
+   * <pre>
+   * Iceberg: the quantity shown to the market at a time, a positive whole number not
+   * above quantity (IB displaySize); all of it when empty. Only for LIMIT, STOP_LIMIT,
+   * LIMIT_IF_TOUCHED and RELATIVE orders, not with hidden or algo.
+   * </pre>
+   *
+   * <code>string display_size = 16 [json_name = "displaySize"];</code>
+   * @return The displaySize.
+   */
+  @java.lang.Override
+  public java.lang.String getDisplaySize() {
+    java.lang.Object ref = displaySize_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      displaySize_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * Iceberg: the quantity shown to the market at a time, a positive whole number not
+   * above quantity (IB displaySize); all of it when empty. Only for LIMIT, STOP_LIMIT,
+   * LIMIT_IF_TOUCHED and RELATIVE orders, not with hidden or algo.
+   * </pre>
+   *
+   * <code>string display_size = 16 [json_name = "displaySize"];</code>
+   * @return The bytes for displaySize.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getDisplaySizeBytes() {
+    java.lang.Object ref = displaySize_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      displaySize_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
+  public static final int HIDDEN_FIELD_NUMBER = 17;
+  private boolean hidden_ = false;
+  /**
+   * <pre>
+   * Not shown to the market at all (IB hidden). Only for LIMIT and RELATIVE orders,
+   * not with display_size or algo.
+   * </pre>
+   *
+   * <code>bool hidden = 17 [json_name = "hidden"];</code>
+   * @return The hidden.
+   */
+  @java.lang.Override
+  public boolean getHidden() {
+    return hidden_;
+  }
+
+  public static final int LIMIT_OFFSET_FIELD_NUMBER = 18;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object limitOffset_ = "";
+  /**
+   * <pre>
+   * TRAILING_STOP_LIMIT only, required: distance of the limit beyond the stop, a
+   * non-negative decimal string (IB lmtPriceOffset).
+   * </pre>
+   *
+   * <code>string limit_offset = 18 [json_name = "limitOffset"];</code>
+   * @return The limitOffset.
+   */
+  @java.lang.Override
+  public java.lang.String getLimitOffset() {
+    java.lang.Object ref = limitOffset_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      limitOffset_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * TRAILING_STOP_LIMIT only, required: distance of the limit beyond the stop, a
+   * non-negative decimal string (IB lmtPriceOffset).
+   * </pre>
+   *
+   * <code>string limit_offset = 18 [json_name = "limitOffset"];</code>
+   * @return The bytes for limitOffset.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getLimitOffsetBytes() {
+    java.lang.Object ref = limitOffset_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      limitOffset_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
+  public static final int PEG_OFFSET_FIELD_NUMBER = 19;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object pegOffset_ = "";
+  /**
+   * <pre>
+   * RELATIVE and PEGGED_TO_MIDPOINT only: the offset from the peg, a non-negative
+   * decimal string; "0" when empty (IB auxPrice).
+   * </pre>
+   *
+   * <code>string peg_offset = 19 [json_name = "pegOffset"];</code>
+   * @return The pegOffset.
+   */
+  @java.lang.Override
+  public java.lang.String getPegOffset() {
+    java.lang.Object ref = pegOffset_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      pegOffset_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * RELATIVE and PEGGED_TO_MIDPOINT only: the offset from the peg, a non-negative
+   * decimal string; "0" when empty (IB auxPrice).
+   * </pre>
+   *
+   * <code>string peg_offset = 19 [json_name = "pegOffset"];</code>
+   * @return The bytes for pegOffset.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getPegOffsetBytes() {
+    java.lang.Object ref = pegOffset_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      pegOffset_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -673,6 +889,21 @@ private static final long serialVersionUID = 0L;
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(ocaGroup_)) {
       com.google.protobuf.GeneratedMessage.writeString(output, 14, ocaGroup_);
     }
+    if (((bitField0_ & 0x00000004) != 0)) {
+      output.writeMessage(15, getAlgo());
+    }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(displaySize_)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 16, displaySize_);
+    }
+    if (hidden_ != false) {
+      output.writeBool(17, hidden_);
+    }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(limitOffset_)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 18, limitOffset_);
+    }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(pegOffset_)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 19, pegOffset_);
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -724,6 +955,23 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(ocaGroup_)) {
       size += com.google.protobuf.GeneratedMessage.computeStringSize(14, ocaGroup_);
+    }
+    if (((bitField0_ & 0x00000004) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(15, getAlgo());
+    }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(displaySize_)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(16, displaySize_);
+    }
+    if (hidden_ != false) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeBoolSize(17, hidden_);
+    }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(limitOffset_)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(18, limitOffset_);
+    }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(pegOffset_)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(19, pegOffset_);
     }
     return size;
   }
@@ -780,6 +1028,19 @@ private static final long serialVersionUID = 0L;
     }
     if (!getOcaGroup()
         .equals(other.getOcaGroup())) return false;
+    if (hasAlgo() != other.hasAlgo()) return false;
+    if (hasAlgo()) {
+      if (!getAlgo()
+          .equals(other.getAlgo())) return false;
+    }
+    if (!getDisplaySize()
+        .equals(other.getDisplaySize())) return false;
+    if (getHidden()
+        != other.getHidden()) return false;
+    if (!getLimitOffset()
+        .equals(other.getLimitOffset())) return false;
+    if (!getPegOffset()
+        .equals(other.getPegOffset())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -824,6 +1085,19 @@ private static final long serialVersionUID = 0L;
     }
     hash = (37 * hash) + OCA_GROUP_FIELD_NUMBER;
     hash = (53 * hash) + getOcaGroup().hashCode();
+    if (hasAlgo()) {
+      hash = (37 * hash) + ALGO_FIELD_NUMBER;
+      hash = (53 * hash) + getAlgo().hashCode();
+    }
+    hash = (37 * hash) + DISPLAY_SIZE_FIELD_NUMBER;
+    hash = (53 * hash) + getDisplaySize().hashCode();
+    hash = (37 * hash) + HIDDEN_FIELD_NUMBER;
+    hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+        getHidden());
+    hash = (37 * hash) + LIMIT_OFFSET_FIELD_NUMBER;
+    hash = (53 * hash) + getLimitOffset().hashCode();
+    hash = (37 * hash) + PEG_OFFSET_FIELD_NUMBER;
+    hash = (53 * hash) + getPegOffset().hashCode();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -960,6 +1234,7 @@ private static final long serialVersionUID = 0L;
               .alwaysUseFieldBuilders) {
         internalGetContractFieldBuilder();
         internalGetGoodTillTimeFieldBuilder();
+        internalGetAlgoFieldBuilder();
       }
     }
     @java.lang.Override
@@ -988,6 +1263,15 @@ private static final long serialVersionUID = 0L;
         goodTillTimeBuilder_ = null;
       }
       ocaGroup_ = "";
+      algo_ = null;
+      if (algoBuilder_ != null) {
+        algoBuilder_.dispose();
+        algoBuilder_ = null;
+      }
+      displaySize_ = "";
+      hidden_ = false;
+      limitOffset_ = "";
+      pegOffset_ = "";
       return this;
     }
 
@@ -1070,6 +1354,24 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00002000) != 0)) {
         result.ocaGroup_ = ocaGroup_;
       }
+      if (((from_bitField0_ & 0x00004000) != 0)) {
+        result.algo_ = algoBuilder_ == null
+            ? algo_
+            : algoBuilder_.build();
+        to_bitField0_ |= 0x00000004;
+      }
+      if (((from_bitField0_ & 0x00008000) != 0)) {
+        result.displaySize_ = displaySize_;
+      }
+      if (((from_bitField0_ & 0x00010000) != 0)) {
+        result.hidden_ = hidden_;
+      }
+      if (((from_bitField0_ & 0x00020000) != 0)) {
+        result.limitOffset_ = limitOffset_;
+      }
+      if (((from_bitField0_ & 0x00040000) != 0)) {
+        result.pegOffset_ = pegOffset_;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -1141,6 +1443,27 @@ private static final long serialVersionUID = 0L;
       if (!other.getOcaGroup().isEmpty()) {
         ocaGroup_ = other.ocaGroup_;
         bitField0_ |= 0x00002000;
+        onChanged();
+      }
+      if (other.hasAlgo()) {
+        mergeAlgo(other.getAlgo());
+      }
+      if (!other.getDisplaySize().isEmpty()) {
+        displaySize_ = other.displaySize_;
+        bitField0_ |= 0x00008000;
+        onChanged();
+      }
+      if (other.getHidden() != false) {
+        setHidden(other.getHidden());
+      }
+      if (!other.getLimitOffset().isEmpty()) {
+        limitOffset_ = other.limitOffset_;
+        bitField0_ |= 0x00020000;
+        onChanged();
+      }
+      if (!other.getPegOffset().isEmpty()) {
+        pegOffset_ = other.pegOffset_;
+        bitField0_ |= 0x00040000;
         onChanged();
       }
       this.mergeUnknownFields(other.getUnknownFields());
@@ -1241,6 +1564,33 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00002000;
               break;
             } // case 114
+            case 122: {
+              input.readMessage(
+                  internalGetAlgoFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00004000;
+              break;
+            } // case 122
+            case 130: {
+              displaySize_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00008000;
+              break;
+            } // case 130
+            case 136: {
+              hidden_ = input.readBool();
+              bitField0_ |= 0x00010000;
+              break;
+            } // case 136
+            case 146: {
+              limitOffset_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00020000;
+              break;
+            } // case 146
+            case 154: {
+              pegOffset_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00040000;
+              break;
+            } // case 154
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1846,7 +2196,9 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object limitPrice_ = "";
     /**
      * <pre>
-     * Positive decimal string; required for LIMIT and STOP_LIMIT, forbidden otherwise.
+     * Positive decimal string; required for LIMIT, STOP_LIMIT, LIMIT_ON_CLOSE and
+     * LIMIT_IF_TOUCHED; optional for RELATIVE and PEGGED_TO_MIDPOINT (their price cap);
+     * forbidden otherwise.
      * </pre>
      *
      * <code>string limit_price = 7 [json_name = "limitPrice"];</code>
@@ -1866,7 +2218,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Positive decimal string; required for LIMIT and STOP_LIMIT, forbidden otherwise.
+     * Positive decimal string; required for LIMIT, STOP_LIMIT, LIMIT_ON_CLOSE and
+     * LIMIT_IF_TOUCHED; optional for RELATIVE and PEGGED_TO_MIDPOINT (their price cap);
+     * forbidden otherwise.
      * </pre>
      *
      * <code>string limit_price = 7 [json_name = "limitPrice"];</code>
@@ -1887,7 +2241,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Positive decimal string; required for LIMIT and STOP_LIMIT, forbidden otherwise.
+     * Positive decimal string; required for LIMIT, STOP_LIMIT, LIMIT_ON_CLOSE and
+     * LIMIT_IF_TOUCHED; optional for RELATIVE and PEGGED_TO_MIDPOINT (their price cap);
+     * forbidden otherwise.
      * </pre>
      *
      * <code>string limit_price = 7 [json_name = "limitPrice"];</code>
@@ -1904,7 +2260,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Positive decimal string; required for LIMIT and STOP_LIMIT, forbidden otherwise.
+     * Positive decimal string; required for LIMIT, STOP_LIMIT, LIMIT_ON_CLOSE and
+     * LIMIT_IF_TOUCHED; optional for RELATIVE and PEGGED_TO_MIDPOINT (their price cap);
+     * forbidden otherwise.
      * </pre>
      *
      * <code>string limit_price = 7 [json_name = "limitPrice"];</code>
@@ -1918,7 +2276,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Positive decimal string; required for LIMIT and STOP_LIMIT, forbidden otherwise.
+     * Positive decimal string; required for LIMIT, STOP_LIMIT, LIMIT_ON_CLOSE and
+     * LIMIT_IF_TOUCHED; optional for RELATIVE and PEGGED_TO_MIDPOINT (their price cap);
+     * forbidden otherwise.
      * </pre>
      *
      * <code>string limit_price = 7 [json_name = "limitPrice"];</code>
@@ -1938,7 +2298,9 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object stopPrice_ = "";
     /**
      * <pre>
-     * Positive decimal string; required for STOP and STOP_LIMIT, forbidden otherwise.
+     * Positive decimal string: the stop price of STOP and STOP_LIMIT and the trigger price
+     * of MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED (required for these); the initial stop of
+     * TRAILING_STOP and TRAILING_STOP_LIMIT (optional); forbidden otherwise.
      * </pre>
      *
      * <code>string stop_price = 8 [json_name = "stopPrice"];</code>
@@ -1958,7 +2320,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Positive decimal string; required for STOP and STOP_LIMIT, forbidden otherwise.
+     * Positive decimal string: the stop price of STOP and STOP_LIMIT and the trigger price
+     * of MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED (required for these); the initial stop of
+     * TRAILING_STOP and TRAILING_STOP_LIMIT (optional); forbidden otherwise.
      * </pre>
      *
      * <code>string stop_price = 8 [json_name = "stopPrice"];</code>
@@ -1979,7 +2343,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Positive decimal string; required for STOP and STOP_LIMIT, forbidden otherwise.
+     * Positive decimal string: the stop price of STOP and STOP_LIMIT and the trigger price
+     * of MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED (required for these); the initial stop of
+     * TRAILING_STOP and TRAILING_STOP_LIMIT (optional); forbidden otherwise.
      * </pre>
      *
      * <code>string stop_price = 8 [json_name = "stopPrice"];</code>
@@ -1996,7 +2362,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Positive decimal string; required for STOP and STOP_LIMIT, forbidden otherwise.
+     * Positive decimal string: the stop price of STOP and STOP_LIMIT and the trigger price
+     * of MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED (required for these); the initial stop of
+     * TRAILING_STOP and TRAILING_STOP_LIMIT (optional); forbidden otherwise.
      * </pre>
      *
      * <code>string stop_price = 8 [json_name = "stopPrice"];</code>
@@ -2010,7 +2378,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Positive decimal string; required for STOP and STOP_LIMIT, forbidden otherwise.
+     * Positive decimal string: the stop price of STOP and STOP_LIMIT and the trigger price
+     * of MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED (required for these); the initial stop of
+     * TRAILING_STOP and TRAILING_STOP_LIMIT (optional); forbidden otherwise.
      * </pre>
      *
      * <code>string stop_price = 8 [json_name = "stopPrice"];</code>
@@ -2146,8 +2516,8 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object trailingAmount_ = "";
     /**
      * <pre>
-     * TRAILING_STOP only: distance of the stop from the market, a positive decimal string.
-     * Give this or trailing_percent.
+     * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market, a
+     * positive decimal string. Give this or trailing_percent.
      * </pre>
      *
      * <code>string trailing_amount = 11 [json_name = "trailingAmount"];</code>
@@ -2167,8 +2537,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * TRAILING_STOP only: distance of the stop from the market, a positive decimal string.
-     * Give this or trailing_percent.
+     * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market, a
+     * positive decimal string. Give this or trailing_percent.
      * </pre>
      *
      * <code>string trailing_amount = 11 [json_name = "trailingAmount"];</code>
@@ -2189,8 +2559,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * TRAILING_STOP only: distance of the stop from the market, a positive decimal string.
-     * Give this or trailing_percent.
+     * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market, a
+     * positive decimal string. Give this or trailing_percent.
      * </pre>
      *
      * <code>string trailing_amount = 11 [json_name = "trailingAmount"];</code>
@@ -2207,8 +2577,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * TRAILING_STOP only: distance of the stop from the market, a positive decimal string.
-     * Give this or trailing_percent.
+     * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market, a
+     * positive decimal string. Give this or trailing_percent.
      * </pre>
      *
      * <code>string trailing_amount = 11 [json_name = "trailingAmount"];</code>
@@ -2222,8 +2592,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * TRAILING_STOP only: distance of the stop from the market, a positive decimal string.
-     * Give this or trailing_percent.
+     * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market, a
+     * positive decimal string. Give this or trailing_percent.
      * </pre>
      *
      * <code>string trailing_amount = 11 [json_name = "trailingAmount"];</code>
@@ -2243,7 +2613,8 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object trailingPercent_ = "";
     /**
      * <pre>
-     * TRAILING_STOP only: distance of the stop from the market in percent (0 &lt; p &lt;= 100).
+     * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market in
+     * percent (0 &lt; p &lt;= 100).
      * </pre>
      *
      * <code>string trailing_percent = 12 [json_name = "trailingPercent"];</code>
@@ -2263,7 +2634,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * TRAILING_STOP only: distance of the stop from the market in percent (0 &lt; p &lt;= 100).
+     * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market in
+     * percent (0 &lt; p &lt;= 100).
      * </pre>
      *
      * <code>string trailing_percent = 12 [json_name = "trailingPercent"];</code>
@@ -2284,7 +2656,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * TRAILING_STOP only: distance of the stop from the market in percent (0 &lt; p &lt;= 100).
+     * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market in
+     * percent (0 &lt; p &lt;= 100).
      * </pre>
      *
      * <code>string trailing_percent = 12 [json_name = "trailingPercent"];</code>
@@ -2301,7 +2674,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * TRAILING_STOP only: distance of the stop from the market in percent (0 &lt; p &lt;= 100).
+     * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market in
+     * percent (0 &lt; p &lt;= 100).
      * </pre>
      *
      * <code>string trailing_percent = 12 [json_name = "trailingPercent"];</code>
@@ -2315,7 +2689,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * TRAILING_STOP only: distance of the stop from the market in percent (0 &lt; p &lt;= 100).
+     * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market in
+     * percent (0 &lt; p &lt;= 100).
      * </pre>
      *
      * <code>string trailing_percent = 12 [json_name = "trailingPercent"];</code>
@@ -2580,6 +2955,504 @@ private static final long serialVersionUID = 0L;
       checkByteStringIsUtf8(value);
       ocaGroup_ = value;
       bitField0_ |= 0x00002000;
+      onChanged();
+      return this;
+    }
+
+    private io.github.ibkrgateway.v1.Algo algo_;
+    private com.google.protobuf.SingleFieldBuilder<
+        io.github.ibkrgateway.v1.Algo, io.github.ibkrgateway.v1.Algo.Builder, io.github.ibkrgateway.v1.AlgoOrBuilder> algoBuilder_;
+    /**
+     * <pre>
+     * An IB algo to work the order; none when unset.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.Algo algo = 15 [json_name = "algo"];</code>
+     * @return Whether the algo field is set.
+     */
+    public boolean hasAlgo() {
+      return ((bitField0_ & 0x00004000) != 0);
+    }
+    /**
+     * <pre>
+     * An IB algo to work the order; none when unset.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.Algo algo = 15 [json_name = "algo"];</code>
+     * @return The algo.
+     */
+    public io.github.ibkrgateway.v1.Algo getAlgo() {
+      if (algoBuilder_ == null) {
+        return algo_ == null ? io.github.ibkrgateway.v1.Algo.getDefaultInstance() : algo_;
+      } else {
+        return algoBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * An IB algo to work the order; none when unset.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.Algo algo = 15 [json_name = "algo"];</code>
+     */
+    public Builder setAlgo(io.github.ibkrgateway.v1.Algo value) {
+      if (algoBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        algo_ = value;
+      } else {
+        algoBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00004000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * An IB algo to work the order; none when unset.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.Algo algo = 15 [json_name = "algo"];</code>
+     */
+    public Builder setAlgo(
+        io.github.ibkrgateway.v1.Algo.Builder builderForValue) {
+      if (algoBuilder_ == null) {
+        algo_ = builderForValue.build();
+      } else {
+        algoBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00004000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * An IB algo to work the order; none when unset.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.Algo algo = 15 [json_name = "algo"];</code>
+     */
+    public Builder mergeAlgo(io.github.ibkrgateway.v1.Algo value) {
+      if (algoBuilder_ == null) {
+        if (((bitField0_ & 0x00004000) != 0) &&
+          algo_ != null &&
+          algo_ != io.github.ibkrgateway.v1.Algo.getDefaultInstance()) {
+          getAlgoBuilder().mergeFrom(value);
+        } else {
+          algo_ = value;
+        }
+      } else {
+        algoBuilder_.mergeFrom(value);
+      }
+      if (algo_ != null) {
+        bitField0_ |= 0x00004000;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * An IB algo to work the order; none when unset.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.Algo algo = 15 [json_name = "algo"];</code>
+     */
+    public Builder clearAlgo() {
+      bitField0_ = (bitField0_ & ~0x00004000);
+      algo_ = null;
+      if (algoBuilder_ != null) {
+        algoBuilder_.dispose();
+        algoBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * An IB algo to work the order; none when unset.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.Algo algo = 15 [json_name = "algo"];</code>
+     */
+    public io.github.ibkrgateway.v1.Algo.Builder getAlgoBuilder() {
+      bitField0_ |= 0x00004000;
+      onChanged();
+      return internalGetAlgoFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * An IB algo to work the order; none when unset.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.Algo algo = 15 [json_name = "algo"];</code>
+     */
+    public io.github.ibkrgateway.v1.AlgoOrBuilder getAlgoOrBuilder() {
+      if (algoBuilder_ != null) {
+        return algoBuilder_.getMessageOrBuilder();
+      } else {
+        return algo_ == null ?
+            io.github.ibkrgateway.v1.Algo.getDefaultInstance() : algo_;
+      }
+    }
+    /**
+     * <pre>
+     * An IB algo to work the order; none when unset.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.Algo algo = 15 [json_name = "algo"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        io.github.ibkrgateway.v1.Algo, io.github.ibkrgateway.v1.Algo.Builder, io.github.ibkrgateway.v1.AlgoOrBuilder> 
+        internalGetAlgoFieldBuilder() {
+      if (algoBuilder_ == null) {
+        algoBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            io.github.ibkrgateway.v1.Algo, io.github.ibkrgateway.v1.Algo.Builder, io.github.ibkrgateway.v1.AlgoOrBuilder>(
+                getAlgo(),
+                getParentForChildren(),
+                isClean());
+        algo_ = null;
+      }
+      return algoBuilder_;
+    }
+
+    private java.lang.Object displaySize_ = "";
+    /**
+     * <pre>
+     * Iceberg: the quantity shown to the market at a time, a positive whole number not
+     * above quantity (IB displaySize); all of it when empty. Only for LIMIT, STOP_LIMIT,
+     * LIMIT_IF_TOUCHED and RELATIVE orders, not with hidden or algo.
+     * </pre>
+     *
+     * <code>string display_size = 16 [json_name = "displaySize"];</code>
+     * @return The displaySize.
+     */
+    public java.lang.String getDisplaySize() {
+      java.lang.Object ref = displaySize_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        displaySize_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Iceberg: the quantity shown to the market at a time, a positive whole number not
+     * above quantity (IB displaySize); all of it when empty. Only for LIMIT, STOP_LIMIT,
+     * LIMIT_IF_TOUCHED and RELATIVE orders, not with hidden or algo.
+     * </pre>
+     *
+     * <code>string display_size = 16 [json_name = "displaySize"];</code>
+     * @return The bytes for displaySize.
+     */
+    public com.google.protobuf.ByteString
+        getDisplaySizeBytes() {
+      java.lang.Object ref = displaySize_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        displaySize_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Iceberg: the quantity shown to the market at a time, a positive whole number not
+     * above quantity (IB displaySize); all of it when empty. Only for LIMIT, STOP_LIMIT,
+     * LIMIT_IF_TOUCHED and RELATIVE orders, not with hidden or algo.
+     * </pre>
+     *
+     * <code>string display_size = 16 [json_name = "displaySize"];</code>
+     * @param value The displaySize to set.
+     * @return This builder for chaining.
+     */
+    public Builder setDisplaySize(
+        java.lang.String value) {
+      java.util.Objects.requireNonNull(value);
+      displaySize_ = value;
+      bitField0_ |= 0x00008000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Iceberg: the quantity shown to the market at a time, a positive whole number not
+     * above quantity (IB displaySize); all of it when empty. Only for LIMIT, STOP_LIMIT,
+     * LIMIT_IF_TOUCHED and RELATIVE orders, not with hidden or algo.
+     * </pre>
+     *
+     * <code>string display_size = 16 [json_name = "displaySize"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearDisplaySize() {
+      displaySize_ = getDefaultInstance().getDisplaySize();
+      bitField0_ = (bitField0_ & ~0x00008000);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Iceberg: the quantity shown to the market at a time, a positive whole number not
+     * above quantity (IB displaySize); all of it when empty. Only for LIMIT, STOP_LIMIT,
+     * LIMIT_IF_TOUCHED and RELATIVE orders, not with hidden or algo.
+     * </pre>
+     *
+     * <code>string display_size = 16 [json_name = "displaySize"];</code>
+     * @param value The bytes for displaySize to set.
+     * @return This builder for chaining.
+     */
+    public Builder setDisplaySizeBytes(
+        com.google.protobuf.ByteString value) {
+      java.util.Objects.requireNonNull(value);
+      checkByteStringIsUtf8(value);
+      displaySize_ = value;
+      bitField0_ |= 0x00008000;
+      onChanged();
+      return this;
+    }
+
+    private boolean hidden_ ;
+    /**
+     * <pre>
+     * Not shown to the market at all (IB hidden). Only for LIMIT and RELATIVE orders,
+     * not with display_size or algo.
+     * </pre>
+     *
+     * <code>bool hidden = 17 [json_name = "hidden"];</code>
+     * @return The hidden.
+     */
+    @java.lang.Override
+    public boolean getHidden() {
+      return hidden_;
+    }
+    /**
+     * <pre>
+     * Not shown to the market at all (IB hidden). Only for LIMIT and RELATIVE orders,
+     * not with display_size or algo.
+     * </pre>
+     *
+     * <code>bool hidden = 17 [json_name = "hidden"];</code>
+     * @param value The hidden to set.
+     * @return This builder for chaining.
+     */
+    public Builder setHidden(boolean value) {
+
+      hidden_ = value;
+      bitField0_ |= 0x00010000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Not shown to the market at all (IB hidden). Only for LIMIT and RELATIVE orders,
+     * not with display_size or algo.
+     * </pre>
+     *
+     * <code>bool hidden = 17 [json_name = "hidden"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearHidden() {
+      bitField0_ = (bitField0_ & ~0x00010000);
+      hidden_ = false;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object limitOffset_ = "";
+    /**
+     * <pre>
+     * TRAILING_STOP_LIMIT only, required: distance of the limit beyond the stop, a
+     * non-negative decimal string (IB lmtPriceOffset).
+     * </pre>
+     *
+     * <code>string limit_offset = 18 [json_name = "limitOffset"];</code>
+     * @return The limitOffset.
+     */
+    public java.lang.String getLimitOffset() {
+      java.lang.Object ref = limitOffset_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        limitOffset_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * TRAILING_STOP_LIMIT only, required: distance of the limit beyond the stop, a
+     * non-negative decimal string (IB lmtPriceOffset).
+     * </pre>
+     *
+     * <code>string limit_offset = 18 [json_name = "limitOffset"];</code>
+     * @return The bytes for limitOffset.
+     */
+    public com.google.protobuf.ByteString
+        getLimitOffsetBytes() {
+      java.lang.Object ref = limitOffset_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        limitOffset_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * TRAILING_STOP_LIMIT only, required: distance of the limit beyond the stop, a
+     * non-negative decimal string (IB lmtPriceOffset).
+     * </pre>
+     *
+     * <code>string limit_offset = 18 [json_name = "limitOffset"];</code>
+     * @param value The limitOffset to set.
+     * @return This builder for chaining.
+     */
+    public Builder setLimitOffset(
+        java.lang.String value) {
+      java.util.Objects.requireNonNull(value);
+      limitOffset_ = value;
+      bitField0_ |= 0x00020000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * TRAILING_STOP_LIMIT only, required: distance of the limit beyond the stop, a
+     * non-negative decimal string (IB lmtPriceOffset).
+     * </pre>
+     *
+     * <code>string limit_offset = 18 [json_name = "limitOffset"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearLimitOffset() {
+      limitOffset_ = getDefaultInstance().getLimitOffset();
+      bitField0_ = (bitField0_ & ~0x00020000);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * TRAILING_STOP_LIMIT only, required: distance of the limit beyond the stop, a
+     * non-negative decimal string (IB lmtPriceOffset).
+     * </pre>
+     *
+     * <code>string limit_offset = 18 [json_name = "limitOffset"];</code>
+     * @param value The bytes for limitOffset to set.
+     * @return This builder for chaining.
+     */
+    public Builder setLimitOffsetBytes(
+        com.google.protobuf.ByteString value) {
+      java.util.Objects.requireNonNull(value);
+      checkByteStringIsUtf8(value);
+      limitOffset_ = value;
+      bitField0_ |= 0x00020000;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object pegOffset_ = "";
+    /**
+     * <pre>
+     * RELATIVE and PEGGED_TO_MIDPOINT only: the offset from the peg, a non-negative
+     * decimal string; "0" when empty (IB auxPrice).
+     * </pre>
+     *
+     * <code>string peg_offset = 19 [json_name = "pegOffset"];</code>
+     * @return The pegOffset.
+     */
+    public java.lang.String getPegOffset() {
+      java.lang.Object ref = pegOffset_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        pegOffset_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * RELATIVE and PEGGED_TO_MIDPOINT only: the offset from the peg, a non-negative
+     * decimal string; "0" when empty (IB auxPrice).
+     * </pre>
+     *
+     * <code>string peg_offset = 19 [json_name = "pegOffset"];</code>
+     * @return The bytes for pegOffset.
+     */
+    public com.google.protobuf.ByteString
+        getPegOffsetBytes() {
+      java.lang.Object ref = pegOffset_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        pegOffset_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * RELATIVE and PEGGED_TO_MIDPOINT only: the offset from the peg, a non-negative
+     * decimal string; "0" when empty (IB auxPrice).
+     * </pre>
+     *
+     * <code>string peg_offset = 19 [json_name = "pegOffset"];</code>
+     * @param value The pegOffset to set.
+     * @return This builder for chaining.
+     */
+    public Builder setPegOffset(
+        java.lang.String value) {
+      java.util.Objects.requireNonNull(value);
+      pegOffset_ = value;
+      bitField0_ |= 0x00040000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * RELATIVE and PEGGED_TO_MIDPOINT only: the offset from the peg, a non-negative
+     * decimal string; "0" when empty (IB auxPrice).
+     * </pre>
+     *
+     * <code>string peg_offset = 19 [json_name = "pegOffset"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearPegOffset() {
+      pegOffset_ = getDefaultInstance().getPegOffset();
+      bitField0_ = (bitField0_ & ~0x00040000);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * RELATIVE and PEGGED_TO_MIDPOINT only: the offset from the peg, a non-negative
+     * decimal string; "0" when empty (IB auxPrice).
+     * </pre>
+     *
+     * <code>string peg_offset = 19 [json_name = "pegOffset"];</code>
+     * @param value The bytes for pegOffset to set.
+     * @return This builder for chaining.
+     */
+    public Builder setPegOffsetBytes(
+        com.google.protobuf.ByteString value) {
+      java.util.Objects.requireNonNull(value);
+      checkByteStringIsUtf8(value);
+      pegOffset_ = value;
+      bitField0_ |= 0x00040000;
       onChanged();
       return this;
     }

@@ -141,7 +141,9 @@ public interface OrderSpecOrBuilder extends
 
   /**
    * <pre>
-   * Positive decimal string; required for LIMIT and STOP_LIMIT, forbidden otherwise.
+   * Positive decimal string; required for LIMIT, STOP_LIMIT, LIMIT_ON_CLOSE and
+   * LIMIT_IF_TOUCHED; optional for RELATIVE and PEGGED_TO_MIDPOINT (their price cap);
+   * forbidden otherwise.
    * </pre>
    *
    * <code>string limit_price = 7 [json_name = "limitPrice"];</code>
@@ -150,7 +152,9 @@ public interface OrderSpecOrBuilder extends
   java.lang.String getLimitPrice();
   /**
    * <pre>
-   * Positive decimal string; required for LIMIT and STOP_LIMIT, forbidden otherwise.
+   * Positive decimal string; required for LIMIT, STOP_LIMIT, LIMIT_ON_CLOSE and
+   * LIMIT_IF_TOUCHED; optional for RELATIVE and PEGGED_TO_MIDPOINT (their price cap);
+   * forbidden otherwise.
    * </pre>
    *
    * <code>string limit_price = 7 [json_name = "limitPrice"];</code>
@@ -161,7 +165,9 @@ public interface OrderSpecOrBuilder extends
 
   /**
    * <pre>
-   * Positive decimal string; required for STOP and STOP_LIMIT, forbidden otherwise.
+   * Positive decimal string: the stop price of STOP and STOP_LIMIT and the trigger price
+   * of MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED (required for these); the initial stop of
+   * TRAILING_STOP and TRAILING_STOP_LIMIT (optional); forbidden otherwise.
    * </pre>
    *
    * <code>string stop_price = 8 [json_name = "stopPrice"];</code>
@@ -170,7 +176,9 @@ public interface OrderSpecOrBuilder extends
   java.lang.String getStopPrice();
   /**
    * <pre>
-   * Positive decimal string; required for STOP and STOP_LIMIT, forbidden otherwise.
+   * Positive decimal string: the stop price of STOP and STOP_LIMIT and the trigger price
+   * of MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED (required for these); the initial stop of
+   * TRAILING_STOP and TRAILING_STOP_LIMIT (optional); forbidden otherwise.
    * </pre>
    *
    * <code>string stop_price = 8 [json_name = "stopPrice"];</code>
@@ -210,8 +218,8 @@ public interface OrderSpecOrBuilder extends
 
   /**
    * <pre>
-   * TRAILING_STOP only: distance of the stop from the market, a positive decimal string.
-   * Give this or trailing_percent.
+   * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market, a
+   * positive decimal string. Give this or trailing_percent.
    * </pre>
    *
    * <code>string trailing_amount = 11 [json_name = "trailingAmount"];</code>
@@ -220,8 +228,8 @@ public interface OrderSpecOrBuilder extends
   java.lang.String getTrailingAmount();
   /**
    * <pre>
-   * TRAILING_STOP only: distance of the stop from the market, a positive decimal string.
-   * Give this or trailing_percent.
+   * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market, a
+   * positive decimal string. Give this or trailing_percent.
    * </pre>
    *
    * <code>string trailing_amount = 11 [json_name = "trailingAmount"];</code>
@@ -232,7 +240,8 @@ public interface OrderSpecOrBuilder extends
 
   /**
    * <pre>
-   * TRAILING_STOP only: distance of the stop from the market in percent (0 &lt; p &lt;= 100).
+   * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market in
+   * percent (0 &lt; p &lt;= 100).
    * </pre>
    *
    * <code>string trailing_percent = 12 [json_name = "trailingPercent"];</code>
@@ -241,7 +250,8 @@ public interface OrderSpecOrBuilder extends
   java.lang.String getTrailingPercent();
   /**
    * <pre>
-   * TRAILING_STOP only: distance of the stop from the market in percent (0 &lt; p &lt;= 100).
+   * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market in
+   * percent (0 &lt; p &lt;= 100).
    * </pre>
    *
    * <code>string trailing_percent = 12 [json_name = "trailingPercent"];</code>
@@ -298,4 +308,110 @@ public interface OrderSpecOrBuilder extends
    */
   com.google.protobuf.ByteString
       getOcaGroupBytes();
+
+  /**
+   * <pre>
+   * An IB algo to work the order; none when unset.
+   * </pre>
+   *
+   * <code>.ibkr.gateway.v1.Algo algo = 15 [json_name = "algo"];</code>
+   * @return Whether the algo field is set.
+   */
+  boolean hasAlgo();
+  /**
+   * <pre>
+   * An IB algo to work the order; none when unset.
+   * </pre>
+   *
+   * <code>.ibkr.gateway.v1.Algo algo = 15 [json_name = "algo"];</code>
+   * @return The algo.
+   */
+  io.github.ibkrgateway.v1.Algo getAlgo();
+  /**
+   * <pre>
+   * An IB algo to work the order; none when unset.
+   * </pre>
+   *
+   * <code>.ibkr.gateway.v1.Algo algo = 15 [json_name = "algo"];</code>
+   */
+  io.github.ibkrgateway.v1.AlgoOrBuilder getAlgoOrBuilder();
+
+  /**
+   * <pre>
+   * Iceberg: the quantity shown to the market at a time, a positive whole number not
+   * above quantity (IB displaySize); all of it when empty. Only for LIMIT, STOP_LIMIT,
+   * LIMIT_IF_TOUCHED and RELATIVE orders, not with hidden or algo.
+   * </pre>
+   *
+   * <code>string display_size = 16 [json_name = "displaySize"];</code>
+   * @return The displaySize.
+   */
+  java.lang.String getDisplaySize();
+  /**
+   * <pre>
+   * Iceberg: the quantity shown to the market at a time, a positive whole number not
+   * above quantity (IB displaySize); all of it when empty. Only for LIMIT, STOP_LIMIT,
+   * LIMIT_IF_TOUCHED and RELATIVE orders, not with hidden or algo.
+   * </pre>
+   *
+   * <code>string display_size = 16 [json_name = "displaySize"];</code>
+   * @return The bytes for displaySize.
+   */
+  com.google.protobuf.ByteString
+      getDisplaySizeBytes();
+
+  /**
+   * <pre>
+   * Not shown to the market at all (IB hidden). Only for LIMIT and RELATIVE orders,
+   * not with display_size or algo.
+   * </pre>
+   *
+   * <code>bool hidden = 17 [json_name = "hidden"];</code>
+   * @return The hidden.
+   */
+  boolean getHidden();
+
+  /**
+   * <pre>
+   * TRAILING_STOP_LIMIT only, required: distance of the limit beyond the stop, a
+   * non-negative decimal string (IB lmtPriceOffset).
+   * </pre>
+   *
+   * <code>string limit_offset = 18 [json_name = "limitOffset"];</code>
+   * @return The limitOffset.
+   */
+  java.lang.String getLimitOffset();
+  /**
+   * <pre>
+   * TRAILING_STOP_LIMIT only, required: distance of the limit beyond the stop, a
+   * non-negative decimal string (IB lmtPriceOffset).
+   * </pre>
+   *
+   * <code>string limit_offset = 18 [json_name = "limitOffset"];</code>
+   * @return The bytes for limitOffset.
+   */
+  com.google.protobuf.ByteString
+      getLimitOffsetBytes();
+
+  /**
+   * <pre>
+   * RELATIVE and PEGGED_TO_MIDPOINT only: the offset from the peg, a non-negative
+   * decimal string; "0" when empty (IB auxPrice).
+   * </pre>
+   *
+   * <code>string peg_offset = 19 [json_name = "pegOffset"];</code>
+   * @return The pegOffset.
+   */
+  java.lang.String getPegOffset();
+  /**
+   * <pre>
+   * RELATIVE and PEGGED_TO_MIDPOINT only: the offset from the peg, a non-negative
+   * decimal string; "0" when empty (IB auxPrice).
+   * </pre>
+   *
+   * <code>string peg_offset = 19 [json_name = "pegOffset"];</code>
+   * @return The bytes for pegOffset.
+   */
+  com.google.protobuf.ByteString
+      getPegOffsetBytes();
 }

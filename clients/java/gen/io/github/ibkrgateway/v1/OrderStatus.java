@@ -262,7 +262,7 @@ public enum OrderStatus
   }
   public static com.google.protobuf.Descriptors.EnumDescriptor
       getDescriptor() {
-    return io.github.ibkrgateway.v1.OrdersProto.getDescriptor().getEnumType(4);
+    return io.github.ibkrgateway.v1.OrdersProto.getDescriptor().getEnumType(6);
   }
 
   private static final OrderStatus[] VALUES = values();

@@ -60,6 +60,81 @@ public enum OrderType
    * <code>ORDER_TYPE_TRAILING_STOP = 5;</code>
    */
   ORDER_TYPE_TRAILING_STOP(5),
+  /**
+   * <pre>
+   * A trailing stop (trailing_amount or trailing_percent, optional initial stop_price)
+   * that becomes a limit order when the market turns through it, its limit limit_offset
+   * beyond the stop: above it for a buy, below it for a sell (IB "TRAIL LIMIT").
+   * </pre>
+   *
+   * <code>ORDER_TYPE_TRAILING_STOP_LIMIT = 6;</code>
+   */
+  ORDER_TYPE_TRAILING_STOP_LIMIT(6),
+  /**
+   * <pre>
+   * Market on close: executes at the closing price in the closing auction (IB "MOC").
+   * No price may be given; DAY only.
+   * </pre>
+   *
+   * <code>ORDER_TYPE_MARKET_ON_CLOSE = 7;</code>
+   */
+  ORDER_TYPE_MARKET_ON_CLOSE(7),
+  /**
+   * <pre>
+   * Limit on close: executes in the closing auction if the closing price is at
+   * limit_price or better, else expires (IB "LOC"). DAY only.
+   * </pre>
+   *
+   * <code>ORDER_TYPE_LIMIT_ON_CLOSE = 8;</code>
+   */
+  ORDER_TYPE_LIMIT_ON_CLOSE(8),
+  /**
+   * <pre>
+   * Market if touched: becomes a market order once the market touches stop_price, the
+   * trigger: at or below it for a buy, at or above it for a sell (IB "MIT").
+   * </pre>
+   *
+   * <code>ORDER_TYPE_MARKET_IF_TOUCHED = 9;</code>
+   */
+  ORDER_TYPE_MARKET_IF_TOUCHED(9),
+  /**
+   * <pre>
+   * Limit if touched: becomes a limit order at limit_price once the market touches
+   * stop_price, the trigger, as for MARKET_IF_TOUCHED (IB "LIT").
+   * </pre>
+   *
+   * <code>ORDER_TYPE_LIMIT_IF_TOUCHED = 10;</code>
+   */
+  ORDER_TYPE_LIMIT_IF_TOUCHED(10),
+  /**
+   * <pre>
+   * Relative: pegged to the same side of the market (a buy to the bid, a sell to the
+   * offer), peg_offset more aggressive; never beyond limit_price when one is given
+   * (IB "REL").
+   * </pre>
+   *
+   * <code>ORDER_TYPE_RELATIVE = 11;</code>
+   */
+  ORDER_TYPE_RELATIVE(11),
+  /**
+   * <pre>
+   * Pegged to the midpoint of the bid and the offer, peg_offset less aggressive; never
+   * beyond limit_price when one is given (IB "PEG MID").
+   * </pre>
+   *
+   * <code>ORDER_TYPE_PEGGED_TO_MIDPOINT = 12;</code>
+   */
+  ORDER_TYPE_PEGGED_TO_MIDPOINT(12),
+  /**
+   * <pre>
+   * A broker order type this contract has no name for. Only on orders placed outside
+   * the gateway (Order.external); Order.broker_order_type holds the broker's name of
+   * it. Refused in requests.
+   * </pre>
+   *
+   * <code>ORDER_TYPE_OTHER = 13;</code>
+   */
+  ORDER_TYPE_OTHER(13),
   UNRECOGNIZED(-1),
   ;
 
@@ -117,6 +192,81 @@ public enum OrderType
    * <code>ORDER_TYPE_TRAILING_STOP = 5;</code>
    */
   public static final int ORDER_TYPE_TRAILING_STOP_VALUE = 5;
+  /**
+   * <pre>
+   * A trailing stop (trailing_amount or trailing_percent, optional initial stop_price)
+   * that becomes a limit order when the market turns through it, its limit limit_offset
+   * beyond the stop: above it for a buy, below it for a sell (IB "TRAIL LIMIT").
+   * </pre>
+   *
+   * <code>ORDER_TYPE_TRAILING_STOP_LIMIT = 6;</code>
+   */
+  public static final int ORDER_TYPE_TRAILING_STOP_LIMIT_VALUE = 6;
+  /**
+   * <pre>
+   * Market on close: executes at the closing price in the closing auction (IB "MOC").
+   * No price may be given; DAY only.
+   * </pre>
+   *
+   * <code>ORDER_TYPE_MARKET_ON_CLOSE = 7;</code>
+   */
+  public static final int ORDER_TYPE_MARKET_ON_CLOSE_VALUE = 7;
+  /**
+   * <pre>
+   * Limit on close: executes in the closing auction if the closing price is at
+   * limit_price or better, else expires (IB "LOC"). DAY only.
+   * </pre>
+   *
+   * <code>ORDER_TYPE_LIMIT_ON_CLOSE = 8;</code>
+   */
+  public static final int ORDER_TYPE_LIMIT_ON_CLOSE_VALUE = 8;
+  /**
+   * <pre>
+   * Market if touched: becomes a market order once the market touches stop_price, the
+   * trigger: at or below it for a buy, at or above it for a sell (IB "MIT").
+   * </pre>
+   *
+   * <code>ORDER_TYPE_MARKET_IF_TOUCHED = 9;</code>
+   */
+  public static final int ORDER_TYPE_MARKET_IF_TOUCHED_VALUE = 9;
+  /**
+   * <pre>
+   * Limit if touched: becomes a limit order at limit_price once the market touches
+   * stop_price, the trigger, as for MARKET_IF_TOUCHED (IB "LIT").
+   * </pre>
+   *
+   * <code>ORDER_TYPE_LIMIT_IF_TOUCHED = 10;</code>
+   */
+  public static final int ORDER_TYPE_LIMIT_IF_TOUCHED_VALUE = 10;
+  /**
+   * <pre>
+   * Relative: pegged to the same side of the market (a buy to the bid, a sell to the
+   * offer), peg_offset more aggressive; never beyond limit_price when one is given
+   * (IB "REL").
+   * </pre>
+   *
+   * <code>ORDER_TYPE_RELATIVE = 11;</code>
+   */
+  public static final int ORDER_TYPE_RELATIVE_VALUE = 11;
+  /**
+   * <pre>
+   * Pegged to the midpoint of the bid and the offer, peg_offset less aggressive; never
+   * beyond limit_price when one is given (IB "PEG MID").
+   * </pre>
+   *
+   * <code>ORDER_TYPE_PEGGED_TO_MIDPOINT = 12;</code>
+   */
+  public static final int ORDER_TYPE_PEGGED_TO_MIDPOINT_VALUE = 12;
+  /**
+   * <pre>
+   * A broker order type this contract has no name for. Only on orders placed outside
+   * the gateway (Order.external); Order.broker_order_type holds the broker's name of
+   * it. Refused in requests.
+   * </pre>
+   *
+   * <code>ORDER_TYPE_OTHER = 13;</code>
+   */
+  public static final int ORDER_TYPE_OTHER_VALUE = 13;
 
 
   public final int getNumber() {
@@ -149,6 +299,14 @@ public enum OrderType
       case 3: return ORDER_TYPE_STOP;
       case 4: return ORDER_TYPE_STOP_LIMIT;
       case 5: return ORDER_TYPE_TRAILING_STOP;
+      case 6: return ORDER_TYPE_TRAILING_STOP_LIMIT;
+      case 7: return ORDER_TYPE_MARKET_ON_CLOSE;
+      case 8: return ORDER_TYPE_LIMIT_ON_CLOSE;
+      case 9: return ORDER_TYPE_MARKET_IF_TOUCHED;
+      case 10: return ORDER_TYPE_LIMIT_IF_TOUCHED;
+      case 11: return ORDER_TYPE_RELATIVE;
+      case 12: return ORDER_TYPE_PEGGED_TO_MIDPOINT;
+      case 13: return ORDER_TYPE_OTHER;
       default: return null;
     }
   }

@@ -27,6 +27,26 @@ public final class OrdersProto extends com.google.protobuf.GeneratedFile {
         (com.google.protobuf.ExtensionRegistryLite) registry);
   }
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ibkr_gateway_v1_AdaptiveAlgo_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ibkr_gateway_v1_AdaptiveAlgo_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ibkr_gateway_v1_TwapAlgo_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ibkr_gateway_v1_TwapAlgo_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ibkr_gateway_v1_VwapAlgo_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ibkr_gateway_v1_VwapAlgo_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ibkr_gateway_v1_Algo_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ibkr_gateway_v1_Algo_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_ibkr_gateway_v1_Contract_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -57,115 +77,178 @@ public final class OrdersProto extends com.google.protobuf.GeneratedFile {
     java.lang.String[] descriptorData = {
       "\n\034ibkr/gateway/v1/orders.proto\022\017ibkr.gat" +
       "eway.v1\032\037google/protobuf/timestamp.proto" +
-      "\"\265\003\n\010Contract\022\026\n\006symbol\030\001 \001(\tR\006symbol\0228\n" +
-      "\010sec_type\030\002 \001(\0162\035.ibkr.gateway.v1.Securi" +
-      "tyTypeR\007secType\022\032\n\010exchange\030\003 \001(\tR\010excha" +
-      "nge\022\032\n\010currency\030\004 \001(\tR\010currency\022\025\n\006con_i" +
-      "d\030\005 \001(\003R\005conId\022)\n\020primary_exchange\030\006 \001(\t" +
-      "R\017primaryExchange\022G\n!last_trade_date_or_" +
-      "contract_month\030\007 \001(\tR\034lastTradeDateOrCon" +
-      "tractMonth\022\026\n\006strike\030\010 \001(\tR\006strike\022\024\n\005ri" +
-      "ght\030\t \001(\tR\005right\022\036\n\nmultiplier\030\n \001(\tR\nmu" +
-      "ltiplier\022!\n\014local_symbol\030\013 \001(\tR\013localSym" +
-      "bol\022#\n\rtrading_class\030\014 \001(\tR\014tradingClass" +
-      "\"\334\004\n\tOrderSpec\022&\n\017client_order_id\030\001 \001(\tR" +
-      "\rclientOrderId\022\030\n\007account\030\002 \001(\tR\007account" +
-      "\0225\n\010contract\030\003 \001(\0132\031.ibkr.gateway.v1.Con" +
-      "tractR\010contract\022)\n\004side\030\004 \001(\0162\025.ibkr.gat" +
-      "eway.v1.SideR\004side\022\032\n\010quantity\030\005 \001(\tR\010qu" +
-      "antity\0229\n\norder_type\030\006 \001(\0162\032.ibkr.gatewa" +
-      "y.v1.OrderTypeR\torderType\022\037\n\013limit_price" +
-      "\030\007 \001(\tR\nlimitPrice\022\035\n\nstop_price\030\010 \001(\tR\t" +
-      "stopPrice\022@\n\rtime_in_force\030\t \001(\0162\034.ibkr." +
-      "gateway.v1.TimeInForceR\013timeInForce\022\037\n\013o" +
-      "utside_rth\030\n \001(\010R\noutsideRth\022\'\n\017trailing" +
-      "_amount\030\013 \001(\tR\016trailingAmount\022)\n\020trailin" +
-      "g_percent\030\014 \001(\tR\017trailingPercent\022@\n\016good" +
-      "_till_time\030\r \001(\0132\032.google.protobuf.Times" +
-      "tampR\014goodTillTime\022\033\n\toca_group\030\016 \001(\tR\010o" +
-      "caGroup\"\364\004\n\005Order\022\031\n\010order_id\030\001 \001(\tR\007ord" +
-      "erId\022.\n\004spec\030\002 \001(\0132\032.ibkr.gateway.v1.Ord" +
-      "erSpecR\004spec\0224\n\006status\030\003 \001(\0162\034.ibkr.gate" +
-      "way.v1.OrderStatusR\006status\022\'\n\017filled_qua" +
-      "ntity\030\004 \001(\tR\016filledQuantity\022-\n\022remaining" +
-      "_quantity\030\005 \001(\tR\021remainingQuantity\022,\n\022av" +
-      "erage_fill_price\030\006 \001(\tR\020averageFillPrice" +
-      "\022&\n\017broker_order_id\030\007 \001(\003R\rbrokerOrderId" +
-      "\022\027\n\007perm_id\030\010 \001(\003R\006permId\022#\n\rstatus_reas" +
-      "on\030\t \001(\tR\014statusReason\022;\n\013create_time\030\n " +
-      "\001(\0132\032.google.protobuf.TimestampR\ncreateT" +
-      "ime\022;\n\013update_time\030\013 \001(\0132\032.google.protob" +
-      "uf.TimestampR\nupdateTime\022&\n\017parent_order" +
-      "_id\030\014 \001(\tR\rparentOrderId\022\033\n\toca_group\030\r " +
-      "\001(\tR\010ocaGroup\022#\n\rlast_sequence\030\016 \001(\003R\014la" +
-      "stSequence\022\032\n\010external\030\017 \001(\010R\010external\"\220" +
-      "\004\n\004Fill\022!\n\014execution_id\030\001 \001(\tR\013execution" +
-      "Id\022\031\n\010order_id\030\002 \001(\tR\007orderId\022&\n\017client_" +
-      "order_id\030\003 \001(\tR\rclientOrderId\022\030\n\007account" +
-      "\030\004 \001(\tR\007account\022\026\n\006symbol\030\005 \001(\tR\006symbol\022" +
-      ")\n\004side\030\006 \001(\0162\025.ibkr.gateway.v1.SideR\004si" +
-      "de\022\032\n\010quantity\030\007 \001(\tR\010quantity\022\024\n\005price\030" +
-      "\010 \001(\tR\005price\022.\n\004time\030\t \001(\0132\032.google.prot" +
-      "obuf.TimestampR\004time\022\036\n\ncommission\030\n \001(\t" +
-      "R\ncommission\022/\n\023commission_currency\030\013 \001(" +
-      "\tR\022commissionCurrency\022\032\n\010sequence\030\014 \001(\003R" +
-      "\010sequence\022\032\n\010exchange\030\r \001(\tR\010exchange\022&\n" +
-      "\017broker_order_id\030\016 \001(\003R\rbrokerOrderId\0222\n" +
-      "\025corrects_execution_id\030\017 \001(\tR\023correctsEx" +
-      "ecutionId*\226\002\n\014SecurityType\022\035\n\031SECURITY_T" +
-      "YPE_UNSPECIFIED\020\000\022\027\n\023SECURITY_TYPE_STOCK" +
-      "\020\001\022\030\n\024SECURITY_TYPE_OPTION\020\002\022\030\n\024SECURITY" +
-      "_TYPE_FUTURE\020\003\022\027\n\023SECURITY_TYPE_FOREX\020\004\022" +
-      "\027\n\023SECURITY_TYPE_INDEX\020\005\022\037\n\033SECURITY_TYP" +
-      "E_FUTURE_OPTION\020\006\022\025\n\021SECURITY_TYPE_CFD\020\007" +
-      "\022\026\n\022SECURITY_TYPE_BOND\020\010\022\030\n\024SECURITY_TYP" +
-      "E_CRYPTO\020\t*9\n\004Side\022\024\n\020SIDE_UNSPECIFIED\020\000" +
-      "\022\014\n\010SIDE_BUY\020\001\022\r\n\tSIDE_SELL\020\002*\242\001\n\tOrderT" +
-      "ype\022\032\n\026ORDER_TYPE_UNSPECIFIED\020\000\022\025\n\021ORDER" +
-      "_TYPE_MARKET\020\001\022\024\n\020ORDER_TYPE_LIMIT\020\002\022\023\n\017" +
-      "ORDER_TYPE_STOP\020\003\022\031\n\025ORDER_TYPE_STOP_LIM" +
-      "IT\020\004\022\034\n\030ORDER_TYPE_TRAILING_STOP\020\005*\266\001\n\013T" +
-      "imeInForce\022\035\n\031TIME_IN_FORCE_UNSPECIFIED\020" +
-      "\000\022\025\n\021TIME_IN_FORCE_DAY\020\001\022\025\n\021TIME_IN_FORC" +
-      "E_GTC\020\002\022\025\n\021TIME_IN_FORCE_IOC\020\003\022\025\n\021TIME_I" +
-      "N_FORCE_FOK\020\004\022\025\n\021TIME_IN_FORCE_GTD\020\005\022\025\n\021" +
-      "TIME_IN_FORCE_OPG\020\006*\314\002\n\013OrderStatus\022\034\n\030O" +
-      "RDER_STATUS_UNSPECIFIED\020\000\022\030\n\024ORDER_STATU" +
-      "S_CREATED\020\001\022\037\n\033ORDER_STATUS_PENDING_SUBM" +
-      "IT\020\002\022\031\n\025ORDER_STATUS_ACCEPTED\020\003\022\032\n\026ORDER" +
-      "_STATUS_SUBMITTED\020\004\022!\n\035ORDER_STATUS_PART" +
-      "IALLY_FILLED\020\005\022\027\n\023ORDER_STATUS_FILLED\020\006\022" +
-      "\037\n\033ORDER_STATUS_PENDING_CANCEL\020\007\022\032\n\026ORDE" +
-      "R_STATUS_CANCELLED\020\010\022\031\n\025ORDER_STATUS_REJ" +
-      "ECTED\020\t\022\031\n\025ORDER_STATUS_INACTIVE\020\nB)\n\030io" +
-      ".github.ibkrgateway.v1B\013OrdersProtoP\001b\006p" +
-      "roto3"
+      "\"M\n\014AdaptiveAlgo\022=\n\010priority\030\001 \001(\0162!.ibk" +
+      "r.gateway.v1.AdaptivePriorityR\010priority\"" +
+      "\363\001\n\010TwapAlgo\022F\n\rstrategy_type\030\001 \001(\0162!.ib" +
+      "kr.gateway.v1.TwapStrategyTypeR\014strategy" +
+      "Type\0229\n\nstart_time\030\002 \001(\0132\032.google.protob" +
+      "uf.TimestampR\tstartTime\0225\n\010end_time\030\003 \001(" +
+      "\0132\032.google.protobuf.TimestampR\007endTime\022-" +
+      "\n\023allow_past_end_time\030\004 \001(\010R\020allowPastEn" +
+      "dTime\"\353\001\n\010VwapAlgo\022\036\n\013max_pct_vol\030\001 \001(\tR" +
+      "\tmaxPctVol\0229\n\nstart_time\030\002 \001(\0132\032.google." +
+      "protobuf.TimestampR\tstartTime\0225\n\010end_tim" +
+      "e\030\003 \001(\0132\032.google.protobuf.TimestampR\007end" +
+      "Time\022-\n\023allow_past_end_time\030\004 \001(\010R\020allow" +
+      "PastEndTime\022\036\n\013no_take_liq\030\005 \001(\010R\tnoTake" +
+      "Liq\"\261\001\n\004Algo\022;\n\010adaptive\030\001 \001(\0132\035.ibkr.ga" +
+      "teway.v1.AdaptiveAlgoH\000R\010adaptive\022/\n\004twa" +
+      "p\030\002 \001(\0132\031.ibkr.gateway.v1.TwapAlgoH\000R\004tw" +
+      "ap\022/\n\004vwap\030\003 \001(\0132\031.ibkr.gateway.v1.VwapA" +
+      "lgoH\000R\004vwapB\n\n\010strategy\"\265\003\n\010Contract\022\026\n\006" +
+      "symbol\030\001 \001(\tR\006symbol\0228\n\010sec_type\030\002 \001(\0162\035" +
+      ".ibkr.gateway.v1.SecurityTypeR\007secType\022\032" +
+      "\n\010exchange\030\003 \001(\tR\010exchange\022\032\n\010currency\030\004" +
+      " \001(\tR\010currency\022\025\n\006con_id\030\005 \001(\003R\005conId\022)\n" +
+      "\020primary_exchange\030\006 \001(\tR\017primaryExchange" +
+      "\022G\n!last_trade_date_or_contract_month\030\007 " +
+      "\001(\tR\034lastTradeDateOrContractMonth\022\026\n\006str" +
+      "ike\030\010 \001(\tR\006strike\022\024\n\005right\030\t \001(\tR\005right\022" +
+      "\036\n\nmultiplier\030\n \001(\tR\nmultiplier\022!\n\014local" +
+      "_symbol\030\013 \001(\tR\013localSymbol\022#\n\rtrading_cl" +
+      "ass\030\014 \001(\tR\014tradingClass\"\204\006\n\tOrderSpec\022&\n" +
+      "\017client_order_id\030\001 \001(\tR\rclientOrderId\022\030\n" +
+      "\007account\030\002 \001(\tR\007account\0225\n\010contract\030\003 \001(" +
+      "\0132\031.ibkr.gateway.v1.ContractR\010contract\022)" +
+      "\n\004side\030\004 \001(\0162\025.ibkr.gateway.v1.SideR\004sid" +
+      "e\022\032\n\010quantity\030\005 \001(\tR\010quantity\0229\n\norder_t" +
+      "ype\030\006 \001(\0162\032.ibkr.gateway.v1.OrderTypeR\to" +
+      "rderType\022\037\n\013limit_price\030\007 \001(\tR\nlimitPric" +
+      "e\022\035\n\nstop_price\030\010 \001(\tR\tstopPrice\022@\n\rtime" +
+      "_in_force\030\t \001(\0162\034.ibkr.gateway.v1.TimeIn" +
+      "ForceR\013timeInForce\022\037\n\013outside_rth\030\n \001(\010R" +
+      "\noutsideRth\022\'\n\017trailing_amount\030\013 \001(\tR\016tr" +
+      "ailingAmount\022)\n\020trailing_percent\030\014 \001(\tR\017" +
+      "trailingPercent\022@\n\016good_till_time\030\r \001(\0132" +
+      "\032.google.protobuf.TimestampR\014goodTillTim" +
+      "e\022\033\n\toca_group\030\016 \001(\tR\010ocaGroup\022)\n\004algo\030\017" +
+      " \001(\0132\025.ibkr.gateway.v1.AlgoR\004algo\022!\n\014dis" +
+      "play_size\030\020 \001(\tR\013displaySize\022\026\n\006hidden\030\021" +
+      " \001(\010R\006hidden\022!\n\014limit_offset\030\022 \001(\tR\013limi" +
+      "tOffset\022\035\n\npeg_offset\030\023 \001(\tR\tpegOffset\"\240" +
+      "\005\n\005Order\022\031\n\010order_id\030\001 \001(\tR\007orderId\022.\n\004s" +
+      "pec\030\002 \001(\0132\032.ibkr.gateway.v1.OrderSpecR\004s" +
+      "pec\0224\n\006status\030\003 \001(\0162\034.ibkr.gateway.v1.Or" +
+      "derStatusR\006status\022\'\n\017filled_quantity\030\004 \001" +
+      "(\tR\016filledQuantity\022-\n\022remaining_quantity" +
+      "\030\005 \001(\tR\021remainingQuantity\022,\n\022average_fil" +
+      "l_price\030\006 \001(\tR\020averageFillPrice\022&\n\017broke" +
+      "r_order_id\030\007 \001(\003R\rbrokerOrderId\022\027\n\007perm_" +
+      "id\030\010 \001(\003R\006permId\022#\n\rstatus_reason\030\t \001(\tR" +
+      "\014statusReason\022;\n\013create_time\030\n \001(\0132\032.goo" +
+      "gle.protobuf.TimestampR\ncreateTime\022;\n\013up" +
+      "date_time\030\013 \001(\0132\032.google.protobuf.Timest" +
+      "ampR\nupdateTime\022&\n\017parent_order_id\030\014 \001(\t" +
+      "R\rparentOrderId\022\033\n\toca_group\030\r \001(\tR\010ocaG" +
+      "roup\022#\n\rlast_sequence\030\016 \001(\003R\014lastSequenc" +
+      "e\022\032\n\010external\030\017 \001(\010R\010external\022*\n\021broker_" +
+      "order_type\030\020 \001(\tR\017brokerOrderType\"\220\004\n\004Fi" +
+      "ll\022!\n\014execution_id\030\001 \001(\tR\013executionId\022\031\n" +
+      "\010order_id\030\002 \001(\tR\007orderId\022&\n\017client_order" +
+      "_id\030\003 \001(\tR\rclientOrderId\022\030\n\007account\030\004 \001(" +
+      "\tR\007account\022\026\n\006symbol\030\005 \001(\tR\006symbol\022)\n\004si" +
+      "de\030\006 \001(\0162\025.ibkr.gateway.v1.SideR\004side\022\032\n" +
+      "\010quantity\030\007 \001(\tR\010quantity\022\024\n\005price\030\010 \001(\t" +
+      "R\005price\022.\n\004time\030\t \001(\0132\032.google.protobuf." +
+      "TimestampR\004time\022\036\n\ncommission\030\n \001(\tR\ncom" +
+      "mission\022/\n\023commission_currency\030\013 \001(\tR\022co" +
+      "mmissionCurrency\022\032\n\010sequence\030\014 \001(\003R\010sequ" +
+      "ence\022\032\n\010exchange\030\r \001(\tR\010exchange\022&\n\017brok" +
+      "er_order_id\030\016 \001(\003R\rbrokerOrderId\0222\n\025corr" +
+      "ects_execution_id\030\017 \001(\tR\023correctsExecuti" +
+      "onId*\226\002\n\014SecurityType\022\035\n\031SECURITY_TYPE_U" +
+      "NSPECIFIED\020\000\022\027\n\023SECURITY_TYPE_STOCK\020\001\022\030\n" +
+      "\024SECURITY_TYPE_OPTION\020\002\022\030\n\024SECURITY_TYPE" +
+      "_FUTURE\020\003\022\027\n\023SECURITY_TYPE_FOREX\020\004\022\027\n\023SE" +
+      "CURITY_TYPE_INDEX\020\005\022\037\n\033SECURITY_TYPE_FUT" +
+      "URE_OPTION\020\006\022\025\n\021SECURITY_TYPE_CFD\020\007\022\026\n\022S" +
+      "ECURITY_TYPE_BOND\020\010\022\030\n\024SECURITY_TYPE_CRY" +
+      "PTO\020\t*9\n\004Side\022\024\n\020SIDE_UNSPECIFIED\020\000\022\014\n\010S" +
+      "IDE_BUY\020\001\022\r\n\tSIDE_SELL\020\002*\232\003\n\tOrderType\022\032" +
+      "\n\026ORDER_TYPE_UNSPECIFIED\020\000\022\025\n\021ORDER_TYPE" +
+      "_MARKET\020\001\022\024\n\020ORDER_TYPE_LIMIT\020\002\022\023\n\017ORDER" +
+      "_TYPE_STOP\020\003\022\031\n\025ORDER_TYPE_STOP_LIMIT\020\004\022" +
+      "\034\n\030ORDER_TYPE_TRAILING_STOP\020\005\022\"\n\036ORDER_T" +
+      "YPE_TRAILING_STOP_LIMIT\020\006\022\036\n\032ORDER_TYPE_" +
+      "MARKET_ON_CLOSE\020\007\022\035\n\031ORDER_TYPE_LIMIT_ON" +
+      "_CLOSE\020\010\022 \n\034ORDER_TYPE_MARKET_IF_TOUCHED" +
+      "\020\t\022\037\n\033ORDER_TYPE_LIMIT_IF_TOUCHED\020\n\022\027\n\023O" +
+      "RDER_TYPE_RELATIVE\020\013\022!\n\035ORDER_TYPE_PEGGE" +
+      "D_TO_MIDPOINT\020\014\022\024\n\020ORDER_TYPE_OTHER\020\r*\220\001" +
+      "\n\020AdaptivePriority\022!\n\035ADAPTIVE_PRIORITY_" +
+      "UNSPECIFIED\020\000\022\034\n\030ADAPTIVE_PRIORITY_URGEN" +
+      "T\020\001\022\034\n\030ADAPTIVE_PRIORITY_NORMAL\020\002\022\035\n\031ADA" +
+      "PTIVE_PRIORITY_PATIENT\020\003*\324\001\n\020TwapStrateg" +
+      "yType\022\"\n\036TWAP_STRATEGY_TYPE_UNSPECIFIED\020" +
+      "\000\022!\n\035TWAP_STRATEGY_TYPE_MARKETABLE\020\001\022(\n$" +
+      "TWAP_STRATEGY_TYPE_MATCHING_MIDPOINT\020\002\022)" +
+      "\n%TWAP_STRATEGY_TYPE_MATCHING_SAME_SIDE\020" +
+      "\003\022$\n TWAP_STRATEGY_TYPE_MATCHING_LAST\020\004*" +
+      "\266\001\n\013TimeInForce\022\035\n\031TIME_IN_FORCE_UNSPECI" +
+      "FIED\020\000\022\025\n\021TIME_IN_FORCE_DAY\020\001\022\025\n\021TIME_IN" +
+      "_FORCE_GTC\020\002\022\025\n\021TIME_IN_FORCE_IOC\020\003\022\025\n\021T" +
+      "IME_IN_FORCE_FOK\020\004\022\025\n\021TIME_IN_FORCE_GTD\020" +
+      "\005\022\025\n\021TIME_IN_FORCE_OPG\020\006*\314\002\n\013OrderStatus" +
+      "\022\034\n\030ORDER_STATUS_UNSPECIFIED\020\000\022\030\n\024ORDER_" +
+      "STATUS_CREATED\020\001\022\037\n\033ORDER_STATUS_PENDING" +
+      "_SUBMIT\020\002\022\031\n\025ORDER_STATUS_ACCEPTED\020\003\022\032\n\026" +
+      "ORDER_STATUS_SUBMITTED\020\004\022!\n\035ORDER_STATUS" +
+      "_PARTIALLY_FILLED\020\005\022\027\n\023ORDER_STATUS_FILL" +
+      "ED\020\006\022\037\n\033ORDER_STATUS_PENDING_CANCEL\020\007\022\032\n" +
+      "\026ORDER_STATUS_CANCELLED\020\010\022\031\n\025ORDER_STATU" +
+      "S_REJECTED\020\t\022\031\n\025ORDER_STATUS_INACTIVE\020\nB" +
+      ")\n\030io.github.ibkrgateway.v1B\013OrdersProto" +
+      "P\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
         new com.google.protobuf.Descriptors.FileDescriptor[] {
           com.google.protobuf.TimestampProto.getDescriptor(),
         });
-    internal_static_ibkr_gateway_v1_Contract_descriptor =
+    internal_static_ibkr_gateway_v1_AdaptiveAlgo_descriptor =
       getDescriptor().getMessageType(0);
+    internal_static_ibkr_gateway_v1_AdaptiveAlgo_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ibkr_gateway_v1_AdaptiveAlgo_descriptor,
+        new java.lang.String[] { "Priority", });
+    internal_static_ibkr_gateway_v1_TwapAlgo_descriptor =
+      getDescriptor().getMessageType(1);
+    internal_static_ibkr_gateway_v1_TwapAlgo_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ibkr_gateway_v1_TwapAlgo_descriptor,
+        new java.lang.String[] { "StrategyType", "StartTime", "EndTime", "AllowPastEndTime", });
+    internal_static_ibkr_gateway_v1_VwapAlgo_descriptor =
+      getDescriptor().getMessageType(2);
+    internal_static_ibkr_gateway_v1_VwapAlgo_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ibkr_gateway_v1_VwapAlgo_descriptor,
+        new java.lang.String[] { "MaxPctVol", "StartTime", "EndTime", "AllowPastEndTime", "NoTakeLiq", });
+    internal_static_ibkr_gateway_v1_Algo_descriptor =
+      getDescriptor().getMessageType(3);
+    internal_static_ibkr_gateway_v1_Algo_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ibkr_gateway_v1_Algo_descriptor,
+        new java.lang.String[] { "Adaptive", "Twap", "Vwap", "Strategy", });
+    internal_static_ibkr_gateway_v1_Contract_descriptor =
+      getDescriptor().getMessageType(4);
     internal_static_ibkr_gateway_v1_Contract_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_Contract_descriptor,
         new java.lang.String[] { "Symbol", "SecType", "Exchange", "Currency", "ConId", "PrimaryExchange", "LastTradeDateOrContractMonth", "Strike", "Right", "Multiplier", "LocalSymbol", "TradingClass", });
     internal_static_ibkr_gateway_v1_OrderSpec_descriptor =
-      getDescriptor().getMessageType(1);
+      getDescriptor().getMessageType(5);
     internal_static_ibkr_gateway_v1_OrderSpec_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_OrderSpec_descriptor,
-        new java.lang.String[] { "ClientOrderId", "Account", "Contract", "Side", "Quantity", "OrderType", "LimitPrice", "StopPrice", "TimeInForce", "OutsideRth", "TrailingAmount", "TrailingPercent", "GoodTillTime", "OcaGroup", });
+        new java.lang.String[] { "ClientOrderId", "Account", "Contract", "Side", "Quantity", "OrderType", "LimitPrice", "StopPrice", "TimeInForce", "OutsideRth", "TrailingAmount", "TrailingPercent", "GoodTillTime", "OcaGroup", "Algo", "DisplaySize", "Hidden", "LimitOffset", "PegOffset", });
     internal_static_ibkr_gateway_v1_Order_descriptor =
-      getDescriptor().getMessageType(2);
+      getDescriptor().getMessageType(6);
     internal_static_ibkr_gateway_v1_Order_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_Order_descriptor,
-        new java.lang.String[] { "OrderId", "Spec", "Status", "FilledQuantity", "RemainingQuantity", "AverageFillPrice", "BrokerOrderId", "PermId", "StatusReason", "CreateTime", "UpdateTime", "ParentOrderId", "OcaGroup", "LastSequence", "External", });
+        new java.lang.String[] { "OrderId", "Spec", "Status", "FilledQuantity", "RemainingQuantity", "AverageFillPrice", "BrokerOrderId", "PermId", "StatusReason", "CreateTime", "UpdateTime", "ParentOrderId", "OcaGroup", "LastSequence", "External", "BrokerOrderType", });
     internal_static_ibkr_gateway_v1_Fill_descriptor =
-      getDescriptor().getMessageType(3);
+      getDescriptor().getMessageType(7);
     internal_static_ibkr_gateway_v1_Fill_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_Fill_descriptor,

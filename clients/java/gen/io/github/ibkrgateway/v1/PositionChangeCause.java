@@ -43,6 +43,16 @@ public enum PositionChangeCause
    * <code>POSITION_CHANGE_CAUSE_ADJUSTMENT = 3;</code>
    */
   POSITION_CHANGE_CAUSE_ADJUSTMENT(3),
+  /**
+   * <pre>
+   * Reconciliation found IB holding another quantity than the gateway's fills make
+   * (backend ib, while connected). The position is left as it was; broker_quantity
+   * says what IB holds and reason names both quantities.
+   * </pre>
+   *
+   * <code>POSITION_CHANGE_CAUSE_DISCREPANCY = 4;</code>
+   */
+  POSITION_CHANGE_CAUSE_DISCREPANCY(4),
   UNRECOGNIZED(-1),
   ;
 
@@ -83,6 +93,16 @@ public enum PositionChangeCause
    * <code>POSITION_CHANGE_CAUSE_ADJUSTMENT = 3;</code>
    */
   public static final int POSITION_CHANGE_CAUSE_ADJUSTMENT_VALUE = 3;
+  /**
+   * <pre>
+   * Reconciliation found IB holding another quantity than the gateway's fills make
+   * (backend ib, while connected). The position is left as it was; broker_quantity
+   * says what IB holds and reason names both quantities.
+   * </pre>
+   *
+   * <code>POSITION_CHANGE_CAUSE_DISCREPANCY = 4;</code>
+   */
+  public static final int POSITION_CHANGE_CAUSE_DISCREPANCY_VALUE = 4;
 
 
   public final int getNumber() {
@@ -113,6 +133,7 @@ public enum PositionChangeCause
       case 1: return POSITION_CHANGE_CAUSE_FILL;
       case 2: return POSITION_CHANGE_CAUSE_CORRECTION;
       case 3: return POSITION_CHANGE_CAUSE_ADJUSTMENT;
+      case 4: return POSITION_CHANGE_CAUSE_DISCREPANCY;
       default: return null;
     }
   }

@@ -39,6 +39,7 @@ private static final long serialVersionUID = 0L;
     executionId_ = "";
     realizedPnl_ = "";
     reason_ = "";
+    brokerQuantity_ = "";
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -370,7 +371,7 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object reason_ = "";
   /**
    * <pre>
-   * Why an adjustment was made; empty otherwise.
+   * Why an adjustment was made, or what a discrepancy is; empty otherwise.
    * </pre>
    *
    * <code>string reason = 9 [json_name = "reason"];</code>
@@ -391,7 +392,7 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Why an adjustment was made; empty otherwise.
+   * Why an adjustment was made, or what a discrepancy is; empty otherwise.
    * </pre>
    *
    * <code>string reason = 9 [json_name = "reason"];</code>
@@ -406,6 +407,55 @@ private static final long serialVersionUID = 0L;
           com.google.protobuf.ByteString.copyFromUtf8(
               (java.lang.String) ref);
       reason_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
+  public static final int BROKER_QUANTITY_FIELD_NUMBER = 10;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object brokerQuantity_ = "";
+  /**
+   * <pre>
+   * The quantity IB reported (backend ib) for a DISCREPANCY, and for an ADJUSTMENT
+   * that adopted IB's position; empty otherwise.
+   * </pre>
+   *
+   * <code>string broker_quantity = 10 [json_name = "brokerQuantity"];</code>
+   * @return The brokerQuantity.
+   */
+  @java.lang.Override
+  public java.lang.String getBrokerQuantity() {
+    java.lang.Object ref = brokerQuantity_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      brokerQuantity_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * The quantity IB reported (backend ib) for a DISCREPANCY, and for an ADJUSTMENT
+   * that adopted IB's position; empty otherwise.
+   * </pre>
+   *
+   * <code>string broker_quantity = 10 [json_name = "brokerQuantity"];</code>
+   * @return The bytes for brokerQuantity.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getBrokerQuantityBytes() {
+    java.lang.Object ref = brokerQuantity_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      brokerQuantity_ = b;
       return b;
     } else {
       return (com.google.protobuf.ByteString) ref;
@@ -453,6 +503,9 @@ private static final long serialVersionUID = 0L;
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(reason_)) {
       com.google.protobuf.GeneratedMessage.writeString(output, 9, reason_);
     }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(brokerQuantity_)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 10, brokerQuantity_);
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -487,6 +540,9 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(reason_)) {
       size += com.google.protobuf.GeneratedMessage.computeStringSize(9, reason_);
+    }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(brokerQuantity_)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(10, brokerQuantity_);
     }
     return size;
   }
@@ -535,6 +591,8 @@ private static final long serialVersionUID = 0L;
         .equals(other.getRealizedPnl())) return false;
     if (!getReason()
         .equals(other.getReason())) return false;
+    if (!getBrokerQuantity()
+        .equals(other.getBrokerQuantity())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -569,6 +627,8 @@ private static final long serialVersionUID = 0L;
     hash = (53 * hash) + getRealizedPnl().hashCode();
     hash = (37 * hash) + REASON_FIELD_NUMBER;
     hash = (53 * hash) + getReason().hashCode();
+    hash = (37 * hash) + BROKER_QUANTITY_FIELD_NUMBER;
+    hash = (53 * hash) + getBrokerQuantity().hashCode();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -729,6 +789,7 @@ private static final long serialVersionUID = 0L;
       executionId_ = "";
       realizedPnl_ = "";
       reason_ = "";
+      brokerQuantity_ = "";
       return this;
     }
 
@@ -796,6 +857,9 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000100) != 0)) {
         result.reason_ = reason_;
       }
+      if (((from_bitField0_ & 0x00000200) != 0)) {
+        result.brokerQuantity_ = brokerQuantity_;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -846,6 +910,11 @@ private static final long serialVersionUID = 0L;
       if (!other.getReason().isEmpty()) {
         reason_ = other.reason_;
         bitField0_ |= 0x00000100;
+        onChanged();
+      }
+      if (!other.getBrokerQuantity().isEmpty()) {
+        brokerQuantity_ = other.brokerQuantity_;
+        bitField0_ |= 0x00000200;
         onChanged();
       }
       this.mergeUnknownFields(other.getUnknownFields());
@@ -921,6 +990,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000100;
               break;
             } // case 74
+            case 82: {
+              brokerQuantity_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000200;
+              break;
+            } // case 82
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1735,7 +1809,7 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object reason_ = "";
     /**
      * <pre>
-     * Why an adjustment was made; empty otherwise.
+     * Why an adjustment was made, or what a discrepancy is; empty otherwise.
      * </pre>
      *
      * <code>string reason = 9 [json_name = "reason"];</code>
@@ -1755,7 +1829,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Why an adjustment was made; empty otherwise.
+     * Why an adjustment was made, or what a discrepancy is; empty otherwise.
      * </pre>
      *
      * <code>string reason = 9 [json_name = "reason"];</code>
@@ -1776,7 +1850,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Why an adjustment was made; empty otherwise.
+     * Why an adjustment was made, or what a discrepancy is; empty otherwise.
      * </pre>
      *
      * <code>string reason = 9 [json_name = "reason"];</code>
@@ -1793,7 +1867,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Why an adjustment was made; empty otherwise.
+     * Why an adjustment was made, or what a discrepancy is; empty otherwise.
      * </pre>
      *
      * <code>string reason = 9 [json_name = "reason"];</code>
@@ -1807,7 +1881,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Why an adjustment was made; empty otherwise.
+     * Why an adjustment was made, or what a discrepancy is; empty otherwise.
      * </pre>
      *
      * <code>string reason = 9 [json_name = "reason"];</code>
@@ -1820,6 +1894,103 @@ private static final long serialVersionUID = 0L;
       checkByteStringIsUtf8(value);
       reason_ = value;
       bitField0_ |= 0x00000100;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object brokerQuantity_ = "";
+    /**
+     * <pre>
+     * The quantity IB reported (backend ib) for a DISCREPANCY, and for an ADJUSTMENT
+     * that adopted IB's position; empty otherwise.
+     * </pre>
+     *
+     * <code>string broker_quantity = 10 [json_name = "brokerQuantity"];</code>
+     * @return The brokerQuantity.
+     */
+    public java.lang.String getBrokerQuantity() {
+      java.lang.Object ref = brokerQuantity_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        brokerQuantity_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The quantity IB reported (backend ib) for a DISCREPANCY, and for an ADJUSTMENT
+     * that adopted IB's position; empty otherwise.
+     * </pre>
+     *
+     * <code>string broker_quantity = 10 [json_name = "brokerQuantity"];</code>
+     * @return The bytes for brokerQuantity.
+     */
+    public com.google.protobuf.ByteString
+        getBrokerQuantityBytes() {
+      java.lang.Object ref = brokerQuantity_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        brokerQuantity_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The quantity IB reported (backend ib) for a DISCREPANCY, and for an ADJUSTMENT
+     * that adopted IB's position; empty otherwise.
+     * </pre>
+     *
+     * <code>string broker_quantity = 10 [json_name = "brokerQuantity"];</code>
+     * @param value The brokerQuantity to set.
+     * @return This builder for chaining.
+     */
+    public Builder setBrokerQuantity(
+        java.lang.String value) {
+      java.util.Objects.requireNonNull(value);
+      brokerQuantity_ = value;
+      bitField0_ |= 0x00000200;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The quantity IB reported (backend ib) for a DISCREPANCY, and for an ADJUSTMENT
+     * that adopted IB's position; empty otherwise.
+     * </pre>
+     *
+     * <code>string broker_quantity = 10 [json_name = "brokerQuantity"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearBrokerQuantity() {
+      brokerQuantity_ = getDefaultInstance().getBrokerQuantity();
+      bitField0_ = (bitField0_ & ~0x00000200);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The quantity IB reported (backend ib) for a DISCREPANCY, and for an ADJUSTMENT
+     * that adopted IB's position; empty otherwise.
+     * </pre>
+     *
+     * <code>string broker_quantity = 10 [json_name = "brokerQuantity"];</code>
+     * @param value The bytes for brokerQuantity to set.
+     * @return This builder for chaining.
+     */
+    public Builder setBrokerQuantityBytes(
+        com.google.protobuf.ByteString value) {
+      java.util.Objects.requireNonNull(value);
+      checkByteStringIsUtf8(value);
+      brokerQuantity_ = value;
+      bitField0_ |= 0x00000200;
       onChanged();
       return this;
     }

@@ -175,7 +175,7 @@ public interface PositionEventOrBuilder extends
 
   /**
    * <pre>
-   * Why an adjustment was made; empty otherwise.
+   * Why an adjustment was made, or what a discrepancy is; empty otherwise.
    * </pre>
    *
    * <code>string reason = 9 [json_name = "reason"];</code>
@@ -184,7 +184,7 @@ public interface PositionEventOrBuilder extends
   java.lang.String getReason();
   /**
    * <pre>
-   * Why an adjustment was made; empty otherwise.
+   * Why an adjustment was made, or what a discrepancy is; empty otherwise.
    * </pre>
    *
    * <code>string reason = 9 [json_name = "reason"];</code>
@@ -192,4 +192,26 @@ public interface PositionEventOrBuilder extends
    */
   com.google.protobuf.ByteString
       getReasonBytes();
+
+  /**
+   * <pre>
+   * The quantity IB reported (backend ib) for a DISCREPANCY, and for an ADJUSTMENT
+   * that adopted IB's position; empty otherwise.
+   * </pre>
+   *
+   * <code>string broker_quantity = 10 [json_name = "brokerQuantity"];</code>
+   * @return The brokerQuantity.
+   */
+  java.lang.String getBrokerQuantity();
+  /**
+   * <pre>
+   * The quantity IB reported (backend ib) for a DISCREPANCY, and for an ADJUSTMENT
+   * that adopted IB's position; empty otherwise.
+   * </pre>
+   *
+   * <code>string broker_quantity = 10 [json_name = "brokerQuantity"];</code>
+   * @return The bytes for brokerQuantity.
+   */
+  com.google.protobuf.ByteString
+      getBrokerQuantityBytes();
 }

@@ -147,7 +147,7 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * Commission of a complete fill at estimated_price, as the simulated exchange charges
-   * it; empty when it cannot be estimated (backend ib).
+   * it (backend sim), or IB's estimate from its what-if answer (backend ib).
    * </pre>
    *
    * <code>string estimated_commission = 3 [json_name = "estimatedCommission"];</code>
@@ -169,7 +169,7 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * Commission of a complete fill at estimated_price, as the simulated exchange charges
-   * it; empty when it cannot be estimated (backend ib).
+   * it (backend sim), or IB's estimate from its what-if answer (backend ib).
    * </pre>
    *
    * <code>string estimated_commission = 3 [json_name = "estimatedCommission"];</code>
@@ -426,6 +426,47 @@ private static final long serialVersionUID = 0L;
     return breaches_.get(index);
   }
 
+  public static final int WHAT_IF_FIELD_NUMBER = 9;
+  private io.github.ibkrgateway.v1.WhatIfEstimate whatIf_;
+  /**
+   * <pre>
+   * IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+   * estimated_commission is then IB's commission.
+   * </pre>
+   *
+   * <code>.ibkr.gateway.v1.WhatIfEstimate what_if = 9 [json_name = "whatIf"];</code>
+   * @return Whether the whatIf field is set.
+   */
+  @java.lang.Override
+  public boolean hasWhatIf() {
+    return ((bitField0_ & 0x00000008) != 0);
+  }
+  /**
+   * <pre>
+   * IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+   * estimated_commission is then IB's commission.
+   * </pre>
+   *
+   * <code>.ibkr.gateway.v1.WhatIfEstimate what_if = 9 [json_name = "whatIf"];</code>
+   * @return The whatIf.
+   */
+  @java.lang.Override
+  public io.github.ibkrgateway.v1.WhatIfEstimate getWhatIf() {
+    return whatIf_ == null ? io.github.ibkrgateway.v1.WhatIfEstimate.getDefaultInstance() : whatIf_;
+  }
+  /**
+   * <pre>
+   * IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+   * estimated_commission is then IB's commission.
+   * </pre>
+   *
+   * <code>.ibkr.gateway.v1.WhatIfEstimate what_if = 9 [json_name = "whatIf"];</code>
+   */
+  @java.lang.Override
+  public io.github.ibkrgateway.v1.WhatIfEstimateOrBuilder getWhatIfOrBuilder() {
+    return whatIf_ == null ? io.github.ibkrgateway.v1.WhatIfEstimate.getDefaultInstance() : whatIf_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -464,6 +505,9 @@ private static final long serialVersionUID = 0L;
     for (int i = 0; i < breaches_.size(); i++) {
       output.writeMessage(8, breaches_.get(i));
     }
+    if (((bitField0_ & 0x00000008) != 0)) {
+      output.writeMessage(9, getWhatIf());
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -501,6 +545,10 @@ private static final long serialVersionUID = 0L;
           }
           size += 1 * count;
         }
+    if (((bitField0_ & 0x00000008) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(9, getWhatIf());
+    }
     return size;
   }
   @java.lang.Override
@@ -550,6 +598,11 @@ private static final long serialVersionUID = 0L;
     }
     if (!getBreachesList()
         .equals(other.getBreachesList())) return false;
+    if (hasWhatIf() != other.hasWhatIf()) return false;
+    if (hasWhatIf()) {
+      if (!getWhatIf()
+          .equals(other.getWhatIf())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -584,6 +637,10 @@ private static final long serialVersionUID = 0L;
     if (getBreachesCount() > 0) {
       hash = (37 * hash) + BREACHES_FIELD_NUMBER;
       hash = (53 * hash) + getBreachesList().hashCode();
+    }
+    if (hasWhatIf()) {
+      hash = (37 * hash) + WHAT_IF_FIELD_NUMBER;
+      hash = (53 * hash) + getWhatIf().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -719,6 +776,7 @@ private static final long serialVersionUID = 0L;
         internalGetAccountBeforeFieldBuilder();
         internalGetAccountAfterFieldBuilder();
         internalGetBreachesFieldBuilder();
+        internalGetWhatIfFieldBuilder();
       }
     }
     @java.lang.Override
@@ -751,6 +809,11 @@ private static final long serialVersionUID = 0L;
         breachesBuilder_.clear();
       }
       bitField0_ = (bitField0_ & ~0x00000080);
+      whatIf_ = null;
+      if (whatIfBuilder_ != null) {
+        whatIfBuilder_.dispose();
+        whatIfBuilder_ = null;
+      }
       return this;
     }
 
@@ -828,6 +891,12 @@ private static final long serialVersionUID = 0L;
             : accountAfterBuilder_.build();
         to_bitField0_ |= 0x00000004;
       }
+      if (((from_bitField0_ & 0x00000100) != 0)) {
+        result.whatIf_ = whatIfBuilder_ == null
+            ? whatIf_
+            : whatIfBuilder_.build();
+        to_bitField0_ |= 0x00000008;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -897,6 +966,9 @@ private static final long serialVersionUID = 0L;
             breachesBuilder_.addAllMessages(other.breaches_);
           }
         }
+      }
+      if (other.hasWhatIf()) {
+        mergeWhatIf(other.getWhatIf());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -976,6 +1048,13 @@ private static final long serialVersionUID = 0L;
               }
               break;
             } // case 66
+            case 74: {
+              input.readMessage(
+                  internalGetWhatIfFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00000100;
+              break;
+            } // case 74
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1249,7 +1328,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Commission of a complete fill at estimated_price, as the simulated exchange charges
-     * it; empty when it cannot be estimated (backend ib).
+     * it (backend sim), or IB's estimate from its what-if answer (backend ib).
      * </pre>
      *
      * <code>string estimated_commission = 3 [json_name = "estimatedCommission"];</code>
@@ -1270,7 +1349,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Commission of a complete fill at estimated_price, as the simulated exchange charges
-     * it; empty when it cannot be estimated (backend ib).
+     * it (backend sim), or IB's estimate from its what-if answer (backend ib).
      * </pre>
      *
      * <code>string estimated_commission = 3 [json_name = "estimatedCommission"];</code>
@@ -1292,7 +1371,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Commission of a complete fill at estimated_price, as the simulated exchange charges
-     * it; empty when it cannot be estimated (backend ib).
+     * it (backend sim), or IB's estimate from its what-if answer (backend ib).
      * </pre>
      *
      * <code>string estimated_commission = 3 [json_name = "estimatedCommission"];</code>
@@ -1310,7 +1389,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Commission of a complete fill at estimated_price, as the simulated exchange charges
-     * it; empty when it cannot be estimated (backend ib).
+     * it (backend sim), or IB's estimate from its what-if answer (backend ib).
      * </pre>
      *
      * <code>string estimated_commission = 3 [json_name = "estimatedCommission"];</code>
@@ -1325,7 +1404,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Commission of a complete fill at estimated_price, as the simulated exchange charges
-     * it; empty when it cannot be estimated (backend ib).
+     * it (backend sim), or IB's estimate from its what-if answer (backend ib).
      * </pre>
      *
      * <code>string estimated_commission = 3 [json_name = "estimatedCommission"];</code>
@@ -2158,6 +2237,170 @@ private static final long serialVersionUID = 0L;
         breaches_ = null;
       }
       return breachesBuilder_;
+    }
+
+    private io.github.ibkrgateway.v1.WhatIfEstimate whatIf_;
+    private com.google.protobuf.SingleFieldBuilder<
+        io.github.ibkrgateway.v1.WhatIfEstimate, io.github.ibkrgateway.v1.WhatIfEstimate.Builder, io.github.ibkrgateway.v1.WhatIfEstimateOrBuilder> whatIfBuilder_;
+    /**
+     * <pre>
+     * IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+     * estimated_commission is then IB's commission.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.WhatIfEstimate what_if = 9 [json_name = "whatIf"];</code>
+     * @return Whether the whatIf field is set.
+     */
+    public boolean hasWhatIf() {
+      return ((bitField0_ & 0x00000100) != 0);
+    }
+    /**
+     * <pre>
+     * IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+     * estimated_commission is then IB's commission.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.WhatIfEstimate what_if = 9 [json_name = "whatIf"];</code>
+     * @return The whatIf.
+     */
+    public io.github.ibkrgateway.v1.WhatIfEstimate getWhatIf() {
+      if (whatIfBuilder_ == null) {
+        return whatIf_ == null ? io.github.ibkrgateway.v1.WhatIfEstimate.getDefaultInstance() : whatIf_;
+      } else {
+        return whatIfBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+     * estimated_commission is then IB's commission.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.WhatIfEstimate what_if = 9 [json_name = "whatIf"];</code>
+     */
+    public Builder setWhatIf(io.github.ibkrgateway.v1.WhatIfEstimate value) {
+      if (whatIfBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        whatIf_ = value;
+      } else {
+        whatIfBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00000100;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+     * estimated_commission is then IB's commission.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.WhatIfEstimate what_if = 9 [json_name = "whatIf"];</code>
+     */
+    public Builder setWhatIf(
+        io.github.ibkrgateway.v1.WhatIfEstimate.Builder builderForValue) {
+      if (whatIfBuilder_ == null) {
+        whatIf_ = builderForValue.build();
+      } else {
+        whatIfBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00000100;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+     * estimated_commission is then IB's commission.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.WhatIfEstimate what_if = 9 [json_name = "whatIf"];</code>
+     */
+    public Builder mergeWhatIf(io.github.ibkrgateway.v1.WhatIfEstimate value) {
+      if (whatIfBuilder_ == null) {
+        if (((bitField0_ & 0x00000100) != 0) &&
+          whatIf_ != null &&
+          whatIf_ != io.github.ibkrgateway.v1.WhatIfEstimate.getDefaultInstance()) {
+          getWhatIfBuilder().mergeFrom(value);
+        } else {
+          whatIf_ = value;
+        }
+      } else {
+        whatIfBuilder_.mergeFrom(value);
+      }
+      if (whatIf_ != null) {
+        bitField0_ |= 0x00000100;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+     * estimated_commission is then IB's commission.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.WhatIfEstimate what_if = 9 [json_name = "whatIf"];</code>
+     */
+    public Builder clearWhatIf() {
+      bitField0_ = (bitField0_ & ~0x00000100);
+      whatIf_ = null;
+      if (whatIfBuilder_ != null) {
+        whatIfBuilder_.dispose();
+        whatIfBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+     * estimated_commission is then IB's commission.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.WhatIfEstimate what_if = 9 [json_name = "whatIf"];</code>
+     */
+    public io.github.ibkrgateway.v1.WhatIfEstimate.Builder getWhatIfBuilder() {
+      bitField0_ |= 0x00000100;
+      onChanged();
+      return internalGetWhatIfFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+     * estimated_commission is then IB's commission.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.WhatIfEstimate what_if = 9 [json_name = "whatIf"];</code>
+     */
+    public io.github.ibkrgateway.v1.WhatIfEstimateOrBuilder getWhatIfOrBuilder() {
+      if (whatIfBuilder_ != null) {
+        return whatIfBuilder_.getMessageOrBuilder();
+      } else {
+        return whatIf_ == null ?
+            io.github.ibkrgateway.v1.WhatIfEstimate.getDefaultInstance() : whatIf_;
+      }
+    }
+    /**
+     * <pre>
+     * IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+     * estimated_commission is then IB's commission.
+     * </pre>
+     *
+     * <code>.ibkr.gateway.v1.WhatIfEstimate what_if = 9 [json_name = "whatIf"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        io.github.ibkrgateway.v1.WhatIfEstimate, io.github.ibkrgateway.v1.WhatIfEstimate.Builder, io.github.ibkrgateway.v1.WhatIfEstimateOrBuilder> 
+        internalGetWhatIfFieldBuilder() {
+      if (whatIfBuilder_ == null) {
+        whatIfBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            io.github.ibkrgateway.v1.WhatIfEstimate, io.github.ibkrgateway.v1.WhatIfEstimate.Builder, io.github.ibkrgateway.v1.WhatIfEstimateOrBuilder>(
+                getWhatIf(),
+                getParentForChildren(),
+                isClean());
+        whatIf_ = null;
+      }
+      return whatIfBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:ibkr.gateway.v1.PreviewOrderResponse)

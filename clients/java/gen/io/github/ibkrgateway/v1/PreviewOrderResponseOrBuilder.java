@@ -62,7 +62,7 @@ public interface PreviewOrderResponseOrBuilder extends
   /**
    * <pre>
    * Commission of a complete fill at estimated_price, as the simulated exchange charges
-   * it; empty when it cannot be estimated (backend ib).
+   * it (backend sim), or IB's estimate from its what-if answer (backend ib).
    * </pre>
    *
    * <code>string estimated_commission = 3 [json_name = "estimatedCommission"];</code>
@@ -72,7 +72,7 @@ public interface PreviewOrderResponseOrBuilder extends
   /**
    * <pre>
    * Commission of a complete fill at estimated_price, as the simulated exchange charges
-   * it; empty when it cannot be estimated (backend ib).
+   * it (backend sim), or IB's estimate from its what-if answer (backend ib).
    * </pre>
    *
    * <code>string estimated_commission = 3 [json_name = "estimatedCommission"];</code>
@@ -223,4 +223,34 @@ public interface PreviewOrderResponseOrBuilder extends
    */
   io.github.ibkrgateway.v1.LimitBreachOrBuilder getBreachesOrBuilder(
       int index);
+
+  /**
+   * <pre>
+   * IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+   * estimated_commission is then IB's commission.
+   * </pre>
+   *
+   * <code>.ibkr.gateway.v1.WhatIfEstimate what_if = 9 [json_name = "whatIf"];</code>
+   * @return Whether the whatIf field is set.
+   */
+  boolean hasWhatIf();
+  /**
+   * <pre>
+   * IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+   * estimated_commission is then IB's commission.
+   * </pre>
+   *
+   * <code>.ibkr.gateway.v1.WhatIfEstimate what_if = 9 [json_name = "whatIf"];</code>
+   * @return The whatIf.
+   */
+  io.github.ibkrgateway.v1.WhatIfEstimate getWhatIf();
+  /**
+   * <pre>
+   * IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+   * estimated_commission is then IB's commission.
+   * </pre>
+   *
+   * <code>.ibkr.gateway.v1.WhatIfEstimate what_if = 9 [json_name = "whatIf"];</code>
+   */
+  io.github.ibkrgateway.v1.WhatIfEstimateOrBuilder getWhatIfOrBuilder();
 }

@@ -333,7 +333,9 @@ public final class SimulatorControlServiceGrpc {
 
     /**
      * <pre>
-     * Ends the trading day: DAY orders expire (CANCELLED), GTC orders keep working.
+     * Ends the trading day: the closing auction trades MARKET_ON_CLOSE orders, and
+     * LIMIT_ON_CLOSE orders whose limit the reference price meets, at the reference price;
+     * then DAY orders expire (CANCELLED), GTC orders keep working.
      * </pre>
      */
     default void endTradingDay(io.github.ibkrgateway.v1.EndTradingDayRequest request,
@@ -445,7 +447,9 @@ public final class SimulatorControlServiceGrpc {
 
     /**
      * <pre>
-     * Ends the trading day: DAY orders expire (CANCELLED), GTC orders keep working.
+     * Ends the trading day: the closing auction trades MARKET_ON_CLOSE orders, and
+     * LIMIT_ON_CLOSE orders whose limit the reference price meets, at the reference price;
+     * then DAY orders expire (CANCELLED), GTC orders keep working.
      * </pre>
      */
     public void endTradingDay(io.github.ibkrgateway.v1.EndTradingDayRequest request,
@@ -543,7 +547,9 @@ public final class SimulatorControlServiceGrpc {
 
     /**
      * <pre>
-     * Ends the trading day: DAY orders expire (CANCELLED), GTC orders keep working.
+     * Ends the trading day: the closing auction trades MARKET_ON_CLOSE orders, and
+     * LIMIT_ON_CLOSE orders whose limit the reference price meets, at the reference price;
+     * then DAY orders expire (CANCELLED), GTC orders keep working.
      * </pre>
      */
     public io.github.ibkrgateway.v1.EndTradingDayResponse endTradingDay(io.github.ibkrgateway.v1.EndTradingDayRequest request) throws io.grpc.StatusException {
@@ -637,7 +643,9 @@ public final class SimulatorControlServiceGrpc {
 
     /**
      * <pre>
-     * Ends the trading day: DAY orders expire (CANCELLED), GTC orders keep working.
+     * Ends the trading day: the closing auction trades MARKET_ON_CLOSE orders, and
+     * LIMIT_ON_CLOSE orders whose limit the reference price meets, at the reference price;
+     * then DAY orders expire (CANCELLED), GTC orders keep working.
      * </pre>
      */
     public io.github.ibkrgateway.v1.EndTradingDayResponse endTradingDay(io.github.ibkrgateway.v1.EndTradingDayRequest request) {
@@ -734,7 +742,9 @@ public final class SimulatorControlServiceGrpc {
 
     /**
      * <pre>
-     * Ends the trading day: DAY orders expire (CANCELLED), GTC orders keep working.
+     * Ends the trading day: the closing auction trades MARKET_ON_CLOSE orders, and
+     * LIMIT_ON_CLOSE orders whose limit the reference price meets, at the reference price;
+     * then DAY orders expire (CANCELLED), GTC orders keep working.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<io.github.ibkrgateway.v1.EndTradingDayResponse> endTradingDay(

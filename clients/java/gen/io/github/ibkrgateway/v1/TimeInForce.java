@@ -194,7 +194,7 @@ public enum TimeInForce
   }
   public static com.google.protobuf.Descriptors.EnumDescriptor
       getDescriptor() {
-    return io.github.ibkrgateway.v1.OrdersProto.getDescriptor().getEnumType(3);
+    return io.github.ibkrgateway.v1.OrdersProto.getDescriptor().getEnumType(5);
   }
 
   private static final TimeInForce[] VALUES = values();

@@ -20,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ibkr/gateway/v1/gateway.proto.
  */
 export const file_ibkr_gateway_v1_gateway: GenFile = /*@__PURE__*/
-  fileDesc("Ch1pYmtyL2dhdGV3YXkvdjEvZ2F0ZXdheS5wcm90bxIPaWJrci5nYXRld2F5LnYxIj8KElN1Ym1pdE9yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiPAoTU3VibWl0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciJBChNTdWJtaXRPcmRlcnNSZXF1ZXN0EioKBm9yZGVycxgBIAMoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiSwoUU3VibWl0T3JkZXJzUmVzcG9uc2USMwoHcmVzdWx0cxgBIAMoCzIiLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRPcmRlclJlc3VsdCJrChFTdWJtaXRPcmRlclJlc3VsdBInCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlckgAEiMKBWVycm9yGAIgASgLMhIuZ29vZ2xlLnJwYy5TdGF0dXNIAEIICgZyZXN1bHQi4AEKGVN1Ym1pdEJyYWNrZXRPcmRlclJlcXVlc3QSKgoGcGFyZW50GAEgASgLMhouaWJrci5nYXRld2F5LnYxLk9yZGVyU3BlYxIfChd0YWtlX3Byb2ZpdF9saW1pdF9wcmljZRgCIAEoCRIcChRzdG9wX2xvc3Nfc3RvcF9wcmljZRgDIAEoCRIdChVzdG9wX2xvc3NfbGltaXRfcHJpY2UYBCABKAkSOQoTY2hpbGRfdGltZV9pbl9mb3JjZRgFIAEoDjIcLmlia3IuZ2F0ZXdheS52MS5UaW1lSW5Gb3JjZSKcAQoaU3VibWl0QnJhY2tldE9yZGVyUmVzcG9uc2USJgoGcGFyZW50GAEgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEisKC3Rha2VfcHJvZml0GAIgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEikKCXN0b3BfbG9zcxgDIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciL7AQoSTW9kaWZ5T3JkZXJSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEhUKCHF1YW50aXR5GAIgASgJSACIAQESGAoLbGltaXRfcHJpY2UYAyABKAlIAYgBARIXCgpzdG9wX3ByaWNlGAQgASgJSAKIAQESMwoNdGltZV9pbl9mb3JjZRgFIAEoDjIcLmlia3IuZ2F0ZXdheS52MS5UaW1lSW5Gb3JjZRIXCg9jbGllbnRfb3JkZXJfaWQYBiABKAkSDwoHYWNjb3VudBgHIAEoCUILCglfcXVhbnRpdHlCDgoMX2xpbWl0X3ByaWNlQg0KC19zdG9wX3ByaWNlIjwKE01vZGlmeU9yZGVyUmVzcG9uc2USJQoFb3JkZXIYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXIiUAoSQ2FuY2VsT3JkZXJSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEhcKD2NsaWVudF9vcmRlcl9pZBgCIAEoCRIPCgdhY2NvdW50GAMgASgJIjwKE0NhbmNlbE9yZGVyUmVzcG9uc2USJQoFb3JkZXIYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXIiKQoWQ2FuY2VsQWxsT3JkZXJzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJIkEKF0NhbmNlbEFsbE9yZGVyc1Jlc3BvbnNlEiYKBm9yZGVycxgBIAMoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciJNCg9HZXRPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFwoPY2xpZW50X29yZGVyX2lkGAIgASgJEg8KB2FjY291bnQYAyABKAkiOQoQR2V0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciKLAQoRTGlzdE9yZGVyc1JlcXVlc3QSDwoHYWNjb3VudBgBIAEoCRIuCghzdGF0dXNlcxgCIAMoDjIcLmlia3IuZ2F0ZXdheS52MS5PcmRlclN0YXR1cxIOCgZzeW1ib2wYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiVQoSTGlzdE9yZGVyc1Jlc3BvbnNlEiYKBm9yZGVycxgBIAMoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiXAoQTGlzdEZpbGxzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJIkAKE1ByZXZpZXdPcmRlclJlcXVlc3QSKQoFb3JkZXIYASABKAsyGi5pYmtyLmdhdGV3YXkudjEuT3JkZXJTcGVjIsoCChRQcmV2aWV3T3JkZXJSZXNwb25zZRIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMSFwoPZXN0aW1hdGVkX3ByaWNlGAIgASgJEhwKFGVzdGltYXRlZF9jb21taXNzaW9uGAMgASgJEhcKD3Bvc2l0aW9uX2JlZm9yZRgEIAEoCRIWCg5wb3NpdGlvbl9hZnRlchgFIAEoCRI3Cg5hY2NvdW50X2JlZm9yZRgGIAEoCzIfLmlia3IuZ2F0ZXdheS52MS5BY2NvdW50U3VtbWFyeRI2Cg1hY2NvdW50X2FmdGVyGAcgASgLMh8uaWJrci5nYXRld2F5LnYxLkFjY291bnRTdW1tYXJ5Ei4KCGJyZWFjaGVzGAggAygLMhwuaWJrci5nYXRld2F5LnYxLkxpbWl0QnJlYWNoIp0BCgtMaW1pdEJyZWFjaBIOCgZyZWFzb24YASABKAkSDwoHbWVzc2FnZRgCIAEoCRI8CghtZXRhZGF0YRgDIAMoCzIqLmlia3IuZ2F0ZXdheS52MS5MaW1pdEJyZWFjaC5NZXRhZGF0YUVudHJ5Gi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJSChFMaXN0RmlsbHNSZXNwb25zZRIkCgVmaWxscxgBIAMoCzIVLmlia3IuZ2F0ZXdheS52MS5GaWxsEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKMAQoYU3RyZWFtT3JkZXJFdmVudHNSZXF1ZXN0EhYKDmFmdGVyX3NlcXVlbmNlGAEgASgDEg8KB2FjY291bnQYAiABKAkSEAoIb3JkZXJfaWQYAyABKAkSNQoSaGVhcnRiZWF0X2ludGVydmFsGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIoUBChlTdHJlYW1PcmRlckV2ZW50c1Jlc3BvbnNlEiwKBWV2ZW50GAEgASgLMhsuaWJrci5nYXRld2F5LnYxLk9yZGVyRXZlbnRIABIvCgloZWFydGJlYXQYAiABKAsyGi5pYmtyLmdhdGV3YXkudjEuSGVhcnRiZWF0SABCCQoHcGF5bG9hZCKGAQoSU3RyZWFtRmlsbHNSZXF1ZXN0EhYKDmFmdGVyX3NlcXVlbmNlGAEgASgDEg8KB2FjY291bnQYAiABKAkSEAoIb3JkZXJfaWQYAyABKAkSNQoSaGVhcnRiZWF0X2ludGVydmFsGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIn8KE1N0cmVhbUZpbGxzUmVzcG9uc2USLAoFZXZlbnQYASABKAsyGy5pYmtyLmdhdGV3YXkudjEuT3JkZXJFdmVudEgAEi8KCWhlYXJ0YmVhdBgCIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5IZWFydGJlYXRIAEIJCgdwYXlsb2FkIkkKFFNldEtpbGxTd2l0Y2hSZXF1ZXN0Eg8KB2VuZ2FnZWQYASABKAgSDgoGcmVhc29uGAIgASgJEhAKCGFjY291bnRzGAMgAygJInsKFVNldEtpbGxTd2l0Y2hSZXNwb25zZRIwCgtraWxsX3N3aXRjaBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5LaWxsU3dpdGNoEjAKEGNhbmNlbGxlZF9vcmRlcnMYAiADKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXIiFgoUR2V0S2lsbFN3aXRjaFJlcXVlc3QiSQoVR2V0S2lsbFN3aXRjaFJlc3BvbnNlEjAKC2tpbGxfc3dpdGNoGAEgASgLMhsuaWJrci5nYXRld2F5LnYxLktpbGxTd2l0Y2giogEKCktpbGxTd2l0Y2gSDwoHZW5nYWdlZBgBIAEoCBIOCgZyZWFzb24YAiABKAkSDgoGc2V0X2J5GAMgASgJEiwKCHNldF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI1Cg9oYWx0ZWRfYWNjb3VudHMYBSADKAsyHC5pYmtyLmdhdGV3YXkudjEuQWNjb3VudEhhbHQibAoLQWNjb3VudEhhbHQSDwoHYWNjb3VudBgBIAEoCRIOCgZyZWFzb24YAiABKAkSDgoGc2V0X2J5GAMgASgJEiwKCHNldF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJAChdMaXN0QXVkaXRSZWNvcmRzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJiChhMaXN0QXVkaXRSZWNvcmRzUmVzcG9uc2USLQoHcmVjb3JkcxgBIAMoCzIcLmlia3IuZ2F0ZXdheS52MS5BdWRpdFJlY29yZBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkirgEKC0F1ZGl0UmVjb3JkEgoKAmlkGAEgASgDEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCXByaW5jaXBhbBgDIAEoCRIOCgZtZXRob2QYBCABKAkSFAoMcmVxdWVzdF9qc29uGAUgASgJEg4KBnN0YXR1cxgGIAEoCRIOCgZkZXRhaWwYByABKAkSEAoIYWNjb3VudHMYCCADKAkyoQsKE09yZGVyR2F0ZXdheVNlcnZpY2USWAoLU3VibWl0T3JkZXISIy5pYmtyLmdhdGV3YXkudjEuU3VibWl0T3JkZXJSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLlN1Ym1pdE9yZGVyUmVzcG9uc2USWwoMU3VibWl0T3JkZXJzEiQuaWJrci5nYXRld2F5LnYxLlN1Ym1pdE9yZGVyc1JlcXVlc3QaJS5pYmtyLmdhdGV3YXkudjEuU3VibWl0T3JkZXJzUmVzcG9uc2USbQoSU3VibWl0QnJhY2tldE9yZGVyEiouaWJrci5nYXRld2F5LnYxLlN1Ym1pdEJyYWNrZXRPcmRlclJlcXVlc3QaKy5pYmtyLmdhdGV3YXkudjEuU3VibWl0QnJhY2tldE9yZGVyUmVzcG9uc2USWAoLTW9kaWZ5T3JkZXISIy5pYmtyLmdhdGV3YXkudjEuTW9kaWZ5T3JkZXJSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLk1vZGlmeU9yZGVyUmVzcG9uc2USWAoLQ2FuY2VsT3JkZXISIy5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsT3JkZXJSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLkNhbmNlbE9yZGVyUmVzcG9uc2USZAoPQ2FuY2VsQWxsT3JkZXJzEicuaWJrci5nYXRld2F5LnYxLkNhbmNlbEFsbE9yZGVyc1JlcXVlc3QaKC5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsQWxsT3JkZXJzUmVzcG9uc2USTwoIR2V0T3JkZXISIC5pYmtyLmdhdGV3YXkudjEuR2V0T3JkZXJSZXF1ZXN0GiEuaWJrci5nYXRld2F5LnYxLkdldE9yZGVyUmVzcG9uc2USVQoKTGlzdE9yZGVycxIiLmlia3IuZ2F0ZXdheS52MS5MaXN0T3JkZXJzUmVxdWVzdBojLmlia3IuZ2F0ZXdheS52MS5MaXN0T3JkZXJzUmVzcG9uc2USUgoJTGlzdEZpbGxzEiEuaWJrci5nYXRld2F5LnYxLkxpc3RGaWxsc1JlcXVlc3QaIi5pYmtyLmdhdGV3YXkudjEuTGlzdEZpbGxzUmVzcG9uc2USWwoMUHJldmlld09yZGVyEiQuaWJrci5nYXRld2F5LnYxLlByZXZpZXdPcmRlclJlcXVlc3QaJS5pYmtyLmdhdGV3YXkudjEuUHJldmlld09yZGVyUmVzcG9uc2USbAoRU3RyZWFtT3JkZXJFdmVudHMSKS5pYmtyLmdhdGV3YXkudjEuU3RyZWFtT3JkZXJFdmVudHNSZXF1ZXN0GiouaWJrci5nYXRld2F5LnYxLlN0cmVhbU9yZGVyRXZlbnRzUmVzcG9uc2UwARJaCgtTdHJlYW1GaWxscxIjLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1GaWxsc1JlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuU3RyZWFtRmlsbHNSZXNwb25zZTABEl4KDVNldEtpbGxTd2l0Y2gSJS5pYmtyLmdhdGV3YXkudjEuU2V0S2lsbFN3aXRjaFJlcXVlc3QaJi5pYmtyLmdhdGV3YXkudjEuU2V0S2lsbFN3aXRjaFJlc3BvbnNlEl4KDUdldEtpbGxTd2l0Y2gSJS5pYmtyLmdhdGV3YXkudjEuR2V0S2lsbFN3aXRjaFJlcXVlc3QaJi5pYmtyLmdhdGV3YXkudjEuR2V0S2lsbFN3aXRjaFJlc3BvbnNlEmcKEExpc3RBdWRpdFJlY29yZHMSKC5pYmtyLmdhdGV3YXkudjEuTGlzdEF1ZGl0UmVjb3Jkc1JlcXVlc3QaKS5pYmtyLmdhdGV3YXkudjEuTGlzdEF1ZGl0UmVjb3Jkc1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_google_rpc_status, file_ibkr_gateway_v1_account, file_ibkr_gateway_v1_events, file_ibkr_gateway_v1_orders]);
+  fileDesc("Ch1pYmtyL2dhdGV3YXkvdjEvZ2F0ZXdheS5wcm90bxIPaWJrci5nYXRld2F5LnYxIj8KElN1Ym1pdE9yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiPAoTU3VibWl0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciJBChNTdWJtaXRPcmRlcnNSZXF1ZXN0EioKBm9yZGVycxgBIAMoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiSwoUU3VibWl0T3JkZXJzUmVzcG9uc2USMwoHcmVzdWx0cxgBIAMoCzIiLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRPcmRlclJlc3VsdCJrChFTdWJtaXRPcmRlclJlc3VsdBInCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlckgAEiMKBWVycm9yGAIgASgLMhIuZ29vZ2xlLnJwYy5TdGF0dXNIAEIICgZyZXN1bHQi4AEKGVN1Ym1pdEJyYWNrZXRPcmRlclJlcXVlc3QSKgoGcGFyZW50GAEgASgLMhouaWJrci5nYXRld2F5LnYxLk9yZGVyU3BlYxIfChd0YWtlX3Byb2ZpdF9saW1pdF9wcmljZRgCIAEoCRIcChRzdG9wX2xvc3Nfc3RvcF9wcmljZRgDIAEoCRIdChVzdG9wX2xvc3NfbGltaXRfcHJpY2UYBCABKAkSOQoTY2hpbGRfdGltZV9pbl9mb3JjZRgFIAEoDjIcLmlia3IuZ2F0ZXdheS52MS5UaW1lSW5Gb3JjZSKcAQoaU3VibWl0QnJhY2tldE9yZGVyUmVzcG9uc2USJgoGcGFyZW50GAEgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEisKC3Rha2VfcHJvZml0GAIgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEikKCXN0b3BfbG9zcxgDIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciL7AQoSTW9kaWZ5T3JkZXJSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEhUKCHF1YW50aXR5GAIgASgJSACIAQESGAoLbGltaXRfcHJpY2UYAyABKAlIAYgBARIXCgpzdG9wX3ByaWNlGAQgASgJSAKIAQESMwoNdGltZV9pbl9mb3JjZRgFIAEoDjIcLmlia3IuZ2F0ZXdheS52MS5UaW1lSW5Gb3JjZRIXCg9jbGllbnRfb3JkZXJfaWQYBiABKAkSDwoHYWNjb3VudBgHIAEoCUILCglfcXVhbnRpdHlCDgoMX2xpbWl0X3ByaWNlQg0KC19zdG9wX3ByaWNlIjwKE01vZGlmeU9yZGVyUmVzcG9uc2USJQoFb3JkZXIYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXIiUAoSQ2FuY2VsT3JkZXJSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEhcKD2NsaWVudF9vcmRlcl9pZBgCIAEoCRIPCgdhY2NvdW50GAMgASgJIjwKE0NhbmNlbE9yZGVyUmVzcG9uc2USJQoFb3JkZXIYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXIiKQoWQ2FuY2VsQWxsT3JkZXJzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJIkEKF0NhbmNlbEFsbE9yZGVyc1Jlc3BvbnNlEiYKBm9yZGVycxgBIAMoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciJNCg9HZXRPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFwoPY2xpZW50X29yZGVyX2lkGAIgASgJEg8KB2FjY291bnQYAyABKAkiOQoQR2V0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciKLAQoRTGlzdE9yZGVyc1JlcXVlc3QSDwoHYWNjb3VudBgBIAEoCRIuCghzdGF0dXNlcxgCIAMoDjIcLmlia3IuZ2F0ZXdheS52MS5PcmRlclN0YXR1cxIOCgZzeW1ib2wYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiVQoSTGlzdE9yZGVyc1Jlc3BvbnNlEiYKBm9yZGVycxgBIAMoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiXAoQTGlzdEZpbGxzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJIkAKE1ByZXZpZXdPcmRlclJlcXVlc3QSKQoFb3JkZXIYASABKAsyGi5pYmtyLmdhdGV3YXkudjEuT3JkZXJTcGVjIvwCChRQcmV2aWV3T3JkZXJSZXNwb25zZRIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMSFwoPZXN0aW1hdGVkX3ByaWNlGAIgASgJEhwKFGVzdGltYXRlZF9jb21taXNzaW9uGAMgASgJEhcKD3Bvc2l0aW9uX2JlZm9yZRgEIAEoCRIWCg5wb3NpdGlvbl9hZnRlchgFIAEoCRI3Cg5hY2NvdW50X2JlZm9yZRgGIAEoCzIfLmlia3IuZ2F0ZXdheS52MS5BY2NvdW50U3VtbWFyeRI2Cg1hY2NvdW50X2FmdGVyGAcgASgLMh8uaWJrci5nYXRld2F5LnYxLkFjY291bnRTdW1tYXJ5Ei4KCGJyZWFjaGVzGAggAygLMhwuaWJrci5nYXRld2F5LnYxLkxpbWl0QnJlYWNoEjAKB3doYXRfaWYYCSABKAsyHy5pYmtyLmdhdGV3YXkudjEuV2hhdElmRXN0aW1hdGUiugIKDldoYXRJZkVzdGltYXRlEhAKCGN1cnJlbmN5GAEgASgJEhIKCmNvbW1pc3Npb24YAiABKAkSFgoObWluX2NvbW1pc3Npb24YAyABKAkSFgoObWF4X2NvbW1pc3Npb24YBCABKAkSHQoVaW5pdGlhbF9tYXJnaW5fYmVmb3JlGAUgASgJEhwKFGluaXRpYWxfbWFyZ2luX2FmdGVyGAYgASgJEiEKGW1haW50ZW5hbmNlX21hcmdpbl9iZWZvcmUYByABKAkSIAoYbWFpbnRlbmFuY2VfbWFyZ2luX2FmdGVyGAggASgJEh8KF2VxdWl0eV93aXRoX2xvYW5fYmVmb3JlGAkgASgJEh4KFmVxdWl0eV93aXRoX2xvYW5fYWZ0ZXIYCiABKAkSDwoHd2FybmluZxgLIAEoCSKdAQoLTGltaXRCcmVhY2gSDgoGcmVhc29uGAEgASgJEg8KB21lc3NhZ2UYAiABKAkSPAoIbWV0YWRhdGEYAyADKAsyKi5pYmtyLmdhdGV3YXkudjEuTGltaXRCcmVhY2guTWV0YWRhdGFFbnRyeRovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiUgoRTGlzdEZpbGxzUmVzcG9uc2USJAoFZmlsbHMYASADKAsyFS5pYmtyLmdhdGV3YXkudjEuRmlsbBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkijAEKGFN0cmVhbU9yZGVyRXZlbnRzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoAxIPCgdhY2NvdW50GAIgASgJEhAKCG9yZGVyX2lkGAMgASgJEjUKEmhlYXJ0YmVhdF9pbnRlcnZhbBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiKFAQoZU3RyZWFtT3JkZXJFdmVudHNSZXNwb25zZRIsCgVldmVudBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5PcmRlckV2ZW50SAASLwoJaGVhcnRiZWF0GAIgASgLMhouaWJrci5nYXRld2F5LnYxLkhlYXJ0YmVhdEgAQgkKB3BheWxvYWQihgEKElN0cmVhbUZpbGxzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoAxIPCgdhY2NvdW50GAIgASgJEhAKCG9yZGVyX2lkGAMgASgJEjUKEmhlYXJ0YmVhdF9pbnRlcnZhbBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiJ/ChNTdHJlYW1GaWxsc1Jlc3BvbnNlEiwKBWV2ZW50GAEgASgLMhsuaWJrci5nYXRld2F5LnYxLk9yZGVyRXZlbnRIABIvCgloZWFydGJlYXQYAiABKAsyGi5pYmtyLmdhdGV3YXkudjEuSGVhcnRiZWF0SABCCQoHcGF5bG9hZCJJChRTZXRLaWxsU3dpdGNoUmVxdWVzdBIPCgdlbmdhZ2VkGAEgASgIEg4KBnJlYXNvbhgCIAEoCRIQCghhY2NvdW50cxgDIAMoCSJ7ChVTZXRLaWxsU3dpdGNoUmVzcG9uc2USMAoLa2lsbF9zd2l0Y2gYASABKAsyGy5pYmtyLmdhdGV3YXkudjEuS2lsbFN3aXRjaBIwChBjYW5jZWxsZWRfb3JkZXJzGAIgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIhYKFEdldEtpbGxTd2l0Y2hSZXF1ZXN0IkkKFUdldEtpbGxTd2l0Y2hSZXNwb25zZRIwCgtraWxsX3N3aXRjaBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5LaWxsU3dpdGNoIqIBCgpLaWxsU3dpdGNoEg8KB2VuZ2FnZWQYASABKAgSDgoGcmVhc29uGAIgASgJEg4KBnNldF9ieRgDIAEoCRIsCghzZXRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNQoPaGFsdGVkX2FjY291bnRzGAUgAygLMhwuaWJrci5nYXRld2F5LnYxLkFjY291bnRIYWx0ImwKC0FjY291bnRIYWx0Eg8KB2FjY291bnQYASABKAkSDgoGcmVhc29uGAIgASgJEg4KBnNldF9ieRgDIAEoCRIsCghzZXRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiQAoXTGlzdEF1ZGl0UmVjb3Jkc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkiYgoYTGlzdEF1ZGl0UmVjb3Jkc1Jlc3BvbnNlEi0KB3JlY29yZHMYASADKAsyHC5pYmtyLmdhdGV3YXkudjEuQXVkaXRSZWNvcmQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIq4BCgtBdWRpdFJlY29yZBIKCgJpZBgBIAEoAxIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglwcmluY2lwYWwYAyABKAkSDgoGbWV0aG9kGAQgASgJEhQKDHJlcXVlc3RfanNvbhgFIAEoCRIOCgZzdGF0dXMYBiABKAkSDgoGZGV0YWlsGAcgASgJEhAKCGFjY291bnRzGAggAygJMqELChNPcmRlckdhdGV3YXlTZXJ2aWNlElgKC1N1Ym1pdE9yZGVyEiMuaWJrci5nYXRld2F5LnYxLlN1Ym1pdE9yZGVyUmVxdWVzdBokLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRPcmRlclJlc3BvbnNlElsKDFN1Ym1pdE9yZGVycxIkLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRPcmRlcnNSZXF1ZXN0GiUuaWJrci5nYXRld2F5LnYxLlN1Ym1pdE9yZGVyc1Jlc3BvbnNlEm0KElN1Ym1pdEJyYWNrZXRPcmRlchIqLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRCcmFja2V0T3JkZXJSZXF1ZXN0GisuaWJrci5nYXRld2F5LnYxLlN1Ym1pdEJyYWNrZXRPcmRlclJlc3BvbnNlElgKC01vZGlmeU9yZGVyEiMuaWJrci5nYXRld2F5LnYxLk1vZGlmeU9yZGVyUmVxdWVzdBokLmlia3IuZ2F0ZXdheS52MS5Nb2RpZnlPcmRlclJlc3BvbnNlElgKC0NhbmNlbE9yZGVyEiMuaWJrci5nYXRld2F5LnYxLkNhbmNlbE9yZGVyUmVxdWVzdBokLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxPcmRlclJlc3BvbnNlEmQKD0NhbmNlbEFsbE9yZGVycxInLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxBbGxPcmRlcnNSZXF1ZXN0GiguaWJrci5nYXRld2F5LnYxLkNhbmNlbEFsbE9yZGVyc1Jlc3BvbnNlEk8KCEdldE9yZGVyEiAuaWJrci5nYXRld2F5LnYxLkdldE9yZGVyUmVxdWVzdBohLmlia3IuZ2F0ZXdheS52MS5HZXRPcmRlclJlc3BvbnNlElUKCkxpc3RPcmRlcnMSIi5pYmtyLmdhdGV3YXkudjEuTGlzdE9yZGVyc1JlcXVlc3QaIy5pYmtyLmdhdGV3YXkudjEuTGlzdE9yZGVyc1Jlc3BvbnNlElIKCUxpc3RGaWxscxIhLmlia3IuZ2F0ZXdheS52MS5MaXN0RmlsbHNSZXF1ZXN0GiIuaWJrci5nYXRld2F5LnYxLkxpc3RGaWxsc1Jlc3BvbnNlElsKDFByZXZpZXdPcmRlchIkLmlia3IuZ2F0ZXdheS52MS5QcmV2aWV3T3JkZXJSZXF1ZXN0GiUuaWJrci5nYXRld2F5LnYxLlByZXZpZXdPcmRlclJlc3BvbnNlEmwKEVN0cmVhbU9yZGVyRXZlbnRzEikuaWJrci5nYXRld2F5LnYxLlN0cmVhbU9yZGVyRXZlbnRzUmVxdWVzdBoqLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1PcmRlckV2ZW50c1Jlc3BvbnNlMAESWgoLU3RyZWFtRmlsbHMSIy5pYmtyLmdhdGV3YXkudjEuU3RyZWFtRmlsbHNSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLlN0cmVhbUZpbGxzUmVzcG9uc2UwARJeCg1TZXRLaWxsU3dpdGNoEiUuaWJrci5nYXRld2F5LnYxLlNldEtpbGxTd2l0Y2hSZXF1ZXN0GiYuaWJrci5nYXRld2F5LnYxLlNldEtpbGxTd2l0Y2hSZXNwb25zZRJeCg1HZXRLaWxsU3dpdGNoEiUuaWJrci5nYXRld2F5LnYxLkdldEtpbGxTd2l0Y2hSZXF1ZXN0GiYuaWJrci5nYXRld2F5LnYxLkdldEtpbGxTd2l0Y2hSZXNwb25zZRJnChBMaXN0QXVkaXRSZWNvcmRzEiguaWJrci5nYXRld2F5LnYxLkxpc3RBdWRpdFJlY29yZHNSZXF1ZXN0GikuaWJrci5nYXRld2F5LnYxLkxpc3RBdWRpdFJlY29yZHNSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_google_rpc_status, file_ibkr_gateway_v1_account, file_ibkr_gateway_v1_events, file_ibkr_gateway_v1_orders]);
 
 /**
  * @generated from message ibkr.gateway.v1.SubmitOrderRequest
@@ -591,7 +591,7 @@ export type PreviewOrderResponse = Message<"ibkr.gateway.v1.PreviewOrderResponse
 
   /**
    * Commission of a complete fill at estimated_price, as the simulated exchange charges
-   * it; empty when it cannot be estimated (backend ib).
+   * it (backend sim), or IB's estimate from its what-if answer (backend ib).
    *
    * @generated from field: string estimated_commission = 3;
    */
@@ -632,6 +632,14 @@ export type PreviewOrderResponse = Message<"ibkr.gateway.v1.PreviewOrderResponse
    * @generated from field: repeated ibkr.gateway.v1.LimitBreach breaches = 8;
    */
   breaches: LimitBreach[];
+
+  /**
+   * IB's answer to the order sent as a what-if order (backend ib; unset otherwise).
+   * estimated_commission is then IB's commission.
+   *
+   * @generated from field: ibkr.gateway.v1.WhatIfEstimate what_if = 9;
+   */
+  whatIf?: WhatIfEstimate | undefined;
 };
 
 /**
@@ -640,6 +648,99 @@ export type PreviewOrderResponse = Message<"ibkr.gateway.v1.PreviewOrderResponse
  */
 export const PreviewOrderResponseSchema: GenMessage<PreviewOrderResponse> = /*@__PURE__*/
   messageDesc(file_ibkr_gateway_v1_gateway, 19);
+
+/**
+ * What IB says an order would do to the account, without placing it (IB's what-if
+ * order). Amounts are decimal strings in currency, as IB reports them; empty where IB
+ * reports none.
+ *
+ * @generated from message ibkr.gateway.v1.WhatIfEstimate
+ */
+export type WhatIfEstimate = Message<"ibkr.gateway.v1.WhatIfEstimate"> & {
+  /**
+   * Currency of the commissions.
+   *
+   * @generated from field: string currency = 1;
+   */
+  currency: string;
+
+  /**
+   * IB's commission estimate of a complete fill.
+   *
+   * @generated from field: string commission = 2;
+   */
+  commission: string;
+
+  /**
+   * Lower bound of the commission, when IB gives a range.
+   *
+   * @generated from field: string min_commission = 3;
+   */
+  minCommission: string;
+
+  /**
+   * Upper bound of the commission, when IB gives a range.
+   *
+   * @generated from field: string max_commission = 4;
+   */
+  maxCommission: string;
+
+  /**
+   * Initial margin of the account now.
+   *
+   * @generated from field: string initial_margin_before = 5;
+   */
+  initialMarginBefore: string;
+
+  /**
+   * Initial margin once the order has filled.
+   *
+   * @generated from field: string initial_margin_after = 6;
+   */
+  initialMarginAfter: string;
+
+  /**
+   * Maintenance margin of the account now.
+   *
+   * @generated from field: string maintenance_margin_before = 7;
+   */
+  maintenanceMarginBefore: string;
+
+  /**
+   * Maintenance margin once the order has filled.
+   *
+   * @generated from field: string maintenance_margin_after = 8;
+   */
+  maintenanceMarginAfter: string;
+
+  /**
+   * Equity with loan value of the account now.
+   *
+   * @generated from field: string equity_with_loan_before = 9;
+   */
+  equityWithLoanBefore: string;
+
+  /**
+   * Equity with loan value once the order has filled.
+   *
+   * @generated from field: string equity_with_loan_after = 10;
+   */
+  equityWithLoanAfter: string;
+
+  /**
+   * IB's warning about the order, if any.
+   *
+   * @generated from field: string warning = 11;
+   */
+  warning: string;
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.WhatIfEstimate.
+ * Use `create(WhatIfEstimateSchema)` to create a new message.
+ */
+export const WhatIfEstimateSchema: GenMessage<WhatIfEstimate> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_gateway, 20);
 
 /**
  * A limit an order would break, as SubmitOrder would report it.
@@ -674,7 +775,7 @@ export type LimitBreach = Message<"ibkr.gateway.v1.LimitBreach"> & {
  * Use `create(LimitBreachSchema)` to create a new message.
  */
 export const LimitBreachSchema: GenMessage<LimitBreach> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 20);
+  messageDesc(file_ibkr_gateway_v1_gateway, 21);
 
 /**
  * @generated from message ibkr.gateway.v1.ListFillsResponse
@@ -700,7 +801,7 @@ export type ListFillsResponse = Message<"ibkr.gateway.v1.ListFillsResponse"> & {
  * Use `create(ListFillsResponseSchema)` to create a new message.
  */
 export const ListFillsResponseSchema: GenMessage<ListFillsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 21);
+  messageDesc(file_ibkr_gateway_v1_gateway, 22);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamOrderEventsRequest
@@ -741,7 +842,7 @@ export type StreamOrderEventsRequest = Message<"ibkr.gateway.v1.StreamOrderEvent
  * Use `create(StreamOrderEventsRequestSchema)` to create a new message.
  */
 export const StreamOrderEventsRequestSchema: GenMessage<StreamOrderEventsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 22);
+  messageDesc(file_ibkr_gateway_v1_gateway, 23);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamOrderEventsResponse
@@ -776,7 +877,7 @@ export type StreamOrderEventsResponse = Message<"ibkr.gateway.v1.StreamOrderEven
  * Use `create(StreamOrderEventsResponseSchema)` to create a new message.
  */
 export const StreamOrderEventsResponseSchema: GenMessage<StreamOrderEventsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 23);
+  messageDesc(file_ibkr_gateway_v1_gateway, 24);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamFillsRequest
@@ -816,7 +917,7 @@ export type StreamFillsRequest = Message<"ibkr.gateway.v1.StreamFillsRequest"> &
  * Use `create(StreamFillsRequestSchema)` to create a new message.
  */
 export const StreamFillsRequestSchema: GenMessage<StreamFillsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 24);
+  messageDesc(file_ibkr_gateway_v1_gateway, 25);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamFillsResponse
@@ -851,7 +952,7 @@ export type StreamFillsResponse = Message<"ibkr.gateway.v1.StreamFillsResponse">
  * Use `create(StreamFillsResponseSchema)` to create a new message.
  */
 export const StreamFillsResponseSchema: GenMessage<StreamFillsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 25);
+  messageDesc(file_ibkr_gateway_v1_gateway, 26);
 
 /**
  * @generated from message ibkr.gateway.v1.SetKillSwitchRequest
@@ -885,7 +986,7 @@ export type SetKillSwitchRequest = Message<"ibkr.gateway.v1.SetKillSwitchRequest
  * Use `create(SetKillSwitchRequestSchema)` to create a new message.
  */
 export const SetKillSwitchRequestSchema: GenMessage<SetKillSwitchRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 26);
+  messageDesc(file_ibkr_gateway_v1_gateway, 27);
 
 /**
  * @generated from message ibkr.gateway.v1.SetKillSwitchResponse
@@ -911,7 +1012,7 @@ export type SetKillSwitchResponse = Message<"ibkr.gateway.v1.SetKillSwitchRespon
  * Use `create(SetKillSwitchResponseSchema)` to create a new message.
  */
 export const SetKillSwitchResponseSchema: GenMessage<SetKillSwitchResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 27);
+  messageDesc(file_ibkr_gateway_v1_gateway, 28);
 
 /**
  * @generated from message ibkr.gateway.v1.GetKillSwitchRequest
@@ -924,7 +1025,7 @@ export type GetKillSwitchRequest = Message<"ibkr.gateway.v1.GetKillSwitchRequest
  * Use `create(GetKillSwitchRequestSchema)` to create a new message.
  */
 export const GetKillSwitchRequestSchema: GenMessage<GetKillSwitchRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 28);
+  messageDesc(file_ibkr_gateway_v1_gateway, 29);
 
 /**
  * @generated from message ibkr.gateway.v1.GetKillSwitchResponse
@@ -943,7 +1044,7 @@ export type GetKillSwitchResponse = Message<"ibkr.gateway.v1.GetKillSwitchRespon
  * Use `create(GetKillSwitchResponseSchema)` to create a new message.
  */
 export const GetKillSwitchResponseSchema: GenMessage<GetKillSwitchResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 29);
+  messageDesc(file_ibkr_gateway_v1_gateway, 30);
 
 /**
  * State of the kill switch.
@@ -992,7 +1093,7 @@ export type KillSwitch = Message<"ibkr.gateway.v1.KillSwitch"> & {
  * Use `create(KillSwitchSchema)` to create a new message.
  */
 export const KillSwitchSchema: GenMessage<KillSwitch> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 30);
+  messageDesc(file_ibkr_gateway_v1_gateway, 31);
 
 /**
  * One account halted by the kill switch: its new orders are refused until it is released.
@@ -1034,7 +1135,7 @@ export type AccountHalt = Message<"ibkr.gateway.v1.AccountHalt"> & {
  * Use `create(AccountHaltSchema)` to create a new message.
  */
 export const AccountHaltSchema: GenMessage<AccountHalt> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 31);
+  messageDesc(file_ibkr_gateway_v1_gateway, 32);
 
 /**
  * @generated from message ibkr.gateway.v1.ListAuditRecordsRequest
@@ -1060,7 +1161,7 @@ export type ListAuditRecordsRequest = Message<"ibkr.gateway.v1.ListAuditRecordsR
  * Use `create(ListAuditRecordsRequestSchema)` to create a new message.
  */
 export const ListAuditRecordsRequestSchema: GenMessage<ListAuditRecordsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 32);
+  messageDesc(file_ibkr_gateway_v1_gateway, 33);
 
 /**
  * @generated from message ibkr.gateway.v1.ListAuditRecordsResponse
@@ -1086,7 +1187,7 @@ export type ListAuditRecordsResponse = Message<"ibkr.gateway.v1.ListAuditRecords
  * Use `create(ListAuditRecordsResponseSchema)` to create a new message.
  */
 export const ListAuditRecordsResponseSchema: GenMessage<ListAuditRecordsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 33);
+  messageDesc(file_ibkr_gateway_v1_gateway, 34);
 
 /**
  * One mutating call.
@@ -1157,7 +1258,7 @@ export type AuditRecord = Message<"ibkr.gateway.v1.AuditRecord"> & {
  * Use `create(AuditRecordSchema)` to create a new message.
  */
 export const AuditRecordSchema: GenMessage<AuditRecord> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 34);
+  messageDesc(file_ibkr_gateway_v1_gateway, 35);
 
 /**
  * Routes orders to Interactive Brokers (or the simulated exchange) and streams what

@@ -12,7 +12,158 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ibkr/gateway/v1/orders.proto.
  */
 export const file_ibkr_gateway_v1_orders: GenFile = /*@__PURE__*/
-  fileDesc("ChxpYmtyL2dhdGV3YXkvdjEvb3JkZXJzLnByb3RvEg9pYmtyLmdhdGV3YXkudjEipAIKCENvbnRyYWN0Eg4KBnN5bWJvbBgBIAEoCRIvCghzZWNfdHlwZRgCIAEoDjIdLmlia3IuZ2F0ZXdheS52MS5TZWN1cml0eVR5cGUSEAoIZXhjaGFuZ2UYAyABKAkSEAoIY3VycmVuY3kYBCABKAkSDgoGY29uX2lkGAUgASgDEhgKEHByaW1hcnlfZXhjaGFuZ2UYBiABKAkSKQohbGFzdF90cmFkZV9kYXRlX29yX2NvbnRyYWN0X21vbnRoGAcgASgJEg4KBnN0cmlrZRgIIAEoCRINCgVyaWdodBgJIAEoCRISCgptdWx0aXBsaWVyGAogASgJEhQKDGxvY2FsX3N5bWJvbBgLIAEoCRIVCg10cmFkaW5nX2NsYXNzGAwgASgJIrYDCglPcmRlclNwZWMSFwoPY2xpZW50X29yZGVyX2lkGAEgASgJEg8KB2FjY291bnQYAiABKAkSKwoIY29udHJhY3QYAyABKAsyGS5pYmtyLmdhdGV3YXkudjEuQ29udHJhY3QSIwoEc2lkZRgEIAEoDjIVLmlia3IuZ2F0ZXdheS52MS5TaWRlEhAKCHF1YW50aXR5GAUgASgJEi4KCm9yZGVyX3R5cGUYBiABKA4yGi5pYmtyLmdhdGV3YXkudjEuT3JkZXJUeXBlEhMKC2xpbWl0X3ByaWNlGAcgASgJEhIKCnN0b3BfcHJpY2UYCCABKAkSMwoNdGltZV9pbl9mb3JjZRgJIAEoDjIcLmlia3IuZ2F0ZXdheS52MS5UaW1lSW5Gb3JjZRITCgtvdXRzaWRlX3J0aBgKIAEoCBIXCg90cmFpbGluZ19hbW91bnQYCyABKAkSGAoQdHJhaWxpbmdfcGVyY2VudBgMIAEoCRIyCg5nb29kX3RpbGxfdGltZRgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJb2NhX2dyb3VwGA4gASgJIroDCgVPcmRlchIQCghvcmRlcl9pZBgBIAEoCRIoCgRzcGVjGAIgASgLMhouaWJrci5nYXRld2F5LnYxLk9yZGVyU3BlYxIsCgZzdGF0dXMYAyABKA4yHC5pYmtyLmdhdGV3YXkudjEuT3JkZXJTdGF0dXMSFwoPZmlsbGVkX3F1YW50aXR5GAQgASgJEhoKEnJlbWFpbmluZ19xdWFudGl0eRgFIAEoCRIaChJhdmVyYWdlX2ZpbGxfcHJpY2UYBiABKAkSFwoPYnJva2VyX29yZGVyX2lkGAcgASgDEg8KB3Blcm1faWQYCCABKAMSFQoNc3RhdHVzX3JlYXNvbhgJIAEoCRIvCgtjcmVhdGVfdGltZRgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhcKD3BhcmVudF9vcmRlcl9pZBgMIAEoCRIRCglvY2FfZ3JvdXAYDSABKAkSFQoNbGFzdF9zZXF1ZW5jZRgOIAEoAxIQCghleHRlcm5hbBgPIAEoCCLlAgoERmlsbBIUCgxleGVjdXRpb25faWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSFwoPY2xpZW50X29yZGVyX2lkGAMgASgJEg8KB2FjY291bnQYBCABKAkSDgoGc3ltYm9sGAUgASgJEiMKBHNpZGUYBiABKA4yFS5pYmtyLmdhdGV3YXkudjEuU2lkZRIQCghxdWFudGl0eRgHIAEoCRINCgVwcmljZRgIIAEoCRIoCgR0aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpjb21taXNzaW9uGAogASgJEhsKE2NvbW1pc3Npb25fY3VycmVuY3kYCyABKAkSEAoIc2VxdWVuY2UYDCABKAMSEAoIZXhjaGFuZ2UYDSABKAkSFwoPYnJva2VyX29yZGVyX2lkGA4gASgDEh0KFWNvcnJlY3RzX2V4ZWN1dGlvbl9pZBgPIAEoCSqWAgoMU2VjdXJpdHlUeXBlEh0KGVNFQ1VSSVRZX1RZUEVfVU5TUEVDSUZJRUQQABIXChNTRUNVUklUWV9UWVBFX1NUT0NLEAESGAoUU0VDVVJJVFlfVFlQRV9PUFRJT04QAhIYChRTRUNVUklUWV9UWVBFX0ZVVFVSRRADEhcKE1NFQ1VSSVRZX1RZUEVfRk9SRVgQBBIXChNTRUNVUklUWV9UWVBFX0lOREVYEAUSHwobU0VDVVJJVFlfVFlQRV9GVVRVUkVfT1BUSU9OEAYSFQoRU0VDVVJJVFlfVFlQRV9DRkQQBxIWChJTRUNVUklUWV9UWVBFX0JPTkQQCBIYChRTRUNVUklUWV9UWVBFX0NSWVBUTxAJKjkKBFNpZGUSFAoQU0lERV9VTlNQRUNJRklFRBAAEgwKCFNJREVfQlVZEAESDQoJU0lERV9TRUxMEAIqogEKCU9yZGVyVHlwZRIaChZPUkRFUl9UWVBFX1VOU1BFQ0lGSUVEEAASFQoRT1JERVJfVFlQRV9NQVJLRVQQARIUChBPUkRFUl9UWVBFX0xJTUlUEAISEwoPT1JERVJfVFlQRV9TVE9QEAMSGQoVT1JERVJfVFlQRV9TVE9QX0xJTUlUEAQSHAoYT1JERVJfVFlQRV9UUkFJTElOR19TVE9QEAUqtgEKC1RpbWVJbkZvcmNlEh0KGVRJTUVfSU5fRk9SQ0VfVU5TUEVDSUZJRUQQABIVChFUSU1FX0lOX0ZPUkNFX0RBWRABEhUKEVRJTUVfSU5fRk9SQ0VfR1RDEAISFQoRVElNRV9JTl9GT1JDRV9JT0MQAxIVChFUSU1FX0lOX0ZPUkNFX0ZPSxAEEhUKEVRJTUVfSU5fRk9SQ0VfR1REEAUSFQoRVElNRV9JTl9GT1JDRV9PUEcQBirMAgoLT3JkZXJTdGF0dXMSHAoYT1JERVJfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGAoUT1JERVJfU1RBVFVTX0NSRUFURUQQARIfChtPUkRFUl9TVEFUVVNfUEVORElOR19TVUJNSVQQAhIZChVPUkRFUl9TVEFUVVNfQUNDRVBURUQQAxIaChZPUkRFUl9TVEFUVVNfU1VCTUlUVEVEEAQSIQodT1JERVJfU1RBVFVTX1BBUlRJQUxMWV9GSUxMRUQQBRIXChNPUkRFUl9TVEFUVVNfRklMTEVEEAYSHwobT1JERVJfU1RBVFVTX1BFTkRJTkdfQ0FOQ0VMEAcSGgoWT1JERVJfU1RBVFVTX0NBTkNFTExFRBAIEhkKFU9SREVSX1NUQVRVU19SRUpFQ1RFRBAJEhkKFU9SREVSX1NUQVRVU19JTkFDVElWRRAKYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChxpYmtyL2dhdGV3YXkvdjEvb3JkZXJzLnByb3RvEg9pYmtyLmdhdGV3YXkudjEiQwoMQWRhcHRpdmVBbGdvEjMKCHByaW9yaXR5GAEgASgOMiEuaWJrci5nYXRld2F5LnYxLkFkYXB0aXZlUHJpb3JpdHkivwEKCFR3YXBBbGdvEjgKDXN0cmF0ZWd5X3R5cGUYASABKA4yIS5pYmtyLmdhdGV3YXkudjEuVHdhcFN0cmF0ZWd5VHlwZRIuCgpzdGFydF90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghlbmRfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGwoTYWxsb3dfcGFzdF9lbmRfdGltZRgEIAEoCCKvAQoIVndhcEFsZ28SEwoLbWF4X3BjdF92b2wYASABKAkSLgoKc3RhcnRfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhsKE2FsbG93X3Bhc3RfZW5kX3RpbWUYBCABKAgSEwoLbm9fdGFrZV9saXEYBSABKAgimwEKBEFsZ28SMQoIYWRhcHRpdmUYASABKAsyHS5pYmtyLmdhdGV3YXkudjEuQWRhcHRpdmVBbGdvSAASKQoEdHdhcBgCIAEoCzIZLmlia3IuZ2F0ZXdheS52MS5Ud2FwQWxnb0gAEikKBHZ3YXAYAyABKAsyGS5pYmtyLmdhdGV3YXkudjEuVndhcEFsZ29IAEIKCghzdHJhdGVneSKkAgoIQ29udHJhY3QSDgoGc3ltYm9sGAEgASgJEi8KCHNlY190eXBlGAIgASgOMh0uaWJrci5nYXRld2F5LnYxLlNlY3VyaXR5VHlwZRIQCghleGNoYW5nZRgDIAEoCRIQCghjdXJyZW5jeRgEIAEoCRIOCgZjb25faWQYBSABKAMSGAoQcHJpbWFyeV9leGNoYW5nZRgGIAEoCRIpCiFsYXN0X3RyYWRlX2RhdGVfb3JfY29udHJhY3RfbW9udGgYByABKAkSDgoGc3RyaWtlGAggASgJEg0KBXJpZ2h0GAkgASgJEhIKCm11bHRpcGxpZXIYCiABKAkSFAoMbG9jYWxfc3ltYm9sGAsgASgJEhUKDXRyYWRpbmdfY2xhc3MYDCABKAkiqwQKCU9yZGVyU3BlYxIXCg9jbGllbnRfb3JkZXJfaWQYASABKAkSDwoHYWNjb3VudBgCIAEoCRIrCghjb250cmFjdBgDIAEoCzIZLmlia3IuZ2F0ZXdheS52MS5Db250cmFjdBIjCgRzaWRlGAQgASgOMhUuaWJrci5nYXRld2F5LnYxLlNpZGUSEAoIcXVhbnRpdHkYBSABKAkSLgoKb3JkZXJfdHlwZRgGIAEoDjIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclR5cGUSEwoLbGltaXRfcHJpY2UYByABKAkSEgoKc3RvcF9wcmljZRgIIAEoCRIzCg10aW1lX2luX2ZvcmNlGAkgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlEhMKC291dHNpZGVfcnRoGAogASgIEhcKD3RyYWlsaW5nX2Ftb3VudBgLIAEoCRIYChB0cmFpbGluZ19wZXJjZW50GAwgASgJEjIKDmdvb2RfdGlsbF90aW1lGA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglvY2FfZ3JvdXAYDiABKAkSIwoEYWxnbxgPIAEoCzIVLmlia3IuZ2F0ZXdheS52MS5BbGdvEhQKDGRpc3BsYXlfc2l6ZRgQIAEoCRIOCgZoaWRkZW4YESABKAgSFAoMbGltaXRfb2Zmc2V0GBIgASgJEhIKCnBlZ19vZmZzZXQYEyABKAki1QMKBU9yZGVyEhAKCG9yZGVyX2lkGAEgASgJEigKBHNwZWMYAiABKAsyGi5pYmtyLmdhdGV3YXkudjEuT3JkZXJTcGVjEiwKBnN0YXR1cxgDIAEoDjIcLmlia3IuZ2F0ZXdheS52MS5PcmRlclN0YXR1cxIXCg9maWxsZWRfcXVhbnRpdHkYBCABKAkSGgoScmVtYWluaW5nX3F1YW50aXR5GAUgASgJEhoKEmF2ZXJhZ2VfZmlsbF9wcmljZRgGIAEoCRIXCg9icm9rZXJfb3JkZXJfaWQYByABKAMSDwoHcGVybV9pZBgIIAEoAxIVCg1zdGF0dXNfcmVhc29uGAkgASgJEi8KC2NyZWF0ZV90aW1lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPcGFyZW50X29yZGVyX2lkGAwgASgJEhEKCW9jYV9ncm91cBgNIAEoCRIVCg1sYXN0X3NlcXVlbmNlGA4gASgDEhAKCGV4dGVybmFsGA8gASgIEhkKEWJyb2tlcl9vcmRlcl90eXBlGBAgASgJIuUCCgRGaWxsEhQKDGV4ZWN1dGlvbl9pZBgBIAEoCRIQCghvcmRlcl9pZBgCIAEoCRIXCg9jbGllbnRfb3JkZXJfaWQYAyABKAkSDwoHYWNjb3VudBgEIAEoCRIOCgZzeW1ib2wYBSABKAkSIwoEc2lkZRgGIAEoDjIVLmlia3IuZ2F0ZXdheS52MS5TaWRlEhAKCHF1YW50aXR5GAcgASgJEg0KBXByaWNlGAggASgJEigKBHRpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmNvbW1pc3Npb24YCiABKAkSGwoTY29tbWlzc2lvbl9jdXJyZW5jeRgLIAEoCRIQCghzZXF1ZW5jZRgMIAEoAxIQCghleGNoYW5nZRgNIAEoCRIXCg9icm9rZXJfb3JkZXJfaWQYDiABKAMSHQoVY29ycmVjdHNfZXhlY3V0aW9uX2lkGA8gASgJKpYCCgxTZWN1cml0eVR5cGUSHQoZU0VDVVJJVFlfVFlQRV9VTlNQRUNJRklFRBAAEhcKE1NFQ1VSSVRZX1RZUEVfU1RPQ0sQARIYChRTRUNVUklUWV9UWVBFX09QVElPThACEhgKFFNFQ1VSSVRZX1RZUEVfRlVUVVJFEAMSFwoTU0VDVVJJVFlfVFlQRV9GT1JFWBAEEhcKE1NFQ1VSSVRZX1RZUEVfSU5ERVgQBRIfChtTRUNVUklUWV9UWVBFX0ZVVFVSRV9PUFRJT04QBhIVChFTRUNVUklUWV9UWVBFX0NGRBAHEhYKElNFQ1VSSVRZX1RZUEVfQk9ORBAIEhgKFFNFQ1VSSVRZX1RZUEVfQ1JZUFRPEAkqOQoEU2lkZRIUChBTSURFX1VOU1BFQ0lGSUVEEAASDAoIU0lERV9CVVkQARINCglTSURFX1NFTEwQAiqaAwoJT3JkZXJUeXBlEhoKFk9SREVSX1RZUEVfVU5TUEVDSUZJRUQQABIVChFPUkRFUl9UWVBFX01BUktFVBABEhQKEE9SREVSX1RZUEVfTElNSVQQAhITCg9PUkRFUl9UWVBFX1NUT1AQAxIZChVPUkRFUl9UWVBFX1NUT1BfTElNSVQQBBIcChhPUkRFUl9UWVBFX1RSQUlMSU5HX1NUT1AQBRIiCh5PUkRFUl9UWVBFX1RSQUlMSU5HX1NUT1BfTElNSVQQBhIeChpPUkRFUl9UWVBFX01BUktFVF9PTl9DTE9TRRAHEh0KGU9SREVSX1RZUEVfTElNSVRfT05fQ0xPU0UQCBIgChxPUkRFUl9UWVBFX01BUktFVF9JRl9UT1VDSEVEEAkSHwobT1JERVJfVFlQRV9MSU1JVF9JRl9UT1VDSEVEEAoSFwoTT1JERVJfVFlQRV9SRUxBVElWRRALEiEKHU9SREVSX1RZUEVfUEVHR0VEX1RPX01JRFBPSU5UEAwSFAoQT1JERVJfVFlQRV9PVEhFUhANKpABChBBZGFwdGl2ZVByaW9yaXR5EiEKHUFEQVBUSVZFX1BSSU9SSVRZX1VOU1BFQ0lGSUVEEAASHAoYQURBUFRJVkVfUFJJT1JJVFlfVVJHRU5UEAESHAoYQURBUFRJVkVfUFJJT1JJVFlfTk9STUFMEAISHQoZQURBUFRJVkVfUFJJT1JJVFlfUEFUSUVOVBADKtQBChBUd2FwU3RyYXRlZ3lUeXBlEiIKHlRXQVBfU1RSQVRFR1lfVFlQRV9VTlNQRUNJRklFRBAAEiEKHVRXQVBfU1RSQVRFR1lfVFlQRV9NQVJLRVRBQkxFEAESKAokVFdBUF9TVFJBVEVHWV9UWVBFX01BVENISU5HX01JRFBPSU5UEAISKQolVFdBUF9TVFJBVEVHWV9UWVBFX01BVENISU5HX1NBTUVfU0lERRADEiQKIFRXQVBfU1RSQVRFR1lfVFlQRV9NQVRDSElOR19MQVNUEAQqtgEKC1RpbWVJbkZvcmNlEh0KGVRJTUVfSU5fRk9SQ0VfVU5TUEVDSUZJRUQQABIVChFUSU1FX0lOX0ZPUkNFX0RBWRABEhUKEVRJTUVfSU5fRk9SQ0VfR1RDEAISFQoRVElNRV9JTl9GT1JDRV9JT0MQAxIVChFUSU1FX0lOX0ZPUkNFX0ZPSxAEEhUKEVRJTUVfSU5fRk9SQ0VfR1REEAUSFQoRVElNRV9JTl9GT1JDRV9PUEcQBirMAgoLT3JkZXJTdGF0dXMSHAoYT1JERVJfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGAoUT1JERVJfU1RBVFVTX0NSRUFURUQQARIfChtPUkRFUl9TVEFUVVNfUEVORElOR19TVUJNSVQQAhIZChVPUkRFUl9TVEFUVVNfQUNDRVBURUQQAxIaChZPUkRFUl9TVEFUVVNfU1VCTUlUVEVEEAQSIQodT1JERVJfU1RBVFVTX1BBUlRJQUxMWV9GSUxMRUQQBRIXChNPUkRFUl9TVEFUVVNfRklMTEVEEAYSHwobT1JERVJfU1RBVFVTX1BFTkRJTkdfQ0FOQ0VMEAcSGgoWT1JERVJfU1RBVFVTX0NBTkNFTExFRBAIEhkKFU9SREVSX1NUQVRVU19SRUpFQ1RFRBAJEhkKFU9SREVSX1NUQVRVU19JTkFDVElWRRAKYgZwcm90bzM", [file_google_protobuf_timestamp]);
+
+/**
+ * IB's Adaptive algo: works a MARKET or LIMIT order for price improvement.
+ *
+ * @generated from message ibkr.gateway.v1.AdaptiveAlgo
+ */
+export type AdaptiveAlgo = Message<"ibkr.gateway.v1.AdaptiveAlgo"> & {
+  /**
+   * NORMAL when unset.
+   *
+   * @generated from field: ibkr.gateway.v1.AdaptivePriority priority = 1;
+   */
+  priority: AdaptivePriority;
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.AdaptiveAlgo.
+ * Use `create(AdaptiveAlgoSchema)` to create a new message.
+ */
+export const AdaptiveAlgoSchema: GenMessage<AdaptiveAlgo> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_orders, 0);
+
+/**
+ * IB's TWAP algo: spreads a MARKET or LIMIT order evenly over a time window.
+ *
+ * @generated from message ibkr.gateway.v1.TwapAlgo
+ */
+export type TwapAlgo = Message<"ibkr.gateway.v1.TwapAlgo"> & {
+  /**
+   * MARKETABLE when unset.
+   *
+   * @generated from field: ibkr.gateway.v1.TwapStrategyType strategy_type = 1;
+   */
+  strategyType: TwapStrategyType;
+
+  /**
+   * When to start; at once when unset.
+   *
+   * @generated from field: google.protobuf.Timestamp start_time = 2;
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * When to be done; the end of the trading day when unset. After start_time.
+   *
+   * @generated from field: google.protobuf.Timestamp end_time = 3;
+   */
+  endTime?: Timestamp | undefined;
+
+  /**
+   * Keep trading after end_time if the order is not yet filled.
+   *
+   * @generated from field: bool allow_past_end_time = 4;
+   */
+  allowPastEndTime: boolean;
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.TwapAlgo.
+ * Use `create(TwapAlgoSchema)` to create a new message.
+ */
+export const TwapAlgoSchema: GenMessage<TwapAlgo> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_orders, 1);
+
+/**
+ * IB's VWAP algo: trades a MARKET or LIMIT order along the volume profile.
+ *
+ * @generated from message ibkr.gateway.v1.VwapAlgo
+ */
+export type VwapAlgo = Message<"ibkr.gateway.v1.VwapAlgo"> & {
+  /**
+   * Largest share of the market's volume to take, a decimal fraction in (0, 0.5], e.g.
+   * "0.1" for 10%. Required.
+   *
+   * @generated from field: string max_pct_vol = 1;
+   */
+  maxPctVol: string;
+
+  /**
+   * When to start; at once when unset.
+   *
+   * @generated from field: google.protobuf.Timestamp start_time = 2;
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * When to be done; the end of the trading day when unset. After start_time.
+   *
+   * @generated from field: google.protobuf.Timestamp end_time = 3;
+   */
+  endTime?: Timestamp | undefined;
+
+  /**
+   * Keep trading after end_time if the order is not yet filled.
+   *
+   * @generated from field: bool allow_past_end_time = 4;
+   */
+  allowPastEndTime: boolean;
+
+  /**
+   * Never take liquidity (only post).
+   *
+   * @generated from field: bool no_take_liq = 5;
+   */
+  noTakeLiq: boolean;
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.VwapAlgo.
+ * Use `create(VwapAlgoSchema)` to create a new message.
+ */
+export const VwapAlgoSchema: GenMessage<VwapAlgo> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_orders, 2);
+
+/**
+ * An IB algo working the order (IB algoStrategy and algoParams). Only for MARKET and
+ * LIMIT orders with time in force DAY; not with display_size or hidden.
+ *
+ * @generated from message ibkr.gateway.v1.Algo
+ */
+export type Algo = Message<"ibkr.gateway.v1.Algo"> & {
+  /**
+   * @generated from oneof ibkr.gateway.v1.Algo.strategy
+   */
+  strategy: {
+    /**
+     * @generated from field: ibkr.gateway.v1.AdaptiveAlgo adaptive = 1;
+     */
+    value: AdaptiveAlgo;
+    case: "adaptive";
+  } | {
+    /**
+     * @generated from field: ibkr.gateway.v1.TwapAlgo twap = 2;
+     */
+    value: TwapAlgo;
+    case: "twap";
+  } | {
+    /**
+     * @generated from field: ibkr.gateway.v1.VwapAlgo vwap = 3;
+     */
+    value: VwapAlgo;
+    case: "vwap";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.Algo.
+ * Use `create(AlgoSchema)` to create a new message.
+ */
+export const AlgoSchema: GenMessage<Algo> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_orders, 3);
 
 /**
  * The instrument an order trades.
@@ -110,7 +261,7 @@ export type Contract = Message<"ibkr.gateway.v1.Contract"> & {
  * Use `create(ContractSchema)` to create a new message.
  */
 export const ContractSchema: GenMessage<Contract> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_orders, 0);
+  messageDesc(file_ibkr_gateway_v1_orders, 4);
 
 /**
  * What the caller asks for. Returned unchanged inside Order (defaults filled in).
@@ -163,14 +314,18 @@ export type OrderSpec = Message<"ibkr.gateway.v1.OrderSpec"> & {
   orderType: OrderType;
 
   /**
-   * Positive decimal string; required for LIMIT and STOP_LIMIT, forbidden otherwise.
+   * Positive decimal string; required for LIMIT, STOP_LIMIT, LIMIT_ON_CLOSE and
+   * LIMIT_IF_TOUCHED; optional for RELATIVE and PEGGED_TO_MIDPOINT (their price cap);
+   * forbidden otherwise.
    *
    * @generated from field: string limit_price = 7;
    */
   limitPrice: string;
 
   /**
-   * Positive decimal string; required for STOP and STOP_LIMIT, forbidden otherwise.
+   * Positive decimal string: the stop price of STOP and STOP_LIMIT and the trigger price
+   * of MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED (required for these); the initial stop of
+   * TRAILING_STOP and TRAILING_STOP_LIMIT (optional); forbidden otherwise.
    *
    * @generated from field: string stop_price = 8;
    */
@@ -191,15 +346,16 @@ export type OrderSpec = Message<"ibkr.gateway.v1.OrderSpec"> & {
   outsideRth: boolean;
 
   /**
-   * TRAILING_STOP only: distance of the stop from the market, a positive decimal string.
-   * Give this or trailing_percent.
+   * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market, a
+   * positive decimal string. Give this or trailing_percent.
    *
    * @generated from field: string trailing_amount = 11;
    */
   trailingAmount: string;
 
   /**
-   * TRAILING_STOP only: distance of the stop from the market in percent (0 < p <= 100).
+   * TRAILING_STOP and TRAILING_STOP_LIMIT only: distance of the stop from the market in
+   * percent (0 < p <= 100).
    *
    * @generated from field: string trailing_percent = 12;
    */
@@ -219,6 +375,46 @@ export type OrderSpec = Message<"ibkr.gateway.v1.OrderSpec"> & {
    * @generated from field: string oca_group = 14;
    */
   ocaGroup: string;
+
+  /**
+   * An IB algo to work the order; none when unset.
+   *
+   * @generated from field: ibkr.gateway.v1.Algo algo = 15;
+   */
+  algo?: Algo | undefined;
+
+  /**
+   * Iceberg: the quantity shown to the market at a time, a positive whole number not
+   * above quantity (IB displaySize); all of it when empty. Only for LIMIT, STOP_LIMIT,
+   * LIMIT_IF_TOUCHED and RELATIVE orders, not with hidden or algo.
+   *
+   * @generated from field: string display_size = 16;
+   */
+  displaySize: string;
+
+  /**
+   * Not shown to the market at all (IB hidden). Only for LIMIT and RELATIVE orders,
+   * not with display_size or algo.
+   *
+   * @generated from field: bool hidden = 17;
+   */
+  hidden: boolean;
+
+  /**
+   * TRAILING_STOP_LIMIT only, required: distance of the limit beyond the stop, a
+   * non-negative decimal string (IB lmtPriceOffset).
+   *
+   * @generated from field: string limit_offset = 18;
+   */
+  limitOffset: string;
+
+  /**
+   * RELATIVE and PEGGED_TO_MIDPOINT only: the offset from the peg, a non-negative
+   * decimal string; "0" when empty (IB auxPrice).
+   *
+   * @generated from field: string peg_offset = 19;
+   */
+  pegOffset: string;
 };
 
 /**
@@ -226,7 +422,7 @@ export type OrderSpec = Message<"ibkr.gateway.v1.OrderSpec"> & {
  * Use `create(OrderSpecSchema)` to create a new message.
  */
 export const OrderSpecSchema: GenMessage<OrderSpec> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_orders, 1);
+  messageDesc(file_ibkr_gateway_v1_orders, 5);
 
 /**
  * An order as the gateway knows it.
@@ -339,6 +535,14 @@ export type Order = Message<"ibkr.gateway.v1.Order"> & {
    * @generated from field: bool external = 15;
    */
   external: boolean;
+
+  /**
+   * The broker's name of the order type (IB orderType, e.g. "MOC"); for ORDER_TYPE_OTHER
+   * the only description of it.
+   *
+   * @generated from field: string broker_order_type = 16;
+   */
+  brokerOrderType: string;
 };
 
 /**
@@ -346,7 +550,7 @@ export type Order = Message<"ibkr.gateway.v1.Order"> & {
  * Use `create(OrderSchema)` to create a new message.
  */
 export const OrderSchema: GenMessage<Order> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_orders, 2);
+  messageDesc(file_ibkr_gateway_v1_orders, 6);
 
 /**
  * One execution of an order.
@@ -469,7 +673,7 @@ export type Fill = Message<"ibkr.gateway.v1.Fill"> & {
  * Use `create(FillSchema)` to create a new message.
  */
 export const FillSchema: GenMessage<Fill> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_orders, 3);
+  messageDesc(file_ibkr_gateway_v1_orders, 7);
 
 /**
  * Security type of a contract, as IB names it (STK, OPT, FUT, ...).
@@ -626,6 +830,73 @@ export enum OrderType {
    * @generated from enum value: ORDER_TYPE_TRAILING_STOP = 5;
    */
   TRAILING_STOP = 5,
+
+  /**
+   * A trailing stop (trailing_amount or trailing_percent, optional initial stop_price)
+   * that becomes a limit order when the market turns through it, its limit limit_offset
+   * beyond the stop: above it for a buy, below it for a sell (IB "TRAIL LIMIT").
+   *
+   * @generated from enum value: ORDER_TYPE_TRAILING_STOP_LIMIT = 6;
+   */
+  TRAILING_STOP_LIMIT = 6,
+
+  /**
+   * Market on close: executes at the closing price in the closing auction (IB "MOC").
+   * No price may be given; DAY only.
+   *
+   * @generated from enum value: ORDER_TYPE_MARKET_ON_CLOSE = 7;
+   */
+  MARKET_ON_CLOSE = 7,
+
+  /**
+   * Limit on close: executes in the closing auction if the closing price is at
+   * limit_price or better, else expires (IB "LOC"). DAY only.
+   *
+   * @generated from enum value: ORDER_TYPE_LIMIT_ON_CLOSE = 8;
+   */
+  LIMIT_ON_CLOSE = 8,
+
+  /**
+   * Market if touched: becomes a market order once the market touches stop_price, the
+   * trigger: at or below it for a buy, at or above it for a sell (IB "MIT").
+   *
+   * @generated from enum value: ORDER_TYPE_MARKET_IF_TOUCHED = 9;
+   */
+  MARKET_IF_TOUCHED = 9,
+
+  /**
+   * Limit if touched: becomes a limit order at limit_price once the market touches
+   * stop_price, the trigger, as for MARKET_IF_TOUCHED (IB "LIT").
+   *
+   * @generated from enum value: ORDER_TYPE_LIMIT_IF_TOUCHED = 10;
+   */
+  LIMIT_IF_TOUCHED = 10,
+
+  /**
+   * Relative: pegged to the same side of the market (a buy to the bid, a sell to the
+   * offer), peg_offset more aggressive; never beyond limit_price when one is given
+   * (IB "REL").
+   *
+   * @generated from enum value: ORDER_TYPE_RELATIVE = 11;
+   */
+  RELATIVE = 11,
+
+  /**
+   * Pegged to the midpoint of the bid and the offer, peg_offset less aggressive; never
+   * beyond limit_price when one is given (IB "PEG MID").
+   *
+   * @generated from enum value: ORDER_TYPE_PEGGED_TO_MIDPOINT = 12;
+   */
+  PEGGED_TO_MIDPOINT = 12,
+
+  /**
+   * A broker order type this contract has no name for. Only on orders placed outside
+   * the gateway (Order.external); Order.broker_order_type holds the broker's name of
+   * it. Refused in requests.
+   *
+   * @generated from enum value: ORDER_TYPE_OTHER = 13;
+   */
+  OTHER = 13,
 }
 
 /**
@@ -633,6 +904,95 @@ export enum OrderType {
  */
 export const OrderTypeSchema: GenEnum<OrderType> = /*@__PURE__*/
   enumDesc(file_ibkr_gateway_v1_orders, 2);
+
+/**
+ * How urgently the Adaptive algo works an order (IB adaptivePriority).
+ *
+ * @generated from enum ibkr.gateway.v1.AdaptivePriority
+ */
+export enum AdaptivePriority {
+  /**
+   * NORMAL.
+   *
+   * @generated from enum value: ADAPTIVE_PRIORITY_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Fills fastest, at the least price improvement (IB "Urgent").
+   *
+   * @generated from enum value: ADAPTIVE_PRIORITY_URGENT = 1;
+   */
+  URGENT = 1,
+
+  /**
+   * IB "Normal".
+   *
+   * @generated from enum value: ADAPTIVE_PRIORITY_NORMAL = 2;
+   */
+  NORMAL = 2,
+
+  /**
+   * Waits longest for a better price (IB "Patient").
+   *
+   * @generated from enum value: ADAPTIVE_PRIORITY_PATIENT = 3;
+   */
+  PATIENT = 3,
+}
+
+/**
+ * Describes the enum ibkr.gateway.v1.AdaptivePriority.
+ */
+export const AdaptivePrioritySchema: GenEnum<AdaptivePriority> = /*@__PURE__*/
+  enumDesc(file_ibkr_gateway_v1_orders, 3);
+
+/**
+ * How the TWAP algo trades each slice (IB strategyType).
+ *
+ * @generated from enum ibkr.gateway.v1.TwapStrategyType
+ */
+export enum TwapStrategyType {
+  /**
+   * MARKETABLE.
+   *
+   * @generated from enum value: TWAP_STRATEGY_TYPE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Crosses the spread (IB "Marketable").
+   *
+   * @generated from enum value: TWAP_STRATEGY_TYPE_MARKETABLE = 1;
+   */
+  MARKETABLE = 1,
+
+  /**
+   * At the midpoint (IB "Matching Midpoint").
+   *
+   * @generated from enum value: TWAP_STRATEGY_TYPE_MATCHING_MIDPOINT = 2;
+   */
+  MATCHING_MIDPOINT = 2,
+
+  /**
+   * On the order's own side of the market (IB "Matching Same Side").
+   *
+   * @generated from enum value: TWAP_STRATEGY_TYPE_MATCHING_SAME_SIDE = 3;
+   */
+  MATCHING_SAME_SIDE = 3,
+
+  /**
+   * At the last traded price (IB "Matching Last").
+   *
+   * @generated from enum value: TWAP_STRATEGY_TYPE_MATCHING_LAST = 4;
+   */
+  MATCHING_LAST = 4,
+}
+
+/**
+ * Describes the enum ibkr.gateway.v1.TwapStrategyType.
+ */
+export const TwapStrategyTypeSchema: GenEnum<TwapStrategyType> = /*@__PURE__*/
+  enumDesc(file_ibkr_gateway_v1_orders, 4);
 
 /**
  * How long an order stays working.
@@ -692,7 +1052,7 @@ export enum TimeInForce {
  * Describes the enum ibkr.gateway.v1.TimeInForce.
  */
 export const TimeInForceSchema: GenEnum<TimeInForce> = /*@__PURE__*/
-  enumDesc(file_ibkr_gateway_v1_orders, 3);
+  enumDesc(file_ibkr_gateway_v1_orders, 5);
 
 /**
  * Lifecycle status of an order; see the status mapping in the README.
@@ -780,5 +1140,5 @@ export enum OrderStatus {
  * Describes the enum ibkr.gateway.v1.OrderStatus.
  */
 export const OrderStatusSchema: GenEnum<OrderStatus> = /*@__PURE__*/
-  enumDesc(file_ibkr_gateway_v1_orders, 4);
+  enumDesc(file_ibkr_gateway_v1_orders, 6);
 

@@ -374,7 +374,9 @@ export const SimulatorControlService: GenService<{
     output: typeof RejectNextOrderResponseSchema;
   },
   /**
-   * Ends the trading day: DAY orders expire (CANCELLED), GTC orders keep working.
+   * Ends the trading day: the closing auction trades MARKET_ON_CLOSE orders, and
+   * LIMIT_ON_CLOSE orders whose limit the reference price meets, at the reference price;
+   * then DAY orders expire (CANCELLED), GTC orders keep working.
    *
    * @generated from rpc ibkr.gateway.v1.SimulatorControlService.EndTradingDay
    */

@@ -1,6 +1,7 @@
 package io.github.ibkrgateway.client;
 
 import com.google.protobuf.Timestamp;
+import io.github.ibkrgateway.v1.Algo;
 import io.github.ibkrgateway.v1.Contract;
 import io.github.ibkrgateway.v1.OrderSpec;
 import io.github.ibkrgateway.v1.OrderType;
@@ -83,15 +84,45 @@ public final class NewOrder {
       return this;
     }
 
-    /** TRAILING_STOP: the stop's distance from the market. */
+    /** Trailing types: the stop's distance from the market. */
     public Builder trailingAmount(BigDecimal amount) {
       spec.setTrailingAmount(Amounts.text(amount));
       return this;
     }
 
-    /** TRAILING_STOP: the stop's distance from the market in percent (0 < p <= 100). */
+    /** Trailing types: the stop's distance from the market in percent (0 < p <= 100). */
     public Builder trailingPercent(BigDecimal percent) {
       spec.setTrailingPercent(Amounts.text(percent));
+      return this;
+    }
+
+    /** TRAILING_STOP_LIMIT (implied with a trailing distance): the limit past the stop. */
+    public Builder limitOffset(BigDecimal offset) {
+      spec.setLimitOffset(Amounts.text(offset));
+      return this;
+    }
+
+    /** RELATIVE and PEGGED_TO_MIDPOINT: the offset from the peg. */
+    public Builder pegOffset(BigDecimal offset) {
+      spec.setPegOffset(Amounts.text(offset));
+      return this;
+    }
+
+    /** Iceberg: the quantity shown to the market at a time, a whole number. */
+    public Builder displaySize(BigDecimal size) {
+      spec.setDisplaySize(Amounts.text(size));
+      return this;
+    }
+
+    /** Not shown to the market at all (LIMIT and RELATIVE orders). */
+    public Builder hidden(boolean hidden) {
+      spec.setHidden(hidden);
+      return this;
+    }
+
+    /** An IB algo (Adaptive, TWAP or VWAP) working a MARKET or LIMIT order. */
+    public Builder algo(Algo algo) {
+      spec.setAlgo(Objects.requireNonNull(algo, "algo"));
       return this;
     }
 
@@ -147,7 +178,9 @@ public final class NewOrder {
       boolean limit = !spec.getLimitPrice().isEmpty();
       boolean stop = !spec.getStopPrice().isEmpty();
       if (!spec.getTrailingAmount().isEmpty() || !spec.getTrailingPercent().isEmpty()) {
-        return OrderType.ORDER_TYPE_TRAILING_STOP;
+        return spec.getLimitOffset().isEmpty()
+            ? OrderType.ORDER_TYPE_TRAILING_STOP
+            : OrderType.ORDER_TYPE_TRAILING_STOP_LIMIT;
       }
       if (limit && stop) {
         return OrderType.ORDER_TYPE_STOP_LIMIT;

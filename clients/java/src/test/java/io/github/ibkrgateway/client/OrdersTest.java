@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ibkrgateway.v1.AdaptiveAlgo;
+import io.github.ibkrgateway.v1.AdaptivePriority;
+import io.github.ibkrgateway.v1.Algo;
 import io.github.ibkrgateway.v1.ListOrdersRequest;
 import io.github.ibkrgateway.v1.ListOrdersResponse;
 import io.github.ibkrgateway.v1.OrderSpec;
@@ -219,6 +222,39 @@ class OrdersTest {
                 .limitPrice(BigDecimal.ONE)
                 .orderType(OrderType.ORDER_TYPE_STOP_LIMIT)),
         OrderType.ORDER_TYPE_STOP_LIMIT);
+    assertEquals(
+        type(
+            NewOrder.sell("A", BigDecimal.ONE)
+                .trailingAmount(BigDecimal.ONE)
+                .limitOffset(new BigDecimal("0.25"))),
+        OrderType.ORDER_TYPE_TRAILING_STOP_LIMIT);
+  }
+
+  @Test
+  void orderTypeFieldsAndAlgosReachTheSpec() {
+    Algo adaptive =
+        Algo.newBuilder()
+            .setAdaptive(
+                AdaptiveAlgo.newBuilder().setPriority(AdaptivePriority.ADAPTIVE_PRIORITY_URGENT))
+            .build();
+    OrderSpec spec =
+        NewOrder.buy("A", new BigDecimal("300"))
+            .limitPrice(BigDecimal.TEN)
+            .displaySize(new BigDecimal("100"))
+            .algo(adaptive)
+            .build()
+            .toSpec();
+    assertEquals("100", spec.getDisplaySize());
+    assertEquals(adaptive, spec.getAlgo());
+    OrderSpec rel =
+        NewOrder.buy("A", BigDecimal.ONE)
+            .orderType(OrderType.ORDER_TYPE_RELATIVE)
+            .pegOffset(new BigDecimal("0.01"))
+            .hidden(true)
+            .build()
+            .toSpec();
+    assertEquals("0.01", rel.getPegOffset());
+    assertTrue(rel.getHidden());
   }
 
   private static OrderType type(NewOrder.Builder b) {
