@@ -10,7 +10,7 @@ GO_CLIENT := clients/go
 GO_CONTRACT_RUNNER := build/bin/contract-runner-go
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: blotter blotter-check browser ts-build ts-test go-test $(GO_CONTRACT_RUNNER) java-build java-test contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
+.PHONY: blotter blotter-check browser nats ts-build ts-test go-test $(GO_CONTRACT_RUNNER) java-build java-test contract setup serve test lint typecheck proto-check proto-baseline generate pytest bench lock clean
 
 $(RUNTIME_STAMP): server/pyproject.toml clients/python/pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -110,7 +110,7 @@ proto-check: setup
 	diff -r build/gen-check/clients/rust/src/gen clients/rust/src/gen
 	rm -rf build/gen-check
 
-pytest: $(STAMP) browser
+pytest: $(STAMP) browser nats
 	$(BIN)/python -m pytest -q
 
 # The blotter page (--http-listen serves it at /) is TypeScript on the TypeScript client's
@@ -136,6 +136,15 @@ browser:
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		apt-get install -y -q chromium chromium-driver || \
 		{ apt-get update -q && apt-get install -y -q chromium chromium-driver; }
+
+## nats: Debian's nats-server, which the tests of --publish start with JetStream
+nats:
+	command -v nats-server >/dev/null || test -x /usr/sbin/nats-server || \
+		apt-get install -y -q nats-server || \
+		{ apt-get update -q && apt-get install -y -q nats-server; }
+
+# bench.publish (submit latency with NATS down vs up) starts one too.
+bench: nats
 
 ## contract: one gateway on a free port, then the contract-suite runner of every language
 contract: setup ts-build $(GO_CONTRACT_RUNNER) java-build
@@ -223,6 +232,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.ib_latency
 	$(BIN)/python -m bench.replay_load
 	$(BIN)/python -m bench.finished_orders
+	$(BIN)/python -m bench.publish
 
 ## proto-baseline: record the current contract as the one later changes must stay compatible with
 proto-baseline: $(STAMP)

@@ -6,16 +6,18 @@ import asyncio
 import contextlib
 import re
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 
 GATEWAY_READY = "gateway serving on"
 TWS_SIM_READY = "tws-sim listening on"
 
 
-async def start_cli(*args: str, ready: str) -> tuple[asyncio.subprocess.Process, int]:
+async def start_cli(
+    *args: str, ready: str, env: Mapping[str, str] | None = None
+) -> tuple[asyncio.subprocess.Process, int]:
     """Runs `python -m ibkr_gateway.cli ARGS` until it logs `ready 127.0.0.1:PORT`."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "ibkr_gateway.cli", *args, stderr=asyncio.subprocess.PIPE
+        sys.executable, "-m", "ibkr_gateway.cli", *args, stderr=asyncio.subprocess.PIPE, env=env
     )
     assert proc.stderr is not None
     log: list[str] = []
@@ -31,11 +33,11 @@ async def start_cli(*args: str, ready: str) -> tuple[asyncio.subprocess.Process,
 
 @contextlib.asynccontextmanager
 async def cli_process(
-    *args: str, ready: str
+    *args: str, ready: str, env: Mapping[str, str] | None = None
 ) -> AsyncIterator[tuple[asyncio.subprocess.Process, int]]:
     """The process and its port; its log is drained so that it never blocks on a full
     pipe, and it is terminated (if still running) on exit."""
-    proc, port = await start_cli(*args, ready=ready)
+    proc, port = await start_cli(*args, ready=ready, env=env)
     assert proc.stderr is not None
     drain = asyncio.create_task(proc.stderr.read())
     try:

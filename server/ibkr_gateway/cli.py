@@ -18,6 +18,12 @@ from ibkr_gateway.console.serve_config import with_config_file
 from ibkr_gateway.gateway import BrokerConnectionError
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.observability.logs import configure_logging
+from ibkr_gateway.publish.publisher import (
+    PublishUnavailable,
+    check_gateway_id,
+    parse_servers,
+    require_client,
+)
 from ibkr_gateway.risk.limits import RiskFileError
 from ibkr_gateway.rpc.server import GatewayConfig, GatewayServer
 from ibkr_gateway.security.auth import AuthFileError
@@ -36,6 +42,22 @@ def _host_port(ctx: click.Context, param: click.Parameter, value: str) -> str:
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
     return value
+
+
+def _publish_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if value:
+        try:
+            parse_servers(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def _gateway_id(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    try:
+        return check_gateway_id(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _cash(ctx: click.Context, param: click.Parameter, value: str | Decimal) -> Decimal:
@@ -238,6 +260,22 @@ def _holdings(
     "tokens and TLS as --listen; off when empty. Port 0 picks a free port.",
 )
 @click.option(
+    "--gateway-id",
+    default=DEFAULTS.gateway_id,
+    show_default=True,
+    callback=_gateway_id,
+    help="Names this gateway where several meet: in the NATS subjects and stream of --publish.",
+)
+@click.option(
+    "--publish",
+    default="",
+    callback=_publish_url,
+    help="nats://host:port of a NATS server with JetStream (several, comma-separated, for a "
+    "cluster): every journaled event is published, in sequence order, to the stream "
+    "IBKR_GATEWAY_<gateway id>, subjects ibkr.gateway.v1.<gateway id>.<account>."
+    "orders|fills|positions. Trading never waits for it. Needs nats-py. Off when empty.",
+)
+@click.option(
     "--insecure",
     is_flag=True,
     help="Allow a non-loopback --listen (or --http-listen) without --auth-file and TLS.",
@@ -295,6 +333,8 @@ def serve(
     )
     lock = DatabaseLock(config.db_path)
     try:
+        if config.publish:
+            require_client()
         if config.db_path != ":memory:":
             lock.acquire()
         asyncio.run(_serve(config))
@@ -304,6 +344,7 @@ def serve(
         AuthFileError,
         RiskFileError,
         DatabaseLocked,
+        PublishUnavailable,
     ) as exc:
         raise click.ClickException(str(exc)) from None
     except sqlite3.Error as exc:

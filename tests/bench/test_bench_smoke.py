@@ -82,3 +82,17 @@ def test_quick_submit_benchmark_reports_one_caller_and_batches() -> None:
     assert report["batches"]["failed"] == 0
     assert report["batches"]["ratio"] > 0
     assert isinstance(report["batches"]["meets_target"], bool)
+
+
+@pytest.mark.slow
+def test_quick_publish_benchmark_reports_latency_with_nats_up_and_down() -> None:
+    report = _quick("bench.publish")
+    assert report["failed"] == 0
+    for phase in ("baseline_p50_ms", "nats_up_p50_ms", "nats_down_p50_ms"):
+        p50 = report[phase]
+        assert isinstance(p50, float)
+        assert p50 > 0
+    assert isinstance(report["meets_goal"], bool)
+    journal = report["journal_events"]
+    assert isinstance(journal, int)
+    assert journal > 0

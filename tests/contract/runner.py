@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import re
 import sys
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,14 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
-from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, simulator_pb2, simulator_pb2_grpc
+from ibkr.gateway.v1 import (
+    account_pb2,
+    account_pb2_grpc,
+    gateway_pb2,
+    gateway_pb2_grpc,
+    simulator_pb2,
+    simulator_pb2_grpc,
+)
 
 SCENARIOS = Path(__file__).with_name("scenarios.json")
 
@@ -33,7 +42,8 @@ def scenario_symbols() -> list[str]:
     def walk(node: object) -> None:
         if isinstance(node, dict):
             symbol = node.get("symbol")
-            if isinstance(symbol, str) and symbol:
+            # A symbol of one run (${run} in it) is for the simulator's scenarios only.
+            if isinstance(symbol, str) and symbol and "${" not in symbol:
                 symbols.add(symbol)
             for value in node.values():
                 walk(value)
@@ -45,12 +55,31 @@ def scenario_symbols() -> list[str]:
     return sorted(symbols)
 
 
+MODULES: dict[str, Any] = {
+    "gateway": gateway_pb2,
+    "simulator": simulator_pb2,
+    "account": account_pb2,
+}
+
 STEP_TIMEOUT = 10.0
 VARIABLE = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 
 
 class ScenarioFailed(AssertionError):
     pass
+
+
+@dataclass(frozen=True)
+class PositionChange:
+    """What the position resume compares of each StreamPositions event."""
+
+    sequence: int
+    quantity: str
+    previous_quantity: str
+    order_id: str
+
+    def seen(self) -> tuple[int, str]:
+        return self.sequence, self.quantity
 
 
 def expand(value: Any, variables: dict[str, str]) -> Any:
@@ -78,9 +107,12 @@ def as_json(message: Message) -> dict[str, Any]:
 
 def at_path(document: Any, path: str) -> Any:
     for part in path.split("."):
-        if not isinstance(document, dict) or part not in document:
+        if isinstance(document, list) and part.isdigit() and int(part) < len(document):
+            document = document[int(part)]
+        elif isinstance(document, dict) and part in document:
+            document = document[part]
+        else:
             raise ScenarioFailed(f"response has no field {path!r}")
-        document = document[part]
     return document
 
 
@@ -96,8 +128,10 @@ class Runner:
         self.services: dict[str, Any] = {
             "gateway": gateway_pb2_grpc.OrderGatewayServiceStub(channel),
             "simulator": simulator_pb2_grpc.SimulatorControlServiceStub(channel),
+            "account": account_pb2_grpc.AccountServiceStub(channel),
         }
         self.gateway = self.services["gateway"]
+        self.account = self.services["account"]
 
     async def run(self, scenario: dict[str, Any], run_id: str) -> None:
         variables = {"run": run_id}
@@ -118,12 +152,14 @@ class Runner:
             await self.events(step, variables)
         elif op == "resume":
             await self.resume(step)
+        elif op == "position_resume":
+            await self.position_resume(step)
         else:
             raise ScenarioFailed(f"unknown op {op!r}")
 
     async def call(self, step: dict[str, Any], variables: dict[str, str]) -> None:
         service = step.get("service", "gateway")
-        module = gateway_pb2 if service == "gateway" else simulator_pb2
+        module = MODULES[service]
         method = step["method"]
         request = json_format.ParseDict(step["request"], getattr(module, f"{method}Request")())
         expect = step.get("expect", {})
@@ -200,6 +236,45 @@ class Runner:
         if sequences != whole:
             raise ScenarioFailed(f"resumed sequences {sequences} differ from one read {whole}")
 
+    async def position_resume(self, step: dict[str, Any]) -> None:
+        symbol = step["symbol"]
+        start = int(step.get("after_sequence", 0))
+        drop_after = int(step["drop_after"])
+        want_orders: list[str] = step["expect_orders"]
+        count = len(want_orders)
+        resumed: list[PositionChange] = []
+        await self._read_positions(symbol, start, resumed, lambda: len(resumed) >= drop_after)
+        await self._read_positions(
+            symbol, resumed[-1].sequence, resumed, lambda: len(resumed) >= count
+        )
+        whole: list[PositionChange] = []
+        await self._read_positions(symbol, start, whole, lambda: len(whole) >= count)
+        check_position_changes(resumed, whole, want_orders, step.get("expect_last_quantity"))
+
+    async def _read_positions(
+        self, symbol: str, after: int, out: list[PositionChange], done: Callable[[], bool]
+    ) -> None:
+        call = self.account.StreamPositions(
+            account_pb2.StreamPositionsRequest(after_sequence=after, symbol=symbol)
+        )
+        try:
+            async for message in call:
+                if message.HasField("event"):
+                    event = message.event
+                    out.append(
+                        PositionChange(
+                            event.sequence,
+                            event.position.quantity,
+                            event.previous_quantity,
+                            event.order_id,
+                        )
+                    )
+                    if done():
+                        return
+        finally:
+            call.cancel()
+        raise ScenarioFailed("position stream ended early")
+
     async def _read(
         self, after: int, keep: Callable[[dict[str, Any]], None], done: Callable[[], bool]
     ) -> None:
@@ -215,6 +290,31 @@ class Runner:
         finally:
             call.cancel()
         raise ScenarioFailed("stream ended early")
+
+
+def check_position_changes(
+    resumed: list[PositionChange],
+    whole: list[PositionChange],
+    want_orders: list[str],
+    want_last: str | None,
+) -> None:
+    """The checks of `position_resume` on what its reads returned (see README.md)."""
+    if [c.seen() for c in resumed] != [c.seen() for c in whole]:
+        raise ScenarioFailed(
+            f"resumed position events {[c.seen() for c in resumed]}"
+            f" differ from one read {[c.seen() for c in whole]}"
+        )
+    for before, after in itertools.pairwise(whole):
+        if after.previous_quantity != before.quantity:
+            raise ScenarioFailed(
+                f"event {after.sequence} was {after.previous_quantity!r} before,"
+                f" not {before.quantity!r}"
+            )
+    got_orders = [c.order_id for c in whole]
+    if got_orders != want_orders:
+        raise ScenarioFailed(f"position events of orders {got_orders}, expected {want_orders}")
+    if want_last is not None and whole[-1].quantity != want_last:
+        raise ScenarioFailed(f"last quantity {whole[-1].quantity!r}, expected {want_last!r}")
 
 
 def kind_of(event: dict[str, Any]) -> str:

@@ -8,7 +8,13 @@ from typing import Any
 
 import pytest
 
-from tests.contract.runner import SCENARIOS, Runner, ScenarioFailed
+from tests.contract.runner import (
+    SCENARIOS,
+    PositionChange,
+    Runner,
+    ScenarioFailed,
+    check_position_changes,
+)
 from tests.service.conftest import start_gateway, stop_gateway
 
 SCENARIO_LIST: list[dict[str, Any]] = json.loads(SCENARIOS.read_text())["scenarios"]
@@ -36,3 +42,21 @@ async def test_a_wrong_response_fails_the_runner(tmp_path: Path) -> None:
             await Runner(gw.channel).run(scenario, "broken")
     finally:
         await stop_gateway(gw)
+
+
+def test_position_changes_must_chain_match_and_come_from_the_orders() -> None:
+    changes = [
+        PositionChange(5, "3", "0", "o1"),
+        PositionChange(7, "5", "3", "o2"),
+        PositionChange(9, "1", "5", "o3"),
+    ]
+    check_position_changes(changes, list(changes), ["o1", "o2", "o3"], "1")
+    with pytest.raises(ScenarioFailed, match="differ from one read"):
+        check_position_changes(changes[:2], changes, ["o1", "o2", "o3"], None)
+    broken = [*changes[:2], PositionChange(9, "1", "4", "o3")]
+    with pytest.raises(ScenarioFailed, match="was '4' before, not '5'"):
+        check_position_changes(broken, broken, ["o1", "o2", "o3"], None)
+    with pytest.raises(ScenarioFailed, match="orders"):
+        check_position_changes(changes, changes, ["o1", "o3", "o2"], None)
+    with pytest.raises(ScenarioFailed, match="last quantity"):
+        check_position_changes(changes, changes, ["o1", "o2", "o3"], "2")

@@ -32,6 +32,5 @@ func (c *Client) GetAccountSummary(ctx context.Context, account string) (*gatewa
 	return resp.GetSummary(), nil
 }
 
-// Accounts returns the generated AccountService stub, for calls this package
-// does not wrap (StreamPositions).
+// Accounts returns the generated AccountService stub.
 func (c *Client) Accounts() gatewayv1.AccountServiceClient { return c.accounts }

@@ -52,6 +52,7 @@ type config struct {
 	connectTimeout time.Duration
 	callTimeout    time.Duration
 	reconnects     reconnectPolicy
+	token          string
 }
 
 // Option configures Dial and New.
@@ -75,8 +76,8 @@ func WithRetryPolicy(p RetryPolicy) Option {
 	return func(c *config) { c.retry = p }
 }
 
-// WithStreamBackoff sets the pauses between reconnections of OrderEvents and
-// Fills. Its MaxAttempts is not used: WithMaxReconnects bounds them.
+// WithStreamBackoff sets the pauses between reconnections of OrderEvents,
+// Fills and Positions. Its MaxAttempts is not used: WithMaxReconnects bounds them.
 func WithStreamBackoff(p RetryPolicy) Option {
 	return func(c *config) { c.reconnects.backoff = p }
 }
@@ -95,8 +96,8 @@ func WithCallTimeout(d time.Duration) Option {
 	return func(c *config) { c.callTimeout = d }
 }
 
-// WithMaxReconnects sets how many reconnections of OrderEvents and Fills may
-// fail in a row before the feed ends with the last error
+// WithMaxReconnects sets how many reconnections of OrderEvents, Fills and
+// Positions may fail in a row before the feed ends with the last error
 // (DefaultMaxReconnects). A reconnection fails when its call ends before
 // anything, event or heartbeat, arrives; anything arriving resets the count.
 // 0 ends the feed on its first failure; a negative n reconnects for as long
@@ -105,8 +106,8 @@ func WithMaxReconnects(n int) Option {
 	return func(c *config) { c.reconnects.max = n }
 }
 
-// WithOnRetry sets a function that hears of every failure of OrderEvents and
-// Fills that is followed by a reconnection, before its pause: a feed that is
+// WithOnRetry sets a function that hears of every failure of OrderEvents,
+// Fills and Positions that is followed by a reconnection, before its pause: a feed that is
 // struggling shows up there before it gives up. It runs on the iterating
 // goroutine.
 func WithOnRetry(f func(StreamRetry)) Option {
@@ -133,6 +134,9 @@ func newConfig(opts []Option) *config {
 // earlier end of ctx returns ctx's error.
 func Dial(ctx context.Context, target string, opts ...Option) (*Client, error) {
 	cfg := newConfig(opts)
+	if err := validToken(cfg.token); err != nil {
+		return nil, err
+	}
 	creds := cfg.creds
 	if creds == nil {
 		creds = insecure.NewCredentials()
@@ -164,6 +168,7 @@ func New(conn grpc.ClientConnInterface, opts ...Option) *Client {
 }
 
 func newClient(conn grpc.ClientConnInterface, cfg *config) *Client {
+	conn = withToken(conn, cfg.token)
 	return &Client{
 		conn:        conn,
 		rpc:         gatewayv1.NewOrderGatewayServiceClient(conn),

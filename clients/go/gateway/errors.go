@@ -164,6 +164,14 @@ func IsResourceExhausted(err error) bool { return Code(err) == codes.ResourceExh
 // store failed; the call may be retried.
 func IsUnavailable(err error) bool { return Code(err) == codes.Unavailable }
 
+// IsPermissionDenied reports a call the token may not make, or an account it
+// may not use.
+func IsPermissionDenied(err error) bool { return Code(err) == codes.PermissionDenied }
+
+// IsUnauthenticated reports a call without a token, or with one the gateway
+// does not know.
+func IsUnauthenticated(err error) bool { return Code(err) == codes.Unauthenticated }
+
 // IsDeadlineExceeded reports a call that ran out of time: the client's call
 // timeout (a codes.DeadlineExceeded *Error) or the caller's own context
 // deadline (context.DeadlineExceeded).

@@ -105,6 +105,8 @@ func TestPredicates(t *testing.T) {
 		{codes.FailedPrecondition, IsFailedPrecondition},
 		{codes.ResourceExhausted, IsResourceExhausted},
 		{codes.Unavailable, IsUnavailable},
+		{codes.PermissionDenied, IsPermissionDenied},
+		{codes.Unauthenticated, IsUnauthenticated},
 	}
 	for _, c := range cases {
 		err := convert(context.Background(), status.Error(c.code, "x"))

@@ -40,7 +40,7 @@ var ErrStalled error = &Error{
 // ErrStalled it is a codes.Unavailable *Error.
 var ErrStreamEnded error = &Error{Code: codes.Unavailable, Message: "stream ended by the server"}
 
-// StreamRetry describes a failure of OrderEvents or Fills that a
+// StreamRetry describes a failure of OrderEvents, Fills or Positions that a
 // reconnection follows (see WithOnRetry).
 type StreamRetry struct {
 	// Attempt numbers the reconnection about to be made among those failing
@@ -85,10 +85,25 @@ type StreamOptions struct {
 }
 
 func (o StreamOptions) interval() time.Duration {
-	if o.HeartbeatInterval <= 0 {
+	return heartbeatOr(o.HeartbeatInterval)
+}
+
+func (o StreamOptions) feed() feedOptions {
+	return feedOptions{after: o.AfterSequence, interval: o.interval(), onReconnect: o.OnReconnect}
+}
+
+func heartbeatOr(d time.Duration) time.Duration {
+	if d <= 0 {
 		return DefaultHeartbeatInterval
 	}
-	return o.HeartbeatInterval
+	return d
+}
+
+// feedOptions are what follow needs of a feed's options, whatever its events.
+type feedOptions struct {
+	after       int64
+	interval    time.Duration
+	onReconnect func(err error, afterSequence int64)
 }
 
 // OrderEvents yields order events (status changes, fills, cancellations,
@@ -106,11 +121,11 @@ func (o StreamOptions) interval() time.Duration {
 // went away).
 func (c *Client) OrderEvents(ctx context.Context, opts StreamOptions) iter.Seq2[*gatewayv1.OrderEvent, error] {
 	hb := durationpb.New(opts.interval())
-	return follow(ctx, c.reconnects, opts, func(ctx context.Context, after int64) (receiver, error) {
+	return follow(ctx, c.reconnects, opts.feed(), func(ctx context.Context, after int64) (receiver[*gatewayv1.OrderEvent], error) {
 		s, err := c.rpc.StreamOrderEvents(ctx, &gatewayv1.StreamOrderEventsRequest{
 			AfterSequence: after, Account: opts.Account, OrderId: opts.OrderID, HeartbeatInterval: hb,
 		})
-		return receiverOf(s, err)
+		return receiverOf[*gatewayv1.OrderEvent](s, err)
 	})
 }
 
@@ -119,35 +134,40 @@ func (c *Client) OrderEvents(ctx context.Context, opts StreamOptions) iter.Seq2[
 // those of the shared journal, so they have gaps, and resuming is the same.
 func (c *Client) Fills(ctx context.Context, opts StreamOptions) iter.Seq2[*gatewayv1.OrderEvent, error] {
 	hb := durationpb.New(opts.interval())
-	return follow(ctx, c.reconnects, opts, func(ctx context.Context, after int64) (receiver, error) {
+	return follow(ctx, c.reconnects, opts.feed(), func(ctx context.Context, after int64) (receiver[*gatewayv1.OrderEvent], error) {
 		s, err := c.rpc.StreamFills(ctx, &gatewayv1.StreamFillsRequest{
 			AfterSequence: after, Account: opts.Account, OrderId: opts.OrderID, HeartbeatInterval: hb,
 		})
-		return receiverOf(s, err)
+		return receiverOf[*gatewayv1.OrderEvent](s, err)
 	})
 }
 
-// feedMessage is what both streaming responses are: an event or a heartbeat.
-type feedMessage interface {
-	GetEvent() *gatewayv1.OrderEvent
+// sequenced is an event of the journal: what the cursor orders by.
+type sequenced interface {
+	GetSequence() int64
+}
+
+// feedMessage is what every streaming response is: an event or a heartbeat.
+type feedMessage[E sequenced] interface {
+	GetEvent() E
 	GetHeartbeat() *gatewayv1.Heartbeat
 }
 
 // receiver reads the next message of one open stream call.
-type receiver func() (feedMessage, error)
+type receiver[E sequenced] func() (feedMessage[E], error)
 
 // opener starts a stream call after the given sequence.
-type opener func(ctx context.Context, after int64) (receiver, error)
+type opener[E sequenced] func(ctx context.Context, after int64) (receiver[E], error)
 
 // receiverOf adapts a generated stream, whose Recv returns *T, to receiver.
-func receiverOf[T any, PT interface {
+func receiverOf[E sequenced, T any, PT interface {
 	*T
-	feedMessage
-}](s grpc.ServerStreamingClient[T], err error) (receiver, error) {
+	feedMessage[E]
+}](s grpc.ServerStreamingClient[T], err error) (receiver[E], error) {
 	if err != nil {
 		return nil, err
 	}
-	return func() (feedMessage, error) {
+	return func() (feedMessage[E], error) {
 		msg, err := s.Recv()
 		if err != nil {
 			return nil, err
@@ -156,12 +176,13 @@ func receiverOf[T any, PT interface {
 	}, nil
 }
 
-// follow is the reconnecting feed behind OrderEvents and Fills: sessions one
-// after another from the cursor, with backoff between them.
-func follow(ctx context.Context, policy reconnectPolicy, opts StreamOptions, open opener) iter.Seq2[*gatewayv1.OrderEvent, error] {
-	return func(yield func(*gatewayv1.OrderEvent, error) bool) {
-		cur := cursor{last: opts.AfterSequence}
-		stallAfter := stallIntervals * opts.interval()
+// follow is the reconnecting feed behind OrderEvents, Fills and Positions:
+// sessions one after another from the cursor, with backoff between them.
+func follow[E sequenced](ctx context.Context, policy reconnectPolicy, opts feedOptions, open opener[E]) iter.Seq2[E, error] {
+	return func(yield func(E, error) bool) {
+		var none E
+		cur := cursor{last: opts.after}
+		stallAfter := stallIntervals * opts.interval
 		failures := 0
 		for {
 			received, stopped, err := session(ctx, open, &cur, stallAfter, yield)
@@ -169,11 +190,11 @@ func follow(ctx context.Context, policy reconnectPolicy, opts StreamOptions, ope
 				return
 			}
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				yield(nil, ctxErr)
+				yield(none, ctxErr)
 				return
 			}
 			if !resumable(err) {
-				yield(nil, err)
+				yield(none, err)
 				return
 			}
 			if received {
@@ -181,7 +202,7 @@ func follow(ctx context.Context, policy reconnectPolicy, opts StreamOptions, ope
 			}
 			failures++
 			if policy.max >= 0 && failures > policy.max {
-				yield(nil, err)
+				yield(none, err)
 				return
 			}
 			delay := policy.backoff.backoff(failures)
@@ -190,11 +211,11 @@ func follow(ctx context.Context, policy reconnectPolicy, opts StreamOptions, ope
 					Attempt: failures, MaxReconnects: policy.max, AfterSequence: cur.last, Err: err, Delay: delay,
 				})
 			}
-			if opts.OnReconnect != nil {
-				opts.OnReconnect(err, cur.last)
+			if opts.onReconnect != nil {
+				opts.onReconnect(err, cur.last)
 			}
 			if sleep(ctx, delay) != nil {
-				yield(nil, ctx.Err())
+				yield(none, ctx.Err())
 				return
 			}
 		}
@@ -204,7 +225,7 @@ func follow(ctx context.Context, policy reconnectPolicy, opts StreamOptions, ope
 // session runs one stream call from the cursor until it fails or the caller
 // stops (stopped). received reports whether anything at all arrived, which
 // proves the gateway reachable and resets the reconnection backoff.
-func session(ctx context.Context, open opener, cur *cursor, stallAfter time.Duration, yield func(*gatewayv1.OrderEvent, error) bool) (received, stopped bool, err error) {
+func session[E sequenced](ctx context.Context, open opener[E], cur *cursor, stallAfter time.Duration, yield func(E, error) bool) (received, stopped bool, err error) {
 	callCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	// The watchdog runs only while waiting on the server, never while the
@@ -220,7 +241,7 @@ func session(ctx context.Context, open opener, cur *cursor, stallAfter time.Dura
 	recv, err := open(callCtx, cur.last)
 	for err == nil {
 		watchdog.Reset(stallAfter)
-		var msg feedMessage
+		var msg feedMessage[E]
 		msg, err = recv()
 		watchdog.Stop()
 		if err != nil {
@@ -231,7 +252,9 @@ func session(ctx context.Context, open opener, cur *cursor, stallAfter time.Dura
 			cur.advance(hb.GetLastSequence())
 			continue
 		}
-		if ev := msg.GetEvent(); ev != nil && cur.accept(ev.GetSequence()) {
+		// Sequences start at 1: a message with neither payload reads as an
+		// event of sequence 0 (the getters are nil-safe) and is skipped.
+		if ev := msg.GetEvent(); ev.GetSequence() > 0 && cur.accept(ev.GetSequence()) {
 			if !yield(ev, nil) {
 				return received, true, nil
 			}

@@ -8,6 +8,7 @@ use tonic::metadata::{AsciiMetadataValue, MetadataValue};
 use tonic::transport::{Channel, Endpoint};
 
 use crate::error::Error;
+use crate::proto::account_service_client::AccountServiceClient;
 use crate::proto::order_gateway_service_client::OrderGatewayServiceClient;
 use crate::retry::RetryPolicy;
 use crate::stream::StreamRetry;
@@ -33,6 +34,8 @@ pub type OnRetry = Arc<dyn Fn(&StreamRetry) + Send + Sync>;
 pub struct ClientBuilder {
     target: String,
     connect_timeout: Duration,
+    #[cfg(feature = "tls")]
+    tls: Option<tonic::transport::ClientTlsConfig>,
     pub(crate) settings: Settings,
 }
 
@@ -116,19 +119,65 @@ impl ClientBuilder {
         Ok(self)
     }
 
+    /// Connects over TLS with `config`: the CA that signed the gateway's certificate
+    /// ([`crate::Certificate`]; the system's roots when none is given), the name to
+    /// verify it for when the target names the host otherwise, a client certificate
+    /// ([`crate::Identity`]) for mutual TLS.
+    ///
+    /// ```no_run
+    /// # fn run(ca_pem: &[u8]) -> Result<(), ibkr_gateway_client::Error> {
+    /// use ibkr_gateway_client::{Certificate, Client, ClientTlsConfig};
+    /// let tls = ClientTlsConfig::new()
+    ///     .ca_certificate(Certificate::from_pem(ca_pem))
+    ///     .domain_name("gateway.internal");
+    /// let client = Client::builder("10.0.0.5:50051").tls(tls).connect_lazy()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// An `https://` target without this verifies the gateway against the system's
+    /// roots.
+    #[cfg(feature = "tls")]
+    pub fn tls(mut self, config: tonic::transport::ClientTlsConfig) -> Self {
+        self.tls = Some(config);
+        self
+    }
+
     fn endpoint(&self) -> Result<Endpoint, Error> {
-        let uri = if self.target.contains("://") {
-            self.target.clone()
-        } else {
-            format!("http://{}", self.target)
-        };
-        let endpoint = Endpoint::from_shared(uri).map_err(|e| {
+        let invalid = |e: &dyn fmt::Display| {
             Error::new(
                 Code::InvalidArgument,
                 format!("invalid gateway address {:?}: {e}", self.target),
             )
-        })?;
+        };
+        let uri = if self.target.contains("://") {
+            self.target.clone()
+        } else if self.secure() {
+            format!("https://{}", self.target)
+        } else {
+            format!("http://{}", self.target)
+        };
+        let endpoint = Endpoint::from_shared(uri).map_err(|e| invalid(&e))?;
+        #[cfg(feature = "tls")]
+        let endpoint = match (&self.tls, self.target.starts_with("https://")) {
+            (Some(config), _) => endpoint.tls_config(config.clone()),
+            (None, true) => {
+                endpoint.tls_config(tonic::transport::ClientTlsConfig::new().with_native_roots())
+            }
+            (None, false) => Ok(endpoint),
+        }
+        .map_err(|e| invalid(&e))?;
         Ok(endpoint.connect_timeout(self.connect_timeout))
+    }
+
+    #[cfg(feature = "tls")]
+    fn secure(&self) -> bool {
+        self.tls.is_some()
+    }
+
+    #[cfg(not(feature = "tls"))]
+    fn secure(&self) -> bool {
+        false
     }
 
     /// Connects now and returns once the connection is up, so that a wrong address or
@@ -183,6 +232,7 @@ impl ClientBuilder {
 #[derive(Clone)]
 pub struct Client {
     pub(crate) rpc: OrderGatewayServiceClient<Channel>,
+    pub(crate) accounts: AccountServiceClient<Channel>,
     channel: Channel,
     pub(crate) settings: Arc<Settings>,
 }
@@ -204,6 +254,8 @@ impl Client {
         ClientBuilder {
             target: target.into(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            #[cfg(feature = "tls")]
+            tls: None,
             settings: Settings::default(),
         }
     }
@@ -216,6 +268,7 @@ impl Client {
     fn new(channel: Channel, settings: Settings) -> Self {
         Self {
             rpc: OrderGatewayServiceClient::new(channel.clone()),
+            accounts: AccountServiceClient::new(channel.clone()),
             channel,
             settings: Arc::new(settings),
         }
@@ -228,6 +281,7 @@ impl Client {
         settings.call_timeout = timeout;
         Self {
             rpc: self.rpc.clone(),
+            accounts: self.accounts.clone(),
             channel: self.channel.clone(),
             settings: Arc::new(settings),
         }
@@ -238,7 +292,7 @@ impl Client {
         self.channel.clone()
     }
 
-    /// The generated stub, for calls this client does not wrap (kill switch, audit).
+    /// The generated stub, without the client's retries, deadline or token.
     pub fn raw(&self) -> OrderGatewayServiceClient<Channel> {
         self.rpc.clone()
     }

@@ -1,9 +1,12 @@
 //! Client of the IBKR order gateway (`ibkr.gateway.v1.OrderGatewayService`).
 //!
 //! It wraps the generated tonic stubs in [`proto`] with what every strategy otherwise
-//! writes itself: order submission that is safe to retry, paging, order and fill
-//! streams that resume after a dropped or stalled connection without losing or
-//! repeating an event, and errors carrying the gateway's `google.rpc` details.
+//! writes itself: order submission that is safe to retry, paging, order, fill and
+//! position streams that resume after a dropped or stalled connection without losing
+//! or repeating an event, and errors carrying the gateway's `google.rpc` details. It
+//! also lists positions, the account summary and the audit trail, previews orders and
+//! sets the kill switch; [`ClientBuilder::bearer_token`] and [`ClientBuilder::tls`]
+//! reach a gateway that asks for a token or serves TLS.
 //!
 //! Nothing waits silently. [`Client::connect`] gives up after a connect timeout
 //! ([`DEFAULT_CONNECT_TIMEOUT`]), each attempt of a unary call has a deadline
@@ -37,6 +40,8 @@
 //! # }
 //! ```
 
+mod accounts;
+mod admin;
 mod client;
 mod error;
 mod ids;
@@ -51,6 +56,11 @@ pub mod proto {
     include!("gen/ibkr.gateway.v1.rs");
 }
 
+pub use accounts::{
+    AccountSummary, LimitBreach, OrderPreview, Position, PositionChangeCause, PositionEvent,
+    PositionFilter, PositionList,
+};
+pub use admin::{AccountHalt, AuditRecord, KillSwitch, KillSwitchChange};
 pub use client::{
     Client, ClientBuilder, DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RECONNECTS,
     OnRetry,
@@ -65,5 +75,8 @@ pub use orders::{Bracket, BracketOrders, FillFilter, OrderChanges, OrderFilter, 
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use stream::{
-    DEFAULT_HEARTBEAT_INTERVAL, EventStream, StreamOptions, StreamRetry, stalled_error,
+    DEFAULT_HEARTBEAT_INTERVAL, EventStream, PositionStream, PositionStreamOptions, ResumingStream,
+    StreamOptions, StreamRetry, stalled_error,
 };
+#[cfg(feature = "tls")]
+pub use tonic::transport::{Certificate, ClientTlsConfig, Identity};

@@ -413,7 +413,7 @@ pub(crate) fn amount_text(value: Option<Decimal>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
-fn amount(what: &str, text: &str) -> Result<Decimal, Error> {
+pub(crate) fn amount(what: &str, text: &str) -> Result<Decimal, Error> {
     Decimal::from_str(text)
         .or_else(|_| Decimal::from_scientific(text))
         .map_err(|_| {
@@ -424,19 +424,19 @@ fn amount(what: &str, text: &str) -> Result<Decimal, Error> {
         })
 }
 
-fn optional_amount(what: &str, text: &str) -> Result<Option<Decimal>, Error> {
+pub(crate) fn optional_amount(what: &str, text: &str) -> Result<Option<Decimal>, Error> {
     if text.is_empty() {
         return Ok(None);
     }
     amount(what, text).map(Some)
 }
 
-fn time(ts: Option<prost_types::Timestamp>) -> Option<SystemTime> {
+pub(crate) fn time(ts: Option<prost_types::Timestamp>) -> Option<SystemTime> {
     ts.and_then(|ts| SystemTime::try_from(ts).ok())
 }
 
 /// A value this client does not know, from a newer gateway, reads as unspecified.
-fn enum_or_unspecified<E: TryFrom<i32> + Default>(value: i32) -> E {
+pub(crate) fn enum_or_unspecified<E: TryFrom<i32> + Default>(value: i32) -> E {
     E::try_from(value).unwrap_or_default()
 }
 

@@ -348,7 +348,7 @@ fn with_client_order_id(spec: &OrderSpec) -> proto::OrderSpec {
 
 /// The items of page after page, from the first, until a page comes back without a
 /// next token.
-fn paginate<T, F, Fut>(fetch: F) -> BoxStream<'static, Result<T, Error>>
+pub(crate) fn paginate<T, F, Fut>(fetch: F) -> BoxStream<'static, Result<T, Error>>
 where
     T: Send + 'static,
     F: Fn(String) -> Fut + Send + 'static,

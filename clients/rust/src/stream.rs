@@ -9,6 +9,7 @@ use futures_util::stream::{self, BoxStream, StreamExt};
 use tonic::Code;
 use tonic::codec::Streaming;
 
+use crate::accounts::PositionEvent;
 use crate::client::Client;
 use crate::error::{Details, Error};
 use crate::models::OrderEvent;
@@ -64,14 +65,44 @@ pub struct StreamRetry {
     pub delay: Duration,
 }
 
-/// Order events from a sequence on, across reconnects: each event once, in journal
-/// order. See [`Client::order_events`].
-pub struct EventStream {
-    inner: BoxStream<'static, Result<OrderEvent, Error>>,
+/// Which position changes a stream follows and where it starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PositionStreamOptions {
+    /// Starts after this journal sequence, e.g. the `last_sequence` of a listing; 0
+    /// replays the whole journal.
+    pub after_sequence: i64,
+    /// Only this account's positions; all the caller may see when empty.
+    pub account: String,
+    /// Only this symbol's positions; all when empty.
+    pub symbol: String,
+    /// How often an idle stream carries a heartbeat, 0.1 s to 1 h;
+    /// [`DEFAULT_HEARTBEAT_INTERVAL`] when None.
+    pub heartbeat_interval: Option<Duration>,
+}
+
+impl PositionStreamOptions {
+    pub fn after(sequence: i64) -> Self {
+        Self {
+            after_sequence: sequence,
+            ..Self::default()
+        }
+    }
+}
+
+/// Journal events from a sequence on, across reconnects: each event once, in journal
+/// order. See [`Client::order_events`] and [`Client::positions`].
+pub struct ResumingStream<T> {
+    inner: BoxStream<'static, Result<T, Error>>,
     cursor: Arc<AtomicI64>,
 }
 
-impl EventStream {
+/// Order events (or fills) from a sequence on; see [`Client::order_events`].
+pub type EventStream = ResumingStream<OrderEvent>;
+
+/// Position changes from a sequence on; see [`Client::positions`].
+pub type PositionStream = ResumingStream<PositionEvent>;
+
+impl<T> ResumingStream<T> {
     /// The resume point: the highest sequence passed, delivered or filtered out by the
     /// gateway (heartbeats move it too). A new stream after it loses nothing.
     pub fn last_sequence(&self) -> i64 {
@@ -79,17 +110,17 @@ impl EventStream {
     }
 }
 
-impl Stream for EventStream {
-    type Item = Result<OrderEvent, Error>;
+impl<T> Stream for ResumingStream<T> {
+    type Item = Result<T, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.inner.poll_next_unpin(cx)
     }
 }
 
-impl std::fmt::Debug for EventStream {
+impl<T> std::fmt::Debug for ResumingStream<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EventStream")
+        f.debug_struct("ResumingStream")
             .field("last_sequence", &self.last_sequence())
             .finish_non_exhaustive()
     }
@@ -125,19 +156,28 @@ fn resumable(err: &Error) -> bool {
     }
 }
 
-#[derive(Clone, Copy)]
+/// The filters of one feed, which say which RPC it calls.
+#[derive(Clone)]
 enum Feed {
-    Events,
-    Fills,
+    Events(StreamOptions),
+    Fills(StreamOptions),
+    Positions(PositionStreamOptions),
 }
 
 enum Call {
     Events(Streaming<proto::StreamOrderEventsResponse>),
     Fills(Streaming<proto::StreamFillsResponse>),
+    Positions(Streaming<proto::StreamPositionsResponse>),
+}
+
+/// An event of any feed, as received.
+enum Raw {
+    Order(Box<proto::OrderEvent>),
+    Position(Box<proto::PositionEvent>),
 }
 
 enum Message {
-    Event(Box<proto::OrderEvent>),
+    Event(i64, Raw),
     Heartbeat(i64),
     Empty,
 }
@@ -146,27 +186,53 @@ impl Call {
     async fn next(&mut self) -> Result<Option<Message>, tonic::Status> {
         use proto::stream_fills_response::Payload as F;
         use proto::stream_order_events_response::Payload as E;
+        use proto::stream_positions_response::Payload as P;
         Ok(match self {
             Self::Events(s) => s.message().await?.map(|m| match m.payload {
-                Some(E::Event(e)) => Message::Event(Box::new(e)),
+                Some(E::Event(e)) => Message::Event(e.sequence, Raw::Order(Box::new(e))),
                 Some(E::Heartbeat(h)) => Message::Heartbeat(h.last_sequence),
                 None => Message::Empty,
             }),
             Self::Fills(s) => s.message().await?.map(|m| match m.payload {
-                Some(F::Event(e)) => Message::Event(Box::new(e)),
+                Some(F::Event(e)) => Message::Event(e.sequence, Raw::Order(Box::new(e))),
                 Some(F::Heartbeat(h)) => Message::Heartbeat(h.last_sequence),
+                None => Message::Empty,
+            }),
+            Self::Positions(s) => s.message().await?.map(|m| match m.payload {
+                Some(P::Event(e)) => Message::Event(e.sequence, Raw::Position(Box::new(e))),
+                Some(P::Heartbeat(h)) => Message::Heartbeat(h.last_sequence),
                 None => Message::Empty,
             }),
         })
     }
 }
 
+fn order_event(raw: Raw) -> Result<OrderEvent, Error> {
+    match raw {
+        Raw::Order(event) => OrderEvent::from_proto(*event),
+        Raw::Position(_) => Err(Error::new(
+            Code::Internal,
+            "a position event on an order feed",
+        )),
+    }
+}
+
+fn position_event(raw: Raw) -> Result<PositionEvent, Error> {
+    match raw {
+        Raw::Position(event) => PositionEvent::from_proto(*event),
+        Raw::Order(_) => Err(Error::new(
+            Code::Internal,
+            "an order event on a position feed",
+        )),
+    }
+}
+
 /// A reconnecting stream: calls one after another from the cursor, with backoff
 /// between them.
-struct Follow {
+struct Follow<T> {
     client: Client,
     feed: Feed,
-    options: StreamOptions,
+    convert: fn(Raw) -> Result<T, Error>,
     interval: Duration,
     cursor: Arc<AtomicI64>,
     call: Option<Call>,
@@ -176,7 +242,7 @@ struct Follow {
     done: bool,
 }
 
-impl Follow {
+impl<T> Follow<T> {
     fn stall_after(&self) -> Duration {
         self.interval * STALL_INTERVALS
     }
@@ -185,9 +251,8 @@ impl Follow {
         let after_sequence = self.cursor.load(Ordering::Relaxed);
         let heartbeat = prost_types::Duration::try_from(self.interval).ok();
         let mut rpc = self.client.rpc.clone();
-        let o = &self.options;
-        Ok(match self.feed {
-            Feed::Events => {
+        Ok(match &self.feed {
+            Feed::Events(o) => {
                 let message = proto::StreamOrderEventsRequest {
                     after_sequence,
                     account: o.account.clone(),
@@ -197,7 +262,7 @@ impl Follow {
                 let request = self.client.request(message, None);
                 Call::Events(rpc.stream_order_events(request).await?.into_inner())
             }
-            Feed::Fills => {
+            Feed::Fills(o) => {
                 let message = proto::StreamFillsRequest {
                     after_sequence,
                     account: o.account.clone(),
@@ -207,11 +272,22 @@ impl Follow {
                 let request = self.client.request(message, None);
                 Call::Fills(rpc.stream_fills(request).await?.into_inner())
             }
+            Feed::Positions(o) => {
+                let message = proto::StreamPositionsRequest {
+                    after_sequence,
+                    account: o.account.clone(),
+                    symbol: o.symbol.clone(),
+                    heartbeat_interval: heartbeat,
+                };
+                let request = self.client.request(message, None);
+                let mut accounts = self.client.accounts.clone();
+                Call::Positions(accounts.stream_positions(request).await?.into_inner())
+            }
         })
     }
 
     /// The next event, or the error that ends the stream.
-    async fn next(&mut self) -> Option<Result<OrderEvent, Error>> {
+    async fn next(&mut self) -> Option<Result<T, Error>> {
         if self.done {
             return None;
         }
@@ -238,10 +314,10 @@ impl Follow {
                                 // A late or stale heartbeat never moves the cursor back.
                                 self.cursor.fetch_max(last, Ordering::Relaxed);
                             }
-                            Message::Event(event) => {
-                                if event.sequence > self.cursor.load(Ordering::Relaxed) {
-                                    self.cursor.store(event.sequence, Ordering::Relaxed);
-                                    let event = OrderEvent::from_proto(*event);
+                            Message::Event(sequence, raw) => {
+                                if sequence > self.cursor.load(Ordering::Relaxed) {
+                                    self.cursor.store(sequence, Ordering::Relaxed);
+                                    let event = (self.convert)(raw);
                                     self.done = event.is_err();
                                     return Some(event);
                                 }
@@ -306,25 +382,39 @@ impl Client {
     /// with the last error once `max_reconnects` reconnects in a row have failed
     /// (UNAVAILABLE for a gateway that went away). Dropping it cancels the call.
     pub fn order_events(&self, options: StreamOptions) -> EventStream {
-        self.follow(Feed::Events, options)
+        let (after, interval) = (options.after_sequence, options.heartbeat_interval);
+        self.follow(Feed::Events(options), after, interval, order_event)
     }
 
     /// [`Client::order_events`] restricted to fill events: [`OrderEvent::fill`] is
     /// always set. Sequences are those of the shared journal, so they have gaps;
     /// resuming is the same.
     pub fn fills(&self, options: StreamOptions) -> EventStream {
-        self.follow(Feed::Fills, options)
+        let (after, interval) = (options.after_sequence, options.heartbeat_interval);
+        self.follow(Feed::Fills(options), after, interval, order_event)
     }
 
-    fn follow(&self, feed: Feed, options: StreamOptions) -> EventStream {
-        let cursor = Arc::new(AtomicI64::new(options.after_sequence));
+    /// Position changes after `options.after_sequence` (a listing's `last_sequence`
+    /// continues exactly where it ends), in journal order: the journal first, then
+    /// live. It resumes and ends as [`Client::order_events`] does.
+    pub fn positions(&self, options: PositionStreamOptions) -> PositionStream {
+        let (after, interval) = (options.after_sequence, options.heartbeat_interval);
+        self.follow(Feed::Positions(options), after, interval, position_event)
+    }
+
+    fn follow<T: Send + 'static>(
+        &self,
+        feed: Feed,
+        after_sequence: i64,
+        heartbeat_interval: Option<Duration>,
+        convert: fn(Raw) -> Result<T, Error>,
+    ) -> ResumingStream<T> {
+        let cursor = Arc::new(AtomicI64::new(after_sequence));
         let state = Follow {
             client: self.clone(),
             feed,
-            interval: options
-                .heartbeat_interval
-                .unwrap_or(DEFAULT_HEARTBEAT_INTERVAL),
-            options,
+            convert,
+            interval: heartbeat_interval.unwrap_or(DEFAULT_HEARTBEAT_INTERVAL),
             cursor: cursor.clone(),
             call: None,
             received: false,
@@ -336,7 +426,7 @@ impl Client {
             Some((item, state))
         })
         .boxed();
-        EventStream { inner, cursor }
+        ResumingStream { inner, cursor }
     }
 }
 

@@ -19,8 +19,15 @@ import {
   type AccountSummary,
   type ListPositionsRequestSchema,
   type ListPositionsResponse,
+  type PositionEvent,
 } from "./gen/ibkr/gateway/v1/account_pb.js";
-import { OrderGatewayService } from "./gen/ibkr/gateway/v1/gateway_pb.js";
+import {
+  OrderGatewayService,
+  type AuditRecord,
+  type KillSwitch,
+  type PreviewOrderResponse,
+  type SetKillSwitchResponse,
+} from "./gen/ibkr/gateway/v1/gateway_pb.js";
 import type {
   Fill,
   Order,
@@ -31,7 +38,8 @@ import type {
 import { SimulatorControlService } from "./gen/ibkr/gateway/v1/simulator_pb.js";
 import { GatewayError, toGatewayError, UnavailableError } from "./errors.js";
 import { paginate } from "./paging.js";
-import { ResumableStream, type OpenStream, type ReconnectInfo, type StreamMessage } from "./resume.js";
+import { ResumableStream, type OpenStream, type ReconnectInfo, type Sequenced, type StreamMessage } from "./resume.js";
+import { withBearerToken } from "./token.js";
 import { backoffDelayMs, retryTransient, sleep, type BackoffOptions, type RetryOptions } from "./retry.js";
 
 /** How long a connection may take to open, unless set otherwise. */
@@ -58,9 +66,14 @@ export interface GatewayClientOptions {
   connectTimeoutMs?: number;
   /** Retries of UNAVAILABLE for submits and reads. Default 5 attempts, 100 ms .. 5 s apart. */
   retry?: RetryOptions;
-  /** Defaults of orderEvents() and fills(). */
+  /** Defaults of orderEvents(), fills() and positions(). */
   streams?: StreamDefaults;
-  /** Connect interceptors, e.g. to add auth headers or log calls. */
+  /**
+   * Sent as `authorization: Bearer <token>` with every call (the raw clients' too), over
+   * a transport of the client's own or the one given. Empty or unset: none.
+   */
+  token?: string;
+  /** Connect interceptors, e.g. to add headers or log calls. */
   interceptors?: Interceptor[];
   /** HTTP/2 keepalive (PING) settings of the connection. */
   http2?: Http2SessionOptions;
@@ -154,6 +167,33 @@ export interface ListFillsFilter {
   pageSize?: number;
 }
 
+/** What to set the kill switch to. */
+export interface KillSwitchChange {
+  /** True engages (cancels every working order, refuses new ones); false releases. */
+  engaged: boolean;
+  /** Why; recorded with the switch. */
+  reason?: string;
+  /** Only these accounts, each on its own; the gateway-wide switch when empty. */
+  accounts?: string[];
+}
+
+export interface ListAuditRecordsFilter {
+  /** Records fetched per call, 1..1000; the server's default (100) when unset. */
+  pageSize?: number;
+}
+
+/** Options of positions(): where to start, which positions, and the stream settings. */
+export interface PositionStreamOptions extends StreamDefaults {
+  /** Deliver changes with a sequence above this (e.g. a listing's lastSequence); 0 replays all. */
+  afterSequence?: bigint | number;
+  /** Only this account's positions. */
+  account?: string;
+  /** Only this symbol's positions. */
+  symbol?: string;
+  /** Aborting ends the iteration with a CANCELLED GatewayError. */
+  signal?: AbortSignal;
+}
+
 export interface StreamOptions extends StreamDefaults {
   /** Deliver events with a sequence above this; 0 (the default) replays the whole journal. */
   afterSequence?: bigint | number;
@@ -200,6 +240,9 @@ export class GatewayClient {
         sessionManager: this.#session,
         interceptors: options.interceptors ?? [],
       });
+    }
+    if (options.token) {
+      transport = withBearerToken(transport, options.token);
     }
     this.#gateway = createClient(OrderGatewayService, transport);
     this.#accounts = createClient(AccountService, transport);
@@ -309,6 +352,56 @@ export class GatewayClient {
   }
 
   /**
+   * Position changes after options.afterSequence (a listing's lastSequence continues
+   * exactly where it ends), then live ones, forever: resumes after the last sequence seen
+   * across dropped or silent connections, like orderEvents(). Quantities and amounts are
+   * decimal strings.
+   */
+  positions(options: PositionStreamOptions = {}): ResumableStream<PositionEvent> {
+    return this.#resumable(options, (afterSequence, heartbeatInterval, signal) =>
+      this.#accounts.streamPositions(
+        { afterSequence, account: options.account ?? "", symbol: options.symbol ?? "", heartbeatInterval },
+        { signal },
+      ),
+    );
+  }
+
+  /**
+   * What the order would do, without placing it: estimated price and commission, position
+   * and (sim backend) account before and after, every limit it would break. Nothing is
+   * stored, so it is retried like reads.
+   */
+  async previewOrder(spec: OrderSpecInit, options: CallOptions = {}): Promise<PreviewOrderResponse> {
+    return this.#read(options, (callOptions) => this.#gateway.previewOrder({ order: spec }, callOptions));
+  }
+
+  /** The kill switch as it is now (admin scope). */
+  async getKillSwitch(options: CallOptions = {}): Promise<KillSwitch> {
+    const response = await this.#read(options, (callOptions) => this.#gateway.getKillSwitch({}, callOptions));
+    return present(response.killSwitch, "kill_switch");
+  }
+
+  /**
+   * Engages or releases the kill switch (admin scope); returns the switch after the call
+   * and the orders a cancel was requested for. Not retried: a late repeat could undo a
+   * change someone made in between.
+   */
+  async setKillSwitch(change: KillSwitchChange, options: CallOptions = {}): Promise<SetKillSwitchResponse> {
+    const request = { engaged: change.engaged, reason: change.reason ?? "", accounts: change.accounts ?? [] };
+    return this.#once(() => this.#gateway.setKillSwitch(request, this.#callOptions(options)));
+  }
+
+  /** Every audit record the token may see, oldest first, fetched page by page (admin scope). */
+  listAuditRecords(filter: ListAuditRecordsFilter = {}, options: CallOptions = {}): AsyncIterable<AuditRecord> {
+    return paginate(async (pageToken) => {
+      const page = await this.#read(options, (callOptions) =>
+        this.#gateway.listAuditRecords({ pageSize: filter.pageSize ?? 0, pageToken }, callOptions),
+      );
+      return { items: page.records, nextPageToken: page.nextPageToken };
+    });
+  }
+
+  /**
    * Order events after options.afterSequence, then live ones, forever: reconnects on a
    * dropped or silent stream and resumes after the last sequence seen, so each event
    * arrives exactly once, in order. Iterate with `for await`; `break` or the signal ends it.
@@ -368,20 +461,25 @@ export class GatewayClient {
     options: StreamOptions,
     call: (request: StreamRequest, signal: AbortSignal) => AsyncIterable<StreamMessage>,
   ): ResumableStream {
+    return this.#resumable(
+      options,
+      (afterSequence, heartbeatInterval, signal) =>
+        call({ afterSequence, account: options.account ?? "", orderId: options.orderId ?? "", heartbeatInterval }, signal),
+      options.onReconnect,
+    );
+  }
+
+  /** A resuming stream with the settings of options over the client's stream defaults. */
+  #resumable<E extends Sequenced>(
+    options: StreamDefaults & { afterSequence?: bigint | number; signal?: AbortSignal },
+    call: (afterSequence: bigint, heartbeatInterval: Duration, signal: AbortSignal) => AsyncIterable<StreamMessage<E>>,
+    onReconnect?: (info: ReconnectInfo) => void,
+  ): ResumableStream<E> {
     const defaults = this.#options.streams ?? {};
     const heartbeatMs = options.heartbeatIntervalMs ?? defaults.heartbeatIntervalMs ?? 5000;
     const stallAfter = options.stallAfterHeartbeats ?? defaults.stallAfterHeartbeats ?? 3;
-    const open: OpenStream = (afterSequence, signal) =>
-      call(
-        {
-          afterSequence,
-          account: options.account ?? "",
-          orderId: options.orderId ?? "",
-          // Always sent, so that the client knows the period it watches for.
-          heartbeatInterval: durationFromMs(heartbeatMs),
-        },
-        signal,
-      );
+    // The heartbeat period is always sent, so that the client knows the period it watches for.
+    const open: OpenStream<E> = (afterSequence, signal) => call(afterSequence, durationFromMs(heartbeatMs), signal);
     return new ResumableStream(open, {
       afterSequence: BigInt(options.afterSequence ?? 0),
       stallTimeoutMs: heartbeatMs * stallAfter,
@@ -393,7 +491,7 @@ export class GatewayClient {
         defaults.maxReconnects ??
         defaults.maxConsecutiveFailures,
       onRetry: options.onRetry ?? defaults.onRetry,
-      onReconnect: options.onReconnect,
+      onReconnect,
     });
   }
 

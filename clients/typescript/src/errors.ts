@@ -105,6 +105,10 @@ export class ResourceExhaustedError extends GatewayError {}
 export class UnavailableError extends GatewayError {}
 /** DEADLINE_EXCEEDED: the call's deadline (timeoutMs, or the client's default) expired. */
 export class DeadlineExceededError extends GatewayError {}
+/** PERMISSION_DENIED: the token may not make this call or use this account. */
+export class PermissionDeniedError extends GatewayError {}
+/** UNAUTHENTICATED: no token, or one the gateway does not know. */
+export class UnauthenticatedError extends GatewayError {}
 
 const SUBCLASSES: Partial<Record<Code, new (init: GatewayErrorInit) => GatewayError>> = {
   [Code.InvalidArgument]: InvalidArgumentError,
@@ -114,6 +118,8 @@ const SUBCLASSES: Partial<Record<Code, new (init: GatewayErrorInit) => GatewayEr
   [Code.ResourceExhausted]: ResourceExhaustedError,
   [Code.Unavailable]: UnavailableError,
   [Code.DeadlineExceeded]: DeadlineExceededError,
+  [Code.PermissionDenied]: PermissionDeniedError,
+  [Code.Unauthenticated]: UnauthenticatedError,
 };
 
 /** Builds the GatewayError subclass that belongs to init.code. */

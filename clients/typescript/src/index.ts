@@ -18,11 +18,14 @@ export {
   type BracketOrders,
   type CallOptions,
   type GatewayClientOptions,
+  type KillSwitchChange,
+  type ListAuditRecordsFilter,
   type ListFillsFilter,
   type ListOrdersFilter,
   type OrderChanges,
   type OrderRef,
   type OrderSpecInit,
+  type PositionStreamOptions,
   type StreamDefaults,
   type StreamOptions,
   type SubmitOptions,
@@ -35,8 +38,10 @@ export {
   grpcCodeName,
   InvalidArgumentError,
   NotFoundError,
+  PermissionDeniedError,
   ResourceExhaustedError,
   toGatewayError,
+  UnauthenticatedError,
   UnavailableError,
   type FieldViolation,
 } from "./errors.js";
@@ -47,6 +52,7 @@ export {
   ResumableStream,
   SequenceCursor,
   type ReconnectInfo,
+  type Sequenced,
 } from "./resume.js";
 export type { BackoffOptions, RetryOptions } from "./retry.js";
 export { Code } from "@connectrpc/connect";

@@ -1,6 +1,6 @@
 /**
- * Gap-free, duplicate-free following of StreamOrderEvents / StreamFills across dropped
- * connections. The gateway's sequences are strictly increasing across the whole journal,
+ * Gap-free, duplicate-free following of StreamOrderEvents / StreamFills / StreamPositions
+ * across dropped connections. The gateway's sequences are strictly increasing across the whole journal,
  * so one number, the cursor, says where to resume: after_sequence = cursor replays
  * exactly what this consumer has not seen yet.
  */
@@ -46,16 +46,24 @@ export class SequenceCursor {
   }
 }
 
-/** What both streaming RPCs send: an event or a heartbeat (the generated payload oneof). */
-export interface StreamMessage {
+/** An event of the journal: what the cursor orders and deduplicates by. */
+export interface Sequenced {
+  readonly sequence: bigint;
+}
+
+/** What every streaming RPC sends: an event or a heartbeat (the generated payload oneof). */
+export interface StreamMessage<E extends Sequenced = OrderEvent> {
   payload:
-    | { case: "event"; value: OrderEvent }
+    | { case: "event"; value: E }
     | { case: "heartbeat"; value: Heartbeat }
     | { case: undefined; value?: undefined };
 }
 
 /** Opens one call of the stream, replaying after afterSequence; aborting signal ends it. */
-export type OpenStream = (afterSequence: bigint, signal: AbortSignal) => AsyncIterable<StreamMessage>;
+export type OpenStream<E extends Sequenced = OrderEvent> = (
+  afterSequence: bigint,
+  signal: AbortSignal,
+) => AsyncIterable<StreamMessage<E>>;
 
 export interface ReconnectInfo {
   /** Consecutive failed connections so far, this one included (1 on the first drop): the
@@ -121,13 +129,13 @@ function reconnectable(code: Code): boolean {
  * underlying call drops. Iterate it with `for await`; one consumer at a time. Iterating
  * again after a `break` continues after the last event seen.
  */
-export class ResumableStream implements AsyncIterable<OrderEvent> {
-  readonly #open: OpenStream;
+export class ResumableStream<E extends Sequenced = OrderEvent> implements AsyncIterable<E> {
+  readonly #open: OpenStream<E>;
   readonly #options: ResumeOptions;
   readonly #cursor: SequenceCursor;
   #iterating = false;
 
-  constructor(open: OpenStream, options: ResumeOptions) {
+  constructor(open: OpenStream<E>, options: ResumeOptions) {
     this.#open = open;
     this.#options = options;
     this.#cursor = new SequenceCursor(options.afterSequence);
@@ -138,11 +146,11 @@ export class ResumableStream implements AsyncIterable<OrderEvent> {
     return this.#cursor.position;
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<OrderEvent> {
+  [Symbol.asyncIterator](): AsyncIterator<E> {
     return this.#follow();
   }
 
-  async *#follow(): AsyncGenerator<OrderEvent> {
+  async *#follow(): AsyncGenerator<E> {
     // Checked on the first next(), not when the iterator is made: an iterator that is
     // never started never runs its finally, and must not lock the stream.
     if (this.#iterating) {

@@ -9,6 +9,7 @@ import { after, describe, test } from "node:test";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { createGatewayClient, type GatewayClient } from "../src/client.js";
+import { UnavailableError } from "../src/errors.js";
 import { AccountService } from "../src/gen/ibkr/gateway/v1/account_pb.js";
 
 const servers: (() => Promise<void>)[] = [];
@@ -63,5 +64,66 @@ describe("accounts", () => {
     });
     const summary = await client.getAccountSummary("DU1");
     assert.deepEqual([summary.account, summary.cash, summary.buyingPower], ["DU1", "994398", "1995396"]);
+  });
+});
+
+describe("position stream", () => {
+  test("positions() resumes after the last sequence seen when the call drops", { timeout: 10_000 }, async () => {
+    const calls: string[] = [];
+    const client = await serve({
+      async *streamPositions(request) {
+        calls.push(`${request.afterSequence}/${request.account}/${request.symbol}`);
+        const after = Number(request.afterSequence);
+        if (calls.length === 1) {
+          for (const sequence of [after + 1, after + 2]) {
+            yield { payload: { case: "event", value: { sequence: BigInt(sequence), position: { quantity: `${sequence}0` } } } };
+          }
+          throw new ConnectError("gateway restarting", Code.Unavailable);
+        }
+        // A replay overlapping what was delivered: the duplicate must be dropped.
+        for (const sequence of [after, after + 1]) {
+          yield { payload: { case: "event", value: { sequence: BigInt(sequence), position: { quantity: `${sequence}0` } } } };
+        }
+        await new Promise(() => undefined);
+      },
+    });
+    const seen: string[] = [];
+    const stream = client.positions({
+      afterSequence: 4,
+      account: "DU1",
+      symbol: "AAPL",
+      backoff: { initialMs: 1, maxMs: 2 },
+    });
+    for await (const event of stream) {
+      seen.push(`${event.sequence}:${event.position?.quantity}`);
+      if (seen.length === 3) break;
+    }
+    assert.deepEqual(seen, ["5:50", "6:60", "7:70"]);
+    assert.deepEqual(calls, ["4/DU1/AAPL", "6/DU1/AAPL"]);
+    assert.equal(stream.lastSequence, 7n);
+  });
+
+  test("positions() gives up after the reconnect limit with the last error", { timeout: 10_000 }, async () => {
+    let calls = 0;
+    const client = await serve({
+      // eslint-disable-next-line require-yield
+      async *streamPositions() {
+        calls += 1;
+        throw new ConnectError("gateway gone", Code.Unavailable);
+      },
+    });
+    const retries: number[] = [];
+    const stream = client.positions({
+      maxReconnects: 2,
+      backoff: { initialMs: 1, maxMs: 2 },
+      onRetry: (info) => retries.push(info.attempt),
+    });
+    await assert.rejects(async () => {
+      for await (const _event of stream) {
+        assert.fail("no event was sent");
+      }
+    }, UnavailableError);
+    assert.equal(calls, 3);
+    assert.deepEqual(retries, [1, 2]);
   });
 });

@@ -34,6 +34,13 @@ describe("scenario helpers", () => {
     assert.throws(() => atPath(document, "order.spec.price"), /no field 'order.spec.price'/);
   });
 
+  test("atPath picks an item of a repeated field by number and fails past its end", () => {
+    const document = { positions: [{ quantity: "60" }, { quantity: "-5" }] };
+    assert.equal(atPath(document, "positions.1.quantity"), "-5");
+    assert.throws(() => atPath(document, "positions.2.quantity"), /no field 'positions.2.quantity'/);
+    assert.throws(() => atPath({ positions: { x: 1 } }, "positions.0"), /no field 'positions.0'/);
+  });
+
   test("asText compares like the reference runner", () => {
     assert.equal(asText("100"), "100");
     assert.equal(asText(true), "true");

@@ -10,8 +10,10 @@ import {
   grpcCodeName,
   InvalidArgumentError,
   NotFoundError,
+  PermissionDeniedError,
   ResourceExhaustedError,
   toGatewayError,
+  UnauthenticatedError,
   UnavailableError,
 } from "../src/errors.js";
 
@@ -77,6 +79,8 @@ describe("toGatewayError", () => {
       [Code.ResourceExhausted, ResourceExhaustedError],
       [Code.Unavailable, UnavailableError],
       [Code.DeadlineExceeded, DeadlineExceededError],
+      [Code.PermissionDenied, PermissionDeniedError],
+      [Code.Unauthenticated, UnauthenticatedError],
     ]);
     for (let number = 1; number <= 16; number++) {
       const code = number as Code;

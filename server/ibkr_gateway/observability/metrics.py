@@ -164,6 +164,30 @@ class GatewayMetrics:
     ) -> None:
         self.registry.register(_Reconciliation(discrepancies, open_now, adoptions))
 
+    def watch_publish(
+        self, *, lag: Callable[[], int], acknowledged: Callable[[], int], up: Callable[[], bool]
+    ) -> None:
+        """With --publish: how far the NATS stream is behind the journal."""
+        readings: tuple[tuple[str, str, Callable[[], float]], ...] = (
+            (
+                "ibkr_gateway_publish_lag",
+                "Journaled events the NATS stream is not known to hold.",
+                lag,
+            ),
+            (
+                "ibkr_gateway_publish_sequence",
+                "Last journal sequence NATS JetStream acknowledged.",
+                acknowledged,
+            ),
+            (
+                "ibkr_gateway_publish_connected",
+                "1 while the journal is being published to NATS JetStream.",
+                lambda: float(up()),
+            ),
+        )
+        for name, text, read in readings:
+            Gauge(name, text, registry=self.registry).set_function(read)
+
     def serve(self, listen: str) -> int:
         """Starts the HTTP endpoint (/metrics) on a thread; returns its port."""
         host, _, port = listen.rpartition(":")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -52,6 +53,7 @@ from ibkr_gateway.sim.exchange import default_commission
 from ibkr_gateway.store.sqlite import SqliteOrderStore
 
 if TYPE_CHECKING:
+    from ibkr_gateway.publish.publisher import JournalPublisher
     from ibkr_gateway.web.server import HttpServer
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,9 @@ log = logging.getLogger(__name__)
 GATEWAY_SERVICE = gateway_pb2.DESCRIPTOR.services_by_name["OrderGatewayService"].full_name
 SIMULATOR_SERVICE = simulator_pb2.DESCRIPTOR.services_by_name["SimulatorControlService"].full_name
 ACCOUNT_SERVICE = account_pb2.DESCRIPTOR.services_by_name["AccountService"].full_name
+# The health entry of --publish: NOT_SERVING while the journal is not being published,
+# which never changes the health of the services themselves.
+PUBLISH_HEALTH = "nats-publish"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +102,10 @@ class GatewayConfig:
     # Seconds between comparisons of the positions with IB's while connected (backend
     # ib); 0 compares only after each connect.
     reconcile_interval: float = 60.0
+    # Names this gateway's journal where several gateways meet (NATS subjects, streams).
+    gateway_id: str = "default"
+    # nats://host:port (comma-separated for a cluster): publish the journal to JetStream.
+    publish: str = ""
 
 
 class GatewayServer:
@@ -305,6 +314,25 @@ class GatewayServer:
                 tls=config.tls,
                 shutdown_grace=config.shutdown_grace,
             )
+        self.publisher: JournalPublisher | None = None
+        if config.publish:
+            # Imported only when wanted: nats-py is an optional dependency.
+            from ibkr_gateway.publish.publisher import JournalPublisher, parse_servers
+
+            self.publisher = JournalPublisher(
+                parse_servers(config.publish),
+                config.gateway_id,
+                self.store,
+                self.bus,
+                self.replay_share,
+                on_state=self._on_publish_state,
+            )
+            publisher = self.publisher
+            self.metrics.watch_publish(
+                lag=lambda: publisher.lag,
+                acknowledged=lambda: publisher.acked,
+                up=lambda: publisher.up,
+            )
         self.port = 0
         self.metrics_port = 0
         self.http_port = 0
@@ -369,6 +397,9 @@ class GatewayServer:
             self.metrics_port = self.metrics.serve(self.config.metrics_listen)
         self._serving = True
         await self._set_health()
+        if self.publisher is not None:
+            await self.health.set(PUBLISH_HEALTH, health_pb2.HealthCheckResponse.NOT_SERVING)
+            self.publisher.start()
         log.info(
             "gateway serving on %s (backend %s, store %s, journal at %d)",
             self.config.listen.rsplit(":", 1)[0] + f":{self.port}",
@@ -390,7 +421,16 @@ class GatewayServer:
 
     def _on_store_health(self, failure: str | None) -> None:
         self.metrics.store_failing.set(0 if failure is None else 1)
-        task = asyncio.get_running_loop().create_task(self._set_health(), name="store-health")
+        self._health_task(self._set_health(), "store-health")
+
+    def _on_publish_state(self, up: bool) -> None:
+        if self._serving:
+            serving = health_pb2.HealthCheckResponse.SERVING
+            status = serving if up else health_pb2.HealthCheckResponse.NOT_SERVING
+            self._health_task(self.health.set(PUBLISH_HEALTH, status), "publish-health")
+
+    def _health_task(self, setting: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.get_running_loop().create_task(setting, name=name)
         self._health_tasks.add(task)
         task.add_done_callback(self._health_tasks.discard)
 
@@ -406,6 +446,8 @@ class GatewayServer:
         if self.reconciler is not None:
             await self.reconciler.stop()
         await self.integration.shutdown()
+        if self.publisher is not None:
+            await self.publisher.stop()
         self.metrics.stop()
         await self.store.close()
         log.info("gateway stopped at sequence %d", self.store.last_sequence)

@@ -59,11 +59,12 @@ async def follow_events(
     accepts: EventFilter | None,
     heartbeat_interval: float,
     share: LoopShare,
-    live: LoopShare,
+    live: LoopShare | None = None,
     buffer_capacity: int | None = None,
 ) -> AsyncIterator[Published | Heartbeat]:
     """Yields every accepted event with sequence > after_sequence exactly once, in order
-    (`accepts` None: every event).
+    (`accepts` None: every event). Each live event waits for a turn of `live`, unless
+    None: a consumer that paces itself.
 
     The journal is read up to what the bus has published; only then does the feed
     subscribe, and it reads the journal once more up to the sequence the bus stood at
@@ -98,7 +99,8 @@ async def follow_events(
             for published in batch:
                 sequence = published.event.sequence
                 if sequence > cursor:
-                    await live.turn()
+                    if live is not None:
+                        await live.turn()
                     cursor = sequence
                     yield published
     finally:

@@ -26,6 +26,7 @@ import (
 var services = map[string]protoreflect.FullName{
 	"gateway":   "ibkr.gateway.v1.OrderGatewayService",
 	"simulator": "ibkr.gateway.v1.SimulatorControlService",
+	"account":   "ibkr.gateway.v1.AccountService",
 }
 
 // call runs one unary call and checks its expectation.

@@ -71,14 +71,23 @@ func dropNulls(v any) any {
 	return v
 }
 
-// atPath follows a dotted path of field names through nested objects.
+// atPath follows a dotted path of field names through nested objects; a
+// number picks an item of a repeated field ("positions.0.quantity").
 func atPath(doc any, path string) (any, error) {
 	for part := range strings.SplitSeq(path, ".") {
-		obj, ok := doc.(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("response has no field %q", path)
-		}
-		if doc, ok = obj[part]; !ok {
+		switch node := doc.(type) {
+		case map[string]any:
+			var ok bool
+			if doc, ok = node[part]; !ok {
+				return nil, fmt.Errorf("response has no field %q", path)
+			}
+		case []any:
+			index, err := strconv.Atoi(part)
+			if err != nil || index < 0 || index >= len(node) {
+				return nil, fmt.Errorf("response has no field %q", path)
+			}
+			doc = node[index]
+		default:
 			return nil, fmt.Errorf("response has no field %q", path)
 		}
 	}

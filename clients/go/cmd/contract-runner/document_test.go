@@ -50,6 +50,22 @@ func TestAsDocumentMatchesTheReferenceRunnersView(t *testing.T) {
 	}
 }
 
+func TestAtPathPicksAnItemOfARepeatedField(t *testing.T) {
+	doc := map[string]any{"positions": []any{
+		map[string]any{"quantity": "60"},
+		map[string]any{"quantity": "-5"},
+	}}
+	got, err := atPath(doc, "positions.1.quantity")
+	if err != nil || asText(got) != "-5" {
+		t.Fatalf("positions.1.quantity = %v, %v", got, err)
+	}
+	for _, path := range []string{"positions.2.quantity", "positions.-1", "positions.x", "positions.0.quantity.0"} {
+		if _, err := atPath(doc, path); err == nil {
+			t.Errorf("%s resolved; it should not exist", path)
+		}
+	}
+}
+
 func TestAsText(t *testing.T) {
 	for _, c := range []struct {
 		in   any

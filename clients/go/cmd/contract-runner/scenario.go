@@ -62,12 +62,17 @@ func loadSuite(path string) (*suite, error) {
 
 // runner executes scenarios over one connection.
 type runner struct {
-	conn    *grpc.ClientConn
-	gateway gatewayv1.OrderGatewayServiceClient
+	conn     *grpc.ClientConn
+	gateway  gatewayv1.OrderGatewayServiceClient
+	accounts gatewayv1.AccountServiceClient
 }
 
 func newRunner(conn *grpc.ClientConn) *runner {
-	return &runner{conn: conn, gateway: gatewayv1.NewOrderGatewayServiceClient(conn)}
+	return &runner{
+		conn:     conn,
+		gateway:  gatewayv1.NewOrderGatewayServiceClient(conn),
+		accounts: gatewayv1.NewAccountServiceClient(conn),
+	}
 }
 
 // run executes the steps of sc in order; the first failing step fails it.
@@ -106,6 +111,8 @@ func (r *runner) step(ctx context.Context, step map[string]any, variables map[st
 		return r.events(ctx, step, variables)
 	case "resume":
 		return r.resume(ctx, step)
+	case "position_resume":
+		return r.positionResume(ctx, step)
 	default:
 		return fmt.Errorf("unknown op %s", quoted(op))
 	}

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::stream::{self, BoxStream, StreamExt};
+use ibkr_gateway_client::proto::account_service_server::{AccountService, AccountServiceServer};
 use ibkr_gateway_client::proto::order_gateway_service_server::{
     OrderGatewayService, OrderGatewayServiceServer,
 };
@@ -48,6 +49,11 @@ pub struct Script {
     pub pages: HashMap<String, proto::ListOrdersResponse>,
     /// Stream calls, in order, of StreamOrderEvents and StreamFills alike.
     pub sessions: VecDeque<Session>,
+    /// StreamPositions calls, in order; an event's position quantity is its sequence
+    /// times ten.
+    pub position_sessions: VecDeque<Session>,
+    /// ListAuditRecords pages by page token.
+    pub audit_pages: HashMap<String, proto::ListAuditRecordsResponse>,
 }
 
 #[derive(Default)]
@@ -60,6 +66,9 @@ pub struct Seen {
     pub page_tokens: Vec<String>,
     pub stream_afters: Vec<i64>,
     pub stream_requests: Vec<proto::StreamOrderEventsRequest>,
+    pub position_requests: Vec<proto::StreamPositionsRequest>,
+    pub previews: Vec<proto::PreviewOrderRequest>,
+    pub kill_switch_sets: Vec<proto::SetKillSwitchRequest>,
     pub timeouts: Vec<Option<String>>,
     pub authorization: Vec<Option<String>>,
 }
@@ -107,6 +116,10 @@ impl Fake {
 
     fn session(&self) -> BoxStream<'static, Result<Msg, Status>> {
         let session = self.script.lock().unwrap().sessions.pop_front();
+        Self::play(session)
+    }
+
+    fn play(session: Option<Session>) -> BoxStream<'static, Result<Msg, Status>> {
         let Some(session) = session else {
             return stream::pending().boxed();
         };
@@ -314,31 +327,177 @@ impl OrderGatewayService for Fake {
 
     async fn set_kill_switch(
         &self,
-        _: Request<proto::SetKillSwitchRequest>,
+        request: Request<proto::SetKillSwitchRequest>,
     ) -> Result<Response<proto::SetKillSwitchResponse>, Status> {
-        Err(Status::unimplemented(""))
+        let set = request.get_ref().clone();
+        self.seen.lock().unwrap().kill_switch_sets.push(set.clone());
+        self.record("SetKillSwitch", &request)?;
+        Ok(Response::new(proto::SetKillSwitchResponse {
+            kill_switch: Some(proto::KillSwitch {
+                engaged: set.engaged,
+                reason: set.reason,
+                ..Default::default()
+            }),
+            cancelled_orders: vec![order("g-7", "c-7")],
+        }))
     }
 
     async fn get_kill_switch(
         &self,
-        _: Request<proto::GetKillSwitchRequest>,
+        request: Request<proto::GetKillSwitchRequest>,
     ) -> Result<Response<proto::GetKillSwitchResponse>, Status> {
-        Err(Status::unimplemented(""))
+        self.record("GetKillSwitch", &request)?;
+        Ok(Response::new(proto::GetKillSwitchResponse {
+            kill_switch: Some(proto::KillSwitch {
+                engaged: true,
+                reason: "drill".to_owned(),
+                ..Default::default()
+            }),
+        }))
     }
 
     async fn list_audit_records(
         &self,
-        _: Request<proto::ListAuditRecordsRequest>,
+        request: Request<proto::ListAuditRecordsRequest>,
     ) -> Result<Response<proto::ListAuditRecordsResponse>, Status> {
-        Err(Status::unimplemented(""))
+        let token = request.get_ref().page_token.clone();
+        self.seen.lock().unwrap().page_tokens.push(token.clone());
+        self.record("ListAuditRecords", &request)?;
+        let page = self.script.lock().unwrap().audit_pages.get(&token).cloned();
+        page.map(Response::new)
+            .ok_or_else(|| Status::invalid_argument("unknown page token"))
     }
 
     async fn preview_order(
         &self,
-        _: Request<proto::PreviewOrderRequest>,
+        request: Request<proto::PreviewOrderRequest>,
     ) -> Result<Response<proto::PreviewOrderResponse>, Status> {
-        Err(Status::unimplemented(""))
+        self.seen
+            .lock()
+            .unwrap()
+            .previews
+            .push(request.get_ref().clone());
+        self.record("PreviewOrder", &request)?;
+        Ok(Response::new(proto::PreviewOrderResponse {
+            order: request.into_inner().order,
+            estimated_price: "110".to_owned(),
+            estimated_commission: String::new(),
+            position_before: "60".to_owned(),
+            position_after: "20".to_owned(),
+            breaches: vec![proto::LimitBreach {
+                reason: "RISK_MAX_POSITION".to_owned(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }))
     }
+}
+
+#[tonic::async_trait]
+impl AccountService for Fake {
+    async fn list_positions(
+        &self,
+        request: Request<proto::ListPositionsRequest>,
+    ) -> Result<Response<proto::ListPositionsResponse>, Status> {
+        self.record("ListPositions", &request)?;
+        Ok(Response::new(proto::ListPositionsResponse {
+            positions: vec![proto::Position {
+                account: request.get_ref().account.clone(),
+                quantity: "60".to_owned(),
+                average_cost: "100.01".to_owned(),
+                realized_pnl: "398.6".to_owned(),
+                commissions: "2".to_owned(),
+                ..Default::default()
+            }],
+            last_sequence: 9,
+        }))
+    }
+
+    async fn get_account_summary(
+        &self,
+        request: Request<proto::GetAccountSummaryRequest>,
+    ) -> Result<Response<proto::GetAccountSummaryResponse>, Status> {
+        self.record("GetAccountSummary", &request)?;
+        Ok(Response::new(proto::GetAccountSummaryResponse {
+            summary: Some(proto::AccountSummary {
+                account: request.get_ref().account.clone(),
+                currency: "USD".to_owned(),
+                cash: "994398.10".to_owned(),
+                ..Default::default()
+            }),
+        }))
+    }
+
+    type StreamPositionsStream = BoxStream<'static, Result<proto::StreamPositionsResponse, Status>>;
+
+    async fn stream_positions(
+        &self,
+        request: Request<proto::StreamPositionsRequest>,
+    ) -> Result<Response<Self::StreamPositionsStream>, Status> {
+        self.record("StreamPositions", &request)?;
+        let mut seen = self.seen.lock().unwrap();
+        seen.stream_afters.push(request.get_ref().after_sequence);
+        seen.position_requests.push(request.get_ref().clone());
+        drop(seen);
+        let session = self.script.lock().unwrap().position_sessions.pop_front();
+        use proto::stream_positions_response::Payload;
+        let messages = Self::play(session).map(|m| {
+            m.map(|m| proto::StreamPositionsResponse {
+                payload: Some(match m {
+                    Msg::Event(seq) => Payload::Event(proto::PositionEvent {
+                        sequence: seq,
+                        position: Some(proto::Position {
+                            quantity: (seq * 10).to_string(),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }),
+                    Msg::Heartbeat(last) => Payload::Heartbeat(proto::Heartbeat {
+                        last_sequence: last,
+                        time: None,
+                    }),
+                }),
+            })
+        });
+        Ok(Response::new(messages.boxed()))
+    }
+}
+
+/// Both services of the fake on one server, told apart by path (tonic's router needs
+/// a feature of its own for this).
+#[derive(Clone)]
+struct Both {
+    accounts: AccountServiceServer<Fake>,
+    gateway: OrderGatewayServiceServer<Fake>,
+}
+
+impl tonic::codegen::Service<tonic::codegen::http::Request<tonic::body::Body>> for Both {
+    type Response = tonic::codegen::http::Response<tonic::body::Body>;
+    type Error = std::convert::Infallible;
+    type Future = tonic::codegen::BoxFuture<Self::Response, Self::Error>;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: tonic::codegen::http::Request<tonic::body::Body>) -> Self::Future {
+        if request
+            .uri()
+            .path()
+            .starts_with("/ibkr.gateway.v1.AccountService/")
+        {
+            self.accounts.call(request)
+        } else {
+            self.gateway.call(request)
+        }
+    }
+}
+
+impl tonic::server::NamedService for Both {
+    const NAME: &'static str = "ibkr.gateway.v1";
 }
 
 /// A running fake, served until this is dropped.
@@ -349,18 +508,30 @@ pub struct Served {
 
 /// Serves `fake` on `addr` (port 0 for any free port).
 pub async fn serve_on(fake: Arc<Fake>, addr: &str) -> Served {
+    serve_with(fake, addr, tonic::transport::Server::builder()).await
+}
+
+/// Serves `fake` over TLS with the certificate and key (PEM) on a free port.
+pub async fn serve_tls(fake: Arc<Fake>, cert_pem: &str, key_pem: &str) -> Served {
+    let tls = tonic::transport::ServerTlsConfig::new()
+        .identity(tonic::transport::Identity::from_pem(cert_pem, key_pem));
+    let server = tonic::transport::Server::builder().tls_config(tls).unwrap();
+    serve_with(fake, "127.0.0.1:0", server).await
+}
+
+async fn serve_with(fake: Arc<Fake>, addr: &str, server: tonic::transport::Server) -> Served {
     let listener = TcpListener::bind(addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(async move {
-        let _ = tonic::transport::Server::builder()
-            .serve_with_incoming_shutdown(
-                OrderGatewayServiceServer::from_arc(fake),
-                TcpListenerStream::new(listener),
-                async {
-                    let _ = stopped.await;
-                },
-            )
+        let both = Both {
+            accounts: AccountServiceServer::from_arc(fake.clone()),
+            gateway: OrderGatewayServiceServer::from_arc(fake),
+        };
+        let _ = server
+            .serve_with_incoming_shutdown(both, TcpListenerStream::new(listener), async {
+                let _ = stopped.await;
+            })
             .await;
     });
     Served { addr, _stop: stop }

@@ -1,6 +1,8 @@
 //! The client against an in-process gateway: retries, deadlines, errors, paging, and
 //! streams that resume.
 
+mod accounts;
 mod fake;
 mod streams;
+mod tls;
 mod unary;

@@ -36,14 +36,20 @@ export function expand(value: JsonValue, variables: ReadonlyMap<string, string>)
   return value;
 }
 
-/** The value at a dotted path of proto field names, e.g. "order.spec.quantity". */
+/**
+ * The value at a dotted path of proto field names, e.g. "order.spec.quantity"; a number
+ * picks an item of a repeated field, e.g. "positions.0.quantity".
+ */
 export function atPath(document: JsonValue, path: string): JsonValue {
   let current = document;
   for (const part of path.split(".")) {
-    if (!isObject(current) || !(part in current)) {
+    if (Array.isArray(current) && /^\d+$/.test(part) && Number(part) < current.length) {
+      current = current[Number(part)] as JsonValue;
+    } else if (isObject(current) && part in current) {
+      current = current[part] as JsonValue;
+    } else {
       throw new ScenarioFailed(`response has no field '${path}'`);
     }
-    current = current[part] as JsonValue;
   }
   return current;
 }

@@ -19,6 +19,7 @@ import {
 } from "@bufbuild/protobuf";
 import { createClient, type Client, type Transport } from "@connectrpc/connect";
 import { toGatewayError, type GatewayError } from "../errors.js";
+import { AccountService } from "../gen/ibkr/gateway/v1/account_pb.js";
 import { OrderEventSchema } from "../gen/ibkr/gateway/v1/events_pb.js";
 import { OrderGatewayService } from "../gen/ibkr/gateway/v1/gateway_pb.js";
 import { SimulatorControlService } from "../gen/ibkr/gateway/v1/simulator_pb.js";
@@ -43,19 +44,30 @@ const JSON_OPTIONS = { useProtoFieldName: true, alwaysEmitImplicit: true } as co
 const SERVICES: Readonly<Record<string, DescService>> = {
   gateway: OrderGatewayService,
   simulator: SimulatorControlService,
+  account: AccountService,
 };
 
 const EVENT_KINDS = ["status_change", "fill", "cancel", "modification"] as const;
 
 type Variables = Map<string, string>;
 
+/** What the position resume compares of each StreamPositions event. */
+interface PositionChange {
+  sequence: number;
+  quantity: string;
+  previousQuantity: string;
+  orderId: string;
+}
+
 export class Runner {
   readonly #transport: Transport;
   readonly #gateway: Client<typeof OrderGatewayService>;
+  readonly #account: Client<typeof AccountService>;
 
   constructor(transport: Transport) {
     this.#transport = transport;
     this.#gateway = createClient(OrderGatewayService, transport);
+    this.#account = createClient(AccountService, transport);
   }
 
   /** Runs every step of one scenario; throws ScenarioFailed naming the failing step. */
@@ -89,6 +101,8 @@ export class Runner {
         return this.#events(step, variables, signal);
       case "resume":
         return this.#resume(step, signal);
+      case "position_resume":
+        return this.#positionResume(step, signal);
       default:
         throw new ScenarioFailed(`unknown op ${JSON.stringify(op)}`);
     }
@@ -222,6 +236,77 @@ export class Runner {
         `resumed sequences ${JSON.stringify(sequences)} differ from one read ${JSON.stringify(whole)}`,
       );
     }
+  }
+
+  async #positionResume(step: JsonObject, signal: AbortSignal): Promise<void> {
+    const symbol = asString(step["symbol"], "symbol");
+    const start = asInteger(step["after_sequence"] ?? 0, "after_sequence");
+    const dropAfter = asInteger(step["drop_after"], "drop_after");
+    const wantOrders = arrayAt(step, "expect_orders").map((id) => asString(id, "order id"));
+    const count = wantOrders.length;
+    const resumed: PositionChange[] = [];
+    await this.#readPositions(symbol, start, signal, resumed, () => resumed.length >= dropAfter);
+    await this.#readPositions(symbol, resumed.at(-1)?.sequence ?? start, signal, resumed, () => resumed.length >= count);
+    const whole: PositionChange[] = [];
+    await this.#readPositions(symbol, start, signal, whole, () => whole.length >= count);
+    const seen = (changes: PositionChange[]): string =>
+      JSON.stringify(changes.map((c) => [c.sequence, c.quantity]));
+    if (seen(resumed) !== seen(whole)) {
+      throw new ScenarioFailed(`resumed position events ${seen(resumed)} differ from one read ${seen(whole)}`);
+    }
+    for (const [index, change] of whole.entries()) {
+      const before = whole[index - 1];
+      if (before !== undefined && change.previousQuantity !== before.quantity) {
+        throw new ScenarioFailed(
+          `event ${change.sequence} was '${change.previousQuantity}' before, not '${before.quantity}'`,
+        );
+      }
+    }
+    const gotOrders = whole.map((c) => c.orderId);
+    if (JSON.stringify(gotOrders) !== JSON.stringify(wantOrders)) {
+      throw new ScenarioFailed(
+        `position events of orders ${JSON.stringify(gotOrders)}, expected ${JSON.stringify(wantOrders)}`,
+      );
+    }
+    const wantLast = step["expect_last_quantity"];
+    const last = whole.at(-1)?.quantity;
+    if (wantLast !== undefined && last !== asText(wantLast)) {
+      throw new ScenarioFailed(`last quantity '${last}', expected '${asText(wantLast)}'`);
+    }
+  }
+
+  /** Reads StreamPositions of symbol after `after` into out until done. */
+  async #readPositions(
+    symbol: string,
+    after: number,
+    signal: AbortSignal,
+    out: PositionChange[],
+    done: () => boolean,
+  ): Promise<void> {
+    const call = new AbortController();
+    const stop = (): void => call.abort();
+    signal.addEventListener("abort", stop, { once: true });
+    try {
+      const stream = this.#account.streamPositions({ afterSequence: BigInt(after), symbol }, { signal: call.signal });
+      for await (const message of stream) {
+        if (message.payload.case === "event") {
+          const event = message.payload.value;
+          out.push({
+            sequence: Number(event.sequence),
+            quantity: event.position?.quantity ?? "",
+            previousQuantity: event.previousQuantity,
+            orderId: event.orderId,
+          });
+          if (done()) {
+            return;
+          }
+        }
+      }
+    } finally {
+      signal.removeEventListener("abort", stop);
+      call.abort();
+    }
+    throw new ScenarioFailed("position stream ended early");
   }
 
   /**

@@ -93,14 +93,20 @@ fn drop_nulls(value: Value) -> Value {
     }
 }
 
-/// Follows a dotted path of field names through nested objects.
+/// Follows a dotted path of field names through nested objects; a number picks an
+/// item of a repeated field ("positions.0.quantity").
 pub fn at_path<'a>(document: &'a Value, path: &str) -> Result<&'a Value, String> {
     let mut here = document;
     for part in path.split('.') {
-        here = here
-            .as_object()
-            .and_then(|fields| fields.get(part))
-            .ok_or_else(|| format!("response has no field {path:?}"))?;
+        let next = match here {
+            Value::Object(fields) => fields.get(part),
+            Value::Array(items) if part.bytes().all(|b| b.is_ascii_digit()) => part
+                .parse::<usize>()
+                .ok()
+                .and_then(|index| items.get(index)),
+            _ => None,
+        };
+        here = next.ok_or_else(|| format!("response has no field {path:?}"))?;
     }
     Ok(here)
 }
@@ -154,6 +160,20 @@ mod tests {
         );
         let err = expand(&json!("${nope}"), &variables).unwrap_err();
         assert_eq!(err, "unknown variable ${nope}");
+    }
+
+    #[test]
+    fn a_number_picks_an_item_of_a_repeated_field() {
+        let doc = json!({"positions": [{"quantity": "60"}, {"quantity": "-5"}]});
+        assert_eq!(text_at(&doc, "positions.1.quantity"), "-5");
+        for path in [
+            "positions.2.quantity",
+            "positions.-1",
+            "positions.x",
+            "positions.",
+        ] {
+            assert!(at_path(&doc, path).is_err(), "{path} resolved");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use ibkr_gateway_client::proto::account_service_client::AccountServiceClient;
 use ibkr_gateway_client::proto::order_gateway_service_client::OrderGatewayServiceClient;
 use ibkr_gateway_client::{Error, code_name, proto};
 use prost::Message as _;
@@ -25,6 +26,14 @@ pub struct Runner {
 
 type Variables = HashMap<String, String>;
 
+/// What the position resume compares of each StreamPositions event.
+struct PositionChange {
+    sequence: i64,
+    quantity: String,
+    previous_quantity: String,
+    order_id: String,
+}
+
 impl Runner {
     pub fn new(channel: Channel) -> Self {
         let event = DescriptorPool::global()
@@ -38,6 +47,7 @@ impl Runner {
             Some("call") => self.call(step, variables).await,
             Some("events") => self.events(step, variables).await,
             Some("resume") => self.resume(step).await,
+            Some("position_resume") => self.position_resume(step).await,
             _ => Err(format!("unknown op {}", step["op"])),
         }
     }
@@ -220,6 +230,125 @@ impl Runner {
         Ok(())
     }
 
+    /// Drops StreamPositions of one symbol after `drop_after` events, resumes it after
+    /// the last sequence read until as many events as `expect_orders` lists, and checks
+    /// that both calls together read what one uninterrupted call reads, that each event
+    /// starts from the quantity the one before left, and which orders the events came
+    /// from.
+    async fn position_resume(&self, step: &Value) -> Result<(), String> {
+        let symbol = step["symbol"].as_str().ok_or("symbol must be a string")?;
+        let start = match step.get("after_sequence") {
+            Some(value) => as_int(value).map_err(|e| format!("after_sequence: {e}"))?,
+            None => 0,
+        };
+        let drop_after = as_int(&step["drop_after"]).map_err(|e| format!("drop_after: {e}"))?;
+        let drop_after = usize::try_from(drop_after).map_err(|e| e.to_string())?;
+        let want_orders =
+            strings(&step["expect_orders"]).ok_or("expect_orders must be a list of strings")?;
+        let count = want_orders.len();
+        let mut resumed: Vec<PositionChange> = Vec::new();
+        self.read_positions(symbol, start, |change| {
+            resumed.push(change);
+            resumed.len() >= drop_after
+        })
+        .await?;
+        let last = resumed
+            .last()
+            .ok_or("the first call read nothing")?
+            .sequence;
+        self.read_positions(symbol, last, |change| {
+            resumed.push(change);
+            resumed.len() >= count
+        })
+        .await?;
+        let mut whole: Vec<PositionChange> = Vec::new();
+        self.read_positions(symbol, start, |change| {
+            whole.push(change);
+            whole.len() >= count
+        })
+        .await?;
+        let seen = |changes: &[PositionChange]| -> Vec<(i64, String)> {
+            changes
+                .iter()
+                .map(|c| (c.sequence, c.quantity.clone()))
+                .collect()
+        };
+        if seen(&resumed) != seen(&whole) {
+            return Err(format!(
+                "resumed position events {:?} differ from one read {:?}",
+                seen(&resumed),
+                seen(&whole)
+            ));
+        }
+        for pair in whole.windows(2) {
+            if pair[1].previous_quantity != pair[0].quantity {
+                return Err(format!(
+                    "event {} was {:?} before, not {:?}",
+                    pair[1].sequence, pair[1].previous_quantity, pair[0].quantity
+                ));
+            }
+        }
+        let got_orders: Vec<String> = whole.iter().map(|c| c.order_id.clone()).collect();
+        if got_orders != want_orders {
+            return Err(format!(
+                "position events of orders {got_orders:?}, expected {want_orders:?}"
+            ));
+        }
+        if let Some(want) = step.get("expect_last_quantity").and_then(Value::as_str) {
+            let last = whole
+                .last()
+                .map(|c| c.quantity.as_str())
+                .unwrap_or_default();
+            if last != want {
+                return Err(format!("last quantity {last:?}, expected {want:?}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Follows StreamPositions of `symbol` after `after`, handing each change to `keep`
+    /// until it says done; dropping the call cancels it.
+    async fn read_positions(
+        &self,
+        symbol: &str,
+        after: i64,
+        mut keep: impl FnMut(PositionChange) -> bool,
+    ) -> Result<(), String> {
+        let mut accounts = AccountServiceClient::new(self.channel.clone());
+        let request = proto::StreamPositionsRequest {
+            after_sequence: after,
+            symbol: symbol.to_owned(),
+            ..Default::default()
+        };
+        let failed = |status: Status| {
+            format!(
+                "StreamPositions failed: {} {}",
+                code_name(status.code()),
+                status.message()
+            )
+        };
+        let mut stream = accounts
+            .stream_positions(request)
+            .await
+            .map_err(failed)?
+            .into_inner();
+        while let Some(message) = stream.message().await.map_err(failed)? {
+            use proto::stream_positions_response::Payload;
+            if let Some(Payload::Event(event)) = message.payload {
+                let change = PositionChange {
+                    sequence: event.sequence,
+                    quantity: event.position.map(|p| p.quantity).unwrap_or_default(),
+                    previous_quantity: event.previous_quantity,
+                    order_id: event.order_id,
+                };
+                if keep(change) {
+                    return Ok(());
+                }
+            }
+        }
+        Err("position stream ended early".to_owned())
+    }
+
     /// Follows StreamOrderEvents after `after`, handing each event (heartbeats skipped)
     /// to `keep` until it says done; dropping the call then cancels it.
     async fn read(
@@ -260,6 +389,7 @@ fn lookup_method(service: &str, method: &str) -> Result<MethodDescriptor, String
     let full_name = match service {
         "gateway" => "ibkr.gateway.v1.OrderGatewayService",
         "simulator" => "ibkr.gateway.v1.SimulatorControlService",
+        "account" => "ibkr.gateway.v1.AccountService",
         other => return Err(format!("unknown service {other:?}")),
     };
     let service = DescriptorPool::global()

@@ -1,21 +1,34 @@
 package io.github.ibkrgateway.client;
 
+import io.github.ibkrgateway.v1.AccountServiceGrpc;
+import io.github.ibkrgateway.v1.AccountServiceGrpc.AccountServiceBlockingStub;
+import io.github.ibkrgateway.v1.AccountServiceGrpc.AccountServiceStub;
 import io.github.ibkrgateway.v1.CancelAllOrdersRequest;
 import io.github.ibkrgateway.v1.CancelOrderRequest;
+import io.github.ibkrgateway.v1.GetAccountSummaryRequest;
+import io.github.ibkrgateway.v1.GetKillSwitchRequest;
 import io.github.ibkrgateway.v1.GetOrderRequest;
+import io.github.ibkrgateway.v1.ListAuditRecordsRequest;
+import io.github.ibkrgateway.v1.ListAuditRecordsResponse;
 import io.github.ibkrgateway.v1.ListFillsRequest;
 import io.github.ibkrgateway.v1.ListFillsResponse;
 import io.github.ibkrgateway.v1.ListOrdersRequest;
 import io.github.ibkrgateway.v1.ListOrdersResponse;
+import io.github.ibkrgateway.v1.ListPositionsRequest;
 import io.github.ibkrgateway.v1.ModifyOrderRequest;
 import io.github.ibkrgateway.v1.OrderGatewayServiceGrpc;
 import io.github.ibkrgateway.v1.OrderGatewayServiceGrpc.OrderGatewayServiceBlockingStub;
 import io.github.ibkrgateway.v1.OrderGatewayServiceGrpc.OrderGatewayServiceStub;
 import io.github.ibkrgateway.v1.OrderSpec;
+import io.github.ibkrgateway.v1.PreviewOrderRequest;
+import io.github.ibkrgateway.v1.SetKillSwitchRequest;
+import io.github.ibkrgateway.v1.SetKillSwitchResponse;
 import io.github.ibkrgateway.v1.StreamFillsRequest;
 import io.github.ibkrgateway.v1.StreamFillsResponse;
 import io.github.ibkrgateway.v1.StreamOrderEventsRequest;
 import io.github.ibkrgateway.v1.StreamOrderEventsResponse;
+import io.github.ibkrgateway.v1.StreamPositionsRequest;
+import io.github.ibkrgateway.v1.StreamPositionsResponse;
 import io.github.ibkrgateway.v1.SubmitBracketOrderRequest;
 import io.github.ibkrgateway.v1.SubmitBracketOrderResponse;
 import io.github.ibkrgateway.v1.SubmitOrderRequest;
@@ -95,6 +108,8 @@ public final class GatewayClient implements AutoCloseable {
   private final ManagedChannel managed;
   private final OrderGatewayServiceBlockingStub blocking;
   private final OrderGatewayServiceStub async;
+  private final AccountServiceBlockingStub accountsBlocking;
+  private final AccountServiceStub accountsAsync;
   private final String account;
   private final Duration callTimeout;
   private final RetryPolicy retry;
@@ -109,6 +124,8 @@ public final class GatewayClient implements AutoCloseable {
     this.managed = managed;
     this.blocking = OrderGatewayServiceGrpc.newBlockingStub(channel);
     this.async = OrderGatewayServiceGrpc.newStub(channel);
+    this.accountsBlocking = AccountServiceGrpc.newBlockingStub(channel);
+    this.accountsAsync = AccountServiceGrpc.newStub(channel);
     this.account = b.account;
     this.callTimeout = b.callTimeout;
     this.retry = b.retry;
@@ -123,6 +140,8 @@ public final class GatewayClient implements AutoCloseable {
     this.managed = base.managed;
     this.blocking = base.blocking;
     this.async = base.async;
+    this.accountsBlocking = base.accountsBlocking;
+    this.accountsAsync = base.accountsAsync;
     this.account = base.account;
     this.callTimeout = callTimeout;
     this.retry = base.retry;
@@ -342,7 +361,143 @@ public final class GatewayClient implements AutoCloseable {
         Fill::fromProto);
   }
 
+  /**
+   * What the order would do, without placing it: estimated price and commission, the
+   * position (and, on the sim backend, the account) before and after, every limit it would
+   * break. Nothing is stored, so it is retried on UNAVAILABLE. The client's default account
+   * fills in an order that names none.
+   */
+  public OrderPreview previewOrder(NewOrder order) {
+    return preview(order.toSpec());
+  }
+
+  /** {@link #previewOrder(NewOrder)} for a spec in wire form. */
+  public OrderPreview preview(OrderSpec spec) {
+    OrderSpec withAccount =
+        spec.getAccount().isEmpty() ? spec.toBuilder().setAccount(account).build() : spec;
+    PreviewOrderRequest request = PreviewOrderRequest.newBuilder().setOrder(withAccount).build();
+    return OrderPreview.fromProto(call(true, stub -> stub.previewOrder(request)));
+  }
+
+  // -- positions and account ------------------------------------------------------------
+
+  /** The open positions of the client's default account; see {@link #listPositions(ListPositionsRequest)}. */
+  public PositionList listPositions() {
+    return listPositions(ListPositionsRequest.getDefaultInstance());
+  }
+
+  /**
+   * The positions matching {@code filter} (account, symbol, con_id, closed ones too), with
+   * P&amp;L at the market price where the gateway knows one, as of the listing's sequence.
+   * An empty account is the client's default account. Retried on UNAVAILABLE.
+   */
+  public PositionList listPositions(ListPositionsRequest filter) {
+    ListPositionsRequest request =
+        filter.getAccount().isEmpty() ? filter.toBuilder().setAccount(account).build() : filter;
+    return PositionList.fromProto(
+        callAccounts(stub -> stub.listPositions(request)));
+  }
+
+  /** Cash, margin, buying power and P&amp;L of the client's default account. */
+  public AccountSummary getAccountSummary() {
+    return getAccountSummary("");
+  }
+
+  /**
+   * Cash, margin, buying power and P&amp;L of {@code account} (the client's default account
+   * when empty); the simulated account on the sim backend. Retried on UNAVAILABLE.
+   */
+  public AccountSummary getAccountSummary(String account) {
+    GetAccountSummaryRequest request =
+        GetAccountSummaryRequest.newBuilder()
+            .setAccount(account.isEmpty() ? this.account : account)
+            .build();
+    return AccountSummary.fromProto(
+        callAccounts(stub -> stub.getAccountSummary(request)).getSummary());
+  }
+
+  // -- kill switch and audit (admin scope) ----------------------------------------------
+
+  /** The kill switch as it is now. Retried on UNAVAILABLE. */
+  public KillSwitch getKillSwitch() {
+    return KillSwitch.fromProto(
+        call(true, stub -> stub.getKillSwitch(GetKillSwitchRequest.getDefaultInstance()))
+            .getKillSwitch());
+  }
+
+  /**
+   * Engages (cancelling every working order, refusing new ones) or releases the kill switch,
+   * gateway-wide when {@code accounts} is empty, else only for those. Not retried: a late
+   * repeat could undo a change someone made in between.
+   */
+  public KillSwitchChange setKillSwitch(boolean engaged, String reason, List<String> accounts) {
+    SetKillSwitchRequest request =
+        SetKillSwitchRequest.newBuilder()
+            .setEngaged(engaged)
+            .setReason(reason)
+            .addAllAccounts(accounts)
+            .build();
+    SetKillSwitchResponse response = call(false, stub -> stub.setKillSwitch(request));
+    return new KillSwitchChange(
+        KillSwitch.fromProto(response.getKillSwitch()),
+        response.getCancelledOrdersList().stream().map(Order::fromProto).toList());
+  }
+
+  /** Every audit record the token may see, oldest first, fetched page by page. */
+  public Stream<AuditRecord> listAuditRecords() {
+    return listAuditRecords(0);
+  }
+
+  /** {@link #listAuditRecords()} with pages of {@code pageSize} (1..1000; 0: the gateway's). */
+  public Stream<AuditRecord> listAuditRecords(int pageSize) {
+    return paginate(
+        "",
+        token -> {
+          ListAuditRecordsRequest request =
+              ListAuditRecordsRequest.newBuilder().setPageSize(pageSize).setPageToken(token).build();
+          ListAuditRecordsResponse page = call(true, stub -> stub.listAuditRecords(request));
+          return new Page<>(page.getRecordsList(), page.getNextPageToken());
+        },
+        AuditRecord::fromProto);
+  }
+
   // -- streams --------------------------------------------------------------------------
+
+  /**
+   * Position changes after {@code options.afterSequence()} (a listing's last sequence
+   * continues exactly where it ends), replaying the journal and then following it live,
+   * across reconnects like {@link #orderEvents}. {@code options.account()} and {@code
+   * options.symbol()} filter them. Close the stream when done.
+   */
+  public PositionStream positions(StreamOptions options) {
+    if (!options.orderId().isEmpty()) {
+      throw new IllegalArgumentException("a position stream takes no orderId");
+    }
+    com.google.protobuf.Duration heartbeat = protoDuration(options.heartbeatInterval());
+    return new PositionStream(
+        after -> {
+          ResumingStream.Session<StreamPositionsRequest, StreamPositionsResponse> session =
+              new ResumingStream.Session<>(
+                  r -> ResumingStream.Message.of(
+                      r.hasEvent() ? r.getEvent() : null,
+                      r.hasHeartbeat() ? r.getHeartbeat() : null));
+          accountsAsync.streamPositions(
+              StreamPositionsRequest.newBuilder()
+                  .setAfterSequence(after)
+                  .setAccount(options.account())
+                  .setSymbol(options.symbol())
+                  .setHeartbeatInterval(heartbeat)
+                  .build(),
+              session);
+          return session;
+        },
+        options.afterSequence(),
+        options.heartbeatInterval(),
+        streamBackoff,
+        maxReconnects,
+        callbacks(options),
+        this::resetConnectBackoff);
+  }
 
   /**
    * Order events (status changes, fills, cancellations, modifications) after {@code
@@ -356,7 +511,7 @@ public final class GatewayClient implements AutoCloseable {
         after -> {
           EventStream.Session<StreamOrderEventsRequest, StreamOrderEventsResponse> session =
               new EventStream.Session<>(
-                  r -> new EventStream.Message(
+                  r -> EventStream.Message.of(
                       r.hasEvent() ? r.getEvent() : null,
                       r.hasHeartbeat() ? r.getHeartbeat() : null));
           async.streamOrderEvents(
@@ -382,7 +537,7 @@ public final class GatewayClient implements AutoCloseable {
         after -> {
           EventStream.Session<StreamFillsRequest, StreamFillsResponse> session =
               new EventStream.Session<>(
-                  r -> new EventStream.Message(
+                  r -> EventStream.Message.of(
                       r.hasEvent() ? r.getEvent() : null,
                       r.hasHeartbeat() ? r.getHeartbeat() : null));
           async.streamFills(
@@ -398,12 +553,8 @@ public final class GatewayClient implements AutoCloseable {
   }
 
   private EventStream stream(StreamOptions options, EventStream.Opener opener) {
-    List<Consumer<StreamRetry>> callbacks = new ArrayList<>();
-    if (onRetry != null) {
-      callbacks.add(onRetry);
-    }
-    if (options.onRetry() != null) {
-      callbacks.add(options.onRetry());
+    if (!options.symbol().isEmpty()) {
+      throw new IllegalArgumentException("an order event stream takes no symbol");
     }
     return new EventStream(
         opener,
@@ -411,8 +562,19 @@ public final class GatewayClient implements AutoCloseable {
         options.heartbeatInterval(),
         streamBackoff,
         maxReconnects,
-        callbacks,
+        callbacks(options),
         this::resetConnectBackoff);
+  }
+
+  private List<Consumer<StreamRetry>> callbacks(StreamOptions options) {
+    List<Consumer<StreamRetry>> callbacks = new ArrayList<>();
+    if (onRetry != null) {
+      callbacks.add(onRetry);
+    }
+    if (options.onRetry() != null) {
+      callbacks.add(options.onRetry());
+    }
+    return callbacks;
   }
 
   private static com.google.protobuf.Duration protoDuration(Duration d) {
@@ -452,6 +614,19 @@ public final class GatewayClient implements AutoCloseable {
       }
       resetConnectBackoff();
     }
+  }
+
+  /** {@link #call} for AccountService, whose calls are all reads: always retried. */
+  private <T> T callAccounts(Function<AccountServiceBlockingStub, T> rpc) {
+    return call(
+        true,
+        stub -> {
+          AccountServiceBlockingStub accounts = accountsBlocking;
+          if (stub.getCallOptions().getDeadline() != null) {
+            accounts = accounts.withDeadline(stub.getCallOptions().getDeadline());
+          }
+          return rpc.apply(accounts);
+        });
   }
 
   /**

@@ -5,7 +5,9 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Which events a stream follows and where it starts.
+ * Which events a stream follows and where it starts. {@link Builder#orderId} applies to order
+ * event and fill streams, {@link Builder#symbol} to position streams; each of them refuses
+ * the other.
  *
  * <pre>{@code
  * StreamOptions.builder().afterSequence(lastProcessed).account("DU123456").build()
@@ -22,6 +24,7 @@ public final class StreamOptions {
   private final long afterSequence;
   private final String account;
   private final String orderId;
+  private final String symbol;
   private final Duration heartbeatInterval;
   private final Consumer<StreamRetry> onRetry;
 
@@ -29,6 +32,7 @@ public final class StreamOptions {
     this.afterSequence = b.afterSequence;
     this.account = b.account;
     this.orderId = b.orderId;
+    this.symbol = b.symbol;
     this.heartbeatInterval = b.heartbeatInterval;
     this.onRetry = b.onRetry;
   }
@@ -54,6 +58,10 @@ public final class StreamOptions {
     return orderId;
   }
 
+  public String symbol() {
+    return symbol;
+  }
+
   public Duration heartbeatInterval() {
     return heartbeatInterval;
   }
@@ -66,6 +74,7 @@ public final class StreamOptions {
     private long afterSequence;
     private String account = "";
     private String orderId = "";
+    private String symbol = "";
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private Consumer<StreamRetry> onRetry;
 
@@ -89,6 +98,12 @@ public final class StreamOptions {
     /** Only this order's events; all orders when empty. */
     public Builder orderId(String orderId) {
       this.orderId = Objects.requireNonNull(orderId, "orderId");
+      return this;
+    }
+
+    /** Only this symbol's position changes (position streams); all when empty. */
+    public Builder symbol(String symbol) {
+      this.symbol = Objects.requireNonNull(symbol, "symbol");
       return this;
     }
 

@@ -3,16 +3,25 @@ package io.github.ibkrgateway.client;
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
+import io.github.ibkrgateway.v1.AccountServiceGrpc;
 import io.github.ibkrgateway.v1.CancelOrderRequest;
 import io.github.ibkrgateway.v1.CancelOrderResponse;
+import io.github.ibkrgateway.v1.GetKillSwitchRequest;
+import io.github.ibkrgateway.v1.GetKillSwitchResponse;
 import io.github.ibkrgateway.v1.GetOrderRequest;
 import io.github.ibkrgateway.v1.GetOrderResponse;
 import io.github.ibkrgateway.v1.Heartbeat;
+import io.github.ibkrgateway.v1.ListAuditRecordsRequest;
+import io.github.ibkrgateway.v1.ListAuditRecordsResponse;
 import io.github.ibkrgateway.v1.ListOrdersRequest;
 import io.github.ibkrgateway.v1.ListOrdersResponse;
 import io.github.ibkrgateway.v1.ModifyOrderRequest;
 import io.github.ibkrgateway.v1.ModifyOrderResponse;
 import io.github.ibkrgateway.v1.OrderGatewayServiceGrpc;
+import io.github.ibkrgateway.v1.PreviewOrderRequest;
+import io.github.ibkrgateway.v1.PreviewOrderResponse;
+import io.github.ibkrgateway.v1.SetKillSwitchRequest;
+import io.github.ibkrgateway.v1.SetKillSwitchResponse;
 import io.github.ibkrgateway.v1.StreamFillsRequest;
 import io.github.ibkrgateway.v1.StreamFillsResponse;
 import io.github.ibkrgateway.v1.StreamOrderEventsRequest;
@@ -59,6 +68,10 @@ class FakeGateway extends OrderGatewayServiceGrpc.OrderGatewayServiceImplBase
   final List<ListOrdersRequest> lists = new CopyOnWriteArrayList<>();
   final List<StreamOrderEventsRequest> eventCalls = new CopyOnWriteArrayList<>();
   final List<StreamFillsRequest> fillCalls = new CopyOnWriteArrayList<>();
+  final List<PreviewOrderRequest> previews = new CopyOnWriteArrayList<>();
+  final List<SetKillSwitchRequest> killSwitchSets = new CopyOnWriteArrayList<>();
+  final List<GetKillSwitchRequest> killSwitchGets = new CopyOnWriteArrayList<>();
+  final List<ListAuditRecordsRequest> auditPages = new CopyOnWriteArrayList<>();
 
   Unary<SubmitOrderRequest, SubmitOrderResponse> submit =
       (n, q) -> SubmitOrderResponse.newBuilder().setOrder(order("o-" + n, q)).build();
@@ -72,6 +85,20 @@ class FakeGateway extends OrderGatewayServiceGrpc.OrderGatewayServiceImplBase
       (n, q) -> ListOrdersResponse.getDefaultInstance();
   Streaming<StreamOrderEventsRequest, StreamOrderEventsResponse> events = (n, q, out) -> {};
   Streaming<StreamFillsRequest, StreamFillsResponse> fills = (n, q, out) -> {};
+  Unary<PreviewOrderRequest, PreviewOrderResponse> preview =
+      (n, q) -> PreviewOrderResponse.newBuilder().setOrder(q.getOrder()).build();
+  Unary<SetKillSwitchRequest, SetKillSwitchResponse> setKillSwitch =
+      (n, q) -> SetKillSwitchResponse.getDefaultInstance();
+  Unary<GetKillSwitchRequest, GetKillSwitchResponse> getKillSwitch =
+      (n, q) -> GetKillSwitchResponse.getDefaultInstance();
+  Unary<ListAuditRecordsRequest, ListAuditRecordsResponse> listAuditRecords =
+      (n, q) -> ListAuditRecordsResponse.getDefaultInstance();
+
+  /** AccountService on the same server; a test replaces it before start(). */
+  AccountServiceGrpc.AccountServiceImplBase accounts = new AccountServiceGrpc.AccountServiceImplBase() {};
+
+  /** Every call's headers, in order of arrival. */
+  final List<io.grpc.Metadata> headers = new CopyOnWriteArrayList<>();
 
   private final String name = InProcessServerBuilder.generateName();
   private Server server;
@@ -80,7 +107,23 @@ class FakeGateway extends OrderGatewayServiceGrpc.OrderGatewayServiceImplBase
   /** Serves in process and returns a client of it with fast retries; more settings in between. */
   GatewayClient start(java.util.function.UnaryOperator<GatewayClient.Builder> configure)
       throws IOException {
-    server = InProcessServerBuilder.forName(name).addService(this).build().start();
+    io.grpc.ServerInterceptor recordHeaders =
+        new io.grpc.ServerInterceptor() {
+          @Override
+          public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(
+              io.grpc.ServerCall<Q, R> call,
+              io.grpc.Metadata metadata,
+              io.grpc.ServerCallHandler<Q, R> next) {
+            headers.add(metadata);
+            return next.startCall(call, metadata);
+          }
+        };
+    server =
+        InProcessServerBuilder.forName(name)
+            .addService(io.grpc.ServerInterceptors.intercept(this, recordHeaders))
+            .addService(io.grpc.ServerInterceptors.intercept(accounts, recordHeaders))
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).build();
     return configure
         .apply(GatewayClient.builder(channel).retryPolicy(FAST).streamBackoff(FAST))
@@ -199,6 +242,31 @@ class FakeGateway extends OrderGatewayServiceGrpc.OrderGatewayServiceImplBase
   public void streamFills(StreamFillsRequest q, StreamObserver<StreamFillsResponse> out) {
     fillCalls.add(q);
     streaming(fills, fillCalls.size() - 1, q, out);
+  }
+
+  @Override
+  public void previewOrder(PreviewOrderRequest q, StreamObserver<PreviewOrderResponse> out) {
+    previews.add(q);
+    unary(preview, previews.size() - 1, q, out);
+  }
+
+  @Override
+  public void setKillSwitch(SetKillSwitchRequest q, StreamObserver<SetKillSwitchResponse> out) {
+    killSwitchSets.add(q);
+    unary(setKillSwitch, killSwitchSets.size() - 1, q, out);
+  }
+
+  @Override
+  public void getKillSwitch(GetKillSwitchRequest q, StreamObserver<GetKillSwitchResponse> out) {
+    killSwitchGets.add(q);
+    unary(getKillSwitch, killSwitchGets.size() - 1, q, out);
+  }
+
+  @Override
+  public void listAuditRecords(
+      ListAuditRecordsRequest q, StreamObserver<ListAuditRecordsResponse> out) {
+    auditPages.add(q);
+    unary(listAuditRecords, auditPages.size() - 1, q, out);
   }
 
   private static <Q, R> void unary(Unary<Q, R> handler, int n, Q q, StreamObserver<R> out) {

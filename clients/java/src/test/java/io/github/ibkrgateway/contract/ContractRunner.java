@@ -11,10 +11,13 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.github.ibkrgateway.client.FieldViolation;
 import io.github.ibkrgateway.client.GatewayException;
+import io.github.ibkrgateway.v1.AccountServiceGrpc;
 import io.github.ibkrgateway.v1.OrderGatewayServiceGrpc;
 import io.github.ibkrgateway.v1.SimulatorControlServiceGrpc;
 import io.github.ibkrgateway.v1.StreamOrderEventsRequest;
 import io.github.ibkrgateway.v1.StreamOrderEventsResponse;
+import io.github.ibkrgateway.v1.StreamPositionsRequest;
+import io.github.ibkrgateway.v1.StreamPositionsResponse;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.Context;
@@ -69,7 +72,8 @@ public final class ContractRunner {
   private static final Map<String, ServiceDescriptor> SERVICES =
       Map.of(
           "gateway", OrderGatewayServiceGrpc.getServiceDescriptor(),
-          "simulator", SimulatorControlServiceGrpc.getServiceDescriptor());
+          "simulator", SimulatorControlServiceGrpc.getServiceDescriptor(),
+          "account", AccountServiceGrpc.getServiceDescriptor());
 
   /**
    * As the reference runner's MessageToDict: proto field names, and fields without presence
@@ -213,6 +217,7 @@ public final class ContractRunner {
           case "call" -> call(step, variables, deadline);
           case "events" -> events(step, variables, deadline);
           case "resume" -> resume(step, deadline);
+          case "position_resume" -> positionResume(step, deadline);
           default -> throw new ScenarioFailed("unknown op '" + op + "'");
         }
       } catch (ScenarioFailed e) {
@@ -491,6 +496,106 @@ public final class ContractRunner {
     }
   }
 
+  /** What the position resume compares of each event. */
+  record PositionChange(long sequence, String quantity, String previousQuantity, String orderId) {
+    String seen() {
+      return sequence + ":" + quantity;
+    }
+  }
+
+  /**
+   * Drops StreamPositions of one symbol after drop_after events, resumes it after the last
+   * sequence read until as many events as expect_orders lists, and checks that both calls
+   * together read what one uninterrupted call reads, that each event starts from the quantity
+   * the one before left, and which orders the events came from.
+   */
+  private void positionResume(JsonObject step, Deadline deadline) throws ScenarioFailed {
+    String symbol = step.get("symbol").getAsString();
+    long start = step.has("after_sequence") ? asLong(step.get("after_sequence")) : 0;
+    long dropAfter = asLong(step.get("drop_after"));
+    List<String> wantOrders = strings(step.get("expect_orders"));
+    int count = wantOrders.size();
+    List<PositionChange> resumed = new ArrayList<>();
+    readPositions(symbol, start, deadline, resumed, () -> resumed.size() >= dropAfter);
+    readPositions(
+        symbol,
+        resumed.get(resumed.size() - 1).sequence(),
+        deadline,
+        resumed,
+        () -> resumed.size() >= count);
+    List<PositionChange> whole = new ArrayList<>();
+    readPositions(symbol, start, deadline, whole, () -> whole.size() >= count);
+    List<String> resumedSeen = resumed.stream().map(PositionChange::seen).toList();
+    List<String> wholeSeen = whole.stream().map(PositionChange::seen).toList();
+    if (!resumedSeen.equals(wholeSeen)) {
+      throw new ScenarioFailed(
+          "resumed position events " + resumedSeen + " differ from one read " + wholeSeen);
+    }
+    for (int i = 1; i < whole.size(); i++) {
+      if (!whole.get(i).previousQuantity().equals(whole.get(i - 1).quantity())) {
+        throw new ScenarioFailed(
+            "event " + whole.get(i).sequence() + " was '" + whole.get(i).previousQuantity()
+                + "' before, not '" + whole.get(i - 1).quantity() + "'");
+      }
+    }
+    List<String> gotOrders = whole.stream().map(PositionChange::orderId).toList();
+    if (!gotOrders.equals(wantOrders)) {
+      throw new ScenarioFailed(
+          "position events of orders " + gotOrders + ", expected " + wantOrders);
+    }
+    if (step.has("expect_last_quantity")) {
+      String want = step.get("expect_last_quantity").getAsString();
+      String last = whole.get(whole.size() - 1).quantity();
+      if (!last.equals(want)) {
+        throw new ScenarioFailed("last quantity '" + last + "', expected '" + want + "'");
+      }
+    }
+  }
+
+  /**
+   * Follows StreamPositions of symbol after the given sequence, adding each change
+   * (heartbeats skipped) to out until done; then cancels the call.
+   */
+  private void readPositions(
+      String symbol, long after, Deadline deadline, List<PositionChange> out, BooleanSupplier done)
+      throws ScenarioFailed {
+    Context.CancellableContext call = Context.current().withCancellation();
+    Context previous = call.attach();
+    try {
+      Iterator<StreamPositionsResponse> stream =
+          AccountServiceGrpc.newBlockingStub(channel)
+              .withDeadline(deadline)
+              .streamPositions(
+                  StreamPositionsRequest.newBuilder()
+                      .setAfterSequence(after)
+                      .setSymbol(symbol)
+                      .build());
+      while (stream.hasNext()) {
+        StreamPositionsResponse message = stream.next();
+        if (!message.hasEvent()) {
+          continue;
+        }
+        out.add(
+            new PositionChange(
+                message.getEvent().getSequence(),
+                message.getEvent().getPosition().getQuantity(),
+                message.getEvent().getPreviousQuantity(),
+                message.getEvent().getOrderId()));
+        if (done.getAsBoolean()) {
+          return;
+        }
+      }
+      throw new ScenarioFailed("position stream ended early");
+    } catch (StatusRuntimeException e) {
+      throw new ScenarioFailed(
+          "StreamPositions failed: " + e.getStatus().getCode() + " "
+              + e.getStatus().getDescription());
+    } finally {
+      call.detach(previous);
+      call.cancel(null);
+    }
+  }
+
   private static String kindOf(JsonObject event) throws ScenarioFailed {
     for (String kind : EVENT_KINDS) {
       if (event.has(kind)) {
@@ -548,13 +653,22 @@ public final class ContractRunner {
     return out.toString();
   }
 
-  /** The value at a dotted path of field names. */
+  /**
+   * The value at a dotted path of field names; a number picks an item of a repeated field
+   * ("positions.0.quantity").
+   */
   static JsonElement atPath(JsonElement doc, String path) throws ScenarioFailed {
     for (String part : path.split("\\.", -1)) {
-      if (!doc.isJsonObject() || !doc.getAsJsonObject().has(part)) {
+      if (doc.isJsonObject() && doc.getAsJsonObject().has(part)) {
+        doc = doc.getAsJsonObject().get(part);
+      } else if (doc.isJsonArray()
+          && part.matches("[0-9]+")
+          && part.length() < 10
+          && Integer.parseInt(part) < doc.getAsJsonArray().size()) {
+        doc = doc.getAsJsonArray().get(Integer.parseInt(part));
+      } else {
         throw new ScenarioFailed("response has no field '" + path + "'");
       }
-      doc = doc.getAsJsonObject().get(part);
     }
     return doc;
   }

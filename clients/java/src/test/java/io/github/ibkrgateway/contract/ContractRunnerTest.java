@@ -65,4 +65,14 @@ class ContractRunnerTest {
             () -> ContractRunner.atPath(doc, "order.create_time.seconds"));
     assertTrue(e.getMessage().contains("order.create_time.seconds"));
   }
+
+  @Test
+  void aNumberPicksAnItemOfARepeatedField() throws Exception {
+    JsonElement doc =
+        JsonParser.parseString("{\"positions\": [{\"quantity\": \"60\"}, {\"quantity\": \"-5\"}]}");
+    assertEquals("-5", ContractRunner.asText(ContractRunner.atPath(doc, "positions.1.quantity")));
+    for (String path : new String[] {"positions.2.quantity", "positions.-1", "positions.x"}) {
+      assertThrows(ContractRunner.ScenarioFailed.class, () -> ContractRunner.atPath(doc, path));
+    }
+  }
 }

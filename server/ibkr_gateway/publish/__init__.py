@@ -1,0 +1,1 @@
+"""The journal published to NATS JetStream (--publish), off the order path."""
