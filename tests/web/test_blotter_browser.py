@@ -162,6 +162,19 @@ class Page:
         row = self.row(table, client_order_id)
         return "" if row is None else str(row.find_element(By.CSS_SELECTOR, "td.status").text)
 
+    def position(self, symbol: str) -> tuple[str, str]:
+        """(quantity, last change) of the symbol's row in the positions table."""
+        found = self.driver.find_elements(
+            By.CSS_SELECTOR, f'#positions tbody tr[data-symbol="{symbol}"]'
+        )
+        if not found:
+            return ("", "")
+        row = found[0]
+        return (
+            str(row.find_element(By.CSS_SELECTOR, "td.quantity").text),
+            str(row.find_element(By.CSS_SELECTOR, "td.cause").text),
+        )
+
     def use_token(self, token: str) -> None:
         self.driver.find_element(By.ID, "token").send_keys(token)
         self.driver.find_element(By.CSS_SELECTOR, "#token-form button").click()
@@ -208,6 +221,7 @@ def test_the_blotter_follows_orders_fills_cancels_and_restarts(
                 lambda: page.status("working", "web-a") == "PARTIALLY_FILLED",
             )
             assert page.row("fills", "web-a") is not None
+            page.wait("the position the fill made", lambda: page.position("AAPL") == ("4", "fill"))
 
             page.row("working", "web-a").find_element(By.CSS_SELECTOR, "button.cancel").click()
             page.wait("the cancelled order", lambda: page.status("recent", "web-a") == "CANCELLED")
@@ -226,6 +240,8 @@ def test_the_blotter_follows_orders_fills_cancels_and_restarts(
             assert page.text("#link") == "live"
             assert int(page.text("#sequence").split()[-1]) > before
             assert len(page.rows("fills")) == 1
+            assert page.position("AAPL") == ("4", "fill")
+            assert len(page.rows("positions")) == 1
             assert [r.get_attribute("data-client-order-id") for r in page.rows("recent")] == [
                 "web-a"
             ]

@@ -3,14 +3,21 @@
  * fills, the stream's connection and the kill switch, with cancel buttons and a
  * kill-switch toggle for tokens whose scopes allow them.
  *
- * Everything comes from one StreamOrderEvents call replayed from the start of the
- * journal; after a drop it resumes after the last sequence seen (the client's
- * ResumableStream), so no event is missed or applied twice.
+ * Orders and fills come from one StreamOrderEvents call, positions from one
+ * StreamPositions call, each replayed from the start of the journal; after a drop each
+ * resumes after the last sequence it saw (the client's ResumableStream), so no event is
+ * missed or applied twice.
  */
 import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { toGatewayError } from "../src/errors.js";
+import {
+  AccountService,
+  PositionChangeCause,
+  type Position,
+  type PositionEvent,
+} from "../src/gen/ibkr/gateway/v1/account_pb.js";
 import type { OrderEvent } from "../src/gen/ibkr/gateway/v1/events_pb.js";
 import { OrderGatewayService, type KillSwitch } from "../src/gen/ibkr/gateway/v1/gateway_pb.js";
 import {
@@ -20,7 +27,7 @@ import {
   type Fill,
   type Order,
 } from "../src/gen/ibkr/gateway/v1/orders_pb.js";
-import { ResumableStream, type StreamMessage } from "../src/resume.js";
+import { ResumableStream, type Sequenced, type StreamMessage } from "../src/resume.js";
 
 const RECENT_ORDERS = 50;
 const RECENT_FILLS = 100;
@@ -39,6 +46,7 @@ interface Caller {
 }
 
 type Gateway = Client<typeof OrderGatewayService>;
+type Accounts = Client<typeof AccountService>;
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -72,8 +80,20 @@ function prices(order: Order): string {
   return parts.filter(Boolean).join(" ");
 }
 
+/** One row per account and contract: the contract id when IB gave one, else its symbol. */
+function positionKey(position: Position): string {
+  const contract = position.contract;
+  return `${position.account}\u0000${contract?.conId || contract?.symbol || ""}`;
+}
+
+function causeName(cause: PositionChangeCause): string {
+  return (PositionChangeCause[cause] ?? String(cause)).toLowerCase();
+}
+
 class Blotter {
   readonly working = new Map<string, Order>();
+  // The latest state of every position, closed ones included (they keep their P&L).
+  readonly positions = new Map<string, { position: Position; cause: PositionChangeCause }>();
   // Finished orders, oldest first; only the latest RECENT_ORDERS are kept.
   readonly recent = new Map<string, Order>();
   readonly fills: Fill[] = [];
@@ -111,9 +131,17 @@ class Blotter {
     this.changed();
   }
 
+  applyPosition(event: PositionEvent): void {
+    if (event.position) {
+      this.positions.set(positionKey(event.position), { position: event.position, cause: event.cause });
+      this.changed();
+    }
+  }
+
   clear(): void {
     this.working.clear();
     this.recent.clear();
+    this.positions.clear();
     this.fills.length = 0;
     this.lastSequence = 0n;
     this.killSwitch = undefined;
@@ -188,6 +216,33 @@ function renderFills(table: HTMLTableElement, fills: Fill[]): void {
   }
 }
 
+function renderPositions(table: HTMLTableElement, state: Blotter): void {
+  const body = table.tBodies[0] ?? table.createTBody();
+  body.replaceChildren();
+  const rows = [...state.positions.values()].sort(
+    (a, b) =>
+      a.position.account.localeCompare(b.position.account) ||
+      (a.position.contract?.symbol ?? "").localeCompare(b.position.contract?.symbol ?? ""),
+  );
+  for (const { position, cause } of rows) {
+    const row = body.insertRow();
+    row.dataset["account"] = position.account;
+    row.dataset["symbol"] = position.contract?.symbol ?? "";
+    if (position.quantity === "0") {
+      row.className = "closed";
+    }
+    cell(row, clock(position.updateTime));
+    cell(row, position.account);
+    cell(row, position.contract?.symbol ?? "");
+    cell(row, position.quantity, "num quantity");
+    cell(row, position.averagePrice, "num");
+    cell(row, position.averageCost, "num");
+    cell(row, position.realizedPnl, "num realized");
+    cell(row, position.commissions, "num");
+    cell(row, causeName(cause), "cause");
+  }
+}
+
 function renderKillSwitch(state: Blotter): void {
   const badge = element("kill");
   const toggle = element<HTMLButtonElement>("kill-toggle");
@@ -232,6 +287,7 @@ function render(state: Blotter): void {
   renderOrders(element<HTMLTableElement>("working"), working, state.can(WRITE));
   renderOrders(element<HTMLTableElement>("recent"), [...state.recent.values()].reverse(), false);
   renderFills(element<HTMLTableElement>("fills"), state.fills);
+  renderPositions(element<HTMLTableElement>("positions"), state);
 }
 
 /**
@@ -257,6 +313,7 @@ class Session {
   token = "";
   #stop = new AbortController();
   readonly #gateway: Gateway;
+  readonly #accounts: Accounts;
 
   constructor() {
     const withToken: Interceptor = (next) => (request) => {
@@ -271,6 +328,7 @@ class Session {
       interceptors: [withToken],
     });
     this.#gateway = createClient(OrderGatewayService, transport);
+    this.#accounts = createClient(AccountService, transport);
   }
 
   /** (Re)starts everything for the current token: another token sees other accounts. */
@@ -290,6 +348,7 @@ class Session {
     }
     void this.#pollKillSwitch(signal);
     void this.#follow(signal);
+    void this.#followPositions(signal);
   }
 
   async #whoAmI(): Promise<Caller | undefined> {
@@ -309,9 +368,12 @@ class Session {
     this.state.changed();
   }
 
-  async #follow(signal: AbortSignal): Promise<void> {
+  /** Replays a stream from the journal's start and follows it, resuming after drops. */
+  #resume<E extends Sequenced>(
+    signal: AbortSignal,
+    call: (afterSequence: bigint, callSignal: AbortSignal) => AsyncIterable<StreamMessage<E>>,
+  ): ResumableStream<E> {
     const state = this.state;
-    const gateway = this.#gateway;
     const live = (): void => {
       if (state.linkState !== "live") {
         state.link = "live";
@@ -320,12 +382,9 @@ class Session {
         state.changed();
       }
     };
-    async function* open(afterSequence: bigint, callSignal: AbortSignal): AsyncIterable<StreamMessage> {
+    async function* open(afterSequence: bigint, callSignal: AbortSignal): AsyncIterable<StreamMessage<E>> {
       try {
-        for await (const message of gateway.streamOrderEvents(
-          { afterSequence, heartbeatInterval: { seconds: HEARTBEAT_SECONDS } },
-          { signal: callSignal },
-        )) {
+        for await (const message of call(afterSequence, callSignal)) {
           live();
           yield message;
         }
@@ -333,7 +392,7 @@ class Session {
         throw transportFailure(thrown);
       }
     }
-    const events = new ResumableStream(open, {
+    return new ResumableStream(open, {
       afterSequence: 0n,
       stallTimeoutMs: STALL_MS,
       maxReconnects: Infinity,
@@ -345,9 +404,19 @@ class Session {
         state.changed();
       },
     });
+  }
+
+  async #follow(signal: AbortSignal): Promise<void> {
+    const gateway = this.#gateway;
+    const events = this.#resume(signal, (afterSequence, callSignal) =>
+      gateway.streamOrderEvents(
+        { afterSequence, heartbeatInterval: { seconds: HEARTBEAT_SECONDS } },
+        { signal: callSignal },
+      ),
+    );
     try {
       for await (const event of events) {
-        state.apply(event);
+        this.state.apply(event);
         if (event.kind.case === "cancel") {
           // A cancel may come from the kill switch: show its state without waiting.
           void this.#readKillSwitch();
@@ -356,6 +425,25 @@ class Session {
     } catch (thrown) {
       if (!signal.aborted) {
         this.#down("stopped", describeError(thrown));
+      }
+    }
+  }
+
+  async #followPositions(signal: AbortSignal): Promise<void> {
+    const accounts = this.#accounts;
+    const changes = this.#resume(signal, (afterSequence, callSignal) =>
+      accounts.streamPositions(
+        { afterSequence, heartbeatInterval: { seconds: HEARTBEAT_SECONDS } },
+        { signal: callSignal },
+      ),
+    );
+    try {
+      for await (const change of changes) {
+        this.state.applyPosition(change);
+      }
+    } catch (thrown) {
+      if (!signal.aborted) {
+        this.#down("stopped", `positions: ${describeError(thrown)}`);
       }
     }
   }

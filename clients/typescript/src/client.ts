@@ -77,8 +77,25 @@ export interface GatewayClientOptions {
   interceptors?: Interceptor[];
   /** HTTP/2 keepalive (PING) settings of the connection. */
   http2?: Http2SessionOptions;
+  /**
+   * TLS settings of an https:// baseUrl: the CA that signed the gateway's certificate (the
+   * system's CAs when unset), the name its certificate carries when it is not the host
+   * connected to, and a client certificate and key for mutual TLS. Unused with http://.
+   */
+  tls?: TlsOptions;
   /** Use this transport instead of creating one (tests, custom TLS); baseUrl is then unused. */
   transport?: Transport;
+}
+
+export interface TlsOptions {
+  /** PEM of the CA (or CAs) to trust instead of the system's. */
+  ca?: string | Buffer;
+  /** The name the server's certificate must carry; default the baseUrl's host name. */
+  serverName?: string;
+  /** PEM of the client certificate, for gateways that require mutual TLS. */
+  cert?: string | Buffer;
+  /** PEM of the client certificate's private key. */
+  key?: string | Buffer;
 }
 
 export interface StreamDefaults {
@@ -233,7 +250,7 @@ export class GatewayClient {
     if (transport === undefined) {
       // Our own session manager, so that close() can end the connection.
       this.#session = new Http2SessionManager(options.baseUrl, options.http2, {
-        createConnection: connectWithin(this.#connectTimeoutMs),
+        createConnection: connectWithin(this.#connectTimeoutMs, options.tls ?? {}),
       });
       transport = createGrpcTransport({
         baseUrl: options.baseUrl,
@@ -556,13 +573,27 @@ interface StreamRequest {
  * Opens the socket of a new HTTP/2 connection as Node would, and destroys it with
  * UNAVAILABLE if it has not connected within timeoutMs.
  */
-function connectWithin(timeoutMs: number): (authority: URL, options: http2.SessionOptions) => Duplex {
+function connectWithin(
+  timeoutMs: number,
+  settings: TlsOptions,
+): (authority: URL, options: http2.SessionOptions) => Duplex {
   return (authority) => {
     const host = authority.hostname.replace(/^\[(.*)\]$/, "$1");
     const secure = authority.protocol === "https:";
     const port = Number(authority.port) || (secure ? 443 : 80);
+    // SNI takes no IP address; the certificate is still checked against it (or serverName).
+    const serverName = settings.serverName ?? host;
     const socket = secure
-      ? tls.connect({ host, port, ALPNProtocols: ["h2"], ...(net.isIP(host) ? {} : { servername: host }) })
+      ? tls.connect({
+          host,
+          port,
+          ALPNProtocols: ["h2"],
+          ...(net.isIP(serverName) ? {} : { servername: serverName }),
+          checkServerIdentity: (_host: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(serverName, cert),
+          ...(settings.ca === undefined ? {} : { ca: settings.ca }),
+          ...(settings.cert === undefined ? {} : { cert: settings.cert }),
+          ...(settings.key === undefined ? {} : { key: settings.key }),
+        })
       : net.connect({ host, port });
     const timer = setTimeout(() => {
       socket.destroy(

@@ -128,6 +128,37 @@ export function gatewayError(init: GatewayErrorInit): GatewayError {
   return new Subclass(init);
 }
 
+// OpenSSL's verdicts on a certificate, as Node reports them in an error's code.
+const CERTIFICATE_ERRORS = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_REVOKED",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "CERT_SIGNATURE_FAILURE",
+  "INVALID_CA",
+  "INVALID_PURPOSE",
+]);
+
+/**
+ * Whether error failed a TLS handshake: the server's certificate was not trusted or not
+ * for this name. Connect reports it as INTERNAL; it is UNAVAILABLE, as in gRPC's other
+ * clients, since no call reached the gateway.
+ */
+function failedHandshake(error: ConnectError): boolean {
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return (
+    error.code === Code.Internal &&
+    typeof code === "string" &&
+    (CERTIFICATE_ERRORS.has(code) || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_"))
+  );
+}
+
 /**
  * Converts anything a Connect call can throw into a GatewayError, decoding the google.rpc
  * details. Non-Connect values (a network error, an AbortSignal reason) go through
@@ -144,9 +175,10 @@ export function toGatewayError(thrown: unknown): GatewayError {
     .findDetails(BadRequestSchema)
     .flatMap((bad) => bad.fieldViolations)
     .map((v) => ({ field: v.field, description: v.description }));
+  const handshake = failedHandshake(error);
   return gatewayError({
-    code: error.code,
-    message: error.rawMessage,
+    code: handshake ? Code.Unavailable : error.code,
+    message: handshake ? `TLS handshake failed: ${error.rawMessage}` : error.rawMessage,
     reason: info?.reason ?? "",
     domain: info?.domain ?? "",
     metadata: info ? { ...info.metadata } : {},

@@ -29,6 +29,7 @@ export {
   type StreamDefaults,
   type StreamOptions,
   type SubmitOptions,
+  type TlsOptions,
 } from "./client.js";
 export {
   AlreadyExistsError,
