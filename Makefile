@@ -231,9 +231,10 @@ $(EXAMPLE_RUST):
 examples: $(STAMP) ts-build java-build $(EXAMPLES_TS_STAMP) $(EXAMPLE_GO) $(EXAMPLE_RUST)
 	$(BIN)/python -m tests.examples.run_all
 
-## bench: SubmitOrder throughput vs a bare grpc.aio echo server; IB acknowledgement latency vs direct ib_async; the paced 500-order burst; submit latency while 100 streams replay a 200k-event journal; memory after 100k finished orders
+## bench: SubmitOrder throughput vs a bare grpc.aio echo server; fan-out to 100 live subscribers; IB acknowledgement latency vs direct ib_async; the paced 500-order burst; submit latency while 100 streams replay a 200k-event journal; memory after 100k finished orders
 bench: $(STAMP)
 	$(BIN)/python -m bench.submit_throughput
+	$(BIN)/python -m bench.fanout
 	$(BIN)/python -m bench.ib_latency
 	$(BIN)/python -m bench.replay_load
 	$(BIN)/python -m bench.finished_orders

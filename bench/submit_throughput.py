@@ -4,6 +4,10 @@ Absolute numbers depend on the machine; the ratio to an echo server with the sam
 shape, driven by the same client on the same machine, is what stays comparable. Each server
 runs in its own process so that the load generator never shares its event loop or its GIL.
 
+Three figures: throughput with 16 callers, the median latency of one caller alone, and
+SubmitOrders (batches of 50 from the same 16 callers) in orders per second against the
+gateway's own single submits.
+
     python -m bench.submit_throughput [--requests N] [--quick] [--json]
 """
 
@@ -32,7 +36,12 @@ from bench.children import child_process
 SERVICE = gateway_pb2.DESCRIPTOR.services_by_name["OrderGatewayService"].full_name
 SERVERS = ("echo", "gateway")
 TARGET_THROUGHPUT_RATIO = 0.7
+TARGET_ALONE_P50_RATIO = 1.5
+TARGET_BATCH_RATIO = 3.0
 CALLERS = 16
+BATCH = 50
+ALONE_REQUESTS = 500
+QUICK_ALONE_REQUESTS = 100
 CALL_TIMEOUT = 30.0
 REQUESTS = 3000
 WARMUP = 300
@@ -158,8 +167,42 @@ def submit_request(client_order_id: str) -> gateway_pb2.SubmitOrderRequest:
     )
 
 
+async def run_batches(
+    stubs: Sequence[gateway_pb2_grpc.OrderGatewayServiceAsyncStub], prefix: str, orders: int
+) -> Result:
+    """SubmitOrders with BATCH orders a call from CALLERS callers; a latency per call."""
+    count = max(1, orders // BATCH)
+    requests = [
+        gateway_pb2.SubmitOrdersRequest(
+            orders=[submit_request(f"{prefix}-{i}-{n}").order for n in range(BATCH)]
+        )
+        for i in range(count)
+    ]
+    latencies: list[float] = []
+    failures: list[str] = []
+    claimed = itertools.count()
+
+    async def caller(stub: gateway_pb2_grpc.OrderGatewayServiceAsyncStub) -> None:
+        while (i := next(claimed)) < count:
+            started = time.perf_counter()
+            try:
+                response = await stub.SubmitOrders(requests[i], timeout=CALL_TIMEOUT)
+            except grpc.aio.AioRpcError as exc:
+                failures.append(f"{exc.code().name}: {exc.details()}")
+                continue
+            failures.extend(r.error.message for r in response.results if r.HasField("error"))
+            latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(caller(stubs[n % len(stubs)]) for n in range(CALLERS)))
+    return Result(count, time.perf_counter() - started, latencies, failures)
+
+
 async def run_phase(
-    stubs: Sequence[gateway_pb2_grpc.OrderGatewayServiceAsyncStub], prefix: str, count: int
+    stubs: Sequence[gateway_pb2_grpc.OrderGatewayServiceAsyncStub],
+    prefix: str,
+    count: int,
+    callers: int = CALLERS,
 ) -> Result:
     # Built up front so that the client spends its (shared) CPU on calls, not messages.
     requests = [submit_request(f"{prefix}-{i}") for i in range(count)]
@@ -178,41 +221,53 @@ async def run_phase(
             latencies.append(time.perf_counter() - started)
 
     started = time.perf_counter()
-    await asyncio.gather(*(caller(stubs[n % len(stubs)]) for n in range(CALLERS)))
+    await asyncio.gather(*(caller(stubs[n % len(stubs)]) for n in range(callers)))
     return Result(count, time.perf_counter() - started, latencies, failures)
 
 
-async def drive(port: int, requests: int, warmup: int, per_caller: bool, prefix: str) -> Result:
+@dataclass
+class Phases:
+    """What one server did: CALLERS callers at once, one caller alone, and (the gateway)
+    batches."""
+
+    callers: Result
+    alone: Result
+    batches: Result | None = None
+
+
+async def drive(
+    port: int, args: argparse.Namespace, prefix: str, *, batches: bool = False
+) -> Phases:
     target = f"127.0.0.1:{port}"
     channels = (
         [grpc.aio.insecure_channel(target, options=PER_CALLER_OPTIONS) for _ in range(CALLERS)]
-        if per_caller
+        if args.channels == "per-caller"
         else [grpc.aio.insecure_channel(target)]
     )
     try:
         await asyncio.gather(*(c.channel_ready() for c in channels))
         stubs = [gateway_pb2_grpc.OrderGatewayServiceStub(c) for c in channels]
         # Warm-up failures count too: a server that fails there is broken, not cold.
-        warm = await run_phase(stubs, f"{prefix}-warm", warmup)
-        measured = await run_phase(stubs, f"{prefix}-run", requests)
+        warm = await run_phase(stubs, f"{prefix}-warm", args.warmup)
+        measured = await run_phase(stubs, f"{prefix}-run", args.requests)
         measured.failures[:0] = warm.failures
-        return measured
+        alone = await run_phase(stubs[:1], f"{prefix}-alone", args.alone, callers=1)
+        batched = await run_batches(stubs, f"{prefix}-batch", args.requests) if batches else None
+        return Phases(measured, alone, batched)
     finally:
         await asyncio.gather(*(c.close() for c in channels))
 
 
-async def run(args: argparse.Namespace) -> dict[str, Result]:
-    results: dict[str, Result] = {}
+async def run(args: argparse.Namespace) -> dict[str, Phases]:
+    results: dict[str, Phases] = {}
     nonce = uuid.uuid4().hex[:8]
     with tempfile.TemporaryDirectory(prefix="bench-submit-") as tmp:
         for kind in SERVERS:
             profile = args.profile_gateway if kind == "gateway" else None
             async with server_process(kind, Path(tmp), profile) as (port, stats):
-                result = await drive(
-                    port, args.requests, args.warmup, args.channels == "per-caller", nonce
-                )
-            result.server_stats = stats
-            results[kind] = result
+                phases = await drive(port, args, nonce, batches=kind == "gateway")
+            phases.callers.server_stats = stats
+            results[kind] = phases
     return results
 
 
@@ -232,15 +287,21 @@ def _cell(value: float | None, width: int = 0) -> str:
     return ("-" if value is None else f"{value:.2f}").rjust(width)
 
 
-def summary(args: argparse.Namespace, results: dict[str, Result]) -> dict[str, Any]:
-    echo, gateway = results["echo"], results["gateway"]
+def summary(args: argparse.Namespace, results: dict[str, Phases]) -> dict[str, Any]:
+    echo, gateway = results["echo"].callers, results["gateway"].callers
     throughput = _ratio(gateway.rps, echo.rps)
+    alone = {kind: r.alone.percentile_ms(50) for kind, r in results.items()}
+    alone_ratio = _ratio(alone["gateway"], alone["echo"])
+    batches = results["gateway"].batches
+    assert batches is not None
+    batch_orders_per_s = batches.rps * BATCH
+    batch_ratio = _ratio(batch_orders_per_s, gateway.rps)
     return {
         "callers": CALLERS,
         "channels": args.channels,
         "requests": args.requests,
         "warmup": args.warmup,
-        "servers": {kind: r.as_json() for kind, r in results.items()},
+        "servers": {kind: r.callers.as_json() for kind, r in results.items()},
         "ratios": {
             "throughput": _rounded(throughput, 3),
             "p50": _rounded(_ratio(gateway.percentile_ms(50), echo.percentile_ms(50)), 3),
@@ -248,6 +309,24 @@ def summary(args: argparse.Namespace, results: dict[str, Result]) -> dict[str, A
         },
         "target_throughput_ratio": TARGET_THROUGHPUT_RATIO,
         "meets_target": throughput >= TARGET_THROUGHPUT_RATIO,
+        "alone": {
+            "requests": args.alone,
+            "p50_ms": {kind: _rounded(p50, 3) for kind, p50 in alone.items()},
+            "ratio": _rounded(alone_ratio, 3),
+            "target_ratio": TARGET_ALONE_P50_RATIO,
+            "meets_target": alone_ratio <= TARGET_ALONE_P50_RATIO,
+            "failed": sum(len(r.alone.failures) for r in results.values()),
+        },
+        "batches": {
+            "size": BATCH,
+            "calls": batches.requests,
+            "orders_per_s": round(batch_orders_per_s, 1),
+            "single_rps": round(gateway.rps, 1),
+            "ratio": _rounded(batch_ratio, 3),
+            "target_ratio": TARGET_BATCH_RATIO,
+            "meets_target": batch_ratio >= TARGET_BATCH_RATIO,
+            "failed": len(batches.failures),
+        },
     }
 
 
@@ -266,13 +345,27 @@ def table(report: dict[str, Any]) -> str:
         )
     r = report["ratios"]
     verdict = "meets" if report["meets_target"] else "MISSES"
+    alone, batches = report["alone"], report["batches"]
     lines += [
         "",
         f"gateway/echo  throughput {_cell(r['throughput'])}  "
         f"p50 {_cell(r['p50'])}x  p99 {_cell(r['p99'])}x",
         f"throughput ratio {verdict} the target {report['target_throughput_ratio']}",
+        "",
+        f"1 caller, {alone['requests']} requests: p50 gateway "
+        f"{_cell(alone['p50_ms']['gateway'])} ms, echo {_cell(alone['p50_ms']['echo'])} ms: "
+        f"ratio {_cell(alone['ratio'])} "
+        f"({_verdict(alone['meets_target'])} the target <= {alone['target_ratio']})",
+        f"SubmitOrders, batches of {batches['size']} from {report['callers']} callers: "
+        f"{batches['orders_per_s']:.0f} orders/s, single submits {batches['single_rps']:.0f}/s: "
+        f"ratio {_cell(batches['ratio'])} "
+        f"({_verdict(batches['meets_target'])} the target >= {batches['target_ratio']})",
     ]
     return "\n".join(lines)
+
+
+def _verdict(met: bool) -> str:
+    return "meets" if met else "MISSES"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -303,6 +396,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         args.requests = QUICK_REQUESTS if args.quick else REQUESTS
     if args.warmup is None:
         args.warmup = QUICK_WARMUP if args.quick else WARMUP
+    args.alone = QUICK_ALONE_REQUESTS if args.quick else ALONE_REQUESTS
     if args.requests < 1 or args.warmup < 0:
         parser.error("--requests must be positive and --warmup not negative")
     return args
@@ -317,10 +411,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = summary(args, results)
     print(json.dumps(report, indent=2) if args.json else table(report))
     failed = False
-    for kind, result in results.items():
-        for failure in result.failures[:5]:
-            print(f"{kind}: call failed: {failure}", file=sys.stderr)
-        failed = failed or bool(result.failures)
+    for kind, phases in results.items():
+        for result in (phases.callers, phases.alone, phases.batches):
+            for failure in result.failures[:5] if result else ():
+                print(f"{kind}: call failed: {failure}", file=sys.stderr)
+            failed = failed or bool(result and result.failures)
     return 1 if failed else 0
 
 

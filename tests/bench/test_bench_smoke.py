@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,6 +60,28 @@ def test_quick_finished_orders_benchmark_reports_growth_and_a_verdict() -> None:
     report = _quick("bench.finished_orders")
     assert report["journal_events"] == 4 * 10_000
     assert isinstance(report["meets_goal"], bool)
+
+
+@pytest.mark.slow
+def test_quick_fanout_benchmark_reports_every_figure_and_a_verdict() -> None:
+    report: dict[str, Any] = _quick("bench.fanout")
+    assert report["failed"] == 0
+    assert report["delivered"] == report["expected"]
+    for figure in ("delivery_ratio", "submit_ratio", "latency_p99_ms"):
+        value = report[figure]
+        assert isinstance(value, float)
+        assert value > 0
+        assert isinstance(report["goals"][figure][1], bool)
+
+
+@pytest.mark.slow
+def test_quick_submit_benchmark_reports_one_caller_and_batches() -> None:
+    report: dict[str, Any] = _quick("bench.submit_throughput")
+    assert report["alone"]["failed"] == 0
+    assert report["alone"]["ratio"] > 0
+    assert report["batches"]["failed"] == 0
+    assert report["batches"]["ratio"] > 0
+    assert isinstance(report["batches"]["meets_target"], bool)
 
 
 @pytest.mark.slow

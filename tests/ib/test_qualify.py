@@ -131,3 +131,23 @@ async def test_ib_is_asked_once_per_contract(gw: IbGateway) -> None:
     for i in range(3):
         await submit(gw, limit_spec(f"q-once-{i}", "50"))
     assert [c.symbol for c in asked] == ["AAPL"]
+
+
+async def test_each_order_of_a_batch_is_qualified_on_its_own(
+    gw: IbGateway, sim: TwsSimulator
+) -> None:
+    unknown = limit_spec("qb-unknown", "50")
+    unknown.contract.symbol = "NOSUCH"
+    specs = [limit_spec("qb-aapl", "50"), unknown, limit_spec("qb-tick", "50.005")]
+    response = await gw.stub.SubmitOrders(gateway_pb2.SubmitOrdersRequest(orders=specs))
+    placed, refused_unknown, refused_tick = response.results
+    assert placed.order.spec.contract.con_id == con_id_for("AAPL")
+    for refusal in (refused_unknown, refused_tick):
+        assert refusal.error.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+    assert "orders[1].contract" in str(refused_unknown.error)
+    assert "orders[2].limit_price" in str(refused_tick.error)
+    for coid in ("qb-unknown", "qb-tick"):
+        await nothing_stored_or_sent(gw, sim, coid)
+    # A retry of the batch is answered with the same order.
+    again = await gw.stub.SubmitOrders(gateway_pb2.SubmitOrdersRequest(orders=specs[:1]))
+    assert again.results[0].order.order_id == placed.order.order_id

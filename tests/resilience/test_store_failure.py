@@ -13,15 +13,20 @@ from __future__ import annotations
 import asyncio
 import random
 import sqlite3
+import threading
 from collections.abc import Awaitable
 
 import grpc
 import psycopg
 import pytest
+from google.rpc import error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from ibkr.gateway.v1 import gateway_pb2, orders_pb2, simulator_pb2
 
+from ibkr_gateway.errors import StoreUnavailable
+from ibkr_gateway.order.models import Order, OrderSpec
 from ibkr_gateway.position.models import PositionEvent
+from ibkr_gateway.rpc import convert
 from ibkr_gateway.store.postgres import PostgresOrderStore
 from ibkr_gateway.store.sqlite import SqliteOrderStore
 from tests.service.conftest import (
@@ -238,6 +243,38 @@ async def test_a_submit_in_flight_when_the_disk_fills_is_undone(gw: Gateway) -> 
     assert store._commit is commit_on_a_full_disk
 
 
+async def test_a_batch_whose_creation_commit_fails_answers_each_order_unavailable(
+    gw: Gateway,
+) -> None:
+    """SubmitOrders on a failing store: the call succeeds, each new order in it is
+    UNAVAILABLE and undone, and a retry of an order that was stored before is answered."""
+    stored = await submit(gw, limit_spec("before", "50"))
+    store = gw.server.store
+    disk = disk_of(gw)
+    commit = store._commit
+    full = True
+
+    def commit_on_a_full_disk(*args: object) -> None:
+        if full:
+            raise disk.error()
+        commit(*args)  # type: ignore[arg-type]
+
+    store._commit = commit_on_a_full_disk  # type: ignore[method-assign,assignment]
+    specs = [limit_spec("b-1", "50"), limit_spec("before", "50"), limit_spec("b-2", "50")]
+    response = await gw.stub.SubmitOrders(gateway_pb2.SubmitOrdersRequest(orders=specs))
+    first, retry, last = response.results
+    for refused in (first, last):
+        assert refused.error.code == grpc.StatusCode.UNAVAILABLE.value[0]
+        assert disk.cause in refused.error.message
+    assert retry.order.order_id == stored.order_id
+    for coid in ("b-1", "b-2"):
+        assert gw.server.manager.find("", coid) is None
+    full = False
+    await health_is(gw, health_pb2.HealthCheckResponse.SERVING)
+    response = await gw.stub.SubmitOrders(gateway_pb2.SubmitOrdersRequest(orders=specs))
+    assert [r.WhichOneof("result") for r in response.results] == ["order"] * 3
+
+
 async def test_every_mutating_call_is_unavailable_with_the_cause(gw: Gateway) -> None:
     order = await submit(gw, limit_spec("resting", "50"))
     await read_events(gw, until=reaches(order.order_id, S.ORDER_STATUS_SUBMITTED))
@@ -258,6 +295,20 @@ async def test_every_mutating_call_is_unavailable_with_the_cause(gw: Gateway) ->
     for call in calls:
         error = await unavailable(call)
         assert disk.cause in (error.details() or "")
+    # A batch answers each new order as SubmitOrder would, and a retry with its order.
+    batch = await gw.stub.SubmitOrders(
+        gateway_pb2.SubmitOrdersRequest(
+            orders=[limit_spec("new", "50"), limit_spec("resting", "50")]
+        )
+    )
+    new, retried = batch.results
+    assert new.error.code == grpc.StatusCode.UNAVAILABLE.value[0]
+    assert disk.cause in new.error.message
+    info = error_details_pb2.ErrorInfo()
+    assert new.error.details[0].Unpack(info)
+    assert info.reason == "STORE_UNAVAILABLE"
+    assert retried.order.order_id == order.order_id
+    assert gw.server.manager.find("", "new") is None
     # Nothing was changed, not even in memory: reads answer what is recorded.
     got = await gw.stub.GetOrder(gateway_pb2.GetOrderRequest(order_id=order.order_id))
     assert got.order.status == S.ORDER_STATUS_SUBMITTED
@@ -363,7 +414,10 @@ async def test_store_failure_rounds_lose_no_acknowledged_order(db: str) -> None:
 
         async def submitter(n: int, gw: Gateway = gw, round_: int = round_) -> None:
             spec = limit_spec(f"r{round_}-{n}", "50")
-            for _ in range(200):
+            # Retries until it goes through, as a strategy would: how long the store takes
+            # to come back (a reconnect, on PostgreSQL) depends on the machine's load.
+            deadline = asyncio.get_running_loop().time() + 60
+            while asyncio.get_running_loop().time() < deadline:
                 call = gw.stub.SubmitOrder(gateway_pb2.SubmitOrderRequest(order=spec))
                 refused = await refusal(call)
                 if refused is None:
@@ -400,5 +454,55 @@ async def test_store_failure_rounds_lose_no_acknowledged_order(db: str) -> None:
         f"store-failure rounds: {ROUNDS}, acknowledged orders: {len(acknowledged)}, "
         f"lost: {lost}, false OKs: {false_ok}"
     )
-    assert len(acknowledged) == ROUNDS * 8
+    assert len(acknowledged) == ROUNDS * 8, sorted(acknowledged)
     assert (lost, false_ok) == (0, 0)
+
+
+async def test_a_retry_in_a_batch_whose_original_is_undone_meanwhile_is_unavailable(
+    gw: Gateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch finds an order in flight (a retry, so not qualified again), then its
+    creation fails while the batch's other orders are qualified, and the store recovers:
+    the retry is refused, never created from the spec that was not qualified."""
+    manager, store = gw.server.manager, gw.server.store
+    broker = gw.server.sim_broker
+    assert broker is not None
+    commit = store._commit
+    writer_blocked, disk_full = threading.Event(), threading.Event()
+
+    def full_once(*args: object) -> None:
+        if not disk_full.is_set():
+            writer_blocked.set()
+            disk_full.wait(10)
+            raise sqlite3.OperationalError("database or disk is full")
+        commit(*args)  # type: ignore[arg-type]
+
+    store._commit = full_once  # type: ignore[method-assign,assignment]
+    qualify = broker.qualify
+    qualifying, gate = asyncio.Event(), asyncio.Event()
+
+    async def slow_qualify(spec: OrderSpec) -> OrderSpec:
+        if spec.client_order_id == "other":
+            qualifying.set()
+            await gate.wait()
+        return await qualify(spec)
+
+    monkeypatch.setattr(broker, "qualify", slow_qualify)
+    original = asyncio.create_task(
+        manager.submit(convert.spec_from_proto(limit_spec("x", "50"), "order"))
+    )
+    await asyncio.to_thread(writer_blocked.wait, 10)
+    specs = [limit_spec("x", "50"), limit_spec("other", "50")]
+    batch = asyncio.create_task(
+        manager.submit_many([convert.spec_from_proto(s, "order") for s in specs])
+    )
+    await asyncio.wait_for(qualifying.wait(), 10)
+    disk_full.set()
+    with pytest.raises(StoreUnavailable):
+        await original
+    await health_is(gw, health_pb2.HealthCheckResponse.SERVING)
+    gate.set()
+    retried, other = await batch
+    assert isinstance(retried, StoreUnavailable)
+    assert isinstance(other, Order)
+    assert manager.find("", "x") is None

@@ -61,3 +61,25 @@ async def test_a_request_json_cannot_express_is_still_audited(tmp_path: Path) ->
         assert "unrepresentable_request" in trail.records[0].request_json
     finally:
         await stop_gateway(gw)
+
+
+async def test_a_batch_is_one_record_with_the_orders_it_created(tmp_path: Path) -> None:
+    gw = await start_gateway(tmp_path / "batch.db")
+    try:
+        specs = [
+            limit_spec("ab-1", "50"),
+            order_spec("ab-bad", quantity="0"),
+            limit_spec("ab-2", "50", account="DU2"),
+        ]
+        response = await gw.stub.SubmitOrders(gateway_pb2.SubmitOrdersRequest(orders=specs))
+        created = [r.order for r in response.results if r.HasField("order")]
+        assert [o.spec.client_order_id for o in created] == ["ab-1", "ab-2"]
+        trail = await gw.stub.ListAuditRecords(gateway_pb2.ListAuditRecordsRequest())
+        (record,) = trail.records
+        assert record.method.endswith("/SubmitOrders")
+        assert (record.status, record.detail) == ("OK", " ".join(o.order_id for o in created))
+        assert sorted(record.accounts) == ["DU123456", "DU2"]
+        orders = json.loads(record.request_json)["orders"]
+        assert [o["client_order_id"] for o in orders] == ["ab-1", "ab-bad", "ab-2"]
+    finally:
+        await stop_gateway(gw)

@@ -154,6 +154,28 @@ async def test_scopes_and_accounts_are_enforced(caller: Caller) -> None:
     )
 
 
+async def test_a_batch_needs_the_write_scope_and_each_order_its_account(caller: Caller) -> None:
+    def batch(*orders: tuple[str, str]) -> gateway_pb2.SubmitOrdersRequest:
+        return gateway_pb2.SubmitOrdersRequest(
+            orders=[limit_spec(coid, account=account) for coid, account in orders]
+        )
+
+    refused = caller.stub.SubmitOrders(batch(("rb", "DU1")), metadata=auth("reader"))
+    assert await _code(refused) == (grpc.StatusCode.PERMISSION_DENIED, "MISSING_SCOPE")
+    response = await caller.stub.SubmitOrders(
+        batch(("tb-1", "DU1"), ("tb-2", "DU2"), ("tb-3", "DU1")), metadata=auth("trader")
+    )
+    mine, theirs, also_mine = response.results
+    assert (mine.order.spec.account, also_mine.order.spec.account) == ("DU1", "DU1")
+    assert theirs.error.code == grpc.StatusCode.PERMISSION_DENIED.value[0]
+    assert "DU2" not in {o.spec.account for o in await _orders(caller, "admin")}
+
+
+async def _orders(caller: Caller, who: str) -> list[orders_pb2.Order]:
+    listed = await caller.stub.ListOrders(gateway_pb2.ListOrdersRequest(), metadata=auth(who))
+    return list(listed.orders)
+
+
 async def _status_text(call: Any, order_id: str) -> str:
     """The whole status of a failed call (code, message, every detail), the id masked."""
     with pytest.raises(grpc.aio.AioRpcError) as caught:

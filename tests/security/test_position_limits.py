@@ -8,6 +8,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+from google.rpc import error_details_pb2
 from ibkr.gateway.v1 import gateway_pb2, orders_pb2, simulator_pb2
 
 from tests.service.conftest import (
@@ -88,6 +89,25 @@ async def test_max_position_counts_working_orders_on_the_same_side(gw: Gateway) 
     await submit(gw, limit_spec("offer", "200", quantity="50", side=S.SIDE_SELL))
     reason, _ = await refused(gw, limit_spec("rest-1", "50", quantity="1"))
     assert reason == "RISK_MAX_POSITION"
+
+
+async def test_a_batch_counts_its_earlier_orders_against_max_position(gw: Gateway) -> None:
+    response = await gw.stub.SubmitOrders(
+        gateway_pb2.SubmitOrdersRequest(
+            orders=[
+                limit_spec("batch-60", "50", quantity="60"),
+                limit_spec("batch-41", "50", quantity="41"),
+                limit_spec("batch-40", "50", quantity="40"),
+            ]
+        )
+    )
+    first, refused_one, last = response.results
+    assert first.order.spec.quantity == "60"
+    assert last.order.spec.quantity == "40"
+    assert refused_one.error.code == grpc.StatusCode.FAILED_PRECONDITION.value[0]
+    info = error_details_pb2.ErrorInfo()
+    assert refused_one.error.details[0].Unpack(info)
+    assert (info.reason, info.metadata["position_after"]) == ("RISK_MAX_POSITION", "101")
 
 
 async def test_a_modification_is_held_to_max_position(gw: Gateway) -> None:

@@ -4,7 +4,7 @@ cheap enough to run a race a thousand times."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from ibkr_gateway.event.bus import EventBus
@@ -72,6 +72,10 @@ class MemoryStore:
             if (spec.account, spec.client_order_id) == (account, client_order_id):
                 return event.order
         return None
+
+    def client_order_keys(self) -> Iterator[tuple[str, str]]:
+        for event in self.events:
+            yield event.order.spec.account, event.order.spec.client_order_id
 
     def find_order_by_broker_id(self, broker_order_id: int) -> Order | None:
         for event in reversed(self.events):

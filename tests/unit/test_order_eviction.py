@@ -15,7 +15,9 @@ import pytest
 
 from bench.desk import ACCOUNT, SqliteDesk, limit_buy
 from ibkr_gateway.errors import AlreadyExists
+from ibkr_gateway.event.bus import EventBus
 from ibkr_gateway.event.events import FillEvent, JournalEvent
+from ibkr_gateway.order.manager import OrderManager
 from ibkr_gateway.order.models import Order, OrderStatus
 from ibkr_gateway.store.sqlite import SqliteOrderStore
 
@@ -221,3 +223,40 @@ async def test_an_older_store_finds_orders_by_broker_id_and_perm_id(tmp_path: Pa
         assert store.max_broker_order_id() == order.broker_order_id
     finally:
         await store.close()
+
+
+class CountingStore(SqliteOrderStore):
+    """The real store, counting the lookups by client order id that reach it."""
+
+    lookups = 0
+
+    def find_order(self, account: str, client_order_id: str) -> Order | None:
+        self.lookups += 1
+        return super().find_order(account, client_order_id)
+
+
+async def test_a_client_order_id_never_used_is_answered_without_a_query(tmp_path: Path) -> None:
+    store = CountingStore(tmp_path / "counted.db")
+    manager = OrderManager(EventBus(), store, default_account=ACCOUNT)
+    try:
+        assert manager.find(ACCOUNT, "never-used") is None
+        assert store.lookups == 0
+    finally:
+        await store.close()
+
+
+async def test_orders_of_an_earlier_run_are_found_by_client_order_id(tmp_path: Path) -> None:
+    first = SqliteDesk(tmp_path / "runs.db")
+    await first.start()
+    try:
+        order = await filled_and_evicted(first, "earlier")
+    finally:
+        await first.close()
+    again = SqliteDesk(tmp_path / "runs.db")
+    await again.start()
+    try:
+        assert again.manager.find(ACCOUNT, "earlier") == order
+        assert await again.manager.submit(limit_buy("earlier", quantity="10")) == order
+        assert again.broker.placed == 0
+    finally:
+        await again.close()

@@ -14,6 +14,7 @@ from google.rpc import error_details_pb2
 
 GATEWAY = "/ibkr.gateway.v1.OrderGatewayService/"
 SIMULATOR = "/ibkr.gateway.v1.SimulatorControlService/"
+ACCOUNT = "/ibkr.gateway.v1.AccountService/"
 JSON = {"content-type": "application/json"}
 STREAM_JSON = {"content-type": "application/connect+json"}
 # Flag of the envelope that ends a stream (Connect protocol).
@@ -58,13 +59,14 @@ async def stream(
     *,
     until: Callable[[list[dict[str, Any]]], bool] = lambda _: False,
     headers: dict[str, str] | None = None,
+    service: str = GATEWAY,
 ) -> StreamResult:
     """Messages of a server stream until `until` holds for them or the stream ends."""
     result = StreamResult()
     reader = EnvelopeReader()
     async with client.stream(
         "POST",
-        GATEWAY + method,
+        service + method,
         content=envelope(json.dumps(request).encode()),
         headers=STREAM_JSON | (headers or {}),
     ) as response:

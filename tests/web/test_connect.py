@@ -25,6 +25,7 @@ from ibkr_gateway.rpc.servicer import OrderGatewayServicer
 from ibkr_gateway.rpc.simulator import SimulatorControlServicer
 from tests.service.conftest import Gateway, start_gateway, stop_gateway
 from tests.web.connect import (
+    ACCOUNT,
     GATEWAY,
     JSON,
     SIMULATOR,
@@ -288,3 +289,36 @@ async def test_without_tokens_only_addresses_may_name_the_host(web: Web) -> None
             GATEWAY + "ListOrders", json={}, headers=JSON | {"host": host}
         )
         assert allowed.status_code == 200, host
+
+
+async def test_a_batch_over_connect_answers_each_order(web: Web) -> None:
+    batch = {"orders": [limit_order("cb-1")["order"], limit_order("cb-2", quantity="0")["order"]]}
+    response = await web.http.post(GATEWAY + "SubmitOrders", json=batch, headers=JSON)
+    assert response.status_code == 200
+    created, refused = response.json()["results"]
+    assert created["order"]["spec"]["clientOrderId"] == "cb-1"
+    # google.rpc.Status in proto3 JSON: the code as a number, the details as Any.
+    assert refused["error"]["code"] == 3
+    violations = [d for d in refused["error"]["details"] if d["@type"].endswith("BadRequest")]
+    assert violations[0]["fieldViolations"][0]["field"] == "orders[1].quantity"
+
+
+async def test_position_changes_stream_over_connect(web: Web) -> None:
+    order = await web.http.post(
+        GATEWAY + "SubmitOrder",
+        json=limit_order("cp-1", order_type="ORDER_TYPE_MARKET", limit_price="", quantity="7"),
+        headers=JSON,
+    )
+    assert order.status_code == 200
+    result = await stream(
+        web.http,
+        "StreamPositions",
+        {"after_sequence": "0"},
+        service=ACCOUNT,
+        until=lambda got: any("event" in m for m in got),
+    )
+    (change,) = [m["event"] for m in result.messages if "event" in m]
+    assert (change["position"]["contract"]["symbol"], change["position"]["quantity"]) == (
+        "AAPL",
+        "7",
+    )

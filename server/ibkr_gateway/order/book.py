@@ -7,6 +7,7 @@ grows with the orders at work, never with the orders ever placed.
 
 from __future__ import annotations
 
+from ibkr_gateway.order.key_filter import KeyFilter
 from ibkr_gateway.order.models import Order
 from ibkr_gateway.store.base import OrderStore
 
@@ -16,6 +17,13 @@ class OrderBook:
         self.store = store
         self.orders: dict[str, Order] = {}
         self._by_client_id: dict[tuple[str, str], str] = {}
+        # Every (account, client_order_id) the store may hold: the stored ones, and each
+        # order held here (an order is held before its first change is committed, and
+        # only orders held here are ever written). A key it has never seen is answered
+        # without a query: that is every new submit.
+        self._ever_held = KeyFilter()
+        for key in store.client_order_keys():
+            self._ever_held.add(key)
         self._by_broker_id: dict[int, str] = {}
         self._by_perm_id: dict[int, str] = {}
         # Ids an order had before it was sent again under a fresh one: a late report
@@ -29,8 +37,11 @@ class OrderBook:
         return self.orders.get(order_id) or self.store.get_order(order_id)
 
     def by_client_id(self, account: str, client_order_id: str) -> Order | None:
-        held = self._held_by(self._by_client_id.get((account, client_order_id)))
-        return held or self.store.find_order(account, client_order_id)
+        key = (account, client_order_id)
+        held = self._held_by(self._by_client_id.get(key))
+        if held is not None or key not in self._ever_held:
+            return held
+        return self.store.find_order(account, client_order_id)
 
     def by_broker_id(self, broker_order_id: int) -> Order | None:
         held = self._held_by(self._by_broker_id.get(broker_order_id))
@@ -47,7 +58,10 @@ class OrderBook:
         """Holds the order's latest state; returns the state it replaces, if held."""
         previous = self.orders.get(order.order_id)
         self.orders[order.order_id] = order
-        self._by_client_id[(order.spec.account, order.spec.client_order_id)] = order.order_id
+        key = (order.spec.account, order.spec.client_order_id)
+        if previous is None:
+            self._ever_held.add(key)
+        self._by_client_id[key] = order.order_id
         if order.broker_order_id:
             earlier = previous.broker_order_id if previous is not None else 0
             if earlier and earlier != order.broker_order_id:

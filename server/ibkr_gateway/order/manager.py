@@ -357,18 +357,78 @@ class OrderManager(BrokerUpdates):
         return self.guard.breaches(spec, self._open_orders(spec.account))
 
     async def submit(self, spec: OrderSpec, *, caller: str = "local") -> Order:
+        spec, fingerprint, qualified = await self._qualified_submit(spec)
+        return await self._start_submit(spec, fingerprint, qualified, caller)
+
+    async def submit_many(
+        self, specs: Sequence[OrderSpec], *, caller: str = "local"
+    ) -> list[Order | GatewayError]:
+        """Each spec as `submit` would take it, in turn: once all are qualified by the
+        broker, each is checked, or found again as a retry, before the next (so limits
+        count the batch's earlier orders, and a client_order_id repeated in the batch is
+        a retry or a conflict); the new orders are journaled together, in one group
+        commit. Answers each with its order or with why it was refused."""
+        qualified: list[tuple[OrderSpec, str, bool] | GatewayError] = []
+        for spec in specs:
+            try:
+                qualified.append(await self._qualified_submit(spec))
+            except GatewayError as exc:
+                qualified.append(exc)
+        # No await from here until every order is journaled or refused.
+        started: list[Coroutine[Any, Any, Order] | GatewayError] = []
+        for item in qualified:
+            if isinstance(item, GatewayError):
+                started.append(item)
+                continue
+            try:
+                started.append(self._start_submit(*item, caller))
+            except GatewayError as exc:
+                started.append(exc)
+        results: list[Order | GatewayError] = []
+        try:
+            for outcome in started:
+                if isinstance(outcome, GatewayError):
+                    results.append(outcome)
+                    continue
+                try:
+                    results.append(await outcome)
+                except GatewayError as exc:
+                    results.append(exc)
+        finally:
+            # The caller went away: the orders go on (see _spawn); their answers are dropped.
+            for outcome in started[len(results) :]:
+                if not isinstance(outcome, GatewayError):
+                    outcome.close()
+        return results
+
+    async def _qualified_submit(self, spec: OrderSpec) -> tuple[OrderSpec, str, bool]:
+        """The checked spec, qualified by the broker unless it is a retry; the
+        fingerprint a retry of the same request matches (the caller's spec, unqualified);
+        whether the spec was qualified."""
         spec = self.checked_spec(spec)
         fingerprint = request_fingerprint("order", spec)
-        existing = self.find(spec.account, spec.client_order_id)
-        if existing is not None:
-            return await self._replay(existing, fingerprint)
-        broker = self._require_broker()
-        # The fingerprint stays the caller's: a retry of the same request matches it.
-        spec = await broker.qualify(spec)
+        if self.find(spec.account, spec.client_order_id) is not None:
+            return spec, fingerprint, False
+        return await self._require_broker().qualify(spec), fingerprint, True
+
+    def _start_submit(
+        self, spec: OrderSpec, fingerprint: str, qualified: bool, caller: str
+    ) -> Coroutine[Any, Any, Order]:
+        """Everything of a submit of a qualified spec up to its first wait, with no await
+        in between: the order is checked and journaled (or found again) before any other
+        call runs."""
         # Another call may have created the order while the broker was asked.
         existing = self.find(spec.account, spec.client_order_id)
         if existing is not None:
-            return await self._replay(existing, fingerprint)
+            return self._replay(existing, fingerprint)
+        if not qualified:
+            # Found as a retry, then its creation failed while a batch's other orders
+            # were qualified: the order does not exist, and this spec was never qualified.
+            raise StoreUnavailable(
+                "the order's creation could not be recorded; nothing was submitted",
+                metadata={"cause": self.store.failure or "unknown"},
+            )
+        broker = self._require_broker()
         self._require_store()
         self.guard.check_new(spec, caller, self._open_orders(spec.account))
         order = self._new_order(
@@ -376,6 +436,10 @@ class OrderManager(BrokerUpdates):
         )
         durable = self._begin_create([order])
         sent = self._spawn(self._create_and_send([order], durable, broker.place_order))
+        return self._first(sent)
+
+    @staticmethod
+    async def _first(sent: asyncio.Task[list[Order]]) -> Order:
         return (await asyncio.shield(sent))[0]
 
     async def submit_bracket(

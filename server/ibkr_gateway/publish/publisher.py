@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ibkr_gateway.event.bus import EventBus, SubscriptionClosed, SubscriptionOverflow
-from ibkr_gateway.event.events import JournalEvent
 from ibkr_gateway.publish.messages import (
     GATEWAY_ID_RE,
     journal_message,
@@ -205,7 +204,7 @@ class JournalPublisher:
                     self._store,
                     self._bus,
                     after_sequence=cursor,
-                    accepts=_every_event,
+                    accepts=None,
                     heartbeat_interval=IDLE_CHECK,
                     share=self._share,
                     buffer_capacity=FOLLOW_BUFFER,
@@ -216,8 +215,8 @@ class JournalPublisher:
                         continue
                     # Behind calls in flight, like a replaying stream.
                     await self._share.turn()
-                    await link.publish(journal_message(item, self.gateway_id))
-                    cursor = item.sequence
+                    await link.publish(journal_message(item.event, self.gateway_id))
+                    cursor = item.event.sequence
             except SubscriptionOverflow:
                 continue
 
@@ -236,7 +235,3 @@ class JournalPublisher:
 
 def _reason(exc: Exception) -> str:
     return str(exc) or type(exc).__name__
-
-
-def _every_event(event: JournalEvent) -> bool:
-    return True

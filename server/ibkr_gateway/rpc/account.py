@@ -22,11 +22,11 @@ from ibkr_gateway.position.models import Position, PositionEvent
 from ibkr_gateway.rpc import feeds
 from ibkr_gateway.rpc.account_convert import (
     broker_summary_to_proto,
-    position_event_to_proto,
     position_to_proto,
     summary_to_proto,
 )
 from ibkr_gateway.rpc.convert import timestamp
+from ibkr_gateway.rpc.encoded import encoded_event
 from ibkr_gateway.rpc.loop_share import LoopShare
 from ibkr_gateway.rpc.streams import Heartbeat
 from ibkr_gateway.security.auth import principal
@@ -75,6 +75,7 @@ class AccountServicer(account_pb2_grpc.AccountServiceServicer):
         broker_account: BrokerAccounts | None = None,
         stream_buffer: int,
         replay_share: LoopShare,
+        live_share: LoopShare,
     ) -> None:
         self.book = book
         self.store = store
@@ -86,6 +87,7 @@ class AccountServicer(account_pb2_grpc.AccountServiceServicer):
         self.heartbeat_interval = heartbeat_interval
         self.stream_buffer = stream_buffer
         self.replay_share = replay_share
+        self.live_share = live_share
 
     def _account(self, account: str) -> str:
         v: list[FieldViolation] = []
@@ -159,9 +161,11 @@ class AccountServicer(account_pb2_grpc.AccountServiceServicer):
         message.time.CopyFrom(timestamp(utc_now()))
         return account_pb2.GetAccountSummaryResponse(summary=message)
 
-    async def StreamPositions(
+    # Events go out as their one shared encoding (see encoded_event), which the streams'
+    # serializer passes through: the generated signature knows only messages.
+    async def StreamPositions(  # type: ignore[override]
         self, request: account_pb2.StreamPositionsRequest, context: Context
-    ) -> AsyncIterator[account_pb2.StreamPositionsResponse]:
+    ) -> AsyncIterator[account_pb2.StreamPositionsResponse | bytes]:
         v: list[FieldViolation] = []
         _check_account(request.account, v)
         _check_symbol(request.symbol, v)
@@ -192,9 +196,10 @@ class AccountServicer(account_pb2_grpc.AccountServiceServicer):
             accepts=accepts,
             heartbeat_interval=interval,
             share=self.replay_share,
+            live=self.live_share,
             buffer_capacity=self.stream_buffer,
         ):
             if isinstance(item, Heartbeat):
                 yield account_pb2.StreamPositionsResponse(heartbeat=feeds.heartbeat_message(item))
-            elif isinstance(item, PositionEvent):
-                yield account_pb2.StreamPositionsResponse(event=position_event_to_proto(item))
+            elif isinstance(item.event, PositionEvent):
+                yield encoded_event(item)

@@ -24,6 +24,7 @@ AUDITED: Final = frozenset(
         _GATEWAY + m
         for m in (
             "SubmitOrder",
+            "SubmitOrders",
             "SubmitBracketOrder",
             "ModifyOrder",
             "CancelOrder",
@@ -80,6 +81,8 @@ def touched_orders(response: Message) -> list[str]:
         for item in value if hasattr(value, "__len__") else [value]:
             if item.order_id:
                 ids.append(item.order_id)
+    # SubmitOrders: the orders among its per-order results.
+    ids += [r.order.order_id for r in getattr(response, "results", ()) if r.HasField("order")]
     return ids
 
 

@@ -39,7 +39,7 @@ METHOD_SCOPES: Final[dict[str, str]] = {
     **{_ACCOUNT + m: READ for m in ("ListPositions", "GetAccountSummary", "StreamPositions")},
     **{
         _GATEWAY + m: WRITE
-        for m in ("SubmitOrder", "SubmitBracketOrder", "ModifyOrder", "CancelOrder")
+        for m in ("SubmitOrder", "SubmitOrders", "SubmitBracketOrder", "ModifyOrder", "CancelOrder")
     },
 }
 # Probes and tooling stay open: health says nothing about orders, reflection only the schema.

@@ -19,6 +19,7 @@ from connectrpc.errors import ConnectError
 from connectrpc.request import RequestContext
 from google.protobuf import descriptor, json_format
 from google.protobuf.message import DecodeError, Message
+from google.protobuf.message_factory import GetMessageClass
 from ibkr.gateway.v1 import (
     account_connect,
     account_pb2,
@@ -105,12 +106,12 @@ class GatewayInterceptor:
     def __init__(
         self,
         tokens: TokenTable | None,
-        share: LoopShare,
+        shares: Sequence[LoopShare],
         listeners: Sequence[ResultListener],
         on_refused: ResultListener | None,
     ) -> None:
         self.tokens = tokens
-        self.share = share
+        self.shares = tuple(shares)
         self.listeners = tuple(listeners)
         self.on_refused = on_refused
 
@@ -138,7 +139,8 @@ class GatewayInterceptor:
     ) -> Any:
         method = _method(ctx)
         self._authorize(method, request, ctx)
-        self.share.call_started()
+        for share in self.shares:
+            share.call_started()
         started = time.perf_counter()
         try:
             response = await call_next(request, ctx)
@@ -166,7 +168,8 @@ class GatewayInterceptor:
             return response
         finally:
             # After the listeners, as with gRPC: the audit record is part of the call.
-            self.share.call_ended()
+            for share in self.shares:
+                share.call_ended()
 
     async def intercept_server_stream(
         self,
@@ -200,6 +203,19 @@ def _without_context(method: Callable[[Any, Any], Any]) -> Callable[[Any, Any], 
     return call
 
 
+def _stream_without_context(
+    method: Callable[[Any, Any], AsyncIterator[Any]], output: type[Message]
+) -> Callable[[Any, Any], AsyncIterator[Any]]:
+    """A stream sends the events it holds encoded once for every gRPC subscriber as
+    bytes: the Connect codecs (JSON among them) want them as messages again."""
+
+    async def call(request: Any, ctx: Any) -> AsyncIterator[Any]:
+        async for item in method(request, None):
+            yield output.FromString(item) if type(item) is bytes else item
+
+    return call
+
+
 class _Servicer:
     """A gRPC servicer as the generated Connect application calls it: each RPC by its
     snake_case name, with a Connect context in place of the gRPC one, which the
@@ -209,7 +225,12 @@ class _Servicer:
         self._methods: dict[str, Callable[[Any, Any], Any]] = {}
         for rpc in service.methods:
             # Bound at once: a servicer lacking a method of its service fails the start.
-            self._methods[_snake(rpc.name)] = _without_context(getattr(servicer, rpc.name))
+            method = getattr(servicer, rpc.name)
+            self._methods[_snake(rpc.name)] = (
+                _stream_without_context(method, GetMessageClass(rpc.output_type))
+                if rpc.server_streaming
+                else _without_context(method)
+            )
 
     def __getattr__(self, name: str) -> Callable[[Any, Any], Any]:
         try:

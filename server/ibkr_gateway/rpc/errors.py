@@ -161,6 +161,19 @@ def _wrap_stream(method: str, inner: Any) -> Any:
     return stream
 
 
+def _passing_bytes(serializer: Callable[[Any], bytes] | None) -> Callable[[Any], bytes] | None:
+    """A stream may send a message it holds already encoded (an event encoded once for
+    all its subscribers) as bytes."""
+    if serializer is None:
+        return None
+    encode = serializer
+
+    def serialize(message: Any) -> bytes:
+        return message if type(message) is bytes else encode(message)
+
+    return serialize
+
+
 class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
     """Turns GatewayError into its status; anything else is a bug: INTERNAL, logged.
 
@@ -201,6 +214,6 @@ class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
             return grpc.unary_stream_rpc_method_handler(
                 _wrap_stream(method, handler.unary_stream),
                 handler.request_deserializer,
-                handler.response_serializer,
+                _passing_bytes(handler.response_serializer),
             )
         return handler

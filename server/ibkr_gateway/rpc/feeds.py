@@ -9,8 +9,13 @@ from google.protobuf.duration_pb2 import Duration
 from ibkr.gateway.v1 import events_pb2
 
 from ibkr_gateway.errors import FieldViolation, ResourceExhausted, Unavailable
-from ibkr_gateway.event.bus import EventBus, EventFilter, SubscriptionClosed, SubscriptionOverflow
-from ibkr_gateway.event.events import JournalEvent
+from ibkr_gateway.event.bus import (
+    EventBus,
+    EventFilter,
+    Published,
+    SubscriptionClosed,
+    SubscriptionOverflow,
+)
 from ibkr_gateway.order.manager import utc_now
 from ibkr_gateway.rpc import convert
 from ibkr_gateway.rpc.loop_share import LoopShare
@@ -51,8 +56,9 @@ async def follow(
     accepts: EventFilter,
     heartbeat_interval: float,
     share: LoopShare,
+    live: LoopShare,
     buffer_capacity: int,
-) -> AsyncIterator[JournalEvent | Heartbeat]:
+) -> AsyncIterator[Published | Heartbeat]:
     """follow_events, with a cut or a shutdown reported as the error that names the
     sequence to resume after."""
     last = after_sequence
@@ -64,9 +70,10 @@ async def follow(
             accepts=accepts,
             heartbeat_interval=heartbeat_interval,
             share=share,
+            live=live,
             buffer_capacity=buffer_capacity,
         ):
-            last = item.last_sequence if isinstance(item, Heartbeat) else item.sequence
+            last = item.last_sequence if isinstance(item, Heartbeat) else item.event.sequence
             yield item
     except SubscriptionOverflow as exc:
         raise ResourceExhausted(

@@ -26,11 +26,21 @@ import grpc
 
 
 class LoopShare:
-    def __init__(self, per_turn: int, pause_while_calls: float) -> None:
+    """`per_turn_while_calls` > 0: while calls are in flight, that many steps a turn
+    instead of a batch per pause. Steps then fill the loop's spare time (the turns where
+    calls only wait, on the store or the broker, are quick) yet only ever delay a step
+    of a call by a few: for work that must keep up, such as live streams."""
+
+    def __init__(
+        self, per_turn: int, pause_while_calls: float, per_turn_while_calls: int = 0
+    ) -> None:
         if per_turn < 1:
             raise ValueError("per_turn must be at least 1")
+        if not 0 <= per_turn_while_calls <= per_turn:
+            raise ValueError("per_turn_while_calls must be between 0 and per_turn")
         self.per_turn = per_turn
         self.pause_while_calls = pause_while_calls
+        self.per_turn_while_calls = per_turn_while_calls
         self.calls_in_flight = 0
         self._waiting: collections.deque[asyncio.Future[None]] = collections.deque()
         self._granted = 0
@@ -40,9 +50,12 @@ class LoopShare:
     def waiting(self) -> int:
         return len(self._waiting)
 
+    def _limit(self) -> int:
+        return self.per_turn_while_calls if self.calls_in_flight else self.per_turn
+
     async def turn(self) -> None:
         """Returns once the caller may take one step."""
-        if not self.calls_in_flight and self._granted < self.per_turn and not self._waiting:
+        if self._granted < self._limit() and not self._waiting:
             self._granted += 1
             self._schedule()
             return
@@ -68,7 +81,7 @@ class LoopShare:
         if self._next is not None:
             return
         loop = asyncio.get_running_loop()
-        if self.calls_in_flight and self._waiting:
+        if self.calls_in_flight and self._waiting and not self.per_turn_while_calls:
             self._next = loop.call_later(self.pause_while_calls, self._next_turn)
         else:
             # call_soon runs after everything already ready: that is the next turn.
@@ -77,7 +90,8 @@ class LoopShare:
     def _next_turn(self) -> None:
         self._next = None
         self._granted = 0
-        while self._waiting and self._granted < self.per_turn:
+        limit = self._limit() or self.per_turn
+        while self._waiting and self._granted < limit:
             waiter = self._waiting.popleft()
             if not waiter.done():
                 waiter.set_result(None)
@@ -88,10 +102,10 @@ class LoopShare:
 
 
 class CallsFirstInterceptor(grpc.aio.ServerInterceptor):
-    """Tells the LoopShare of every unary call in flight; streams are what waits."""
+    """Tells the LoopShares of every unary call in flight; streams are what waits."""
 
-    def __init__(self, share: LoopShare) -> None:
-        self.share = share
+    def __init__(self, *shares: LoopShare) -> None:
+        self.shares = shares
         self._wrapped: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
 
     async def intercept_service(
@@ -109,14 +123,16 @@ class CallsFirstInterceptor(grpc.aio.ServerInterceptor):
         if handler is None or handler.unary_unary is None:
             return handler
         inner: Any = handler.unary_unary
-        share = self.share
+        shares = self.shares
 
         async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-            share.call_started()
+            for share in shares:
+                share.call_started()
             try:
                 return await inner(request, context)
             finally:
-                share.call_ended()
+                for share in shares:
+                    share.call_ended()
 
         wrapped = grpc.unary_unary_rpc_method_handler(
             unary, handler.request_deserializer, handler.response_serializer

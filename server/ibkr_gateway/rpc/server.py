@@ -44,7 +44,7 @@ from ibkr_gateway.rpc.loop_share import CallsFirstInterceptor
 from ibkr_gateway.rpc.reflection import DocumentedReflectionServicer
 from ibkr_gateway.rpc.servicer import OrderGatewayServicer
 from ibkr_gateway.rpc.simulator import SimulatorControlServicer
-from ibkr_gateway.rpc.streams import replay_share
+from ibkr_gateway.rpc.streams import live_share, replay_share
 from ibkr_gateway.security.auth import TokenTable
 from ibkr_gateway.security.tls import ListenRefused, TlsFiles, check_listen
 from ibkr_gateway.sim.broker import SimBroker, SimMarketControl
@@ -230,9 +230,10 @@ class GatewayServer:
                 insecure=config.insecure,
             )
         self.replay_share = replay_share()
+        self.live_share = live_share()
         interceptors: list[grpc.aio.ServerInterceptor] = [
             # Outside the error mapping: a call is in flight until its answer is made.
-            CallsFirstInterceptor(self.replay_share),
+            CallsFirstInterceptor(self.replay_share, self.live_share),
             ErrorMappingInterceptor([self.audit.record, self.metrics.observe_call]),
         ]
         if tokens is not None:
@@ -247,6 +248,7 @@ class GatewayServer:
             heartbeat_interval=config.heartbeat_interval,
             stream_buffer=config.stream_buffer,
             replay_share=self.replay_share,
+            live_share=self.live_share,
             preview=OrderPreview(
                 self.manager.checked_spec,
                 self.manager.breaches,
@@ -273,6 +275,7 @@ class GatewayServer:
             heartbeat_interval=config.heartbeat_interval,
             stream_buffer=config.stream_buffer,
             replay_share=self.replay_share,
+            live_share=self.live_share,
         )
         simulator = SimulatorControlServicer(
             self.manager,
@@ -310,7 +313,7 @@ class GatewayServer:
 
             interceptor = GatewayInterceptor(
                 tokens,
-                self.replay_share,
+                (self.replay_share, self.live_share),
                 [self.audit.record, self.metrics.observe_call],
                 on_refused=self.audit.record if tokens is not None else None,
             )

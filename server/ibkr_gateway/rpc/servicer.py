@@ -13,9 +13,10 @@ from ibkr_gateway.broker import WhatIfEstimate
 from ibkr_gateway.errors import (
     FailedPrecondition,
     FieldViolation,
+    GatewayError,
     InvalidArgument,
 )
-from ibkr_gateway.event.bus import EventBus
+from ibkr_gateway.event.bus import EventBus, EventFilter, Published
 from ibkr_gateway.event.events import FillEvent, JournalEvent, OrderEvent
 from ibkr_gateway.order.manager import OrderManager, utc_now
 from ibkr_gateway.order.models import Order, OrderSpec, TimeInForce
@@ -26,6 +27,8 @@ from ibkr_gateway.rpc import convert, feeds, paging
 from ibkr_gateway.rpc.access import visible_order
 from ibkr_gateway.rpc.account_convert import preview_to_proto, what_if_to_proto
 from ibkr_gateway.rpc.audit import acting_on
+from ibkr_gateway.rpc.encoded import encoded_event
+from ibkr_gateway.rpc.errors import status_proto
 from ibkr_gateway.rpc.loop_share import LoopShare
 from ibkr_gateway.rpc.streams import Heartbeat
 from ibkr_gateway.security.auth import principal
@@ -36,6 +39,7 @@ Context = grpc.aio.ServicerContext[Any, Any]
 MIN_HEARTBEAT = 0.1
 MAX_HEARTBEAT = 3600.0
 MAX_ID_LENGTH = 64
+MAX_BATCH_ORDERS = 1000
 
 
 def _kill_switch(
@@ -56,6 +60,10 @@ def _kill_switch(
             for account, halt in sorted(halts.items())
         ],
     )
+
+
+def _is_order_event(event: JournalEvent) -> bool:
+    return isinstance(event, OrderEvent)
 
 
 def _short_text(field: str, value: str, violations: list[FieldViolation]) -> None:
@@ -84,6 +92,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         heartbeat_interval: float,
         stream_buffer: int,
         replay_share: LoopShare,
+        live_share: LoopShare,
         preview: OrderPreview | None = None,
         what_if: Callable[[OrderSpec], Awaitable[WhatIfEstimate]] | None = None,
     ) -> None:
@@ -94,6 +103,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         self.stream_buffer = stream_buffer
         self.replay_share = replay_share
         self.preview = preview
+        self.live_share = live_share
         self.what_if = what_if
 
     async def SubmitOrder(
@@ -106,6 +116,40 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         except InvalidArgument as exc:
             raise convert.prefixed(exc, "order") from None
         return gateway_pb2.SubmitOrderResponse(order=convert.order_to_proto(order))
+
+    async def SubmitOrders(
+        self, request: gateway_pb2.SubmitOrdersRequest, context: Context
+    ) -> gateway_pb2.SubmitOrdersResponse:
+        count = len(request.orders)
+        if not 0 < count <= MAX_BATCH_ORDERS:
+            raise InvalidArgument.single("orders", f"between 1 and {MAX_BATCH_ORDERS} orders")
+        who = principal()
+        results: list[Order | GatewayError | None] = [None] * count
+        specs, at = [], []
+        for i, item in enumerate(request.orders):
+            field = f"orders[{i}]"
+            try:
+                spec = convert.spec_from_proto(item, field)
+                who.require_account(spec.account or self.manager.default_account)
+            except GatewayError as exc:
+                results[i] = exc
+                continue
+            specs.append(spec)
+            at.append(i)
+        acting_on({s.account or self.manager.default_account for s in specs})
+        submitted = await self.manager.submit_many(specs, caller=who.name)
+        for i, outcome in zip(at, submitted, strict=True):
+            if isinstance(outcome, InvalidArgument):
+                outcome = convert.prefixed(outcome, f"orders[{i}]")
+            results[i] = outcome
+        response = gateway_pb2.SubmitOrdersResponse()
+        for result in results:
+            if isinstance(result, Order):
+                response.results.add(order=convert.order_to_proto(result))
+            else:
+                assert result is not None
+                response.results.add(error=status_proto(result))
+        return response
 
     async def SubmitBracketOrder(
         self, request: gateway_pb2.SubmitBracketOrderRequest, context: Context
@@ -301,23 +345,25 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
             message.estimated_commission = message.what_if.commission
         return message
 
-    async def StreamOrderEvents(
+    # Events go out as their one shared encoding (see encoded_event), which the streams'
+    # serializer passes through: the generated signature knows only messages.
+    async def StreamOrderEvents(  # type: ignore[override]
         self, request: gateway_pb2.StreamOrderEventsRequest, context: Context
-    ) -> AsyncIterator[gateway_pb2.StreamOrderEventsResponse]:
+    ) -> AsyncIterator[gateway_pb2.StreamOrderEventsResponse | bytes]:
         async for item in self._follow(request, fills_only=False):
             if isinstance(item, Heartbeat):
                 yield gateway_pb2.StreamOrderEventsResponse(heartbeat=feeds.heartbeat_message(item))
             else:
-                yield gateway_pb2.StreamOrderEventsResponse(event=convert.event_to_proto(item))
+                yield encoded_event(item)
 
-    async def StreamFills(
+    async def StreamFills(  # type: ignore[override]
         self, request: gateway_pb2.StreamFillsRequest, context: Context
-    ) -> AsyncIterator[gateway_pb2.StreamFillsResponse]:
+    ) -> AsyncIterator[gateway_pb2.StreamFillsResponse | bytes]:
         async for item in self._follow(request, fills_only=True):
             if isinstance(item, Heartbeat):
                 yield gateway_pb2.StreamFillsResponse(heartbeat=feeds.heartbeat_message(item))
             else:
-                yield gateway_pb2.StreamFillsResponse(event=convert.event_to_proto(item))
+                yield encoded_event(item)
 
     async def SetKillSwitch(
         self, request: gateway_pb2.SetKillSwitchRequest, context: Context
@@ -430,7 +476,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         request: gateway_pb2.StreamOrderEventsRequest | gateway_pb2.StreamFillsRequest,
         *,
         fills_only: bool,
-    ) -> AsyncIterator[OrderEvent | Heartbeat]:
+    ) -> AsyncIterator[Published | Heartbeat]:
         v: list[FieldViolation] = []
         _short_text("account", request.account, v)
         _short_text("order_id", request.order_id, v)
@@ -446,7 +492,7 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
         if account:
             who.require_account(account)
 
-        def accepts(event: JournalEvent) -> bool:
+        def accepts_event(event: JournalEvent) -> bool:
             return (
                 isinstance(event, OrderEvent)
                 and who.may_access(event.account)
@@ -455,6 +501,9 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
                 and (not order_id or event.order_id == order_id)
             )
 
+        everything = who.all_accounts and not (fills_only or account or order_id)
+        accepts: EventFilter = _is_order_event if everything else accepts_event
+
         async for item in feeds.follow(
             self.manager.store,
             self.bus,
@@ -462,8 +511,9 @@ class OrderGatewayServicer(gateway_pb2_grpc.OrderGatewayServiceServicer):
             accepts=accepts,
             heartbeat_interval=interval,
             share=self.replay_share,
+            live=self.live_share,
             buffer_capacity=self.stream_buffer,
         ):
-            if not isinstance(item, Heartbeat | OrderEvent):
-                raise TypeError(f"{type(item).__name__} on an order stream")
+            if not isinstance(item, Heartbeat) and not isinstance(item.event, OrderEvent):
+                raise TypeError(f"{type(item.event).__name__} on an order stream")
             yield item

@@ -12,8 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from ibkr_gateway.errors import InvalidArgument
-from ibkr_gateway.event.bus import EventBus, EventFilter
-from ibkr_gateway.event.events import JournalEvent
+from ibkr_gateway.event.bus import EventBus, EventFilter, Published
 from ibkr_gateway.rpc.loop_share import LoopShare
 from ibkr_gateway.store.base import OrderStore
 
@@ -26,9 +25,25 @@ REPLAY_EVENTS_PER_TURN = 1
 REPLAY_PAUSE_WHILE_CALLS = 0.005
 
 
+# Live events sent per turn of the loop by all streams together. Unbounded, a hundred
+# streams would put a hundred writes ahead of each step of every call; a few dozen keep
+# the loop's turns short and still fill it when no call is in flight (bench.fanout).
+LIVE_EVENTS_PER_TURN = 16
+# While calls are in flight, fewer: subscribers fall behind (and are cut, to resume from
+# the journal) before a submit waits for them; yet they use every turn the calls leave.
+LIVE_EVENTS_PER_TURN_WHILE_CALLS = 4
+
+
 def replay_share() -> LoopShare:
     """The share of the loop that every replaying stream of a server takes turns in."""
     return LoopShare(REPLAY_EVENTS_PER_TURN, REPLAY_PAUSE_WHILE_CALLS)
+
+
+def live_share() -> LoopShare:
+    """The share of the loop that every live stream of a server takes turns in."""
+    return LoopShare(
+        LIVE_EVENTS_PER_TURN, 0.0, per_turn_while_calls=LIVE_EVENTS_PER_TURN_WHILE_CALLS
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +56,15 @@ async def follow_events(
     bus: EventBus,
     *,
     after_sequence: int,
-    accepts: EventFilter,
+    accepts: EventFilter | None,
     heartbeat_interval: float,
     share: LoopShare,
+    live: LoopShare | None = None,
     buffer_capacity: int | None = None,
-) -> AsyncIterator[JournalEvent | Heartbeat]:
-    """Yields every accepted event with sequence > after_sequence exactly once, in order.
+) -> AsyncIterator[Published | Heartbeat]:
+    """Yields every accepted event with sequence > after_sequence exactly once, in order
+    (`accepts` None: every event). Each live event waits for a turn of `live`, unless
+    None: a consumer that paces itself.
 
     The journal is read up to what the bus has published; only then does the feed
     subscribe, and it reads the journal once more up to the sequence the bus stood at
@@ -78,24 +96,27 @@ async def follow_events(
                 cursor = max(cursor, sub.last_offered)
                 yield Heartbeat(cursor)
                 continue
-            for event in batch:
-                if event.sequence > cursor:
-                    cursor = event.sequence
-                    yield event
+            for published in batch:
+                sequence = published.event.sequence
+                if sequence > cursor:
+                    if live is not None:
+                        await live.turn()
+                    cursor = sequence
+                    yield published
     finally:
         sub.cancel()
 
 
 class _JournalReader:
     def __init__(
-        self, store: OrderStore, after: int, accepts: EventFilter, share: LoopShare
+        self, store: OrderStore, after: int, accepts: EventFilter | None, share: LoopShare
     ) -> None:
         self.store = store
         self.cursor = after
         self.accepts = accepts
         self.share = share
 
-    async def read_until(self, until: int) -> AsyncIterator[JournalEvent]:
+    async def read_until(self, until: int) -> AsyncIterator[Published]:
         """Journal events in (cursor, until], filtered. The journal may already hold
         committed events the bus has not published yet; those are left to the bus."""
         while self.cursor < until:
@@ -108,5 +129,5 @@ class _JournalReader:
                 await self.share.turn()
                 self.cursor = stored.sequence
                 event = stored.event()
-                if self.accepts(event):
-                    yield event
+                if self.accepts is None or self.accepts(event):
+                    yield Published(event)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -87,6 +87,10 @@ class OrderStore(Protocol):
     def get_order(self, order_id: str) -> Order | None: ...
 
     def find_order(self, account: str, client_order_id: str) -> Order | None: ...
+
+    def client_order_keys(self) -> Iterator[tuple[str, str]]:
+        """(account, client_order_id) of every stored order."""
+        ...
 
     def find_order_by_broker_id(self, broker_order_id: int) -> Order | None:
         """The latest order with this broker order id (ids > 0 only)."""

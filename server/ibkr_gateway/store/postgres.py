@@ -14,7 +14,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +33,9 @@ from ibkr_gateway.store.open import redacted
 from ibkr_gateway.store.pg_reader import Reader
 
 log = logging.getLogger(__name__)
+
+# Rows of one read of the stored client order ids.
+KEY_PAGE = 10_000
 
 JOURNAL_READERS = 2
 # How long a starting gateway waits for the lock of one that just died.
@@ -410,6 +413,21 @@ class PostgresOrderStore(GroupCommitStore):
 
     def find_order(self, account: str, client_order_id: str) -> Order | None:
         return self._order("account = %s AND client_order_id = %s", (account, client_order_id))
+
+    def client_order_keys(self) -> Iterator[tuple[str, str]]:
+        # Pages in key order, so that a million orders never sit in one list.
+        after = ("", "")
+        while True:
+            rows = self._rows(
+                "SELECT account, client_order_id FROM orders WHERE gateway_id = %s "
+                "AND (account, client_order_id) > (%s, %s) "
+                "ORDER BY account, client_order_id LIMIT %s",
+                (self.gateway_id, *after, KEY_PAGE),
+            )
+            yield from ((str(account), str(key)) for account, key in rows)
+            if len(rows) < KEY_PAGE:
+                return
+            after = (str(rows[-1][0]), str(rows[-1][1]))
 
     def find_order_by_broker_id(self, broker_order_id: int) -> Order | None:
         # The latest order to hold the id, should ids ever repeat (another session's).

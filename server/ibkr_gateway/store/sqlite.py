@@ -8,6 +8,7 @@ import json
 import logging
 import sqlite3
 import threading
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -291,6 +292,11 @@ class SqliteOrderStore(GroupCommitStore):
             (account, client_order_id),
         ).fetchone()
         return None if row is None else codec.order_from_json(json.loads(row[0]))
+
+    def client_order_keys(self) -> Iterator[tuple[str, str]]:
+        rows = self._reader.execute("SELECT account, client_order_id FROM orders")
+        while batch := rows.fetchmany(10_000):
+            yield from batch
 
     def find_order_by_broker_id(self, broker_order_id: int) -> Order | None:
         # The latest order to hold the id, should ids ever repeat (another session's).

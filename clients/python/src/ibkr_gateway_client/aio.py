@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -16,7 +16,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from ibkr.gateway.v1 import account_pb2, account_pb2_grpc, gateway_pb2, gateway_pb2_grpc, orders_pb2
 
 from ibkr_gateway_client.credentials import bearer_metadata
-from ibkr_gateway_client.errors import UnavailableError, from_rpc_error
+from ibkr_gateway_client.errors import GatewayError, UnavailableError, from_rpc_error, from_status
 from ibkr_gateway_client.models import (
     AccountSummary,
     AuditRecord,
@@ -284,6 +284,28 @@ class AsyncGatewayClient:
             idempotent=True,
         )
         return Order.from_proto(response.order)
+
+    async def submit_orders(
+        self, specs: Sequence[orders_pb2.OrderSpec], *, timeout: float | None = None
+    ) -> list[Order | GatewayError]:
+        """Submits prepared specs in one call (at most 1000). Each is answered on its own,
+        in order: its order, or the error `submit` would have raised for it. Retried
+        safely, as a whole, because every client_order_id is fixed: one is generated for
+        a spec without one (in the request; `specs` are left as they are)."""
+        request = gateway_pb2.SubmitOrdersRequest(orders=specs)
+        for spec in request.orders:
+            if not spec.client_order_id:
+                # Before the first attempt: the gateway would give each attempt its own.
+                spec.client_order_id = new_client_order_id()
+        deadline = self._deadline(timeout)
+        response = await self._call(
+            lambda: self.stub.SubmitOrders(request, timeout=deadline, metadata=self.metadata),
+            idempotent=True,
+        )
+        return [
+            Order.from_proto(r.order) if r.HasField("order") else from_status(r.error)
+            for r in response.results
+        ]
 
     async def submit_order(
         self,

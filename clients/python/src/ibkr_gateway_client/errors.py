@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import grpc
-from google.rpc import error_details_pb2
+from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 
@@ -74,14 +74,28 @@ _BY_CODE: dict[grpc.StatusCode, type[GatewayError]] = {
 }
 
 
+_CODE_BY_NUMBER = {code.value[0]: code for code in grpc.StatusCode}
+
+
 def from_rpc_error(error: grpc.aio.AioRpcError) -> GatewayError:
     """The typed exception for a failed call, with its status details decoded."""
     code = error.code()
-    kind = _BY_CODE.get(code, GatewayError)
-    result = kind(code=code, message=error.details() or "")
+    result = _BY_CODE.get(code, GatewayError)(code=code, message=error.details() or "")
     status = rpc_status.from_call(error)
-    if status is None:
-        return result
+    if status is not None:
+        _add_details(result, status)
+    return result
+
+
+def from_status(status: status_pb2.Status) -> GatewayError:
+    """The typed exception for a google.rpc.Status (one order's refusal in a batch)."""
+    code = _CODE_BY_NUMBER.get(status.code, grpc.StatusCode.UNKNOWN)
+    result = _BY_CODE.get(code, GatewayError)(code=code, message=status.message)
+    _add_details(result, status)
+    return result
+
+
+def _add_details(result: GatewayError, status: status_pb2.Status) -> None:
     for detail in status.details:
         if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
             info = error_details_pb2.ErrorInfo()
@@ -92,4 +106,3 @@ def from_rpc_error(error: grpc.aio.AioRpcError) -> GatewayError:
             bad = error_details_pb2.BadRequest()
             detail.Unpack(bad)
             result.field_violations = {v.field: v.description for v in bad.field_violations}
-    return result

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Collection, Coroutine, Iterator
+from collections.abc import AsyncIterator, Collection, Coroutine, Iterator, Sequence
 from typing import Any, TypeVar
 
 import grpc
@@ -21,6 +21,7 @@ from ibkr_gateway_client.aio import (
     AsyncGatewayClient,
     RetryPolicy,
 )
+from ibkr_gateway_client.errors import GatewayError
 from ibkr_gateway_client.models import (
     AccountSummary,
     AuditRecord,
@@ -118,6 +119,11 @@ class GatewayClient:
 
     def submit(self, spec: orders_pb2.OrderSpec, *, timeout: float | None = None) -> Order:
         return self._run(self._client.submit(spec, timeout=timeout))
+
+    def submit_orders(
+        self, specs: Sequence[orders_pb2.OrderSpec], *, timeout: float | None = None
+    ) -> list[Order | GatewayError]:
+        return self._run(self._client.submit_orders(specs, timeout=timeout))
 
     def submit_order(self, symbol: str, side: str, quantity: Amount, **options: Any) -> Order:
         return self._run(self._client.submit_order(symbol, side, quantity, **options))

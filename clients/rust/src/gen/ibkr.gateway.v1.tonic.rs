@@ -586,6 +586,35 @@ pub mod order_gateway_service_client {
                 );
             self.inner.unary(req, path, codec).await
         }
+        pub async fn submit_orders(
+            &mut self,
+            request: impl tonic::IntoRequest<super::SubmitOrdersRequest>,
+        ) -> std::result::Result<
+            tonic::Response<super::SubmitOrdersResponse>,
+            tonic::Status,
+        > {
+            self.inner
+                .ready()
+                .await
+                .map_err(|e| {
+                    tonic::Status::unknown(
+                        format!("Service was not ready: {}", e.into()),
+                    )
+                })?;
+            let codec = tonic_prost::ProstCodec::default();
+            let path = http::uri::PathAndQuery::from_static(
+                "/ibkr.gateway.v1.OrderGatewayService/SubmitOrders",
+            );
+            let mut req = request.into_request();
+            req.extensions_mut()
+                .insert(
+                    GrpcMethod::new(
+                        "ibkr.gateway.v1.OrderGatewayService",
+                        "SubmitOrders",
+                    ),
+                );
+            self.inner.unary(req, path, codec).await
+        }
         pub async fn submit_bracket_order(
             &mut self,
             request: impl tonic::IntoRequest<super::SubmitBracketOrderRequest>,
@@ -967,6 +996,13 @@ pub mod order_gateway_service_server {
             tonic::Response<super::SubmitOrderResponse>,
             tonic::Status,
         >;
+        async fn submit_orders(
+            &self,
+            request: tonic::Request<super::SubmitOrdersRequest>,
+        ) -> std::result::Result<
+            tonic::Response<super::SubmitOrdersResponse>,
+            tonic::Status,
+        >;
         async fn submit_bracket_order(
             &self,
             request: tonic::Request<super::SubmitBracketOrderRequest>,
@@ -1181,6 +1217,52 @@ pub mod order_gateway_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = SubmitOrderSvc(inner);
+                        let codec = tonic_prost::ProstCodec::default();
+                        let mut grpc = tonic::server::Grpc::new(codec)
+                            .apply_compression_config(
+                                accept_compression_encodings,
+                                send_compression_encodings,
+                            )
+                            .apply_max_message_size_config(
+                                max_decoding_message_size,
+                                max_encoding_message_size,
+                            );
+                        let res = grpc.unary(method, req).await;
+                        Ok(res)
+                    };
+                    Box::pin(fut)
+                }
+                "/ibkr.gateway.v1.OrderGatewayService/SubmitOrders" => {
+                    #[allow(non_camel_case_types)]
+                    struct SubmitOrdersSvc<T: OrderGatewayService>(pub Arc<T>);
+                    impl<
+                        T: OrderGatewayService,
+                    > tonic::server::UnaryService<super::SubmitOrdersRequest>
+                    for SubmitOrdersSvc<T> {
+                        type Response = super::SubmitOrdersResponse;
+                        type Future = BoxFuture<
+                            tonic::Response<Self::Response>,
+                            tonic::Status,
+                        >;
+                        fn call(
+                            &mut self,
+                            request: tonic::Request<super::SubmitOrdersRequest>,
+                        ) -> Self::Future {
+                            let inner = Arc::clone(&self.0);
+                            let fut = async move {
+                                <T as OrderGatewayService>::submit_orders(&inner, request)
+                                    .await
+                            };
+                            Box::pin(fut)
+                        }
+                    }
+                    let accept_compression_encodings = self.accept_compression_encodings;
+                    let send_compression_encodings = self.send_compression_encodings;
+                    let max_decoding_message_size = self.max_decoding_message_size;
+                    let max_encoding_message_size = self.max_encoding_message_size;
+                    let inner = self.inner.clone();
+                    let fut = async move {
+                        let method = SubmitOrdersSvc(inner);
                         let codec = tonic_prost::ProstCodec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(

@@ -176,6 +176,13 @@ impl OrderGatewayService for Fake {
         }))
     }
 
+    async fn submit_orders(
+        &self,
+        _: Request<proto::SubmitOrdersRequest>,
+    ) -> Result<Response<proto::SubmitOrdersResponse>, Status> {
+        Err(Status::unimplemented(""))
+    }
+
     async fn submit_bracket_order(
         &self,
         _: Request<proto::SubmitBracketOrderRequest>,

@@ -17,7 +17,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use ibkr_gateway_client::{Client, proto};
+use prost::Message as _;
 use prost_reflect::DescriptorPool;
+use prost_types::FileDescriptorSet;
 use serde_json::Value;
 
 /// Bounds each step, as in the reference runner: a stream that never reaches the
@@ -109,7 +111,18 @@ fn load(path: &Path) -> Result<Vec<Scenario>, String> {
 /// Makes the gateway's messages and services findable by name, next to the well-known
 /// types the global pool starts with.
 pub fn register_descriptors() {
-    // The embedded set is generated with the contract; a failure is a build defect.
+    // The embedded sets are generated; a failure is a build defect. google.rpc.Status
+    // (which the contract imports) comes from tonic-types, as its generated type does;
+    // tonic-types names its files without their directory.
+    let google_rpc = FileDescriptorSet::decode(tonic_types::pb::FILE_DESCRIPTOR_SET)
+        .expect("the google.rpc descriptor set decodes");
+    for mut file in google_rpc.file {
+        if let Some(name) = file.name.as_mut().filter(|n| !n.contains('/')) {
+            *name = format!("google/rpc/{name}");
+        }
+        DescriptorPool::add_global_file_descriptor_proto(file)
+            .expect("the google.rpc descriptors register");
+    }
     DescriptorPool::decode_global_file_descriptor_set(proto::FILE_DESCRIPTOR_SET)
         .expect("the generated descriptor set decodes");
 }

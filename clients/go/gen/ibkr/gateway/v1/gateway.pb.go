@@ -7,6 +7,7 @@
 package gatewayv1
 
 import (
+	status "google.golang.org/genproto/googleapis/rpc/status"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	durationpb "google.golang.org/protobuf/types/known/durationpb"
@@ -113,6 +114,183 @@ func (x *SubmitOrderResponse) GetOrder() *Order {
 	return nil
 }
 
+type SubmitOrdersRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The orders to submit: at least one, at most 1000.
+	Orders        []*OrderSpec `protobuf:"bytes,1,rep,name=orders,proto3" json:"orders,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitOrdersRequest) Reset() {
+	*x = SubmitOrdersRequest{}
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitOrdersRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitOrdersRequest) ProtoMessage() {}
+
+func (x *SubmitOrdersRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitOrdersRequest.ProtoReflect.Descriptor instead.
+func (*SubmitOrdersRequest) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *SubmitOrdersRequest) GetOrders() []*OrderSpec {
+	if x != nil {
+		return x.Orders
+	}
+	return nil
+}
+
+type SubmitOrdersResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One per requested order, in the order of the request.
+	Results       []*SubmitOrderResult `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitOrdersResponse) Reset() {
+	*x = SubmitOrdersResponse{}
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitOrdersResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitOrdersResponse) ProtoMessage() {}
+
+func (x *SubmitOrdersResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitOrdersResponse.ProtoReflect.Descriptor instead.
+func (*SubmitOrdersResponse) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *SubmitOrdersResponse) GetResults() []*SubmitOrderResult {
+	if x != nil {
+		return x.Results
+	}
+	return nil
+}
+
+// The answer to one order of a SubmitOrders call.
+type SubmitOrderResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Result:
+	//
+	//	*SubmitOrderResult_Order
+	//	*SubmitOrderResult_Error
+	Result        isSubmitOrderResult_Result `protobuf_oneof:"result"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitOrderResult) Reset() {
+	*x = SubmitOrderResult{}
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitOrderResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitOrderResult) ProtoMessage() {}
+
+func (x *SubmitOrderResult) ProtoReflect() protoreflect.Message {
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitOrderResult.ProtoReflect.Descriptor instead.
+func (*SubmitOrderResult) Descriptor() ([]byte, []int) {
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *SubmitOrderResult) GetResult() isSubmitOrderResult_Result {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
+func (x *SubmitOrderResult) GetOrder() *Order {
+	if x != nil {
+		if x, ok := x.Result.(*SubmitOrderResult_Order); ok {
+			return x.Order
+		}
+	}
+	return nil
+}
+
+func (x *SubmitOrderResult) GetError() *status.Status {
+	if x != nil {
+		if x, ok := x.Result.(*SubmitOrderResult_Error); ok {
+			return x.Error
+		}
+	}
+	return nil
+}
+
+type isSubmitOrderResult_Result interface {
+	isSubmitOrderResult_Result()
+}
+
+type SubmitOrderResult_Order struct {
+	// The order, new or (on a retry) the original.
+	Order *Order `protobuf:"bytes,1,opt,name=order,proto3,oneof"`
+}
+
+type SubmitOrderResult_Error struct {
+	// Why the order was refused: the code, message and details (ErrorInfo, BadRequest
+	// with field paths from the request, e.g. "orders[2].quantity") that SubmitOrder
+	// would have failed with.
+	Error *status.Status `protobuf:"bytes,2,opt,name=error,proto3,oneof"`
+}
+
+func (*SubmitOrderResult_Order) isSubmitOrderResult_Result() {}
+
+func (*SubmitOrderResult_Error) isSubmitOrderResult_Result() {}
+
 type SubmitBracketOrderRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The entry order (MARKET or LIMIT). Its client_order_id keys idempotency for the
@@ -132,7 +310,7 @@ type SubmitBracketOrderRequest struct {
 
 func (x *SubmitBracketOrderRequest) Reset() {
 	*x = SubmitBracketOrderRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[2]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -144,7 +322,7 @@ func (x *SubmitBracketOrderRequest) String() string {
 func (*SubmitBracketOrderRequest) ProtoMessage() {}
 
 func (x *SubmitBracketOrderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[2]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -157,7 +335,7 @@ func (x *SubmitBracketOrderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitBracketOrderRequest.ProtoReflect.Descriptor instead.
 func (*SubmitBracketOrderRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{2}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *SubmitBracketOrderRequest) GetParent() *OrderSpec {
@@ -209,7 +387,7 @@ type SubmitBracketOrderResponse struct {
 
 func (x *SubmitBracketOrderResponse) Reset() {
 	*x = SubmitBracketOrderResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[3]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -221,7 +399,7 @@ func (x *SubmitBracketOrderResponse) String() string {
 func (*SubmitBracketOrderResponse) ProtoMessage() {}
 
 func (x *SubmitBracketOrderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[3]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -234,7 +412,7 @@ func (x *SubmitBracketOrderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitBracketOrderResponse.ProtoReflect.Descriptor instead.
 func (*SubmitBracketOrderResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{3}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *SubmitBracketOrderResponse) GetParent() *Order {
@@ -280,7 +458,7 @@ type ModifyOrderRequest struct {
 
 func (x *ModifyOrderRequest) Reset() {
 	*x = ModifyOrderRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[4]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -292,7 +470,7 @@ func (x *ModifyOrderRequest) String() string {
 func (*ModifyOrderRequest) ProtoMessage() {}
 
 func (x *ModifyOrderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[4]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -305,7 +483,7 @@ func (x *ModifyOrderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyOrderRequest.ProtoReflect.Descriptor instead.
 func (*ModifyOrderRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{4}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ModifyOrderRequest) GetOrderId() string {
@@ -367,7 +545,7 @@ type ModifyOrderResponse struct {
 
 func (x *ModifyOrderResponse) Reset() {
 	*x = ModifyOrderResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[5]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -379,7 +557,7 @@ func (x *ModifyOrderResponse) String() string {
 func (*ModifyOrderResponse) ProtoMessage() {}
 
 func (x *ModifyOrderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[5]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -392,7 +570,7 @@ func (x *ModifyOrderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyOrderResponse.ProtoReflect.Descriptor instead.
 func (*ModifyOrderResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{5}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ModifyOrderResponse) GetOrder() *Order {
@@ -416,7 +594,7 @@ type CancelOrderRequest struct {
 
 func (x *CancelOrderRequest) Reset() {
 	*x = CancelOrderRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[6]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -428,7 +606,7 @@ func (x *CancelOrderRequest) String() string {
 func (*CancelOrderRequest) ProtoMessage() {}
 
 func (x *CancelOrderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[6]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -441,7 +619,7 @@ func (x *CancelOrderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelOrderRequest.ProtoReflect.Descriptor instead.
 func (*CancelOrderRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{6}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *CancelOrderRequest) GetOrderId() string {
@@ -475,7 +653,7 @@ type CancelOrderResponse struct {
 
 func (x *CancelOrderResponse) Reset() {
 	*x = CancelOrderResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[7]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -487,7 +665,7 @@ func (x *CancelOrderResponse) String() string {
 func (*CancelOrderResponse) ProtoMessage() {}
 
 func (x *CancelOrderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[7]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -500,7 +678,7 @@ func (x *CancelOrderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelOrderResponse.ProtoReflect.Descriptor instead.
 func (*CancelOrderResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{7}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *CancelOrderResponse) GetOrder() *Order {
@@ -520,7 +698,7 @@ type CancelAllOrdersRequest struct {
 
 func (x *CancelAllOrdersRequest) Reset() {
 	*x = CancelAllOrdersRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[8]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -532,7 +710,7 @@ func (x *CancelAllOrdersRequest) String() string {
 func (*CancelAllOrdersRequest) ProtoMessage() {}
 
 func (x *CancelAllOrdersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[8]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -545,7 +723,7 @@ func (x *CancelAllOrdersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelAllOrdersRequest.ProtoReflect.Descriptor instead.
 func (*CancelAllOrdersRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{8}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *CancelAllOrdersRequest) GetAccount() string {
@@ -565,7 +743,7 @@ type CancelAllOrdersResponse struct {
 
 func (x *CancelAllOrdersResponse) Reset() {
 	*x = CancelAllOrdersResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[9]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -577,7 +755,7 @@ func (x *CancelAllOrdersResponse) String() string {
 func (*CancelAllOrdersResponse) ProtoMessage() {}
 
 func (x *CancelAllOrdersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[9]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -590,7 +768,7 @@ func (x *CancelAllOrdersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelAllOrdersResponse.ProtoReflect.Descriptor instead.
 func (*CancelAllOrdersResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{9}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *CancelAllOrdersResponse) GetOrders() []*Order {
@@ -614,7 +792,7 @@ type GetOrderRequest struct {
 
 func (x *GetOrderRequest) Reset() {
 	*x = GetOrderRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[10]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -626,7 +804,7 @@ func (x *GetOrderRequest) String() string {
 func (*GetOrderRequest) ProtoMessage() {}
 
 func (x *GetOrderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[10]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -639,7 +817,7 @@ func (x *GetOrderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOrderRequest.ProtoReflect.Descriptor instead.
 func (*GetOrderRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{10}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *GetOrderRequest) GetOrderId() string {
@@ -673,7 +851,7 @@ type GetOrderResponse struct {
 
 func (x *GetOrderResponse) Reset() {
 	*x = GetOrderResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[11]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -685,7 +863,7 @@ func (x *GetOrderResponse) String() string {
 func (*GetOrderResponse) ProtoMessage() {}
 
 func (x *GetOrderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[11]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -698,7 +876,7 @@ func (x *GetOrderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOrderResponse.ProtoReflect.Descriptor instead.
 func (*GetOrderResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{11}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *GetOrderResponse) GetOrder() *Order {
@@ -726,7 +904,7 @@ type ListOrdersRequest struct {
 
 func (x *ListOrdersRequest) Reset() {
 	*x = ListOrdersRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[12]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -738,7 +916,7 @@ func (x *ListOrdersRequest) String() string {
 func (*ListOrdersRequest) ProtoMessage() {}
 
 func (x *ListOrdersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[12]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -751,7 +929,7 @@ func (x *ListOrdersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOrdersRequest.ProtoReflect.Descriptor instead.
 func (*ListOrdersRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{12}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListOrdersRequest) GetAccount() string {
@@ -801,7 +979,7 @@ type ListOrdersResponse struct {
 
 func (x *ListOrdersResponse) Reset() {
 	*x = ListOrdersResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[13]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -813,7 +991,7 @@ func (x *ListOrdersResponse) String() string {
 func (*ListOrdersResponse) ProtoMessage() {}
 
 func (x *ListOrdersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[13]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -826,7 +1004,7 @@ func (x *ListOrdersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOrdersResponse.ProtoReflect.Descriptor instead.
 func (*ListOrdersResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{13}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListOrdersResponse) GetOrders() []*Order {
@@ -859,7 +1037,7 @@ type ListFillsRequest struct {
 
 func (x *ListFillsRequest) Reset() {
 	*x = ListFillsRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[14]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -871,7 +1049,7 @@ func (x *ListFillsRequest) String() string {
 func (*ListFillsRequest) ProtoMessage() {}
 
 func (x *ListFillsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[14]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -884,7 +1062,7 @@ func (x *ListFillsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListFillsRequest.ProtoReflect.Descriptor instead.
 func (*ListFillsRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{14}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListFillsRequest) GetAccount() string {
@@ -925,7 +1103,7 @@ type PreviewOrderRequest struct {
 
 func (x *PreviewOrderRequest) Reset() {
 	*x = PreviewOrderRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[15]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -937,7 +1115,7 @@ func (x *PreviewOrderRequest) String() string {
 func (*PreviewOrderRequest) ProtoMessage() {}
 
 func (x *PreviewOrderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[15]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -950,7 +1128,7 @@ func (x *PreviewOrderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PreviewOrderRequest.ProtoReflect.Descriptor instead.
 func (*PreviewOrderRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{15}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *PreviewOrderRequest) GetOrder() *OrderSpec {
@@ -990,7 +1168,7 @@ type PreviewOrderResponse struct {
 
 func (x *PreviewOrderResponse) Reset() {
 	*x = PreviewOrderResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[16]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1002,7 +1180,7 @@ func (x *PreviewOrderResponse) String() string {
 func (*PreviewOrderResponse) ProtoMessage() {}
 
 func (x *PreviewOrderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[16]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1015,7 +1193,7 @@ func (x *PreviewOrderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PreviewOrderResponse.ProtoReflect.Descriptor instead.
 func (*PreviewOrderResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{16}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *PreviewOrderResponse) GetOrder() *OrderSpec {
@@ -1114,7 +1292,7 @@ type WhatIfEstimate struct {
 
 func (x *WhatIfEstimate) Reset() {
 	*x = WhatIfEstimate{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[17]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1126,7 +1304,7 @@ func (x *WhatIfEstimate) String() string {
 func (*WhatIfEstimate) ProtoMessage() {}
 
 func (x *WhatIfEstimate) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[17]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1139,7 +1317,7 @@ func (x *WhatIfEstimate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WhatIfEstimate.ProtoReflect.Descriptor instead.
 func (*WhatIfEstimate) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{17}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *WhatIfEstimate) GetCurrency() string {
@@ -1234,7 +1412,7 @@ type LimitBreach struct {
 
 func (x *LimitBreach) Reset() {
 	*x = LimitBreach{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[18]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1246,7 +1424,7 @@ func (x *LimitBreach) String() string {
 func (*LimitBreach) ProtoMessage() {}
 
 func (x *LimitBreach) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[18]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1259,7 +1437,7 @@ func (x *LimitBreach) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LimitBreach.ProtoReflect.Descriptor instead.
 func (*LimitBreach) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{18}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *LimitBreach) GetReason() string {
@@ -1295,7 +1473,7 @@ type ListFillsResponse struct {
 
 func (x *ListFillsResponse) Reset() {
 	*x = ListFillsResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[19]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1307,7 +1485,7 @@ func (x *ListFillsResponse) String() string {
 func (*ListFillsResponse) ProtoMessage() {}
 
 func (x *ListFillsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[19]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1320,7 +1498,7 @@ func (x *ListFillsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListFillsResponse.ProtoReflect.Descriptor instead.
 func (*ListFillsResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{19}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ListFillsResponse) GetFills() []*Fill {
@@ -1354,7 +1532,7 @@ type StreamOrderEventsRequest struct {
 
 func (x *StreamOrderEventsRequest) Reset() {
 	*x = StreamOrderEventsRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1366,7 +1544,7 @@ func (x *StreamOrderEventsRequest) String() string {
 func (*StreamOrderEventsRequest) ProtoMessage() {}
 
 func (x *StreamOrderEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[20]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1379,7 +1557,7 @@ func (x *StreamOrderEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamOrderEventsRequest.ProtoReflect.Descriptor instead.
 func (*StreamOrderEventsRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{20}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *StreamOrderEventsRequest) GetAfterSequence() int64 {
@@ -1425,7 +1603,7 @@ type StreamOrderEventsResponse struct {
 
 func (x *StreamOrderEventsResponse) Reset() {
 	*x = StreamOrderEventsResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1437,7 +1615,7 @@ func (x *StreamOrderEventsResponse) String() string {
 func (*StreamOrderEventsResponse) ProtoMessage() {}
 
 func (x *StreamOrderEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[21]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1450,7 +1628,7 @@ func (x *StreamOrderEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamOrderEventsResponse.ProtoReflect.Descriptor instead.
 func (*StreamOrderEventsResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{21}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *StreamOrderEventsResponse) GetPayload() isStreamOrderEventsResponse_Payload {
@@ -1512,7 +1690,7 @@ type StreamFillsRequest struct {
 
 func (x *StreamFillsRequest) Reset() {
 	*x = StreamFillsRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1524,7 +1702,7 @@ func (x *StreamFillsRequest) String() string {
 func (*StreamFillsRequest) ProtoMessage() {}
 
 func (x *StreamFillsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[22]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1537,7 +1715,7 @@ func (x *StreamFillsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamFillsRequest.ProtoReflect.Descriptor instead.
 func (*StreamFillsRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{22}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *StreamFillsRequest) GetAfterSequence() int64 {
@@ -1583,7 +1761,7 @@ type StreamFillsResponse struct {
 
 func (x *StreamFillsResponse) Reset() {
 	*x = StreamFillsResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1595,7 +1773,7 @@ func (x *StreamFillsResponse) String() string {
 func (*StreamFillsResponse) ProtoMessage() {}
 
 func (x *StreamFillsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[23]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1608,7 +1786,7 @@ func (x *StreamFillsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamFillsResponse.ProtoReflect.Descriptor instead.
 func (*StreamFillsResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{23}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *StreamFillsResponse) GetPayload() isStreamFillsResponse_Payload {
@@ -1669,7 +1847,7 @@ type SetKillSwitchRequest struct {
 
 func (x *SetKillSwitchRequest) Reset() {
 	*x = SetKillSwitchRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1681,7 +1859,7 @@ func (x *SetKillSwitchRequest) String() string {
 func (*SetKillSwitchRequest) ProtoMessage() {}
 
 func (x *SetKillSwitchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[24]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1694,7 +1872,7 @@ func (x *SetKillSwitchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetKillSwitchRequest.ProtoReflect.Descriptor instead.
 func (*SetKillSwitchRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{24}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *SetKillSwitchRequest) GetEngaged() bool {
@@ -1730,7 +1908,7 @@ type SetKillSwitchResponse struct {
 
 func (x *SetKillSwitchResponse) Reset() {
 	*x = SetKillSwitchResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1742,7 +1920,7 @@ func (x *SetKillSwitchResponse) String() string {
 func (*SetKillSwitchResponse) ProtoMessage() {}
 
 func (x *SetKillSwitchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[25]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1755,7 +1933,7 @@ func (x *SetKillSwitchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetKillSwitchResponse.ProtoReflect.Descriptor instead.
 func (*SetKillSwitchResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{25}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *SetKillSwitchResponse) GetKillSwitch() *KillSwitch {
@@ -1780,7 +1958,7 @@ type GetKillSwitchRequest struct {
 
 func (x *GetKillSwitchRequest) Reset() {
 	*x = GetKillSwitchRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1792,7 +1970,7 @@ func (x *GetKillSwitchRequest) String() string {
 func (*GetKillSwitchRequest) ProtoMessage() {}
 
 func (x *GetKillSwitchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[26]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1805,7 +1983,7 @@ func (x *GetKillSwitchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetKillSwitchRequest.ProtoReflect.Descriptor instead.
 func (*GetKillSwitchRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{26}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{29}
 }
 
 type GetKillSwitchResponse struct {
@@ -1818,7 +1996,7 @@ type GetKillSwitchResponse struct {
 
 func (x *GetKillSwitchResponse) Reset() {
 	*x = GetKillSwitchResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1830,7 +2008,7 @@ func (x *GetKillSwitchResponse) String() string {
 func (*GetKillSwitchResponse) ProtoMessage() {}
 
 func (x *GetKillSwitchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[27]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1843,7 +2021,7 @@ func (x *GetKillSwitchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetKillSwitchResponse.ProtoReflect.Descriptor instead.
 func (*GetKillSwitchResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{27}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *GetKillSwitchResponse) GetKillSwitch() *KillSwitch {
@@ -1872,7 +2050,7 @@ type KillSwitch struct {
 
 func (x *KillSwitch) Reset() {
 	*x = KillSwitch{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[28]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1884,7 +2062,7 @@ func (x *KillSwitch) String() string {
 func (*KillSwitch) ProtoMessage() {}
 
 func (x *KillSwitch) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[28]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1897,7 +2075,7 @@ func (x *KillSwitch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KillSwitch.ProtoReflect.Descriptor instead.
 func (*KillSwitch) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{28}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *KillSwitch) GetEngaged() bool {
@@ -1952,7 +2130,7 @@ type AccountHalt struct {
 
 func (x *AccountHalt) Reset() {
 	*x = AccountHalt{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[29]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1964,7 +2142,7 @@ func (x *AccountHalt) String() string {
 func (*AccountHalt) ProtoMessage() {}
 
 func (x *AccountHalt) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[29]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1977,7 +2155,7 @@ func (x *AccountHalt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccountHalt.ProtoReflect.Descriptor instead.
 func (*AccountHalt) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{29}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *AccountHalt) GetAccount() string {
@@ -2020,7 +2198,7 @@ type ListAuditRecordsRequest struct {
 
 func (x *ListAuditRecordsRequest) Reset() {
 	*x = ListAuditRecordsRequest{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[30]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2032,7 +2210,7 @@ func (x *ListAuditRecordsRequest) String() string {
 func (*ListAuditRecordsRequest) ProtoMessage() {}
 
 func (x *ListAuditRecordsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[30]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2045,7 +2223,7 @@ func (x *ListAuditRecordsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAuditRecordsRequest.ProtoReflect.Descriptor instead.
 func (*ListAuditRecordsRequest) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{30}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ListAuditRecordsRequest) GetPageSize() int32 {
@@ -2074,7 +2252,7 @@ type ListAuditRecordsResponse struct {
 
 func (x *ListAuditRecordsResponse) Reset() {
 	*x = ListAuditRecordsResponse{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[31]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2086,7 +2264,7 @@ func (x *ListAuditRecordsResponse) String() string {
 func (*ListAuditRecordsResponse) ProtoMessage() {}
 
 func (x *ListAuditRecordsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[31]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2099,7 +2277,7 @@ func (x *ListAuditRecordsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAuditRecordsResponse.ProtoReflect.Descriptor instead.
 func (*ListAuditRecordsResponse) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{31}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ListAuditRecordsResponse) GetRecords() []*AuditRecord {
@@ -2142,7 +2320,7 @@ type AuditRecord struct {
 
 func (x *AuditRecord) Reset() {
 	*x = AuditRecord{}
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[32]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2154,7 +2332,7 @@ func (x *AuditRecord) String() string {
 func (*AuditRecord) ProtoMessage() {}
 
 func (x *AuditRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[32]
+	mi := &file_ibkr_gateway_v1_gateway_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2167,7 +2345,7 @@ func (x *AuditRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditRecord.ProtoReflect.Descriptor instead.
 func (*AuditRecord) Descriptor() ([]byte, []int) {
-	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{32}
+	return file_ibkr_gateway_v1_gateway_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *AuditRecord) GetId() int64 {
@@ -2230,11 +2408,19 @@ var File_ibkr_gateway_v1_gateway_proto protoreflect.FileDescriptor
 
 const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
 	"\n" +
-	"\x1dibkr/gateway/v1/gateway.proto\x12\x0fibkr.gateway.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dibkr/gateway/v1/account.proto\x1a\x1cibkr/gateway/v1/events.proto\x1a\x1cibkr/gateway/v1/orders.proto\"F\n" +
+	"\x1dibkr/gateway/v1/gateway.proto\x12\x0fibkr.gateway.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x1dibkr/gateway/v1/account.proto\x1a\x1cibkr/gateway/v1/events.proto\x1a\x1cibkr/gateway/v1/orders.proto\"F\n" +
 	"\x12SubmitOrderRequest\x120\n" +
 	"\x05order\x18\x01 \x01(\v2\x1a.ibkr.gateway.v1.OrderSpecR\x05order\"C\n" +
 	"\x13SubmitOrderResponse\x12,\n" +
-	"\x05order\x18\x01 \x01(\v2\x16.ibkr.gateway.v1.OrderR\x05order\"\xb7\x02\n" +
+	"\x05order\x18\x01 \x01(\v2\x16.ibkr.gateway.v1.OrderR\x05order\"I\n" +
+	"\x13SubmitOrdersRequest\x122\n" +
+	"\x06orders\x18\x01 \x03(\v2\x1a.ibkr.gateway.v1.OrderSpecR\x06orders\"T\n" +
+	"\x14SubmitOrdersResponse\x12<\n" +
+	"\aresults\x18\x01 \x03(\v2\".ibkr.gateway.v1.SubmitOrderResultR\aresults\"y\n" +
+	"\x11SubmitOrderResult\x12.\n" +
+	"\x05order\x18\x01 \x01(\v2\x16.ibkr.gateway.v1.OrderH\x00R\x05order\x12*\n" +
+	"\x05error\x18\x02 \x01(\v2\x12.google.rpc.StatusH\x00R\x05errorB\b\n" +
+	"\x06result\"\xb7\x02\n" +
 	"\x19SubmitBracketOrderRequest\x122\n" +
 	"\x06parent\x18\x01 \x01(\v2\x1a.ibkr.gateway.v1.OrderSpecR\x06parent\x125\n" +
 	"\x17take_profit_limit_price\x18\x02 \x01(\tR\x14takeProfitLimitPrice\x12/\n" +
@@ -2387,10 +2573,10 @@ const file_ibkr_gateway_v1_gateway_proto_rawDesc = "" +
 	"\frequest_json\x18\x05 \x01(\tR\vrequestJson\x12\x16\n" +
 	"\x06status\x18\x06 \x01(\tR\x06status\x12\x16\n" +
 	"\x06detail\x18\a \x01(\tR\x06detail\x12\x1a\n" +
-	"\baccounts\x18\b \x03(\tR\baccounts2\xc4\n" +
-	"\n" +
+	"\baccounts\x18\b \x03(\tR\baccounts2\xa1\v\n" +
 	"\x13OrderGatewayService\x12X\n" +
-	"\vSubmitOrder\x12#.ibkr.gateway.v1.SubmitOrderRequest\x1a$.ibkr.gateway.v1.SubmitOrderResponse\x12m\n" +
+	"\vSubmitOrder\x12#.ibkr.gateway.v1.SubmitOrderRequest\x1a$.ibkr.gateway.v1.SubmitOrderResponse\x12[\n" +
+	"\fSubmitOrders\x12$.ibkr.gateway.v1.SubmitOrdersRequest\x1a%.ibkr.gateway.v1.SubmitOrdersResponse\x12m\n" +
 	"\x12SubmitBracketOrder\x12*.ibkr.gateway.v1.SubmitBracketOrderRequest\x1a+.ibkr.gateway.v1.SubmitBracketOrderResponse\x12X\n" +
 	"\vModifyOrder\x12#.ibkr.gateway.v1.ModifyOrderRequest\x1a$.ibkr.gateway.v1.ModifyOrderResponse\x12X\n" +
 	"\vCancelOrder\x12#.ibkr.gateway.v1.CancelOrderRequest\x1a$.ibkr.gateway.v1.CancelOrderResponse\x12d\n" +
@@ -2418,123 +2604,133 @@ func file_ibkr_gateway_v1_gateway_proto_rawDescGZIP() []byte {
 	return file_ibkr_gateway_v1_gateway_proto_rawDescData
 }
 
-var file_ibkr_gateway_v1_gateway_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
+var file_ibkr_gateway_v1_gateway_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
 var file_ibkr_gateway_v1_gateway_proto_goTypes = []any{
 	(*SubmitOrderRequest)(nil),         // 0: ibkr.gateway.v1.SubmitOrderRequest
 	(*SubmitOrderResponse)(nil),        // 1: ibkr.gateway.v1.SubmitOrderResponse
-	(*SubmitBracketOrderRequest)(nil),  // 2: ibkr.gateway.v1.SubmitBracketOrderRequest
-	(*SubmitBracketOrderResponse)(nil), // 3: ibkr.gateway.v1.SubmitBracketOrderResponse
-	(*ModifyOrderRequest)(nil),         // 4: ibkr.gateway.v1.ModifyOrderRequest
-	(*ModifyOrderResponse)(nil),        // 5: ibkr.gateway.v1.ModifyOrderResponse
-	(*CancelOrderRequest)(nil),         // 6: ibkr.gateway.v1.CancelOrderRequest
-	(*CancelOrderResponse)(nil),        // 7: ibkr.gateway.v1.CancelOrderResponse
-	(*CancelAllOrdersRequest)(nil),     // 8: ibkr.gateway.v1.CancelAllOrdersRequest
-	(*CancelAllOrdersResponse)(nil),    // 9: ibkr.gateway.v1.CancelAllOrdersResponse
-	(*GetOrderRequest)(nil),            // 10: ibkr.gateway.v1.GetOrderRequest
-	(*GetOrderResponse)(nil),           // 11: ibkr.gateway.v1.GetOrderResponse
-	(*ListOrdersRequest)(nil),          // 12: ibkr.gateway.v1.ListOrdersRequest
-	(*ListOrdersResponse)(nil),         // 13: ibkr.gateway.v1.ListOrdersResponse
-	(*ListFillsRequest)(nil),           // 14: ibkr.gateway.v1.ListFillsRequest
-	(*PreviewOrderRequest)(nil),        // 15: ibkr.gateway.v1.PreviewOrderRequest
-	(*PreviewOrderResponse)(nil),       // 16: ibkr.gateway.v1.PreviewOrderResponse
-	(*WhatIfEstimate)(nil),             // 17: ibkr.gateway.v1.WhatIfEstimate
-	(*LimitBreach)(nil),                // 18: ibkr.gateway.v1.LimitBreach
-	(*ListFillsResponse)(nil),          // 19: ibkr.gateway.v1.ListFillsResponse
-	(*StreamOrderEventsRequest)(nil),   // 20: ibkr.gateway.v1.StreamOrderEventsRequest
-	(*StreamOrderEventsResponse)(nil),  // 21: ibkr.gateway.v1.StreamOrderEventsResponse
-	(*StreamFillsRequest)(nil),         // 22: ibkr.gateway.v1.StreamFillsRequest
-	(*StreamFillsResponse)(nil),        // 23: ibkr.gateway.v1.StreamFillsResponse
-	(*SetKillSwitchRequest)(nil),       // 24: ibkr.gateway.v1.SetKillSwitchRequest
-	(*SetKillSwitchResponse)(nil),      // 25: ibkr.gateway.v1.SetKillSwitchResponse
-	(*GetKillSwitchRequest)(nil),       // 26: ibkr.gateway.v1.GetKillSwitchRequest
-	(*GetKillSwitchResponse)(nil),      // 27: ibkr.gateway.v1.GetKillSwitchResponse
-	(*KillSwitch)(nil),                 // 28: ibkr.gateway.v1.KillSwitch
-	(*AccountHalt)(nil),                // 29: ibkr.gateway.v1.AccountHalt
-	(*ListAuditRecordsRequest)(nil),    // 30: ibkr.gateway.v1.ListAuditRecordsRequest
-	(*ListAuditRecordsResponse)(nil),   // 31: ibkr.gateway.v1.ListAuditRecordsResponse
-	(*AuditRecord)(nil),                // 32: ibkr.gateway.v1.AuditRecord
-	nil,                                // 33: ibkr.gateway.v1.LimitBreach.MetadataEntry
-	(*OrderSpec)(nil),                  // 34: ibkr.gateway.v1.OrderSpec
-	(*Order)(nil),                      // 35: ibkr.gateway.v1.Order
-	(TimeInForce)(0),                   // 36: ibkr.gateway.v1.TimeInForce
-	(OrderStatus)(0),                   // 37: ibkr.gateway.v1.OrderStatus
-	(*AccountSummary)(nil),             // 38: ibkr.gateway.v1.AccountSummary
-	(*Fill)(nil),                       // 39: ibkr.gateway.v1.Fill
-	(*durationpb.Duration)(nil),        // 40: google.protobuf.Duration
-	(*OrderEvent)(nil),                 // 41: ibkr.gateway.v1.OrderEvent
-	(*Heartbeat)(nil),                  // 42: ibkr.gateway.v1.Heartbeat
-	(*timestamppb.Timestamp)(nil),      // 43: google.protobuf.Timestamp
+	(*SubmitOrdersRequest)(nil),        // 2: ibkr.gateway.v1.SubmitOrdersRequest
+	(*SubmitOrdersResponse)(nil),       // 3: ibkr.gateway.v1.SubmitOrdersResponse
+	(*SubmitOrderResult)(nil),          // 4: ibkr.gateway.v1.SubmitOrderResult
+	(*SubmitBracketOrderRequest)(nil),  // 5: ibkr.gateway.v1.SubmitBracketOrderRequest
+	(*SubmitBracketOrderResponse)(nil), // 6: ibkr.gateway.v1.SubmitBracketOrderResponse
+	(*ModifyOrderRequest)(nil),         // 7: ibkr.gateway.v1.ModifyOrderRequest
+	(*ModifyOrderResponse)(nil),        // 8: ibkr.gateway.v1.ModifyOrderResponse
+	(*CancelOrderRequest)(nil),         // 9: ibkr.gateway.v1.CancelOrderRequest
+	(*CancelOrderResponse)(nil),        // 10: ibkr.gateway.v1.CancelOrderResponse
+	(*CancelAllOrdersRequest)(nil),     // 11: ibkr.gateway.v1.CancelAllOrdersRequest
+	(*CancelAllOrdersResponse)(nil),    // 12: ibkr.gateway.v1.CancelAllOrdersResponse
+	(*GetOrderRequest)(nil),            // 13: ibkr.gateway.v1.GetOrderRequest
+	(*GetOrderResponse)(nil),           // 14: ibkr.gateway.v1.GetOrderResponse
+	(*ListOrdersRequest)(nil),          // 15: ibkr.gateway.v1.ListOrdersRequest
+	(*ListOrdersResponse)(nil),         // 16: ibkr.gateway.v1.ListOrdersResponse
+	(*ListFillsRequest)(nil),           // 17: ibkr.gateway.v1.ListFillsRequest
+	(*PreviewOrderRequest)(nil),        // 18: ibkr.gateway.v1.PreviewOrderRequest
+	(*PreviewOrderResponse)(nil),       // 19: ibkr.gateway.v1.PreviewOrderResponse
+	(*WhatIfEstimate)(nil),             // 20: ibkr.gateway.v1.WhatIfEstimate
+	(*LimitBreach)(nil),                // 21: ibkr.gateway.v1.LimitBreach
+	(*ListFillsResponse)(nil),          // 22: ibkr.gateway.v1.ListFillsResponse
+	(*StreamOrderEventsRequest)(nil),   // 23: ibkr.gateway.v1.StreamOrderEventsRequest
+	(*StreamOrderEventsResponse)(nil),  // 24: ibkr.gateway.v1.StreamOrderEventsResponse
+	(*StreamFillsRequest)(nil),         // 25: ibkr.gateway.v1.StreamFillsRequest
+	(*StreamFillsResponse)(nil),        // 26: ibkr.gateway.v1.StreamFillsResponse
+	(*SetKillSwitchRequest)(nil),       // 27: ibkr.gateway.v1.SetKillSwitchRequest
+	(*SetKillSwitchResponse)(nil),      // 28: ibkr.gateway.v1.SetKillSwitchResponse
+	(*GetKillSwitchRequest)(nil),       // 29: ibkr.gateway.v1.GetKillSwitchRequest
+	(*GetKillSwitchResponse)(nil),      // 30: ibkr.gateway.v1.GetKillSwitchResponse
+	(*KillSwitch)(nil),                 // 31: ibkr.gateway.v1.KillSwitch
+	(*AccountHalt)(nil),                // 32: ibkr.gateway.v1.AccountHalt
+	(*ListAuditRecordsRequest)(nil),    // 33: ibkr.gateway.v1.ListAuditRecordsRequest
+	(*ListAuditRecordsResponse)(nil),   // 34: ibkr.gateway.v1.ListAuditRecordsResponse
+	(*AuditRecord)(nil),                // 35: ibkr.gateway.v1.AuditRecord
+	nil,                                // 36: ibkr.gateway.v1.LimitBreach.MetadataEntry
+	(*OrderSpec)(nil),                  // 37: ibkr.gateway.v1.OrderSpec
+	(*Order)(nil),                      // 38: ibkr.gateway.v1.Order
+	(*status.Status)(nil),              // 39: google.rpc.Status
+	(TimeInForce)(0),                   // 40: ibkr.gateway.v1.TimeInForce
+	(OrderStatus)(0),                   // 41: ibkr.gateway.v1.OrderStatus
+	(*AccountSummary)(nil),             // 42: ibkr.gateway.v1.AccountSummary
+	(*Fill)(nil),                       // 43: ibkr.gateway.v1.Fill
+	(*durationpb.Duration)(nil),        // 44: google.protobuf.Duration
+	(*OrderEvent)(nil),                 // 45: ibkr.gateway.v1.OrderEvent
+	(*Heartbeat)(nil),                  // 46: ibkr.gateway.v1.Heartbeat
+	(*timestamppb.Timestamp)(nil),      // 47: google.protobuf.Timestamp
 }
 var file_ibkr_gateway_v1_gateway_proto_depIdxs = []int32{
-	34, // 0: ibkr.gateway.v1.SubmitOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
-	35, // 1: ibkr.gateway.v1.SubmitOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	34, // 2: ibkr.gateway.v1.SubmitBracketOrderRequest.parent:type_name -> ibkr.gateway.v1.OrderSpec
-	36, // 3: ibkr.gateway.v1.SubmitBracketOrderRequest.child_time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
-	35, // 4: ibkr.gateway.v1.SubmitBracketOrderResponse.parent:type_name -> ibkr.gateway.v1.Order
-	35, // 5: ibkr.gateway.v1.SubmitBracketOrderResponse.take_profit:type_name -> ibkr.gateway.v1.Order
-	35, // 6: ibkr.gateway.v1.SubmitBracketOrderResponse.stop_loss:type_name -> ibkr.gateway.v1.Order
-	36, // 7: ibkr.gateway.v1.ModifyOrderRequest.time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
-	35, // 8: ibkr.gateway.v1.ModifyOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	35, // 9: ibkr.gateway.v1.CancelOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	35, // 10: ibkr.gateway.v1.CancelAllOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
-	35, // 11: ibkr.gateway.v1.GetOrderResponse.order:type_name -> ibkr.gateway.v1.Order
-	37, // 12: ibkr.gateway.v1.ListOrdersRequest.statuses:type_name -> ibkr.gateway.v1.OrderStatus
-	35, // 13: ibkr.gateway.v1.ListOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
-	34, // 14: ibkr.gateway.v1.PreviewOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
-	34, // 15: ibkr.gateway.v1.PreviewOrderResponse.order:type_name -> ibkr.gateway.v1.OrderSpec
-	38, // 16: ibkr.gateway.v1.PreviewOrderResponse.account_before:type_name -> ibkr.gateway.v1.AccountSummary
-	38, // 17: ibkr.gateway.v1.PreviewOrderResponse.account_after:type_name -> ibkr.gateway.v1.AccountSummary
-	18, // 18: ibkr.gateway.v1.PreviewOrderResponse.breaches:type_name -> ibkr.gateway.v1.LimitBreach
-	17, // 19: ibkr.gateway.v1.PreviewOrderResponse.what_if:type_name -> ibkr.gateway.v1.WhatIfEstimate
-	33, // 20: ibkr.gateway.v1.LimitBreach.metadata:type_name -> ibkr.gateway.v1.LimitBreach.MetadataEntry
-	39, // 21: ibkr.gateway.v1.ListFillsResponse.fills:type_name -> ibkr.gateway.v1.Fill
-	40, // 22: ibkr.gateway.v1.StreamOrderEventsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
-	41, // 23: ibkr.gateway.v1.StreamOrderEventsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
-	42, // 24: ibkr.gateway.v1.StreamOrderEventsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
-	40, // 25: ibkr.gateway.v1.StreamFillsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
-	41, // 26: ibkr.gateway.v1.StreamFillsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
-	42, // 27: ibkr.gateway.v1.StreamFillsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
-	28, // 28: ibkr.gateway.v1.SetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
-	35, // 29: ibkr.gateway.v1.SetKillSwitchResponse.cancelled_orders:type_name -> ibkr.gateway.v1.Order
-	28, // 30: ibkr.gateway.v1.GetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
-	43, // 31: ibkr.gateway.v1.KillSwitch.set_time:type_name -> google.protobuf.Timestamp
-	29, // 32: ibkr.gateway.v1.KillSwitch.halted_accounts:type_name -> ibkr.gateway.v1.AccountHalt
-	43, // 33: ibkr.gateway.v1.AccountHalt.set_time:type_name -> google.protobuf.Timestamp
-	32, // 34: ibkr.gateway.v1.ListAuditRecordsResponse.records:type_name -> ibkr.gateway.v1.AuditRecord
-	43, // 35: ibkr.gateway.v1.AuditRecord.time:type_name -> google.protobuf.Timestamp
-	0,  // 36: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:input_type -> ibkr.gateway.v1.SubmitOrderRequest
-	2,  // 37: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:input_type -> ibkr.gateway.v1.SubmitBracketOrderRequest
-	4,  // 38: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:input_type -> ibkr.gateway.v1.ModifyOrderRequest
-	6,  // 39: ibkr.gateway.v1.OrderGatewayService.CancelOrder:input_type -> ibkr.gateway.v1.CancelOrderRequest
-	8,  // 40: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:input_type -> ibkr.gateway.v1.CancelAllOrdersRequest
-	10, // 41: ibkr.gateway.v1.OrderGatewayService.GetOrder:input_type -> ibkr.gateway.v1.GetOrderRequest
-	12, // 42: ibkr.gateway.v1.OrderGatewayService.ListOrders:input_type -> ibkr.gateway.v1.ListOrdersRequest
-	14, // 43: ibkr.gateway.v1.OrderGatewayService.ListFills:input_type -> ibkr.gateway.v1.ListFillsRequest
-	15, // 44: ibkr.gateway.v1.OrderGatewayService.PreviewOrder:input_type -> ibkr.gateway.v1.PreviewOrderRequest
-	20, // 45: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:input_type -> ibkr.gateway.v1.StreamOrderEventsRequest
-	22, // 46: ibkr.gateway.v1.OrderGatewayService.StreamFills:input_type -> ibkr.gateway.v1.StreamFillsRequest
-	24, // 47: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:input_type -> ibkr.gateway.v1.SetKillSwitchRequest
-	26, // 48: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:input_type -> ibkr.gateway.v1.GetKillSwitchRequest
-	30, // 49: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:input_type -> ibkr.gateway.v1.ListAuditRecordsRequest
-	1,  // 50: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:output_type -> ibkr.gateway.v1.SubmitOrderResponse
-	3,  // 51: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:output_type -> ibkr.gateway.v1.SubmitBracketOrderResponse
-	5,  // 52: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:output_type -> ibkr.gateway.v1.ModifyOrderResponse
-	7,  // 53: ibkr.gateway.v1.OrderGatewayService.CancelOrder:output_type -> ibkr.gateway.v1.CancelOrderResponse
-	9,  // 54: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:output_type -> ibkr.gateway.v1.CancelAllOrdersResponse
-	11, // 55: ibkr.gateway.v1.OrderGatewayService.GetOrder:output_type -> ibkr.gateway.v1.GetOrderResponse
-	13, // 56: ibkr.gateway.v1.OrderGatewayService.ListOrders:output_type -> ibkr.gateway.v1.ListOrdersResponse
-	19, // 57: ibkr.gateway.v1.OrderGatewayService.ListFills:output_type -> ibkr.gateway.v1.ListFillsResponse
-	16, // 58: ibkr.gateway.v1.OrderGatewayService.PreviewOrder:output_type -> ibkr.gateway.v1.PreviewOrderResponse
-	21, // 59: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:output_type -> ibkr.gateway.v1.StreamOrderEventsResponse
-	23, // 60: ibkr.gateway.v1.OrderGatewayService.StreamFills:output_type -> ibkr.gateway.v1.StreamFillsResponse
-	25, // 61: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:output_type -> ibkr.gateway.v1.SetKillSwitchResponse
-	27, // 62: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:output_type -> ibkr.gateway.v1.GetKillSwitchResponse
-	31, // 63: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:output_type -> ibkr.gateway.v1.ListAuditRecordsResponse
-	50, // [50:64] is the sub-list for method output_type
-	36, // [36:50] is the sub-list for method input_type
-	36, // [36:36] is the sub-list for extension type_name
-	36, // [36:36] is the sub-list for extension extendee
-	0,  // [0:36] is the sub-list for field type_name
+	37, // 0: ibkr.gateway.v1.SubmitOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
+	38, // 1: ibkr.gateway.v1.SubmitOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	37, // 2: ibkr.gateway.v1.SubmitOrdersRequest.orders:type_name -> ibkr.gateway.v1.OrderSpec
+	4,  // 3: ibkr.gateway.v1.SubmitOrdersResponse.results:type_name -> ibkr.gateway.v1.SubmitOrderResult
+	38, // 4: ibkr.gateway.v1.SubmitOrderResult.order:type_name -> ibkr.gateway.v1.Order
+	39, // 5: ibkr.gateway.v1.SubmitOrderResult.error:type_name -> google.rpc.Status
+	37, // 6: ibkr.gateway.v1.SubmitBracketOrderRequest.parent:type_name -> ibkr.gateway.v1.OrderSpec
+	40, // 7: ibkr.gateway.v1.SubmitBracketOrderRequest.child_time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
+	38, // 8: ibkr.gateway.v1.SubmitBracketOrderResponse.parent:type_name -> ibkr.gateway.v1.Order
+	38, // 9: ibkr.gateway.v1.SubmitBracketOrderResponse.take_profit:type_name -> ibkr.gateway.v1.Order
+	38, // 10: ibkr.gateway.v1.SubmitBracketOrderResponse.stop_loss:type_name -> ibkr.gateway.v1.Order
+	40, // 11: ibkr.gateway.v1.ModifyOrderRequest.time_in_force:type_name -> ibkr.gateway.v1.TimeInForce
+	38, // 12: ibkr.gateway.v1.ModifyOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	38, // 13: ibkr.gateway.v1.CancelOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	38, // 14: ibkr.gateway.v1.CancelAllOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
+	38, // 15: ibkr.gateway.v1.GetOrderResponse.order:type_name -> ibkr.gateway.v1.Order
+	41, // 16: ibkr.gateway.v1.ListOrdersRequest.statuses:type_name -> ibkr.gateway.v1.OrderStatus
+	38, // 17: ibkr.gateway.v1.ListOrdersResponse.orders:type_name -> ibkr.gateway.v1.Order
+	37, // 18: ibkr.gateway.v1.PreviewOrderRequest.order:type_name -> ibkr.gateway.v1.OrderSpec
+	37, // 19: ibkr.gateway.v1.PreviewOrderResponse.order:type_name -> ibkr.gateway.v1.OrderSpec
+	42, // 20: ibkr.gateway.v1.PreviewOrderResponse.account_before:type_name -> ibkr.gateway.v1.AccountSummary
+	42, // 21: ibkr.gateway.v1.PreviewOrderResponse.account_after:type_name -> ibkr.gateway.v1.AccountSummary
+	21, // 22: ibkr.gateway.v1.PreviewOrderResponse.breaches:type_name -> ibkr.gateway.v1.LimitBreach
+	20, // 23: ibkr.gateway.v1.PreviewOrderResponse.what_if:type_name -> ibkr.gateway.v1.WhatIfEstimate
+	36, // 24: ibkr.gateway.v1.LimitBreach.metadata:type_name -> ibkr.gateway.v1.LimitBreach.MetadataEntry
+	43, // 25: ibkr.gateway.v1.ListFillsResponse.fills:type_name -> ibkr.gateway.v1.Fill
+	44, // 26: ibkr.gateway.v1.StreamOrderEventsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
+	45, // 27: ibkr.gateway.v1.StreamOrderEventsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
+	46, // 28: ibkr.gateway.v1.StreamOrderEventsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
+	44, // 29: ibkr.gateway.v1.StreamFillsRequest.heartbeat_interval:type_name -> google.protobuf.Duration
+	45, // 30: ibkr.gateway.v1.StreamFillsResponse.event:type_name -> ibkr.gateway.v1.OrderEvent
+	46, // 31: ibkr.gateway.v1.StreamFillsResponse.heartbeat:type_name -> ibkr.gateway.v1.Heartbeat
+	31, // 32: ibkr.gateway.v1.SetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
+	38, // 33: ibkr.gateway.v1.SetKillSwitchResponse.cancelled_orders:type_name -> ibkr.gateway.v1.Order
+	31, // 34: ibkr.gateway.v1.GetKillSwitchResponse.kill_switch:type_name -> ibkr.gateway.v1.KillSwitch
+	47, // 35: ibkr.gateway.v1.KillSwitch.set_time:type_name -> google.protobuf.Timestamp
+	32, // 36: ibkr.gateway.v1.KillSwitch.halted_accounts:type_name -> ibkr.gateway.v1.AccountHalt
+	47, // 37: ibkr.gateway.v1.AccountHalt.set_time:type_name -> google.protobuf.Timestamp
+	35, // 38: ibkr.gateway.v1.ListAuditRecordsResponse.records:type_name -> ibkr.gateway.v1.AuditRecord
+	47, // 39: ibkr.gateway.v1.AuditRecord.time:type_name -> google.protobuf.Timestamp
+	0,  // 40: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:input_type -> ibkr.gateway.v1.SubmitOrderRequest
+	2,  // 41: ibkr.gateway.v1.OrderGatewayService.SubmitOrders:input_type -> ibkr.gateway.v1.SubmitOrdersRequest
+	5,  // 42: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:input_type -> ibkr.gateway.v1.SubmitBracketOrderRequest
+	7,  // 43: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:input_type -> ibkr.gateway.v1.ModifyOrderRequest
+	9,  // 44: ibkr.gateway.v1.OrderGatewayService.CancelOrder:input_type -> ibkr.gateway.v1.CancelOrderRequest
+	11, // 45: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:input_type -> ibkr.gateway.v1.CancelAllOrdersRequest
+	13, // 46: ibkr.gateway.v1.OrderGatewayService.GetOrder:input_type -> ibkr.gateway.v1.GetOrderRequest
+	15, // 47: ibkr.gateway.v1.OrderGatewayService.ListOrders:input_type -> ibkr.gateway.v1.ListOrdersRequest
+	17, // 48: ibkr.gateway.v1.OrderGatewayService.ListFills:input_type -> ibkr.gateway.v1.ListFillsRequest
+	18, // 49: ibkr.gateway.v1.OrderGatewayService.PreviewOrder:input_type -> ibkr.gateway.v1.PreviewOrderRequest
+	23, // 50: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:input_type -> ibkr.gateway.v1.StreamOrderEventsRequest
+	25, // 51: ibkr.gateway.v1.OrderGatewayService.StreamFills:input_type -> ibkr.gateway.v1.StreamFillsRequest
+	27, // 52: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:input_type -> ibkr.gateway.v1.SetKillSwitchRequest
+	29, // 53: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:input_type -> ibkr.gateway.v1.GetKillSwitchRequest
+	33, // 54: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:input_type -> ibkr.gateway.v1.ListAuditRecordsRequest
+	1,  // 55: ibkr.gateway.v1.OrderGatewayService.SubmitOrder:output_type -> ibkr.gateway.v1.SubmitOrderResponse
+	3,  // 56: ibkr.gateway.v1.OrderGatewayService.SubmitOrders:output_type -> ibkr.gateway.v1.SubmitOrdersResponse
+	6,  // 57: ibkr.gateway.v1.OrderGatewayService.SubmitBracketOrder:output_type -> ibkr.gateway.v1.SubmitBracketOrderResponse
+	8,  // 58: ibkr.gateway.v1.OrderGatewayService.ModifyOrder:output_type -> ibkr.gateway.v1.ModifyOrderResponse
+	10, // 59: ibkr.gateway.v1.OrderGatewayService.CancelOrder:output_type -> ibkr.gateway.v1.CancelOrderResponse
+	12, // 60: ibkr.gateway.v1.OrderGatewayService.CancelAllOrders:output_type -> ibkr.gateway.v1.CancelAllOrdersResponse
+	14, // 61: ibkr.gateway.v1.OrderGatewayService.GetOrder:output_type -> ibkr.gateway.v1.GetOrderResponse
+	16, // 62: ibkr.gateway.v1.OrderGatewayService.ListOrders:output_type -> ibkr.gateway.v1.ListOrdersResponse
+	22, // 63: ibkr.gateway.v1.OrderGatewayService.ListFills:output_type -> ibkr.gateway.v1.ListFillsResponse
+	19, // 64: ibkr.gateway.v1.OrderGatewayService.PreviewOrder:output_type -> ibkr.gateway.v1.PreviewOrderResponse
+	24, // 65: ibkr.gateway.v1.OrderGatewayService.StreamOrderEvents:output_type -> ibkr.gateway.v1.StreamOrderEventsResponse
+	26, // 66: ibkr.gateway.v1.OrderGatewayService.StreamFills:output_type -> ibkr.gateway.v1.StreamFillsResponse
+	28, // 67: ibkr.gateway.v1.OrderGatewayService.SetKillSwitch:output_type -> ibkr.gateway.v1.SetKillSwitchResponse
+	30, // 68: ibkr.gateway.v1.OrderGatewayService.GetKillSwitch:output_type -> ibkr.gateway.v1.GetKillSwitchResponse
+	34, // 69: ibkr.gateway.v1.OrderGatewayService.ListAuditRecords:output_type -> ibkr.gateway.v1.ListAuditRecordsResponse
+	55, // [55:70] is the sub-list for method output_type
+	40, // [40:55] is the sub-list for method input_type
+	40, // [40:40] is the sub-list for extension type_name
+	40, // [40:40] is the sub-list for extension extendee
+	0,  // [0:40] is the sub-list for field type_name
 }
 
 func init() { file_ibkr_gateway_v1_gateway_proto_init() }
@@ -2545,12 +2741,16 @@ func file_ibkr_gateway_v1_gateway_proto_init() {
 	file_ibkr_gateway_v1_account_proto_init()
 	file_ibkr_gateway_v1_events_proto_init()
 	file_ibkr_gateway_v1_orders_proto_init()
-	file_ibkr_gateway_v1_gateway_proto_msgTypes[4].OneofWrappers = []any{}
-	file_ibkr_gateway_v1_gateway_proto_msgTypes[21].OneofWrappers = []any{
+	file_ibkr_gateway_v1_gateway_proto_msgTypes[4].OneofWrappers = []any{
+		(*SubmitOrderResult_Order)(nil),
+		(*SubmitOrderResult_Error)(nil),
+	}
+	file_ibkr_gateway_v1_gateway_proto_msgTypes[7].OneofWrappers = []any{}
+	file_ibkr_gateway_v1_gateway_proto_msgTypes[24].OneofWrappers = []any{
 		(*StreamOrderEventsResponse_Event)(nil),
 		(*StreamOrderEventsResponse_Heartbeat)(nil),
 	}
-	file_ibkr_gateway_v1_gateway_proto_msgTypes[23].OneofWrappers = []any{
+	file_ibkr_gateway_v1_gateway_proto_msgTypes[26].OneofWrappers = []any{
 		(*StreamFillsResponse_Event)(nil),
 		(*StreamFillsResponse_Heartbeat)(nil),
 	}
@@ -2560,7 +2760,7 @@ func file_ibkr_gateway_v1_gateway_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ibkr_gateway_v1_gateway_proto_rawDesc), len(file_ibkr_gateway_v1_gateway_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   34,
+			NumMessages:   37,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -20,6 +20,7 @@ const _ = grpc.SupportPackageIsVersion9
 
 const (
 	OrderGatewayService_SubmitOrder_FullMethodName        = "/ibkr.gateway.v1.OrderGatewayService/SubmitOrder"
+	OrderGatewayService_SubmitOrders_FullMethodName       = "/ibkr.gateway.v1.OrderGatewayService/SubmitOrders"
 	OrderGatewayService_SubmitBracketOrder_FullMethodName = "/ibkr.gateway.v1.OrderGatewayService/SubmitBracketOrder"
 	OrderGatewayService_ModifyOrder_FullMethodName        = "/ibkr.gateway.v1.OrderGatewayService/ModifyOrder"
 	OrderGatewayService_CancelOrder_FullMethodName        = "/ibkr.gateway.v1.OrderGatewayService/CancelOrder"
@@ -47,6 +48,13 @@ type OrderGatewayServiceClient interface {
 	// same spec returns the original order; a different spec is ALREADY_EXISTS.
 	// Returns once the order is durably recorded and handed to the broker.
 	SubmitOrder(ctx context.Context, in *SubmitOrderRequest, opts ...grpc.CallOption) (*SubmitOrderResponse, error)
+	// Submits many orders in one call, each as SubmitOrder would on its own: each is
+	// idempotent on its own (account, client_order_id), checked against the risk limits
+	// and the kill switch in turn, and answered at its index in `results`, with its
+	// order or the status SubmitOrder would have failed with. The new orders are
+	// recorded durably together, then handed to the broker. The call itself fails only
+	// when the request as a whole is invalid.
+	SubmitOrders(ctx context.Context, in *SubmitOrdersRequest, opts ...grpc.CallOption) (*SubmitOrdersResponse, error)
 	// Submits a parent order with a take-profit and a stop-loss child. The children
 	// work only once the parent has filled and cancel each other (one OCA group).
 	SubmitBracketOrder(ctx context.Context, in *SubmitBracketOrderRequest, opts ...grpc.CallOption) (*SubmitBracketOrderResponse, error)
@@ -101,6 +109,16 @@ func (c *orderGatewayServiceClient) SubmitOrder(ctx context.Context, in *SubmitO
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(SubmitOrderResponse)
 	err := c.cc.Invoke(ctx, OrderGatewayService_SubmitOrder_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *orderGatewayServiceClient) SubmitOrders(ctx context.Context, in *SubmitOrdersRequest, opts ...grpc.CallOption) (*SubmitOrdersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SubmitOrdersResponse)
+	err := c.cc.Invoke(ctx, OrderGatewayService_SubmitOrders_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -267,6 +285,13 @@ type OrderGatewayServiceServer interface {
 	// same spec returns the original order; a different spec is ALREADY_EXISTS.
 	// Returns once the order is durably recorded and handed to the broker.
 	SubmitOrder(context.Context, *SubmitOrderRequest) (*SubmitOrderResponse, error)
+	// Submits many orders in one call, each as SubmitOrder would on its own: each is
+	// idempotent on its own (account, client_order_id), checked against the risk limits
+	// and the kill switch in turn, and answered at its index in `results`, with its
+	// order or the status SubmitOrder would have failed with. The new orders are
+	// recorded durably together, then handed to the broker. The call itself fails only
+	// when the request as a whole is invalid.
+	SubmitOrders(context.Context, *SubmitOrdersRequest) (*SubmitOrdersResponse, error)
 	// Submits a parent order with a take-profit and a stop-loss child. The children
 	// work only once the parent has filled and cancel each other (one OCA group).
 	SubmitBracketOrder(context.Context, *SubmitBracketOrderRequest) (*SubmitBracketOrderResponse, error)
@@ -319,6 +344,9 @@ type UnimplementedOrderGatewayServiceServer struct{}
 
 func (UnimplementedOrderGatewayServiceServer) SubmitOrder(context.Context, *SubmitOrderRequest) (*SubmitOrderResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SubmitOrder not implemented")
+}
+func (UnimplementedOrderGatewayServiceServer) SubmitOrders(context.Context, *SubmitOrdersRequest) (*SubmitOrdersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SubmitOrders not implemented")
 }
 func (UnimplementedOrderGatewayServiceServer) SubmitBracketOrder(context.Context, *SubmitBracketOrderRequest) (*SubmitBracketOrderResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SubmitBracketOrder not implemented")
@@ -394,6 +422,24 @@ func _OrderGatewayService_SubmitOrder_Handler(srv interface{}, ctx context.Conte
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(OrderGatewayServiceServer).SubmitOrder(ctx, req.(*SubmitOrderRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OrderGatewayService_SubmitOrders_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SubmitOrdersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OrderGatewayServiceServer).SubmitOrders(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OrderGatewayService_SubmitOrders_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OrderGatewayServiceServer).SubmitOrders(ctx, req.(*SubmitOrdersRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -628,6 +674,10 @@ var OrderGatewayService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SubmitOrder",
 			Handler:    _OrderGatewayService_SubmitOrder_Handler,
+		},
+		{
+			MethodName: "SubmitOrders",
+			Handler:    _OrderGatewayService_SubmitOrders_Handler,
 		},
 		{
 			MethodName: "SubmitBracketOrder",

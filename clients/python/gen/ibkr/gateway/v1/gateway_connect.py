@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .gateway_pb2 import CancelAllOrdersRequest, CancelAllOrdersResponse, CancelOrderRequest, CancelOrderResponse, GetKillSwitchRequest, GetKillSwitchResponse, GetOrderRequest, GetOrderResponse, ListAuditRecordsRequest, ListAuditRecordsResponse, ListFillsRequest, ListFillsResponse, ListOrdersRequest, ListOrdersResponse, ModifyOrderRequest, ModifyOrderResponse, PreviewOrderRequest, PreviewOrderResponse, SetKillSwitchRequest, SetKillSwitchResponse, StreamFillsRequest, StreamFillsResponse, StreamOrderEventsRequest, StreamOrderEventsResponse, SubmitBracketOrderRequest, SubmitBracketOrderResponse, SubmitOrderRequest, SubmitOrderResponse
+from .gateway_pb2 import CancelAllOrdersRequest, CancelAllOrdersResponse, CancelOrderRequest, CancelOrderResponse, GetKillSwitchRequest, GetKillSwitchResponse, GetOrderRequest, GetOrderResponse, ListAuditRecordsRequest, ListAuditRecordsResponse, ListFillsRequest, ListFillsResponse, ListOrdersRequest, ListOrdersResponse, ModifyOrderRequest, ModifyOrderResponse, PreviewOrderRequest, PreviewOrderResponse, SetKillSwitchRequest, SetKillSwitchResponse, StreamFillsRequest, StreamFillsResponse, StreamOrderEventsRequest, StreamOrderEventsResponse, SubmitBracketOrderRequest, SubmitBracketOrderResponse, SubmitOrderRequest, SubmitOrderResponse, SubmitOrdersRequest, SubmitOrdersResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
@@ -48,6 +48,17 @@ class OrderGatewayService(Protocol):
         Submits an order. Idempotent on (account, client_order_id): a retry with the
         same spec returns the original order; a different spec is ALREADY_EXISTS.
         Returns once the order is durably recorded and handed to the broker.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def submit_orders(self, request: SubmitOrdersRequest, ctx: RequestContext[SubmitOrdersRequest, SubmitOrdersResponse], /) -> SubmitOrdersResponse:
+        """
+        Submits many orders in one call, each as SubmitOrder would on its own: each is
+        idempotent on its own (account, client_order_id), checked against the risk limits
+        and the kill switch in turn, and answered at its index in `results`, with its
+        order or the status SubmitOrder would have failed with. The new orders are
+        recorded durably together, then handed to the broker. The call itself fails only
+        when the request as a whole is invalid.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -167,6 +178,17 @@ class OrderGatewayServiceASGIApplication(ConnectASGIApplication[OrderGatewayServ
                         stream_type=StreamType.UNARY,
                     ),
                     function=svc.submit_order,
+                ),
+                "/ibkr.gateway.v1.OrderGatewayService/SubmitOrders": Endpoint.unary(
+                    method=MethodInfo(
+                        name="SubmitOrders",
+                        service_name="ibkr.gateway.v1.OrderGatewayService",
+                        input=SubmitOrdersRequest,
+                        output=SubmitOrdersResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.submit_orders,
                 ),
                 "/ibkr.gateway.v1.OrderGatewayService/SubmitBracketOrder": Endpoint.unary(
                     method=MethodInfo(
@@ -373,6 +395,34 @@ class OrderGatewayServiceClient(ConnectClient):
                 service_name="ibkr.gateway.v1.OrderGatewayService",
                 input=SubmitOrderRequest,
                 output=SubmitOrderResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def submit_orders(
+        self,
+        request: SubmitOrdersRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> SubmitOrdersResponse:
+        """
+        Submits many orders in one call, each as SubmitOrder would on its own: each is
+        idempotent on its own (account, client_order_id), checked against the risk limits
+        and the kill switch in turn, and answered at its index in `results`, with its
+        order or the status SubmitOrder would have failed with. The new orders are
+        recorded durably together, then handed to the broker. The call itself fails only
+        when the request as a whole is invalid.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="SubmitOrders",
+                service_name="ibkr.gateway.v1.OrderGatewayService",
+                input=SubmitOrdersRequest,
+                output=SubmitOrdersResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
             ),
@@ -707,6 +757,17 @@ class OrderGatewayServiceSync(Protocol):
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
+    def submit_orders(self, request: SubmitOrdersRequest, ctx: RequestContext[SubmitOrdersRequest, SubmitOrdersResponse], /) -> SubmitOrdersResponse:
+        """
+        Submits many orders in one call, each as SubmitOrder would on its own: each is
+        idempotent on its own (account, client_order_id), checked against the risk limits
+        and the kill switch in turn, and answered at its index in `results`, with its
+        order or the status SubmitOrder would have failed with. The new orders are
+        recorded durably together, then handed to the broker. The call itself fails only
+        when the request as a whole is invalid.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
     def submit_bracket_order(self, request: SubmitBracketOrderRequest, ctx: RequestContext[SubmitBracketOrderRequest, SubmitBracketOrderResponse], /) -> SubmitBracketOrderResponse:
         """
         Submits a parent order with a take-profit and a stop-loss child. The children
@@ -821,6 +882,17 @@ class OrderGatewayServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.submit_order,
+                ),
+                "/ibkr.gateway.v1.OrderGatewayService/SubmitOrders": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="SubmitOrders",
+                        service_name="ibkr.gateway.v1.OrderGatewayService",
+                        input=SubmitOrdersRequest,
+                        output=SubmitOrdersResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.submit_orders,
                 ),
                 "/ibkr.gateway.v1.OrderGatewayService/SubmitBracketOrder": EndpointSync.unary(
                     method=MethodInfo(
@@ -1027,6 +1099,34 @@ class OrderGatewayServiceClientSync(ConnectClientSync):
                 service_name="ibkr.gateway.v1.OrderGatewayService",
                 input=SubmitOrderRequest,
                 output=SubmitOrderResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def submit_orders(
+        self,
+        request: SubmitOrdersRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> SubmitOrdersResponse:
+        """
+        Submits many orders in one call, each as SubmitOrder would on its own: each is
+        idempotent on its own (account, client_order_id), checked against the risk limits
+        and the kill switch in turn, and answered at its index in `results`, with its
+        order or the status SubmitOrder would have failed with. The new orders are
+        recorded durably together, then handed to the broker. The call itself fails only
+        when the request as a whole is invalid.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="SubmitOrders",
+                service_name="ibkr.gateway.v1.OrderGatewayService",
+                input=SubmitOrdersRequest,
+                output=SubmitOrdersResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
             ),

@@ -9,6 +9,7 @@ from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
+from google.rpc import status_pb2 as _status_pb2
 from ibkr.gateway.v1 import account_pb2 as _account_pb2
 from ibkr.gateway.v1 import events_pb2 as _events_pb2
 from ibkr.gateway.v1 import orders_pb2 as _orders_pb2
@@ -66,6 +67,85 @@ class SubmitOrderResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___SubmitOrderResponse: _TypeAlias = SubmitOrderResponse  # noqa: Y015
+
+@_typing.final
+class SubmitOrdersRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORDERS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def orders(self) -> _containers.RepeatedCompositeFieldContainer[_orders_pb2.OrderSpec]:
+        """The orders to submit: at least one, at most 1000."""
+
+    def __init__(
+        self,
+        *,
+        orders: _abc.Iterable[_orders_pb2.OrderSpec] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["orders", b"orders"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SubmitOrdersRequest: _TypeAlias = SubmitOrdersRequest  # noqa: Y015
+
+@_typing.final
+class SubmitOrdersResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RESULTS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def results(self) -> _containers.RepeatedCompositeFieldContainer[Global___SubmitOrderResult]:
+        """One per requested order, in the order of the request."""
+
+    def __init__(
+        self,
+        *,
+        results: _abc.Iterable[Global___SubmitOrderResult] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["results", b"results"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SubmitOrdersResponse: _TypeAlias = SubmitOrdersResponse  # noqa: Y015
+
+@_typing.final
+class SubmitOrderResult(_message.Message):
+    """The answer to one order of a SubmitOrders call."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORDER_FIELD_NUMBER: _builtins.int
+    ERROR_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def order(self) -> _orders_pb2.Order:
+        """The order, new or (on a retry) the original."""
+
+    @_builtins.property
+    def error(self) -> _status_pb2.Status:
+        """Why the order was refused: the code, message and details (ErrorInfo, BadRequest
+        with field paths from the request, e.g. "orders[2].quantity") that SubmitOrder
+        would have failed with.
+        """
+
+    def __init__(
+        self,
+        *,
+        order: _orders_pb2.Order | None = ...,
+        error: _status_pb2.Status | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["error", b"error", "order", b"order", "result", b"result"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["error", b"error", "order", b"order", "result", b"result"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_result: _TypeAlias = _typing.Literal["order", "error"]  # noqa: Y015
+    _WhichOneofArgType_result: _TypeAlias = _typing.Literal["result", b"result"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_result) -> _WhichOneofReturnType_result | None: ...
+
+Global___SubmitOrderResult: _TypeAlias = SubmitOrderResult  # noqa: Y015
 
 @_typing.final
 class SubmitBracketOrderRequest(_message.Message):

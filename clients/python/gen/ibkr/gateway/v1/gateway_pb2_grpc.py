@@ -42,6 +42,11 @@ class OrderGatewayServiceStub:
                 request_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SubmitOrderRequest.SerializeToString,
                 response_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SubmitOrderResponse.FromString,
                 _registered_method=True)
+        self.SubmitOrders = channel.unary_unary(
+                '/ibkr.gateway.v1.OrderGatewayService/SubmitOrders',
+                request_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SubmitOrdersRequest.SerializeToString,
+                response_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SubmitOrdersResponse.FromString,
+                _registered_method=True)
         self.SubmitBracketOrder = channel.unary_unary(
                 '/ibkr.gateway.v1.OrderGatewayService/SubmitBracketOrder',
                 request_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SubmitBracketOrderRequest.SerializeToString,
@@ -119,6 +124,18 @@ class OrderGatewayServiceServicer:
         """Submits an order. Idempotent on (account, client_order_id): a retry with the
         same spec returns the original order; a different spec is ALREADY_EXISTS.
         Returns once the order is durably recorded and handed to the broker.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitOrders(self, request, context):
+        """Submits many orders in one call, each as SubmitOrder would on its own: each is
+        idempotent on its own (account, client_order_id), checked against the risk limits
+        and the kill switch in turn, and answered at its index in `results`, with its
+        order or the status SubmitOrder would have failed with. The new orders are
+        recorded durably together, then handed to the broker. The call itself fails only
+        when the request as a whole is invalid.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -237,6 +254,11 @@ def add_OrderGatewayServiceServicer_to_server(servicer, server):
                     request_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SubmitOrderRequest.FromString,
                     response_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SubmitOrderResponse.SerializeToString,
             ),
+            'SubmitOrders': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitOrders,
+                    request_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SubmitOrdersRequest.FromString,
+                    response_serializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SubmitOrdersResponse.SerializeToString,
+            ),
             'SubmitBracketOrder': grpc.unary_unary_rpc_method_handler(
                     servicer.SubmitBracketOrder,
                     request_deserializer=ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SubmitBracketOrderRequest.FromString,
@@ -333,6 +355,33 @@ class OrderGatewayService:
             '/ibkr.gateway.v1.OrderGatewayService/SubmitOrder',
             ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SubmitOrderRequest.SerializeToString,
             ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SubmitOrderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitOrders(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ibkr.gateway.v1.OrderGatewayService/SubmitOrders',
+            ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SubmitOrdersRequest.SerializeToString,
+            ibkr_dot_gateway_dot_v1_dot_gateway__pb2.SubmitOrdersResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -41,6 +41,14 @@ class OrderGatewayServiceStub:
     same spec returns the original order; a different spec is ALREADY_EXISTS.
     Returns once the order is durably recorded and handed to the broker.
     """
+    SubmitOrders: _grpc.UnaryUnaryMultiCallable[_gateway_pb2.SubmitOrdersRequest, _gateway_pb2.SubmitOrdersResponse]
+    """Submits many orders in one call, each as SubmitOrder would on its own: each is
+    idempotent on its own (account, client_order_id), checked against the risk limits
+    and the kill switch in turn, and answered at its index in `results`, with its
+    order or the status SubmitOrder would have failed with. The new orders are
+    recorded durably together, then handed to the broker. The call itself fails only
+    when the request as a whole is invalid.
+    """
     SubmitBracketOrder: _grpc.UnaryUnaryMultiCallable[_gateway_pb2.SubmitBracketOrderRequest, _gateway_pb2.SubmitBracketOrderResponse]
     """Submits a parent order with a take-profit and a stop-loss child. The children
     work only once the parent has filled and cancel each other (one OCA group).
@@ -101,6 +109,14 @@ class OrderGatewayServiceAsyncStub(OrderGatewayServiceStub):
     """Submits an order. Idempotent on (account, client_order_id): a retry with the
     same spec returns the original order; a different spec is ALREADY_EXISTS.
     Returns once the order is durably recorded and handed to the broker.
+    """
+    SubmitOrders: _aio.UnaryUnaryMultiCallable[_gateway_pb2.SubmitOrdersRequest, _gateway_pb2.SubmitOrdersResponse]  # type: ignore[assignment]
+    """Submits many orders in one call, each as SubmitOrder would on its own: each is
+    idempotent on its own (account, client_order_id), checked against the risk limits
+    and the kill switch in turn, and answered at its index in `results`, with its
+    order or the status SubmitOrder would have failed with. The new orders are
+    recorded durably together, then handed to the broker. The call itself fails only
+    when the request as a whole is invalid.
     """
     SubmitBracketOrder: _aio.UnaryUnaryMultiCallable[_gateway_pb2.SubmitBracketOrderRequest, _gateway_pb2.SubmitBracketOrderResponse]  # type: ignore[assignment]
     """Submits a parent order with a take-profit and a stop-loss child. The children
@@ -165,6 +181,20 @@ class OrderGatewayServiceServicer(metaclass=_abc_1.ABCMeta):
         """Submits an order. Idempotent on (account, client_order_id): a retry with the
         same spec returns the original order; a different spec is ALREADY_EXISTS.
         Returns once the order is durably recorded and handed to the broker.
+        """
+
+    @_abc_1.abstractmethod
+    def SubmitOrders(
+        self,
+        request: _gateway_pb2.SubmitOrdersRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_gateway_pb2.SubmitOrdersResponse, _abc.Awaitable[_gateway_pb2.SubmitOrdersResponse]]:
+        """Submits many orders in one call, each as SubmitOrder would on its own: each is
+        idempotent on its own (account, client_order_id), checked against the risk limits
+        and the kill switch in turn, and answered at its index in `results`, with its
+        order or the status SubmitOrder would have failed with. The new orders are
+        recorded durably together, then handed to the broker. The call itself fails only
+        when the request as a whole is invalid.
         """
 
     @_abc_1.abstractmethod

@@ -37,6 +37,21 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_ibkr_gateway_v1_SubmitOrderResponse_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ibkr_gateway_v1_SubmitOrdersRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ibkr_gateway_v1_SubmitOrdersRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ibkr_gateway_v1_SubmitOrdersResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ibkr_gateway_v1_SubmitOrdersResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_ibkr_gateway_v1_SubmitOrderResult_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_ibkr_gateway_v1_SubmitOrderResult_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_ibkr_gateway_v1_SubmitBracketOrderRequest_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -207,181 +222,192 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
     java.lang.String[] descriptorData = {
       "\n\035ibkr/gateway/v1/gateway.proto\022\017ibkr.ga" +
       "teway.v1\032\036google/protobuf/duration.proto" +
-      "\032\037google/protobuf/timestamp.proto\032\035ibkr/" +
-      "gateway/v1/account.proto\032\034ibkr/gateway/v" +
-      "1/events.proto\032\034ibkr/gateway/v1/orders.p" +
-      "roto\"F\n\022SubmitOrderRequest\0220\n\005order\030\001 \001(" +
-      "\0132\032.ibkr.gateway.v1.OrderSpecR\005order\"C\n\023" +
-      "SubmitOrderResponse\022,\n\005order\030\001 \001(\0132\026.ibk" +
-      "r.gateway.v1.OrderR\005order\"\267\002\n\031SubmitBrac" +
-      "ketOrderRequest\0222\n\006parent\030\001 \001(\0132\032.ibkr.g" +
-      "ateway.v1.OrderSpecR\006parent\0225\n\027take_prof" +
-      "it_limit_price\030\002 \001(\tR\024takeProfitLimitPri" +
-      "ce\022/\n\024stop_loss_stop_price\030\003 \001(\tR\021stopLo" +
-      "ssStopPrice\0221\n\025stop_loss_limit_price\030\004 \001" +
-      "(\tR\022stopLossLimitPrice\022K\n\023child_time_in_" +
-      "force\030\005 \001(\0162\034.ibkr.gateway.v1.TimeInForc" +
-      "eR\020childTimeInForce\"\272\001\n\032SubmitBracketOrd" +
-      "erResponse\022.\n\006parent\030\001 \001(\0132\026.ibkr.gatewa" +
-      "y.v1.OrderR\006parent\0227\n\013take_profit\030\002 \001(\0132" +
-      "\026.ibkr.gateway.v1.OrderR\ntakeProfit\0223\n\ts" +
-      "top_loss\030\003 \001(\0132\026.ibkr.gateway.v1.OrderR\010" +
-      "stopLoss\"\312\002\n\022ModifyOrderRequest\022\031\n\010order" +
-      "_id\030\001 \001(\tR\007orderId\022\037\n\010quantity\030\002 \001(\tH\000R\010" +
-      "quantity\210\001\001\022$\n\013limit_price\030\003 \001(\tH\001R\nlimi" +
-      "tPrice\210\001\001\022\"\n\nstop_price\030\004 \001(\tH\002R\tstopPri" +
-      "ce\210\001\001\022@\n\rtime_in_force\030\005 \001(\0162\034.ibkr.gate" +
-      "way.v1.TimeInForceR\013timeInForce\022&\n\017clien" +
-      "t_order_id\030\006 \001(\tR\rclientOrderId\022\030\n\007accou" +
-      "nt\030\007 \001(\tR\007accountB\013\n\t_quantityB\016\n\014_limit" +
-      "_priceB\r\n\013_stop_price\"C\n\023ModifyOrderResp" +
+      "\032\037google/protobuf/timestamp.proto\032\027googl" +
+      "e/rpc/status.proto\032\035ibkr/gateway/v1/acco" +
+      "unt.proto\032\034ibkr/gateway/v1/events.proto\032" +
+      "\034ibkr/gateway/v1/orders.proto\"F\n\022SubmitO" +
+      "rderRequest\0220\n\005order\030\001 \001(\0132\032.ibkr.gatewa" +
+      "y.v1.OrderSpecR\005order\"C\n\023SubmitOrderResp" +
       "onse\022,\n\005order\030\001 \001(\0132\026.ibkr.gateway.v1.Or" +
-      "derR\005order\"q\n\022CancelOrderRequest\022\031\n\010orde" +
-      "r_id\030\001 \001(\tR\007orderId\022&\n\017client_order_id\030\002" +
-      " \001(\tR\rclientOrderId\022\030\n\007account\030\003 \001(\tR\007ac" +
-      "count\"C\n\023CancelOrderResponse\022,\n\005order\030\001 " +
-      "\001(\0132\026.ibkr.gateway.v1.OrderR\005order\"2\n\026Ca" +
-      "ncelAllOrdersRequest\022\030\n\007account\030\001 \001(\tR\007a" +
-      "ccount\"I\n\027CancelAllOrdersResponse\022.\n\006ord" +
-      "ers\030\001 \003(\0132\026.ibkr.gateway.v1.OrderR\006order" +
-      "s\"n\n\017GetOrderRequest\022\031\n\010order_id\030\001 \001(\tR\007" +
-      "orderId\022&\n\017client_order_id\030\002 \001(\tR\rclient" +
-      "OrderId\022\030\n\007account\030\003 \001(\tR\007account\"@\n\020Get" +
-      "OrderResponse\022,\n\005order\030\001 \001(\0132\026.ibkr.gate" +
-      "way.v1.OrderR\005order\"\273\001\n\021ListOrdersReques" +
-      "t\022\030\n\007account\030\001 \001(\tR\007account\0228\n\010statuses\030" +
-      "\002 \003(\0162\034.ibkr.gateway.v1.OrderStatusR\010sta" +
-      "tuses\022\026\n\006symbol\030\003 \001(\tR\006symbol\022\033\n\tpage_si" +
-      "ze\030\004 \001(\005R\010pageSize\022\035\n\npage_token\030\005 \001(\tR\t" +
-      "pageToken\"l\n\022ListOrdersResponse\022.\n\006order" +
-      "s\030\001 \003(\0132\026.ibkr.gateway.v1.OrderR\006orders\022" +
-      "&\n\017next_page_token\030\002 \001(\tR\rnextPageToken\"" +
-      "\203\001\n\020ListFillsRequest\022\030\n\007account\030\001 \001(\tR\007a" +
-      "ccount\022\031\n\010order_id\030\002 \001(\tR\007orderId\022\033\n\tpag" +
-      "e_size\030\003 \001(\005R\010pageSize\022\035\n\npage_token\030\004 \001" +
-      "(\tR\tpageToken\"G\n\023PreviewOrderRequest\0220\n\005" +
-      "order\030\001 \001(\0132\032.ibkr.gateway.v1.OrderSpecR" +
-      "\005order\"\366\003\n\024PreviewOrderResponse\0220\n\005order" +
-      "\030\001 \001(\0132\032.ibkr.gateway.v1.OrderSpecR\005orde" +
-      "r\022\'\n\017estimated_price\030\002 \001(\tR\016estimatedPri" +
-      "ce\0221\n\024estimated_commission\030\003 \001(\tR\023estima" +
-      "tedCommission\022\'\n\017position_before\030\004 \001(\tR\016" +
-      "positionBefore\022%\n\016position_after\030\005 \001(\tR\r" +
-      "positionAfter\022F\n\016account_before\030\006 \001(\0132\037." +
-      "ibkr.gateway.v1.AccountSummaryR\raccountB" +
-      "efore\022D\n\raccount_after\030\007 \001(\0132\037.ibkr.gate" +
-      "way.v1.AccountSummaryR\014accountAfter\0228\n\010b" +
-      "reaches\030\010 \003(\0132\034.ibkr.gateway.v1.LimitBre" +
-      "achR\010breaches\0228\n\007what_if\030\t \001(\0132\037.ibkr.ga" +
-      "teway.v1.WhatIfEstimateR\006whatIf\"\374\003\n\016What" +
-      "IfEstimate\022\032\n\010currency\030\001 \001(\tR\010currency\022\036" +
-      "\n\ncommission\030\002 \001(\tR\ncommission\022%\n\016min_co" +
-      "mmission\030\003 \001(\tR\rminCommission\022%\n\016max_com" +
-      "mission\030\004 \001(\tR\rmaxCommission\0222\n\025initial_" +
-      "margin_before\030\005 \001(\tR\023initialMarginBefore" +
-      "\0220\n\024initial_margin_after\030\006 \001(\tR\022initialM" +
-      "arginAfter\022:\n\031maintenance_margin_before\030" +
-      "\007 \001(\tR\027maintenanceMarginBefore\0228\n\030mainte" +
-      "nance_margin_after\030\010 \001(\tR\026maintenanceMar" +
-      "ginAfter\0225\n\027equity_with_loan_before\030\t \001(" +
-      "\tR\024equityWithLoanBefore\0223\n\026equity_with_l" +
-      "oan_after\030\n \001(\tR\023equityWithLoanAfter\022\030\n\007" +
-      "warning\030\013 \001(\tR\007warning\"\304\001\n\013LimitBreach\022\026" +
-      "\n\006reason\030\001 \001(\tR\006reason\022\030\n\007message\030\002 \001(\tR" +
-      "\007message\022F\n\010metadata\030\003 \003(\0132*.ibkr.gatewa" +
-      "y.v1.LimitBreach.MetadataEntryR\010metadata" +
-      "\032;\n\rMetadataEntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005v" +
-      "alue\030\002 \001(\tR\005value:\0028\001\"h\n\021ListFillsRespon" +
-      "se\022+\n\005fills\030\001 \003(\0132\025.ibkr.gateway.v1.Fill" +
-      "R\005fills\022&\n\017next_page_token\030\002 \001(\tR\rnextPa" +
-      "geToken\"\300\001\n\030StreamOrderEventsRequest\022%\n\016" +
-      "after_sequence\030\001 \001(\003R\rafterSequence\022\030\n\007a" +
-      "ccount\030\002 \001(\tR\007account\022\031\n\010order_id\030\003 \001(\tR" +
-      "\007orderId\022H\n\022heartbeat_interval\030\004 \001(\0132\031.g" +
-      "oogle.protobuf.DurationR\021heartbeatInterv" +
-      "al\"\227\001\n\031StreamOrderEventsResponse\0223\n\005even" +
-      "t\030\001 \001(\0132\033.ibkr.gateway.v1.OrderEventH\000R\005" +
-      "event\022:\n\theartbeat\030\002 \001(\0132\032.ibkr.gateway." +
-      "v1.HeartbeatH\000R\theartbeatB\t\n\007payload\"\272\001\n" +
-      "\022StreamFillsRequest\022%\n\016after_sequence\030\001 " +
-      "\001(\003R\rafterSequence\022\030\n\007account\030\002 \001(\tR\007acc" +
-      "ount\022\031\n\010order_id\030\003 \001(\tR\007orderId\022H\n\022heart" +
-      "beat_interval\030\004 \001(\0132\031.google.protobuf.Du" +
-      "rationR\021heartbeatInterval\"\221\001\n\023StreamFill" +
-      "sResponse\0223\n\005event\030\001 \001(\0132\033.ibkr.gateway." +
-      "v1.OrderEventH\000R\005event\022:\n\theartbeat\030\002 \001(" +
-      "\0132\032.ibkr.gateway.v1.HeartbeatH\000R\theartbe" +
-      "atB\t\n\007payload\"d\n\024SetKillSwitchRequest\022\030\n" +
-      "\007engaged\030\001 \001(\010R\007engaged\022\026\n\006reason\030\002 \001(\tR" +
-      "\006reason\022\032\n\010accounts\030\003 \003(\tR\010accounts\"\230\001\n\025" +
-      "SetKillSwitchResponse\022<\n\013kill_switch\030\001 \001" +
-      "(\0132\033.ibkr.gateway.v1.KillSwitchR\nkillSwi" +
-      "tch\022A\n\020cancelled_orders\030\002 \003(\0132\026.ibkr.gat" +
-      "eway.v1.OrderR\017cancelledOrders\"\026\n\024GetKil" +
-      "lSwitchRequest\"U\n\025GetKillSwitchResponse\022" +
-      "<\n\013kill_switch\030\001 \001(\0132\033.ibkr.gateway.v1.K" +
-      "illSwitchR\nkillSwitch\"\323\001\n\nKillSwitch\022\030\n\007" +
-      "engaged\030\001 \001(\010R\007engaged\022\026\n\006reason\030\002 \001(\tR\006" +
-      "reason\022\025\n\006set_by\030\003 \001(\tR\005setBy\0225\n\010set_tim" +
-      "e\030\004 \001(\0132\032.google.protobuf.TimestampR\007set" +
-      "Time\022E\n\017halted_accounts\030\005 \003(\0132\034.ibkr.gat" +
-      "eway.v1.AccountHaltR\016haltedAccounts\"\215\001\n\013" +
-      "AccountHalt\022\030\n\007account\030\001 \001(\tR\007account\022\026\n" +
-      "\006reason\030\002 \001(\tR\006reason\022\025\n\006set_by\030\003 \001(\tR\005s" +
-      "etBy\0225\n\010set_time\030\004 \001(\0132\032.google.protobuf" +
-      ".TimestampR\007setTime\"U\n\027ListAuditRecordsR" +
-      "equest\022\033\n\tpage_size\030\001 \001(\005R\010pageSize\022\035\n\np" +
-      "age_token\030\002 \001(\tR\tpageToken\"z\n\030ListAuditR" +
-      "ecordsResponse\0226\n\007records\030\001 \003(\0132\034.ibkr.g" +
-      "ateway.v1.AuditRecordR\007records\022&\n\017next_p" +
-      "age_token\030\002 \001(\tR\rnextPageToken\"\362\001\n\013Audit" +
-      "Record\022\016\n\002id\030\001 \001(\003R\002id\022.\n\004time\030\002 \001(\0132\032.g" +
-      "oogle.protobuf.TimestampR\004time\022\034\n\tprinci" +
-      "pal\030\003 \001(\tR\tprincipal\022\026\n\006method\030\004 \001(\tR\006me" +
-      "thod\022!\n\014request_json\030\005 \001(\tR\013requestJson\022" +
-      "\026\n\006status\030\006 \001(\tR\006status\022\026\n\006detail\030\007 \001(\tR" +
-      "\006detail\022\032\n\010accounts\030\010 \003(\tR\010accounts2\304\n\n\023" +
-      "OrderGatewayService\022X\n\013SubmitOrder\022#.ibk" +
-      "r.gateway.v1.SubmitOrderRequest\032$.ibkr.g" +
-      "ateway.v1.SubmitOrderResponse\022m\n\022SubmitB" +
-      "racketOrder\022*.ibkr.gateway.v1.SubmitBrac" +
-      "ketOrderRequest\032+.ibkr.gateway.v1.Submit" +
-      "BracketOrderResponse\022X\n\013ModifyOrder\022#.ib" +
-      "kr.gateway.v1.ModifyOrderRequest\032$.ibkr." +
-      "gateway.v1.ModifyOrderResponse\022X\n\013Cancel" +
-      "Order\022#.ibkr.gateway.v1.CancelOrderReque" +
-      "st\032$.ibkr.gateway.v1.CancelOrderResponse" +
-      "\022d\n\017CancelAllOrders\022\'.ibkr.gateway.v1.Ca" +
-      "ncelAllOrdersRequest\032(.ibkr.gateway.v1.C" +
-      "ancelAllOrdersResponse\022O\n\010GetOrder\022 .ibk" +
-      "r.gateway.v1.GetOrderRequest\032!.ibkr.gate" +
-      "way.v1.GetOrderResponse\022U\n\nListOrders\022\"." +
-      "ibkr.gateway.v1.ListOrdersRequest\032#.ibkr" +
-      ".gateway.v1.ListOrdersResponse\022R\n\tListFi" +
-      "lls\022!.ibkr.gateway.v1.ListFillsRequest\032\"" +
-      ".ibkr.gateway.v1.ListFillsResponse\022[\n\014Pr" +
-      "eviewOrder\022$.ibkr.gateway.v1.PreviewOrde" +
-      "rRequest\032%.ibkr.gateway.v1.PreviewOrderR" +
-      "esponse\022l\n\021StreamOrderEvents\022).ibkr.gate" +
-      "way.v1.StreamOrderEventsRequest\032*.ibkr.g" +
-      "ateway.v1.StreamOrderEventsResponse0\001\022Z\n" +
-      "\013StreamFills\022#.ibkr.gateway.v1.StreamFil" +
-      "lsRequest\032$.ibkr.gateway.v1.StreamFillsR" +
-      "esponse0\001\022^\n\rSetKillSwitch\022%.ibkr.gatewa" +
-      "y.v1.SetKillSwitchRequest\032&.ibkr.gateway" +
-      ".v1.SetKillSwitchResponse\022^\n\rGetKillSwit" +
-      "ch\022%.ibkr.gateway.v1.GetKillSwitchReques" +
-      "t\032&.ibkr.gateway.v1.GetKillSwitchRespons" +
-      "e\022g\n\020ListAuditRecords\022(.ibkr.gateway.v1." +
-      "ListAuditRecordsRequest\032).ibkr.gateway.v" +
-      "1.ListAuditRecordsResponseB*\n\030io.github." +
-      "ibkrgateway.v1B\014GatewayProtoP\001b\006proto3"
+      "derR\005order\"I\n\023SubmitOrdersRequest\0222\n\006ord" +
+      "ers\030\001 \003(\0132\032.ibkr.gateway.v1.OrderSpecR\006o" +
+      "rders\"T\n\024SubmitOrdersResponse\022<\n\007results" +
+      "\030\001 \003(\0132\".ibkr.gateway.v1.SubmitOrderResu" +
+      "ltR\007results\"y\n\021SubmitOrderResult\022.\n\005orde" +
+      "r\030\001 \001(\0132\026.ibkr.gateway.v1.OrderH\000R\005order" +
+      "\022*\n\005error\030\002 \001(\0132\022.google.rpc.StatusH\000R\005e" +
+      "rrorB\010\n\006result\"\267\002\n\031SubmitBracketOrderReq" +
+      "uest\0222\n\006parent\030\001 \001(\0132\032.ibkr.gateway.v1.O" +
+      "rderSpecR\006parent\0225\n\027take_profit_limit_pr" +
+      "ice\030\002 \001(\tR\024takeProfitLimitPrice\022/\n\024stop_" +
+      "loss_stop_price\030\003 \001(\tR\021stopLossStopPrice" +
+      "\0221\n\025stop_loss_limit_price\030\004 \001(\tR\022stopLos" +
+      "sLimitPrice\022K\n\023child_time_in_force\030\005 \001(\016" +
+      "2\034.ibkr.gateway.v1.TimeInForceR\020childTim" +
+      "eInForce\"\272\001\n\032SubmitBracketOrderResponse\022" +
+      ".\n\006parent\030\001 \001(\0132\026.ibkr.gateway.v1.OrderR" +
+      "\006parent\0227\n\013take_profit\030\002 \001(\0132\026.ibkr.gate" +
+      "way.v1.OrderR\ntakeProfit\0223\n\tstop_loss\030\003 " +
+      "\001(\0132\026.ibkr.gateway.v1.OrderR\010stopLoss\"\312\002" +
+      "\n\022ModifyOrderRequest\022\031\n\010order_id\030\001 \001(\tR\007" +
+      "orderId\022\037\n\010quantity\030\002 \001(\tH\000R\010quantity\210\001\001" +
+      "\022$\n\013limit_price\030\003 \001(\tH\001R\nlimitPrice\210\001\001\022\"" +
+      "\n\nstop_price\030\004 \001(\tH\002R\tstopPrice\210\001\001\022@\n\rti" +
+      "me_in_force\030\005 \001(\0162\034.ibkr.gateway.v1.Time" +
+      "InForceR\013timeInForce\022&\n\017client_order_id\030" +
+      "\006 \001(\tR\rclientOrderId\022\030\n\007account\030\007 \001(\tR\007a" +
+      "ccountB\013\n\t_quantityB\016\n\014_limit_priceB\r\n\013_" +
+      "stop_price\"C\n\023ModifyOrderResponse\022,\n\005ord" +
+      "er\030\001 \001(\0132\026.ibkr.gateway.v1.OrderR\005order\"" +
+      "q\n\022CancelOrderRequest\022\031\n\010order_id\030\001 \001(\tR" +
+      "\007orderId\022&\n\017client_order_id\030\002 \001(\tR\rclien" +
+      "tOrderId\022\030\n\007account\030\003 \001(\tR\007account\"C\n\023Ca" +
+      "ncelOrderResponse\022,\n\005order\030\001 \001(\0132\026.ibkr." +
+      "gateway.v1.OrderR\005order\"2\n\026CancelAllOrde" +
+      "rsRequest\022\030\n\007account\030\001 \001(\tR\007account\"I\n\027C" +
+      "ancelAllOrdersResponse\022.\n\006orders\030\001 \003(\0132\026" +
+      ".ibkr.gateway.v1.OrderR\006orders\"n\n\017GetOrd" +
+      "erRequest\022\031\n\010order_id\030\001 \001(\tR\007orderId\022&\n\017" +
+      "client_order_id\030\002 \001(\tR\rclientOrderId\022\030\n\007" +
+      "account\030\003 \001(\tR\007account\"@\n\020GetOrderRespon" +
+      "se\022,\n\005order\030\001 \001(\0132\026.ibkr.gateway.v1.Orde" +
+      "rR\005order\"\273\001\n\021ListOrdersRequest\022\030\n\007accoun" +
+      "t\030\001 \001(\tR\007account\0228\n\010statuses\030\002 \003(\0162\034.ibk" +
+      "r.gateway.v1.OrderStatusR\010statuses\022\026\n\006sy" +
+      "mbol\030\003 \001(\tR\006symbol\022\033\n\tpage_size\030\004 \001(\005R\010p" +
+      "ageSize\022\035\n\npage_token\030\005 \001(\tR\tpageToken\"l" +
+      "\n\022ListOrdersResponse\022.\n\006orders\030\001 \003(\0132\026.i" +
+      "bkr.gateway.v1.OrderR\006orders\022&\n\017next_pag" +
+      "e_token\030\002 \001(\tR\rnextPageToken\"\203\001\n\020ListFil" +
+      "lsRequest\022\030\n\007account\030\001 \001(\tR\007account\022\031\n\010o" +
+      "rder_id\030\002 \001(\tR\007orderId\022\033\n\tpage_size\030\003 \001(" +
+      "\005R\010pageSize\022\035\n\npage_token\030\004 \001(\tR\tpageTok" +
+      "en\"G\n\023PreviewOrderRequest\0220\n\005order\030\001 \001(\013" +
+      "2\032.ibkr.gateway.v1.OrderSpecR\005order\"\366\003\n\024" +
+      "PreviewOrderResponse\0220\n\005order\030\001 \001(\0132\032.ib" +
+      "kr.gateway.v1.OrderSpecR\005order\022\'\n\017estima" +
+      "ted_price\030\002 \001(\tR\016estimatedPrice\0221\n\024estim" +
+      "ated_commission\030\003 \001(\tR\023estimatedCommissi" +
+      "on\022\'\n\017position_before\030\004 \001(\tR\016positionBef" +
+      "ore\022%\n\016position_after\030\005 \001(\tR\rpositionAft" +
+      "er\022F\n\016account_before\030\006 \001(\0132\037.ibkr.gatewa" +
+      "y.v1.AccountSummaryR\raccountBefore\022D\n\rac" +
+      "count_after\030\007 \001(\0132\037.ibkr.gateway.v1.Acco" +
+      "untSummaryR\014accountAfter\0228\n\010breaches\030\010 \003" +
+      "(\0132\034.ibkr.gateway.v1.LimitBreachR\010breach" +
+      "es\0228\n\007what_if\030\t \001(\0132\037.ibkr.gateway.v1.Wh" +
+      "atIfEstimateR\006whatIf\"\374\003\n\016WhatIfEstimate\022" +
+      "\032\n\010currency\030\001 \001(\tR\010currency\022\036\n\ncommissio" +
+      "n\030\002 \001(\tR\ncommission\022%\n\016min_commission\030\003 " +
+      "\001(\tR\rminCommission\022%\n\016max_commission\030\004 \001" +
+      "(\tR\rmaxCommission\0222\n\025initial_margin_befo" +
+      "re\030\005 \001(\tR\023initialMarginBefore\0220\n\024initial" +
+      "_margin_after\030\006 \001(\tR\022initialMarginAfter\022" +
+      ":\n\031maintenance_margin_before\030\007 \001(\tR\027main" +
+      "tenanceMarginBefore\0228\n\030maintenance_margi" +
+      "n_after\030\010 \001(\tR\026maintenanceMarginAfter\0225\n" +
+      "\027equity_with_loan_before\030\t \001(\tR\024equityWi" +
+      "thLoanBefore\0223\n\026equity_with_loan_after\030\n" +
+      " \001(\tR\023equityWithLoanAfter\022\030\n\007warning\030\013 \001" +
+      "(\tR\007warning\"\304\001\n\013LimitBreach\022\026\n\006reason\030\001 " +
+      "\001(\tR\006reason\022\030\n\007message\030\002 \001(\tR\007message\022F\n" +
+      "\010metadata\030\003 \003(\0132*.ibkr.gateway.v1.LimitB" +
+      "reach.MetadataEntryR\010metadata\032;\n\rMetadat" +
+      "aEntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR" +
+      "\005value:\0028\001\"h\n\021ListFillsResponse\022+\n\005fills" +
+      "\030\001 \003(\0132\025.ibkr.gateway.v1.FillR\005fills\022&\n\017" +
+      "next_page_token\030\002 \001(\tR\rnextPageToken\"\300\001\n" +
+      "\030StreamOrderEventsRequest\022%\n\016after_seque" +
+      "nce\030\001 \001(\003R\rafterSequence\022\030\n\007account\030\002 \001(" +
+      "\tR\007account\022\031\n\010order_id\030\003 \001(\tR\007orderId\022H\n" +
+      "\022heartbeat_interval\030\004 \001(\0132\031.google.proto" +
+      "buf.DurationR\021heartbeatInterval\"\227\001\n\031Stre" +
+      "amOrderEventsResponse\0223\n\005event\030\001 \001(\0132\033.i" +
+      "bkr.gateway.v1.OrderEventH\000R\005event\022:\n\the" +
+      "artbeat\030\002 \001(\0132\032.ibkr.gateway.v1.Heartbea" +
+      "tH\000R\theartbeatB\t\n\007payload\"\272\001\n\022StreamFill" +
+      "sRequest\022%\n\016after_sequence\030\001 \001(\003R\rafterS" +
+      "equence\022\030\n\007account\030\002 \001(\tR\007account\022\031\n\010ord" +
+      "er_id\030\003 \001(\tR\007orderId\022H\n\022heartbeat_interv" +
+      "al\030\004 \001(\0132\031.google.protobuf.DurationR\021hea" +
+      "rtbeatInterval\"\221\001\n\023StreamFillsResponse\0223" +
+      "\n\005event\030\001 \001(\0132\033.ibkr.gateway.v1.OrderEve" +
+      "ntH\000R\005event\022:\n\theartbeat\030\002 \001(\0132\032.ibkr.ga" +
+      "teway.v1.HeartbeatH\000R\theartbeatB\t\n\007paylo" +
+      "ad\"d\n\024SetKillSwitchRequest\022\030\n\007engaged\030\001 " +
+      "\001(\010R\007engaged\022\026\n\006reason\030\002 \001(\tR\006reason\022\032\n\010" +
+      "accounts\030\003 \003(\tR\010accounts\"\230\001\n\025SetKillSwit" +
+      "chResponse\022<\n\013kill_switch\030\001 \001(\0132\033.ibkr.g" +
+      "ateway.v1.KillSwitchR\nkillSwitch\022A\n\020canc" +
+      "elled_orders\030\002 \003(\0132\026.ibkr.gateway.v1.Ord" +
+      "erR\017cancelledOrders\"\026\n\024GetKillSwitchRequ" +
+      "est\"U\n\025GetKillSwitchResponse\022<\n\013kill_swi" +
+      "tch\030\001 \001(\0132\033.ibkr.gateway.v1.KillSwitchR\n" +
+      "killSwitch\"\323\001\n\nKillSwitch\022\030\n\007engaged\030\001 \001" +
+      "(\010R\007engaged\022\026\n\006reason\030\002 \001(\tR\006reason\022\025\n\006s" +
+      "et_by\030\003 \001(\tR\005setBy\0225\n\010set_time\030\004 \001(\0132\032.g" +
+      "oogle.protobuf.TimestampR\007setTime\022E\n\017hal" +
+      "ted_accounts\030\005 \003(\0132\034.ibkr.gateway.v1.Acc" +
+      "ountHaltR\016haltedAccounts\"\215\001\n\013AccountHalt" +
+      "\022\030\n\007account\030\001 \001(\tR\007account\022\026\n\006reason\030\002 \001" +
+      "(\tR\006reason\022\025\n\006set_by\030\003 \001(\tR\005setBy\0225\n\010set" +
+      "_time\030\004 \001(\0132\032.google.protobuf.TimestampR" +
+      "\007setTime\"U\n\027ListAuditRecordsRequest\022\033\n\tp" +
+      "age_size\030\001 \001(\005R\010pageSize\022\035\n\npage_token\030\002" +
+      " \001(\tR\tpageToken\"z\n\030ListAuditRecordsRespo" +
+      "nse\0226\n\007records\030\001 \003(\0132\034.ibkr.gateway.v1.A" +
+      "uditRecordR\007records\022&\n\017next_page_token\030\002" +
+      " \001(\tR\rnextPageToken\"\362\001\n\013AuditRecord\022\016\n\002i" +
+      "d\030\001 \001(\003R\002id\022.\n\004time\030\002 \001(\0132\032.google.proto" +
+      "buf.TimestampR\004time\022\034\n\tprincipal\030\003 \001(\tR\t" +
+      "principal\022\026\n\006method\030\004 \001(\tR\006method\022!\n\014req" +
+      "uest_json\030\005 \001(\tR\013requestJson\022\026\n\006status\030\006" +
+      " \001(\tR\006status\022\026\n\006detail\030\007 \001(\tR\006detail\022\032\n\010" +
+      "accounts\030\010 \003(\tR\010accounts2\241\013\n\023OrderGatewa" +
+      "yService\022X\n\013SubmitOrder\022#.ibkr.gateway.v" +
+      "1.SubmitOrderRequest\032$.ibkr.gateway.v1.S" +
+      "ubmitOrderResponse\022[\n\014SubmitOrders\022$.ibk" +
+      "r.gateway.v1.SubmitOrdersRequest\032%.ibkr." +
+      "gateway.v1.SubmitOrdersResponse\022m\n\022Submi" +
+      "tBracketOrder\022*.ibkr.gateway.v1.SubmitBr" +
+      "acketOrderRequest\032+.ibkr.gateway.v1.Subm" +
+      "itBracketOrderResponse\022X\n\013ModifyOrder\022#." +
+      "ibkr.gateway.v1.ModifyOrderRequest\032$.ibk" +
+      "r.gateway.v1.ModifyOrderResponse\022X\n\013Canc" +
+      "elOrder\022#.ibkr.gateway.v1.CancelOrderReq" +
+      "uest\032$.ibkr.gateway.v1.CancelOrderRespon" +
+      "se\022d\n\017CancelAllOrders\022\'.ibkr.gateway.v1." +
+      "CancelAllOrdersRequest\032(.ibkr.gateway.v1" +
+      ".CancelAllOrdersResponse\022O\n\010GetOrder\022 .i" +
+      "bkr.gateway.v1.GetOrderRequest\032!.ibkr.ga" +
+      "teway.v1.GetOrderResponse\022U\n\nListOrders\022" +
+      "\".ibkr.gateway.v1.ListOrdersRequest\032#.ib" +
+      "kr.gateway.v1.ListOrdersResponse\022R\n\tList" +
+      "Fills\022!.ibkr.gateway.v1.ListFillsRequest" +
+      "\032\".ibkr.gateway.v1.ListFillsResponse\022[\n\014" +
+      "PreviewOrder\022$.ibkr.gateway.v1.PreviewOr" +
+      "derRequest\032%.ibkr.gateway.v1.PreviewOrde" +
+      "rResponse\022l\n\021StreamOrderEvents\022).ibkr.ga" +
+      "teway.v1.StreamOrderEventsRequest\032*.ibkr" +
+      ".gateway.v1.StreamOrderEventsResponse0\001\022" +
+      "Z\n\013StreamFills\022#.ibkr.gateway.v1.StreamF" +
+      "illsRequest\032$.ibkr.gateway.v1.StreamFill" +
+      "sResponse0\001\022^\n\rSetKillSwitch\022%.ibkr.gate" +
+      "way.v1.SetKillSwitchRequest\032&.ibkr.gatew" +
+      "ay.v1.SetKillSwitchResponse\022^\n\rGetKillSw" +
+      "itch\022%.ibkr.gateway.v1.GetKillSwitchRequ" +
+      "est\032&.ibkr.gateway.v1.GetKillSwitchRespo" +
+      "nse\022g\n\020ListAuditRecords\022(.ibkr.gateway.v" +
+      "1.ListAuditRecordsRequest\032).ibkr.gateway" +
+      ".v1.ListAuditRecordsResponseB*\n\030io.githu" +
+      "b.ibkrgateway.v1B\014GatewayProtoP\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
         new com.google.protobuf.Descriptors.FileDescriptor[] {
           com.google.protobuf.DurationProto.getDescriptor(),
           com.google.protobuf.TimestampProto.getDescriptor(),
+          com.google.rpc.StatusProto.getDescriptor(),
           io.github.ibkrgateway.v1.AccountProto.getDescriptor(),
           io.github.ibkrgateway.v1.EventsProto.getDescriptor(),
           io.github.ibkrgateway.v1.OrdersProto.getDescriptor(),
@@ -398,104 +424,122 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SubmitOrderResponse_descriptor,
         new java.lang.String[] { "Order", });
-    internal_static_ibkr_gateway_v1_SubmitBracketOrderRequest_descriptor =
+    internal_static_ibkr_gateway_v1_SubmitOrdersRequest_descriptor =
       getDescriptor().getMessageType(2);
+    internal_static_ibkr_gateway_v1_SubmitOrdersRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ibkr_gateway_v1_SubmitOrdersRequest_descriptor,
+        new java.lang.String[] { "Orders", });
+    internal_static_ibkr_gateway_v1_SubmitOrdersResponse_descriptor =
+      getDescriptor().getMessageType(3);
+    internal_static_ibkr_gateway_v1_SubmitOrdersResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ibkr_gateway_v1_SubmitOrdersResponse_descriptor,
+        new java.lang.String[] { "Results", });
+    internal_static_ibkr_gateway_v1_SubmitOrderResult_descriptor =
+      getDescriptor().getMessageType(4);
+    internal_static_ibkr_gateway_v1_SubmitOrderResult_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_ibkr_gateway_v1_SubmitOrderResult_descriptor,
+        new java.lang.String[] { "Order", "Error", "Result", });
+    internal_static_ibkr_gateway_v1_SubmitBracketOrderRequest_descriptor =
+      getDescriptor().getMessageType(5);
     internal_static_ibkr_gateway_v1_SubmitBracketOrderRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SubmitBracketOrderRequest_descriptor,
         new java.lang.String[] { "Parent", "TakeProfitLimitPrice", "StopLossStopPrice", "StopLossLimitPrice", "ChildTimeInForce", });
     internal_static_ibkr_gateway_v1_SubmitBracketOrderResponse_descriptor =
-      getDescriptor().getMessageType(3);
+      getDescriptor().getMessageType(6);
     internal_static_ibkr_gateway_v1_SubmitBracketOrderResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SubmitBracketOrderResponse_descriptor,
         new java.lang.String[] { "Parent", "TakeProfit", "StopLoss", });
     internal_static_ibkr_gateway_v1_ModifyOrderRequest_descriptor =
-      getDescriptor().getMessageType(4);
+      getDescriptor().getMessageType(7);
     internal_static_ibkr_gateway_v1_ModifyOrderRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ModifyOrderRequest_descriptor,
         new java.lang.String[] { "OrderId", "Quantity", "LimitPrice", "StopPrice", "TimeInForce", "ClientOrderId", "Account", });
     internal_static_ibkr_gateway_v1_ModifyOrderResponse_descriptor =
-      getDescriptor().getMessageType(5);
+      getDescriptor().getMessageType(8);
     internal_static_ibkr_gateway_v1_ModifyOrderResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ModifyOrderResponse_descriptor,
         new java.lang.String[] { "Order", });
     internal_static_ibkr_gateway_v1_CancelOrderRequest_descriptor =
-      getDescriptor().getMessageType(6);
+      getDescriptor().getMessageType(9);
     internal_static_ibkr_gateway_v1_CancelOrderRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_CancelOrderRequest_descriptor,
         new java.lang.String[] { "OrderId", "ClientOrderId", "Account", });
     internal_static_ibkr_gateway_v1_CancelOrderResponse_descriptor =
-      getDescriptor().getMessageType(7);
+      getDescriptor().getMessageType(10);
     internal_static_ibkr_gateway_v1_CancelOrderResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_CancelOrderResponse_descriptor,
         new java.lang.String[] { "Order", });
     internal_static_ibkr_gateway_v1_CancelAllOrdersRequest_descriptor =
-      getDescriptor().getMessageType(8);
+      getDescriptor().getMessageType(11);
     internal_static_ibkr_gateway_v1_CancelAllOrdersRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_CancelAllOrdersRequest_descriptor,
         new java.lang.String[] { "Account", });
     internal_static_ibkr_gateway_v1_CancelAllOrdersResponse_descriptor =
-      getDescriptor().getMessageType(9);
+      getDescriptor().getMessageType(12);
     internal_static_ibkr_gateway_v1_CancelAllOrdersResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_CancelAllOrdersResponse_descriptor,
         new java.lang.String[] { "Orders", });
     internal_static_ibkr_gateway_v1_GetOrderRequest_descriptor =
-      getDescriptor().getMessageType(10);
+      getDescriptor().getMessageType(13);
     internal_static_ibkr_gateway_v1_GetOrderRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_GetOrderRequest_descriptor,
         new java.lang.String[] { "OrderId", "ClientOrderId", "Account", });
     internal_static_ibkr_gateway_v1_GetOrderResponse_descriptor =
-      getDescriptor().getMessageType(11);
+      getDescriptor().getMessageType(14);
     internal_static_ibkr_gateway_v1_GetOrderResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_GetOrderResponse_descriptor,
         new java.lang.String[] { "Order", });
     internal_static_ibkr_gateway_v1_ListOrdersRequest_descriptor =
-      getDescriptor().getMessageType(12);
+      getDescriptor().getMessageType(15);
     internal_static_ibkr_gateway_v1_ListOrdersRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListOrdersRequest_descriptor,
         new java.lang.String[] { "Account", "Statuses", "Symbol", "PageSize", "PageToken", });
     internal_static_ibkr_gateway_v1_ListOrdersResponse_descriptor =
-      getDescriptor().getMessageType(13);
+      getDescriptor().getMessageType(16);
     internal_static_ibkr_gateway_v1_ListOrdersResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListOrdersResponse_descriptor,
         new java.lang.String[] { "Orders", "NextPageToken", });
     internal_static_ibkr_gateway_v1_ListFillsRequest_descriptor =
-      getDescriptor().getMessageType(14);
+      getDescriptor().getMessageType(17);
     internal_static_ibkr_gateway_v1_ListFillsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListFillsRequest_descriptor,
         new java.lang.String[] { "Account", "OrderId", "PageSize", "PageToken", });
     internal_static_ibkr_gateway_v1_PreviewOrderRequest_descriptor =
-      getDescriptor().getMessageType(15);
+      getDescriptor().getMessageType(18);
     internal_static_ibkr_gateway_v1_PreviewOrderRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_PreviewOrderRequest_descriptor,
         new java.lang.String[] { "Order", });
     internal_static_ibkr_gateway_v1_PreviewOrderResponse_descriptor =
-      getDescriptor().getMessageType(16);
+      getDescriptor().getMessageType(19);
     internal_static_ibkr_gateway_v1_PreviewOrderResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_PreviewOrderResponse_descriptor,
         new java.lang.String[] { "Order", "EstimatedPrice", "EstimatedCommission", "PositionBefore", "PositionAfter", "AccountBefore", "AccountAfter", "Breaches", "WhatIf", });
     internal_static_ibkr_gateway_v1_WhatIfEstimate_descriptor =
-      getDescriptor().getMessageType(17);
+      getDescriptor().getMessageType(20);
     internal_static_ibkr_gateway_v1_WhatIfEstimate_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_WhatIfEstimate_descriptor,
         new java.lang.String[] { "Currency", "Commission", "MinCommission", "MaxCommission", "InitialMarginBefore", "InitialMarginAfter", "MaintenanceMarginBefore", "MaintenanceMarginAfter", "EquityWithLoanBefore", "EquityWithLoanAfter", "Warning", });
     internal_static_ibkr_gateway_v1_LimitBreach_descriptor =
-      getDescriptor().getMessageType(18);
+      getDescriptor().getMessageType(21);
     internal_static_ibkr_gateway_v1_LimitBreach_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_LimitBreach_descriptor,
@@ -507,85 +551,85 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
         internal_static_ibkr_gateway_v1_LimitBreach_MetadataEntry_descriptor,
         new java.lang.String[] { "Key", "Value", });
     internal_static_ibkr_gateway_v1_ListFillsResponse_descriptor =
-      getDescriptor().getMessageType(19);
+      getDescriptor().getMessageType(22);
     internal_static_ibkr_gateway_v1_ListFillsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListFillsResponse_descriptor,
         new java.lang.String[] { "Fills", "NextPageToken", });
     internal_static_ibkr_gateway_v1_StreamOrderEventsRequest_descriptor =
-      getDescriptor().getMessageType(20);
+      getDescriptor().getMessageType(23);
     internal_static_ibkr_gateway_v1_StreamOrderEventsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamOrderEventsRequest_descriptor,
         new java.lang.String[] { "AfterSequence", "Account", "OrderId", "HeartbeatInterval", });
     internal_static_ibkr_gateway_v1_StreamOrderEventsResponse_descriptor =
-      getDescriptor().getMessageType(21);
+      getDescriptor().getMessageType(24);
     internal_static_ibkr_gateway_v1_StreamOrderEventsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamOrderEventsResponse_descriptor,
         new java.lang.String[] { "Event", "Heartbeat", "Payload", });
     internal_static_ibkr_gateway_v1_StreamFillsRequest_descriptor =
-      getDescriptor().getMessageType(22);
+      getDescriptor().getMessageType(25);
     internal_static_ibkr_gateway_v1_StreamFillsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamFillsRequest_descriptor,
         new java.lang.String[] { "AfterSequence", "Account", "OrderId", "HeartbeatInterval", });
     internal_static_ibkr_gateway_v1_StreamFillsResponse_descriptor =
-      getDescriptor().getMessageType(23);
+      getDescriptor().getMessageType(26);
     internal_static_ibkr_gateway_v1_StreamFillsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_StreamFillsResponse_descriptor,
         new java.lang.String[] { "Event", "Heartbeat", "Payload", });
     internal_static_ibkr_gateway_v1_SetKillSwitchRequest_descriptor =
-      getDescriptor().getMessageType(24);
+      getDescriptor().getMessageType(27);
     internal_static_ibkr_gateway_v1_SetKillSwitchRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SetKillSwitchRequest_descriptor,
         new java.lang.String[] { "Engaged", "Reason", "Accounts", });
     internal_static_ibkr_gateway_v1_SetKillSwitchResponse_descriptor =
-      getDescriptor().getMessageType(25);
+      getDescriptor().getMessageType(28);
     internal_static_ibkr_gateway_v1_SetKillSwitchResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_SetKillSwitchResponse_descriptor,
         new java.lang.String[] { "KillSwitch", "CancelledOrders", });
     internal_static_ibkr_gateway_v1_GetKillSwitchRequest_descriptor =
-      getDescriptor().getMessageType(26);
+      getDescriptor().getMessageType(29);
     internal_static_ibkr_gateway_v1_GetKillSwitchRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_GetKillSwitchRequest_descriptor,
         new java.lang.String[] { });
     internal_static_ibkr_gateway_v1_GetKillSwitchResponse_descriptor =
-      getDescriptor().getMessageType(27);
+      getDescriptor().getMessageType(30);
     internal_static_ibkr_gateway_v1_GetKillSwitchResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_GetKillSwitchResponse_descriptor,
         new java.lang.String[] { "KillSwitch", });
     internal_static_ibkr_gateway_v1_KillSwitch_descriptor =
-      getDescriptor().getMessageType(28);
+      getDescriptor().getMessageType(31);
     internal_static_ibkr_gateway_v1_KillSwitch_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_KillSwitch_descriptor,
         new java.lang.String[] { "Engaged", "Reason", "SetBy", "SetTime", "HaltedAccounts", });
     internal_static_ibkr_gateway_v1_AccountHalt_descriptor =
-      getDescriptor().getMessageType(29);
+      getDescriptor().getMessageType(32);
     internal_static_ibkr_gateway_v1_AccountHalt_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_AccountHalt_descriptor,
         new java.lang.String[] { "Account", "Reason", "SetBy", "SetTime", });
     internal_static_ibkr_gateway_v1_ListAuditRecordsRequest_descriptor =
-      getDescriptor().getMessageType(30);
+      getDescriptor().getMessageType(33);
     internal_static_ibkr_gateway_v1_ListAuditRecordsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListAuditRecordsRequest_descriptor,
         new java.lang.String[] { "PageSize", "PageToken", });
     internal_static_ibkr_gateway_v1_ListAuditRecordsResponse_descriptor =
-      getDescriptor().getMessageType(31);
+      getDescriptor().getMessageType(34);
     internal_static_ibkr_gateway_v1_ListAuditRecordsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_ListAuditRecordsResponse_descriptor,
         new java.lang.String[] { "Records", "NextPageToken", });
     internal_static_ibkr_gateway_v1_AuditRecord_descriptor =
-      getDescriptor().getMessageType(32);
+      getDescriptor().getMessageType(35);
     internal_static_ibkr_gateway_v1_AuditRecord_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_ibkr_gateway_v1_AuditRecord_descriptor,
@@ -593,6 +637,7 @@ public final class GatewayProto extends com.google.protobuf.GeneratedFile {
     descriptor.resolveAllFeaturesImmutable();
     com.google.protobuf.DurationProto.getDescriptor();
     com.google.protobuf.TimestampProto.getDescriptor();
+    com.google.rpc.StatusProto.getDescriptor();
     io.github.ibkrgateway.v1.AccountProto.getDescriptor();
     io.github.ibkrgateway.v1.EventsProto.getDescriptor();
     io.github.ibkrgateway.v1.OrdersProto.getDescriptor();

@@ -48,6 +48,37 @@ public final class OrderGatewayServiceGrpc {
     return getSubmitOrderMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<io.github.ibkrgateway.v1.SubmitOrdersRequest,
+      io.github.ibkrgateway.v1.SubmitOrdersResponse> getSubmitOrdersMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "SubmitOrders",
+      requestType = io.github.ibkrgateway.v1.SubmitOrdersRequest.class,
+      responseType = io.github.ibkrgateway.v1.SubmitOrdersResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<io.github.ibkrgateway.v1.SubmitOrdersRequest,
+      io.github.ibkrgateway.v1.SubmitOrdersResponse> getSubmitOrdersMethod() {
+    io.grpc.MethodDescriptor<io.github.ibkrgateway.v1.SubmitOrdersRequest, io.github.ibkrgateway.v1.SubmitOrdersResponse> getSubmitOrdersMethod;
+    if ((getSubmitOrdersMethod = OrderGatewayServiceGrpc.getSubmitOrdersMethod) == null) {
+      synchronized (OrderGatewayServiceGrpc.class) {
+        if ((getSubmitOrdersMethod = OrderGatewayServiceGrpc.getSubmitOrdersMethod) == null) {
+          OrderGatewayServiceGrpc.getSubmitOrdersMethod = getSubmitOrdersMethod =
+              io.grpc.MethodDescriptor.<io.github.ibkrgateway.v1.SubmitOrdersRequest, io.github.ibkrgateway.v1.SubmitOrdersResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "SubmitOrders"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  io.github.ibkrgateway.v1.SubmitOrdersRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  io.github.ibkrgateway.v1.SubmitOrdersResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new OrderGatewayServiceMethodDescriptorSupplier("SubmitOrders"))
+              .build();
+        }
+      }
+    }
+    return getSubmitOrdersMethod;
+  }
+
   private static volatile io.grpc.MethodDescriptor<io.github.ibkrgateway.v1.SubmitBracketOrderRequest,
       io.github.ibkrgateway.v1.SubmitBracketOrderResponse> getSubmitBracketOrderMethod;
 
@@ -533,6 +564,21 @@ public final class OrderGatewayServiceGrpc {
 
     /**
      * <pre>
+     * Submits many orders in one call, each as SubmitOrder would on its own: each is
+     * idempotent on its own (account, client_order_id), checked against the risk limits
+     * and the kill switch in turn, and answered at its index in `results`, with its
+     * order or the status SubmitOrder would have failed with. The new orders are
+     * recorded durably together, then handed to the broker. The call itself fails only
+     * when the request as a whole is invalid.
+     * </pre>
+     */
+    default void submitOrders(io.github.ibkrgateway.v1.SubmitOrdersRequest request,
+        io.grpc.stub.StreamObserver<io.github.ibkrgateway.v1.SubmitOrdersResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getSubmitOrdersMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
      * Submits a parent order with a take-profit and a stop-loss child. The children
      * work only once the parent has filled and cancel each other (one OCA group).
      * </pre>
@@ -728,6 +774,22 @@ public final class OrderGatewayServiceGrpc {
 
     /**
      * <pre>
+     * Submits many orders in one call, each as SubmitOrder would on its own: each is
+     * idempotent on its own (account, client_order_id), checked against the risk limits
+     * and the kill switch in turn, and answered at its index in `results`, with its
+     * order or the status SubmitOrder would have failed with. The new orders are
+     * recorded durably together, then handed to the broker. The call itself fails only
+     * when the request as a whole is invalid.
+     * </pre>
+     */
+    public void submitOrders(io.github.ibkrgateway.v1.SubmitOrdersRequest request,
+        io.grpc.stub.StreamObserver<io.github.ibkrgateway.v1.SubmitOrdersResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getSubmitOrdersMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
      * Submits a parent order with a take-profit and a stop-loss child. The children
      * work only once the parent has filled and cancel each other (one OCA group).
      * </pre>
@@ -919,6 +981,21 @@ public final class OrderGatewayServiceGrpc {
 
     /**
      * <pre>
+     * Submits many orders in one call, each as SubmitOrder would on its own: each is
+     * idempotent on its own (account, client_order_id), checked against the risk limits
+     * and the kill switch in turn, and answered at its index in `results`, with its
+     * order or the status SubmitOrder would have failed with. The new orders are
+     * recorded durably together, then handed to the broker. The call itself fails only
+     * when the request as a whole is invalid.
+     * </pre>
+     */
+    public io.github.ibkrgateway.v1.SubmitOrdersResponse submitOrders(io.github.ibkrgateway.v1.SubmitOrdersRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getSubmitOrdersMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
      * Submits a parent order with a take-profit and a stop-loss child. The children
      * work only once the parent has filled and cancel each other (one OCA group).
      * </pre>
@@ -1097,6 +1174,21 @@ public final class OrderGatewayServiceGrpc {
     public io.github.ibkrgateway.v1.SubmitOrderResponse submitOrder(io.github.ibkrgateway.v1.SubmitOrderRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getSubmitOrderMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Submits many orders in one call, each as SubmitOrder would on its own: each is
+     * idempotent on its own (account, client_order_id), checked against the risk limits
+     * and the kill switch in turn, and answered at its index in `results`, with its
+     * order or the status SubmitOrder would have failed with. The new orders are
+     * recorded durably together, then handed to the broker. The call itself fails only
+     * when the request as a whole is invalid.
+     * </pre>
+     */
+    public io.github.ibkrgateway.v1.SubmitOrdersResponse submitOrders(io.github.ibkrgateway.v1.SubmitOrdersRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getSubmitOrdersMethod(), getCallOptions(), request);
     }
 
     /**
@@ -1282,6 +1374,22 @@ public final class OrderGatewayServiceGrpc {
 
     /**
      * <pre>
+     * Submits many orders in one call, each as SubmitOrder would on its own: each is
+     * idempotent on its own (account, client_order_id), checked against the risk limits
+     * and the kill switch in turn, and answered at its index in `results`, with its
+     * order or the status SubmitOrder would have failed with. The new orders are
+     * recorded durably together, then handed to the broker. The call itself fails only
+     * when the request as a whole is invalid.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<io.github.ibkrgateway.v1.SubmitOrdersResponse> submitOrders(
+        io.github.ibkrgateway.v1.SubmitOrdersRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getSubmitOrdersMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
      * Submits a parent order with a take-profit and a stop-loss child. The children
      * work only once the parent has filled and cancel each other (one OCA group).
      * </pre>
@@ -1415,19 +1523,20 @@ public final class OrderGatewayServiceGrpc {
   }
 
   private static final int METHODID_SUBMIT_ORDER = 0;
-  private static final int METHODID_SUBMIT_BRACKET_ORDER = 1;
-  private static final int METHODID_MODIFY_ORDER = 2;
-  private static final int METHODID_CANCEL_ORDER = 3;
-  private static final int METHODID_CANCEL_ALL_ORDERS = 4;
-  private static final int METHODID_GET_ORDER = 5;
-  private static final int METHODID_LIST_ORDERS = 6;
-  private static final int METHODID_LIST_FILLS = 7;
-  private static final int METHODID_PREVIEW_ORDER = 8;
-  private static final int METHODID_STREAM_ORDER_EVENTS = 9;
-  private static final int METHODID_STREAM_FILLS = 10;
-  private static final int METHODID_SET_KILL_SWITCH = 11;
-  private static final int METHODID_GET_KILL_SWITCH = 12;
-  private static final int METHODID_LIST_AUDIT_RECORDS = 13;
+  private static final int METHODID_SUBMIT_ORDERS = 1;
+  private static final int METHODID_SUBMIT_BRACKET_ORDER = 2;
+  private static final int METHODID_MODIFY_ORDER = 3;
+  private static final int METHODID_CANCEL_ORDER = 4;
+  private static final int METHODID_CANCEL_ALL_ORDERS = 5;
+  private static final int METHODID_GET_ORDER = 6;
+  private static final int METHODID_LIST_ORDERS = 7;
+  private static final int METHODID_LIST_FILLS = 8;
+  private static final int METHODID_PREVIEW_ORDER = 9;
+  private static final int METHODID_STREAM_ORDER_EVENTS = 10;
+  private static final int METHODID_STREAM_FILLS = 11;
+  private static final int METHODID_SET_KILL_SWITCH = 12;
+  private static final int METHODID_GET_KILL_SWITCH = 13;
+  private static final int METHODID_LIST_AUDIT_RECORDS = 14;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -1449,6 +1558,10 @@ public final class OrderGatewayServiceGrpc {
         case METHODID_SUBMIT_ORDER:
           serviceImpl.submitOrder((io.github.ibkrgateway.v1.SubmitOrderRequest) request,
               (io.grpc.stub.StreamObserver<io.github.ibkrgateway.v1.SubmitOrderResponse>) responseObserver);
+          break;
+        case METHODID_SUBMIT_ORDERS:
+          serviceImpl.submitOrders((io.github.ibkrgateway.v1.SubmitOrdersRequest) request,
+              (io.grpc.stub.StreamObserver<io.github.ibkrgateway.v1.SubmitOrdersResponse>) responseObserver);
           break;
         case METHODID_SUBMIT_BRACKET_ORDER:
           serviceImpl.submitBracketOrder((io.github.ibkrgateway.v1.SubmitBracketOrderRequest) request,
@@ -1527,6 +1640,13 @@ public final class OrderGatewayServiceGrpc {
               io.github.ibkrgateway.v1.SubmitOrderRequest,
               io.github.ibkrgateway.v1.SubmitOrderResponse>(
                 service, METHODID_SUBMIT_ORDER)))
+        .addMethod(
+          getSubmitOrdersMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              io.github.ibkrgateway.v1.SubmitOrdersRequest,
+              io.github.ibkrgateway.v1.SubmitOrdersResponse>(
+                service, METHODID_SUBMIT_ORDERS)))
         .addMethod(
           getSubmitBracketOrderMethod(),
           io.grpc.stub.ServerCalls.asyncUnaryCall(
@@ -1667,6 +1787,7 @@ public final class OrderGatewayServiceGrpc {
           serviceDescriptor = result = io.grpc.ServiceDescriptor.newBuilder(SERVICE_NAME)
               .setSchemaDescriptor(new OrderGatewayServiceFileDescriptorSupplier())
               .addMethod(getSubmitOrderMethod())
+              .addMethod(getSubmitOrdersMethod())
               .addMethod(getSubmitBracketOrderMethod())
               .addMethod(getModifyOrderMethod())
               .addMethod(getCancelOrderMethod())

@@ -6,6 +6,8 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_duration, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { Status } from "../../../google/rpc/status_pb.js";
+import { file_google_rpc_status } from "../../../google/rpc/status_pb.js";
 import type { AccountSummary } from "./account_pb.js";
 import { file_ibkr_gateway_v1_account } from "./account_pb.js";
 import type { Heartbeat, OrderEvent } from "./events_pb.js";
@@ -18,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ibkr/gateway/v1/gateway.proto.
  */
 export const file_ibkr_gateway_v1_gateway: GenFile = /*@__PURE__*/
-  fileDesc("Ch1pYmtyL2dhdGV3YXkvdjEvZ2F0ZXdheS5wcm90bxIPaWJrci5nYXRld2F5LnYxIj8KElN1Ym1pdE9yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiPAoTU3VibWl0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciLgAQoZU3VibWl0QnJhY2tldE9yZGVyUmVxdWVzdBIqCgZwYXJlbnQYASABKAsyGi5pYmtyLmdhdGV3YXkudjEuT3JkZXJTcGVjEh8KF3Rha2VfcHJvZml0X2xpbWl0X3ByaWNlGAIgASgJEhwKFHN0b3BfbG9zc19zdG9wX3ByaWNlGAMgASgJEh0KFXN0b3BfbG9zc19saW1pdF9wcmljZRgEIAEoCRI5ChNjaGlsZF90aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlIpwBChpTdWJtaXRCcmFja2V0T3JkZXJSZXNwb25zZRImCgZwYXJlbnQYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKwoLdGFrZV9wcm9maXQYAiABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXISKQoJc3RvcF9sb3NzGAMgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIvsBChJNb2RpZnlPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFQoIcXVhbnRpdHkYAiABKAlIAIgBARIYCgtsaW1pdF9wcmljZRgDIAEoCUgBiAEBEhcKCnN0b3BfcHJpY2UYBCABKAlIAogBARIzCg10aW1lX2luX2ZvcmNlGAUgASgOMhwuaWJrci5nYXRld2F5LnYxLlRpbWVJbkZvcmNlEhcKD2NsaWVudF9vcmRlcl9pZBgGIAEoCRIPCgdhY2NvdW50GAcgASgJQgsKCV9xdWFudGl0eUIOCgxfbGltaXRfcHJpY2VCDQoLX3N0b3BfcHJpY2UiPAoTTW9kaWZ5T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciJQChJDYW5jZWxPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFwoPY2xpZW50X29yZGVyX2lkGAIgASgJEg8KB2FjY291bnQYAyABKAkiPAoTQ2FuY2VsT3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciIpChZDYW5jZWxBbGxPcmRlcnNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkiQQoXQ2FuY2VsQWxsT3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIk0KD0dldE9yZGVyUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIXCg9jbGllbnRfb3JkZXJfaWQYAiABKAkSDwoHYWNjb3VudBgDIAEoCSI5ChBHZXRPcmRlclJlc3BvbnNlEiUKBW9yZGVyGAEgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIosBChFMaXN0T3JkZXJzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJEi4KCHN0YXR1c2VzGAIgAygOMhwuaWJrci5nYXRld2F5LnYxLk9yZGVyU3RhdHVzEg4KBnN5bWJvbBgDIAEoCRIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCSJVChJMaXN0T3JkZXJzUmVzcG9uc2USJgoGb3JkZXJzGAEgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJcChBMaXN0RmlsbHNSZXF1ZXN0Eg8KB2FjY291bnQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkiQAoTUHJldmlld09yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMi/AIKFFByZXZpZXdPcmRlclJlc3BvbnNlEikKBW9yZGVyGAEgASgLMhouaWJrci5nYXRld2F5LnYxLk9yZGVyU3BlYxIXCg9lc3RpbWF0ZWRfcHJpY2UYAiABKAkSHAoUZXN0aW1hdGVkX2NvbW1pc3Npb24YAyABKAkSFwoPcG9zaXRpb25fYmVmb3JlGAQgASgJEhYKDnBvc2l0aW9uX2FmdGVyGAUgASgJEjcKDmFjY291bnRfYmVmb3JlGAYgASgLMh8uaWJrci5nYXRld2F5LnYxLkFjY291bnRTdW1tYXJ5EjYKDWFjY291bnRfYWZ0ZXIYByABKAsyHy5pYmtyLmdhdGV3YXkudjEuQWNjb3VudFN1bW1hcnkSLgoIYnJlYWNoZXMYCCADKAsyHC5pYmtyLmdhdGV3YXkudjEuTGltaXRCcmVhY2gSMAoHd2hhdF9pZhgJIAEoCzIfLmlia3IuZ2F0ZXdheS52MS5XaGF0SWZFc3RpbWF0ZSK6AgoOV2hhdElmRXN0aW1hdGUSEAoIY3VycmVuY3kYASABKAkSEgoKY29tbWlzc2lvbhgCIAEoCRIWCg5taW5fY29tbWlzc2lvbhgDIAEoCRIWCg5tYXhfY29tbWlzc2lvbhgEIAEoCRIdChVpbml0aWFsX21hcmdpbl9iZWZvcmUYBSABKAkSHAoUaW5pdGlhbF9tYXJnaW5fYWZ0ZXIYBiABKAkSIQoZbWFpbnRlbmFuY2VfbWFyZ2luX2JlZm9yZRgHIAEoCRIgChhtYWludGVuYW5jZV9tYXJnaW5fYWZ0ZXIYCCABKAkSHwoXZXF1aXR5X3dpdGhfbG9hbl9iZWZvcmUYCSABKAkSHgoWZXF1aXR5X3dpdGhfbG9hbl9hZnRlchgKIAEoCRIPCgd3YXJuaW5nGAsgASgJIp0BCgtMaW1pdEJyZWFjaBIOCgZyZWFzb24YASABKAkSDwoHbWVzc2FnZRgCIAEoCRI8CghtZXRhZGF0YRgDIAMoCzIqLmlia3IuZ2F0ZXdheS52MS5MaW1pdEJyZWFjaC5NZXRhZGF0YUVudHJ5Gi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJSChFMaXN0RmlsbHNSZXNwb25zZRIkCgVmaWxscxgBIAMoCzIVLmlia3IuZ2F0ZXdheS52MS5GaWxsEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKMAQoYU3RyZWFtT3JkZXJFdmVudHNSZXF1ZXN0EhYKDmFmdGVyX3NlcXVlbmNlGAEgASgDEg8KB2FjY291bnQYAiABKAkSEAoIb3JkZXJfaWQYAyABKAkSNQoSaGVhcnRiZWF0X2ludGVydmFsGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIoUBChlTdHJlYW1PcmRlckV2ZW50c1Jlc3BvbnNlEiwKBWV2ZW50GAEgASgLMhsuaWJrci5nYXRld2F5LnYxLk9yZGVyRXZlbnRIABIvCgloZWFydGJlYXQYAiABKAsyGi5pYmtyLmdhdGV3YXkudjEuSGVhcnRiZWF0SABCCQoHcGF5bG9hZCKGAQoSU3RyZWFtRmlsbHNSZXF1ZXN0EhYKDmFmdGVyX3NlcXVlbmNlGAEgASgDEg8KB2FjY291bnQYAiABKAkSEAoIb3JkZXJfaWQYAyABKAkSNQoSaGVhcnRiZWF0X2ludGVydmFsGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIn8KE1N0cmVhbUZpbGxzUmVzcG9uc2USLAoFZXZlbnQYASABKAsyGy5pYmtyLmdhdGV3YXkudjEuT3JkZXJFdmVudEgAEi8KCWhlYXJ0YmVhdBgCIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5IZWFydGJlYXRIAEIJCgdwYXlsb2FkIkkKFFNldEtpbGxTd2l0Y2hSZXF1ZXN0Eg8KB2VuZ2FnZWQYASABKAgSDgoGcmVhc29uGAIgASgJEhAKCGFjY291bnRzGAMgAygJInsKFVNldEtpbGxTd2l0Y2hSZXNwb25zZRIwCgtraWxsX3N3aXRjaBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5LaWxsU3dpdGNoEjAKEGNhbmNlbGxlZF9vcmRlcnMYAiADKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXIiFgoUR2V0S2lsbFN3aXRjaFJlcXVlc3QiSQoVR2V0S2lsbFN3aXRjaFJlc3BvbnNlEjAKC2tpbGxfc3dpdGNoGAEgASgLMhsuaWJrci5nYXRld2F5LnYxLktpbGxTd2l0Y2giogEKCktpbGxTd2l0Y2gSDwoHZW5nYWdlZBgBIAEoCBIOCgZyZWFzb24YAiABKAkSDgoGc2V0X2J5GAMgASgJEiwKCHNldF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI1Cg9oYWx0ZWRfYWNjb3VudHMYBSADKAsyHC5pYmtyLmdhdGV3YXkudjEuQWNjb3VudEhhbHQibAoLQWNjb3VudEhhbHQSDwoHYWNjb3VudBgBIAEoCRIOCgZyZWFzb24YAiABKAkSDgoGc2V0X2J5GAMgASgJEiwKCHNldF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJAChdMaXN0QXVkaXRSZWNvcmRzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJiChhMaXN0QXVkaXRSZWNvcmRzUmVzcG9uc2USLQoHcmVjb3JkcxgBIAMoCzIcLmlia3IuZ2F0ZXdheS52MS5BdWRpdFJlY29yZBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkirgEKC0F1ZGl0UmVjb3JkEgoKAmlkGAEgASgDEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCXByaW5jaXBhbBgDIAEoCRIOCgZtZXRob2QYBCABKAkSFAoMcmVxdWVzdF9qc29uGAUgASgJEg4KBnN0YXR1cxgGIAEoCRIOCgZkZXRhaWwYByABKAkSEAoIYWNjb3VudHMYCCADKAkyxAoKE09yZGVyR2F0ZXdheVNlcnZpY2USWAoLU3VibWl0T3JkZXISIy5pYmtyLmdhdGV3YXkudjEuU3VibWl0T3JkZXJSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLlN1Ym1pdE9yZGVyUmVzcG9uc2USbQoSU3VibWl0QnJhY2tldE9yZGVyEiouaWJrci5nYXRld2F5LnYxLlN1Ym1pdEJyYWNrZXRPcmRlclJlcXVlc3QaKy5pYmtyLmdhdGV3YXkudjEuU3VibWl0QnJhY2tldE9yZGVyUmVzcG9uc2USWAoLTW9kaWZ5T3JkZXISIy5pYmtyLmdhdGV3YXkudjEuTW9kaWZ5T3JkZXJSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLk1vZGlmeU9yZGVyUmVzcG9uc2USWAoLQ2FuY2VsT3JkZXISIy5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsT3JkZXJSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLkNhbmNlbE9yZGVyUmVzcG9uc2USZAoPQ2FuY2VsQWxsT3JkZXJzEicuaWJrci5nYXRld2F5LnYxLkNhbmNlbEFsbE9yZGVyc1JlcXVlc3QaKC5pYmtyLmdhdGV3YXkudjEuQ2FuY2VsQWxsT3JkZXJzUmVzcG9uc2USTwoIR2V0T3JkZXISIC5pYmtyLmdhdGV3YXkudjEuR2V0T3JkZXJSZXF1ZXN0GiEuaWJrci5nYXRld2F5LnYxLkdldE9yZGVyUmVzcG9uc2USVQoKTGlzdE9yZGVycxIiLmlia3IuZ2F0ZXdheS52MS5MaXN0T3JkZXJzUmVxdWVzdBojLmlia3IuZ2F0ZXdheS52MS5MaXN0T3JkZXJzUmVzcG9uc2USUgoJTGlzdEZpbGxzEiEuaWJrci5nYXRld2F5LnYxLkxpc3RGaWxsc1JlcXVlc3QaIi5pYmtyLmdhdGV3YXkudjEuTGlzdEZpbGxzUmVzcG9uc2USWwoMUHJldmlld09yZGVyEiQuaWJrci5nYXRld2F5LnYxLlByZXZpZXdPcmRlclJlcXVlc3QaJS5pYmtyLmdhdGV3YXkudjEuUHJldmlld09yZGVyUmVzcG9uc2USbAoRU3RyZWFtT3JkZXJFdmVudHMSKS5pYmtyLmdhdGV3YXkudjEuU3RyZWFtT3JkZXJFdmVudHNSZXF1ZXN0GiouaWJrci5nYXRld2F5LnYxLlN0cmVhbU9yZGVyRXZlbnRzUmVzcG9uc2UwARJaCgtTdHJlYW1GaWxscxIjLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1GaWxsc1JlcXVlc3QaJC5pYmtyLmdhdGV3YXkudjEuU3RyZWFtRmlsbHNSZXNwb25zZTABEl4KDVNldEtpbGxTd2l0Y2gSJS5pYmtyLmdhdGV3YXkudjEuU2V0S2lsbFN3aXRjaFJlcXVlc3QaJi5pYmtyLmdhdGV3YXkudjEuU2V0S2lsbFN3aXRjaFJlc3BvbnNlEl4KDUdldEtpbGxTd2l0Y2gSJS5pYmtyLmdhdGV3YXkudjEuR2V0S2lsbFN3aXRjaFJlcXVlc3QaJi5pYmtyLmdhdGV3YXkudjEuR2V0S2lsbFN3aXRjaFJlc3BvbnNlEmcKEExpc3RBdWRpdFJlY29yZHMSKC5pYmtyLmdhdGV3YXkudjEuTGlzdEF1ZGl0UmVjb3Jkc1JlcXVlc3QaKS5pYmtyLmdhdGV3YXkudjEuTGlzdEF1ZGl0UmVjb3Jkc1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_ibkr_gateway_v1_account, file_ibkr_gateway_v1_events, file_ibkr_gateway_v1_orders]);
+  fileDesc("Ch1pYmtyL2dhdGV3YXkvdjEvZ2F0ZXdheS5wcm90bxIPaWJrci5nYXRld2F5LnYxIj8KElN1Ym1pdE9yZGVyUmVxdWVzdBIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiPAoTU3VibWl0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciJBChNTdWJtaXRPcmRlcnNSZXF1ZXN0EioKBm9yZGVycxgBIAMoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMiSwoUU3VibWl0T3JkZXJzUmVzcG9uc2USMwoHcmVzdWx0cxgBIAMoCzIiLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRPcmRlclJlc3VsdCJrChFTdWJtaXRPcmRlclJlc3VsdBInCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlckgAEiMKBWVycm9yGAIgASgLMhIuZ29vZ2xlLnJwYy5TdGF0dXNIAEIICgZyZXN1bHQi4AEKGVN1Ym1pdEJyYWNrZXRPcmRlclJlcXVlc3QSKgoGcGFyZW50GAEgASgLMhouaWJrci5nYXRld2F5LnYxLk9yZGVyU3BlYxIfChd0YWtlX3Byb2ZpdF9saW1pdF9wcmljZRgCIAEoCRIcChRzdG9wX2xvc3Nfc3RvcF9wcmljZRgDIAEoCRIdChVzdG9wX2xvc3NfbGltaXRfcHJpY2UYBCABKAkSOQoTY2hpbGRfdGltZV9pbl9mb3JjZRgFIAEoDjIcLmlia3IuZ2F0ZXdheS52MS5UaW1lSW5Gb3JjZSKcAQoaU3VibWl0QnJhY2tldE9yZGVyUmVzcG9uc2USJgoGcGFyZW50GAEgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEisKC3Rha2VfcHJvZml0GAIgASgLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyEikKCXN0b3BfbG9zcxgDIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciL7AQoSTW9kaWZ5T3JkZXJSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEhUKCHF1YW50aXR5GAIgASgJSACIAQESGAoLbGltaXRfcHJpY2UYAyABKAlIAYgBARIXCgpzdG9wX3ByaWNlGAQgASgJSAKIAQESMwoNdGltZV9pbl9mb3JjZRgFIAEoDjIcLmlia3IuZ2F0ZXdheS52MS5UaW1lSW5Gb3JjZRIXCg9jbGllbnRfb3JkZXJfaWQYBiABKAkSDwoHYWNjb3VudBgHIAEoCUILCglfcXVhbnRpdHlCDgoMX2xpbWl0X3ByaWNlQg0KC19zdG9wX3ByaWNlIjwKE01vZGlmeU9yZGVyUmVzcG9uc2USJQoFb3JkZXIYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXIiUAoSQ2FuY2VsT3JkZXJSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEhcKD2NsaWVudF9vcmRlcl9pZBgCIAEoCRIPCgdhY2NvdW50GAMgASgJIjwKE0NhbmNlbE9yZGVyUmVzcG9uc2USJQoFb3JkZXIYASABKAsyFi5pYmtyLmdhdGV3YXkudjEuT3JkZXIiKQoWQ2FuY2VsQWxsT3JkZXJzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJIkEKF0NhbmNlbEFsbE9yZGVyc1Jlc3BvbnNlEiYKBm9yZGVycxgBIAMoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciJNCg9HZXRPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFwoPY2xpZW50X29yZGVyX2lkGAIgASgJEg8KB2FjY291bnQYAyABKAkiOQoQR2V0T3JkZXJSZXNwb25zZRIlCgVvcmRlchgBIAEoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlciKLAQoRTGlzdE9yZGVyc1JlcXVlc3QSDwoHYWNjb3VudBgBIAEoCRIuCghzdGF0dXNlcxgCIAMoDjIcLmlia3IuZ2F0ZXdheS52MS5PcmRlclN0YXR1cxIOCgZzeW1ib2wYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiVQoSTGlzdE9yZGVyc1Jlc3BvbnNlEiYKBm9yZGVycxgBIAMoCzIWLmlia3IuZ2F0ZXdheS52MS5PcmRlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiXAoQTGlzdEZpbGxzUmVxdWVzdBIPCgdhY2NvdW50GAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJIkAKE1ByZXZpZXdPcmRlclJlcXVlc3QSKQoFb3JkZXIYASABKAsyGi5pYmtyLmdhdGV3YXkudjEuT3JkZXJTcGVjIvwCChRQcmV2aWV3T3JkZXJSZXNwb25zZRIpCgVvcmRlchgBIAEoCzIaLmlia3IuZ2F0ZXdheS52MS5PcmRlclNwZWMSFwoPZXN0aW1hdGVkX3ByaWNlGAIgASgJEhwKFGVzdGltYXRlZF9jb21taXNzaW9uGAMgASgJEhcKD3Bvc2l0aW9uX2JlZm9yZRgEIAEoCRIWCg5wb3NpdGlvbl9hZnRlchgFIAEoCRI3Cg5hY2NvdW50X2JlZm9yZRgGIAEoCzIfLmlia3IuZ2F0ZXdheS52MS5BY2NvdW50U3VtbWFyeRI2Cg1hY2NvdW50X2FmdGVyGAcgASgLMh8uaWJrci5nYXRld2F5LnYxLkFjY291bnRTdW1tYXJ5Ei4KCGJyZWFjaGVzGAggAygLMhwuaWJrci5nYXRld2F5LnYxLkxpbWl0QnJlYWNoEjAKB3doYXRfaWYYCSABKAsyHy5pYmtyLmdhdGV3YXkudjEuV2hhdElmRXN0aW1hdGUiugIKDldoYXRJZkVzdGltYXRlEhAKCGN1cnJlbmN5GAEgASgJEhIKCmNvbW1pc3Npb24YAiABKAkSFgoObWluX2NvbW1pc3Npb24YAyABKAkSFgoObWF4X2NvbW1pc3Npb24YBCABKAkSHQoVaW5pdGlhbF9tYXJnaW5fYmVmb3JlGAUgASgJEhwKFGluaXRpYWxfbWFyZ2luX2FmdGVyGAYgASgJEiEKGW1haW50ZW5hbmNlX21hcmdpbl9iZWZvcmUYByABKAkSIAoYbWFpbnRlbmFuY2VfbWFyZ2luX2FmdGVyGAggASgJEh8KF2VxdWl0eV93aXRoX2xvYW5fYmVmb3JlGAkgASgJEh4KFmVxdWl0eV93aXRoX2xvYW5fYWZ0ZXIYCiABKAkSDwoHd2FybmluZxgLIAEoCSKdAQoLTGltaXRCcmVhY2gSDgoGcmVhc29uGAEgASgJEg8KB21lc3NhZ2UYAiABKAkSPAoIbWV0YWRhdGEYAyADKAsyKi5pYmtyLmdhdGV3YXkudjEuTGltaXRCcmVhY2guTWV0YWRhdGFFbnRyeRovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiUgoRTGlzdEZpbGxzUmVzcG9uc2USJAoFZmlsbHMYASADKAsyFS5pYmtyLmdhdGV3YXkudjEuRmlsbBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkijAEKGFN0cmVhbU9yZGVyRXZlbnRzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoAxIPCgdhY2NvdW50GAIgASgJEhAKCG9yZGVyX2lkGAMgASgJEjUKEmhlYXJ0YmVhdF9pbnRlcnZhbBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiKFAQoZU3RyZWFtT3JkZXJFdmVudHNSZXNwb25zZRIsCgVldmVudBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5PcmRlckV2ZW50SAASLwoJaGVhcnRiZWF0GAIgASgLMhouaWJrci5nYXRld2F5LnYxLkhlYXJ0YmVhdEgAQgkKB3BheWxvYWQihgEKElN0cmVhbUZpbGxzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoAxIPCgdhY2NvdW50GAIgASgJEhAKCG9yZGVyX2lkGAMgASgJEjUKEmhlYXJ0YmVhdF9pbnRlcnZhbBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiJ/ChNTdHJlYW1GaWxsc1Jlc3BvbnNlEiwKBWV2ZW50GAEgASgLMhsuaWJrci5nYXRld2F5LnYxLk9yZGVyRXZlbnRIABIvCgloZWFydGJlYXQYAiABKAsyGi5pYmtyLmdhdGV3YXkudjEuSGVhcnRiZWF0SABCCQoHcGF5bG9hZCJJChRTZXRLaWxsU3dpdGNoUmVxdWVzdBIPCgdlbmdhZ2VkGAEgASgIEg4KBnJlYXNvbhgCIAEoCRIQCghhY2NvdW50cxgDIAMoCSJ7ChVTZXRLaWxsU3dpdGNoUmVzcG9uc2USMAoLa2lsbF9zd2l0Y2gYASABKAsyGy5pYmtyLmdhdGV3YXkudjEuS2lsbFN3aXRjaBIwChBjYW5jZWxsZWRfb3JkZXJzGAIgAygLMhYuaWJrci5nYXRld2F5LnYxLk9yZGVyIhYKFEdldEtpbGxTd2l0Y2hSZXF1ZXN0IkkKFUdldEtpbGxTd2l0Y2hSZXNwb25zZRIwCgtraWxsX3N3aXRjaBgBIAEoCzIbLmlia3IuZ2F0ZXdheS52MS5LaWxsU3dpdGNoIqIBCgpLaWxsU3dpdGNoEg8KB2VuZ2FnZWQYASABKAgSDgoGcmVhc29uGAIgASgJEg4KBnNldF9ieRgDIAEoCRIsCghzZXRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNQoPaGFsdGVkX2FjY291bnRzGAUgAygLMhwuaWJrci5nYXRld2F5LnYxLkFjY291bnRIYWx0ImwKC0FjY291bnRIYWx0Eg8KB2FjY291bnQYASABKAkSDgoGcmVhc29uGAIgASgJEg4KBnNldF9ieRgDIAEoCRIsCghzZXRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiQAoXTGlzdEF1ZGl0UmVjb3Jkc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkiYgoYTGlzdEF1ZGl0UmVjb3Jkc1Jlc3BvbnNlEi0KB3JlY29yZHMYASADKAsyHC5pYmtyLmdhdGV3YXkudjEuQXVkaXRSZWNvcmQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIq4BCgtBdWRpdFJlY29yZBIKCgJpZBgBIAEoAxIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglwcmluY2lwYWwYAyABKAkSDgoGbWV0aG9kGAQgASgJEhQKDHJlcXVlc3RfanNvbhgFIAEoCRIOCgZzdGF0dXMYBiABKAkSDgoGZGV0YWlsGAcgASgJEhAKCGFjY291bnRzGAggAygJMqELChNPcmRlckdhdGV3YXlTZXJ2aWNlElgKC1N1Ym1pdE9yZGVyEiMuaWJrci5nYXRld2F5LnYxLlN1Ym1pdE9yZGVyUmVxdWVzdBokLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRPcmRlclJlc3BvbnNlElsKDFN1Ym1pdE9yZGVycxIkLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRPcmRlcnNSZXF1ZXN0GiUuaWJrci5nYXRld2F5LnYxLlN1Ym1pdE9yZGVyc1Jlc3BvbnNlEm0KElN1Ym1pdEJyYWNrZXRPcmRlchIqLmlia3IuZ2F0ZXdheS52MS5TdWJtaXRCcmFja2V0T3JkZXJSZXF1ZXN0GisuaWJrci5nYXRld2F5LnYxLlN1Ym1pdEJyYWNrZXRPcmRlclJlc3BvbnNlElgKC01vZGlmeU9yZGVyEiMuaWJrci5nYXRld2F5LnYxLk1vZGlmeU9yZGVyUmVxdWVzdBokLmlia3IuZ2F0ZXdheS52MS5Nb2RpZnlPcmRlclJlc3BvbnNlElgKC0NhbmNlbE9yZGVyEiMuaWJrci5nYXRld2F5LnYxLkNhbmNlbE9yZGVyUmVxdWVzdBokLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxPcmRlclJlc3BvbnNlEmQKD0NhbmNlbEFsbE9yZGVycxInLmlia3IuZ2F0ZXdheS52MS5DYW5jZWxBbGxPcmRlcnNSZXF1ZXN0GiguaWJrci5nYXRld2F5LnYxLkNhbmNlbEFsbE9yZGVyc1Jlc3BvbnNlEk8KCEdldE9yZGVyEiAuaWJrci5nYXRld2F5LnYxLkdldE9yZGVyUmVxdWVzdBohLmlia3IuZ2F0ZXdheS52MS5HZXRPcmRlclJlc3BvbnNlElUKCkxpc3RPcmRlcnMSIi5pYmtyLmdhdGV3YXkudjEuTGlzdE9yZGVyc1JlcXVlc3QaIy5pYmtyLmdhdGV3YXkudjEuTGlzdE9yZGVyc1Jlc3BvbnNlElIKCUxpc3RGaWxscxIhLmlia3IuZ2F0ZXdheS52MS5MaXN0RmlsbHNSZXF1ZXN0GiIuaWJrci5nYXRld2F5LnYxLkxpc3RGaWxsc1Jlc3BvbnNlElsKDFByZXZpZXdPcmRlchIkLmlia3IuZ2F0ZXdheS52MS5QcmV2aWV3T3JkZXJSZXF1ZXN0GiUuaWJrci5nYXRld2F5LnYxLlByZXZpZXdPcmRlclJlc3BvbnNlEmwKEVN0cmVhbU9yZGVyRXZlbnRzEikuaWJrci5nYXRld2F5LnYxLlN0cmVhbU9yZGVyRXZlbnRzUmVxdWVzdBoqLmlia3IuZ2F0ZXdheS52MS5TdHJlYW1PcmRlckV2ZW50c1Jlc3BvbnNlMAESWgoLU3RyZWFtRmlsbHMSIy5pYmtyLmdhdGV3YXkudjEuU3RyZWFtRmlsbHNSZXF1ZXN0GiQuaWJrci5nYXRld2F5LnYxLlN0cmVhbUZpbGxzUmVzcG9uc2UwARJeCg1TZXRLaWxsU3dpdGNoEiUuaWJrci5nYXRld2F5LnYxLlNldEtpbGxTd2l0Y2hSZXF1ZXN0GiYuaWJrci5nYXRld2F5LnYxLlNldEtpbGxTd2l0Y2hSZXNwb25zZRJeCg1HZXRLaWxsU3dpdGNoEiUuaWJrci5nYXRld2F5LnYxLkdldEtpbGxTd2l0Y2hSZXF1ZXN0GiYuaWJrci5nYXRld2F5LnYxLkdldEtpbGxTd2l0Y2hSZXNwb25zZRJnChBMaXN0QXVkaXRSZWNvcmRzEiguaWJrci5nYXRld2F5LnYxLkxpc3RBdWRpdFJlY29yZHNSZXF1ZXN0GikuaWJrci5nYXRld2F5LnYxLkxpc3RBdWRpdFJlY29yZHNSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_google_rpc_status, file_ibkr_gateway_v1_account, file_ibkr_gateway_v1_events, file_ibkr_gateway_v1_orders]);
 
 /**
  * @generated from message ibkr.gateway.v1.SubmitOrderRequest
@@ -57,6 +59,81 @@ export type SubmitOrderResponse = Message<"ibkr.gateway.v1.SubmitOrderResponse">
  */
 export const SubmitOrderResponseSchema: GenMessage<SubmitOrderResponse> = /*@__PURE__*/
   messageDesc(file_ibkr_gateway_v1_gateway, 1);
+
+/**
+ * @generated from message ibkr.gateway.v1.SubmitOrdersRequest
+ */
+export type SubmitOrdersRequest = Message<"ibkr.gateway.v1.SubmitOrdersRequest"> & {
+  /**
+   * The orders to submit: at least one, at most 1000.
+   *
+   * @generated from field: repeated ibkr.gateway.v1.OrderSpec orders = 1;
+   */
+  orders: OrderSpec[];
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.SubmitOrdersRequest.
+ * Use `create(SubmitOrdersRequestSchema)` to create a new message.
+ */
+export const SubmitOrdersRequestSchema: GenMessage<SubmitOrdersRequest> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_gateway, 2);
+
+/**
+ * @generated from message ibkr.gateway.v1.SubmitOrdersResponse
+ */
+export type SubmitOrdersResponse = Message<"ibkr.gateway.v1.SubmitOrdersResponse"> & {
+  /**
+   * One per requested order, in the order of the request.
+   *
+   * @generated from field: repeated ibkr.gateway.v1.SubmitOrderResult results = 1;
+   */
+  results: SubmitOrderResult[];
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.SubmitOrdersResponse.
+ * Use `create(SubmitOrdersResponseSchema)` to create a new message.
+ */
+export const SubmitOrdersResponseSchema: GenMessage<SubmitOrdersResponse> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_gateway, 3);
+
+/**
+ * The answer to one order of a SubmitOrders call.
+ *
+ * @generated from message ibkr.gateway.v1.SubmitOrderResult
+ */
+export type SubmitOrderResult = Message<"ibkr.gateway.v1.SubmitOrderResult"> & {
+  /**
+   * @generated from oneof ibkr.gateway.v1.SubmitOrderResult.result
+   */
+  result: {
+    /**
+     * The order, new or (on a retry) the original.
+     *
+     * @generated from field: ibkr.gateway.v1.Order order = 1;
+     */
+    value: Order;
+    case: "order";
+  } | {
+    /**
+     * Why the order was refused: the code, message and details (ErrorInfo, BadRequest
+     * with field paths from the request, e.g. "orders[2].quantity") that SubmitOrder
+     * would have failed with.
+     *
+     * @generated from field: google.rpc.Status error = 2;
+     */
+    value: Status;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message ibkr.gateway.v1.SubmitOrderResult.
+ * Use `create(SubmitOrderResultSchema)` to create a new message.
+ */
+export const SubmitOrderResultSchema: GenMessage<SubmitOrderResult> = /*@__PURE__*/
+  messageDesc(file_ibkr_gateway_v1_gateway, 4);
 
 /**
  * @generated from message ibkr.gateway.v1.SubmitBracketOrderRequest
@@ -104,7 +181,7 @@ export type SubmitBracketOrderRequest = Message<"ibkr.gateway.v1.SubmitBracketOr
  * Use `create(SubmitBracketOrderRequestSchema)` to create a new message.
  */
 export const SubmitBracketOrderRequestSchema: GenMessage<SubmitBracketOrderRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 2);
+  messageDesc(file_ibkr_gateway_v1_gateway, 5);
 
 /**
  * @generated from message ibkr.gateway.v1.SubmitBracketOrderResponse
@@ -137,7 +214,7 @@ export type SubmitBracketOrderResponse = Message<"ibkr.gateway.v1.SubmitBracketO
  * Use `create(SubmitBracketOrderResponseSchema)` to create a new message.
  */
 export const SubmitBracketOrderResponseSchema: GenMessage<SubmitBracketOrderResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 3);
+  messageDesc(file_ibkr_gateway_v1_gateway, 6);
 
 /**
  * @generated from message ibkr.gateway.v1.ModifyOrderRequest
@@ -198,7 +275,7 @@ export type ModifyOrderRequest = Message<"ibkr.gateway.v1.ModifyOrderRequest"> &
  * Use `create(ModifyOrderRequestSchema)` to create a new message.
  */
 export const ModifyOrderRequestSchema: GenMessage<ModifyOrderRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 4);
+  messageDesc(file_ibkr_gateway_v1_gateway, 7);
 
 /**
  * @generated from message ibkr.gateway.v1.ModifyOrderResponse
@@ -217,7 +294,7 @@ export type ModifyOrderResponse = Message<"ibkr.gateway.v1.ModifyOrderResponse">
  * Use `create(ModifyOrderResponseSchema)` to create a new message.
  */
 export const ModifyOrderResponseSchema: GenMessage<ModifyOrderResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 5);
+  messageDesc(file_ibkr_gateway_v1_gateway, 8);
 
 /**
  * @generated from message ibkr.gateway.v1.CancelOrderRequest
@@ -250,7 +327,7 @@ export type CancelOrderRequest = Message<"ibkr.gateway.v1.CancelOrderRequest"> &
  * Use `create(CancelOrderRequestSchema)` to create a new message.
  */
 export const CancelOrderRequestSchema: GenMessage<CancelOrderRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 6);
+  messageDesc(file_ibkr_gateway_v1_gateway, 9);
 
 /**
  * @generated from message ibkr.gateway.v1.CancelOrderResponse
@@ -269,7 +346,7 @@ export type CancelOrderResponse = Message<"ibkr.gateway.v1.CancelOrderResponse">
  * Use `create(CancelOrderResponseSchema)` to create a new message.
  */
 export const CancelOrderResponseSchema: GenMessage<CancelOrderResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 7);
+  messageDesc(file_ibkr_gateway_v1_gateway, 10);
 
 /**
  * @generated from message ibkr.gateway.v1.CancelAllOrdersRequest
@@ -288,7 +365,7 @@ export type CancelAllOrdersRequest = Message<"ibkr.gateway.v1.CancelAllOrdersReq
  * Use `create(CancelAllOrdersRequestSchema)` to create a new message.
  */
 export const CancelAllOrdersRequestSchema: GenMessage<CancelAllOrdersRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 8);
+  messageDesc(file_ibkr_gateway_v1_gateway, 11);
 
 /**
  * @generated from message ibkr.gateway.v1.CancelAllOrdersResponse
@@ -307,7 +384,7 @@ export type CancelAllOrdersResponse = Message<"ibkr.gateway.v1.CancelAllOrdersRe
  * Use `create(CancelAllOrdersResponseSchema)` to create a new message.
  */
 export const CancelAllOrdersResponseSchema: GenMessage<CancelAllOrdersResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 9);
+  messageDesc(file_ibkr_gateway_v1_gateway, 12);
 
 /**
  * @generated from message ibkr.gateway.v1.GetOrderRequest
@@ -340,7 +417,7 @@ export type GetOrderRequest = Message<"ibkr.gateway.v1.GetOrderRequest"> & {
  * Use `create(GetOrderRequestSchema)` to create a new message.
  */
 export const GetOrderRequestSchema: GenMessage<GetOrderRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 10);
+  messageDesc(file_ibkr_gateway_v1_gateway, 13);
 
 /**
  * @generated from message ibkr.gateway.v1.GetOrderResponse
@@ -359,7 +436,7 @@ export type GetOrderResponse = Message<"ibkr.gateway.v1.GetOrderResponse"> & {
  * Use `create(GetOrderResponseSchema)` to create a new message.
  */
 export const GetOrderResponseSchema: GenMessage<GetOrderResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 11);
+  messageDesc(file_ibkr_gateway_v1_gateway, 14);
 
 /**
  * @generated from message ibkr.gateway.v1.ListOrdersRequest
@@ -406,7 +483,7 @@ export type ListOrdersRequest = Message<"ibkr.gateway.v1.ListOrdersRequest"> & {
  * Use `create(ListOrdersRequestSchema)` to create a new message.
  */
 export const ListOrdersRequestSchema: GenMessage<ListOrdersRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 12);
+  messageDesc(file_ibkr_gateway_v1_gateway, 15);
 
 /**
  * @generated from message ibkr.gateway.v1.ListOrdersResponse
@@ -432,7 +509,7 @@ export type ListOrdersResponse = Message<"ibkr.gateway.v1.ListOrdersResponse"> &
  * Use `create(ListOrdersResponseSchema)` to create a new message.
  */
 export const ListOrdersResponseSchema: GenMessage<ListOrdersResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 13);
+  messageDesc(file_ibkr_gateway_v1_gateway, 16);
 
 /**
  * @generated from message ibkr.gateway.v1.ListFillsRequest
@@ -472,7 +549,7 @@ export type ListFillsRequest = Message<"ibkr.gateway.v1.ListFillsRequest"> & {
  * Use `create(ListFillsRequestSchema)` to create a new message.
  */
 export const ListFillsRequestSchema: GenMessage<ListFillsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 14);
+  messageDesc(file_ibkr_gateway_v1_gateway, 17);
 
 /**
  * @generated from message ibkr.gateway.v1.PreviewOrderRequest
@@ -491,7 +568,7 @@ export type PreviewOrderRequest = Message<"ibkr.gateway.v1.PreviewOrderRequest">
  * Use `create(PreviewOrderRequestSchema)` to create a new message.
  */
 export const PreviewOrderRequestSchema: GenMessage<PreviewOrderRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 15);
+  messageDesc(file_ibkr_gateway_v1_gateway, 18);
 
 /**
  * @generated from message ibkr.gateway.v1.PreviewOrderResponse
@@ -570,7 +647,7 @@ export type PreviewOrderResponse = Message<"ibkr.gateway.v1.PreviewOrderResponse
  * Use `create(PreviewOrderResponseSchema)` to create a new message.
  */
 export const PreviewOrderResponseSchema: GenMessage<PreviewOrderResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 16);
+  messageDesc(file_ibkr_gateway_v1_gateway, 19);
 
 /**
  * What IB says an order would do to the account, without placing it (IB's what-if
@@ -663,7 +740,7 @@ export type WhatIfEstimate = Message<"ibkr.gateway.v1.WhatIfEstimate"> & {
  * Use `create(WhatIfEstimateSchema)` to create a new message.
  */
 export const WhatIfEstimateSchema: GenMessage<WhatIfEstimate> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 17);
+  messageDesc(file_ibkr_gateway_v1_gateway, 20);
 
 /**
  * A limit an order would break, as SubmitOrder would report it.
@@ -698,7 +775,7 @@ export type LimitBreach = Message<"ibkr.gateway.v1.LimitBreach"> & {
  * Use `create(LimitBreachSchema)` to create a new message.
  */
 export const LimitBreachSchema: GenMessage<LimitBreach> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 18);
+  messageDesc(file_ibkr_gateway_v1_gateway, 21);
 
 /**
  * @generated from message ibkr.gateway.v1.ListFillsResponse
@@ -724,7 +801,7 @@ export type ListFillsResponse = Message<"ibkr.gateway.v1.ListFillsResponse"> & {
  * Use `create(ListFillsResponseSchema)` to create a new message.
  */
 export const ListFillsResponseSchema: GenMessage<ListFillsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 19);
+  messageDesc(file_ibkr_gateway_v1_gateway, 22);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamOrderEventsRequest
@@ -765,7 +842,7 @@ export type StreamOrderEventsRequest = Message<"ibkr.gateway.v1.StreamOrderEvent
  * Use `create(StreamOrderEventsRequestSchema)` to create a new message.
  */
 export const StreamOrderEventsRequestSchema: GenMessage<StreamOrderEventsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 20);
+  messageDesc(file_ibkr_gateway_v1_gateway, 23);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamOrderEventsResponse
@@ -800,7 +877,7 @@ export type StreamOrderEventsResponse = Message<"ibkr.gateway.v1.StreamOrderEven
  * Use `create(StreamOrderEventsResponseSchema)` to create a new message.
  */
 export const StreamOrderEventsResponseSchema: GenMessage<StreamOrderEventsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 21);
+  messageDesc(file_ibkr_gateway_v1_gateway, 24);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamFillsRequest
@@ -840,7 +917,7 @@ export type StreamFillsRequest = Message<"ibkr.gateway.v1.StreamFillsRequest"> &
  * Use `create(StreamFillsRequestSchema)` to create a new message.
  */
 export const StreamFillsRequestSchema: GenMessage<StreamFillsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 22);
+  messageDesc(file_ibkr_gateway_v1_gateway, 25);
 
 /**
  * @generated from message ibkr.gateway.v1.StreamFillsResponse
@@ -875,7 +952,7 @@ export type StreamFillsResponse = Message<"ibkr.gateway.v1.StreamFillsResponse">
  * Use `create(StreamFillsResponseSchema)` to create a new message.
  */
 export const StreamFillsResponseSchema: GenMessage<StreamFillsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 23);
+  messageDesc(file_ibkr_gateway_v1_gateway, 26);
 
 /**
  * @generated from message ibkr.gateway.v1.SetKillSwitchRequest
@@ -909,7 +986,7 @@ export type SetKillSwitchRequest = Message<"ibkr.gateway.v1.SetKillSwitchRequest
  * Use `create(SetKillSwitchRequestSchema)` to create a new message.
  */
 export const SetKillSwitchRequestSchema: GenMessage<SetKillSwitchRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 24);
+  messageDesc(file_ibkr_gateway_v1_gateway, 27);
 
 /**
  * @generated from message ibkr.gateway.v1.SetKillSwitchResponse
@@ -935,7 +1012,7 @@ export type SetKillSwitchResponse = Message<"ibkr.gateway.v1.SetKillSwitchRespon
  * Use `create(SetKillSwitchResponseSchema)` to create a new message.
  */
 export const SetKillSwitchResponseSchema: GenMessage<SetKillSwitchResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 25);
+  messageDesc(file_ibkr_gateway_v1_gateway, 28);
 
 /**
  * @generated from message ibkr.gateway.v1.GetKillSwitchRequest
@@ -948,7 +1025,7 @@ export type GetKillSwitchRequest = Message<"ibkr.gateway.v1.GetKillSwitchRequest
  * Use `create(GetKillSwitchRequestSchema)` to create a new message.
  */
 export const GetKillSwitchRequestSchema: GenMessage<GetKillSwitchRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 26);
+  messageDesc(file_ibkr_gateway_v1_gateway, 29);
 
 /**
  * @generated from message ibkr.gateway.v1.GetKillSwitchResponse
@@ -967,7 +1044,7 @@ export type GetKillSwitchResponse = Message<"ibkr.gateway.v1.GetKillSwitchRespon
  * Use `create(GetKillSwitchResponseSchema)` to create a new message.
  */
 export const GetKillSwitchResponseSchema: GenMessage<GetKillSwitchResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 27);
+  messageDesc(file_ibkr_gateway_v1_gateway, 30);
 
 /**
  * State of the kill switch.
@@ -1016,7 +1093,7 @@ export type KillSwitch = Message<"ibkr.gateway.v1.KillSwitch"> & {
  * Use `create(KillSwitchSchema)` to create a new message.
  */
 export const KillSwitchSchema: GenMessage<KillSwitch> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 28);
+  messageDesc(file_ibkr_gateway_v1_gateway, 31);
 
 /**
  * One account halted by the kill switch: its new orders are refused until it is released.
@@ -1058,7 +1135,7 @@ export type AccountHalt = Message<"ibkr.gateway.v1.AccountHalt"> & {
  * Use `create(AccountHaltSchema)` to create a new message.
  */
 export const AccountHaltSchema: GenMessage<AccountHalt> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 29);
+  messageDesc(file_ibkr_gateway_v1_gateway, 32);
 
 /**
  * @generated from message ibkr.gateway.v1.ListAuditRecordsRequest
@@ -1084,7 +1161,7 @@ export type ListAuditRecordsRequest = Message<"ibkr.gateway.v1.ListAuditRecordsR
  * Use `create(ListAuditRecordsRequestSchema)` to create a new message.
  */
 export const ListAuditRecordsRequestSchema: GenMessage<ListAuditRecordsRequest> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 30);
+  messageDesc(file_ibkr_gateway_v1_gateway, 33);
 
 /**
  * @generated from message ibkr.gateway.v1.ListAuditRecordsResponse
@@ -1110,7 +1187,7 @@ export type ListAuditRecordsResponse = Message<"ibkr.gateway.v1.ListAuditRecords
  * Use `create(ListAuditRecordsResponseSchema)` to create a new message.
  */
 export const ListAuditRecordsResponseSchema: GenMessage<ListAuditRecordsResponse> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 31);
+  messageDesc(file_ibkr_gateway_v1_gateway, 34);
 
 /**
  * One mutating call.
@@ -1181,7 +1258,7 @@ export type AuditRecord = Message<"ibkr.gateway.v1.AuditRecord"> & {
  * Use `create(AuditRecordSchema)` to create a new message.
  */
 export const AuditRecordSchema: GenMessage<AuditRecord> = /*@__PURE__*/
-  messageDesc(file_ibkr_gateway_v1_gateway, 32);
+  messageDesc(file_ibkr_gateway_v1_gateway, 35);
 
 /**
  * Routes orders to Interactive Brokers (or the simulated exchange) and streams what
@@ -1202,6 +1279,21 @@ export const OrderGatewayService: GenService<{
     methodKind: "unary";
     input: typeof SubmitOrderRequestSchema;
     output: typeof SubmitOrderResponseSchema;
+  },
+  /**
+   * Submits many orders in one call, each as SubmitOrder would on its own: each is
+   * idempotent on its own (account, client_order_id), checked against the risk limits
+   * and the kill switch in turn, and answered at its index in `results`, with its
+   * order or the status SubmitOrder would have failed with. The new orders are
+   * recorded durably together, then handed to the broker. The call itself fails only
+   * when the request as a whole is invalid.
+   *
+   * @generated from rpc ibkr.gateway.v1.OrderGatewayService.SubmitOrders
+   */
+  submitOrders: {
+    methodKind: "unary";
+    input: typeof SubmitOrdersRequestSchema;
+    output: typeof SubmitOrdersResponseSchema;
   },
   /**
    * Submits a parent order with a take-profit and a stop-loss child. The children
