@@ -21,7 +21,6 @@ from ibkr_gateway.position.book import PositionBook
 from ibkr_gateway.position.models import Position, PositionEvent
 from ibkr_gateway.rpc import feeds
 from ibkr_gateway.rpc.account_convert import (
-    broker_summary_to_proto,
     position_to_proto,
     summary_to_proto,
 )
@@ -156,7 +155,7 @@ class AccountServicer(account_pb2_grpc.AccountServiceServicer):
                 "account", f"{account!r} is not an account this gateway manages"
             )
         last_sequence = self.bus.last_sequence
-        message = broker_summary_to_proto(await broker.account_summary(account))
+        message = summary_to_proto(await broker.account_summary(account))
         message.last_sequence = last_sequence
         message.time.CopyFrom(timestamp(utc_now()))
         return account_pb2.GetAccountSummaryResponse(summary=message)

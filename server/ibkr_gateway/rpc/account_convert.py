@@ -59,24 +59,8 @@ def position_event_to_proto(e: PositionEvent) -> account_pb2.PositionEvent:
     )
 
 
-def summary_to_proto(s: AccountSummary) -> account_pb2.AccountSummary:
-    return account_pb2.AccountSummary(
-        account=s.account,
-        currency=s.currency,
-        net_liquidation=decimal_text(s.net_liquidation),
-        cash=decimal_text(s.cash),
-        buying_power=decimal_text(s.buying_power),
-        initial_margin=decimal_text(s.initial_margin),
-        maintenance_margin=decimal_text(s.maintenance_margin),
-        excess_liquidity=decimal_text(s.excess_liquidity),
-        available_funds=decimal_text(s.available_funds),
-        gross_position_value=decimal_text(s.gross_position_value),
-        realized_pnl=decimal_text(s.realized_pnl),
-        unrealized_pnl=decimal_text(s.unrealized_pnl),
-    )
-
-
-def broker_summary_to_proto(s: BrokerAccountSummary) -> account_pb2.AccountSummary:
+def summary_to_proto(s: AccountSummary | BrokerAccountSummary) -> account_pb2.AccountSummary:
+    """The simulated account's figures, or the broker's (empty where it reports none)."""
     return account_pb2.AccountSummary(
         account=s.account,
         currency=s.currency,

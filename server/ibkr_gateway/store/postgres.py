@@ -22,11 +22,12 @@ import orjson
 import psycopg
 
 from ibkr_gateway.errors import StoreUnavailable
-from ibkr_gateway.event.events import FillEvent, JournalEvent
+from ibkr_gateway.event.events import JournalEvent
 from ibkr_gateway.order.models import Fill, Order
 from ibkr_gateway.position.models import Position, PositionEvent
-from ibkr_gateway.store import codec, pg_connect, pg_schema, positions
+from ibkr_gateway.store import codec, pg_connect, pg_schema
 from ibkr_gateway.store.base import AuditRecord, FillQuery, OrderQuery
+from ibkr_gateway.store.batch_rows import order_batch_rows
 from ibkr_gateway.store.group_commit import CommitInDoubt, GroupCommitStore
 from ibkr_gateway.store.lock import DatabaseLocked
 from ibkr_gateway.store.open import redacted
@@ -284,9 +285,7 @@ class PostgresOrderStore(GroupCommitStore):
         settings: dict[str, str],
     ) -> None:
         gid = self.gateway_id
-        orders: dict[str, tuple[int, Order, str]] = {}
         event_rows: list[tuple[object, ...]] = []
-        fill_rows = []
         changes = []
         for e in events:
             if isinstance(e, PositionEvent):
@@ -303,27 +302,10 @@ class PostgresOrderStore(GroupCommitStore):
                         "",
                     )
                 )
-        for e in positions.order_events(events):
-            snapshot = codec.encode(e.order)
-            first = orders[e.order_id][0] if e.order_id in orders else e.sequence
-            orders[e.order_id] = (first, e.order, snapshot)
-            event_rows.append(
-                (
-                    gid,
-                    e.sequence,
-                    e.time.isoformat(),
-                    e.order_id,
-                    e.account,
-                    codec.event_kind(e),
-                    codec.event_payload(e),
-                    snapshot,
-                )
-            )
-            if isinstance(e, FillEvent):
-                f = e.fill
-                fill_rows.append(
-                    (gid, f.execution_id, f.sequence, f.order_id, f.account, codec.encode(f))
-                )
+        rows = order_batch_rows(events)
+        event_rows += [(gid, *row) for row in rows.events]
+        fill_rows = [(gid, *row) for row in rows.fills]
+        orders = rows.orders
         with conn.cursor() as cur:
             if event_rows:
                 with cur.copy(

@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from ibkr_gateway.event.events import FillEvent, JournalEvent
+from ibkr_gateway.event.events import JournalEvent
 from ibkr_gateway.order.models import FINAL_STATUSES, Fill, Order
 from ibkr_gateway.position.models import Position
 from ibkr_gateway.store import codec, positions
 from ibkr_gateway.store.base import AuditRecord, FillQuery, OrderQuery
+from ibkr_gateway.store.batch_rows import order_batch_rows
 from ibkr_gateway.store.group_commit import GroupCommitStore
 
 log = logging.getLogger(__name__)
@@ -188,37 +189,8 @@ class SqliteOrderStore(GroupCommitStore):
     def _commit(
         self, events: list[JournalEvent], audits: list[AuditRecord], settings: dict[str, str]
     ) -> None:
-        # Per order: the sequence that created it (if in this batch), its latest
-        # snapshot and that snapshot's encoding, written once per batch.
-        orders: dict[str, tuple[int, Order, str]] = {}
-        event_rows = []
-        fill_rows = []
-        for e in positions.order_events(events):
-            snapshot = codec.encode(e.order)
-            first = orders[e.order_id][0] if e.order_id in orders else e.sequence
-            orders[e.order_id] = (first, e.order, snapshot)
-            event_rows.append(
-                (
-                    e.sequence,
-                    e.time.isoformat(),
-                    e.order_id,
-                    e.account,
-                    codec.event_kind(e),
-                    codec.event_payload(e),
-                    snapshot,
-                )
-            )
-            if isinstance(e, FillEvent):
-                f = e.fill
-                fill_rows.append(
-                    (
-                        f.execution_id,
-                        f.sequence,
-                        f.order_id,
-                        f.account,
-                        codec.encode(f),
-                    )
-                )
+        rows = order_batch_rows(events)
+        event_rows, fill_rows, orders = rows.events, rows.fills, rows.orders
         order_rows = [
             (
                 o.order_id,
