@@ -7,11 +7,7 @@ journaled synchronously, so the journal keeps the broker's order.
 from __future__ import annotations
 
 import asyncio
-import collections
 import dataclasses
-import logging
-from collections.abc import Callable, Sequence
-from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -23,6 +19,7 @@ from ibkr_gateway.event.events import (
     OrderEvent,
     OrderStatusEvent,
 )
+from ibkr_gateway.order.core import ManagerCore, log
 from ibkr_gateway.order.models import (
     Fill,
     Order,
@@ -36,12 +33,6 @@ from ibkr_gateway.order.status import can_transition
 from ibkr_gateway.order.validation import CLIENT_ORDER_ID_RE
 from ibkr_gateway.store.base import FillQuery
 
-if TYPE_CHECKING:
-    from ibkr_gateway.position.book import PositionBook
-    from ibkr_gateway.store.base import OrderStore
-
-log = logging.getLogger("ibkr_gateway.order.manager")
-
 AVERAGE_PRICE_QUANTUM = Decimal("1e-8")
 _BEFORE_FILL = frozenset(
     {OrderStatus.PENDING_SUBMIT, OrderStatus.ACCEPTED, OrderStatus.SUBMITTED, OrderStatus.INACTIVE}
@@ -52,36 +43,12 @@ LATEST_FILLS_KEPT = 10_000
 _FILLS_PER_ORDER = 1_000_000
 
 
-class BrokerUpdates:
-    """The broker-facing half of OrderManager (which provides the state below)."""
+class BrokerUpdates(ManagerCore):
+    """The broker-facing part of OrderManager."""
 
-    store: OrderStore
-    default_account: str
-    _clock: Callable[[], datetime]
-    _new_order_id: Callable[[], str]
-    _at_broker: set[str]
-    _status_before_cancel: dict[str, OrderStatus]
-    _spec_before_modify: dict[str, OrderSpec]
-    _executions: set[str]
-    # Per order: its latest fill of each execution (by execution_revision's first part).
-    _latest_fills: collections.OrderedDict[str, dict[str, Fill]]
-    # Positions kept from the fills, once the composition root attaches them.
-    positions: PositionBook | None = None
+    if TYPE_CHECKING:
 
-    def get(self, order_id: str) -> Order:
-        raise NotImplementedError
-
-    def find(self, account: str, client_order_id: str) -> Order | None:
-        raise NotImplementedError
-
-    def _remember(self, order: Order) -> None:
-        raise NotImplementedError
-
-    def _record(self, events: Sequence[OrderEvent]) -> asyncio.Future[None]:
-        raise NotImplementedError
-
-    def _modify_event(self, order: Order, new_spec: OrderSpec, reason: str) -> ModifyEvent:
-        raise NotImplementedError
+        def _modify_event(self, order: Order, new_spec: OrderSpec, reason: str) -> ModifyEvent: ...
 
     def on_broker_status(
         self,
