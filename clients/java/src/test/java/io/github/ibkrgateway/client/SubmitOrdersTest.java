@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ibkrgateway.v1.OrderSpec;
 import io.github.ibkrgateway.v1.SubmitOrderResult;
@@ -76,7 +76,7 @@ class SubmitOrdersTest {
           assertInstanceOf(InvalidArgumentException.class, refused.error().orElseThrow());
       assertEquals("INVALID_ARGUMENT", e.reason());
       assertEquals(Optional.of("bad orders[1].quantity"), e.violation("orders[1].quantity"));
-      assertTrue(assertThrows(InvalidArgumentException.class, refused::orderOrThrow) == e);
+      assertSame(e, assertThrows(InvalidArgumentException.class, refused::orderOrThrow));
     }
   }
 }
