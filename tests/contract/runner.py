@@ -21,7 +21,7 @@ from typing import Any
 import grpc
 from google.protobuf import json_format
 from google.protobuf.message import Message
-from google.rpc import error_details_pb2
+from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 from ibkr.gateway.v1 import (
     account_pb2,
@@ -183,6 +183,8 @@ class Runner:
             got_items = at_path(document, path)
             if len(got_items) != want:
                 raise ScenarioFailed(f"{method}: {path} has {len(got_items)} items, not {want}")
+        for path, want in expect.get("statuses", {}).items():
+            check_item_status(document, path, want)
         for name, path in step.get("save", {}).items():
             variables[name] = as_text(at_path(document, path))
 
@@ -325,13 +327,29 @@ def kind_of(event: dict[str, Any]) -> str:
 
 
 def check_error(error: grpc.aio.AioRpcError, want: dict[str, Any]) -> None:
-    if error.code().name != want["code"]:
-        raise ScenarioFailed(f"status {error.code().name} ({error.details()}), not {want['code']}")
     status = rpc_status.from_call(error)
-    if status is None:
+    if error.code().name == want["code"] and status is None:
         raise ScenarioFailed("error carries no google.rpc.Status details")
+    check_status(error.code().name, error.details() or "", status, want)
+
+
+def check_item_status(document: Any, path: str, want: dict[str, Any]) -> None:
+    """`expect.statuses`: the google.rpc.Status at path (an item's error) is as wanted."""
+    status = json_format.ParseDict(at_path(document, path), status_pb2.Status())
+    name = next((c.name for c in grpc.StatusCode if c.value[0] == status.code), None)
+    try:
+        check_status(name or f"CODE_{status.code}", status.message, status, want)
+    except ScenarioFailed as exc:
+        raise ScenarioFailed(f"{path}: {exc}") from None
+
+
+def check_status(
+    code: str, message: str, status: status_pb2.Status | None, want: dict[str, Any]
+) -> None:
+    if code != want["code"]:
+        raise ScenarioFailed(f"status {code} ({message}), not {want['code']}")
     reason, fields = "", set()
-    for detail in status.details:
+    for detail in status.details if status is not None else ():
         if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
             info = error_details_pb2.ErrorInfo()
             detail.Unpack(info)

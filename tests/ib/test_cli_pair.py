@@ -58,7 +58,7 @@ async def test_contract_scenarios_through_both_processes(tmp_path: Path) -> None
         output, _ = await asyncio.wait_for(runner.communicate(), 60)
     text = output.decode()
     assert runner.returncode == 0, text
-    assert "9 passed, 0 failed" in text
+    assert "10 passed, 0 failed" in text
 
 
 async def test_tws_sim_holds_positions_from_the_start() -> None:

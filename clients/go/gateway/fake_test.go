@@ -21,6 +21,7 @@ type fakeGateway struct {
 	gatewayv1.UnimplementedOrderGatewayServiceServer
 
 	submit     func(call int, req *gatewayv1.SubmitOrderRequest) (*gatewayv1.SubmitOrderResponse, error)
+	submitMany func(call int, req *gatewayv1.SubmitOrdersRequest) (*gatewayv1.SubmitOrdersResponse, error)
 	getOrder   func(ctx context.Context, req *gatewayv1.GetOrderRequest) (*gatewayv1.GetOrderResponse, error)
 	listOrders func(req *gatewayv1.ListOrdersRequest) (*gatewayv1.ListOrdersResponse, error)
 	cancel     func(req *gatewayv1.CancelOrderRequest) (*gatewayv1.CancelOrderResponse, error)
@@ -29,6 +30,7 @@ type fakeGateway struct {
 
 	mu          sync.Mutex
 	submits     []*gatewayv1.SubmitOrderRequest
+	batches     []*gatewayv1.SubmitOrdersRequest
 	eventCalls  []*gatewayv1.StreamOrderEventsRequest
 	fillCalls   []*gatewayv1.StreamFillsRequest
 	listedPages []string
@@ -40,6 +42,20 @@ func (f *fakeGateway) SubmitOrder(_ context.Context, req *gatewayv1.SubmitOrderR
 	n := len(f.submits) - 1
 	f.mu.Unlock()
 	return f.submit(n, req)
+}
+
+func (f *fakeGateway) SubmitOrders(_ context.Context, req *gatewayv1.SubmitOrdersRequest) (*gatewayv1.SubmitOrdersResponse, error) {
+	f.mu.Lock()
+	f.batches = append(f.batches, req)
+	n := len(f.batches) - 1
+	f.mu.Unlock()
+	return f.submitMany(n, req)
+}
+
+func (f *fakeGateway) batchRequests() []*gatewayv1.SubmitOrdersRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.batches)
 }
 
 func (f *fakeGateway) GetOrder(ctx context.Context, req *gatewayv1.GetOrderRequest) (*gatewayv1.GetOrderResponse, error) {

@@ -3,9 +3,11 @@ package gateway
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"time"
 
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	gatewayv1 "github.com/ibkr-gateway/ibkr-gateway/clients/go/gen/ibkr/gateway/v1"
@@ -31,6 +33,47 @@ func (c *Client) SubmitOrder(ctx context.Context, spec *gatewayv1.OrderSpec) (*g
 		return nil, err
 	}
 	return resp.GetOrder(), nil
+}
+
+// SubmitResult is the answer to one spec of SubmitOrders: its order, or Err,
+// the *Error SubmitOrder would have returned for it.
+type SubmitResult struct {
+	Order *gatewayv1.Order
+	Err   error
+}
+
+// SubmitOrders submits specs in one call (at most 1000); each is answered on
+// its own, in the order of specs. Every spec without a client_order_id gets a
+// random one before the first attempt (specs themselves are not modified), so
+// retrying codes.Unavailable, as SubmitOrder does, cannot place any order
+// twice. The error is that of the whole call; refusals of single specs are in
+// the results.
+func (c *Client) SubmitOrders(ctx context.Context, specs []*gatewayv1.OrderSpec) ([]SubmitResult, error) {
+	req := &gatewayv1.SubmitOrdersRequest{Orders: make([]*gatewayv1.OrderSpec, len(specs))}
+	for i, spec := range specs {
+		if spec == nil {
+			return nil, fmt.Errorf("gateway: SubmitOrders: nil spec at %d", i)
+		}
+		req.Orders[i] = withClientOrderID(spec)
+	}
+	resp, err := withRetry(ctx, c.retry, c.callTimeout, func(ctx context.Context) (*gatewayv1.SubmitOrdersResponse, error) {
+		return c.rpc.SubmitOrders(ctx, req)
+	})
+	if err != nil {
+		return nil, err
+	}
+	results := make([]SubmitResult, len(resp.GetResults()))
+	for i, r := range resp.GetResults() {
+		switch {
+		case r.GetOrder() != nil:
+			results[i].Order = r.GetOrder()
+		case r.GetError() != nil:
+			results[i].Err = ErrorFromStatus(status.FromProto(r.GetError()))
+		default:
+			results[i].Err = fmt.Errorf("gateway: SubmitOrders: result %d has neither order nor error", i)
+		}
+	}
+	return results, nil
 }
 
 // SubmitBracket submits an entry order with a take-profit and a stop-loss

@@ -140,6 +140,17 @@ impl Error {
         Self::from_details(details)
     }
 
+    /// Decodes a `google.rpc.Status` sent as data (one item of a SubmitOrders answer)
+    /// as [`Error::from_status`] decodes the same status sent in a call's trailer.
+    pub fn from_rpc_status(status: &tonic_types::Status) -> Self {
+        let trailer = tonic::Status::with_details(
+            Code::from(status.code),
+            status.message.clone(),
+            prost::Message::encode_to_vec(status).into(),
+        );
+        Self::from_status(&trailer)
+    }
+
     /// Everything the failure reported.
     pub fn details(&self) -> &Details {
         match self {

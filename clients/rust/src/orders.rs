@@ -9,6 +9,7 @@ use crate::ids::new_client_order_id;
 use crate::models::{Fill, Order, OrderSpec, OrderStatus, TimeInForce, amount_text};
 use crate::proto;
 use crate::retry::{once, with_retry};
+use tonic::Code;
 
 /// Names an order: by the gateway's id, or by the caller's own id within an account
 /// (empty: the gateway's default account), for a caller that lost the gateway's id.
@@ -170,6 +171,49 @@ impl Client {
         })
         .await?;
         Order::from_proto(response.order.unwrap_or_default())
+    }
+
+    /// Submits `specs` in one call (at most 1000); each is answered on its own, in the
+    /// order of `specs`: its order, or the [`Error`] [`Client::submit_order`] would have
+    /// returned for it.
+    ///
+    /// Every spec without a client_order_id gets a random one before the first attempt,
+    /// so that retrying UNAVAILABLE, as [`Client::submit_order`] does, cannot place any
+    /// order twice. The outer error is that of the whole call.
+    pub async fn submit_orders(
+        &self,
+        specs: &[OrderSpec],
+    ) -> Result<Vec<Result<Order, Error>>, Error> {
+        let message = proto::SubmitOrdersRequest {
+            orders: specs.iter().map(with_client_order_id).collect(),
+        };
+        let timeout = self.settings.call_timeout;
+        let response = with_retry(&self.settings.retry, timeout, || {
+            let mut rpc = self.rpc.clone();
+            let request = self.request(message.clone(), timeout);
+            async move { rpc.submit_orders(request).await }
+        })
+        .await?;
+        let mut results = Vec::with_capacity(response.results.len());
+        for (i, item) in response.results.into_iter().enumerate() {
+            results.push(match item.result {
+                Some(proto::submit_order_result::Result::Order(order)) => {
+                    // An accepted order the client cannot read fails the call: reported
+                    // as refused, it would be a false answer about a live order.
+                    Ok(Order::from_proto(order)?)
+                }
+                Some(proto::submit_order_result::Result::Error(status)) => {
+                    Err(Error::from_rpc_status(&status))
+                }
+                None => {
+                    return Err(Error::new(
+                        Code::Internal,
+                        format!("result {i} has neither order nor error"),
+                    ));
+                }
+            });
+        }
+        Ok(results)
     }
 
     /// Submits a bracket. Like [`Client::submit_order`] it fills in a missing parent

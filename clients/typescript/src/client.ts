@@ -36,7 +36,7 @@ import type {
   TimeInForce,
 } from "./gen/ibkr/gateway/v1/orders_pb.js";
 import { SimulatorControlService } from "./gen/ibkr/gateway/v1/simulator_pb.js";
-import { GatewayError, toGatewayError, UnavailableError } from "./errors.js";
+import { GatewayError, statusError, toGatewayError, UnavailableError } from "./errors.js";
 import { paginate } from "./paging.js";
 import { ResumableStream, type OpenStream, type ReconnectInfo, type Sequenced, type StreamMessage } from "./resume.js";
 import { withBearerToken } from "./token.js";
@@ -281,6 +281,31 @@ export class GatewayClient {
       this.#gateway.submitOrder({ order }, callOptions),
     );
     return present(response.order, "order");
+  }
+
+  /**
+   * Submits prepared specs in one call (at most 1000). Each is answered on its own, in
+   * order: its order, or the GatewayError submitOrder would have thrown for it. Retried
+   * like submitOrder, as a whole: every spec without a clientOrderId gets a UUID before
+   * the first attempt, so a retry cannot create any order twice. A failure of the whole
+   * call (e.g. UNAVAILABLE after every retry) is thrown.
+   */
+  async submitOrders(specs: readonly OrderSpecInit[], options: SubmitOptions = {}): Promise<(Order | GatewayError)[]> {
+    const orders = specs.map((spec) => ({ ...spec, clientOrderId: spec.clientOrderId || randomUUID() }));
+    const response = await this.#idempotent(undefined, options, (callOptions) =>
+      this.#gateway.submitOrders({ orders }, callOptions),
+    );
+    return response.results.map((item, index) => {
+      if (item.result.case === "order") {
+        return item.result.value;
+      }
+      if (item.result.case === "error") {
+        const error = statusError(item.result.value);
+        error.clientOrderId = orders[index]?.clientOrderId;
+        return error;
+      }
+      throw new GatewayError({ code: Code.Internal, message: `result ${index} has neither order nor error` });
+    });
   }
 
   /**
@@ -537,7 +562,7 @@ export class GatewayClient {
   }
 
   async #idempotent<T>(
-    clientOrderId: string,
+    clientOrderId: string | undefined,
     options: SubmitOptions,
     call: (callOptions: ConnectCallOptions) => Promise<T>,
   ): Promise<T> {

@@ -4,6 +4,7 @@
  * gateway's machine-readable reason instead of parsing messages.
  */
 import { Code, ConnectError } from "@connectrpc/connect";
+import type { Status } from "./gen/google/rpc/status_pb.js";
 import { BadRequestSchema, ErrorInfoSchema } from "./google-rpc.js";
 
 /** gRPC canonical code names, as the gRPC spec (and the contract suite) spells them. */
@@ -186,6 +187,19 @@ export function toGatewayError(thrown: unknown): GatewayError {
     trailers: error.metadata,
     cause: error.cause ?? error,
   });
+}
+
+/**
+ * The GatewayError of a google.rpc.Status sent as data (one item of a SubmitOrders
+ * answer), decoded as toGatewayError decodes the same status sent as a call's trailer.
+ */
+export function statusError(status: Status): GatewayError {
+  const error = new ConnectError(status.message, status.code as Code);
+  // As Connect keeps the details of a trailer: encoded, decoded on findDetails.
+  error.details.push(
+    ...status.details.map((any) => ({ type: any.typeUrl.slice(any.typeUrl.lastIndexOf("/") + 1), value: any.value })),
+  );
+  return toGatewayError(error);
 }
 
 /** The error a call ends with when the caller's AbortSignal fires. */

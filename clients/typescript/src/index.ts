@@ -41,6 +41,7 @@ export {
   NotFoundError,
   PermissionDeniedError,
   ResourceExhaustedError,
+  statusError,
   toGatewayError,
   UnauthenticatedError,
   UnavailableError,

@@ -16,9 +16,12 @@ import {
   InvalidArgumentError,
   UnavailableError,
 } from "../src/errors.js";
+import { StatusSchema } from "../src/gen/google/rpc/status_pb.js";
 import { OrderGatewayService } from "../src/gen/ibkr/gateway/v1/gateway_pb.js";
 import { OrderType, Side } from "../src/gen/ibkr/gateway/v1/orders_pb.js";
 import { BadRequestSchema, ErrorInfoSchema } from "../src/google-rpc.js";
+import { anyPack } from "@bufbuild/protobuf/wkt";
+import { create } from "@bufbuild/protobuf";
 
 type Impl = Partial<ServiceImpl<typeof OrderGatewayService>>;
 
@@ -195,6 +198,81 @@ describe("submitOrder", () => {
       return true;
     });
     assert.equal(calls, 1);
+  });
+});
+
+describe("submitOrders", () => {
+  test("fixes every missing id before the first attempt and sends the same ids on a retry", async () => {
+    const attempts: string[][] = [];
+    const client = await serve({
+      submitOrders(request) {
+        attempts.push(request.orders.map((o) => o.clientOrderId));
+        if (attempts.length < 2) {
+          throw new ConnectError("gateway shutting down", Code.Unavailable);
+        }
+        return { results: request.orders.map((spec, i) => ({ result: { case: "order", value: { orderId: `ord-${i}`, spec } } })) };
+      },
+    });
+    const results = await client.submitOrders([SPEC, { ...SPEC, clientOrderId: "mine-2" }, SPEC]);
+    assert.equal(attempts.length, 2);
+    const [first, second] = attempts;
+    assert.match(first?.[0] ?? "", UUID);
+    assert.equal(first?.[1], "mine-2");
+    assert.match(first?.[2] ?? "", UUID);
+    assert.notEqual(first?.[0], first?.[2]);
+    assert.deepEqual(second, first, "the retry carries the ids of the first attempt");
+    assert.deepEqual(
+      results.map((r) => (r instanceof GatewayError ? r.codeName : r.orderId)),
+      ["ord-0", "ord-1", "ord-2"],
+    );
+  });
+
+  test("answers each item in request order, a refused one as a typed error with its reason and field violations", async () => {
+    const client = await serve({
+      submitOrders(request) {
+        const refused = create(StatusSchema, {
+          code: Code.InvalidArgument,
+          message: "quantity must be positive",
+          details: [
+            anyPack(ErrorInfoSchema, create(ErrorInfoSchema, { reason: "INVALID_ARGUMENT", domain: "ibkr-gateway" })),
+            anyPack(
+              BadRequestSchema,
+              create(BadRequestSchema, { fieldViolations: [{ field: "orders[1].quantity", description: "must be positive" }] }),
+            ),
+          ],
+        });
+        return {
+          results: [
+            { result: { case: "order", value: { orderId: "ord-a", spec: request.orders[0] } } },
+            { result: { case: "error", value: refused } },
+            { result: { case: "order", value: { orderId: "ord-c", spec: request.orders[2] } } },
+          ],
+        };
+      },
+    });
+    const results = await client.submitOrders([
+      { ...SPEC, clientOrderId: "a" },
+      { ...SPEC, clientOrderId: "b", quantity: "0" },
+      { ...SPEC, clientOrderId: "c" },
+    ]);
+    assert.equal(results.length, 3);
+    const [a, b, c] = results;
+    assert.ok(!(a instanceof GatewayError) && a?.orderId === "ord-a");
+    assert.ok(!(c instanceof GatewayError) && c?.orderId === "ord-c");
+    assert.ok(b instanceof InvalidArgumentError);
+    assert.equal(b.reason, "INVALID_ARGUMENT");
+    assert.equal(b.rawMessage, "quantity must be positive");
+    assert.equal(b.clientOrderId, "b");
+    assert.deepEqual(b.fieldViolations, [{ field: "orders[1].quantity", description: "must be positive" }]);
+  });
+
+  test("a failure of the whole call is thrown, not answered per item", async () => {
+    const client = await serve({
+      submitOrders() {
+        throw new ConnectError("at most 1000 orders", Code.InvalidArgument);
+      },
+    });
+    await assert.rejects(client.submitOrders([SPEC]), InvalidArgumentError);
   });
 });
 

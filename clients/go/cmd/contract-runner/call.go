@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	rpccode "google.golang.org/genproto/googleapis/rpc/code"
+	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -104,6 +105,13 @@ func (r *runner) call(ctx context.Context, step map[string]any, variables map[st
 			return fmt.Errorf("%s: %s has %d items, not %d", method, path, len(items), want)
 		}
 	}
+	statuses, _ := expect["statuses"].(map[string]any)
+	for _, path := range sortedKeys(statuses) {
+		want, _ := statuses[path].(map[string]any)
+		if err := checkItemStatus(doc, path, want); err != nil {
+			return fmt.Errorf("%s: %w", method, err)
+		}
+	}
 	save, _ := step["save"].(map[string]any)
 	for _, name := range sortedKeys(save) {
 		path, _ := save[name].(string)
@@ -165,7 +173,35 @@ func checkError(callErr error, trailer metadata.MD, want map[string]any) error {
 	if len(trailer.Get("grpc-status-details-bin")) == 0 {
 		return fmt.Errorf("error carries no google.rpc.Status details")
 	}
-	e := gateway.ErrorFromStatus(st)
+	return checkStatus(gateway.ErrorFromStatus(st), want)
+}
+
+// checkItemStatus checks the google.rpc.Status at path of a response (the
+// error of one SubmitOrders item) as checkError checks a failed call's.
+func checkItemStatus(doc any, path string, want map[string]any) error {
+	got, err := atPath(doc, path)
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(got)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	var st spb.Status
+	if err := protojson.Unmarshal(data, &st); err != nil {
+		return fmt.Errorf("%s is not a google.rpc.Status: %w", path, err)
+	}
+	if err := checkStatus(gateway.ErrorFromStatus(status.FromProto(&st)), want); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// checkStatus checks a decoded status against {"code", "reason", "field_violations"}.
+func checkStatus(e *gateway.Error, want map[string]any) error {
+	if got := codeName(e.Code); got != want["code"] {
+		return fmt.Errorf("status %s (%s), not %s", got, e.Message, asText(want["code"]))
+	}
 	if wantReason, ok := want["reason"]; ok && wantReason != e.Reason {
 		return fmt.Errorf("reason %q, expected %s", e.Reason, quoted(wantReason))
 	}

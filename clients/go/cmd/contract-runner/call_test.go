@@ -9,6 +9,8 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+
+	gatewayv1 "github.com/ibkr-gateway/ibkr-gateway/clients/go/gen/ibkr/gateway/v1"
 )
 
 func TestCodeNamesAreCanonical(t *testing.T) {
@@ -99,5 +101,46 @@ func TestLookupMethod(t *testing.T) {
 		if _, err := lookupMethod(c[0], c[1]); err == nil {
 			t.Errorf("lookupMethod(%q, %q) succeeded", c[0], c[1])
 		}
+	}
+}
+
+// An item's google.rpc.Status (a SubmitOrders refusal), as the runner reads it
+// from the response document, is checked like a failed call's.
+func TestCheckItemStatus(t *testing.T) {
+	st, err := status.New(codes.InvalidArgument, "bad quantity").WithDetails(
+		&errdetails.ErrorInfo{Reason: "INVALID_ARGUMENT", Domain: "ibkr-gateway"},
+		&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{
+			{Field: "orders[2].quantity"},
+		}},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := &gatewayv1.SubmitOrdersResponse{Results: []*gatewayv1.SubmitOrderResult{
+		{Result: &gatewayv1.SubmitOrderResult_Order{Order: &gatewayv1.Order{OrderId: "o1"}}},
+		{Result: &gatewayv1.SubmitOrderResult_Error{Error: st.Proto()}},
+	}}
+	doc, err := asDocument(resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := map[string]any{"code": "INVALID_ARGUMENT", "reason": "INVALID_ARGUMENT", "field_violations": []any{"orders[2].quantity"}}
+	if err := checkItemStatus(doc, "results.1.error", good); err != nil {
+		t.Errorf("matching status: %v", err)
+	}
+	for _, c := range []struct {
+		want    map[string]any
+		failure string
+	}{
+		{map[string]any{"code": "NOT_FOUND"}, "status INVALID_ARGUMENT (bad quantity), not NOT_FOUND"},
+		{map[string]any{"code": "INVALID_ARGUMENT", "reason": "OTHER"}, `reason "INVALID_ARGUMENT", expected "OTHER"`},
+		{map[string]any{"code": "INVALID_ARGUMENT", "field_violations": []any{"orders[1].quantity"}}, `no field violation for ["orders[1].quantity"]`},
+	} {
+		if err := checkItemStatus(doc, "results.1.error", c.want); err == nil || !strings.Contains(err.Error(), c.failure) {
+			t.Errorf("%v: got %v, want %q", c.want, err, c.failure)
+		}
+	}
+	if err := checkItemStatus(doc, "results.0.error", good); err == nil {
+		t.Error("an item without an error passed")
 	}
 }

@@ -12,11 +12,12 @@ use ibkr_gateway_client::proto::order_gateway_service_server::{
     OrderGatewayService, OrderGatewayServiceServer,
 };
 use ibkr_gateway_client::proto::{self, stream_fills_response, stream_order_events_response};
-use ibkr_gateway_client::{Client, ClientBuilder, RetryPolicy};
+use ibkr_gateway_client::{Client, ClientBuilder, ERROR_DOMAIN, RetryPolicy};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::{Request, Response, Status};
+use tonic_types::{ErrorDetails, StatusExt};
 
 /// How a scripted stream call ends after its messages.
 #[allow(dead_code)]
@@ -60,6 +61,7 @@ pub struct Script {
 pub struct Seen {
     pub calls: Vec<&'static str>,
     pub submits: Vec<proto::SubmitOrderRequest>,
+    pub batches: Vec<proto::SubmitOrdersRequest>,
     pub gets: Vec<proto::GetOrderRequest>,
     pub cancels: Vec<proto::CancelOrderRequest>,
     pub modifies: Vec<proto::ModifyOrderRequest>,
@@ -176,11 +178,48 @@ impl OrderGatewayService for Fake {
         }))
     }
 
+    /// Places every spec but one of quantity "0", which it refuses as the gateway does:
+    /// INVALID_ARGUMENT with ErrorInfo and the violated field's path in the request.
     async fn submit_orders(
         &self,
-        _: Request<proto::SubmitOrdersRequest>,
+        request: Request<proto::SubmitOrdersRequest>,
     ) -> Result<Response<proto::SubmitOrdersResponse>, Status> {
-        Err(Status::unimplemented(""))
+        self.seen
+            .lock()
+            .unwrap()
+            .batches
+            .push(request.get_ref().clone());
+        self.record("SubmitOrders", &request)?;
+        let results = request
+            .get_ref()
+            .orders
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| {
+                let result = if spec.quantity == "0" {
+                    let refused = Status::with_error_details(
+                        tonic::Code::InvalidArgument,
+                        "quantity must be positive",
+                        ErrorDetails::with_error_info("INVALID_ARGUMENT", ERROR_DOMAIN, [])
+                            .add_bad_request_violation(
+                                format!("orders[{i}].quantity"),
+                                "must be positive",
+                            )
+                            .to_owned(),
+                    );
+                    let status = prost::Message::decode(refused.details()).unwrap();
+                    proto::submit_order_result::Result::Error(status)
+                } else {
+                    let mut placed = order(&format!("g-{i}"), &spec.client_order_id);
+                    placed.spec = Some(spec.clone());
+                    proto::submit_order_result::Result::Order(placed)
+                };
+                proto::SubmitOrderResult {
+                    result: Some(result),
+                }
+            })
+            .collect();
+        Ok(Response::new(proto::SubmitOrdersResponse { results }))
     }
 
     async fn submit_bracket_order(

@@ -4,5 +4,6 @@
 mod accounts;
 mod fake;
 mod streams;
+mod submit_orders;
 mod tls;
 mod unary;

@@ -7,6 +7,7 @@
  * toGatewayError. Streams are read raw (no resume logic): the suite tests the server.
  */
 import {
+  createRegistry,
   fromJson,
   toJson,
   type DescMessage,
@@ -18,7 +19,9 @@ import {
   type MessageShape,
 } from "@bufbuild/protobuf";
 import { createClient, type Client, type Transport } from "@connectrpc/connect";
-import { toGatewayError, type GatewayError } from "../errors.js";
+import { statusError, toGatewayError, type GatewayError } from "../errors.js";
+import { StatusSchema } from "../gen/google/rpc/status_pb.js";
+import { BadRequestSchema, ErrorInfoSchema } from "../google-rpc.js";
 import { AccountService } from "../gen/ibkr/gateway/v1/account_pb.js";
 import { OrderEventSchema } from "../gen/ibkr/gateway/v1/events_pb.js";
 import { OrderGatewayService } from "../gen/ibkr/gateway/v1/gateway_pb.js";
@@ -38,8 +41,15 @@ import {
 /** Each step must finish within this, as in the reference runner. */
 export const STEP_TIMEOUT_MS = 10_000;
 
-/** Responses as protobuf JSON with proto field names and every implicit field present. */
-const JSON_OPTIONS = { useProtoFieldName: true, alwaysEmitImplicit: true } as const;
+/**
+ * Responses as protobuf JSON with proto field names and every implicit field present; the
+ * registry lets the google.rpc.Status of a SubmitOrders item print its details.
+ */
+const JSON_OPTIONS = {
+  useProtoFieldName: true,
+  alwaysEmitImplicit: true,
+  registry: createRegistry(ErrorInfoSchema, BadRequestSchema),
+} as const;
 
 const SERVICES: Readonly<Record<string, DescService>> = {
   gateway: OrderGatewayService,
@@ -151,6 +161,14 @@ export class Runner {
       const count = Array.isArray(items) ? items.length : NaN;
       if (count !== want) {
         throw new ScenarioFailed(`${name}: ${path} has ${count} items, not ${asText(want ?? null)}`);
+      }
+    }
+    for (const [path, want] of Object.entries(objectAt(expect, "statuses", {}))) {
+      try {
+        const status = fromJson(StatusSchema, atPath(document, path), { registry: JSON_OPTIONS.registry });
+        checkStatus(statusError(status), isObject(want) ? want : {});
+      } catch (failed) {
+        throw new ScenarioFailed(`${path}: ${failed instanceof Error ? failed.message : String(failed)}`);
       }
     }
     for (const [variable, path] of Object.entries(objectAt(step, "save", {}))) {
@@ -350,13 +368,18 @@ function isUnary(method: DescMethod): method is DescMethodUnary {
 }
 
 function checkError(error: GatewayError, want: JsonObject): void {
+  // The reference runner insists on a google.rpc.Status, even when nothing is asked of it.
+  if (error.codeName === want["code"] && !error.trailers.has("grpc-status-details-bin")) {
+    throw new ScenarioFailed("error carries no google.rpc.Status details");
+  }
+  checkStatus(error, want);
+}
+
+/** The checks of `expect.error`, also those of an item's status (`expect.statuses`). */
+function checkStatus(error: GatewayError, want: JsonObject): void {
   const code = asString(want["code"], "error code");
   if (error.codeName !== code) {
     throw new ScenarioFailed(`status ${error.codeName} (${error.rawMessage}), not ${code}`);
-  }
-  // The reference runner insists on a google.rpc.Status, even when nothing is asked of it.
-  if (!error.trailers.has("grpc-status-details-bin")) {
-    throw new ScenarioFailed("error carries no google.rpc.Status details");
   }
   if ("reason" in want && error.reason !== want["reason"]) {
     throw new ScenarioFailed(`reason '${error.reason}', expected '${asText(want["reason"] ?? null)}'`);

@@ -111,6 +111,9 @@ impl Runner {
                 ));
             }
         }
+        for (path, want) in sorted(expect.get("statuses")) {
+            check_item_status(&document, path, want).map_err(|e| format!("{method_name}: {e}"))?;
+        }
         for (name, path) in sorted(step.get("save")) {
             let path = path.as_str().unwrap_or_default();
             variables.insert(name.clone(), as_text(at_path(&document, path)?));
@@ -420,7 +423,32 @@ fn check_error(status: &Status, want: &Value) -> Result<(), String> {
     if status.details().is_empty() {
         return Err("error carries no google.rpc.Status details".to_owned());
     }
-    let error = Error::from_status(status);
+    check_status(&Error::from_status(status), want)
+}
+
+/// Checks the google.rpc.Status at `path` of a response (the error of one SubmitOrders
+/// item) as [`check_error`] checks a failed call's.
+fn check_item_status(document: &Value, path: &str, want: &Value) -> Result<(), String> {
+    let descriptor = DescriptorPool::global()
+        .get_message_by_name("google.rpc.Status")
+        .ok_or("google.rpc.Status is not registered")?;
+    let status = DynamicMessage::deserialize(descriptor, at_path(document, path)?.clone())
+        .map_err(|e| format!("{path} is not a google.rpc.Status: {e}"))?;
+    let status = tonic_types::Status::decode(status.encode_to_vec().as_slice())
+        .map_err(|e| format!("{path}: {e}"))?;
+    check_status(&Error::from_rpc_status(&status), want).map_err(|e| format!("{path}: {e}"))
+}
+
+/// Checks a decoded status against `{"code", "reason", "field_violations"}`.
+fn check_status(error: &Error, want: &Value) -> Result<(), String> {
+    let code = code_name(error.code());
+    if want["code"].as_str() != Some(code) {
+        return Err(format!(
+            "status {code} ({}), not {}",
+            error.message(),
+            as_text(&want["code"])
+        ));
+    }
     if let Some(reason) = want.get("reason")
         && reason.as_str() != Some(error.reason())
     {

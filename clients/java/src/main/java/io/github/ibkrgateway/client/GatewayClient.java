@@ -32,6 +32,9 @@ import io.github.ibkrgateway.v1.StreamPositionsResponse;
 import io.github.ibkrgateway.v1.SubmitBracketOrderRequest;
 import io.github.ibkrgateway.v1.SubmitBracketOrderResponse;
 import io.github.ibkrgateway.v1.SubmitOrderRequest;
+import io.github.ibkrgateway.v1.SubmitOrderResult;
+import io.github.ibkrgateway.v1.SubmitOrdersRequest;
+import io.github.ibkrgateway.v1.SubmitOrdersResponse;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptor;
@@ -43,6 +46,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.stub.MetadataUtils;
 import java.math.BigDecimal;
@@ -213,6 +217,43 @@ public final class GatewayClient implements AutoCloseable {
     SubmitOrderRequest request =
         SubmitOrderRequest.newBuilder().setOrder(withDefaults(spec)).build();
     return Order.fromProto(call(true, stub -> stub.submitOrder(request)).getOrder());
+  }
+
+  /**
+   * Submits orders in one call (at most 1000); each is answered on its own, in the order
+   * given. Every order without a client_order_id gets one before the first attempt, so that
+   * retrying UNAVAILABLE, as {@link #submitOrder} does, cannot place any of them twice. A
+   * failure of the whole call is thrown; the refusal of one order is its result's error.
+   */
+  public List<SubmitResult> submitOrders(List<NewOrder> orders) {
+    return submitSpecs(orders.stream().map(NewOrder::toSpec).toList());
+  }
+
+  /** {@link #submitOrders(List)} for specs in wire form. */
+  public List<SubmitResult> submitSpecs(List<OrderSpec> specs) {
+    SubmitOrdersRequest.Builder request = SubmitOrdersRequest.newBuilder();
+    for (OrderSpec spec : specs) {
+      request.addOrders(withDefaults(spec));
+    }
+    SubmitOrdersRequest complete = request.build();
+    SubmitOrdersResponse response = call(true, stub -> stub.submitOrders(complete));
+    List<SubmitResult> results = new ArrayList<>(response.getResultsCount());
+    for (SubmitOrderResult result : response.getResultsList()) {
+      results.add(
+          switch (result.getResultCase()) {
+            case ORDER -> SubmitResult.of(Order.fromProto(result.getOrder()));
+            case ERROR ->
+                SubmitResult.of(
+                    GatewayException.from(StatusProto.toStatusRuntimeException(result.getError())));
+            case RESULT_NOT_SET ->
+                SubmitResult.of(
+                    GatewayException.of(
+                        Status.Code.INTERNAL,
+                        GatewayException.Details.of("a result with neither order nor error"),
+                        null));
+          });
+    }
+    return results;
   }
 
   /**

@@ -28,6 +28,9 @@ import io.github.ibkrgateway.v1.StreamOrderEventsRequest;
 import io.github.ibkrgateway.v1.StreamOrderEventsResponse;
 import io.github.ibkrgateway.v1.SubmitOrderRequest;
 import io.github.ibkrgateway.v1.SubmitOrderResponse;
+import io.github.ibkrgateway.v1.SubmitOrderResult;
+import io.github.ibkrgateway.v1.SubmitOrdersRequest;
+import io.github.ibkrgateway.v1.SubmitOrdersResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.StatusRuntimeException;
@@ -62,6 +65,7 @@ class FakeGateway extends OrderGatewayServiceGrpc.OrderGatewayServiceImplBase
   static final RetryPolicy FAST = new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), 2);
 
   final List<SubmitOrderRequest> submits = new CopyOnWriteArrayList<>();
+  final List<SubmitOrdersRequest> batches = new CopyOnWriteArrayList<>();
   final List<GetOrderRequest> gets = new CopyOnWriteArrayList<>();
   final List<ModifyOrderRequest> modifies = new CopyOnWriteArrayList<>();
   final List<CancelOrderRequest> cancels = new CopyOnWriteArrayList<>();
@@ -75,6 +79,16 @@ class FakeGateway extends OrderGatewayServiceGrpc.OrderGatewayServiceImplBase
 
   Unary<SubmitOrderRequest, SubmitOrderResponse> submit =
       (n, q) -> SubmitOrderResponse.newBuilder().setOrder(order("o-" + n, q)).build();
+  Unary<SubmitOrdersRequest, SubmitOrdersResponse> submitMany =
+      (n, q) -> {
+        SubmitOrdersResponse.Builder r = SubmitOrdersResponse.newBuilder();
+        for (int i = 0; i < q.getOrdersCount(); i++) {
+          r.addResults(
+              SubmitOrderResult.newBuilder()
+                  .setOrder(order("o-" + n + "-" + i).toBuilder().setSpec(q.getOrders(i))));
+        }
+        return r.build();
+      };
   Unary<GetOrderRequest, GetOrderResponse> get =
       (n, q) -> GetOrderResponse.newBuilder().setOrder(order("o-1")).build();
   Unary<ModifyOrderRequest, ModifyOrderResponse> modify =
@@ -175,6 +189,12 @@ class FakeGateway extends OrderGatewayServiceGrpc.OrderGatewayServiceImplBase
   /** A status as the gateway sends it: code, message, ErrorInfo and BadRequest details. */
   static StatusRuntimeException error(
       io.grpc.Status.Code code, String reason, String... violatedFields) {
+    return StatusProto.toStatusRuntimeException(status(code, reason, violatedFields));
+  }
+
+  /** The status of {@link #error}, as data (one item of a SubmitOrders answer). */
+  static com.google.rpc.Status status(
+      io.grpc.Status.Code code, String reason, String... violatedFields) {
     com.google.rpc.Status.Builder status =
         com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage("refused: " + reason);
     if (!reason.isEmpty()) {
@@ -194,7 +214,7 @@ class FakeGateway extends OrderGatewayServiceGrpc.OrderGatewayServiceImplBase
       }
       status.addDetails(Any.pack(bad.build()));
     }
-    return StatusProto.toStatusRuntimeException(status.build());
+    return status.build();
   }
 
   static StatusRuntimeException unavailable() {
@@ -205,6 +225,12 @@ class FakeGateway extends OrderGatewayServiceGrpc.OrderGatewayServiceImplBase
   public void submitOrder(SubmitOrderRequest q, StreamObserver<SubmitOrderResponse> out) {
     submits.add(q);
     unary(submit, submits.size() - 1, q, out);
+  }
+
+  @Override
+  public void submitOrders(SubmitOrdersRequest q, StreamObserver<SubmitOrdersResponse> out) {
+    batches.add(q);
+    unary(submitMany, batches.size() - 1, q, out);
   }
 
   @Override

@@ -9,6 +9,8 @@ import com.google.gson.JsonPrimitive;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
 import io.github.ibkrgateway.client.FieldViolation;
 import io.github.ibkrgateway.client.GatewayException;
 import io.github.ibkrgateway.v1.AccountServiceGrpc;
@@ -28,6 +30,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServiceDescriptor;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
@@ -75,12 +78,20 @@ public final class ContractRunner {
           "simulator", SimulatorControlServiceGrpc.getServiceDescriptor(),
           "account", AccountServiceGrpc.getServiceDescriptor());
 
+  /** The details a google.rpc.Status in a response (a SubmitOrders item's error) carries. */
+  private static final JsonFormat.TypeRegistry DETAILS =
+      JsonFormat.TypeRegistry.newBuilder()
+          .add(ErrorInfo.getDescriptor())
+          .add(BadRequest.getDescriptor())
+          .build();
+
   /**
    * As the reference runner's MessageToDict: proto field names, and fields without presence
    * printed at their defaults ("unpopulated fields count as their default").
    */
   private static final JsonFormat.Printer PRINTER =
       JsonFormat.printer()
+          .usingTypeRegistry(DETAILS)
           .preservingProtoFieldNames()
           .alwaysPrintFieldsWithNoPresence()
           .omittingInsignificantWhitespace();
@@ -285,6 +296,11 @@ public final class ContractRunner {
             method + ": " + path + " has " + got.getAsJsonArray().size() + " items, not " + want);
       }
     }
+    JsonObject statuses =
+        expect.has("statuses") ? expect.getAsJsonObject("statuses") : new JsonObject();
+    for (String path : new TreeSet<>(statuses.keySet())) {
+      checkItemStatus(doc, path, statuses.getAsJsonObject(path));
+    }
     JsonObject save = step.has("save") ? step.getAsJsonObject("save") : new JsonObject();
     for (String name : save.keySet()) {
       variables.put(name, asText(atPath(doc, save.get(name).getAsString())));
@@ -326,7 +342,37 @@ public final class ContractRunner {
     if (trailers == null || !trailers.containsKey(STATUS_DETAILS)) {
       throw new ScenarioFailed("error carries no google.rpc.Status details");
     }
-    GatewayException error = GatewayException.from(e);
+    checkStatus(GatewayException.from(e), want);
+  }
+
+  /**
+   * Checks the google.rpc.Status at {@code path} of a response (the error of one SubmitOrders
+   * item) as {@link #checkError} checks a failed call's.
+   */
+  static void checkItemStatus(JsonObject doc, String path, JsonObject want)
+      throws ScenarioFailed {
+    com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder();
+    try {
+      JsonFormat.parser().usingTypeRegistry(DETAILS).merge(atPath(doc, path).toString(), status);
+    } catch (InvalidProtocolBufferException e) {
+      throw new ScenarioFailed(path + " is not a google.rpc.Status: " + e.getMessage());
+    }
+    try {
+      checkStatus(
+          GatewayException.from(StatusProto.toStatusRuntimeException(status.build())), want);
+    } catch (ScenarioFailed e) {
+      throw new ScenarioFailed(path + ": " + e.getMessage());
+    }
+  }
+
+  /** Checks a decoded status against {"code", "reason", "field_violations"}. */
+  private static void checkStatus(GatewayException error, JsonObject want)
+      throws ScenarioFailed {
+    String code = want.get("code").getAsString();
+    if (!error.code().name().equals(code)) {
+      throw new ScenarioFailed(
+          "status " + error.code() + " (" + error.description() + "), not " + code);
+    }
     if (want.has("reason") && !error.reason().equals(want.get("reason").getAsString())) {
       throw new ScenarioFailed(
           "reason '" + error.reason() + "', expected '" + want.get("reason").getAsString() + "'");
