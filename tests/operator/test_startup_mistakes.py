@@ -17,7 +17,12 @@ async def refused(*args: str) -> tuple[int, str]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "ibkr_gateway.cli", "serve", *args, stderr=asyncio.subprocess.PIPE
     )
-    _, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    try:
+        _, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        raise AssertionError(f"serve {' '.join(args)} kept running") from None
     text = err.decode()
     assert "Traceback" not in text, text
     assert proc.returncode is not None
