@@ -16,6 +16,7 @@ import click
 from ibkr_gateway.console.main import main
 from ibkr_gateway.console.serve_config import with_config_file
 from ibkr_gateway.ha import LeadershipLost
+from ibkr_gateway.ha.address import check_advertise
 from ibkr_gateway.ib.config import IBGatewayConfig
 from ibkr_gateway.ib.gateway import BrokerConnectionError
 from ibkr_gateway.observability.logs import configure_logging
@@ -43,6 +44,15 @@ def _host_port(ctx: click.Context, param: click.Parameter, value: str) -> str:
         parse_listen(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def _advertise(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if value:
+        try:
+            check_advertise(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
     return value
 
 
@@ -166,6 +176,14 @@ def _holdings(
     "--gateway-id; the one holding the gateway id's lock leads (connects to the broker and "
     "serves), the other answers UNAVAILABLE with the leader's address and takes over when "
     "the leader's database session ends.",
+)
+@click.option(
+    "--advertise",
+    default="",
+    callback=_advertise,
+    help="With --ha: host:port callers reach this gateway at, which its standby hands out "
+    "while it leads. Default: the --listen address, a wildcard host (0.0.0.0, [::]) "
+    "replaced by this machine's name.",
 )
 @click.option(
     "--account",
@@ -348,6 +366,8 @@ def serve(
     postgres = is_postgres_url(config.db_path)
     if config.ha and not postgres:
         raise click.UsageError("--ha needs a PostgreSQL store: --db postgresql://...")
+    if config.advertise and not config.ha:
+        raise click.UsageError("--advertise is where a standby sends callers: it needs --ha")
     # PostgreSQL has its own lock per gateway id, taken by the store.
     lock = DatabaseLock(config.db_path)
     try:

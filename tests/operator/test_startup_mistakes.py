@@ -17,7 +17,12 @@ async def refused(*args: str) -> tuple[int, str]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "ibkr_gateway.cli", "serve", *args, stderr=asyncio.subprocess.PIPE
     )
-    _, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    try:
+        _, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        raise AssertionError(f"serve {' '.join(args)} kept running") from None
     text = err.decode()
     assert "Traceback" not in text, text
     assert proc.returncode is not None
@@ -157,3 +162,34 @@ async def test_a_gateway_id_that_is_no_name_is_refused(postgres: PostgresServer)
     assert code == 2
     assert "--gateway-id" in err
     assert "1 to 32 letters, digits, _ or -" in err
+
+
+async def test_an_advertise_address_callers_cannot_dial_names_the_option(
+    postgres: PostgresServer,
+) -> None:
+    db = postgres.new_database()
+    for bad in ("gw-a", "gw-a:http", "gw-a:70000", "gw-a:0", "0.0.0.0:50051", "[::]:50051"):
+        code, err = await refused("--ha", "--db", db, "--listen", "127.0.0.1:0", "--advertise", bad)
+        assert code == 2
+        assert "--advertise" in error_line(err), bad
+
+
+async def test_advertise_without_ha_is_refused(tmp_path: Path) -> None:
+    code, err = await refused(
+        "--listen", "127.0.0.1:0", "--db", str(tmp_path / "x.db"), "--advertise", "gw-a:50051"
+    )
+    assert code == 2
+    assert "needs --ha" in error_line(err)
+
+
+async def test_a_standby_is_held_to_the_leaders_listening_rules(postgres: PostgresServer) -> None:
+    """Checked at start, not at the takeover, when it would stop the new leader."""
+    db = postgres.new_database()
+    code, err = await refused("--ha", "--db", db, "--listen", "0.0.0.0:0")
+    assert code == 1
+    assert "refusing to listen on 0.0.0.0:0" in error_line(err)
+    code, err = await refused(
+        "--ha", "--db", db, "--listen", "127.0.0.1:0", "--metrics-listen", "0.0.0.0:0"
+    )
+    assert code == 1
+    assert "refusing to listen on 0.0.0.0:0" in error_line(err)

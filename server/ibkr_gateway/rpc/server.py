@@ -108,6 +108,9 @@ class GatewayConfig:
     sim_cash: Decimal = DEFAULT_STARTING_CASH
     # Hot standby (PostgreSQL only): lead while holding the gateway id's lock, else stand by.
     ha: bool = False
+    # With ha: the host:port the standby sends callers to while this gateway leads; the
+    # listen address when empty (a wildcard host replaced by this machine's name).
+    advertise: str = ""
     # Seconds between comparisons of the positions with IB's while connected (backend
     # ib); 0 compares only after each connect.
     reconcile_interval: float = 60.0

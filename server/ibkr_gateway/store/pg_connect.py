@@ -74,14 +74,22 @@ def lock_key(gateway_id: str) -> int:
     return int.from_bytes(digest[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
 
 
-def prepare_writer(conn: psycopg.Connection[Any]) -> None:
+def prepare_writer(conn: psycopg.Connection[Any], silence_limit: float | None = None) -> None:
+    """`silence_limit`: seconds after which the server ends the session if it has sent
+    nothing (idle, or idle in a transaction), which releases its lock for a standby; the
+    writer must then prove itself more often than that."""
     # Whatever the server's default: an acknowledgement waits for the WAL flush.
     conn.execute("SET synchronous_commit = on")
     # The server ends the session of a writer whose machine vanished (no FIN) within
-    # seconds, which releases its lock for the standby.
+    # seconds, which releases its lock. The backstop of `silence_limit` (a session waiting
+    # to send to a dead peer is not idle), and all there is without it.
     conn.execute("SET tcp_keepalives_idle = 5")
     conn.execute("SET tcp_keepalives_interval = 2")
     conn.execute("SET tcp_keepalives_count = 3")
+    if silence_limit is not None:
+        limit = f"{round(silence_limit * 1000)}ms"
+        for setting in ("idle_session_timeout", "idle_in_transaction_session_timeout"):
+            conn.execute("SELECT set_config(%s, %s, false)", (setting, limit))
 
 
 def try_lock(conn: psycopg.Connection[Any], gateway_id: str) -> bool:

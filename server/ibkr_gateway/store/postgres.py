@@ -60,10 +60,13 @@ class PostgresOrderStore(GroupCommitStore):
         *,
         writer: psycopg.Connection[Any] | None = None,
         address: str = "",
+        silence_limit: float | None = None,
     ) -> None:
         """`writer`: a session that holds the gateway id's lock already (won by a
-        standby); `address`: where this gateway serves, shown to standbys' callers."""
+        standby); `address`: where this gateway serves, shown to standbys' callers;
+        `silence_limit`: see pg_connect.prepare_writer (a leader's)."""
         self.url = url
+        self.silence_limit = silence_limit
         self.path = redacted(url)
         self.gateway_id = gateway_id
         self.address = address
@@ -79,7 +82,7 @@ class PostgresOrderStore(GroupCommitStore):
             if writer is None:
                 self._writer = self._connect_writer_at_start()
             else:
-                pg_connect.prepare_writer(writer)
+                pg_connect.prepare_writer(writer, silence_limit)
             assert self._writer is not None
             pg_schema.migrate(self._writer)
             self._take_over(self._writer)
@@ -124,7 +127,7 @@ class PostgresOrderStore(GroupCommitStore):
         """A connection holding the gateway id's lock, committing durably."""
         conn = self._connect()
         try:
-            pg_connect.prepare_writer(conn)
+            pg_connect.prepare_writer(conn, self.silence_limit)
             if not pg_connect.try_lock(conn, self.gateway_id):
                 holder = pg_connect.lock_holder(conn, self.gateway_id)
                 raise DatabaseLocked(
