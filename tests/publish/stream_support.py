@@ -4,7 +4,6 @@ journal it must equal, read from the gateway's SQLite file."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from ibkr_gateway.publish.messages import (
     stream_subjects,
 )
 from ibkr_gateway.store.sqlite import SqliteOrderStore
+from tests.polling import until
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,14 +29,6 @@ class Received:
     message_id: str
     message_type: str
     payload: bytes
-
-
-async def until(condition: Callable[[], Awaitable[bool]], within: float, what: str) -> None:
-    """Awaits the condition, checked every 50 ms, for at most `within` seconds."""
-    async with asyncio.timeout(within):
-        while not await condition():  # noqa: ASYNC110
-            await asyncio.sleep(0.05)
-    assert await condition(), what
 
 
 async def stream_count(url: str, gateway_id: str = "default") -> int:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.nats_server import nats_server
-from tests.publish.stream_support import until
+from tests.polling import until
 from tests.service.conftest import order_spec, start_gateway, stop_gateway, submit
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "python" / "journal_consumer.py"

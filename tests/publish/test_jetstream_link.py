@@ -13,7 +13,8 @@ from nats.js import api
 from ibkr_gateway.publish.jetstream import JetStreamLink, PublishFailed, ResumePoint
 from ibkr_gateway.publish.messages import ORDER_EVENT_TYPE, JournalMessage, stream_name
 from tests.nats_server import NatsServer, nats_server
-from tests.publish.stream_support import stream_count, until
+from tests.polling import until
+from tests.publish.stream_support import stream_count
 
 GATEWAY = "default"
 

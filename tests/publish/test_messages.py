@@ -21,7 +21,7 @@ from ibkr_gateway.publish.messages import (
 from ibkr_gateway.publish.publisher import check_gateway_id, parse_servers
 from ibkr_gateway.rpc.account_convert import position_event_to_proto
 from ibkr_gateway.rpc.convert import event_to_proto
-from tests.publish.stream_support import until
+from tests.polling import until
 from tests.service.conftest import Gateway, order_spec, submit
 
 

@@ -18,8 +18,9 @@ from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, orders_pb2
 
 from ibkr_gateway.rpc.server import PUBLISH_HEALTH
 from tests.nats_server import NatsServer, nats_server
+from tests.polling import until
 from tests.process import GATEWAY_READY, start_cli
-from tests.publish.stream_support import assert_stream_is_journal, stream_count, until
+from tests.publish.stream_support import assert_stream_is_journal, stream_count
 
 pytestmark = pytest.mark.slow
 

@@ -13,8 +13,8 @@ from nats.js.errors import NotFoundError
 
 from tests.nats_server import nats_server
 from tests.operator.test_startup_mistakes import error_line, refused
+from tests.polling import until
 from tests.process import GATEWAY_READY, cli_process
-from tests.publish.stream_support import until
 
 # `serve` in a Python where nats-py cannot be imported.
 WITHOUT_NATS = (

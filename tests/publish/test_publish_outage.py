@@ -12,7 +12,8 @@ from nats.js import api
 from ibkr_gateway.publish.publisher import JournalPublisher
 from ibkr_gateway.rpc.server import PUBLISH_HEALTH
 from tests.nats_server import NatsServer, nats_server
-from tests.publish.stream_support import assert_stream_is_journal, stream_count, until
+from tests.polling import until
+from tests.publish.stream_support import assert_stream_is_journal, stream_count
 from tests.service.conftest import Gateway, order_spec, start_gateway, stop_gateway, submit
 
 SERVING = health_pb2.HealthCheckResponse.SERVING

@@ -29,6 +29,7 @@ from ibkr_gateway.position.models import PositionEvent
 from ibkr_gateway.rpc import convert
 from ibkr_gateway.store.postgres import PostgresOrderStore
 from ibkr_gateway.store.sqlite import SqliteOrderStore
+from tests.polling import until
 from tests.service.conftest import (
     Gateway,
     error_details,
@@ -150,14 +151,6 @@ async def health_of(gw: Gateway) -> int:
     stub = health_pb2_grpc.HealthStub(gw.channel)
     response = await stub.Check(health_pb2.HealthCheckRequest(service=""))
     return int(response.status)
-
-
-async def until(condition: object, within: float = 10.0) -> None:
-    assert callable(condition)
-    async with asyncio.timeout(within):
-        # Polling: health is read over gRPC, which offers no event to wait on.
-        while not await condition():  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
 
 
 async def health_is(gw: Gateway, status: int) -> None:
