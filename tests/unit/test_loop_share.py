@@ -9,6 +9,7 @@ import collections
 import pytest
 
 from ibkr_gateway.rpc.loop_share import LoopShare
+from ibkr_gateway.rpc.streams import LIVE_PAUSE_WHILE_CALLS, live_share
 
 
 class TurnCounter:
@@ -68,6 +69,33 @@ async def test_no_step_while_a_call_is_in_flight_but_one_batch_per_pause() -> No
     async with asyncio.timeout(2):
         await asyncio.gather(*walkers)
     assert taken == 150
+
+
+async def test_live_events_wait_for_the_pause_whatever_the_turns_while_calls_go_on() -> None:
+    """Subscribers never take the loop from the calls that trade: with a call in flight,
+    however many turns the loop makes, no live event goes out before the pause; once
+    the calls end, the waiting events go on the next turns."""
+    loop = asyncio.get_running_loop()
+    share = live_share()
+    counter = TurnCounter()
+    granted: list[float] = []
+    first = asyncio.Event()
+
+    async def walker() -> None:
+        await share.turn()
+        granted.append(loop.time())
+        first.set()
+
+    share.call_started()
+    asked = loop.time()
+    walkers = [asyncio.create_task(walker()) for _ in range(3 * share.per_turn)]
+    await first.wait()
+    assert counter.turn > 1
+    assert min(granted) - asked >= LIVE_PAUSE_WHILE_CALLS
+    share.call_ended()
+    async with asyncio.timeout(2):
+        await asyncio.gather(*walkers)
+    counter.stop()
 
 
 async def test_a_walker_cancelled_while_waiting_holds_up_no_other() -> None:

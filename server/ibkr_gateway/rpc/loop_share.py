@@ -1,5 +1,5 @@
 """Calls first: a bounded share of the event loop for work that can wait, such as journal
-replays.
+replays and the live events of streams.
 
 asyncio runs every ready callback once per turn of the loop. A hundred streams replaying
 a long journal are a hundred callbacks ready on every turn, and each step of a call
@@ -26,21 +26,11 @@ import grpc
 
 
 class LoopShare:
-    """`per_turn_while_calls` > 0: while calls are in flight, that many steps a turn
-    instead of a batch per pause. Steps then fill the loop's spare time (the turns where
-    calls only wait, on the store or the broker, are quick) yet only ever delay a step
-    of a call by a few: for work that must keep up, such as live streams."""
-
-    def __init__(
-        self, per_turn: int, pause_while_calls: float, per_turn_while_calls: int = 0
-    ) -> None:
+    def __init__(self, per_turn: int, pause_while_calls: float) -> None:
         if per_turn < 1:
             raise ValueError("per_turn must be at least 1")
-        if not 0 <= per_turn_while_calls <= per_turn:
-            raise ValueError("per_turn_while_calls must be between 0 and per_turn")
         self.per_turn = per_turn
         self.pause_while_calls = pause_while_calls
-        self.per_turn_while_calls = per_turn_while_calls
         self.calls_in_flight = 0
         self._waiting: collections.deque[asyncio.Future[None]] = collections.deque()
         self._granted = 0
@@ -50,12 +40,9 @@ class LoopShare:
     def waiting(self) -> int:
         return len(self._waiting)
 
-    def _limit(self) -> int:
-        return self.per_turn_while_calls if self.calls_in_flight else self.per_turn
-
     async def turn(self) -> None:
         """Returns once the caller may take one step."""
-        if self._granted < self._limit() and not self._waiting:
+        if not self.calls_in_flight and self._granted < self.per_turn and not self._waiting:
             self._granted += 1
             self._schedule()
             return
@@ -81,7 +68,7 @@ class LoopShare:
         if self._next is not None:
             return
         loop = asyncio.get_running_loop()
-        if self.calls_in_flight and self._waiting and not self.per_turn_while_calls:
+        if self.calls_in_flight and self._waiting:
             self._next = loop.call_later(self.pause_while_calls, self._next_turn)
         else:
             # call_soon runs after everything already ready: that is the next turn.
@@ -90,8 +77,7 @@ class LoopShare:
     def _next_turn(self) -> None:
         self._next = None
         self._granted = 0
-        limit = self._limit() or self.per_turn
-        while self._waiting and self._granted < limit:
+        while self._waiting and self._granted < self.per_turn:
             waiter = self._waiting.popleft()
             if not waiter.done():
                 waiter.set_result(None)
