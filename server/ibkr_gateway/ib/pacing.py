@@ -38,6 +38,11 @@ class Pacer:
         return len(self._queue)
 
     def submit(self, label: str, send: Send) -> None:
+        """Sends at once when nothing waits and the window has room (the order reaches IB
+        without waiting for a turn of the loop), else queues behind what waits."""
+        if not self._queue and self._open.is_set() and self._room(time.monotonic()):
+            if self._sent_now(label, send):
+                return
         self._queue.append((label, send))
         self._empty.clear()
         self.max_depth = max(self.max_depth, len(self._queue))
@@ -71,22 +76,34 @@ class Pacer:
             while self._queue:
                 await self._open.wait()
                 now = time.monotonic()
-                while self._sent and now - self._sent[0] >= self.window:
-                    self._sent.popleft()
-                if len(self._sent) >= self.rate:
+                if not self._room(now):
                     await asyncio.sleep(self.window - (now - self._sent[0]))
                     continue
                 label, send = self._queue[0]
-                try:
-                    sent = send()
-                except Exception:
-                    log.exception("sending %s to IB failed; it is dropped", label)
-                    sent = True
-                if not sent:
-                    self.pause()
+                if not self._sent_now(label, send):
                     continue
                 self._queue.popleft()
-                self._sent.append(time.monotonic())
-                self.sent_total += 1
                 if not self._queue:
                     self._empty.set()
+
+    def _room(self, now: float) -> bool:
+        """Whether one more message fits in the window ending now."""
+        while self._sent and now - self._sent[0] >= self.window:
+            self._sent.popleft()
+        return len(self._sent) < self.rate
+
+    def _sent_now(self, label: str, send: Send) -> bool:
+        """Sends one message; False if the connection was found down (sending pauses
+        and the message stays to be sent on resume). One that fails otherwise is
+        dropped, logged."""
+        try:
+            sent = send()
+        except Exception:
+            log.exception("sending %s to IB failed; it is dropped", label)
+            sent = True
+        if not sent:
+            self.pause()
+            return False
+        self._sent.append(time.monotonic())
+        self.sent_total += 1
+        return True
