@@ -42,7 +42,10 @@ ROLES = ("sim", "gateway")
 ACCOUNT = "DU123456"
 DIRECT_CLIENT_ID = 1
 GATEWAY_CLIENT_ID = 2
+# The gateway's own cost on an order's acknowledgement: its latency over direct ib_async,
+# less the one gRPC round trip (the echo) that any remote service would add.
 TARGET_ADDED_P50_MS = 1.0
+TARGET_ADDED_P99_MS = 3.0
 REQUESTS = 300
 WARMUP = 30
 BURST = 500
@@ -479,8 +482,8 @@ def _rounded(value: float, digits: int) -> float | None:
 
 def summary(args: argparse.Namespace, results: Results) -> dict[str, Any]:
     s, b = results.sequential, results.burst
-    added_p50 = s.gateway.percentile_ms(50) - s.direct.percentile_ms(50)
-    added_p99 = s.gateway.percentile_ms(99) - s.direct.percentile_ms(99)
+    over_direct = {p: s.gateway.percentile_ms(p) - s.direct.percentile_ms(p) for p in (50, 99)}
+    added = {p: over_direct[p] - s.echo.percentile_ms(p) for p in (50, 99)}
     failures = results.failures()
     return {
         "requests": args.requests,
@@ -492,9 +495,12 @@ def summary(args: argparse.Namespace, results: Results) -> dict[str, Any]:
             "gateway_reply": s.gateway_reply.as_json(),
             "echo": s.echo.as_json() | {"failed": len(failures["echo"])},
         },
-        "added_ms": {"p50": _rounded(added_p50, 3), "p99": _rounded(added_p99, 3)},
-        "target_added_p50_ms": TARGET_ADDED_P50_MS,
-        "meets_target": added_p50 <= TARGET_ADDED_P50_MS,
+        "over_direct_ms": {f"p{p}": _rounded(v, 3) for p, v in over_direct.items()},
+        "added_ms": {f"p{p}": _rounded(v, 3) for p, v in added.items()},
+        "goals": {
+            "p50": [TARGET_ADDED_P50_MS, added[50] <= TARGET_ADDED_P50_MS],
+            "p99": [TARGET_ADDED_P99_MS, added[99] <= TARGET_ADDED_P99_MS],
+        },
         "burst": {
             "orders": b.orders,
             "callers": CALLERS,

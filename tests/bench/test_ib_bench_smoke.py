@@ -33,6 +33,11 @@ def test_quick_ib_benchmark_reports_latency_and_burst_drain() -> None:
     # An order is acknowledged on the stream only after its SubmitOrder reply.
     gateway = report["acknowledgement"]["gateway"]
     assert report["acknowledgement"]["gateway_reply"]["p50_ms"] <= gateway["p50_ms"]
+    for p in ("p50", "p99"):
+        target, meets = report["goals"][p]
+        assert target > 0
+        assert isinstance(meets, bool)
+        assert report["added_ms"][p] < report["over_direct_ms"][p]
     burst = report["burst"]
     assert burst["failed"] == 0
     assert 0 < burst["accepted_s"] <= burst["drain_s"]
