@@ -10,9 +10,9 @@ LoopShare:
 
 - at most `per_turn` replay steps a turn between them, in the order they asked, so a
   call arriving waits behind a few of them at most;
-- none while a call is in flight, so that the loop sleeps whenever the call waits on the
-  store or the broker, except `per_turn` steps every `pause_while_calls` seconds, so
-  that replays still progress under calls that never stop.
+- while calls are in flight, at most `per_turn` steps in any window of
+  `pause_while_calls` seconds, so that the loop sleeps whenever the calls wait on the
+  store or the broker, and replays still progress under calls that never stop.
 """
 
 from __future__ import annotations
@@ -33,7 +33,13 @@ class LoopShare:
         self.pause_while_calls = pause_while_calls
         self.calls_in_flight = 0
         self._waiting: collections.deque[asyncio.Future[None]] = collections.deque()
+        # Steps granted in this turn of the loop.
         self._granted = 0
+        # While calls are in flight: the loop time the current window of
+        # `pause_while_calls` seconds ends, and the steps granted in it. A window's steps
+        # may go to one walker asking again and again, or to many.
+        self._window_end = 0.0
+        self._window_granted = 0
         self._next: asyncio.Handle | None = None
 
     @property
@@ -42,11 +48,12 @@ class LoopShare:
 
     async def turn(self) -> None:
         """Returns once the caller may take one step."""
-        if not self.calls_in_flight and self._granted < self.per_turn and not self._waiting:
-            self._granted += 1
+        loop = asyncio.get_running_loop()
+        if not self._waiting and self._may_step(loop.time()):
+            self._take()
             self._schedule()
             return
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        waiter: asyncio.Future[None] = loop.create_future()
         self._waiting.append(waiter)
         self._schedule()
         # A caller cancelled while waiting leaves a cancelled future behind, which the
@@ -64,24 +71,50 @@ class LoopShare:
             self._next = None
             self._schedule()
 
+    def _may_step(self, now: float) -> bool:
+        if self._granted >= self.per_turn:
+            return False
+        if not self.calls_in_flight:
+            return True
+        if now >= self._window_end:
+            self._window_end = now + self.pause_while_calls
+            self._window_granted = 0
+        return self._window_granted < self.per_turn
+
+    def _take(self) -> None:
+        self._granted += 1
+        if self.calls_in_flight:
+            self._window_granted += 1
+
     def _schedule(self) -> None:
         if self._next is not None:
             return
         loop = asyncio.get_running_loop()
-        if self.calls_in_flight and self._waiting:
-            self._next = loop.call_later(self.pause_while_calls, self._next_turn)
+        if (
+            self._waiting
+            and self.calls_in_flight
+            and self._window_granted >= self.per_turn
+            and loop.time() < self._window_end
+        ):
+            self._next = loop.call_at(self._window_end, self._window_over)
         else:
             # call_soon runs after everything already ready: that is the next turn.
             self._next = loop.call_soon(self._next_turn)
 
+    def _window_over(self) -> None:
+        # A timer may run a hair before its time; the window is over all the same.
+        self._window_end = 0.0
+        self._next_turn()
+
     def _next_turn(self) -> None:
         self._next = None
         self._granted = 0
-        while self._waiting and self._granted < self.per_turn:
+        now = asyncio.get_running_loop().time()
+        while self._waiting and self._may_step(now):
             waiter = self._waiting.popleft()
             if not waiter.done():
                 waiter.set_result(None)
-                self._granted += 1
+                self._take()
         if self._waiting or self._granted:
             # Once more, to start the next turn's count (or pause again).
             self._schedule()
