@@ -83,14 +83,15 @@ class Submission(ManagerCore):
                 qualified.append(exc)
         # No await from here until every order is journaled or refused.
         started: list[Coroutine[Any, Any, Order] | GatewayError] = []
-        for item in qualified:
-            if isinstance(item, GatewayError):
-                started.append(item)
-                continue
-            try:
-                started.append(self._start_submit(*item, caller))
-            except GatewayError as exc:
-                started.append(exc)
+        with self.store.held():
+            for item in qualified:
+                if isinstance(item, GatewayError):
+                    started.append(item)
+                    continue
+                try:
+                    started.append(self._start_submit(*item, caller))
+                except GatewayError as exc:
+                    started.append(exc)
         results: list[Order | GatewayError] = []
         try:
             for outcome in started:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,6 +71,11 @@ class OrderStore(Protocol):
         ...
 
     def add_health_listener(self, listener: Callable[[str | None], None]) -> None: ...
+
+    def held(self) -> contextlib.AbstractContextManager[None]:
+        """Appends made inside go into one commit, which starts when the block ends
+        (otherwise an append with nothing in flight starts a commit at once)."""
+        ...
 
     def append(
         self, events: Sequence[JournalEvent], *, abandon_on_failure: bool = False

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,10 @@ class GroupCommitStore:
 
     RETRY_INITIAL_DELAY = 0.05
     RETRY_MAX_DELAY = 2.0
+    # How long an audit record waits for a commit of events to ride with before it gets
+    # one of its own. Nobody waits for its durability (ListAuditRecords commits what is
+    # queued first), and a commit of its own would hold up the next order's behind it.
+    AUDIT_LINGER = 0.02
 
     def __init__(self, last_sequence: int) -> None:
         self._last_sequence = last_sequence
@@ -63,6 +68,14 @@ class GroupCommitStore:
         self._in_doubt: tuple[list[_Batch], list[AuditRecord], dict[str, str]] | None = None
         self._wakeup: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
+        # While the write loop waits with nothing to retry, a commit starts from `append`
+        # itself (no turn of the loop in between) and its end starts the next one: the
+        # commit in flight, with what it holds, else None.
+        self._idle = False
+        self._in_flight: asyncio.Future[None] | None = None
+        # Appends made inside `held()` wait for its end, to be committed together.
+        self._holds = 0
+        self._audit_due: asyncio.TimerHandle | None = None
         self._listener: CommitListener = lambda events: None
         self._health_listeners: list[Callable[[str | None], None]] = []
         # The cause of the failing commit being retried; None while commits succeed.
@@ -112,12 +125,21 @@ class GroupCommitStore:
         return batch.events, future
 
     def append_audit(self, record: AuditRecord) -> None:
-        """Queues an audit record for the next group commit."""
+        """Queues an audit record for the next group commit, at the latest AUDIT_LINGER
+        seconds from now."""
         if self._closing:
             log.error("audit record not stored (store closing): %r", record)
             return
         self._pending_audit.append(record)
-        self._wake()
+        if self._audit_due is None:
+            self._audit_due = asyncio.get_running_loop().call_later(
+                self.AUDIT_LINGER, self._audit_lingered
+            )
+
+    def _audit_lingered(self) -> None:
+        self._audit_due = None
+        if self._pending_audit:
+            self._wake()
 
     def save_setting(self, key: str, value: str) -> asyncio.Future[None]:
         """Queued for the next group commit, retried like events while commits fail."""
@@ -142,26 +164,81 @@ class GroupCommitStore:
             return True
         return False
 
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Appends made inside go into one commit, started when the block ends."""
+        self._holds += 1
+        try:
+            yield
+        finally:
+            self._holds -= 1
+            if not self._holds and self._pending:
+                self._wake()
+
     def _wake(self) -> None:
         if self._task is None:
             self._wakeup = asyncio.Event()
             self._task = asyncio.get_running_loop().create_task(
                 self._write_loop(), name="store-writer"
             )
+        if self._holds or self._in_flight is not None:
+            # The hold's end, or the commit in flight's, starts the next commit.
+            return
+        if self._idle and self._in_doubt is None:
+            self._start_commit()
+            return
         assert self._wakeup is not None
         self._wakeup.set()
+
+    def _start_commit(self) -> None:
+        """Hands what is queued to the writer thread now; its end, on the loop, starts
+        the next commit if more was queued meanwhile."""
+        batch, audits, settings = self._next_batch()
+        events = [e for b in batch for e in b.events]
+        for offset, event in enumerate(events, start=1):
+            stamp_sequence(event, self._last_sequence + offset)
+        loop = asyncio.get_running_loop()
+        commit = loop.run_in_executor(self._executor, self._commit, events, audits, settings)
+        self._in_flight = commit
+
+        def ended(done: asyncio.Future[None]) -> None:
+            self._in_flight = None
+            exc = None if done.cancelled() else done.exception()
+            if done.cancelled() or exc is not None:
+                error = exc if isinstance(exc, Exception) else RuntimeError("commit cancelled")
+                self._retry_later(error, batch, audits, settings)
+                assert self._wakeup is not None
+                # The write loop retries, with backoff.
+                self._wakeup.set()
+                return
+            self._in_doubt = None
+            self._committed(batch, events)
+            if self._pending:
+                self._wake()
+
+        commit.add_done_callback(ended)
 
     async def _write_loop(self) -> None:
         assert self._wakeup is not None
         loop = asyncio.get_running_loop()
         delay = self.RETRY_INITIAL_DELAY
         while True:
-            if self.failure is None:
-                await self._wakeup.wait()
-            else:
+            if self.failure is not None:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.RETRY_MAX_DELAY)
+            elif not self._closing:
+                # Closing drains what is queued (after any commit in flight) at once.
+                self._idle = True
+                try:
+                    await self._wakeup.wait()
+                finally:
+                    self._idle = False
             self._wakeup.clear()
+            if self._in_flight is not None:
+                # Closing while a commit started from append is in flight: its end
+                # commits what follows, or wakes this loop to retry it.
+                await asyncio.wait([self._in_flight])
+                continue
             batch, audits, settings = self._next_batch()
             if not batch and not audits and not settings:
                 if self._closing:
@@ -314,6 +391,11 @@ class GroupCommitStore:
         """Commits everything queued (or gives it up if commits fail), then stops the
         writer thread."""
         self._closing = True
+        if self._audit_due is not None:
+            self._audit_due.cancel()
+            self._audit_due = None
+        if self._task is None and self._pending_audit:
+            self._wake()
         if self._task is not None and self._wakeup is not None:
             self._wakeup.set()
             await self._task
