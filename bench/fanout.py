@@ -36,6 +36,7 @@ from ibkr.gateway.v1 import events_pb2, gateway_pb2, gateway_pb2_grpc, orders_pb
 
 from bench.children import ChildStats, child_process
 from bench.submit_throughput import CALL_TIMEOUT, CALLERS, SERVICE, submit_request
+from ibkr_gateway.event_loop import run as run_on_loop
 
 SUBSCRIBERS = 100
 ORDERS = 2_000
@@ -429,7 +430,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(_serve_subscribers(args.port, args.subscribers, args.per_stream, args.timed))
         return 0
     if args.serve:
-        asyncio.run(_serve(args.serve, args.db, args.per_stream))
+        run_on_loop(_serve(args.serve, args.db, args.per_stream))
         return 0
     report = asyncio.run(run(args))
     print(json.dumps(report, indent=2) if args.json else table(report))

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.desk import SqliteDesk, limit_buy
+from ibkr_gateway.event_loop import run as run_on_loop
 
 SMALL = 10_000
 LARGE = 100_000
@@ -117,7 +118,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-finished-") as tmp:
-        report = asyncio.run(run(args.small, args.large, Path(tmp)))
+        report = run_on_loop(run(args.small, args.large, Path(tmp)))
     print(json.dumps(report, indent=2) if args.json else line(report))
     return 0
 

@@ -37,6 +37,7 @@ from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, orders_pb2
 from bench.children import child_process
 from bench.ib_report import table
 from bench.submit_throughput import server_process as echo_server
+from ibkr_gateway.event_loop import run as run_on_loop
 
 ROLES = ("sim", "gateway")
 ACCOUNT = "DU123456"
@@ -563,7 +564,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.serve == "sim"
             else _serve_gateway(args.sim_port, args.db, args.rate)
         )
-        stats = asyncio.run(serving)
+        stats = run_on_loop(serving)
         print(f"stats {json.dumps(stats)}", flush=True)
         return 0
     results = asyncio.run(run(args))

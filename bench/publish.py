@@ -31,6 +31,7 @@ from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc
 
 from bench.children import child_process
 from bench.replay_load import Phase, submit_one_by_one
+from ibkr_gateway.event_loop import run as run_on_loop
 from ibkr_gateway.publish.messages import stream_name
 from tests.nats_server import NatsServer
 
@@ -186,7 +187,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.serve == "gateway":
-        asyncio.run(_serve_gateway(args.db, args.publish))
+        run_on_loop(_serve_gateway(args.db, args.publish))
         return 0
     report = asyncio.run(run(args.submits, args.rounds))
     print(json.dumps(report, indent=2) if args.json else line(report))

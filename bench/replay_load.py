@@ -35,6 +35,7 @@ from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc
 from bench.children import child_process
 from bench.journal import write_journal
 from bench.submit_throughput import submit_request
+from ibkr_gateway.event_loop import run as run_on_loop
 
 EVENTS = 200_000
 STREAMS = 100
@@ -229,7 +230,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.serve == "gateway":
-        asyncio.run(_serve_gateway(args.db))
+        run_on_loop(_serve_gateway(args.db))
         return 0
     if args.serve == "readers":
         asyncio.run(_serve_readers(args.port, args.streams))

@@ -32,6 +32,8 @@ import grpc
 from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, orders_pb2
 
 from bench.children import child_process
+from ibkr_gateway.event_loop import loop_factory
+from ibkr_gateway.event_loop import run as run_on_loop
 
 SERVICE = gateway_pb2.DESCRIPTOR.services_by_name["OrderGatewayService"].full_name
 SERVERS = ("echo", "gateway")
@@ -297,6 +299,8 @@ def summary(args: argparse.Namespace, results: dict[str, Phases]) -> dict[str, A
     batch_orders_per_s = batches.rps * BATCH
     batch_ratio = _ratio(batch_orders_per_s, gateway.rps)
     return {
+        # Both servers run on the loop the gateway would pick here.
+        "event_loop": loop_factory()[0],
         "callers": CALLERS,
         "channels": args.channels,
         "requests": args.requests,
@@ -334,7 +338,8 @@ def table(report: dict[str, Any]) -> str:
     channels = "one channel" if report["channels"] == "shared" else "a channel each"
     lines = [
         f"SubmitOrder: {report['callers']} callers on {channels}, "
-        f"{report['requests']} requests after {report['warmup']} warm-up",
+        f"{report['requests']} requests after {report['warmup']} warm-up; servers on the "
+        f"{report['event_loop']} event loop",
         "",
         f"{'server':<10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'failed':>8}",
     ]
@@ -405,7 +410,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.serve:
-        asyncio.run(_serve(args.serve, args.db))
+        run_on_loop(_serve(args.serve, args.db))
         return 0
     results = asyncio.run(run(args))
     report = summary(args, results)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
+from ibkr_gateway.event_loop import LoopFactory, loop_factory
 from tests.ib.conftest import sim
 from tests.pg import PostgresServer, running_server
 from tests.service.conftest import gw
@@ -15,6 +16,14 @@ __all__ = ["db", "gw", "postgres", "sim"]
 
 # Every store the gateway can run on; tests of what the store promises run on each.
 STORES = ("sqlite", "postgresql")
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> Mapping[str, LoopFactory]:
+    """Tests run on the event loop the gateway runs on here (`serve --event-loop auto`)."""
+    name, factory = loop_factory()
+    return {name: factory}
 
 
 @pytest.fixture(scope="session")

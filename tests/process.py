@@ -13,14 +13,19 @@ TWS_SIM_READY = "tws-sim listening on"
 
 
 async def start_cli(
-    *args: str, ready: str, env: Mapping[str, str] | None = None
+    *args: str,
+    ready: str,
+    env: Mapping[str, str] | None = None,
+    log: list[str] | None = None,
 ) -> tuple[asyncio.subprocess.Process, int]:
-    """Runs `python -m ibkr_gateway.cli ARGS` until it logs `ready 127.0.0.1:PORT`."""
+    """Runs `python -m ibkr_gateway.cli ARGS` until it logs `ready 127.0.0.1:PORT`; the
+    lines it logged until then are added to `log`."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "ibkr_gateway.cli", *args, stderr=asyncio.subprocess.PIPE, env=env
     )
     assert proc.stderr is not None
-    log: list[str] = []
+    if log is None:
+        log = []
     while True:
         line = (await proc.stderr.readline()).decode()
         log.append(line)
@@ -33,11 +38,15 @@ async def start_cli(
 
 @contextlib.asynccontextmanager
 async def cli_process(
-    *args: str, ready: str, env: Mapping[str, str] | None = None
+    *args: str,
+    ready: str,
+    env: Mapping[str, str] | None = None,
+    log: list[str] | None = None,
 ) -> AsyncIterator[tuple[asyncio.subprocess.Process, int]]:
     """The process and its port; its log is drained so that it never blocks on a full
-    pipe, and it is terminated (if still running) on exit."""
-    proc, port = await start_cli(*args, ready=ready, env=env)
+    pipe (the lines until it was ready are added to `log`), and it is terminated (if
+    still running) on exit."""
+    proc, port = await start_cli(*args, ready=ready, env=env, log=log)
     assert proc.stderr is not None
     drain = asyncio.create_task(proc.stderr.read())
     try:

@@ -15,6 +15,9 @@ import click
 
 from ibkr_gateway.console.main import main
 from ibkr_gateway.console.serve_config import with_config_file
+from ibkr_gateway.event_loop import CHOICES as EVENT_LOOPS
+from ibkr_gateway.event_loop import LoopUnavailable, loop_factory
+from ibkr_gateway.event_loop import run as run_on_loop
 from ibkr_gateway.ha import LeadershipLost
 from ibkr_gateway.ha.address import check_advertise
 from ibkr_gateway.ib.config import IBGatewayConfig
@@ -33,6 +36,8 @@ from ibkr_gateway.security.tls import ListenRefused, TlsFiles, parse_listen
 from ibkr_gateway.sim.tws import DEFAULT_ACCOUNT, TwsSimulator
 from ibkr_gateway.store.lock import DatabaseLock, DatabaseLocked
 from ibkr_gateway.store.open import StoreDriverMissing, is_postgres_url, redacted
+
+log = logging.getLogger(__name__)
 
 DEFAULTS = GatewayConfig()
 
@@ -313,6 +318,14 @@ def _holdings(
     help="Allow a non-loopback --listen (or --http-listen) without --auth-file and TLS.",
 )
 @click.option(
+    "--event-loop",
+    type=click.Choice(EVENT_LOOPS),
+    default="auto",
+    show_default=True,
+    help="The asyncio event loop: uvloop (faster turns of the loop; installed with the "
+    "gateway where it builds), asyncio's own, or auto: uvloop when installed.",
+)
+@click.option(
     "--log-format",
     type=click.Choice(["text", "json"]),
     default="text",
@@ -339,10 +352,12 @@ def serve(
     tls_client_ca: str | None,
     auth_file: str | None,
     risk_file: str | None,
+    event_loop: str,
     **options: Any,
 ) -> None:
     """Run the gateway until SIGINT or SIGTERM."""
     configure_logging(log_level, log_format)
+    loop_name = _loop_name(event_loop)
     ib = IBGatewayConfig(
         host=ib_host,
         port=ib_port,
@@ -375,7 +390,7 @@ def serve(
             require_client()
         if config.db_path != ":memory:" and not postgres:
             lock.acquire()
-        asyncio.run(_serve(config))
+        run_on_loop(_serve(config, loop_name), loop_name)
     except (
         BrokerConnectionError,
         ListenRefused,
@@ -402,6 +417,14 @@ def serve(
         lock.release()
 
 
+def _loop_name(choice: str) -> str:
+    try:
+        name, _ = loop_factory(choice)
+    except LoopUnavailable as exc:
+        raise click.UsageError(str(exc)) from None
+    return name
+
+
 def _is_database_error(exc: Exception) -> bool:
     # Imported here: only a PostgreSQL store can have raised one.
     import psycopg
@@ -419,7 +442,8 @@ def first_line(exc: Exception) -> str:
 with_config_file(serve, env_prefix="IBKR_GATEWAY_")
 
 
-async def _serve(config: GatewayConfig) -> None:
+async def _serve(config: GatewayConfig, loop_name: str) -> None:
+    log.info("running on the %s event loop", loop_name)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

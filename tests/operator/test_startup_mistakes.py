@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from tests.pg import PostgresServer
@@ -12,10 +14,17 @@ from tests.process import GATEWAY_READY, cli_process
 from tests.security.certs import make_certificates
 
 
-async def refused(*args: str) -> tuple[int, str]:
-    """Runs `ibkr-gateway serve ARGS`, which must exit on its own; (exit code, stderr)."""
+async def refused(*args: str, env: Mapping[str, str] | None = None) -> tuple[int, str]:
+    """Runs `ibkr-gateway serve ARGS` (with `env` added to the environment), which must
+    exit on its own; (exit code, stderr)."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "ibkr_gateway.cli", "serve", *args, stderr=asyncio.subprocess.PIPE
+        sys.executable,
+        "-m",
+        "ibkr_gateway.cli",
+        "serve",
+        *args,
+        stderr=asyncio.subprocess.PIPE,
+        env=None if env is None else {**os.environ, **env},
     )
     try:
         _, err = await asyncio.wait_for(proc.communicate(), timeout=30)

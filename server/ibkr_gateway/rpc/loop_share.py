@@ -41,6 +41,8 @@ class LoopShare:
         self._window_end = 0.0
         self._window_granted = 0
         self._next: asyncio.Handle | None = None
+        # Whether _next waits out a window (not every loop's timer is an asyncio.TimerHandle).
+        self._pausing = False
 
     @property
     def waiting(self) -> int:
@@ -65,10 +67,11 @@ class LoopShare:
 
     def call_ended(self) -> None:
         self.calls_in_flight -= 1
-        if not self.calls_in_flight and isinstance(self._next, asyncio.TimerHandle):
+        if not self.calls_in_flight and self._pausing and self._next is not None:
             # The pause was for the call: the waiting steps may go on at once.
             self._next.cancel()
             self._next = None
+            self._pausing = False
             self._schedule()
 
     def _may_step(self, now: float) -> bool:
@@ -97,6 +100,7 @@ class LoopShare:
             and loop.time() < self._window_end
         ):
             self._next = loop.call_at(self._window_end, self._window_over)
+            self._pausing = True
         else:
             # call_soon runs after everything already ready: that is the next turn.
             self._next = loop.call_soon(self._next_turn)
@@ -108,6 +112,7 @@ class LoopShare:
 
     def _next_turn(self) -> None:
         self._next = None
+        self._pausing = False
         self._granted = 0
         now = asyncio.get_running_loop().time()
         while self._waiting and self._may_step(now):
