@@ -11,6 +11,7 @@ from ibkr.gateway.v1 import gateway_pb2, gateway_pb2_grpc, orders_pb2
 
 from tests.operator.test_startup_mistakes import error_line, refused
 from tests.process import GATEWAY_READY, cli_process
+from tests.service.conftest import order_spec
 
 
 async def _serves_on(loop: str, tmp_path: Path) -> None:
@@ -29,13 +30,7 @@ async def _serves_on(loop: str, tmp_path: Path) -> None:
         assert any(f"running on the {loop} event loop" in line for line in log), log
         async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
             stub = gateway_pb2_grpc.OrderGatewayServiceStub(channel)
-            spec = orders_pb2.OrderSpec(
-                client_order_id=f"on-{loop}",
-                contract=orders_pb2.Contract(symbol="AAPL"),
-                side=orders_pb2.SIDE_BUY,
-                quantity="10",
-                order_type=orders_pb2.ORDER_TYPE_MARKET,
-            )
+            spec = order_spec(f"on-{loop}", quantity="10")
             order = (await stub.SubmitOrder(gateway_pb2.SubmitOrderRequest(order=spec))).order
             stream = stub.StreamOrderEvents(gateway_pb2.StreamOrderEventsRequest())
             async for message in stream:

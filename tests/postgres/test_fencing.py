@@ -17,16 +17,22 @@ from ibkr_gateway.store.lock import DatabaseLocked
 from ibkr_gateway.store.pg_schema import LATEST, SchemaTooNew
 from ibkr_gateway.store.postgres import PostgresOrderStore
 from tests.pg import PostgresServer
+from tests.polling import until
 
 
 async def open_when_free(db: str, gateway_id: str, within: float = 10.0) -> PostgresOrderStore:
     """The store, once the lock of an ended session is released by the server."""
-    async with asyncio.timeout(within):
-        while True:
-            try:
-                return PostgresOrderStore(db, gateway_id)
-            except DatabaseLocked:
-                await asyncio.sleep(0.05)
+    opened: list[PostgresOrderStore] = []
+
+    async def free() -> bool:
+        try:
+            opened.append(PostgresOrderStore(db, gateway_id))
+        except DatabaseLocked:
+            return False
+        return True
+
+    await until(free, within, "the ended session's lock to be released")
+    return opened[0]
 
 
 def end_session(postgres: PostgresServer, pid: int) -> None:

@@ -16,9 +16,11 @@ from ibkr.gateway.v1 import gateway_pb2
 
 from bench.journal import order_events
 from ibkr_gateway.errors import StoreUnavailable
+from ibkr_gateway.order.models import Order
 from ibkr_gateway.store.base import OrderQuery
 from ibkr_gateway.store.postgres import PostgresOrderStore
 from tests.pg import PostgresServer
+from tests.polling import until
 from tests.resilience.test_store_failure import health_is
 from tests.service.conftest import Gateway, limit_spec, start_gateway, stop_gateway
 
@@ -132,14 +134,18 @@ async def test_reads_fail_at_once_while_the_server_is_down_and_work_once_it_is_b
                     store.list_orders(OrderQuery(), 0, 10)
         finally:
             await asyncio.to_thread(postgres.start_again)
-        async with asyncio.timeout(10):
-            while True:
-                try:
-                    order = store.get_order("journal-00000000")
-                    break
-                except StoreUnavailable:
-                    # The reconnecting thread offers no event to wait on.
-                    await asyncio.sleep(0.05)
+        found: list[Order | None] = []
+
+        async def readable() -> bool:
+            try:
+                found.append(store.get_order("journal-00000000"))
+            except StoreUnavailable:
+                # The reconnecting thread offers no event to wait on.
+                return False
+            return True
+
+        await until(readable, 10, "a read after the server came back")
+        order = found[0]
         assert order is not None
         assert order.order_id == "journal-00000000"
     finally:

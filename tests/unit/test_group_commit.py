@@ -48,9 +48,12 @@ async def test_appends_held_together_are_one_commit(db: str) -> None:
         before = store.batches_committed
         with store.held():
             futures = [store.append(order_events(n))[1] for n in range(1, 4)]
-            await asyncio.sleep(0.05)
+            # Through the one writer thread: a commit handed to it before this would
+            # have ended (and been seen on the loop) by the time this returns.
+            await asyncio.get_running_loop().run_in_executor(store._executor, lambda: None)
             # Nothing is committed while held.
             assert not any(f.done() for f in futures)
+            assert store.batches_committed == before
         await asyncio.gather(*futures)
         assert store.batches_committed == before + 1
         assert store.last_sequence == 16

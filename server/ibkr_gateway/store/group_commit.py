@@ -194,9 +194,7 @@ class GroupCommitStore:
         """Hands what is queued to the writer thread now; its end, on the loop, starts
         the next commit if more was queued meanwhile."""
         batch, audits, settings = self._next_batch()
-        events = [e for b in batch for e in b.events]
-        for offset, event in enumerate(events, start=1):
-            stamp_sequence(event, self._last_sequence + offset)
+        events = self._stamped(batch)
         loop = asyncio.get_running_loop()
         commit = loop.run_in_executor(self._executor, self._commit, events, audits, settings)
         self._in_flight = commit
@@ -264,9 +262,7 @@ class GroupCommitStore:
     ) -> bool:
         """Stamps the batch with the next sequences and commits it; False if it failed
         (and is kept for a retry, or given up, as the failure says)."""
-        events = [e for b in batch for e in b.events]
-        for offset, event in enumerate(events, start=1):
-            stamp_sequence(event, self._last_sequence + offset)
+        events = self._stamped(batch)
         try:
             await loop.run_in_executor(self._executor, self._commit, events, audits, settings)
         except Exception as exc:
@@ -275,6 +271,13 @@ class GroupCommitStore:
         self._in_doubt = None
         self._committed(batch, events)
         return True
+
+    def _stamped(self, batch: list[_Batch]) -> list[JournalEvent]:
+        """The batch's events, stamped with the sequences that follow the last committed."""
+        events = [e for b in batch for e in b.events]
+        for offset, event in enumerate(events, start=1):
+            stamp_sequence(event, self._last_sequence + offset)
+        return events
 
     def _next_batch(self) -> tuple[list[_Batch], list[AuditRecord], dict[str, str]]:
         """Everything queued, or the batch in doubt, as it was, alone."""
